@@ -1,0 +1,84 @@
+import { GraphQLError } from "graphql";
+import type { GraphQLFormattedError } from "graphql";
+
+/** The error codes of the public contract. */
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "RATE_LIMITED"
+  | "QUERY_TOO_COMPLEX"
+  | "INTERNAL_SERVER_ERROR";
+
+/** Base of every error the API means to show; anything else is masked. */
+export abstract class AppError extends GraphQLError {
+  protected constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+  }
+}
+
+/** An argument or input field is wrong; `field` is its path, e.g. `input.title`. */
+export class BadUserInputError extends AppError {
+  constructor(message: string, field?: string) {
+    super(message, "BAD_USER_INPUT", field === undefined ? {} : { field });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(message, "NOT_FOUND");
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = "Sign in with an API token (Authorization: Bearer <token>).") {
+    super(message, "UNAUTHENTICATED");
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super(message, "FORBIDDEN");
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, "RATE_LIMITED", { retryAfterSeconds });
+  }
+}
+
+export class QueryTooComplexError extends AppError {
+  constructor(message: string) {
+    super(message, "QUERY_TOO_COMPLEX");
+  }
+}
+
+/** Codes that graphql-js or Apollo attach to errors that are safe to show as they are (Apollo marks variables that do not coerce BAD_USER_INPUT). */
+const PASS_THROUGH = new Set(["BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE"]);
+
+/** Reports an error the client must not see; set once by the server (the logger). */
+export type UnexpectedErrorSink = (error: unknown) => void;
+
+/**
+ * Shapes an error for the response: contract errors and graphql-js's own validation errors pass,
+ * everything else becomes INTERNAL_SERVER_ERROR with a generic message, and the original goes to
+ * the sink so an operator can find it.
+ */
+export function maskError(formatted: GraphQLFormattedError, error: unknown, sink: UnexpectedErrorSink): GraphQLFormattedError {
+  const original = error instanceof GraphQLError && error.originalError !== undefined ? error.originalError : error;
+  if (original instanceof AppError) {
+    return { ...formatted, extensions: { ...original.extensions } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && PASS_THROUGH.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  if (original instanceof GraphQLError && original.originalError === undefined && code === undefined) {
+    // graphql-js's own execution errors (e.g. a variable that does not coerce) name the bad value.
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
+  }
+  sink(original);
+  return { message: "Unexpected error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+}

@@ -1,0 +1,125 @@
+import "reflect-metadata";
+import { DataSource } from "typeorm";
+import type { DataSourceOptions, EntityManager, Logger, QueryRunner } from "typeorm";
+import fs from "node:fs";
+import path from "node:path";
+import type { DatabaseConfig } from "../config";
+import { entities } from "./entities";
+import { migrations } from "./migrations";
+
+/** Receives every SQL statement a data source runs; the N+1 guard and metrics count them. */
+export type QueryListener = (sql: string) => void;
+
+class ListeningLogger implements Logger {
+  constructor(private readonly listeners: Set<QueryListener>) {}
+  logQuery(query: string): void {
+    for (const listener of this.listeners) listener(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+/** Options of one data source, shared by the app, the TypeORM CLI (ormconfig.ts) and tests. */
+export function dataSourceOptions(config: DatabaseConfig, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  const common = { entities, migrations, synchronize: false, migrationsRun: false } as const;
+  if (config.kind === "postgres") {
+    return { type: "postgres", url: config.url, ...common, ...extra } as DataSourceOptions;
+  }
+  return {
+    type: "sqlite",
+    database: config.file,
+    // WAL lets the reader connection see committed data while the writer works.
+    enableWAL: true,
+    busyTimeout: 5000,
+    ...common,
+    ...extra,
+  } as DataSourceOptions;
+}
+
+/**
+ * The store the services use: a reader and a writer. On SQLite they are two connections to the
+ * same file, because TypeORM's SQLite driver funnels everything through one connection, where a
+ * read issued during another request's open transaction would see (and could publish) rows that
+ * are later rolled back. On PostgreSQL both are the same pooled data source.
+ */
+export class Database {
+  private writeChain: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly config: DatabaseConfig,
+    readonly reader: DataSource,
+    readonly writer: DataSource,
+    /** Called with every statement either connection runs. */
+    readonly listeners: Set<QueryListener>,
+  ) {}
+
+  get isPostgres(): boolean {
+    return this.config.kind === "postgres";
+  }
+
+  /** Opens the connections and runs pending migrations. */
+  static async open(config: DatabaseConfig): Promise<Database> {
+    const listeners = new Set<QueryListener>();
+    const logger = new ListeningLogger(listeners);
+    if (config.kind === "sqlite") fs.mkdirSync(path.dirname(config.file), { recursive: true });
+    const writer = new DataSource(dataSourceOptions(config, { logger, logging: ["query"] }));
+    await writer.initialize();
+    await writer.runMigrations({ transaction: "each" });
+    let reader = writer;
+    if (config.kind === "sqlite") {
+      reader = new DataSource(dataSourceOptions(config, { logger, logging: ["query"] }));
+      await reader.initialize();
+    }
+    return new Database(config, reader, writer, listeners);
+  }
+
+  /**
+   * Runs `work` in one write transaction. Write transactions are queued one at a time: on SQLite
+   * the writer is a single connection, and two interleaved transactions on it would share fate
+   * (a rollback of one undoes the other). `BEGIN IMMEDIATE` takes the write lock up front so a
+   * transaction never fails half-way for want of it.
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.isPostgres) return this.writer.transaction(work);
+      const runner: QueryRunner = this.writer.createQueryRunner();
+      await runner.query("BEGIN IMMEDIATE");
+      // TypeORM only knows a transaction is open when it started it itself.
+      (runner as { isTransactionActive: boolean }).isTransactionActive = true;
+      try {
+        const result = await work(runner.manager);
+        await runner.query("COMMIT");
+        return result;
+      } catch (error) {
+        await runner.query("ROLLBACK");
+        throw error;
+      } finally {
+        (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+        await runner.release();
+      }
+    };
+    if (this.isPostgres) return run();
+    const next = this.writeChain.then(run, run);
+    this.writeChain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** True when the database answers a trivial query. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.reader.query("SELECT 1");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.writeChain.catch(() => undefined);
+    if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
+    if (this.writer.isInitialized) await this.writer.destroy();
+  }
+}
