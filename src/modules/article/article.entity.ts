@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../../common/ids";
 import { Node } from "../../common/node";
 import { splitParagraphs } from "../../common/text";
@@ -70,11 +70,11 @@ export class Article implements Node {
   scheduledFor!: Date | null;
 
   @Field(() => Date)
-  @CreateDateColumn({ name: "created_at", type: timestampType })
+  @Column({ name: "created_at", type: timestampType })
   createdAt!: Date;
 
   @Field(() => Date)
-  @UpdateDateColumn({ name: "updated_at", type: timestampType })
+  @Column({ name: "updated_at", type: timestampType })
   updatedAt!: Date;
 }
 

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../../common/ids";
 import { timestampType } from "../../db/column-types";
 
@@ -34,7 +34,7 @@ export class ApiToken {
   tokenHash?: string;
 
   @Field(() => Date)
-  @CreateDateColumn({ name: "created_at", type: timestampType })
+  @Column({ name: "created_at", type: timestampType })
   createdAt!: Date;
 
   @Column({ name: "revoked_at", type: timestampType, nullable: true })

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../../common/ids";
 import { Node } from "../../common/node";
 import { timestampType } from "../../db/column-types";
@@ -57,7 +57,7 @@ export class Comment implements Node {
   status!: CommentStatus;
 
   @Field(() => Date)
-  @CreateDateColumn({ name: "created_at", type: timestampType })
+  @Column({ name: "created_at", type: timestampType })
   createdAt!: Date;
 
   @ManyToOne(() => Article, { onDelete: "CASCADE" })

@@ -1,0 +1,58 @@
+import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
+import { loadPks, toConnection } from "../../common/page-loader";
+import { checkPageArgs } from "../../common/pagination";
+import type { Context } from "../../context";
+import { CommentConnection } from "../comment/comment.connection";
+import { Institution } from "../institution/institution.entity";
+import { Person } from "../person/person.entity";
+import { Quote } from "../quote/quote.entity";
+import { Tag } from "../tag/tag.entity";
+import { ArticleConnection } from "./article.connection";
+import { Article } from "./article.entity";
+import { ArticleOrder, ArticlesArgs } from "./article.inputs";
+
+@Resolver(() => Article)
+export class ArticleResolver {
+  @Query(() => Article, { nullable: true, description: "Drafts and scheduled stories only for editors." })
+  article(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Article | null> {
+    return ctx.services.articles.findOne(ctx.viewer, args, (pk) => ctx.loaders.article.load(pk));
+  }
+
+  @Query(() => ArticleConnection)
+  articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context) {
+    const page = checkPageArgs(args);
+    return toConnection(ArticleConnection, ctx.services.articles.list(ctx.viewer, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
+  }
+
+  @FieldResolver(() => [Tag])
+  async tags(@Root() article: Article, @Ctx() ctx: Context): Promise<Tag[]> {
+    return loadPks(ctx.loaders.tag, await ctx.loaders.tagPksOfArticle.load(article.pk));
+  }
+
+  @FieldResolver(() => [Institution], { description: "Institutions the story is about or mentions." })
+  async institutions(@Root() article: Article, @Ctx() ctx: Context): Promise<Institution[]> {
+    return loadPks(ctx.loaders.institution, await ctx.loaders.institutionPksOfArticle.load(article.pk));
+  }
+
+  @FieldResolver(() => [Person], { description: "People the story mentions." })
+  async people(@Root() article: Article, @Ctx() ctx: Context): Promise<Person[]> {
+    return loadPks(ctx.loaders.person, await ctx.loaders.personPksOfArticle.load(article.pk));
+  }
+
+  @FieldResolver(() => [Quote], { description: "Quotes in the order they appear in the story." })
+  quotes(@Root() article: Article, @Ctx() ctx: Context): Promise<Quote[]> {
+    return ctx.loaders.quotesOfArticle.load(article.pk);
+  }
+
+  @FieldResolver(() => CommentConnection, { description: "Approved comments for everyone; moderators also see the rest." })
+  comments(@Root() article: Article, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
+    const page = ctx.loaders.pages.load("article.comments", article.pk, checkPageArgs(args), (pks, p) => ctx.services.comments.pagesByArticle(ctx.viewer, pks, p));
+    return toConnection(CommentConnection, page, ctx.loaders.comment);
+  }
+
+  @FieldResolver(() => Int, { description: "Number of approved comments." })
+  commentCount(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
+    return ctx.loaders.approvedCountOfArticle.load(article.pk);
+  }
+}

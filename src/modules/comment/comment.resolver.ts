@@ -1,0 +1,33 @@
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { loadPks, toConnection } from "../../common/page-loader";
+import { checkPageArgs } from "../../common/pagination";
+import type { Context } from "../../context";
+import { Article } from "../article/article.entity";
+import { CommentConnection } from "./comment.connection";
+import { Comment } from "./comment.entity";
+import { CommentsArgs } from "./comment.inputs";
+
+@Resolver(() => Comment)
+export class CommentResolver {
+  @Query(() => CommentConnection)
+  comments(@Args(() => CommentsArgs) args: CommentsArgs, @Ctx() ctx: Context) {
+    return toConnection(CommentConnection, ctx.services.comments.list(ctx.viewer, args.filter, checkPageArgs(args)), ctx.loaders.comment);
+  }
+
+  @FieldResolver(() => Article)
+  article(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Article | null> {
+    return ctx.loaders.article.load(comment.articleId);
+  }
+
+  @FieldResolver(() => Comment, { nullable: true, description: "The comment this one answers, when the viewer may see it." })
+  async parent(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment | null> {
+    if (comment.parentId === null) return null;
+    const parent = await ctx.loaders.comment.load(comment.parentId);
+    return parent && ctx.services.comments.isVisible(ctx.viewer, parent) ? parent : null;
+  }
+
+  @FieldResolver(() => [Comment])
+  async replies(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment[]> {
+    return loadPks(ctx.loaders.comment, await ctx.loaders.replyPksOfComment.load(comment.pk));
+  }
+}

@@ -1,0 +1,83 @@
+import { In } from "typeorm";
+import type { SelectQueryBuilder } from "typeorm";
+import type { Viewer } from "../../auth/viewer";
+import { canModerate, canSeeDrafts } from "../../auth/viewer";
+import { ForbiddenError, UnauthenticatedError } from "../../common/errors";
+import { pkOf } from "../../common/ids";
+import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
+import type { Ordering, Page, PageArgs } from "../../common/pagination";
+import type { Database } from "../../db/database";
+import { alignByPk, groupBy } from "../../db/sql";
+import { ArticleStatus } from "../article/article.entity";
+import { Comment, CommentStatus } from "./comment.entity";
+import type { CommentFilter } from "./comment.inputs";
+
+const NEWEST: Ordering = { name: "c:newest", keys: [{ sql: "c.created_at", dir: "DESC" }, { sql: "c.id", dir: "DESC" }] };
+const OLDEST: Ordering = { name: "c:oldest", keys: [{ sql: "c.created_at", dir: "ASC" }, { sql: "c.id", dir: "ASC" }] };
+
+/**
+ * Reads reader comments. Everyone sees APPROVED comments on stories they can see; moderators
+ * also see the rest. The commenter's email is never selected here.
+ */
+export class CommentService {
+  constructor(private readonly db: Database) {}
+
+  private query(viewer: Viewer | null, status: CommentStatus | null | undefined): SelectQueryBuilder<Comment> {
+    const qb = this.db.reader.getRepository(Comment).createQueryBuilder("c").innerJoin("article", "a", "a.id = c.article_id");
+    if (!canSeeDrafts(viewer)) qb.where("a.status = :published", { published: ArticleStatus.PUBLISHED });
+    if (status) qb.andWhere("c.status = :status", { status });
+    else if (!canModerate(viewer)) qb.andWhere("c.status = :approved", { approved: CommentStatus.APPROVED });
+    return qb;
+  }
+
+  private checkStatus(viewer: Viewer | null, status: CommentStatus | null | undefined): void {
+    if (!status || status === CommentStatus.APPROVED || canModerate(viewer)) return;
+    if (viewer === null) throw new UnauthenticatedError(`Comments with status ${status} are for moderators: sign in with a MODERATOR token.`);
+    throw new ForbiddenError(`Comments with status ${status} are for moderators; your role is ${viewer.role}.`);
+  }
+
+  /** Whether the viewer may see this comment (its story's visibility is checked by the caller). */
+  isVisible(viewer: Viewer | null, comment: Comment): boolean {
+    return comment.status === CommentStatus.APPROVED || canModerate(viewer);
+  }
+
+  async byPks(pks: readonly number[]): Promise<Array<Comment | null>> {
+    return alignByPk(pks, await this.db.reader.getRepository(Comment).findBy({ pk: In([...pks]) }));
+  }
+
+  /** A page of comments, newest first. */
+  list(viewer: Viewer | null, filter: CommentFilter | null | undefined, page: PageArgs): Promise<Page> {
+    this.checkStatus(viewer, filter?.status);
+    const qb = this.query(viewer, filter?.status);
+    if (filter?.articleId) qb.andWhere("c.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
+    return fetchPage({ qb, pkSql: "c.id", ordering: NEWEST }, page);
+  }
+
+  /** The comments of each story, oldest first, as a conversation reads. */
+  pagesByArticle(viewer: Viewer | null, articlePks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    return fetchPartitionedPages({ qb: this.query(viewer, null), pkSql: "c.id", ordering: OLDEST, partitionSql: "c.article_id" }, articlePks, page);
+  }
+
+  /** Replies to each comment that the viewer may see, oldest first. */
+  async replyPks(viewer: Viewer | null, parentPks: readonly number[]): Promise<number[][]> {
+    const qb = this.query(viewer, null).select("c.id", "pk").addSelect("c.parent_id", "parent").andWhere("c.parent_id IN (:...parents)", { parents: [...parentPks] }).orderBy("c.created_at", "ASC").addOrderBy("c.id", "ASC");
+    const rows = await qb.getRawMany<{ pk: unknown; parent: unknown }>();
+    const groups = groupBy(rows, (r) => Number(r.parent));
+    return parentPks.map((pk) => (groups.get(pk) ?? []).map((r) => Number(r.pk)));
+  }
+
+  /** Approved comments of each story. */
+  async approvedCounts(articlePks: readonly number[]): Promise<number[]> {
+    const rows = await this.db.reader
+      .getRepository(Comment)
+      .createQueryBuilder("c")
+      .select("c.article_id", "article")
+      .addSelect("COUNT(*)", "n")
+      .where("c.article_id IN (:...articles)", { articles: [...articlePks] })
+      .andWhere("c.status = :approved", { approved: CommentStatus.APPROVED })
+      .groupBy("c.article_id")
+      .getRawMany<{ article: unknown; n: unknown }>();
+    const counts = new Map(rows.map((r) => [Number(r.article), Number(r.n)]));
+    return articlePks.map((pk) => counts.get(pk) ?? 0);
+  }
+}

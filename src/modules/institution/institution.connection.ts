@@ -1,0 +1,4 @@
+import { connectionType } from "../../common/pagination";
+import { Institution } from "./institution.entity";
+
+export const InstitutionConnection = connectionType("Institution", () => Institution);

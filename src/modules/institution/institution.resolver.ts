@@ -1,0 +1,64 @@
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
+import { loadPks, toConnection } from "../../common/page-loader";
+import { checkPageArgs } from "../../common/pagination";
+import type { Context } from "../../context";
+import { ArticleConnection } from "../article/article.connection";
+import { Position } from "../person/person.entity";
+import { QuoteConnection } from "../quote/quote.connection";
+import { InstitutionConnection } from "./institution.connection";
+import { Accreditation, Institution } from "./institution.entity";
+import { InstitutionsArgs } from "./institution.inputs";
+
+@Resolver(() => Institution)
+export class InstitutionResolver {
+  @Query(() => Institution, { nullable: true })
+  institution(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Institution | null> {
+    return ctx.services.institutions.findOne(args, (pk) => ctx.loaders.institution.load(pk));
+  }
+
+  @Query(() => InstitutionConnection)
+  institutions(@Args(() => InstitutionsArgs) args: InstitutionsArgs, @Ctx() ctx: Context) {
+    return toConnection(InstitutionConnection, ctx.services.institutions.list(args.filter, checkPageArgs(args)), ctx.loaders.institution);
+  }
+
+  @FieldResolver(() => Institution, { nullable: true })
+  parent(@Root() institution: Institution, @Ctx() ctx: Context): Promise<Institution | null> | null {
+    return institution.parentId === null ? null : ctx.loaders.institution.load(institution.parentId);
+  }
+
+  @FieldResolver(() => [Institution])
+  async children(@Root() institution: Institution, @Ctx() ctx: Context): Promise<Institution[]> {
+    return loadPks(ctx.loaders.institution, await ctx.loaders.childPksOfInstitution.load(institution.pk));
+  }
+
+  @FieldResolver(() => [Accreditation])
+  accreditations(@Root() institution: Institution, @Ctx() ctx: Context): Promise<Accreditation[]> {
+    return ctx.loaders.accreditationsOfInstitution.load(institution.pk);
+  }
+
+  @FieldResolver(() => [Position])
+  positions(@Root() institution: Institution, @Ctx() ctx: Context): Promise<Position[]> {
+    return ctx.loaders.positionsAtInstitution.load(institution.pk);
+  }
+
+  @FieldResolver(() => ArticleConnection, { description: "Published stories that mention this institution, newest first." })
+  articles(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
+    const page = ctx.loaders.pages.load("institution.articles", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByInstitution(ctx.viewer, pks, p));
+    return toConnection(ArticleConnection, page, ctx.loaders.article);
+  }
+
+  @FieldResolver(() => QuoteConnection, { description: "Quotes given on behalf of this institution." })
+  quotes(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
+    const page = ctx.loaders.pages.load("institution.quotes", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesByInstitution(ctx.viewer, pks, p));
+    return toConnection(QuoteConnection, page, ctx.loaders.quote);
+  }
+}
+
+@Resolver(() => Accreditation)
+export class AccreditationResolver {
+  @FieldResolver(() => Institution)
+  institution(@Root() accreditation: Accreditation, @Ctx() ctx: Context): Promise<Institution | null> {
+    return ctx.loaders.institution.load(accreditation.institutionId);
+  }
+}

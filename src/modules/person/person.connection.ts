@@ -1,0 +1,4 @@
+import { connectionType } from "../../common/pagination";
+import { Person } from "./person.entity";
+
+export const PersonConnection = connectionType("Person", () => Person);

@@ -1,0 +1,54 @@
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
+import { toConnection } from "../../common/page-loader";
+import { checkPageArgs } from "../../common/pagination";
+import type { Context } from "../../context";
+import { ArticleConnection } from "../article/article.connection";
+import { Institution } from "../institution/institution.entity";
+import { QuoteConnection } from "../quote/quote.connection";
+import { PersonConnection } from "./person.connection";
+import { Person, Position } from "./person.entity";
+import { PeopleArgs } from "./person.inputs";
+
+@Resolver(() => Person)
+export class PersonResolver {
+  @Query(() => Person, { nullable: true })
+  person(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Person | null> {
+    return ctx.services.people.findOne(args, (pk) => ctx.loaders.person.load(pk));
+  }
+
+  @Query(() => PersonConnection)
+  people(@Args(() => PeopleArgs) args: PeopleArgs, @Ctx() ctx: Context) {
+    return toConnection(PersonConnection, ctx.services.people.list(args.filter, checkPageArgs(args)), ctx.loaders.person);
+  }
+
+  @FieldResolver(() => [Position])
+  positions(@Root() person: Person, @Ctx() ctx: Context): Promise<Position[]> {
+    return ctx.loaders.positionsOfPerson.load(person.pk);
+  }
+
+  @FieldResolver(() => QuoteConnection)
+  quotes(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
+    const page = ctx.loaders.pages.load("person.quotes", person.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesBySpeaker(ctx.viewer, pks, p));
+    return toConnection(QuoteConnection, page, ctx.loaders.quote);
+  }
+
+  @FieldResolver(() => ArticleConnection)
+  articles(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
+    const page = ctx.loaders.pages.load("person.articles", person.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByPerson(ctx.viewer, pks, p));
+    return toConnection(ArticleConnection, page, ctx.loaders.article);
+  }
+}
+
+@Resolver(() => Position)
+export class PositionResolver {
+  @FieldResolver(() => Person)
+  person(@Root() position: Position, @Ctx() ctx: Context): Promise<Person | null> {
+    return ctx.loaders.person.load(position.personId);
+  }
+
+  @FieldResolver(() => Institution)
+  institution(@Root() position: Position, @Ctx() ctx: Context): Promise<Institution | null> {
+    return ctx.loaders.institution.load(position.institutionId);
+  }
+}

@@ -1,0 +1,68 @@
+import { In } from "typeorm";
+import type { SelectQueryBuilder } from "typeorm";
+import type { Viewer } from "../../auth/viewer";
+import { canSeeDrafts } from "../../auth/viewer";
+import { pkOf } from "../../common/ids";
+import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
+import type { Ordering, Page, PageArgs } from "../../common/pagination";
+import type { Database } from "../../db/database";
+import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
+import { ArticleStatus } from "../article/article.entity";
+import { Quote } from "./quote.entity";
+import type { QuoteFilter } from "./quote.inputs";
+
+/** Newest story first, and within a story the order the quotes stand in. */
+function ordering(drafts: boolean): Ordering {
+  const published = drafts ? "COALESCE(a.published_at, a.updated_at)" : "a.published_at";
+  return {
+    name: drafts ? "q:newest-any" : "q:newest",
+    keys: [
+      { sql: published, dir: "DESC" },
+      { sql: "q.article_id", dir: "DESC" },
+      { sql: "q.position", dir: "ASC" },
+      { sql: "q.id", dir: "ASC" },
+    ],
+  };
+}
+
+/** Reads attributed quotes; a quote is visible exactly when its story is. */
+export class QuoteService {
+  constructor(private readonly db: Database) {}
+
+  private query(viewer: Viewer | null): SelectQueryBuilder<Quote> {
+    const qb = this.db.reader.getRepository(Quote).createQueryBuilder("q").innerJoin("article", "a", "a.id = q.article_id");
+    if (!canSeeDrafts(viewer)) qb.where("a.status = :published", { published: ArticleStatus.PUBLISHED });
+    return qb;
+  }
+
+  async byPks(pks: readonly number[]): Promise<Array<Quote | null>> {
+    return alignByPk(pks, await this.db.reader.getRepository(Quote).findBy({ pk: In([...pks]) }));
+  }
+
+  /** A page of quotes, newest story first. */
+  list(viewer: Viewer | null, filter: QuoteFilter | null | undefined, page: PageArgs): Promise<Page> {
+    const qb = this.query(viewer);
+    if (filter?.speakerId) qb.andWhere("q.speaker_id = :speaker", { speaker: pkOf(filter.speakerId, "Person", "filter.speakerId") });
+    if (filter?.institutionId) qb.andWhere("q.institution_id = :inst", { inst: pkOf(filter.institutionId, "Institution", "filter.institutionId") });
+    if (filter?.articleId) qb.andWhere("q.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
+    if (filter?.search) qb.andWhere(containsSql(this.db, "q.text", "search"), { search: containsPattern(filter.search) });
+    return fetchPage({ qb, pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)) }, page);
+  }
+
+  /** Quotes each person spoke, newest story first. */
+  pagesBySpeaker(viewer: Viewer | null, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    return fetchPartitionedPages({ qb: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.speaker_id" }, personPks, page);
+  }
+
+  /** Quotes given on behalf of each institution, newest story first. */
+  pagesByInstitution(viewer: Viewer | null, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    return fetchPartitionedPages({ qb: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.institution_id" }, institutionPks, page);
+  }
+
+  /** The quotes of each story in the order they stand. Callers pass only stories the viewer may see. */
+  async ofArticles(articlePks: readonly number[]): Promise<Quote[][]> {
+    const rows = await this.db.reader.getRepository(Quote).find({ where: { articleId: In([...articlePks]) }, order: { position: "ASC", pk: "ASC" } });
+    const groups = groupBy(rows, (r) => r.articleId);
+    return articlePks.map((pk) => groups.get(pk) ?? []);
+  }
+}

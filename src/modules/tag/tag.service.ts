@@ -1,0 +1,18 @@
+import { In } from "typeorm";
+import type { Database } from "../../db/database";
+import { alignByPk } from "../../db/sql";
+import { Tag } from "./tag.entity";
+
+/** Reads tags. Tags carry no visibility of their own; their article lists apply the article rules. */
+export class TagService {
+  constructor(private readonly db: Database) {}
+
+  /** Every tag, by name. */
+  all(): Promise<Tag[]> {
+    return this.db.reader.getRepository(Tag).find({ order: { name: "ASC", pk: "ASC" } });
+  }
+
+  async byPks(pks: readonly number[]): Promise<Array<Tag | null>> {
+    return alignByPk(pks, await this.db.reader.getRepository(Tag).findBy({ pk: In([...pks]) }));
+  }
+}

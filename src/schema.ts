@@ -1,0 +1,30 @@
+import { printSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { DateTimeScalar } from "./common/scalars";
+import { ArticleResolver } from "./modules/article/article.resolver";
+import { AuthResolver } from "./modules/auth/auth.resolver";
+import { CommentResolver } from "./modules/comment/comment.resolver";
+import { AccreditationResolver, InstitutionResolver } from "./modules/institution/institution.resolver";
+import { NodeResolver } from "./modules/node/node.resolver";
+import { PersonResolver, PositionResolver } from "./modules/person/person.resolver";
+import { QuoteResolver } from "./modules/quote/quote.resolver";
+import { TagResolver } from "./modules/tag/tag.resolver";
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The served schema, built once per process from the decorated classes. */
+export function createSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Inputs are checked by the services, which know the contract's messages and error codes.
+    validate: false,
+  });
+  return built;
+}
+
+/** The schema as SDL, exactly as written to schema.graphql. */
+export async function schemaSdl(): Promise<string> {
+  return `${printSchema(await createSchema())}\n`;
+}
