@@ -133,9 +133,7 @@ export async function fetchPartitionedPages<T extends ObjectLiteral>(
   }
   const orderSql = ordering.keys.map((k) => `${k.sql} ${k.dir}`).join(", ");
   let rows: Array<Record<string, unknown>>;
-  if (args.first === 0) {
-    rows = [];
-  } else if (single) {
+  if (single) {
     for (const key of ordering.keys) pageQb.addOrderBy(key.sql, key.dir);
     rows = await pageQb.limit(args.first + 1).getRawMany();
   } else {
