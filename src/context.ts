@@ -1,7 +1,10 @@
 import type { Viewer } from "./auth/viewer";
 import { PageLoaders } from "./common/page-loader";
+import type { AppConfig } from "./config";
+import { createMemoryRateLimiter } from "./common/rate-limit";
 import type { Database } from "./db/database";
 import { createArticleLoaders } from "./modules/article/article.loader";
+import { AuthService } from "./modules/auth/auth.service";
 import { ArticleService } from "./modules/article/article.service";
 import { createCommentLoaders } from "./modules/comment/comment.loader";
 import { CommentService } from "./modules/comment/comment.service";
@@ -22,16 +25,18 @@ export interface Services {
   readonly quotes: QuoteService;
   readonly comments: CommentService;
   readonly tags: TagService;
+  readonly auth: AuthService;
 }
 
-export function createServices(db: Database): Services {
+export function createServices(db: Database, config: Pick<AppConfig, "autoApproveComments" | "commentRateLimit" | "commentRateWindowSeconds">): Services {
   return {
     articles: new ArticleService(db),
     institutions: new InstitutionService(db),
     people: new PersonService(db),
     quotes: new QuoteService(db),
-    comments: new CommentService(db),
+    comments: new CommentService(db, { autoApprove: config.autoApproveComments, limiter: createMemoryRateLimiter(config.commentRateLimit, config.commentRateWindowSeconds) }),
     tags: new TagService(db),
+    auth: new AuthService(db),
   };
 }
 
@@ -49,14 +54,16 @@ function createLoaders(services: Services, viewer: Viewer | null) {
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-/** What every resolver receives: who is asking, the services, and this request's own loaders. */
+/** What every resolver receives: who is asking and from where, the services, and this request's own loaders. */
 export interface Context {
   readonly viewer: Viewer | null;
+  /** The client's network address, for per-client limits. */
+  readonly clientAddress: string;
   readonly services: Services;
   readonly loaders: Loaders;
 }
 
 /** A fresh context: loaders are never shared between requests, so no viewer sees another's cache. */
-export function createContext(services: Services, viewer: Viewer | null): Context {
-  return { viewer, services, loaders: createLoaders(services, viewer) };
+export function createContext(services: Services, viewer: Viewer | null, clientAddress: string): Context {
+  return { viewer, clientAddress, services, loaders: createLoaders(services, viewer) };
 }

@@ -1,6 +1,7 @@
 import { printSchema } from "graphql";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { authChecker } from "./auth/permissions";
 import { DateTimeScalar } from "./common/scalars";
 import { ArticleResolver } from "./modules/article/article.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
@@ -18,6 +19,7 @@ export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    authChecker,
     // Inputs are checked by the services, which know the contract's messages and error codes.
     validate: false,
   });

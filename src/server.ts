@@ -9,6 +9,7 @@ import express from "express";
 import type { GraphQLFormattedError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import type { Viewer } from "./auth/viewer";
 import type { AppConfig } from "./config";
 import { maskError } from "./common/errors";
 import { createLogger } from "./common/logger";
@@ -17,6 +18,7 @@ import { createContext, createServices } from "./context";
 import type { Context } from "./context";
 import { Database } from "./db/database";
 import { loadSeed } from "./db/seed/seed";
+import { startScheduler } from "./events/scheduler";
 import { createSchema } from "./schema";
 
 /** What {@link createServer} hands back: where it listens, its store, and how to stop it. */
@@ -41,17 +43,28 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
   try {
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
     const schema = await createSchema();
-    const services = createServices(db);
+    const services = createServices(db, config);
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, (e) => logger.error({ err: e }, "unexpected error"));
 
     const app = express();
     app.disable("x-powered-by");
+    app.set("trust proxy", config.trustProxy);
     const httpServer = http.createServer(app);
     const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql" });
-    const wsCleanup = useServer<Record<string, unknown>>(
+    const wsCleanup = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
       {
         schema,
-        context: (): Context => createContext(services, null),
+        // The token comes in connection_init; an invalid one closes the socket with 4403.
+        onConnect: async (ctx) => {
+          const authorization = ctx.connectionParams?.authorization;
+          try {
+            ctx.extra.viewer = await services.auth.authenticate(typeof authorization === "string" ? authorization : null);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        context: (ctx): Context => createContext(services, ctx.extra.viewer ?? null, ctx.extra.request.socket.remoteAddress ?? "unknown"),
         onError: (_ctx, _id, _payload, errors) => {
           for (const e of errors) logger.warn({ err: e }, "websocket operation failed");
         },
@@ -81,13 +94,14 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     app.use(
       "/graphql",
       express.json({ limit: "1mb" }),
-      expressMiddleware(apollo, { context: async () => createContext(services, null) }),
+      expressMiddleware(apollo, { context: async ({ req }) => createContext(services, await services.auth.authenticate(req.headers.authorization), req.ip ?? "unknown") }),
     );
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
+    const scheduler = startScheduler(services.articles, config.schedulerIntervalMs, logger);
     const port = (httpServer.address() as AddressInfo).port;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     let stopping: Promise<void> | undefined;
@@ -98,6 +112,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       logger,
       stop: () =>
         (stopping ??= (async () => {
+          await scheduler.stop();
           await apollo.stop();
           await db.close();
         })()),

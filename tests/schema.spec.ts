@@ -11,29 +11,10 @@ const ROOT = path.resolve(__dirname, "..");
 const CONTRACT_TOOL = path.resolve(ROOT, "..", "shared", "tools", "check-contract.mjs");
 
 /*
- * Contract parts that later issues add (the write API, tokens, live events). This list may only
+ * Contract parts that later issues add (live events, the story importer). This list may only
  * shrink: every shortfall outside it fails the test.
  */
-const NOT_YET_BUILT = new Set([
-  "Mutation",
-  "Subscription",
-  "ArticleEventType",
-  "ApiToken",
-  "ApiTokenCreated",
-  "ArticleEvent",
-  "CommentEvent",
-  "ArticleSubscriptionFilter",
-  "CreateArticleInput",
-  "UpdateArticleInput",
-  "CreateInstitutionInput",
-  "UpdateInstitutionInput",
-  "AccreditationInput",
-  "CreatePersonInput",
-  "UpdatePersonInput",
-  "PositionInput",
-  "AddQuoteInput",
-  "AddCommentInput",
-]);
+const NOT_YET_BUILT = new Set(["TYPE_REMOVED: Subscription", "TYPE_REMOVED: ArticleEventType", "TYPE_REMOVED: ArticleEvent", "TYPE_REMOVED: CommentEvent", "TYPE_REMOVED: ArticleSubscriptionFilter", "FIELD_REMOVED: Mutation.importArticle"]);
 
 describe("schema", () => {
   it("schema.graphql is what the code serves (run `npm run schema:emit` after changing the schema)", async () => {
@@ -52,10 +33,7 @@ describe("schema", () => {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
     const shortfalls = output.split("\n").filter((line) => /^[A-Z_]+: /.test(line));
-    const unexpected = shortfalls.filter((line) => {
-      const removed = /^TYPE_REMOVED: (\w+) was removed\.$/.exec(line);
-      return !(removed && NOT_YET_BUILT.has(removed[1]!));
-    });
+    const unexpected = shortfalls.filter((line) => !NOT_YET_BUILT.has(line.replace(/ was removed\.$/, "")));
     expect(unexpected).toEqual([]);
   });
 });

@@ -25,9 +25,10 @@ export class BadUserInputError extends AppError {
   }
 }
 
+/** A referenced record does not exist; `field` is the argument that named it. */
 export class NotFoundError extends AppError {
-  constructor(message: string) {
-    super(message, "NOT_FOUND");
+  constructor(message: string, field?: string) {
+    super(message, "NOT_FOUND", field === undefined ? {} : { field });
   }
 }
 

@@ -38,7 +38,7 @@ export async function addStory(em: EntityManager, options: StoryOptions): Promis
       source: "Test",
       status,
       publishedAt,
-      scheduledFor: status === ArticleStatus.SCHEDULED ? new Date(BASE_TIME + 1000 * HOUR) : null,
+      scheduledFor: status === ArticleStatus.SCHEDULED ? new Date("2099-01-01T00:00:00.000Z") : null,
       createdAt: stamp,
       updatedAt: stamp,
     }),

@@ -27,7 +27,7 @@ export function tempSqliteFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-test-")), "newsroom.sqlite");
 }
 
-export async function startTestServer(options: { seed?: boolean; file?: string; database?: DatabaseConfig; keepFile?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { seed?: boolean; file?: string; database?: DatabaseConfig; keepFile?: boolean; config?: Partial<AppConfig> } = {}): Promise<TestServer> {
   const file = options.database ? null : (options.file ?? tempSqliteFile());
   const config: AppConfig = {
     port: 0,
@@ -36,6 +36,12 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     seed: options.seed ?? true,
     logLevel: process.env.LOG_LEVEL ?? "silent",
     production: false,
+    autoApproveComments: false,
+    commentRateLimit: 5,
+    commentRateWindowSeconds: 60,
+    trustProxy: false,
+    schedulerIntervalMs: 100,
+    ...options.config,
   };
   const server = await createServer(config, { logger: createLogger(config.logLevel) });
   const base = `http://127.0.0.1:${server.port}`;

@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
 import { loadPks, toConnection } from "../../common/page-loader";
 import { checkPageArgs } from "../../common/pagination";
@@ -10,7 +10,8 @@ import { Quote } from "../quote/quote.entity";
 import { Tag } from "../tag/tag.entity";
 import { ArticleConnection } from "./article.connection";
 import { Article } from "./article.entity";
-import { ArticleOrder, ArticlesArgs } from "./article.inputs";
+import { ArticleOrder, ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+import { Role } from "../auth/auth.entity";
 
 @Resolver(() => Article)
 export class ArticleResolver {
@@ -54,5 +55,35 @@ export class ArticleResolver {
   @FieldResolver(() => Int, { description: "Number of approved comments." })
   commentCount(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.approvedCountOfArticle.load(article.pk);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article)
+  createArticle(@Arg("input", () => CreateArticleInput) input: CreateArticleInput, @Ctx() ctx: Context): Promise<Article> {
+    return ctx.services.articles.create(input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article)
+  updateArticle(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateArticleInput) input: UpdateArticleInput, @Ctx() ctx: Context): Promise<Article> {
+    return ctx.services.articles.update(id, input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article, { description: "Publishes now, or schedules when `at` is in the future." })
+  publishArticle(@Arg("id", () => ID) id: string, @Arg("at", () => Date, { nullable: true }) at: Date | null, @Ctx() ctx: Context): Promise<Article> {
+    return ctx.services.articles.publish(id, at);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article, { description: "Back to DRAFT; live subscribers get an UNPUBLISHED event." })
+  unpublishArticle(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Article> {
+    return ctx.services.articles.unpublish(id);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => ID)
+  deleteArticle(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    return ctx.services.articles.delete(id);
   }
 }

@@ -1,8 +1,15 @@
 import { In } from "typeorm";
-import type { SelectQueryBuilder } from "typeorm";
+import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
 import { BadUserInputError } from "../../common/errors";
+import { slugify } from "../../common/slug";
+import { idList, optionalText, requiredText, slugInput } from "../../common/validate";
+import { getOrThrow, pksOrThrow } from "../../db/lookups";
+import { claimSlug, deriveSlug, recordRename, resolveFormerSlug } from "../../db/slugs";
+import { Institution } from "../institution/institution.entity";
+import { Person } from "../person/person.entity";
+import { Tag } from "../tag/tag.entity";
 import { pkOf } from "../../common/ids";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
@@ -10,7 +17,7 @@ import type { Database } from "../../db/database";
 import { alignByPk, groupBy, timeParam } from "../../db/sql";
 import { Article, ArticleInstitution, ArticlePerson, ArticleStatus, ArticleTag } from "./article.entity";
 import { ArticleOrder } from "./article.inputs";
-import type { ArticleFilter } from "./article.inputs";
+import type { ArticleFilter, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 
 const NEWEST: Ordering = { name: "a:published-desc", keys: [{ sql: "a.published_at", dir: "DESC" }, { sql: "a.id", dir: "DESC" }] };
 const OLDEST: Ordering = { name: "a:published-asc", keys: [{ sql: "a.published_at", dir: "ASC" }, { sql: "a.id", dir: "ASC" }] };
@@ -70,7 +77,9 @@ export class ArticleService {
     if (args.id) return this.visibleByPk(viewer, pkOf(args.id, "Article"), load);
     if (args.slug) {
       const found = await this.db.reader.getRepository(Article).findOneBy({ slug: args.slug });
-      return this.visible(viewer, found);
+      if (found) return this.visible(viewer, found);
+      const former = await resolveFormerSlug(this.db, "article", args.slug);
+      return former === null ? null : this.visibleByPk(viewer, former, load);
     }
     throw new BadUserInputError("Give the article's id or slug.", "id");
   }
@@ -145,4 +154,173 @@ export class ArticleService {
     const groups = groupBy(rows, (r) => r.articleId);
     return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => r.tagId));
   }
+
+  /** A new DRAFT story with its tags, institutions and people, all in one transaction. */
+  async create(input: CreateArticleInput): Promise<Article> {
+    const fields = checkStoryFields(input, true);
+    const tagNames = checkTags(input.tags);
+    const institutionIds = idList(input.institutionIds, "input.institutionIds");
+    const personIds = idList(input.personIds, "input.personIds");
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const institutions = await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds");
+      const people = await pksOrThrow(em, Person, "Person", personIds, "input.personIds");
+      const slug = handSlug ? await claimSlug(em, "article", handSlug, "input.slug") : await deriveSlug(em, "article", fields.title!);
+      const now = new Date();
+      const article = await em.save(
+        em.create(Article, {
+          title: fields.title!,
+          body: fields.body!,
+          summary: fields.summary ?? null,
+          dateline: fields.dateline ?? null,
+          source: fields.source ?? null,
+          slug,
+          status: ArticleStatus.DRAFT,
+          publishedAt: null,
+          scheduledFor: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      await this.replaceLinks(em, article.pk, { institutions, people, tags: await this.tagPksFor(em, tagNames) });
+      return article;
+    });
+  }
+
+  /** Changes what `input` names and nothing else; a new slug leaves the old one resolving. */
+  async update(id: string, input: UpdateArticleInput): Promise<Article> {
+    const fields = checkStoryFields(input, false);
+    const tagNames = input.tags == null ? null : checkTags(input.tags);
+    const institutionIds = input.institutionIds == null ? null : idList(input.institutionIds, "input.institutionIds");
+    const personIds = input.personIds == null ? null : idList(input.personIds, "input.personIds");
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", id, "id");
+      const institutions = institutionIds && (await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds"));
+      const people = personIds && (await pksOrThrow(em, Person, "Person", personIds, "input.personIds"));
+      if (handSlug && handSlug !== article.slug) {
+        await claimSlug(em, "article", handSlug, "input.slug", article.pk);
+        await recordRename(em, "article", article.pk, article.slug, handSlug);
+        article.slug = handSlug;
+      }
+      Object.assign(article, fields, { updatedAt: new Date() });
+      await em.save(article);
+      await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)) });
+      return article;
+    });
+  }
+
+  /** Publishes now, or schedules for `at` when that lies in the future. */
+  async publish(id: string, at: Date | null | undefined, now = new Date()): Promise<Article> {
+    if (at && Number.isNaN(at.getTime())) throw new BadUserInputError("at is not a valid instant.", "at");
+    return this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", id, "id");
+      if (at && at.getTime() > now.getTime()) {
+        if (article.status === ArticleStatus.PUBLISHED) {
+          throw new BadUserInputError(`Article '${id}' is already published; unpublish it before scheduling it for ${at.toISOString()}.`, "at");
+        }
+        Object.assign(article, { status: ArticleStatus.SCHEDULED, scheduledFor: at, publishedAt: null, updatedAt: now });
+        return em.save(article);
+      }
+      if (article.status === ArticleStatus.PUBLISHED) return article;
+      Object.assign(article, { status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now });
+      return em.save(article);
+    });
+  }
+
+  /** Back to DRAFT (from PUBLISHED or SCHEDULED). */
+  async unpublish(id: string): Promise<Article> {
+    return this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", id, "id");
+      if (article.status === ArticleStatus.DRAFT) return article;
+      Object.assign(article, { status: ArticleStatus.DRAFT, publishedAt: null, scheduledFor: null, updatedAt: new Date() });
+      return em.save(article);
+    });
+  }
+
+  /** Deletes a story with its quotes, comments and links. */
+  async delete(id: string): Promise<string> {
+    await this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", id, "id");
+      await em.delete(Article, { pk: article.pk });
+    });
+    return id;
+  }
+
+  /**
+   * Publishes every scheduled story that is due. Each goes live through a conditional update,
+   * so however many schedulers race for a story, exactly one publishes it. Returns the keys it
+   * published.
+   */
+  async publishDue(now = new Date()): Promise<number[]> {
+    const due = await this.db.reader
+      .getRepository(Article)
+      .createQueryBuilder("a")
+      .select("a.id", "pk")
+      .where("a.status = :scheduled AND a.scheduled_for <= :now", { scheduled: ArticleStatus.SCHEDULED, now: timeParam(this.db, now) })
+      .orderBy("a.scheduled_for", "ASC")
+      .addOrderBy("a.id", "ASC")
+      .limit(100)
+      .getRawMany<{ pk: number }>();
+    const published: number[] = [];
+    for (const { pk } of due) {
+      const won = await this.db.transaction(async (em) => {
+        const result = await em
+          .createQueryBuilder()
+          .update(Article)
+          .set({ status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now })
+          .where("id = :pk AND status = :scheduled AND scheduled_for <= :now", { pk, scheduled: ArticleStatus.SCHEDULED, now: timeParam(this.db, now) })
+          .execute();
+        return (result.affected ?? 0) === 1;
+      });
+      if (won) published.push(pk);
+    }
+    return published;
+  }
+
+  private async tagPksFor(em: EntityManager, names: string[]): Promise<number[]> {
+    const pks: number[] = [];
+    for (const name of names) {
+      const slug = slugify(name, 100);
+      const existing = await em.findOneBy(Tag, { slug });
+      pks.push(existing ? existing.pk : (await em.save(em.create(Tag, { slug, name }))).pk);
+    }
+    return [...new Set(pks)];
+  }
+
+  private async replaceLinks(em: EntityManager, articlePk: number, links: { institutions: number[] | null; people: number[] | null; tags: number[] | null }): Promise<void> {
+    if (links.institutions) {
+      await em.delete(ArticleInstitution, { articleId: articlePk });
+      await em.save(links.institutions.map((institutionId, position) => em.create(ArticleInstitution, { articleId: articlePk, institutionId, position })));
+    }
+    if (links.people) {
+      await em.delete(ArticlePerson, { articleId: articlePk });
+      await em.save(links.people.map((personId, position) => em.create(ArticlePerson, { articleId: articlePk, personId, position })));
+    }
+    if (links.tags) {
+      await em.delete(ArticleTag, { articleId: articlePk });
+      await em.save(links.tags.map((tagId, position) => em.create(ArticleTag, { articleId: articlePk, tagId, position })));
+    }
+  }
+}
+
+/** Checks the text fields of a story; with `creating`, title and body are required. */
+function checkStoryFields(input: UpdateArticleInput, creating: boolean): Partial<Pick<Article, "title" | "body" | "summary" | "dateline" | "source">> {
+  const fields: Partial<Pick<Article, "title" | "body" | "summary" | "dateline" | "source">> = {};
+  if (creating || input.title != null) fields.title = requiredText(input.title, "input.title", { max: 300 });
+  if (creating || input.body != null) fields.body = requiredText(input.body, "input.body", { max: 200_000, multiline: true });
+  if (input.summary !== undefined) fields.summary = optionalText(input.summary, "input.summary", { max: 1000, multiline: true });
+  if (input.dateline !== undefined) fields.dateline = optionalText(input.dateline, "input.dateline", { max: 100 });
+  if (input.source !== undefined) fields.source = optionalText(input.source, "input.source", { max: 200 });
+  return fields;
+}
+
+function checkTags(names: readonly string[] | null | undefined): string[] {
+  const list = names ?? [];
+  if (list.length > 20) throw new BadUserInputError(`input.tags may hold at most 20 tags, got ${list.length}.`, "input.tags");
+  return list.map((name, i) => {
+    const clean = requiredText(name, `input.tags[${i}]`, { max: 100 });
+    if (slugify(clean, 100) === "") throw new BadUserInputError(`input.tags[${i}] '${clean}' has no letters or digits.`, `input.tags[${i}]`);
+    return clean;
+  });
 }

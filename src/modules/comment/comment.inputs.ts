@@ -16,3 +16,24 @@ export class CommentsArgs extends PageArgsInput {
   @Field(() => CommentFilter, { nullable: true })
   filter?: CommentFilter | null;
 }
+
+@InputType("AddCommentInput")
+export class AddCommentInput {
+  @Field(() => ID)
+  articleId!: string;
+
+  @Field(() => ID, { nullable: true, description: "The comment this one answers (on the same story)." })
+  parentId?: string | null;
+
+  @Field(() => String, { description: "1 to 100 characters." })
+  authorName!: string;
+
+  @Field(() => String, { description: "Required, validated, stored, never shown." })
+  authorEmail!: string;
+
+  @Field(() => String, { nullable: true, description: "An http(s) address." })
+  authorWebsite?: string | null;
+
+  @Field(() => String, { description: "Plain text, 1 to 5,000 characters." })
+  body!: string;
+}

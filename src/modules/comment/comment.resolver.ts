@@ -1,11 +1,12 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { loadPks, toConnection } from "../../common/page-loader";
 import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { Article } from "../article/article.entity";
 import { CommentConnection } from "./comment.connection";
-import { Comment } from "./comment.entity";
-import { CommentsArgs } from "./comment.inputs";
+import { Role } from "../auth/auth.entity";
+import { Comment, CommentStatus } from "./comment.entity";
+import { AddCommentInput, CommentsArgs } from "./comment.inputs";
 
 @Resolver(() => Comment)
 export class CommentResolver {
@@ -29,5 +30,16 @@ export class CommentResolver {
   @FieldResolver(() => [Comment])
   async replies(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment[]> {
     return loadPks(ctx.loaders.comment, await ctx.loaders.replyPksOfComment.load(comment.pk));
+  }
+
+  @Mutation(() => Comment, { description: "Public. Rate limited. New comments wait as PENDING unless the moderation policy approves them." })
+  addComment(@Arg("input", () => AddCommentInput) input: AddCommentInput, @Ctx() ctx: Context): Promise<Comment> {
+    return ctx.services.comments.add(input, ctx.clientAddress);
+  }
+
+  @Authorized(Role.MODERATOR)
+  @Mutation(() => Comment)
+  moderateComment(@Arg("id", () => ID) id: string, @Arg("status", () => CommentStatus) status: CommentStatus, @Ctx() ctx: Context): Promise<Comment> {
+    return ctx.services.comments.moderate(id, status);
   }
 }

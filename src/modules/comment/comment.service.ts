@@ -2,15 +2,26 @@ import { In } from "typeorm";
 import type { SelectQueryBuilder } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canModerate, canSeeDrafts } from "../../auth/viewer";
-import { ForbiddenError, UnauthenticatedError } from "../../common/errors";
+import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../../common/errors";
+import type { RateLimiter } from "../../common/rate-limit";
+import { emailInput, optionalWebsite, requiredText } from "../../common/validate";
+import { getOrThrow } from "../../db/lookups";
 import { pkOf } from "../../common/ids";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { alignByPk, groupBy } from "../../db/sql";
-import { ArticleStatus } from "../article/article.entity";
+import { Article, ArticleStatus } from "../article/article.entity";
 import { Comment, CommentStatus } from "./comment.entity";
-import type { CommentFilter } from "./comment.inputs";
+import type { AddCommentInput, CommentFilter } from "./comment.inputs";
+
+/** How new comments are treated. */
+export interface CommentPolicy {
+  /** APPROVED at once instead of PENDING. */
+  readonly autoApprove: boolean;
+  /** Limits posts per client address and story. */
+  readonly limiter: RateLimiter;
+}
 
 const NEWEST: Ordering = { name: "c:newest", keys: [{ sql: "c.created_at", dir: "DESC" }, { sql: "c.id", dir: "DESC" }] };
 const OLDEST: Ordering = { name: "c:oldest", keys: [{ sql: "c.created_at", dir: "ASC" }, { sql: "c.id", dir: "ASC" }] };
@@ -20,7 +31,10 @@ const OLDEST: Ordering = { name: "c:oldest", keys: [{ sql: "c.created_at", dir: 
  * also see the rest. The commenter's email is never selected here.
  */
 export class CommentService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly policy: CommentPolicy,
+  ) {}
 
   private query(viewer: Viewer | null, status: CommentStatus | null | undefined): SelectQueryBuilder<Comment> {
     const qb = this.db.reader.getRepository(Comment).createQueryBuilder("c").innerJoin("article", "a", "a.id = c.article_id");
@@ -79,5 +93,47 @@ export class CommentService {
       .getRawMany<{ article: unknown; n: unknown }>();
     const counts = new Map(rows.map((r) => [Number(r.article), Number(r.n)]));
     return articlePks.map((pk) => counts.get(pk) ?? 0);
+  }
+
+  /**
+   * Stores a reader's comment: checked first, then rate limited per client and story, then
+   * written; it waits as PENDING unless the policy approves it. A refused comment stores nothing.
+   */
+  async add(input: AddCommentInput, clientKey: string): Promise<Comment> {
+    const authorName = requiredText(input.authorName, "input.authorName", { max: 100 });
+    const authorEmail = emailInput(input.authorEmail, "input.authorEmail");
+    const authorWebsite = optionalWebsite(input.authorWebsite, "input.authorWebsite");
+    const body = requiredText(input.body, "input.body", { max: 5000, multiline: true });
+    const articlePk = pkOf(input.articleId, "Article", "input.articleId");
+    const parentPk = input.parentId ? pkOf(input.parentId, "Comment", "input.parentId") : null;
+
+    const article = await this.db.reader.getRepository(Article).findOneBy({ pk: articlePk });
+    if (!article || article.status !== ArticleStatus.PUBLISHED) throw new NotFoundError(`There is no published story with id '${input.articleId}'.`, "input.articleId");
+    await this.policy.limiter.consume(`comment:${clientKey}:${articlePk}`, "comments on this story");
+
+    const saved = await this.db.transaction(async (em) => {
+      // Checked again inside the transaction: the story may have been unpublished meanwhile.
+      const current = await em.findOneBy(Article, { pk: articlePk, status: ArticleStatus.PUBLISHED });
+      if (!current) throw new NotFoundError(`There is no published story with id '${input.articleId}'.`, "input.articleId");
+      if (parentPk !== null) {
+        const parent = await em.findOneBy(Comment, { pk: parentPk });
+        if (!parent || parent.status !== CommentStatus.APPROVED) throw new NotFoundError(`There is no comment with id '${input.parentId}' to reply to.`, "input.parentId");
+        if (parent.articleId !== articlePk) throw new BadUserInputError(`Comment '${input.parentId}' belongs to another story.`, "input.parentId");
+      }
+      const status = this.policy.autoApprove ? CommentStatus.APPROVED : CommentStatus.PENDING;
+      return em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
+    });
+    delete saved.authorEmail;
+    return saved;
+  }
+
+  /** Sets a comment's status (APPROVED makes it visible to everyone). */
+  async moderate(id: string, status: CommentStatus): Promise<Comment> {
+    if (!Object.values(CommentStatus).includes(status)) throw new BadUserInputError(`status '${String(status)}' is not a comment status.`, "status");
+    return this.db.transaction(async (em) => {
+      const comment = await getOrThrow(em, Comment, "Comment", id, "id");
+      comment.status = status;
+      return em.save(comment);
+    });
   }
 }

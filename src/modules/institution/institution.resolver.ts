@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
 import { loadPks, toConnection } from "../../common/page-loader";
 import { checkPageArgs } from "../../common/pagination";
@@ -8,7 +8,8 @@ import { Position } from "../person/person.entity";
 import { QuoteConnection } from "../quote/quote.connection";
 import { InstitutionConnection } from "./institution.connection";
 import { Accreditation, Institution } from "./institution.entity";
-import { InstitutionsArgs } from "./institution.inputs";
+import { Role } from "../auth/auth.entity";
+import { AccreditationInput, CreateInstitutionInput, InstitutionsArgs, UpdateInstitutionInput } from "./institution.inputs";
 
 @Resolver(() => Institution)
 export class InstitutionResolver {
@@ -52,6 +53,24 @@ export class InstitutionResolver {
   quotes(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
     const page = ctx.loaders.pages.load("institution.quotes", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesByInstitution(ctx.viewer, pks, p));
     return toConnection(QuoteConnection, page, ctx.loaders.quote);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Institution)
+  createInstitution(@Arg("input", () => CreateInstitutionInput) input: CreateInstitutionInput, @Ctx() ctx: Context): Promise<Institution> {
+    return ctx.services.institutions.create(input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Institution)
+  updateInstitution(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateInstitutionInput) input: UpdateInstitutionInput, @Ctx() ctx: Context): Promise<Institution> {
+    return ctx.services.institutions.update(id, input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Accreditation)
+  addAccreditation(@Arg("institutionId", () => ID) institutionId: string, @Arg("input", () => AccreditationInput) input: AccreditationInput, @Ctx() ctx: Context): Promise<Accreditation> {
+    return ctx.services.institutions.addAccreditation(institutionId, input);
   }
 }
 

@@ -1,12 +1,17 @@
 import { In } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { BadUserInputError } from "../../common/errors";
+import { intInRange, optionalText, requiredText, slugInput } from "../../common/validate";
+import { getOrThrow } from "../../db/lookups";
+import { claimSlug, deriveSlug, recordRename, resolveFormerSlug } from "../../db/slugs";
 import { pkOf } from "../../common/ids";
 import { fetchPage } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { Accreditation, Institution } from "./institution.entity";
-import type { InstitutionFilter } from "./institution.inputs";
+import { InstitutionKind } from "./institution.entity";
+import type { AccreditationInput, CreateInstitutionInput, InstitutionFilter, UpdateInstitutionInput } from "./institution.inputs";
 
 const BY_NAME: Ordering = { name: "i:name", keys: [{ sql: "i.name", dir: "ASC" }, { sql: "i.id", dir: "ASC" }] };
 
@@ -21,7 +26,12 @@ export class InstitutionService {
   /** One institution by id or slug, or null. */
   async findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Institution | null>): Promise<Institution | null> {
     if (args.id) return load(pkOf(args.id, "Institution"));
-    if (args.slug) return this.db.reader.getRepository(Institution).findOneBy({ slug: args.slug });
+    if (args.slug) {
+      const found = await this.db.reader.getRepository(Institution).findOneBy({ slug: args.slug });
+      if (found) return found;
+      const former = await resolveFormerSlug(this.db, "institution", args.slug);
+      return former === null ? null : load(former);
+    }
     throw new BadUserInputError("Give the institution's id or slug.", "id");
   }
 
@@ -57,4 +67,80 @@ export class InstitutionService {
     const groups = groupBy(rows, (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }
+
+  /** A new institution, optionally under a parent body. */
+  async create(input: CreateInstitutionInput): Promise<Institution> {
+    const fields = checkInstitutionFields(input, true);
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const parentId = input.parentId ? (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk : null;
+      const slug = handSlug ? await claimSlug(em, "institution", handSlug, "input.slug") : await deriveSlug(em, "institution", fields.shortName ?? fields.name!);
+      return em.save(em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
+    });
+  }
+
+  /** Changes what `input` names; a parent may not be the institution itself or one below it. */
+  async update(id: string, input: UpdateInstitutionInput): Promise<Institution> {
+    const fields = checkInstitutionFields(input, false);
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const institution = await getOrThrow(em, Institution, "Institution", id, "id");
+      if (input.parentId !== undefined) {
+        const parentPk = input.parentId === null ? null : (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk;
+        if (parentPk !== null && (await this.isSelfOrBelow(em, parentPk, institution.pk))) {
+          throw new BadUserInputError(`input.parentId '${input.parentId}' is this institution or one below it; that would make a loop.`, "input.parentId");
+        }
+        institution.parentId = parentPk;
+      }
+      if (handSlug && handSlug !== institution.slug) {
+        await claimSlug(em, "institution", handSlug, "input.slug", institution.pk);
+        await recordRename(em, "institution", institution.pk, institution.slug, handSlug);
+        institution.slug = handSlug;
+      }
+      Object.assign(institution, fields);
+      return em.save(institution);
+    });
+  }
+
+  /** Records an accreditation (e.g. WBK 2023); the same code twice in one year is refused. */
+  async addAccreditation(institutionId: string, input: AccreditationInput): Promise<Accreditation> {
+    const code = requiredText(input.code, "input.code", { max: 20 }).toUpperCase();
+    const title = requiredText(input.title, "input.title", { max: 200 });
+    const year = intInRange(input.year, "input.year", 1945, new Date().getUTCFullYear() + 1);
+    return this.db.transaction(async (em) => {
+      const institution = await getOrThrow(em, Institution, "Institution", institutionId, "institutionId");
+      if (await em.findOneBy(Accreditation, { institutionId: institution.pk, code, year })) {
+        throw new BadUserInputError(`'${institution.name}' already holds ${code} for ${year}.`, "input");
+      }
+      return em.save(em.create(Accreditation, { institutionId: institution.pk, code, title, year }));
+    });
+  }
+
+  private async isSelfOrBelow(em: EntityManager, candidatePk: number, institutionPk: number): Promise<boolean> {
+    let current: number | null = candidatePk;
+    const seen = new Set<number>();
+    while (current !== null && !seen.has(current)) {
+      if (current === institutionPk) return true;
+      seen.add(current);
+      const row: Institution | null = await em.findOne(Institution, { select: { pk: true, parentId: true }, where: { pk: current } });
+      current = row?.parentId ?? null;
+    }
+    return false;
+  }
+}
+
+type InstitutionFields = Partial<Pick<Institution, "name" | "shortName" | "kind" | "classification" | "city" | "province">>;
+
+function checkInstitutionFields(input: UpdateInstitutionInput, creating: boolean): InstitutionFields {
+  const fields: InstitutionFields = {};
+  if (creating || input.name != null) fields.name = requiredText(input.name, "input.name", { max: 300 });
+  if (creating || input.kind != null) {
+    if (!Object.values(InstitutionKind).includes(input.kind as InstitutionKind)) throw new BadUserInputError(`input.kind '${String(input.kind)}' is not an institution kind.`, "input.kind");
+    fields.kind = input.kind!;
+  }
+  if (input.shortName !== undefined) fields.shortName = optionalText(input.shortName, "input.shortName", { max: 200 });
+  if (input.classification !== undefined) fields.classification = optionalText(input.classification, "input.classification", { max: 20 });
+  if (input.city !== undefined) fields.city = optionalText(input.city, "input.city", { max: 100 });
+  if (input.province !== undefined) fields.province = optionalText(input.province, "input.province", { max: 100 });
+  return fields;
 }

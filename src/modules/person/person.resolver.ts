@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
 import { toConnection } from "../../common/page-loader";
 import { checkPageArgs } from "../../common/pagination";
@@ -8,7 +8,8 @@ import { Institution } from "../institution/institution.entity";
 import { QuoteConnection } from "../quote/quote.connection";
 import { PersonConnection } from "./person.connection";
 import { Person, Position } from "./person.entity";
-import { PeopleArgs } from "./person.inputs";
+import { Role } from "../auth/auth.entity";
+import { CreatePersonInput, PeopleArgs, PositionInput, UpdatePersonInput } from "./person.inputs";
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -37,6 +38,24 @@ export class PersonResolver {
   articles(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
     const page = ctx.loaders.pages.load("person.articles", person.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByPerson(ctx.viewer, pks, p));
     return toConnection(ArticleConnection, page, ctx.loaders.article);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Person)
+  createPerson(@Arg("input", () => CreatePersonInput) input: CreatePersonInput, @Ctx() ctx: Context): Promise<Person> {
+    return ctx.services.people.create(input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Person)
+  updatePerson(@Arg("id", () => ID) id: string, @Arg("input", () => UpdatePersonInput) input: UpdatePersonInput, @Ctx() ctx: Context): Promise<Person> {
+    return ctx.services.people.update(id, input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Position)
+  assignPosition(@Arg("input", () => PositionInput) input: PositionInput, @Ctx() ctx: Context): Promise<Position> {
+    return ctx.services.people.assignPosition(input);
   }
 }
 

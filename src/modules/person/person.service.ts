@@ -1,12 +1,16 @@
 import { In } from "typeorm";
 import { BadUserInputError } from "../../common/errors";
+import { requiredText, slugInput } from "../../common/validate";
+import { getOrThrow } from "../../db/lookups";
+import { claimSlug, deriveSlug, recordRename, resolveFormerSlug } from "../../db/slugs";
+import { Institution } from "../institution/institution.entity";
 import { pkOf } from "../../common/ids";
 import { fetchPage } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { Person, Position } from "./person.entity";
-import type { PersonFilter } from "./person.inputs";
+import type { CreatePersonInput, PersonFilter, PositionInput, UpdatePersonInput } from "./person.inputs";
 
 const BY_NAME: Ordering = { name: "p:name", keys: [{ sql: "p.name", dir: "ASC" }, { sql: "p.id", dir: "ASC" }] };
 
@@ -25,7 +29,12 @@ export class PersonService {
   /** One person by id or slug, or null. */
   async findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Person | null>): Promise<Person | null> {
     if (args.id) return load(pkOf(args.id, "Person"));
-    if (args.slug) return this.db.reader.getRepository(Person).findOneBy({ slug: args.slug });
+    if (args.slug) {
+      const found = await this.db.reader.getRepository(Person).findOneBy({ slug: args.slug });
+      if (found) return found;
+      const former = await resolveFormerSlug(this.db, "person", args.slug);
+      return former === null ? null : load(former);
+    }
     throw new BadUserInputError("Give the person's id or slug.", "id");
   }
 
@@ -53,5 +62,46 @@ export class PersonService {
     const rows = await this.db.reader.getRepository(Position).find({ where: { institutionId: In([...institutionPks]) }, order: { current: "DESC", pk: "ASC" } });
     const groups = groupBy(rows, (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
+  }
+
+  async create(input: CreatePersonInput): Promise<Person> {
+    const name = requiredText(input.name, "input.name", { max: 200 });
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const slug = handSlug ? await claimSlug(em, "person", handSlug, "input.slug") : await deriveSlug(em, "person", name);
+      return em.save(em.create(Person, { name, slug }));
+    });
+  }
+
+  /** Renames a person or changes the slug; the old slug keeps resolving. */
+  async update(id: string, input: UpdatePersonInput): Promise<Person> {
+    const name = input.name == null ? null : requiredText(input.name, "input.name", { max: 200 });
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const person = await getOrThrow(em, Person, "Person", id, "id");
+      if (handSlug && handSlug !== person.slug) {
+        await claimSlug(em, "person", handSlug, "input.slug", person.pk);
+        await recordRename(em, "person", person.pk, person.slug, handSlug);
+        person.slug = handSlug;
+      }
+      if (name !== null) person.name = name;
+      return em.save(person);
+    });
+  }
+
+  /** Records a position; the same title at the same institution is updated rather than repeated. */
+  async assignPosition(input: PositionInput): Promise<Position> {
+    const title = requiredText(input.title, "input.title", { max: 200 });
+    const current = input.current ?? true;
+    return this.db.transaction(async (em) => {
+      const person = await getOrThrow(em, Person, "Person", input.personId, "input.personId");
+      const institution = await getOrThrow(em, Institution, "Institution", input.institutionId, "input.institutionId");
+      const existing = await em.findOneBy(Position, { personId: person.pk, institutionId: institution.pk, title });
+      if (existing) {
+        existing.current = current;
+        return em.save(existing);
+      }
+      return em.save(em.create(Position, { personId: person.pk, institutionId: institution.pk, title, current }));
+    });
   }
 }

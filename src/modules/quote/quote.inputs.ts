@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { PageArgsInput } from "../../common/args";
 
 @InputType("QuoteFilter")
@@ -20,4 +20,25 @@ export class QuoteFilter {
 export class QuotesArgs extends PageArgsInput {
   @Field(() => QuoteFilter, { nullable: true })
   filter?: QuoteFilter | null;
+}
+
+@InputType("AddQuoteInput")
+export class AddQuoteInput {
+  @Field(() => ID)
+  articleId!: string;
+
+  @Field(() => ID)
+  speakerId!: string;
+
+  @Field(() => ID, { nullable: true, description: "The institution the speaker spoke for." })
+  institutionId?: string | null;
+
+  @Field(() => String, { description: "The quoted words without quotation marks; at most 5,000 characters." })
+  text!: string;
+
+  @Field(() => String, { nullable: true, description: "The attribution words as written, e.g. ujarnya." })
+  attribution?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Appended at the end when left out." })
+  position?: number | null;
 }

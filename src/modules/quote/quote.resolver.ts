@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { toConnection } from "../../common/page-loader";
 import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
@@ -7,7 +7,8 @@ import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
 import { QuoteConnection } from "./quote.connection";
 import { Quote } from "./quote.entity";
-import { QuotesArgs } from "./quote.inputs";
+import { Role } from "../auth/auth.entity";
+import { AddQuoteInput, QuotesArgs } from "./quote.inputs";
 
 @Resolver(() => Quote)
 export class QuoteResolver {
@@ -29,5 +30,17 @@ export class QuoteResolver {
   @FieldResolver(() => Article)
   article(@Root() quote: Quote, @Ctx() ctx: Context): Promise<Article | null> {
     return ctx.loaders.article.load(quote.articleId);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Quote)
+  addQuote(@Arg("input", () => AddQuoteInput) input: AddQuoteInput, @Ctx() ctx: Context): Promise<Quote> {
+    return ctx.services.quotes.add(input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => ID)
+  removeQuote(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    return ctx.services.quotes.remove(id);
   }
 }

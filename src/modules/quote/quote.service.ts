@@ -3,13 +3,18 @@ import type { SelectQueryBuilder } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
 import { pkOf } from "../../common/ids";
+import { intInRange, optionalText, requiredText } from "../../common/validate";
+import { getOrThrow } from "../../db/lookups";
+import { Article } from "../article/article.entity";
+import { Institution } from "../institution/institution.entity";
+import { Person } from "../person/person.entity";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { ArticleStatus } from "../article/article.entity";
 import { Quote } from "./quote.entity";
-import type { QuoteFilter } from "./quote.inputs";
+import type { AddQuoteInput, QuoteFilter } from "./quote.inputs";
 
 /** Newest story first, and within a story the order the quotes stand in. */
 function ordering(drafts: boolean): Ordering {
@@ -64,5 +69,40 @@ export class QuoteService {
     const rows = await this.db.reader.getRepository(Quote).find({ where: { articleId: In([...articlePks]) }, order: { position: "ASC", pk: "ASC" } });
     const groups = groupBy(rows, (r) => r.articleId);
     return articlePks.map((pk) => groups.get(pk) ?? []);
+  }
+
+  /** Adds a quote at `position` (the end when left out); later quotes move down one. */
+  async add(input: AddQuoteInput): Promise<Quote> {
+    const text = requiredText(input.text, "input.text", { max: 5000, multiline: true });
+    const attribution = optionalText(input.attribution, "input.attribution", { max: 200 });
+    return this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", input.articleId, "input.articleId");
+      const speaker = await getOrThrow(em, Person, "Person", input.speakerId, "input.speakerId");
+      const institution = input.institutionId ? await getOrThrow(em, Institution, "Institution", input.institutionId, "input.institutionId") : null;
+      const count = await em.countBy(Quote, { articleId: article.pk });
+      const position = input.position == null ? count : intInRange(input.position, "input.position", 0, count);
+      await em
+        .createQueryBuilder()
+        .update(Quote)
+        .set({ position: () => "position + 1" })
+        .where("article_id = :article AND position >= :position", { article: article.pk, position })
+        .execute();
+      return em.save(em.create(Quote, { articleId: article.pk, speakerId: speaker.pk, institutionId: institution?.pk ?? null, text, attribution, position }));
+    });
+  }
+
+  /** Removes a quote; the ones after it move up so positions stay 0, 1, 2… */
+  async remove(id: string): Promise<string> {
+    await this.db.transaction(async (em) => {
+      const quote = await getOrThrow(em, Quote, "Quote", id, "id");
+      await em.delete(Quote, { pk: quote.pk });
+      await em
+        .createQueryBuilder()
+        .update(Quote)
+        .set({ position: () => "position - 1" })
+        .where("article_id = :article AND position > :position", { article: quote.articleId, position: quote.position })
+        .execute();
+    });
+    return id;
   }
 }

@@ -1,0 +1,61 @@
+import type { EntityManager } from "typeorm";
+import { BadUserInputError } from "../common/errors";
+import { slugify } from "../common/slug";
+import type { Database } from "./database";
+import { SlugAlias } from "./slug-alias.entity";
+import type { SlugKind } from "./slug-alias.entity";
+
+const TABLE: Record<SlugKind, string> = { article: "article", institution: "institution", person: "person" };
+
+/** Slugs of `kind` equal to `base` or `base-<n>`, held by records other than `exceptPk` (current or former). */
+async function takenLike(em: EntityManager, kind: SlugKind, base: string, exceptPk: number): Promise<Set<string>> {
+  const pattern = `${base}-%`;
+  const current = await em
+    .createQueryBuilder()
+    .select("t.slug", "slug")
+    .from(TABLE[kind], "t")
+    .where("(t.slug = :base OR t.slug LIKE :pattern) AND t.id <> :exceptPk", { base, pattern, exceptPk })
+    .getRawMany<{ slug: string }>();
+  const former = await em
+    .getRepository(SlugAlias)
+    .createQueryBuilder("s")
+    .select("s.slug", "slug")
+    .where("s.kind = :kind AND (s.slug = :base OR s.slug LIKE :pattern) AND s.target_id <> :exceptPk", { kind, base, pattern, exceptPk })
+    .getRawMany<{ slug: string }>();
+  return new Set([...current, ...former].map((r) => r.slug));
+}
+
+/**
+ * A free slug derived from `text`: the plain slug when nobody (now or formerly) holds it,
+ * else the first free `slug-2`, `slug-3`…
+ */
+export async function deriveSlug(em: EntityManager, kind: SlugKind, text: string, exceptPk = 0): Promise<string> {
+  const base = slugify(text, 190) || kind;
+  const taken = await takenLike(em, kind, base, exceptPk);
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** Checks that a slug chosen by hand is free; a hand-picked slug is never silently changed. */
+export async function claimSlug(em: EntityManager, kind: SlugKind, slug: string, field: string, exceptPk = 0): Promise<string> {
+  const taken = await takenLike(em, kind, slug, exceptPk);
+  if (taken.has(slug)) throw new BadUserInputError(`${field} '${slug}' is already used by another ${kind}.`, field);
+  return slug;
+}
+
+/** Keeps the old slug of a renamed record resolving to it. */
+export async function recordRename(em: EntityManager, kind: SlugKind, pk: number, oldSlug: string, newSlug: string): Promise<void> {
+  if (oldSlug === newSlug) return;
+  const aliases = em.getRepository(SlugAlias);
+  await aliases.delete({ kind, slug: newSlug, targetId: pk });
+  await aliases.save(aliases.create({ kind, slug: oldSlug, targetId: pk, createdAt: new Date() }));
+}
+
+/** The record a former slug points at, if any. */
+export async function resolveFormerSlug(db: Database, kind: SlugKind, slug: string): Promise<number | null> {
+  const alias = await db.reader.getRepository(SlugAlias).findOneBy({ kind, slug });
+  return alias ? alias.targetId : null;
+}

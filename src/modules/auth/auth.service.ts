@@ -1,0 +1,64 @@
+import { createHash, randomBytes } from "node:crypto";
+import { IsNull } from "typeorm";
+import type { Viewer } from "../../auth/viewer";
+import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../../common/errors";
+import { pkOf } from "../../common/ids";
+import { requiredText } from "../../common/validate";
+import type { Database } from "../../db/database";
+import { ApiToken, Role } from "./auth.entity";
+
+const TOKEN_PREFIX = "nwr_";
+
+function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("hex");
+}
+
+/**
+ * API tokens: made with a 32-byte random secret, kept only as its SHA-256 hash, shown once.
+ * Every request looks its token up afresh, so a revoked token stops working at once on every
+ * instance.
+ */
+export class AuthService {
+  constructor(private readonly db: Database) {}
+
+  /** Makes a token; the returned secret is the only copy there will ever be. */
+  async createToken(name: string, role: Role): Promise<{ token: string; apiToken: ApiToken }> {
+    const cleanName = requiredText(name, "name", { max: 100 });
+    if (!Object.values(Role).includes(role)) throw new BadUserInputError(`role '${String(role)}' is not one of ${Object.values(Role).join(", ")}.`, "role");
+    const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
+    const apiToken = await this.db.transaction((em) =>
+      em.save(em.create(ApiToken, { name: cleanName, role, tokenHash: hashSecret(token), createdAt: new Date(), revokedAt: null })),
+    );
+    delete apiToken.tokenHash;
+    return { token, apiToken };
+  }
+
+  /** Revokes a token by its id; revoking one already revoked changes nothing. */
+  async revokeToken(id: string): Promise<string> {
+    const pk = pkOf(id, "ApiToken");
+    await this.db.transaction(async (em) => {
+      const token = await em.findOneBy(ApiToken, { pk });
+      if (!token) throw new NotFoundError(`No API token has id '${id}'.`);
+      if (token.revokedAt === null) await em.update(ApiToken, { pk }, { revokedAt: new Date() });
+    });
+    return id;
+  }
+
+  /** Every token, newest first, for the command line. */
+  list(): Promise<ApiToken[]> {
+    return this.db.reader.getRepository(ApiToken).find({ order: { pk: "DESC" } });
+  }
+
+  /**
+   * The viewer an `Authorization` value stands for: null without one; UNAUTHENTICATED for a
+   * value that is not `Bearer <token>` or names no live token.
+   */
+  async authenticate(authorization: string | null | undefined): Promise<Viewer | null> {
+    if (authorization === undefined || authorization === null || authorization.trim() === "") return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new UnauthenticatedError("The Authorization value must be 'Bearer <token>'.");
+    const token = await this.db.reader.getRepository(ApiToken).findOneBy({ tokenHash: hashSecret(match[1]!), revokedAt: IsNull() });
+    if (!token) throw new UnauthenticatedError("The API token is unknown or has been revoked.");
+    return { tokenPk: token.pk, name: token.name, role: token.role };
+  }
+}
