@@ -33,8 +33,9 @@ export class NotFoundError extends AppError {
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message = "Sign in with an API token (Authorization: Bearer <token>).") {
-    super(message, "UNAUTHENTICATED");
+  /** With `httpStatus`, a failure before execution (a bad token) answers with that HTTP status. */
+  constructor(message = "Sign in with an API token (Authorization: Bearer <token>).", httpStatus?: number) {
+    super(message, "UNAUTHENTICATED", httpStatus === undefined ? {} : { http: { status: httpStatus } });
   }
 }
 
@@ -70,7 +71,9 @@ export type UnexpectedErrorSink = (error: unknown) => void;
 export function maskError(formatted: GraphQLFormattedError, error: unknown, sink: UnexpectedErrorSink): GraphQLFormattedError {
   const original = error instanceof GraphQLError && error.originalError !== undefined ? error.originalError : error;
   if (original instanceof AppError) {
-    return { ...formatted, extensions: { ...original.extensions } };
+    // `http` only steers Apollo's status code; it is not for the client.
+    const { http: _http, ...extensions } = original.extensions;
+    return { ...formatted, extensions };
   }
   const code = formatted.extensions?.code;
   if (typeof code === "string" && PASS_THROUGH.has(code)) {

@@ -309,7 +309,7 @@ function checkStoryFields(input: UpdateArticleInput, creating: boolean): Partial
   const fields: Partial<Pick<Article, "title" | "body" | "summary" | "dateline" | "source">> = {};
   if (creating || input.title != null) fields.title = requiredText(input.title, "input.title", { max: 300 });
   if (creating || input.body != null) fields.body = requiredText(input.body, "input.body", { max: 200_000, multiline: true });
-  if (input.summary !== undefined) fields.summary = optionalText(input.summary, "input.summary", { max: 1000, multiline: true });
+  if (input.summary !== undefined) fields.summary = optionalText(input.summary, "input.summary", { max: 1000 });
   if (input.dateline !== undefined) fields.dateline = optionalText(input.dateline, "input.dateline", { max: 100 });
   if (input.source !== undefined) fields.source = optionalText(input.source, "input.source", { max: 200 });
   return fields;

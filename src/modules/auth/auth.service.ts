@@ -56,9 +56,9 @@ export class AuthService {
   async authenticate(authorization: string | null | undefined): Promise<Viewer | null> {
     if (authorization === undefined || authorization === null || authorization.trim() === "") return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) throw new UnauthenticatedError("The Authorization value must be 'Bearer <token>'.");
+    if (!match) throw new UnauthenticatedError("The Authorization value must be 'Bearer <token>'.", 401);
     const token = await this.db.reader.getRepository(ApiToken).findOneBy({ tokenHash: hashSecret(match[1]!), revokedAt: IsNull() });
-    if (!token) throw new UnauthenticatedError("The API token is unknown or has been revoked.");
+    if (!token) throw new UnauthenticatedError("The API token is unknown or has been revoked.", 401);
     return { tokenPk: token.pk, name: token.name, role: token.role };
   }
 }
