@@ -28,14 +28,14 @@ const OLDEST_ANY: Ordering = { name: "a:oldest-any", keys: [{ sql: "COALESCE(a.p
 // bm25 is smaller for better matches; weights favour the title, then the summary.
 const RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "bm25(article_search, 10.0, 4.0, 1.0)", dir: "ASC" }, { sql: "a.id", dir: "DESC" }] };
 
-/** Turns what a reader typed into an FTS5 query: every word must match, each as a prefix. */
-export function toFtsQuery(search: string): string {
+// ts_rank is larger for better matches (weights A title, B summary, D body).
+const PG_RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "ts_rank(article_search.document, to_tsquery('simple', unaccent(:fSearch)))", dir: "DESC" }, { sql: "a.id", dir: "DESC" }] };
+
+/** The words of what a reader typed (letters and digits only, so nothing is query syntax); at most 20. */
+export function searchWords(search: string): string[] {
   const words = search.match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0) throw new BadUserInputError(`search '${search}' has no words to look for.`, "filter.search");
-  return words
-    .slice(0, 20)
-    .map((w) => `"${w.slice(0, 100)}"*`)
-    .join(" ");
+  return words.slice(0, 20).map((w) => w.slice(0, 100));
 }
 
 /**
@@ -105,12 +105,26 @@ export class ArticleService {
     if (filter?.publishedAfter) qb.andWhere("a.published_at >= :fAfter", { fAfter: timeParam(this.db, filter.publishedAfter) });
     if (filter?.publishedBefore) qb.andWhere("a.published_at < :fBefore", { fBefore: timeParam(this.db, filter.publishedBefore) });
     if (filter?.search != null) {
-      const match = toFtsQuery(filter.search);
-      if (orderBy === ArticleOrder.RELEVANCE) {
-        qb.innerJoin("article_search", "article_search", "article_search.rowid = a.id").andWhere("article_search MATCH :fSearch", { fSearch: match });
-        ordering = RELEVANCE;
+      const words = searchWords(filter.search);
+      const relevance = orderBy === ArticleOrder.RELEVANCE;
+      if (this.db.isPostgres) {
+        // Same rules as FTS5 on SQLite: every word, each as a prefix, accents and case folded.
+        const tsquery = "to_tsquery('simple', unaccent(:fSearch))";
+        const params = { fSearch: words.map((w) => `${w}:*`).join(" & ") };
+        if (relevance) {
+          qb.innerJoin("article_search", "article_search", `article_search.article_id = a.id AND article_search.document @@ ${tsquery}`, params);
+          ordering = PG_RELEVANCE;
+        } else {
+          qb.andWhere(`EXISTS (SELECT 1 FROM article_search s WHERE s.article_id = a.id AND s.document @@ ${tsquery})`, params);
+        }
       } else {
-        qb.andWhere("a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH :fSearch)", { fSearch: match });
+        const params = { fSearch: words.map((w) => `"${w}"*`).join(" ") };
+        if (relevance) {
+          qb.innerJoin("article_search", "article_search", "article_search.rowid = a.id").andWhere("article_search MATCH :fSearch", params);
+          ordering = RELEVANCE;
+        } else {
+          qb.andWhere("a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH :fSearch)", params);
+        }
       }
     }
     return fetchPage({ qb, pkSql: "a.id", ordering }, page);

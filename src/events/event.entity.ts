@@ -1,0 +1,49 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
+import { timestampType } from "../db/column-types";
+
+/** What an event is about. */
+export type EventTopic = "article" | "comment";
+
+/** PUBLISHED, UPDATED, UNPUBLISHED for stories; APPROVED for comments that became visible. */
+export type EventType = "PUBLISHED" | "UPDATED" | "UNPUBLISHED" | "APPROVED";
+
+/**
+ * One row of the outbox: written in the same transaction as the change it reports, numbered in
+ * commit order. Its sequence number is the cursor clients resume from.
+ */
+@Entity("event")
+@Index("idx_event_created", ["createdAt"])
+export class EventRecord {
+  @PrimaryGeneratedColumn({ name: "seq" })
+  seq!: number;
+
+  @Column({ type: "varchar", length: 16 })
+  topic!: EventTopic;
+
+  @Column({ type: "varchar", length: 16 })
+  type!: EventType;
+
+  // No foreign key: the event outlives a deleted story.
+  @Column({ name: "article_id", type: "integer" })
+  articleId!: number;
+
+  @Column({ name: "comment_id", type: "integer", nullable: true })
+  commentId!: number | null;
+
+  /** JSON snapshot of what the event reports (never a commenter's email). */
+  @Column({ type: "text" })
+  payload!: string;
+
+  @Column({ name: "created_at", type: timestampType })
+  createdAt!: Date;
+}
+
+/** How far the log has been pruned: cursors at or below `prunedThrough` have expired. */
+@Entity("event_log_state")
+export class EventLogState {
+  @PrimaryColumn({ type: "integer" })
+  id!: number;
+
+  @Column({ name: "pruned_through", type: "integer", default: 0 })
+  prunedThrough!: number;
+}
