@@ -23,6 +23,16 @@ export interface AppConfig {
   readonly trustProxy: boolean | number | string;
   /** How often the scheduler looks for scheduled stories that are due. */
   readonly schedulerIntervalMs: number;
+  /** Redis for telling other instances about new events (and sharing rate limits); unset on one instance. */
+  readonly redisUrl: string | null;
+  /** How often each instance reads the event log even without a notification. */
+  readonly eventPollIntervalMs: number;
+  /** How long events stay resumable. */
+  readonly eventRetentionMs: number;
+  readonly wsMaxSubscriptions: number;
+  readonly wsMaxMessageBytes: number;
+  readonly wsKeepAliveMs: number;
+  readonly wsInitTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +59,12 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (raw === undefined || raw === "" || /^(0|false|no|off)$/i.test(raw)) return false;
   if (/^(true|yes|on)$/i.test(raw)) return true;
   if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+function parseRedisUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === "") return null;
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got '${raw.replace(/:[^:@/]*@/, ":***@")}'`);
   return raw;
 }
 
@@ -85,5 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     commentRateWindowSeconds: parseInteger("COMMENT_RATE_WINDOW_SECONDS", env.COMMENT_RATE_WINDOW_SECONDS, 60, 1, 86_400),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     schedulerIntervalMs: parseInteger("SCHEDULER_INTERVAL_MS", env.SCHEDULER_INTERVAL_MS, 1000, 50, 3_600_000),
+    redisUrl: parseRedisUrl(env.REDIS_URL),
+    eventPollIntervalMs: parseInteger("EVENT_POLL_INTERVAL_MS", env.EVENT_POLL_INTERVAL_MS, 1000, 20, 600_000),
+    eventRetentionMs: parseInteger("EVENT_RETENTION_DAYS", env.EVENT_RETENTION_DAYS, 7, 1, 3650) * 86_400_000,
+    wsMaxSubscriptions: parseInteger("WS_MAX_SUBSCRIPTIONS", env.WS_MAX_SUBSCRIPTIONS, 50, 1, 10_000),
+    wsMaxMessageBytes: parseInteger("WS_MAX_MESSAGE_BYTES", env.WS_MAX_MESSAGE_BYTES, 65_536, 1024, 16_777_216),
+    wsKeepAliveMs: parseInteger("WS_KEEPALIVE_MS", env.WS_KEEPALIVE_MS, 12_000, 100, 600_000),
+    wsInitTimeoutMs: parseInteger("WS_INIT_TIMEOUT_MS", env.WS_INIT_TIMEOUT_MS, 3000, 100, 600_000),
   };
 }

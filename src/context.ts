@@ -5,6 +5,9 @@ import { createMemoryRateLimiter } from "./common/rate-limit";
 import type { Database } from "./db/database";
 import { createArticleLoaders } from "./modules/article/article.loader";
 import { AuthService } from "./modules/auth/auth.service";
+import type { DeliveredEvent, EventBus } from "./events/bus";
+import type { LiveStats } from "./events/stats";
+import { LiveService } from "./modules/live/live.service";
 import { ArticleService } from "./modules/article/article.service";
 import { createCommentLoaders } from "./modules/comment/comment.loader";
 import { CommentService } from "./modules/comment/comment.service";
@@ -26,9 +29,14 @@ export interface Services {
   readonly comments: CommentService;
   readonly tags: TagService;
   readonly auth: AuthService;
+  readonly live: LiveService;
 }
 
-export function createServices(db: Database, config: Pick<AppConfig, "autoApproveComments" | "commentRateLimit" | "commentRateWindowSeconds">): Services {
+export function createServices(
+  db: Database,
+  config: Pick<AppConfig, "autoApproveComments" | "commentRateLimit" | "commentRateWindowSeconds">,
+  live: { bus: EventBus; stats: LiveStats },
+): Services {
   return {
     articles: new ArticleService(db),
     institutions: new InstitutionService(db),
@@ -37,10 +45,12 @@ export function createServices(db: Database, config: Pick<AppConfig, "autoApprov
     comments: new CommentService(db, { autoApprove: config.autoApproveComments, limiter: createMemoryRateLimiter(config.commentRateLimit, config.commentRateWindowSeconds) }),
     tags: new TagService(db),
     auth: new AuthService(db),
+    live: new LiveService(db, live.bus, live.stats),
   };
 }
 
-function createLoaders(services: Services, viewer: Viewer | null) {
+/** Fresh DataLoaders for one request (or one event and audience). */
+export function createLoaders(services: Services, viewer: Viewer | null) {
   return {
     ...createArticleLoaders(services.articles),
     ...createTagLoaders(services.tags),
@@ -61,9 +71,30 @@ export interface Context {
   readonly clientAddress: string;
   readonly services: Services;
   readonly loaders: Loaders;
+  /** The loaders shared by every subscriber of `event` who sees what `viewer` sees. */
+  readonly eventLoaders: (event: DeliveredEvent, viewer: Viewer | null) => Loaders;
+}
+
+/** Subscribers with the same audience see the same data, so they can share one event's loaders. */
+function audienceOf(viewer: Viewer | null): string {
+  return viewer === null ? "anonymous" : viewer.role;
 }
 
 /** A fresh context: loaders are never shared between requests, so no viewer sees another's cache. */
 export function createContext(services: Services, viewer: Viewer | null, clientAddress: string): Context {
-  return { viewer, clientAddress, services, loaders: createLoaders(services, viewer) };
+  return {
+    viewer,
+    clientAddress,
+    services,
+    loaders: createLoaders(services, viewer),
+    eventLoaders: (event, who) => event.sharedFor(`loaders:${audienceOf(who)}`, () => createLoaders(services, who)),
+  };
+}
+
+/**
+ * The context one event of a subscription executes in: the subscriber's, with the event's
+ * shared loaders, so that data is fresh for each event and read once for all its subscribers.
+ */
+export function contextForEvent(context: Context, event: DeliveredEvent): Context {
+  return { ...context, loaders: context.eventLoaders(event, context.viewer) };
 }

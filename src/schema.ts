@@ -1,3 +1,4 @@
+import { createPubSub } from "@graphql-yoga/subscription";
 import { printSchema } from "graphql";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
@@ -7,6 +8,7 @@ import { ArticleResolver } from "./modules/article/article.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { CommentResolver } from "./modules/comment/comment.resolver";
 import { AccreditationResolver, InstitutionResolver } from "./modules/institution/institution.resolver";
+import { LiveResolver } from "./modules/live/live.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
 import { PersonResolver, PositionResolver } from "./modules/person/person.resolver";
 import { QuoteResolver } from "./modules/quote/quote.resolver";
@@ -17,9 +19,12 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The served schema, built once per process from the decorated classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
+    // Required by type-graphql for any subscription; ours bring their own event streams
+    // (`subscribe` in each @Subscription, fed by the event log), so nothing is published here.
+    pubSub: createPubSub(),
     // Inputs are checked by the services, which know the contract's messages and error codes.
     validate: false,
   });

@@ -7,9 +7,6 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { GraphQLFormattedError } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
-import type { Viewer } from "./auth/viewer";
 import type { AppConfig } from "./config";
 import { maskError } from "./common/errors";
 import { createLogger } from "./common/logger";
@@ -18,7 +15,12 @@ import { createContext, createServices } from "./context";
 import type { Context } from "./context";
 import { Database } from "./db/database";
 import { loadSeed } from "./db/seed/seed";
+import { EventBus } from "./events/bus";
+import type { Notifier } from "./events/bus";
+import { createRedisNotifier } from "./events/redis-notifier";
 import { startScheduler } from "./events/scheduler";
+import { LiveStats } from "./events/stats";
+import { attachGraphqlWs } from "./websocket";
 import { createSchema } from "./schema";
 
 /** What {@link createServer} hands back: where it listens, its store, and how to stop it. */
@@ -28,7 +30,9 @@ export interface RunningServer {
   readonly port: number;
   readonly db: Database;
   readonly logger: Logger;
-  /** Stops accepting, closes sockets, finishes in-flight work and closes the database. */
+  readonly bus: EventBus;
+  readonly stats: LiveStats;
+  /** Stops accepting, closes sockets with 1001, finishes in-flight work and closes the database. */
   stop(): Promise<void>;
 }
 
@@ -43,34 +47,27 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
   try {
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
     const schema = await createSchema();
-    const services = createServices(db, config);
+    const stats = new LiveStats();
+    const notifier: Notifier | undefined = config.redisUrl ? await createRedisNotifier(config.redisUrl, logger) : undefined;
+    const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
+    await bus.start();
+    const services = createServices(db, config, { bus, stats });
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, (e) => logger.error({ err: e }, "unexpected error"));
 
     const app = express();
     app.disable("x-powered-by");
     app.set("trust proxy", config.trustProxy);
     const httpServer = http.createServer(app);
-    const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql" });
-    const wsCleanup = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
-      {
-        schema,
-        // The token comes in connection_init; an invalid one closes the socket with 4403.
-        onConnect: async (ctx) => {
-          const authorization = ctx.connectionParams?.authorization;
-          try {
-            ctx.extra.viewer = await services.auth.authenticate(typeof authorization === "string" ? authorization : null);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        context: (ctx): Context => createContext(services, ctx.extra.viewer ?? null, ctx.extra.request.socket.remoteAddress ?? "unknown"),
-        onError: (_ctx, _id, _payload, errors) => {
-          for (const e of errors) logger.warn({ err: e }, "websocket operation failed");
-        },
-      },
-      wsServer,
-    );
+    const ws = attachGraphqlWs(httpServer, {
+      schema,
+      services,
+      stats,
+      logger,
+      maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
+      maxMessageBytes: config.wsMaxMessageBytes,
+      keepAliveMs: config.wsKeepAliveMs,
+      initTimeoutMs: config.wsInitTimeoutMs,
+    });
 
     const apollo = new ApolloServer<Context>({
       schema,
@@ -79,7 +76,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginLandingPageDisabled(),
-        { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+        { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
       ],
     });
     await apollo.start();
@@ -110,10 +107,15 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       port,
       db,
       logger,
+      bus,
+      stats,
       stop: () =>
         (stopping ??= (async () => {
           await scheduler.stop();
+          // Apollo's drain stops the HTTP server, waits for requests in flight and closes the sockets.
           await apollo.stop();
+          await bus.stop();
+          await notifier?.close();
           await db.close();
         })()),
     };

@@ -47,6 +47,7 @@ export function dataSourceOptions(config: DatabaseConfig, extra: Partial<DataSou
  */
 export class Database {
   private writeChain: Promise<unknown> = Promise.resolve();
+  private readonly commitListeners = new Set<() => void>();
 
   private constructor(
     readonly config: DatabaseConfig,
@@ -83,6 +84,18 @@ export class Database {
    * transaction never fails half-way for want of it.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.runTransaction(work);
+    for (const listener of this.commitListeners) listener();
+    return result;
+  }
+
+  /** Calls `listener` after every committed write transaction (the event bus looks for new events then). */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       if (this.isPostgres) return this.writer.transaction(work);
       const runner: QueryRunner = this.writer.createQueryRunner();

@@ -41,6 +41,13 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     commentRateWindowSeconds: 60,
     trustProxy: false,
     schedulerIntervalMs: 100,
+    redisUrl: null,
+    eventPollIntervalMs: 200,
+    eventRetentionMs: 7 * 86_400_000,
+    wsMaxSubscriptions: 50,
+    wsMaxMessageBytes: 65_536,
+    wsKeepAliveMs: 12_000,
+    wsInitTimeoutMs: 3000,
     ...options.config,
   };
   const server = await createServer(config, { logger: createLogger(config.logLevel) });

@@ -7,6 +7,7 @@ import { slugify } from "../../common/slug";
 import { idList, optionalText, requiredText, slugInput } from "../../common/validate";
 import { getOrThrow, pksOrThrow } from "../../db/lookups";
 import { claimSlug, deriveSlug, recordRename, resolveFormerSlug } from "../../db/slugs";
+import { recordArticleEvent, snapshotArticle } from "../../events/outbox";
 import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
 import { Tag } from "../tag/tag.entity";
@@ -220,6 +221,7 @@ export class ArticleService {
       Object.assign(article, fields, { updatedAt: new Date() });
       await em.save(article);
       await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)) });
+      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
       return article;
     });
   }
@@ -238,7 +240,9 @@ export class ArticleService {
       }
       if (article.status === ArticleStatus.PUBLISHED) return article;
       Object.assign(article, { status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now });
-      return em.save(article);
+      await em.save(article);
+      await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, article));
+      return article;
     });
   }
 
@@ -247,6 +251,8 @@ export class ArticleService {
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
       if (article.status === ArticleStatus.DRAFT) return article;
+      // Tickers take the story down by id; they get it as it was last published.
+      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
       Object.assign(article, { status: ArticleStatus.DRAFT, publishedAt: null, scheduledFor: null, updatedAt: new Date() });
       return em.save(article);
     });
@@ -256,6 +262,7 @@ export class ArticleService {
   async delete(id: string): Promise<string> {
     await this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
+      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
       await em.delete(Article, { pk: article.pk });
     });
     return id;
@@ -285,7 +292,10 @@ export class ArticleService {
           .set({ status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now })
           .where("id = :pk AND status = :scheduled AND scheduled_for <= :now", { pk, scheduled: ArticleStatus.SCHEDULED, now: timeParam(this.db, now) })
           .execute();
-        return (result.affected ?? 0) === 1;
+        if ((result.affected ?? 0) !== 1) return false;
+        // Only the scheduler whose update went through reports the publication.
+        await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, await em.findOneByOrFail(Article, { pk })));
+        return true;
       });
       if (won) published.push(pk);
     }

@@ -6,6 +6,7 @@ import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError 
 import type { RateLimiter } from "../../common/rate-limit";
 import { emailInput, optionalWebsite, requiredText } from "../../common/validate";
 import { getOrThrow } from "../../db/lookups";
+import { recordCommentApproved } from "../../events/outbox";
 import { pkOf } from "../../common/ids";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
@@ -121,7 +122,9 @@ export class CommentService {
         if (parent.articleId !== articlePk) throw new BadUserInputError(`Comment '${input.parentId}' belongs to another story.`, "input.parentId");
       }
       const status = this.policy.autoApprove ? CommentStatus.APPROVED : CommentStatus.PENDING;
-      return em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
+      const comment = await em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
+      if (status === CommentStatus.APPROVED) await recordCommentApproved(em, comment);
+      return comment;
     });
     delete saved.authorEmail;
     return saved;
@@ -132,8 +135,11 @@ export class CommentService {
     if (!Object.values(CommentStatus).includes(status)) throw new BadUserInputError(`status '${String(status)}' is not a comment status.`, "status");
     return this.db.transaction(async (em) => {
       const comment = await getOrThrow(em, Comment, "Comment", id, "id");
+      const becomesVisible = status === CommentStatus.APPROVED && comment.status !== CommentStatus.APPROVED;
       comment.status = status;
-      return em.save(comment);
+      await em.save(comment);
+      if (becomesVisible) await recordCommentApproved(em, comment);
+      return comment;
     });
   }
 }

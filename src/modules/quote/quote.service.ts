@@ -1,10 +1,11 @@
 import { In } from "typeorm";
-import type { SelectQueryBuilder } from "typeorm";
+import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
 import { pkOf } from "../../common/ids";
 import { intInRange, optionalText, requiredText } from "../../common/validate";
 import { getOrThrow } from "../../db/lookups";
+import { recordArticleEvent, snapshotArticle } from "../../events/outbox";
 import { Article } from "../article/article.entity";
 import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
@@ -87,7 +88,9 @@ export class QuoteService {
         .set({ position: () => "position + 1" })
         .where("article_id = :article AND position >= :position", { article: article.pk, position })
         .execute();
-      return em.save(em.create(Quote, { articleId: article.pk, speakerId: speaker.pk, institutionId: institution?.pk ?? null, text, attribution, position }));
+      const quote = await em.save(em.create(Quote, { articleId: article.pk, speakerId: speaker.pk, institutionId: institution?.pk ?? null, text, attribution, position }));
+      await this.storyChanged(em, article);
+      return quote;
     });
   }
 
@@ -102,7 +105,16 @@ export class QuoteService {
         .set({ position: () => "position - 1" })
         .where("article_id = :article AND position > :position", { article: quote.articleId, position: quote.position })
         .execute();
+      await this.storyChanged(em, await em.findOneByOrFail(Article, { pk: quote.articleId }));
     });
     return id;
+  }
+
+  /** A published story's quotes are part of it: live feeds get an UPDATED event. */
+  private async storyChanged(em: EntityManager, article: Article): Promise<void> {
+    if (article.status !== ArticleStatus.PUBLISHED) return;
+    article.updatedAt = new Date();
+    await em.update(Article, { pk: article.pk }, { updatedAt: article.updatedAt });
+    await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
   }
 }

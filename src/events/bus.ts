@@ -1,0 +1,176 @@
+import { MoreThan } from "typeorm";
+import type { Logger } from "../common/logger";
+import type { Database } from "../db/database";
+import { timeParam } from "../db/sql";
+import { EventLogState, EventRecord } from "./event.entity";
+import type { EventTopic, EventType } from "./event.entity";
+
+/** Carries "there are new events" between instances; delivery never depends on it alone. */
+export interface Notifier {
+  publish(seq: number): void;
+  onNotify(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/**
+ * One event on its way to subscribers. Everything a subscriber's query needs beyond the event
+ * itself is loaded through `shared`, so N subscribers of one event cost one set of reads.
+ */
+export class DeliveredEvent {
+  private readonly shared = new Map<string, unknown>();
+
+  constructor(
+    readonly seq: number,
+    readonly topic: EventTopic,
+    readonly type: EventType,
+    readonly articlePk: number,
+    readonly payload: unknown,
+    readonly createdAt: Date,
+  ) {}
+
+  static from(record: EventRecord): DeliveredEvent {
+    return new DeliveredEvent(record.seq, record.topic, record.type, record.articleId, JSON.parse(record.payload), record.createdAt);
+  }
+
+  /** Something built once per event and audience (e.g. the DataLoaders of anonymous readers). */
+  sharedFor<T>(key: string, make: () => T): T {
+    let value = this.shared.get(key) as T | undefined;
+    if (value === undefined) {
+      value = make();
+      this.shared.set(key, value);
+    }
+    return value;
+  }
+}
+
+export interface EventBusOptions {
+  /** How often to look for events even when nobody said there are any (a lost notification costs at most this). */
+  readonly pollIntervalMs: number;
+  /** How long events stay in the log for resuming clients. */
+  readonly retentionMs: number;
+  readonly logger: Logger;
+  readonly notifier?: Notifier;
+}
+
+const BATCH = 500;
+
+/**
+ * Follows the event log of the database and hands each new event, in order, to this process's
+ * listeners. It reads the log after every local commit, when another instance says so, and on a
+ * timer; it remembers the last event it handed out, so nothing is skipped or repeated.
+ */
+export class EventBus {
+  private lastSeq = 0;
+  private readonly listeners = new Set<(event: DeliveredEvent) => void>();
+  private polling: Promise<void> | null = null;
+  private again = false;
+  private announce = false;
+  private timer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private stopCommitListener: (() => void) | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: EventBusOptions,
+  ) {}
+
+  /** The last event handed to listeners: a subscriber without a cursor starts after it. */
+  get head(): number {
+    return this.lastSeq;
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  async start(): Promise<void> {
+    const last = await this.db.reader.getRepository(EventRecord).find({ select: { seq: true }, order: { seq: "DESC" }, take: 1 });
+    this.lastSeq = last[0]?.seq ?? 0;
+    this.stopCommitListener = this.db.onCommit(() => this.poke(true));
+    this.options.notifier?.onNotify(() => this.poke(false));
+    this.timer = setInterval(() => this.poke(false), this.options.pollIntervalMs);
+    this.timer.unref();
+    const pruneEvery = Math.min(3_600_000, Math.max(1000, Math.floor(this.options.retentionMs / 10)));
+    this.pruneTimer = setInterval(() => void this.prune().catch((error: unknown) => this.options.logger.error({ err: error }, "pruning the event log failed")), pruneEvery);
+    this.pruneTimer.unref();
+  }
+
+  /** Adds a listener for every event from now on; returns its removal. */
+  listen(listener: (event: DeliveredEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Asks for a look at the log soon; `local` when this process just committed (other instances are told). */
+  poke(local: boolean): void {
+    if (local) this.announce = true;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    this.polling = this.drain()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, "reading the event log failed"))
+      .finally(() => {
+        this.polling = null;
+        if (this.again) {
+          this.again = false;
+          this.poke(false);
+        }
+      });
+  }
+
+  /** Resolves when the log has been read up to what is committed now (tests and shutdown use it). */
+  async settle(): Promise<void> {
+    this.poke(false);
+    while (this.polling) await this.polling;
+  }
+
+  private async drain(): Promise<void> {
+    const announce = this.announce;
+    this.announce = false;
+    let delivered = 0;
+    for (;;) {
+      const rows = await this.db.reader.getRepository(EventRecord).find({ where: { seq: MoreThan(this.lastSeq) }, order: { seq: "ASC" }, take: BATCH });
+      for (const row of rows) {
+        const event = DeliveredEvent.from(row);
+        this.lastSeq = row.seq;
+        delivered++;
+        for (const listener of this.listeners) {
+          try {
+            listener(event);
+          } catch (error) {
+            this.options.logger.error({ err: error, seq: row.seq }, "an event listener failed");
+          }
+        }
+      }
+      if (rows.length < BATCH) break;
+    }
+    if (announce && delivered > 0) this.options.notifier?.publish(this.lastSeq);
+  }
+
+  /** Drops events older than the retention; cursors up to the last one dropped expire. */
+  async prune(now = Date.now()): Promise<number> {
+    const cutoff = new Date(now - this.options.retentionMs);
+    return this.db.transaction(async (em) => {
+      const newest = await em
+        .getRepository(EventRecord)
+        .createQueryBuilder("e")
+        .select("MAX(e.seq)", "seq")
+        .where("e.created_at < :cutoff", { cutoff: timeParam(this.db, cutoff) })
+        .getRawOne<{ seq: number | null }>();
+      const through = Number(newest?.seq ?? 0);
+      if (through === 0) return 0;
+      const result = await em.createQueryBuilder().delete().from(EventRecord).where("seq <= :through", { through }).execute();
+      await em.update(EventLogState, { id: 1 }, { prunedThrough: through });
+      return result.affected ?? 0;
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.stopCommitListener?.();
+    while (this.polling) await this.polling;
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,107 @@
+import type { EntityManager } from "typeorm";
+import { Article, ArticleInstitution, ArticlePerson, ArticleTag } from "../modules/article/article.entity";
+import { Comment } from "../modules/comment/comment.entity";
+import { Tag } from "../modules/tag/tag.entity";
+import { EventRecord } from "./event.entity";
+import type { EventType } from "./event.entity";
+
+/** A story as an event carries it, with what subscription filters match on. */
+export interface ArticleSnapshot {
+  article: Omit<Article, "id" | "paragraphs" | "publishedAt" | "scheduledFor" | "createdAt" | "updatedAt"> & {
+    publishedAt: string | null;
+    scheduledFor: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+  institutionPks: number[];
+  personPks: number[];
+  tags: string[];
+}
+
+/** A comment as an event carries it: everything public, never the email. */
+export interface CommentSnapshot {
+  comment: { pk: number; articleId: number; parentId: number | null; authorName: string; authorWebsite: string | null; body: string; status: string; createdAt: string };
+}
+
+// Any constant: the key of the lock that puts event numbers in commit order on PostgreSQL.
+const EVENT_ORDER_LOCK = 7_212_001;
+
+async function append(em: EntityManager, fields: Omit<EventRecord, "seq" | "createdAt">): Promise<void> {
+  if (em.connection.options.type === "postgres") {
+    // Numbers come from a sequence when the row is inserted, but commits may land in another
+    // order; holding this lock until commit makes number order and commit order the same, so a
+    // reader that has seen event n has seen every event before it.
+    await em.query("SELECT pg_advisory_xact_lock($1)", [EVENT_ORDER_LOCK]);
+  }
+  await em.insert(EventRecord, { ...fields, createdAt: new Date() });
+}
+
+/** Reads a story's links as they stand in this transaction. */
+export async function snapshotArticle(em: EntityManager, article: Article): Promise<ArticleSnapshot> {
+  const [institutions, people, tagLinks] = await Promise.all([
+    em.find(ArticleInstitution, { where: { articleId: article.pk }, order: { position: "ASC" } }),
+    em.find(ArticlePerson, { where: { articleId: article.pk }, order: { position: "ASC" } }),
+    em.find(ArticleTag, { where: { articleId: article.pk }, order: { position: "ASC" } }),
+  ]);
+  const tags = tagLinks.length === 0 ? [] : await em.createQueryBuilder(Tag, "t").where("t.id IN (:...ids)", { ids: tagLinks.map((l) => l.tagId) }).getMany();
+  const { pk, slug, title, summary, body, dateline, source, status } = article;
+  return {
+    article: {
+      pk,
+      slug,
+      title,
+      summary,
+      body,
+      dateline,
+      source,
+      status,
+      publishedAt: article.publishedAt?.toISOString() ?? null,
+      scheduledFor: article.scheduledFor?.toISOString() ?? null,
+      createdAt: article.createdAt.toISOString(),
+      updatedAt: article.updatedAt.toISOString(),
+    },
+    institutionPks: institutions.map((l) => l.institutionId),
+    personPks: people.map((l) => l.personId),
+    tags: tags.map((t) => t.slug),
+  };
+}
+
+/** Writes a story event in the caller's transaction. Pass a snapshot taken before a deletion. */
+export async function recordArticleEvent(em: EntityManager, type: Exclude<EventType, "APPROVED">, snapshot: ArticleSnapshot): Promise<void> {
+  await append(em, { topic: "article", type, articleId: snapshot.article.pk, commentId: null, payload: JSON.stringify(snapshot) });
+}
+
+/** Writes a "comment became visible" event in the caller's transaction. */
+export async function recordCommentApproved(em: EntityManager, comment: Comment): Promise<void> {
+  const snapshot: CommentSnapshot = {
+    comment: {
+      pk: comment.pk,
+      articleId: comment.articleId,
+      parentId: comment.parentId,
+      authorName: comment.authorName,
+      authorWebsite: comment.authorWebsite,
+      body: comment.body,
+      status: comment.status,
+      createdAt: comment.createdAt.toISOString(),
+    },
+  };
+  await append(em, { topic: "comment", type: "APPROVED", articleId: comment.articleId, commentId: comment.pk, payload: JSON.stringify(snapshot) });
+}
+
+/** The story an event snapshot describes, as an entity the resolvers can use. */
+export function articleFromSnapshot(snapshot: ArticleSnapshot): Article {
+  const a = snapshot.article;
+  return Object.assign(new Article(), {
+    ...a,
+    publishedAt: a.publishedAt ? new Date(a.publishedAt) : null,
+    scheduledFor: a.scheduledFor ? new Date(a.scheduledFor) : null,
+    createdAt: new Date(a.createdAt),
+    updatedAt: new Date(a.updatedAt),
+  });
+}
+
+/** The comment an event snapshot describes. */
+export function commentFromSnapshot(snapshot: CommentSnapshot): Comment {
+  const c = snapshot.comment;
+  return Object.assign(new Comment(), { ...c, createdAt: new Date(c.createdAt) });
+}

@@ -1,0 +1,37 @@
+import Redis from "ioredis";
+import type { Logger } from "../common/logger";
+import type { Notifier } from "./bus";
+
+const CHANNEL = "newsroom:events";
+
+/**
+ * Tells other instances through Redis pub/sub that the event log grew. Only a hint: every
+ * instance also reads the log on a timer, so a lost message or a Redis outage delays a push by
+ * at most that interval and never drops it. Redis errors are logged, never thrown at callers.
+ */
+export async function createRedisNotifier(url: string, logger: Logger): Promise<Notifier> {
+  const options = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2000) };
+  const publisher = new Redis(url, options);
+  const subscriber = new Redis(url, options);
+  const listeners: Array<() => void> = [];
+  for (const client of [publisher, subscriber]) client.on("error", (error: Error) => logger.warn({ err: error.message }, "redis connection trouble; events still arrive by polling"));
+  subscriber.on("message", (channel: string) => {
+    if (channel !== CHANNEL) return;
+    for (const listener of listeners) listener();
+  });
+  // Subscribe again after every reconnect (ioredis does it too; this also covers the first connect).
+  subscriber.on("ready", () => void subscriber.subscribe(CHANNEL).catch(() => undefined));
+  await Promise.allSettled([publisher.connect(), subscriber.connect()]);
+  return {
+    publish(seq) {
+      publisher.publish(CHANNEL, String(seq)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not tell other instances about new events"));
+    },
+    onNotify(listener) {
+      listeners.push(listener);
+    },
+    async close() {
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

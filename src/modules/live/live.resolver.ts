@@ -1,0 +1,54 @@
+import { Args, Resolver, Root, Subscription } from "type-graphql";
+import type { SubscribeResolverData } from "type-graphql";
+import type { Viewer } from "../../auth/viewer";
+import type { Context } from "../../context";
+import type { DeliveredEvent } from "../../events/bus";
+import { articleFromSnapshot, commentFromSnapshot } from "../../events/outbox";
+import type { ArticleSnapshot, CommentSnapshot } from "../../events/outbox";
+import { ArticleSubscriptionArgs, CommentSubscriptionArgs } from "./live.inputs";
+import { toEventCursor } from "./live.service";
+import { ArticleEvent, ArticleEventType, CommentEvent } from "./live.types";
+
+type SubscribeData<A> = SubscribeResolverData<unknown, A, Context>;
+
+const STORY_EVENTS = [ArticleEventType.PUBLISHED, ArticleEventType.UPDATED, ArticleEventType.UNPUBLISHED];
+
+function toArticleEvent(event: DeliveredEvent): ArticleEvent {
+  return { cursor: toEventCursor(event.seq), type: event.type as ArticleEventType, article: articleFromSnapshot(event.payload as ArticleSnapshot) };
+}
+
+@Resolver()
+export class LiveResolver {
+  @Subscription(() => ArticleEvent, {
+    description: "Newly published stories (also scheduled ones when they go live). With `after`, first replays what was missed.",
+    subscribe: ({ args, context }: SubscribeData<ArticleSubscriptionArgs>) =>
+      context.services.live.feed(context.viewer, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, [ArticleEventType.PUBLISHED]) }),
+  })
+  articlePublished(@Root() event: DeliveredEvent, @Args(() => ArticleSubscriptionArgs) _args: ArticleSubscriptionArgs): ArticleEvent {
+    return toArticleEvent(event);
+  }
+
+  @Subscription(() => ArticleEvent, {
+    description: "Every published, updated and unpublished story, in order, resumable with `after`.",
+    subscribe: ({ args, context }: SubscribeData<ArticleSubscriptionArgs>) =>
+      context.services.live.feed(context.viewer, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, STORY_EVENTS) }),
+  })
+  articleEvents(@Root() event: DeliveredEvent, @Args(() => ArticleSubscriptionArgs) _args: ArticleSubscriptionArgs): ArticleEvent {
+    return toArticleEvent(event);
+  }
+
+  @Subscription(() => CommentEvent, {
+    description: "Comments as they become visible (approved). Without articleId, across all stories.",
+    subscribe: ({ args, context }: SubscribeData<CommentSubscriptionArgs>) => {
+      const live = context.services.live;
+      return live.feed(context.viewer, args.after, {
+        topic: "comment",
+        match: live.commentMatcher(args.articleId),
+        check: live.storyVisible((event: DeliveredEvent, viewer: Viewer | null) => context.eventLoaders(event, viewer).article.load(event.articlePk)),
+      });
+    },
+  })
+  commentAdded(@Root() event: DeliveredEvent, @Args(() => CommentSubscriptionArgs) _args: CommentSubscriptionArgs): CommentEvent {
+    return { cursor: toEventCursor(event.seq), comment: commentFromSnapshot(event.payload as CommentSnapshot) };
+  }
+}

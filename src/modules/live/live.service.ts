@@ -1,0 +1,145 @@
+import { MoreThan } from "typeorm";
+import type { Viewer } from "../../auth/viewer";
+import { canSeeDrafts } from "../../auth/viewer";
+import { BadUserInputError } from "../../common/errors";
+import { pkOf } from "../../common/ids";
+import type { Database } from "../../db/database";
+import { DeliveredEvent } from "../../events/bus";
+import { Channel } from "../../events/channel";
+import type { EventBus } from "../../events/bus";
+import { EventLogState, EventRecord } from "../../events/event.entity";
+import type { ArticleSnapshot } from "../../events/outbox";
+import type { LiveStats } from "../../events/stats";
+import { ArticleStatus } from "../article/article.entity";
+import type { Article } from "../article/article.entity";
+import type { ArticleSubscriptionFilter } from "./live.inputs";
+
+const CURSOR = /^\d{16}$/;
+const REPLAY_BATCH = 200;
+// A subscriber this far behind is cut off (it resumes from its cursor) rather than buffered without end.
+const SLOW_CONSUMER_LIMIT = 10_000;
+
+/** An event's cursor: its sequence number, zero-padded so cursors also sort as strings. */
+export function toEventCursor(seq: number): string {
+  return String(seq).padStart(16, "0");
+}
+
+/** Whether the viewer may see the story an event is about, read through that event's shared loaders. */
+export type StoryCheck = (event: DeliveredEvent, viewer: Viewer | null) => Promise<boolean>;
+
+/** What a live feed selects. */
+export interface FeedSpec {
+  readonly topic: "article" | "comment";
+  readonly match: (event: DeliveredEvent) => boolean;
+  /** Checked before each push, for events whose visibility may have changed since (comments). */
+  readonly check?: StoryCheck;
+}
+
+/**
+ * Live feeds: each one replays the log after a cursor, then follows the event bus, with no gap
+ * and no repeat. Filters are applied before anything is resolved for a subscriber.
+ */
+export class LiveService {
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventBus,
+    private readonly stats: LiveStats,
+  ) {}
+
+  /** The sequence number a client's `after` stands for; BAD_USER_INPUT when it is malformed, expired or unknown. */
+  async checkCursor(after: string | null | undefined): Promise<number | null> {
+    if (after === null || after === undefined) return null;
+    if (!CURSOR.test(after)) throw new BadUserInputError(`'${after}' is not an event cursor.`, "after");
+    const seq = Number(after);
+    const state = await this.db.reader.getRepository(EventLogState).findOneBy({ id: 1 });
+    const prunedThrough = state?.prunedThrough ?? 0;
+    if (seq < prunedThrough) {
+      throw new BadUserInputError(`Cursor '${after}' has expired: events up to ${toEventCursor(prunedThrough)} are no longer kept. Subscribe without 'after' to start afresh.`, "after");
+    }
+    const newest = await this.db.reader.getRepository(EventRecord).find({ select: { seq: true }, order: { seq: "DESC" }, take: 1 });
+    if (seq > Math.max(newest[0]?.seq ?? 0, prunedThrough, this.bus.head)) throw new BadUserInputError(`Cursor '${after}' is past the newest event.`, "after");
+    return seq;
+  }
+
+  /** A matcher for story events with the subscription filter's conditions. */
+  articleMatcher(filter: ArticleSubscriptionFilter | null | undefined, types: readonly string[]): (event: DeliveredEvent) => boolean {
+    const institution = filter?.institutionId ? pkOf(filter.institutionId, "Institution", "filter.institutionId") : null;
+    const person = filter?.personId ? pkOf(filter.personId, "Person", "filter.personId") : null;
+    const tag = filter?.tag ?? null;
+    return (event) => {
+      if (event.topic !== "article" || !types.includes(event.type)) return false;
+      const snapshot = event.payload as ArticleSnapshot;
+      return (institution === null || snapshot.institutionPks.includes(institution)) && (person === null || snapshot.personPks.includes(person)) && (tag === null || snapshot.tags.includes(tag));
+    };
+  }
+
+  /** A matcher for comment events, of one story or all. */
+  commentMatcher(articleId: string | null | undefined): (event: DeliveredEvent) => boolean {
+    const article = articleId ? pkOf(articleId, "Article", "articleId") : null;
+    return (event) => event.topic === "comment" && (article === null || event.articlePk === article);
+  }
+
+  /** Comments are only pushed while their story is visible to the subscriber. */
+  storyVisible(load: (event: DeliveredEvent, viewer: Viewer | null) => Promise<Article | null>): StoryCheck {
+    return async (event, viewer) => {
+      const story = await load(event, viewer);
+      return story !== null && (story.status === ArticleStatus.PUBLISHED || canSeeDrafts(viewer));
+    };
+  }
+
+  /**
+   * The feed itself. It listens to the bus before it replays, so an event committed while the
+   * replay runs is either in the replay or in what the listener kept, and sequence numbers
+   * drop any that are in both.
+   */
+  async feed(viewer: Viewer | null, after: string | null | undefined, spec: FeedSpec): Promise<AsyncIterableIterator<DeliveredEvent>> {
+    const from = await this.checkCursor(after);
+    const { bus, db, stats } = this;
+    const channel = new Channel<DeliveredEvent>(SLOW_CONSUMER_LIMIT);
+    const pending: DeliveredEvent[] = [];
+    let wake: (() => void) | null = null;
+    const unlisten = bus.listen((event) => {
+      if (!spec.match(event)) return;
+      pending.push(event);
+      wake?.();
+    });
+    channel.onClose(() => wake?.());
+    stats.activeSubscriptions++;
+    let last = from ?? bus.head;
+    const deliver = async (event: DeliveredEvent) => {
+      if (event.seq <= last) return;
+      last = event.seq;
+      if (!spec.check || (await spec.check(event, viewer))) channel.push(event);
+    };
+    const run = async () => {
+      if (from !== null) {
+        for (;;) {
+          const rows = await db.reader.getRepository(EventRecord).find({ where: { seq: MoreThan(last), topic: spec.topic }, order: { seq: "ASC" }, take: REPLAY_BATCH });
+          for (const row of rows) {
+            if (channel.closed) return;
+            const event = DeliveredEvent.from(row);
+            if (spec.match(event)) await deliver(event);
+            else last = event.seq;
+          }
+          if (rows.length < REPLAY_BATCH) break;
+        }
+      }
+      while (!channel.closed) {
+        const event = pending.shift();
+        if (event) {
+          await deliver(event);
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    };
+    run()
+      .catch((error: unknown) => channel.fail(error))
+      .finally(() => {
+        unlisten();
+        stats.activeSubscriptions--;
+      });
+    return channel;
+  }
+}

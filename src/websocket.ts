@@ -1,0 +1,144 @@
+import type http from "node:http";
+import { createSourceEventStream, execute, GraphQLError, specifiedRules, validate } from "graphql";
+import type { ExecutionArgs, ExecutionResult, GraphQLSchema, ValidationRule } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import type { Extra } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
+import type { Viewer } from "./auth/viewer";
+import type { Logger } from "./common/logger";
+import { contextForEvent, createContext } from "./context";
+import type { Context, Services } from "./context";
+import { DeliveredEvent } from "./events/bus";
+import type { LiveStats } from "./events/stats";
+
+/** Settings of the graphql-ws endpoint. */
+export interface WebSocketOptions {
+  readonly schema: GraphQLSchema;
+  readonly services: Services;
+  readonly stats: LiveStats;
+  readonly logger: Logger;
+  /** Most subscriptions one connection may hold at once. */
+  readonly maxSubscriptionsPerConnection: number;
+  /** Largest message a client may send, in bytes (larger closes the socket with 1009). */
+  readonly maxMessageBytes: number;
+  /** A socket that does not answer a ping within this long is dropped. */
+  readonly keepAliveMs: number;
+  /** Time a client has to send connection_init before the socket closes with 4408. */
+  readonly initTimeoutMs: number;
+  /** Validation rules beyond graphql-js's own, the same as over HTTP. */
+  readonly validationRules?: readonly ValidationRule[];
+}
+
+/** The running endpoint. */
+export interface GraphqlWebSocket {
+  readonly openConnections: () => number;
+  /** Closes every socket with 1001 (going away) and stops accepting. */
+  dispose(): Promise<void>;
+}
+
+type SocketExtra = Extra & { viewer?: Viewer | null };
+
+/** Maps each item of an async iterator, passing `return()` straight through so unsubscribing stays immediate. */
+function mapIterator<T, R>(source: AsyncIterator<T>, map: (item: T) => Promise<R>): AsyncIterableIterator<R> {
+  const done = async (): Promise<IteratorResult<R>> => {
+    await source.return?.();
+    return { value: undefined, done: true };
+  };
+  return {
+    async next() {
+      const item = await source.next();
+      return item.done ? { value: undefined, done: true } : { value: await map(item.value), done: false };
+    },
+    return: done,
+    async throw(error: unknown) {
+      await done();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
+ * graphql-ws on the HTTP server's port and `/graphql` path. Tokens come in connection_init
+ * (`{ authorization: "Bearer …" }`); a bad one closes the socket with 4403. Each event of a
+ * subscription executes with that event's shared loaders (see `contextForEvent`).
+ */
+export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptions): GraphqlWebSocket {
+  const { schema, services, stats, logger } = options;
+  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: options.maxMessageBytes });
+
+  const alive = new WeakSet<WebSocket>();
+  wsServer.on("connection", (socket) => {
+    alive.add(socket);
+    stats.openConnections++;
+    socket.on("pong", () => alive.add(socket));
+    socket.once("close", () => stats.openConnections--);
+  });
+  const heartbeat = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, options.keepAliveMs);
+  heartbeat.unref();
+
+  const cleanup = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
+    {
+      schema,
+      connectionInitWaitTimeout: options.initTimeoutMs,
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        try {
+          (ctx.extra as SocketExtra).viewer = await services.auth.authenticate(typeof authorization === "string" ? authorization : null);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx): Context => {
+        const extra = ctx.extra as SocketExtra;
+        return createContext(services, extra.viewer ?? null, extra.request.socket.remoteAddress ?? "unknown");
+      },
+      onSubscribe: (ctx) => {
+        // graphql-ws has already reserved this operation's id in ctx.subscriptions.
+        const open = Object.keys(ctx.subscriptions).length;
+        if (open > options.maxSubscriptionsPerConnection) {
+          return [new GraphQLError(`This connection already has ${options.maxSubscriptionsPerConnection} subscriptions, the most one may hold; close one first.`, { extensions: { code: "RATE_LIMITED" } })];
+        }
+        return undefined;
+      },
+      // graphql-ws validates on its own; it must apply the same rules as HTTP does.
+      validate: (validationSchema, document) => validate(validationSchema, document, [...specifiedRules, ...(options.validationRules ?? [])]),
+      subscribe: async (args: ExecutionArgs) => {
+        const source = await createSourceEventStream(args);
+        if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+        const base = args.contextValue as Context;
+        return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
+          const event = payload instanceof DeliveredEvent ? payload : null;
+          const result = await execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
+          if (event) stats.recordPush(event.createdAt);
+          return result;
+        });
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        for (const error of errors) logger.debug({ err: error }, "websocket operation refused");
+      },
+    },
+    wsServer,
+  );
+
+  return {
+    openConnections: () => wsServer.clients.size,
+    async dispose() {
+      clearInterval(heartbeat);
+      await cleanup.dispose();
+    },
+  };
+}
