@@ -1,5 +1,7 @@
 import { createClient } from "graphql-ws";
-import type { Client, ExecutionResult } from "graphql-ws";
+import type { Client, FormattedExecutionResult } from "graphql-ws";
+
+type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
 import WebSocket from "ws";
 
 /** A real graphql-ws client on a test server, which collects what a subscription receives. */
