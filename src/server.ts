@@ -20,6 +20,8 @@ import type { Notifier } from "./events/bus";
 import { createRedisNotifier } from "./events/redis-notifier";
 import { startScheduler } from "./events/scheduler";
 import { LiveStats } from "./events/stats";
+import { DEFAULT_PLAYGROUND_QUERY } from "./playground/default-query";
+import { createPlaygroundRouter } from "./playground/playground";
 import { attachGraphqlWs } from "./websocket";
 import { createSchema } from "./schema";
 
@@ -88,6 +90,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       const ok = await db.ping();
       res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", database: ok ? "up" : "down" });
     });
+    app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
     app.use(
       "/graphql",
       express.json({ limit: "1mb" }),

@@ -94,7 +94,10 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       schema,
       connectionInitWaitTimeout: options.initTimeoutMs,
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
+        // Clients (GraphiQL among them) send the header's name as typed: Authorization or authorization.
+        const params = ctx.connectionParams ?? {};
+        const key = Object.keys(params).find((k) => k.toLowerCase() === "authorization");
+        const authorization = key === undefined ? undefined : params[key];
         try {
           (ctx.extra as SocketExtra).viewer = await services.auth.authenticate(typeof authorization === "string" ? authorization : null);
           return true;
