@@ -88,7 +88,8 @@ describe("the token command line", () => {
   it("mints the first token of a new installation, lists and revokes it", async () => {
     const t = await startTestServer({ seed: true });
     try {
-      const env = { SQLITE_FILE: t.file! };
+      const store = t.server.db.config;
+      const env = store.kind === "postgres" ? { DATABASE_URL: store.url } : { SQLITE_FILE: store.file };
       const out: string[] = [];
       expect(await runTokenCommand(["create", "--name", "Pemimpin redaksi", "--role", "admin"], (l) => out.push(l), env)).toBe(0);
       const token = out.at(-1)!;

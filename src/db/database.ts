@@ -7,6 +7,9 @@ import type { DatabaseConfig } from "../config";
 import { entities } from "./entities";
 import { migrations } from "./migrations";
 
+// Any constant: the advisory lock that serializes write transactions on PostgreSQL.
+const WRITE_LOCK_KEY = 7_212_000;
+
 /** Receives every SQL statement a data source runs; the N+1 guard and metrics count them. */
 export type QueryListener = (sql: string) => void;
 
@@ -78,10 +81,10 @@ export class Database {
   }
 
   /**
-   * Runs `work` in one write transaction. Write transactions are queued one at a time: on SQLite
-   * the writer is a single connection, and two interleaved transactions on it would share fate
-   * (a rollback of one undoes the other). `BEGIN IMMEDIATE` takes the write lock up front so a
-   * transaction never fails half-way for want of it.
+   * Runs `work` in one write transaction. Write transactions run one at a time: on SQLite the
+   * writer is a single connection, where two interleaved transactions would share fate (a
+   * rollback of one undoes the other), so they queue here and `BEGIN IMMEDIATE` takes the write
+   * lock up front; on PostgreSQL an advisory lock does the same across instances.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.runTransaction(work);
@@ -96,8 +99,17 @@ export class Database {
   }
 
   private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isPostgres) {
+      return this.writer.transaction(async (manager) => {
+        // One writer at a time across every instance, as on SQLite: slug choice, tag creation and
+        // quote renumbering read before they write, and under READ COMMITTED two of them could
+        // both decide on the same slug or position. Held until commit, the lock also makes event
+        // numbers follow commit order, so a reader that saw event n saw all before it.
+        await manager.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK_KEY]);
+        return work(manager);
+      });
+    }
     const run = async (): Promise<T> => {
-      if (this.isPostgres) return this.writer.transaction(work);
       const runner: QueryRunner = this.writer.createQueryRunner();
       await runner.query("BEGIN IMMEDIATE");
       // TypeORM only knows a transaction is open when it started it itself.
@@ -114,7 +126,6 @@ export class Database {
         await runner.release();
       }
     };
-    if (this.isPostgres) return run();
     const next = this.writeChain.then(run, run);
     this.writeChain = next.catch(() => undefined);
     return next;

@@ -23,16 +23,12 @@ export interface CommentSnapshot {
   comment: { pk: number; articleId: number; parentId: number | null; authorName: string; authorWebsite: string | null; body: string; status: string; createdAt: string };
 }
 
-// Any constant: the key of the lock that puts event numbers in commit order on PostgreSQL.
-const EVENT_ORDER_LOCK = 7_212_001;
-
+/**
+ * Appends to the log. Callers are inside `Database.transaction`, which runs write transactions
+ * one at a time (on PostgreSQL under an advisory lock held to commit), so sequence order is
+ * commit order and a reader that has seen event n has seen every event before it.
+ */
 async function append(em: EntityManager, fields: Omit<EventRecord, "seq" | "createdAt">): Promise<void> {
-  if (em.connection.options.type === "postgres") {
-    // Numbers come from a sequence when the row is inserted, but commits may land in another
-    // order; holding this lock until commit makes number order and commit order the same, so a
-    // reader that has seen event n has seen every event before it.
-    await em.query("SELECT pg_advisory_xact_lock($1)", [EVENT_ORDER_LOCK]);
-  }
   await em.insert(EventRecord, { ...fields, createdAt: new Date() });
 }
 

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +7,7 @@ import type { AppConfig, DatabaseConfig } from "../../src/config";
 import { createLogger } from "../../src/common/logger";
 import { createServer } from "../../src/server";
 import type { RunningServer } from "../../src/server";
+import { Client } from "pg";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -27,12 +29,48 @@ export function tempSqliteFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-test-")), "newsroom.sqlite");
 }
 
+/**
+ * With TEST_DATABASE=postgres (the `postgres-api` jest project) every test server gets a database
+ * of its own on the DATABASE_URL server instead of a SQLite file; the same `file` names the same
+ * database, so restart tests work unchanged.
+ */
+const onPostgres = process.env.TEST_DATABASE === "postgres" && Boolean(process.env.DATABASE_URL);
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function postgresFor(key: string, fresh: boolean): Promise<DatabaseConfig> {
+  const name = `nwr_test_${createHash("sha1").update(key).digest("hex").slice(0, 16)}`;
+  if (fresh) {
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await adminQuery(`CREATE DATABASE ${name}`);
+  }
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return { kind: "postgres", url: url.toString() };
+}
+
+const createdDatabases = new Set<string>();
+
 export async function startTestServer(options: { seed?: boolean; file?: string; database?: DatabaseConfig; keepFile?: boolean; config?: Partial<AppConfig> } = {}): Promise<TestServer> {
   const file = options.database ? null : (options.file ?? tempSqliteFile());
+  let database = options.database;
+  if (onPostgres && !database) {
+    const key = file!;
+    database = await postgresFor(key, !createdDatabases.has(key));
+    createdDatabases.add(key);
+  }
   const config: AppConfig = {
     port: 0,
     host: "127.0.0.1",
-    database: options.database ?? { kind: "sqlite", file: file! },
+    database: database ?? { kind: "sqlite", file: file! },
     seed: options.seed ?? true,
     logLevel: process.env.LOG_LEVEL ?? "silent",
     production: false,
@@ -70,7 +108,10 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     },
     async close() {
       await server.stop();
-      if (file && !options.keepFile) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+      if (file && !options.keepFile) {
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+        if (onPostgres && database?.kind === "postgres") await adminQuery(`DROP DATABASE IF EXISTS ${new URL(database.url).pathname.slice(1)} WITH (FORCE)`);
+      }
     },
   };
 }
