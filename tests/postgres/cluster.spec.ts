@@ -1,0 +1,179 @@
+import "reflect-metadata";
+import net from "node:net";
+import { Client } from "pg";
+import { runTokenCommand } from "../../src/tools/token";
+import { startServerProcess } from "../helpers/process";
+import type { ServerProcess } from "../helpers/process";
+import { connect } from "../helpers/ws";
+import type { LiveClient } from "../helpers/ws";
+
+const databaseUrl = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL;
+const suite = databaseUrl && redisUrl ? describe : describe.skip;
+if (!databaseUrl || !redisUrl) {
+  console.warn("Multi-instance suite skipped: it needs DATABASE_URL and REDIS_URL (e.g. postgres://postgres@127.0.0.1:5432/test and redis://127.0.0.1:6379)");
+}
+
+const POLL_MS = 1000;
+
+/** A TCP relay in front of Redis, so a test can cut one instance's Redis connection. */
+class Relay {
+  private readonly sockets = new Set<net.Socket>();
+  private server: net.Server | null = null;
+  port = 0;
+
+  constructor(private readonly target: URL) {}
+
+  async start(): Promise<void> {
+    this.server = net.createServer((inbound) => {
+      const outbound = net.connect(Number(this.target.port || 6379), this.target.hostname);
+      for (const s of [inbound, outbound]) {
+        this.sockets.add(s);
+        s.on("error", () => undefined);
+        s.on("close", () => this.sockets.delete(s));
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  /** Drops every connection and refuses new ones: Redis is gone for whoever uses the relay. */
+  async cut(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.server?.listening) await this.cut();
+  }
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+suite("several instances on one PostgreSQL and Redis", () => {
+  const database = new URL(databaseUrl ?? "postgres://localhost/x");
+  database.pathname = "/nwr_cluster_test";
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let relay: Relay;
+  let token: string;
+  const clients: LiveClient[] = [];
+
+  const startB = async () => startServerProcess({ DATABASE_URL: database.toString(), REDIS_URL: `redis://127.0.0.1:${relay.port}`, EVENT_POLL_INTERVAL_MS: String(POLL_MS), SCHEDULER_INTERVAL_MS: "100", SEED: "false" });
+  const gql = async <T,>(server: ServerProcess, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data?: T; errors?: unknown };
+    if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  const publishNew = async (server: ServerProcess, title: string, at?: string) => {
+    const { createArticle } = await gql<{ createArticle: { id: string } }>(server, `mutation($t: String!) { createArticle(input: { title: $t, body: "Isi." }) { id } }`, { t: title });
+    await gql(server, `mutation($id: ID!, $at: DateTime) { publishArticle(id: $id, at: $at) { status } }`, { id: createArticle.id, at });
+    return createArticle.id;
+  };
+  const live = (server: ServerProcess) => {
+    const client = connect(server.port);
+    clients.push(client);
+    return client;
+  };
+  /** A subscription is live once the server acknowledged it; graphql-ws has no such message, so give it a moment. */
+  const ready = () => new Promise((r) => setTimeout(r, 300));
+
+  beforeAll(async () => {
+    await admin(`DROP DATABASE IF EXISTS nwr_cluster_test WITH (FORCE)`);
+    await admin(`CREATE DATABASE nwr_cluster_test`);
+    relay = new Relay(new URL(redisUrl!));
+    await relay.start();
+    // A migrates and seeds first; B then finds the store ready.
+    a = await startServerProcess({ DATABASE_URL: database.toString(), REDIS_URL: redisUrl!, EVENT_POLL_INTERVAL_MS: String(POLL_MS), SCHEDULER_INTERVAL_MS: "100" });
+    b = await startB();
+    const out: string[] = [];
+    expect(await runTokenCommand(["create", "--name", "cluster editor", "--role", "EDITOR"], (l) => out.push(l), { DATABASE_URL: database.toString() })).toBe(0);
+    token = out.at(-1)!;
+  }, 90_000);
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.close().catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.kill(), b?.kill()]);
+    await relay?.close();
+    await admin(`DROP DATABASE IF EXISTS nwr_cluster_test WITH (FORCE)`);
+  }, 60_000);
+
+  it("delivers to a client on B what an editor publishes through A", async () => {
+    const sub = live(b).subscribe<{ articlePublished: { article: { title: string } } }>(`subscription { articlePublished { cursor article { title } } }`);
+    await ready();
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await publishNew(a, `Dari A ke B ${i}`);
+      await sub.waitFor(i + 1);
+      latencies.push(performance.now() - started);
+    }
+    expect(sub.received.map((r) => r.data!.articlePublished.article.title)).toEqual([0, 1, 2, 3, 4].map((i) => `Dari A ke B ${i}`));
+    console.info(`publish on A → receipt on B (mutation round trip included): ${latencies.map((l) => l.toFixed(0)).join(", ")} ms`);
+  });
+
+  it("still delivers after the pull interval when B's Redis connection is cut", async () => {
+    const sub = live(b).subscribe<{ articlePublished: { article: { title: string } } }>(`subscription { articlePublished { cursor article { title } } }`);
+    await ready();
+    await relay.cut();
+    const started = performance.now();
+    await publishNew(a, "Tanpa Redis di B");
+    const [event] = await sub.waitFor(1, POLL_MS * 5);
+    expect(event!.data!.articlePublished.article.title).toBe("Tanpa Redis di B");
+    console.info(`with B's Redis cut, publish on A → receipt on B: ${(performance.now() - started).toFixed(0)} ms (pull interval ${POLL_MS} ms)`);
+    expect(b.child.exitCode).toBeNull();
+  });
+
+  it("lets a client resume from its cursor on a restarted B with nothing missed", async () => {
+    const first = live(b).subscribe<{ articleEvents: { cursor: string; article: { title: string } } }>(`subscription { articleEvents { cursor type article { title } } }`);
+    await ready();
+    await publishNew(a, "Sebelum B mati");
+    const cursor = (await first.waitFor(1))[0]!.data!.articleEvents.cursor;
+    expect(await b.kill("SIGTERM")).toBe(0);
+    await publishNew(a, "Saat B mati 1");
+    await publishNew(a, "Saat B mati 2");
+    await relay.start();
+    b = await startB();
+    const resumed = live(b).subscribe<{ articleEvents: { article: { title: string } } }>(`subscription($after: String) { articleEvents(after: $after) { cursor article { title } } }`, { after: cursor });
+    await resumed.waitFor(2);
+    await ready();
+    await publishNew(a, "Setelah B hidup");
+    const titles = (await resumed.waitFor(3)).map((r) => r.data!.articleEvents.article.title);
+    expect(titles).toEqual(["Saat B mati 1", "Saat B mati 2", "Setelah B hidup"]);
+  }, 60_000);
+
+  it("publishes a scheduled story exactly once with two schedulers running", async () => {
+    const onA = live(a).subscribe<{ articlePublished: { article: { id: string } } }>(`subscription { articlePublished { cursor article { id } } }`);
+    const onB = live(b).subscribe<{ articlePublished: { article: { id: string } } }>(`subscription { articlePublished { cursor article { id } } }`);
+    await ready();
+    const id = await publishNew(a, "Sekali saja", new Date(Date.now() + 1000).toISOString());
+    await onA.waitFor(1, 10_000);
+    await onB.waitFor(1, 10_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(onA.received.map((r) => r.data!.articlePublished.article.id)).toEqual([id]);
+    expect(onB.received.map((r) => r.data!.articlePublished.article.id)).toEqual([id]);
+    const client = new Client({ connectionString: database.toString() });
+    await client.connect();
+    try {
+      const pk = Number(Buffer.from(id, "base64url").toString().split(":")[1]);
+      const { rows } = await client.query(`SELECT COUNT(*)::int AS n FROM event WHERE article_id = $1 AND type = 'PUBLISHED'`, [pk]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await client.end();
+    }
+  }, 30_000);
+});
