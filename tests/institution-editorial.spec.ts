@@ -224,6 +224,15 @@ describe("institution editorial mutations", () => {
     });
   });
 
+  it("derives the slug from the full name when the short name has no letters or digits", async () => {
+    const made = await created({ name: "Balai Pemasyarakatan Kelas I Semarang", shortName: "—", kind: "BAPAS" });
+    expect(made.slug).toBe("balai-pemasyarakatan-kelas-i-semarang");
+  });
+
+  it("refuses an empty parent id instead of reading it as no parent", async () => {
+    await refused(() => create({ name: "Lapas Tanpa Induk", kind: "LAPAS", parentId: "" }), { code: "BAD_USER_INPUT", field: "input.parentId" });
+  });
+
   describe("updateInstitution", () => {
     it("changes the fields given, keeps the ones left out, and clears optional ones set to null", async () => {
       const made = await created({ name: "Rutan Kelas IIB Lama", shortName: "Rutan Lama", kind: "RUTAN", classification: "IIB", city: "Kediri", province: "Jawa Timur", parentId: idOf(s.ministry.pk) });

@@ -26,11 +26,13 @@ async function takenLike(em: EntityManager, kind: SlugKind, base: string, except
 }
 
 /**
- * A free slug derived from `text`: the plain slug when nobody (now or formerly) holds it,
- * else the first free `slug-2`, `slug-3`…
+ * A free slug derived from the first of `texts` that has letters or digits to make one (so a
+ * short name of only symbols falls back to the full name): the plain slug when nobody (now or
+ * formerly) holds it, else the first free `slug-2`, `slug-3`…
  */
-export async function deriveSlug(em: EntityManager, kind: SlugKind, text: string, exceptPk = 0): Promise<string> {
-  const base = slugify(text, 190) || kind;
+export async function deriveSlug(em: EntityManager, kind: SlugKind, texts: string | ReadonlyArray<string | null | undefined>, exceptPk = 0): Promise<string> {
+  const candidates = typeof texts === "string" ? [texts] : texts;
+  const base = candidates.map((text) => (text ? slugify(text, 190) : "")).find((slug) => slug !== "") || kind;
   const taken = await takenLike(em, kind, base, exceptPk);
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) {

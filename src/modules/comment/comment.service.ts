@@ -106,7 +106,7 @@ export class CommentService {
     const authorWebsite = optionalWebsite(input.authorWebsite, "input.authorWebsite");
     const body = requiredText(input.body, "input.body", { max: 5000, multiline: true });
     const articlePk = pkOf(input.articleId, "Article", "input.articleId");
-    const parentPk = input.parentId ? pkOf(input.parentId, "Comment", "input.parentId") : null;
+    const parentPk = input.parentId != null ? pkOf(input.parentId, "Comment", "input.parentId") : null;
 
     const article = await this.db.reader.getRepository(Article).findOneBy({ pk: articlePk });
     if (!article || article.status !== ArticleStatus.PUBLISHED) throw new NotFoundError(`There is no published story with id '${input.articleId}'.`, "input.articleId");

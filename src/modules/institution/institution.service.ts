@@ -73,8 +73,8 @@ export class InstitutionService {
     const fields = checkInstitutionFields(input, true);
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
-      const parentId = input.parentId ? (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk : null;
-      const slug = handSlug ? await claimSlug(em, "institution", handSlug, "input.slug") : await deriveSlug(em, "institution", fields.shortName ?? fields.name!);
+      const parentId = input.parentId != null ? (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk : null;
+      const slug = handSlug ? await claimSlug(em, "institution", handSlug, "input.slug") : await deriveSlug(em, "institution", [fields.shortName, fields.name]);
       return em.save(em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
     });
   }

@@ -79,7 +79,7 @@ export class QuoteService {
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", input.articleId, "input.articleId");
       const speaker = await getOrThrow(em, Person, "Person", input.speakerId, "input.speakerId");
-      const institution = input.institutionId ? await getOrThrow(em, Institution, "Institution", input.institutionId, "input.institutionId") : null;
+      const institution = input.institutionId != null ? await getOrThrow(em, Institution, "Institution", input.institutionId, "input.institutionId") : null;
       const count = await em.countBy(Quote, { articleId: article.pk });
       const position = input.position == null ? count : intInRange(input.position, "input.position", 0, count);
       await em
