@@ -1,4 +1,6 @@
 import path from "node:path";
+import { DEFAULT_LIMITS } from "./common/limits";
+import type { QueryLimits } from "./common/limits";
 
 /** Where the data lives: the embedded SQLite file, or a PostgreSQL server. */
 export type DatabaseConfig =
@@ -33,6 +35,14 @@ export interface AppConfig {
   readonly wsMaxMessageBytes: number;
   readonly wsKeepAliveMs: number;
   readonly wsInitTimeoutMs: number;
+  /** Cost limits of every operation, HTTP and WebSocket alike. */
+  readonly limits: QueryLimits;
+  /** Largest HTTP request body in bytes (larger: 413). */
+  readonly maxBodyBytes: number;
+  /** Origins allowed to call the API from browsers (CORS); empty: no cross-origin access; ["*"]: any. */
+  readonly corsOrigins: readonly string[];
+  readonly introspection: boolean;
+  readonly playground: boolean;
 }
 
 export class ConfigError extends Error {
@@ -108,5 +118,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     wsMaxMessageBytes: parseInteger("WS_MAX_MESSAGE_BYTES", env.WS_MAX_MESSAGE_BYTES, 65_536, 1024, 16_777_216),
     wsKeepAliveMs: parseInteger("WS_KEEPALIVE_MS", env.WS_KEEPALIVE_MS, 12_000, 100, 600_000),
     wsInitTimeoutMs: parseInteger("WS_INIT_TIMEOUT_MS", env.WS_INIT_TIMEOUT_MS, 3000, 100, 600_000),
+    limits: {
+      maxDepth: parseInteger("MAX_QUERY_DEPTH", env.MAX_QUERY_DEPTH, DEFAULT_LIMITS.maxDepth, 1, 100),
+      maxAliases: parseInteger("MAX_QUERY_ALIASES", env.MAX_QUERY_ALIASES, DEFAULT_LIMITS.maxAliases, 0, 10_000),
+      maxFieldRepeats: parseInteger("MAX_FIELD_REPEATS", env.MAX_FIELD_REPEATS, DEFAULT_LIMITS.maxFieldRepeats, 1, 10_000),
+      maxDirectivesPerField: parseInteger("MAX_DIRECTIVES_PER_FIELD", env.MAX_DIRECTIVES_PER_FIELD, DEFAULT_LIMITS.maxDirectivesPerField, 0, 100),
+      maxComplexity: parseInteger("MAX_QUERY_COMPLEXITY", env.MAX_QUERY_COMPLEXITY, DEFAULT_LIMITS.maxComplexity, 1, 10_000_000),
+      maxTokens: parseInteger("MAX_QUERY_TOKENS", env.MAX_QUERY_TOKENS, DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
+    },
+    maxBodyBytes: parseInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600),
+    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    introspection: parseBool("INTROSPECTION", env.INTROSPECTION, true),
+    playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),
   };
 }

@@ -5,10 +5,13 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
+import cors from "cors";
 import express from "express";
+import type { ErrorRequestHandler } from "express";
 import type { GraphQLFormattedError } from "graphql";
 import type { AppConfig } from "./config";
 import { maskError } from "./common/errors";
+import { limitRules } from "./common/limits";
 import { createLogger } from "./common/logger";
 import type { Logger } from "./common/logger";
 import { createContext, createServices } from "./context";
@@ -22,8 +25,20 @@ import { startScheduler } from "./events/scheduler";
 import { LiveStats } from "./events/stats";
 import { DEFAULT_PLAYGROUND_QUERY } from "./playground/default-query";
 import { createPlaygroundRouter } from "./playground/playground";
+import { observabilityPlugin } from "./observability/apollo-plugin";
+import { Metrics } from "./observability/metrics";
+import { currentScope, requestScope } from "./observability/request-scope";
 import { attachGraphqlWs } from "./websocket";
 import { createSchema } from "./schema";
+
+/** A body that is too large or is not JSON gets a GraphQL-shaped error, not express's HTML page. */
+const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const status = error.status === 413 ? 413 : error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const message =
+    status === 413 ? "The request body is larger than this server accepts." : status === 500 ? "Unexpected error." : "The request body is not valid JSON.";
+  res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }] });
+};
 
 /** What {@link createServer} hands back: where it listens, its store, and how to stop it. */
 export interface RunningServer {
@@ -34,6 +49,7 @@ export interface RunningServer {
   readonly logger: Logger;
   readonly bus: EventBus;
   readonly stats: LiveStats;
+  readonly metrics: Metrics;
   /** Stops accepting, closes sockets with 1001, finishes in-flight work and closes the database. */
   stop(): Promise<void>;
 }
@@ -54,7 +70,14 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
     await bus.start();
     const services = createServices(db, config, { bus, stats });
-    const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, (e) => logger.error({ err: e }, "unexpected error"));
+    const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, (e) => logger.error({ err: e, reqId: currentScope()?.id }, "unexpected error"));
+    const metrics = new Metrics(stats);
+    const countStatement = () => {
+      const scope = currentScope();
+      if (scope) scope.statements++;
+    };
+    db.listeners.add(countStatement);
+    const validationRules = limitRules(config.limits);
 
     const app = express();
     app.disable("x-powered-by");
@@ -69,20 +92,46 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       maxMessageBytes: config.wsMaxMessageBytes,
       keepAliveMs: config.wsKeepAliveMs,
       initTimeoutMs: config.wsInitTimeoutMs,
+      limits: config.limits,
+      validationRules,
+      introspection: config.introspection,
+      onTooComplex: () => metrics.tooComplex.inc({ transport: "websocket" }),
     });
 
     const apollo = new ApolloServer<Context>({
       schema,
       formatError,
       includeStacktraceInErrorResponses: false,
+      validationRules,
+      parseOptions: { maxTokens: config.limits.maxTokens },
+      introspection: config.introspection,
+      // No "did you mean …?" hints in production: they map the schema for a prober.
+      hideSchemaDetailsFromClientErrors: config.production,
+      allowBatchedHttpRequests: false,
+      csrfPrevention: true,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginLandingPageDisabled(),
         { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
+        observabilityPlugin({ logger, metrics, schema, maxComplexity: config.limits.maxComplexity }),
       ],
     });
     await apollo.start();
 
+    app.use(requestScope());
+    if (config.corsOrigins.length > 0) {
+      app.use(
+        cors({
+          origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
+          methods: ["GET", "POST", "OPTIONS"],
+          allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
+          maxAge: 600,
+        }),
+      );
+    }
+    app.get("/metrics", async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
     app.get("/healthz", (_req, res) => {
       res.json({ status: "ok" });
     });
@@ -90,12 +139,13 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       const ok = await db.ping();
       res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", database: ok ? "up" : "down" });
     });
-    app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
+    if (config.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
     app.use(
       "/graphql",
-      express.json({ limit: "1mb" }),
+      express.json({ limit: config.maxBodyBytes }),
       expressMiddleware(apollo, { context: async ({ req }) => createContext(services, await services.auth.authenticate(req.headers.authorization), req.ip ?? "unknown") }),
     );
+    app.use(bodyErrors);
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
@@ -112,6 +162,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       logger,
       bus,
       stats,
+      metrics,
       stop: () =>
         (stopping ??= (async () => {
           await scheduler.stop();

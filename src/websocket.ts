@@ -1,11 +1,14 @@
 import type http from "node:http";
-import { createSourceEventStream, execute, GraphQLError, specifiedRules, validate } from "graphql";
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from "graphql";
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema, ValidationRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Extra } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { WebSocket } from "ws";
 import type { Viewer } from "./auth/viewer";
+import { errorCode, maskError } from "./common/errors";
+import { checkComplexity } from "./common/limits";
+import type { QueryLimits } from "./common/limits";
 import type { Logger } from "./common/logger";
 import { contextForEvent, createContext } from "./context";
 import type { Context, Services } from "./context";
@@ -26,8 +29,12 @@ export interface WebSocketOptions {
   readonly keepAliveMs: number;
   /** Time a client has to send connection_init before the socket closes with 4408. */
   readonly initTimeoutMs: number;
-  /** Validation rules beyond graphql-js's own, the same as over HTTP. */
-  readonly validationRules?: readonly ValidationRule[];
+  /** Validation rules beyond graphql-js's own: the same list HTTP uses. */
+  readonly validationRules: readonly ValidationRule[];
+  readonly limits: QueryLimits;
+  readonly introspection: boolean;
+  /** Called for each operation refused as too complex (for the metrics). */
+  readonly onTooComplex?: () => void;
 }
 
 /** The running endpoint. */
@@ -38,6 +45,11 @@ export interface GraphqlWebSocket {
 }
 
 type SocketExtra = Extra & { viewer?: Viewer | null };
+
+/** An error as a WebSocket client sees it: the message, where it points, and its code only. */
+function clientError(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
+}
 
 /** Maps each item of an async iterator, passing `return()` straight through so unsubscribing stays immediate. */
 function mapIterator<T, R>(source: AsyncIterator<T>, map: (item: T) => Promise<R>): AsyncIterableIterator<R> {
@@ -105,20 +117,45 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
           return false;
         }
       },
-      context: (ctx): Context => {
-        const extra = ctx.extra as SocketExtra;
-        return createContext(services, extra.viewer ?? null, extra.request.socket.remoteAddress ?? "unknown");
-      },
-      onSubscribe: (ctx) => {
+      /*
+       * graphql-ws would parse and validate on its own; doing it here instead lets the same
+       * limits as HTTP apply: the token ceiling while parsing, the limit rules, and the cost
+       * estimate, which needs the operation's variables.
+       */
+      onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws has already reserved this operation's id in ctx.subscriptions.
         const open = Object.keys(ctx.subscriptions).length;
         if (open > options.maxSubscriptionsPerConnection) {
           return [new GraphQLError(`This connection already has ${options.maxSubscriptionsPerConnection} subscriptions, the most one may hold; close one first.`, { extensions: { code: "RATE_LIMITED" } })];
         }
-        return undefined;
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: options.limits.maxTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? new GraphQLError(error.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }) : new GraphQLError("The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+        }
+        const rules = [...specifiedRules, ...options.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+        const invalid = validate(schema, document, rules);
+        if (invalid.length > 0) {
+          if (invalid.some((e) => errorCode(e) === "QUERY_TOO_COMPLEX")) options.onTooComplex?.();
+          return invalid.map((e) => clientError(e, errorCode(e) === "QUERY_TOO_COMPLEX" ? "QUERY_TOO_COMPLEX" : "GRAPHQL_VALIDATION_FAILED"));
+        }
+        if (!getOperationAST(document, payload.operationName)) return [new GraphQLError("The document does not name one operation to run.", { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })];
+        try {
+          checkComplexity(schema, document, payload.operationName, payload.variables, options.limits.maxComplexity);
+        } catch (error) {
+          options.onTooComplex?.();
+          return [clientError(error as GraphQLError, "QUERY_TOO_COMPLEX")];
+        }
+        const extra = ctx.extra as SocketExtra;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: createContext(services, extra.viewer ?? null, extra.request.socket.remoteAddress ?? "unknown"),
+        };
       },
-      // graphql-ws validates on its own; it must apply the same rules as HTTP does.
-      validate: (validationSchema, document) => validate(validationSchema, document, [...specifiedRules, ...(options.validationRules ?? [])]),
       subscribe: async (args: ExecutionArgs) => {
         const source = await createSourceEventStream(args);
         if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
@@ -129,6 +166,11 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
           if (event) stats.recordPush(event.createdAt);
           return result;
         });
+      },
+      // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "unexpected error"))) };
       },
       onError: (_ctx, _id, _payload, errors) => {
         for (const error of errors) logger.debug({ err: error }, "websocket operation refused");

@@ -51,14 +51,24 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** A request over one of the cost limits; answered with HTTP 400 before any resolver runs. */
 export class QueryTooComplexError extends AppError {
   constructor(message: string) {
-    super(message, "QUERY_TOO_COMPLEX");
+    super(message, "QUERY_TOO_COMPLEX", { http: { status: 400 } });
   }
 }
 
 /** Codes that graphql-js or Apollo attach to errors that are safe to show as they are (Apollo marks variables that do not coerce BAD_USER_INPUT). */
 const PASS_THROUGH = new Set(["BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE"]);
+
+/** The contract code an error will carry in the response (before masking decides). */
+export function errorCode(error: unknown): string {
+  const original = error instanceof GraphQLError && error.originalError !== undefined ? error.originalError : error;
+  if (original instanceof AppError) return String(original.extensions.code);
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  if (typeof code === "string" && PASS_THROUGH.has(code)) return code;
+  return original instanceof GraphQLError && original.originalError === undefined ? "BAD_USER_INPUT" : "INTERNAL_SERVER_ERROR";
+}
 
 /** Reports an error the client must not see; set once by the server (the logger). */
 export type UnexpectedErrorSink = (error: unknown) => void;

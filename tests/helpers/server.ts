@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AppConfig, DatabaseConfig } from "../../src/config";
+import { DEFAULT_LIMITS } from "../../src/common/limits";
 import { createLogger } from "../../src/common/logger";
 import { createServer } from "../../src/server";
 import type { RunningServer } from "../../src/server";
@@ -86,6 +87,11 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     wsMaxMessageBytes: 65_536,
     wsKeepAliveMs: 12_000,
     wsInitTimeoutMs: 3000,
+    limits: DEFAULT_LIMITS,
+    maxBodyBytes: 1_048_576,
+    corsOrigins: [],
+    introspection: true,
+    playground: true,
     ...options.config,
   };
   const server = await createServer(config, { logger: createLogger(config.logLevel) });

@@ -1,0 +1,45 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
+import { errorCode } from "../common/errors";
+import { checkComplexity } from "../common/limits";
+import type { Logger } from "../common/logger";
+import type { Context } from "../context";
+import type { Metrics } from "./metrics";
+import { currentScope } from "./request-scope";
+
+/**
+ * Per request: refuses operations over the cost ceiling before execution, then logs one line
+ * (request id, operation, outcome, duration, SQL statements; never variables, headers or
+ * tokens) and records the metrics.
+ */
+export function observabilityPlugin(options: { logger: Logger; metrics: Metrics; schema: GraphQLSchema; maxComplexity: number }): ApolloServerPlugin<Context> {
+  const { logger, metrics } = options;
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      let outcome = "ok";
+      return {
+        async didResolveOperation({ document, operationName, request }) {
+          checkComplexity(options.schema, document, operationName, request.variables, options.maxComplexity);
+        },
+        async didEncounterErrors({ errors }) {
+          outcome = errorCode(errors[0]);
+          if (errors.some((e) => errorCode(e) === "RATE_LIMITED")) metrics.rateLimited.inc();
+          if (outcome === "QUERY_TOO_COMPLEX") metrics.tooComplex.inc({ transport: "http" });
+        },
+        async willSendResponse({ operationName, response }) {
+          const seconds = (performance.now() - started) / 1000;
+          const scope = currentScope();
+          const operation = metrics.operationLabel(operationName);
+          metrics.requests.inc({ operation, outcome });
+          metrics.duration.observe({ operation }, seconds);
+          if (scope) metrics.statements.observe(scope.statements);
+          logger.info(
+            { reqId: scope?.id, operation: operationName ?? null, outcome, status: response.http.status ?? 200, durationMs: Math.round(seconds * 10_000) / 10, statements: scope?.statements },
+            "graphql request",
+          );
+        },
+      };
+    },
+  };
+}

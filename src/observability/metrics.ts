@@ -1,0 +1,50 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { LiveStats } from "../events/stats";
+
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_OPERATION_LABELS = 200;
+
+/**
+ * The server's Prometheus metrics, in a registry of its own (several servers may share a
+ * process in tests). Operation names come from clients, so they become labels only while they
+ * look like names and only up to 200 distinct ones; the rest count as "other".
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly seenOperations = new Set<string>();
+
+  readonly requests = new Counter({ name: "graphql_requests_total", help: "GraphQL requests over HTTP by operation name and outcome (ok or the error code).", labelNames: ["operation", "outcome"], registers: [this.registry] });
+  readonly duration = new Histogram({
+    name: "graphql_request_duration_seconds",
+    help: "Time to answer a GraphQL request over HTTP.",
+    labelNames: ["operation"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly statements = new Histogram({ name: "graphql_sql_statements_per_request", help: "SQL statements one GraphQL request ran.", buckets: [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64, 128], registers: [this.registry] });
+  readonly rateLimited = new Counter({ name: "graphql_rate_limited_total", help: "Operations refused with RATE_LIMITED.", registers: [this.registry] });
+  readonly tooComplex = new Counter({ name: "graphql_query_too_complex_total", help: "Operations refused with QUERY_TOO_COMPLEX (HTTP and WebSocket).", labelNames: ["transport"], registers: [this.registry] });
+  readonly pushLag = new Histogram({
+    name: "live_event_push_lag_seconds",
+    help: "From an event's commit to its push to a subscriber.",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [this.registry],
+  });
+
+  constructor(stats: LiveStats) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({ name: "websocket_connections_open", help: "Open graphql-ws connections.", registers: [this.registry], collect() { this.set(stats.openConnections); } });
+    new Gauge({ name: "graphql_subscriptions_active", help: "Subscriptions being served.", registers: [this.registry], collect() { this.set(stats.activeSubscriptions); } });
+    stats.onPushLag((ms) => this.pushLag.observe(ms / 1000));
+  }
+
+  /** A safe label for a client-chosen operation name. */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return "anonymous";
+    if (!OPERATION_NAME.test(name)) return "other";
+    if (this.seenOperations.has(name)) return name;
+    if (this.seenOperations.size >= MAX_OPERATION_LABELS) return "other";
+    this.seenOperations.add(name);
+    return name;
+  }
+}
