@@ -31,7 +31,7 @@ const DEFAULT_PAGE = 20;
 
 // graphql-armor's rules report through these callbacks, so the error is ours: QUERY_TOO_COMPLEX.
 function asTooComplex(context: ValidationContext | null, error: GraphQLError): void {
-  context?.reportError(new QueryTooComplexError(error.message));
+  context?.reportError(new QueryTooComplexError(error.message.replace(/^Syntax Error: /, "")));
 }
 
 /** Per selection set, how often each field is selected; a flood of one field is refused before it is merged. */

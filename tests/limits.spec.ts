@@ -1,0 +1,144 @@
+import "reflect-metadata";
+import { DEFAULT_LIMITS } from "../src/common/limits";
+import { regionalNewsroom } from "./helpers/scenarios";
+import { startTestServer } from "./helpers/server";
+import type { TestServer } from "./helpers/server";
+import { connect } from "./helpers/ws";
+
+/** A document of `k` nested `parent` fields under `institution`: its depth is k + 2. */
+const deep = (k: number) => `{ institution(slug: "kementerian-hukum-dan-ham") { ${"parent { ".repeat(k)} name ${"} ".repeat(k)} } }`;
+const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: tags { slug }`).join(" ")} }`;
+const repeats = (n: number) => `{ ${"me { name } ".repeat(n)} }`;
+/** n directives on one field; only @include and @skip exist (neither repeatable), so past 2 they also break other rules. */
+const directives = (n: number) => `{ me ${["@include(if: true)", "@skip(if: false)", "@include(if: true)"].slice(0, n).join(" ")} { name } }`;
+/** 2 + 9n tokens: n fragment spreads and their definitions, each selecting __typename once. */
+const tokens = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `...F${i}`).join(" ")} } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Query { __typename }`).join(" ")}`;
+/** Cost 1 + first × (1 + 1 + 5 × 2): articles(first) { nodes { title institutions { name } } }. */
+const costly = (first: number) => `{ articles(first: ${first}) { nodes { title institutions { name } } } }`;
+const costOf = (first: number) => 1 + Math.max(first, 1) * (1 + (1 + (1 + 5 * 1)));
+
+type Case = [name: string, under: string, over: string, code: string, message: RegExp];
+
+describe("cost limits, over HTTP and WebSocket alike", () => {
+  let t: TestServer;
+  const limits = { ...DEFAULT_LIMITS, maxFieldRepeats: 100, maxTokens: 2000, maxComplexity: 700, maxDirectivesPerField: 2 };
+  beforeAll(async () => {
+    // No background polling here: the statement count below must see this request alone.
+    t = await startTestServer({ seed: true, config: { limits, schedulerIntervalMs: 3_600_000, eventPollIntervalMs: 600_000 } });
+    await regionalNewsroom(t.server.db);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  // The same documents are sent just under and just over each limit.
+  const cases: Case[] = [
+    ["depth", deep(8), deep(9), "QUERY_TOO_COMPLEX", /depth limit of 10 exceeded, found 11/],
+    ["aliases", aliases(100), aliases(101), "QUERY_TOO_COMPLEX", /Aliases limit of 100 exceeded/],
+    ["repeated fields", repeats(100), repeats(101), "QUERY_TOO_COMPLEX", /'me' is selected more than 100 times/],
+    ["directives per field", directives(2), directives(3), "QUERY_TOO_COMPLEX", /carries 3 directives; at most 2/],
+    ["complexity", costly(Math.floor((700 - 1) / 8)), costly(Math.floor((700 - 1) / 8) + 1), "QUERY_TOO_COMPLEX", /estimated cost is \d+; at most 700/],
+    ["document tokens", tokens(222), tokens(223), "GRAPHQL_PARSE_FAILED", /Document contains more that 2000 tokens/],
+  ];
+
+  it("prices a connection at its first times its children", () => {
+    expect(costOf(87)).toBeLessThanOrEqual(700);
+    expect(costOf(88)).toBeGreaterThan(700);
+  });
+
+  describe.each(cases)("%s", (_name, under, over, code, message) => {
+    it("over HTTP: just under runs; just over is refused with HTTP 400 before any resolver runs", async () => {
+      const ok = await t.gql(under);
+      expect(ok.status).toBe(200);
+      expect(ok.body.errors).toBeUndefined();
+
+      let statements = 0;
+      const count = () => void statements++;
+      t.server.db.listeners.add(count);
+      const refused = await t.gql(over);
+      t.server.db.listeners.delete(count);
+      expect(refused.status).toBe(400);
+      expect(refused.body.data ?? null).toBeNull();
+      // Other rules may object too (a third directive is also a repeated one); ours must be there.
+      const ours = refused.body.errors?.find((e) => message.test(e.message));
+      expect(ours?.extensions?.code).toBe(code);
+      expect(statements).toBe(0);
+    });
+
+    it("over WebSocket: just under runs; just over is refused with the same code", async () => {
+      const client = connect(t.server.port);
+      try {
+        const ok = client.subscribe(under);
+        expect(await ok.ended).toBeNull();
+        expect(ok.received[0]?.errors).toBeUndefined();
+        expect(ok.received[0]?.data).toBeTruthy();
+
+        const refused = client.subscribe(over);
+        const errors = (await refused.ended) as Array<{ message: string; extensions?: { code?: string } }>;
+        expect(Array.isArray(errors)).toBe(true);
+        expect(errors.find((e) => message.test(e.message))?.extensions).toEqual({ code });
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  it("applies the limits to subscriptions too", async () => {
+    const client = connect(t.server.port);
+    try {
+      const over = client.subscribe(`subscription { articlePublished { article { ${"institutions { parent { ".repeat(5)} name ${"} } ".repeat(5)} } } }`);
+      const errors = (await over.ended) as Array<{ extensions?: { code?: string } }>;
+      expect(errors[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+      const costlySub = client.subscribe(`subscription { articlePublished { article { ${"comments(first: 100) { nodes { replies { article { ".repeat(2)} title ${"} } } } ".repeat(2)} } } }`);
+      const costErrors = (await costlySub.ended) as Array<{ extensions?: { code?: string } }>;
+      expect(costErrors[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("counts the cost with the request's variables", async () => {
+    const query = `query($n: Int) { articles(first: $n) { nodes { title institutions { name } } } }`;
+    expect((await t.gql(query, { n: 87 })).status).toBe(200);
+    const refused = await t.gql(query, { n: 88 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("refuses a body over 1 MB with 413 and a GraphQL-shaped error", async () => {
+    const res = await fetch(`http://127.0.0.1:${t.server.port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ me { name } }", variables: { pad: "x".repeat(1_100_000) } }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ errors: [{ message: "The request body is larger than this server accepts.", extensions: { code: "BAD_REQUEST" } }] });
+  });
+
+  it("refuses batched requests", async () => {
+    const res = await fetch(`http://127.0.0.1:${t.server.port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([{ query: "{ me { name } }" }, { query: "{ tags { slug } }" }]),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/batch/i);
+  });
+
+  it("refuses invalid JSON with 400", async () => {
+    const res = await fetch(`http://127.0.0.1:${t.server.port}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ me' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe("BAD_REQUEST");
+  });
+
+  it("blocks cross-site request forgery: a simple GET or a form POST without a preflight header", async () => {
+    const base = `http://127.0.0.1:${t.server.port}/graphql`;
+    const get = await fetch(`${base}?query=${encodeURIComponent("{ me { name } }")}`);
+    expect(get.status).toBe(400);
+    expect(await get.text()).toMatch(/CSRF|preflight/i);
+    const form = await fetch(base, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: "{ me { name } }" }) });
+    expect(form.status).toBe(400);
+    const allowed = await fetch(`${base}?query=${encodeURIComponent("{ me { name } }")}`, { headers: { "apollo-require-preflight": "1" } });
+    expect(allowed.status).toBe(200);
+  });
+});
