@@ -143,7 +143,18 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     app.use(
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),
-      expressMiddleware(apollo, { context: async ({ req }) => createContext(services, await services.auth.authenticate(req.headers.authorization), req.ip ?? "unknown") }),
+      expressMiddleware(apollo, {
+        context: async ({ req }) => {
+          try {
+            return createContext(services, await services.auth.authenticate(req.headers.authorization), req.ip ?? "unknown");
+          } catch (error) {
+            // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
+            logger.info({ reqId: currentScope()?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");
+            metrics.requests.inc({ operation: "unknown", outcome: "UNAUTHENTICATED" });
+            throw error;
+          }
+        },
+      }),
     );
     app.use(bodyErrors);
 

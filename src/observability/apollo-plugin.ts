@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import { getOperationAST } from "graphql";
 import type { GraphQLSchema } from "graphql";
 import { errorCode } from "../common/errors";
 import { checkComplexity } from "../common/limits";
@@ -27,9 +28,11 @@ export function observabilityPlugin(options: { logger: Logger; metrics: Metrics;
           if (errors.some((e) => errorCode(e) === "RATE_LIMITED")) metrics.rateLimited.inc();
           if (outcome === "QUERY_TOO_COMPLEX") metrics.tooComplex.inc({ transport: "http" });
         },
-        async willSendResponse({ operationName, response }) {
+        async willSendResponse({ operationName: resolved, request, document, response }) {
           const seconds = (performance.now() - started) / 1000;
           const scope = currentScope();
+          // A refused document never resolves its operation; name it from the document if it parsed.
+          const operationName = resolved ?? request.operationName ?? (document ? (getOperationAST(document, null)?.name?.value ?? null) : null);
           const operation = metrics.operationLabel(operationName);
           metrics.requests.inc({ operation, outcome });
           metrics.duration.observe({ operation }, seconds);

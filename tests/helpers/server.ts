@@ -6,6 +6,7 @@ import path from "node:path";
 import type { AppConfig, DatabaseConfig } from "../../src/config";
 import { DEFAULT_LIMITS } from "../../src/common/limits";
 import { createLogger } from "../../src/common/logger";
+import type { Logger } from "../../src/common/logger";
 import { createServer } from "../../src/server";
 import type { RunningServer } from "../../src/server";
 import { Client } from "pg";
@@ -60,7 +61,7 @@ async function postgresFor(key: string, fresh: boolean): Promise<DatabaseConfig>
 
 const createdDatabases = new Set<string>();
 
-export async function startTestServer(options: { seed?: boolean; file?: string; database?: DatabaseConfig; keepFile?: boolean; config?: Partial<AppConfig> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { seed?: boolean; file?: string; database?: DatabaseConfig; keepFile?: boolean; config?: Partial<AppConfig>; logger?: Logger } = {}): Promise<TestServer> {
   const file = options.database ? null : (options.file ?? tempSqliteFile());
   let database = options.database;
   if (onPostgres && !database) {
@@ -94,7 +95,7 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     playground: true,
     ...options.config,
   };
-  const server = await createServer(config, { logger: createLogger(config.logLevel) });
+  const server = await createServer(config, { logger: options.logger ?? createLogger(config.logLevel) });
   const base = `http://127.0.0.1:${server.port}`;
   return {
     server,
