@@ -1,5 +1,7 @@
 import "reflect-metadata";
-import { DEFAULT_LIMITS } from "../src/common/limits";
+import { parse } from "graphql";
+import { checkComplexity, DEFAULT_LIMITS } from "../src/common/limits";
+import { createSchema } from "../src/schema";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
@@ -41,9 +43,13 @@ describe("cost limits, over HTTP and WebSocket alike", () => {
     ["document tokens", tokens(222), tokens(223), "GRAPHQL_PARSE_FAILED", /Document contains more that 2000 tokens/],
   ];
 
-  it("prices a connection at its first times its children", () => {
+  it("prices a connection at its first times its children (the README's figures)", async () => {
     expect(costOf(87)).toBeLessThanOrEqual(700);
     expect(costOf(88)).toBeGreaterThan(700);
+    const schema = await createSchema();
+    const cost = (query: string) => checkComplexity(schema, parse(query), null, {}, Number.MAX_SAFE_INTEGER);
+    expect(cost(`{ articles(first: 20) { nodes { title institutions { name } } } }`)).toBe(161);
+    expect(cost(`{ articles(first: 100) { nodes { title institutions { name } people { name } tags { slug } quotes { text speaker { name } } } } }`)).toBe(3601);
   });
 
   describe.each(cases)("%s", (_name, under, over, code, message) => {
