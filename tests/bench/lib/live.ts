@@ -1,0 +1,206 @@
+import { createClient } from "graphql-ws";
+import type { Client } from "graphql-ws";
+import WebSocket from "ws";
+import { mustGql } from "./gql";
+import type { Proc } from "./proc";
+import { CREATE_DRAFT, PUBLISH, SUBSCRIBE_PUBLISHED } from "./queries";
+import { monotonicUs } from "../profile";
+import type { TimeWindow } from "../profile";
+import { quantile } from "./random";
+
+interface PublishedEvent {
+  articlePublished: { cursor: string; type: string; article: { id: string; slug: string; title: string; publishedAt: string } };
+}
+
+/** A graphql-ws client with one `articlePublished` subscription that notes when each story arrived. */
+export interface Ticker {
+  client: Client;
+  /** performance.now() at which each story id arrived. */
+  arrivals: Map<string, number>;
+  errors: string[];
+  /** Resolves on connection_ack; rejects if the socket closes or errs first. */
+  connected: Promise<void>;
+  onArrival?: (id: string) => void;
+}
+
+export function wsUrlOf(server: Proc): string {
+  return `ws://127.0.0.1:${server.port}/graphql`;
+}
+
+/** Opens one socket, subscribes once (graphql-ws sends the subscribe right after the ack). */
+export function openTicker(url: string): Ticker {
+  let ack!: () => void;
+  let fail!: (error: Error) => void;
+  const connected = new Promise<void>((resolve, reject) => {
+    ack = resolve;
+    fail = reject;
+  });
+  const ticker: Ticker = { client: undefined as unknown as Client, arrivals: new Map(), errors: [], connected };
+  ticker.client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    on: {
+      connected: () => ack(),
+      closed: (event) => fail(new Error(`socket closed before connection_ack: ${(event as { code?: number }).code ?? "?"}`)),
+      error: (error) => fail(error instanceof Error ? error : new Error(String((error as { message?: string }).message ?? error))),
+    },
+  });
+  ticker.client.subscribe<PublishedEvent>(
+    { query: SUBSCRIBE_PUBLISHED },
+    {
+      next: (value) => {
+        const at = performance.now();
+        const id = value.data?.articlePublished.article.id;
+        if (value.errors || !id) {
+          ticker.errors.push(JSON.stringify(value.errors ?? value));
+          return;
+        }
+        if (!ticker.arrivals.has(id)) ticker.arrivals.set(id, at);
+        ticker.onArrival?.(id);
+      },
+      error: (error) => ticker.errors.push(error instanceof Error ? error.message : JSON.stringify(error)),
+      complete: () => undefined,
+    },
+  );
+  return ticker;
+}
+
+/** Opens `count` tickers, at most `concurrency` handshakes at a time; resolves when all are acknowledged. */
+export async function openTickers(url: string, count: number, concurrency: number): Promise<Ticker[]> {
+  const tickers: Ticker[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      const ticker = openTicker(url);
+      tickers.push(ticker);
+      await ticker.connected;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return tickers;
+}
+
+export async function closeTickers(tickers: readonly Ticker[]): Promise<void> {
+  for (let i = 0; i < tickers.length; i += 500) await Promise.all(tickers.slice(i, i + 500).map((t) => t.client.dispose()));
+}
+
+/** A new draft (no event yet), ready to be published. */
+export async function createDraft(server: Proc, token: string, title: string): Promise<string> {
+  const data = await mustGql<{ createArticle: { id: string } }>(
+    server.url,
+    CREATE_DRAFT,
+    { input: { title, summary: "Berita uji siaran langsung.", body: `${title}.\n\nParagraf kedua berita uji siaran langsung.`, tags: ["Pemasyarakatan"] } },
+    token,
+  );
+  return data.createArticle.id;
+}
+
+/** Publishes `id`; returns performance.now() just before the mutation was sent, and its round trip. */
+export async function publish(server: Proc, token: string, id: string): Promise<{ sentAt: number; roundTripMs: number }> {
+  const sentAt = performance.now();
+  await mustGql(server.url, PUBLISH, { id }, token);
+  return { sentAt, roundTripMs: performance.now() - sentAt };
+}
+
+/** Resolves when every ticker has `id`, or after `timeoutMs` (then some have not). */
+export async function waitForArrivals(tickers: readonly Ticker[], id: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && tickers.some((t) => !t.arrivals.has(id))) await new Promise((r) => setTimeout(r, 10));
+}
+
+export interface FanoutResult {
+  subscribers: number;
+  received: number;
+  /** Publish mutation sent → event received, per subscriber, in ms: the first subscriber served, the median, … */
+  first: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** How long opening all the sockets took. */
+  connectMs: number;
+  mutationMs: number;
+  rssBefore: number;
+  rssAfter: number;
+  peakRss: number;
+  errors: string[];
+  /** From sending the publish to the last arrival (to cut a CPU profile to it). */
+  window: TimeWindow;
+}
+
+/**
+ * N subscribers (one socket and one subscription each), one publish: per subscriber, the time
+ * from sending the publish mutation to receiving the event; and the server's RSS afterwards.
+ */
+export async function runFanout(server: Proc, token: string, subscribers: number, log: (line: string) => void): Promise<FanoutResult> {
+  const id = await createDraft(server, token, `Uji siaran ke ${subscribers} pelanggan ${Date.now()}`);
+  const connectStarted = performance.now();
+  const tickers = await openTickers(wsUrlOf(server), subscribers, 100);
+  const connectMs = performance.now() - connectStarted;
+  // The server sends no ack for a subscribe: give it time to take the last ones in.
+  const settleMs = 1500 + Math.round(subscribers / 5);
+  log(`  ${subscribers} sockets acknowledged in ${(connectMs / 1000).toFixed(1)} s; waiting ${settleMs} ms for the subscriptions to settle`);
+  await new Promise((r) => setTimeout(r, settleMs));
+  const rssBefore = server.rss();
+  // performance.now() → the monotonic clock of CPU profiles.
+  const monoOffsetUs = monotonicUs() - performance.now() * 1000;
+  const { sentAt, roundTripMs } = await publish(server, token, id);
+  await waitForArrivals(tickers, id, 15_000);
+  const rssAfter = server.rss();
+  const latencies = tickers
+    .map((t) => t.arrivals.get(id))
+    .filter((at): at is number => at !== undefined)
+    .map((at) => at - sentAt)
+    .sort((a, b) => a - b);
+  const errors = tickers.flatMap((t) => t.errors);
+  await closeTickers(tickers);
+  return {
+    subscribers,
+    received: latencies.length,
+    first: latencies[0] ?? Number.NaN,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+    connectMs,
+    mutationMs: roundTripMs,
+    rssBefore,
+    rssAfter,
+    peakRss: server.peakRss(),
+    errors,
+    window: { fromUs: monoOffsetUs + sentAt * 1000, toUs: monoOffsetUs + (sentAt + (latencies[latencies.length - 1] ?? 0)) * 1000 },
+  };
+}
+
+export interface SingleResult {
+  /** Publish mutation sent → event received, each publish in turn, in ms. */
+  latencies: number[];
+  mutationMs: number[];
+  p50: number;
+  max: number;
+}
+
+/** One subscriber, `repeats` publishes one after another: the push latency of one instance. */
+export async function runSingle(server: Proc, token: string, repeats: number): Promise<SingleResult> {
+  const [ticker] = await openTickers(wsUrlOf(server), 1, 1);
+  await new Promise((r) => setTimeout(r, 300));
+  const latencies: number[] = [];
+  const mutationMs: number[] = [];
+  try {
+    for (let i = 0; i < repeats; i++) {
+      const id = await createDraft(server, token, `Uji satu pelanggan ${i} ${Date.now()}`);
+      await new Promise((r) => setTimeout(r, 50));
+      const { sentAt, roundTripMs } = await publish(server, token, id);
+      await waitForArrivals([ticker!], id, 5000);
+      const at = ticker!.arrivals.get(id);
+      if (at === undefined) throw new Error(`the single subscriber did not receive story ${id} within 5 s`);
+      latencies.push(at - sentAt);
+      mutationMs.push(roundTripMs);
+    }
+  } finally {
+    await closeTickers([ticker!]);
+  }
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { latencies, mutationMs, p50: quantile(sorted, 0.5), max: sorted[sorted.length - 1]! };
+}
