@@ -261,7 +261,8 @@ describe("live feeds", () => {
       t.server.db.listeners.delete(listener);
       await Promise.all(clients.map((c) => c.close()));
       while (t.server.stats.activeSubscriptions > 0) await settle(10);
-      return statements.filter((s) => /^\s*SELECT/i.test(s)).length;
+      // The scheduler's and the event bus's own reads run on timers; count what subscribers cost.
+      return statements.filter((s) => /^\s*SELECT/i.test(s) && !/FROM "event"|scheduled_for/.test(s)).length;
     };
     const one = await countFor(1);
     const many = await countFor(100);
