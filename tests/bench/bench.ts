@@ -13,7 +13,7 @@ import type { LoadResult } from "./lib/load";
 import { BENCH_DIR, ROOT } from "./lib/paths";
 import { mb, mintToken, openFileLimit, startCeiling, startServer } from "./lib/proc";
 import type { Proc } from "./lib/proc";
-import { normalizeFrontPage, q1Body, q2Body, Q1_ARTICLE_PAGE, Q2_FRONT_PAGE } from "./lib/queries";
+import { normalizeFrontPage, q0Body, q1Body, q2Body, Q1_ARTICLE_PAGE, Q2_FRONT_PAGE } from "./lib/queries";
 import { Random } from "./lib/random";
 import { summarizeFile, summaryMarkdown } from "./profile";
 import type { TimeWindow } from "./profile";
@@ -125,7 +125,7 @@ async function measure(label: string, target: Proc, bodies: readonly string[], o
   const result = await runLoad({ target, bodies, seconds: options.seconds, connections: options.connections });
   checkLoad(label, result);
   log(
-    `  ${label.padEnd(16)} ${result.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
+    `  ${label.padEnd(18)} ${result.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
       `(${result.total} requests; CPU: target ${result.targetCpu.toFixed(0)} %, driver ${result.driverCpu.toFixed(0)} %, other processes ${result.otherCpu.toFixed(0)} %)`,
   );
   await sleep(300);
@@ -137,7 +137,7 @@ interface Results {
   options: Options;
   dataset: DatasetInfo & { fresh: boolean };
   ulimit: { soft: number; hard: number };
-  reads?: { q1: { server: LoadResult; ceiling: LoadResult }; q2: { server: LoadResult; ceiling: LoadResult }; verified: number; serverRssAfter: number };
+  reads?: { q1: { server: LoadResult; ceiling: LoadResult }; q2: { server: LoadResult; ceiling: LoadResult }; floor: LoadResult; verified: number; serverRssAfter: number };
   single?: SingleResult;
   fanouts: FanoutResult[];
   failure?: string;
@@ -187,8 +187,11 @@ function report(results: Results): string {
         `| ${name}: CPU % (target / driver / other processes) | ${fmt(pair.server.targetCpu)} / ${fmt(pair.server.driverCpu)} / ${fmt(pair.server.otherCpu)} | ${fmt(pair.ceiling.targetCpu)} / ${fmt(pair.ceiling.driverCpu)} / ${fmt(pair.ceiling.otherCpu)} | | | |`,
       );
     }
+    lines.push(
+      `| Q0 \`{ __typename }\` (HTTP + GraphQL plumbing alone; ratio against the Q1 ceiling): req/s, p50, p99 | ${fmt(reads.floor.requestsPerSec)}, ${reads.floor.p50} ms, ${reads.floor.p99} ms | | ${fmt((reads.floor.requestsPerSec / reads.q1.ceiling.requestsPerSec) * 100, 1)} % | | |`,
+    );
     lines.push(`| server RSS after the read loads | ${mb(reads.serverRssAfter)} | | | | |`);
-    const busiest = Math.max(reads.q1.server.otherCpu, reads.q1.ceiling.otherCpu, reads.q2.server.otherCpu, reads.q2.ceiling.otherCpu);
+    const busiest = Math.max(reads.q1.server.otherCpu, reads.q1.ceiling.otherCpu, reads.q2.server.otherCpu, reads.q2.ceiling.otherCpu, reads.floor.otherCpu);
     if (busiest > 15) notices.add(`the machine was not idle: other processes used up to ${fmt(busiest)} % CPU (100 = one core) during a measured load, so these figures understate both servers`);
   } else {
     lines.push("| reads | not measured | | | | |");
@@ -269,8 +272,9 @@ async function readsPhase(results: Results, runDir: string, options: Options): P
     log("reads (warm-up, then measured):");
     const q1 = { server: await measure("Q1 server", server, q1Bodies, options), ceiling: await measure("Q1 ceiling", ceiling, q1Bodies, options) };
     const q2 = { server: await measure("Q2 server", server, q2Bodies, options), ceiling: await measure("Q2 ceiling", ceiling, q2Bodies, options) };
+    const floor = await measure("Q0 { __typename }", server, [q0Body()], options);
     await verifySameAnswers(server, ceiling, slugs.slice(500, 505));
-    results.reads = { q1, q2, verified, serverRssAfter: server.rss() };
+    results.reads = { q1, q2, floor, verified, serverRssAfter: server.rss() };
     log("push latency with one subscriber:");
     results.single = await runSingle(server, token, options.quick ? 5 : 10);
     log(`  ${results.single.latencies.map((l) => l.toFixed(1)).join(", ")} ms`);
@@ -281,6 +285,7 @@ async function readsPhase(results: Results, runDir: string, options: Options): P
   if (options.profile && results.reads) {
     summarizeProfile(results, "Server profile, Q1 measured load only", "reads", results.reads.q1.server.window);
     summarizeProfile(results, "Server profile, Q2 measured load only", "reads", results.reads.q2.server.window);
+    summarizeProfile(results, "Server profile, Q0 `{ __typename }` measured load only", "reads", results.reads.floor.window);
   }
 }
 

@@ -71,6 +71,26 @@ async function healthy(port: number): Promise<boolean> {
   }
 }
 
+/** Every process started here that has not ended yet: killed if this driver exits or dies first. */
+const running = new Set<ChildProcess>();
+let reaperInstalled = false;
+
+function killRunning(): void {
+  for (const child of running) child.kill("SIGKILL");
+}
+
+function installReaper(): void {
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  process.on("exit", killRunning);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      killRunning();
+      process.exit(130);
+    });
+  }
+}
+
 /** CPU time the whole machine has spent busy since boot (all cores, from /proc/stat), in milliseconds. */
 export function machineCpuMs(): number {
   const fields = /^cpu\s+(.*)$/m.exec(fs.readFileSync("/proc/stat", "utf8"))![1]!.split(/\s+/).map(Number);
@@ -81,7 +101,10 @@ export function machineCpuMs(): number {
 
 /** Starts `node <script>` and waits until it is ready. `nodeArgs` go before the script (e.g. --cpu-prof). */
 export async function startProcess(name: string, script: string, env: Record<string, string>, ready: Readiness, nodeArgs: string[] = []): Promise<Proc> {
+  installReaper();
   const child = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-200_000)));
   child.stderr!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-200_000)));

@@ -10,6 +10,9 @@ export const Q2_FRONT_PAGE = `query FrontPage {
   articles(first: 20) { nodes { id slug title summary publishedAt institutions { name } } }
 }`;
 
+/** Q0, not a page: the cheapest operation there is, the cost of the HTTP and GraphQL plumbing alone. */
+export const Q0_TYPENAME = `query Floor { __typename }`;
+
 /** The published story the live-feed runs subscribe to. */
 export const SUBSCRIBE_PUBLISHED = `subscription Ticker { articlePublished { cursor type article { id slug title publishedAt } } }`;
 
@@ -18,6 +21,10 @@ export const PUBLISH = `mutation Publish($id: ID!) { publishArticle(id: $id) { i
 
 export function q1Body(slug: string): string {
   return JSON.stringify({ operationName: "ArticlePage", query: Q1_ARTICLE_PAGE, variables: { slug } });
+}
+
+export function q0Body(): string {
+  return JSON.stringify({ operationName: "Floor", query: Q0_TYPENAME, variables: {} });
 }
 
 export function q2Body(): string {
