@@ -108,6 +108,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       // No "did you mean …?" hints in production: they map the schema for a prober.
       hideSchemaDetailsFromClientErrors: config.production,
       allowBatchedHttpRequests: false,
+      // Automatic persisted queries are not offered: a hash-only request answers PERSISTED_QUERY_NOT_SUPPORTED.
+      persistedQueries: false,
       csrfPrevention: true,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),

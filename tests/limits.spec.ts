@@ -147,4 +147,39 @@ describe("cost limits, over HTTP and WebSocket alike", () => {
     const allowed = await fetch(`${base}?query=${encodeURIComponent("{ me { name } }")}`, { headers: { "apollo-require-preflight": "1" } });
     expect(allowed.status).toBe(200);
   });
+
+  describe("requests the fuzzer found answered as unexpected errors", () => {
+    const post = (body: unknown) => fetch(`http://127.0.0.1:${t.server.port}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const codeOf = async (res: Response) => ((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code;
+
+    it("answers persisted-query requests with PERSISTED_QUERY_NOT_SUPPORTED (as Apollo does, with 200, so clients fall back)", async () => {
+      for (const extensions of [{ persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } }, { persistedQuery: { version: 0, sha256Hash: null } }, { persistedQuery: "yes" }]) {
+        const res = await post({ query: "{ tags { slug } }", extensions });
+        expect(await codeOf(res)).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
+      }
+    });
+
+    it("refuses a subscription over HTTP with BAD_REQUEST, pointing at WebSocket", async () => {
+      const res = await post({ query: "subscription { articlePublished { cursor } }" });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+      expect(body.errors[0]).toMatchObject({ extensions: { code: "BAD_REQUEST" } });
+      expect(body.errors[0]!.message).toMatch(/WebSocket/);
+    });
+
+    it("refuses an over-long name search with BAD_USER_INPUT, and does not echo it whole", async () => {
+      for (const field of ["people", "institutions", "quotes"]) {
+        const res = await t.gql(`query($s: String) { ${field}(filter: { search: $s }) { totalCount } }`, { s: "a".repeat(50_000) });
+        expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "filter.search" } });
+      }
+      const ids = await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: "x".repeat(10_000) });
+      expect(ids.text.length).toBeLessThan(1000);
+    });
+
+    it("answers an operationName that names no operation with GRAPHQL_VALIDATION_FAILED", async () => {
+      const res = await post({ query: "{ tags { slug } }", operationName: "Missing" });
+      expect(res.status).toBe(400);
+      expect(await codeOf(res)).toBe("GRAPHQL_VALIDATION_FAILED");
+    });
+  });
 });

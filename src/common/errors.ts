@@ -11,6 +11,11 @@ export type ErrorCode =
   | "QUERY_TOO_COMPLEX"
   | "INTERNAL_SERVER_ERROR";
 
+/** A client's value quoted in a message, cut to 60 characters so a huge input is not echoed back whole. */
+export function quoted(value: string): string {
+  return value.length > 60 ? `'${value.slice(0, 57)}…'` : `'${value}'`;
+}
+
 /** Base of every error the API means to show; anything else is masked. */
 export abstract class AppError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) {
@@ -66,7 +71,7 @@ export function errorCode(error: unknown): string {
   const original = error instanceof GraphQLError && error.originalError !== undefined ? error.originalError : error;
   if (original instanceof AppError) return String(original.extensions.code);
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-  if (typeof code === "string" && PASS_THROUGH.has(code)) return code;
+  if (typeof code === "string" && PASS_THROUGH.has(code)) return code === "OPERATION_RESOLUTION_FAILURE" ? "GRAPHQL_VALIDATION_FAILED" : code;
   return original instanceof GraphQLError && original.originalError === undefined ? "BAD_USER_INPUT" : "INTERNAL_SERVER_ERROR";
 }
 
@@ -87,7 +92,9 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, sink
   }
   const code = formatted.extensions?.code;
   if (typeof code === "string" && PASS_THROUGH.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    // An operationName that names no operation in the document is a request the document does not validate for.
+    const shown = code === "OPERATION_RESOLUTION_FAILURE" ? "GRAPHQL_VALIDATION_FAILED" : code;
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: shown } };
   }
   if (original instanceof GraphQLError && original.originalError === undefined && code === undefined) {
     // graphql-js's own execution errors (e.g. a variable that does not coerce) name the bad value.

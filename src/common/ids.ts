@@ -1,4 +1,4 @@
-import { BadUserInputError } from "./errors";
+import { BadUserInputError, quoted } from "./errors";
 
 /** GraphQL types whose ids are global (usable with `node(id:)`). */
 export type NodeType = "Article" | "Institution" | "Person" | "Quote" | "Comment" | "Accreditation" | "Position" | "ApiToken";
@@ -15,10 +15,10 @@ export function parseGlobalId(id: string, field = "id"): { type: NodeType; pk: n
   const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? Buffer.from(id, "base64url").toString("utf8") : "";
   const match = /^([A-Za-z]+):([1-9][0-9]{0,15})$/.exec(decoded);
   if (match === null || !NODE_TYPES.has(match[1]!)) {
-    throw new BadUserInputError(`'${id}' is not a valid id.`, field);
+    throw new BadUserInputError(`${quoted(id)} is not a valid id.`, field);
   }
   const pk = Number(match[2]);
-  if (!Number.isSafeInteger(pk)) throw new BadUserInputError(`'${id}' is not a valid id.`, field);
+  if (!Number.isSafeInteger(pk)) throw new BadUserInputError(`${quoted(id)} is not a valid id.`, field);
   return { type: match[1] as NodeType, pk };
 }
 
@@ -26,7 +26,7 @@ export function parseGlobalId(id: string, field = "id"): { type: NodeType; pk: n
 export function pkOf(id: string, type: NodeType, field = "id"): number {
   const parsed = parseGlobalId(id, field);
   if (parsed.type !== type) {
-    throw new BadUserInputError(`'${id}' is not an id of a${/^[AEIOU]/.test(type) ? "n" : ""} ${type}.`, field);
+    throw new BadUserInputError(`${quoted(id)} is not an id of a${/^[AEIOU]/.test(type) ? "n" : ""} ${type}.`, field);
   }
   return parsed.pk;
 }

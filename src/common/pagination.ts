@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import type { ClassType } from "type-graphql";
 import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
-import { BadUserInputError } from "./errors";
+import { BadUserInputError, quoted } from "./errors";
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
@@ -54,7 +54,7 @@ function decodeCursor(ordering: Ordering, cursor: string): KeyValue[] {
     parsed.length === ordering.keys.length + 1 &&
     parsed[0] === ordering.name &&
     parsed.slice(1).every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)));
-  if (!valid) throw new BadUserInputError(`'${cursor}' is not a cursor of this list.`, "after");
+  if (!valid) throw new BadUserInputError(`${quoted(cursor)} is not a cursor of this list.`, "after");
   return (parsed as KeyValue[]).slice(1);
 }
 

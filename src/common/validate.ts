@@ -1,4 +1,4 @@
-import { BadUserInputError } from "./errors";
+import { BadUserInputError, quoted } from "./errors";
 
 /*
  * Input checks shared by every mutation. Each returns the cleaned value or throws
@@ -8,9 +8,6 @@ import { BadUserInputError } from "./errors";
 // C0/C1 control characters except tab and newlines, which plain-text bodies legitimately hold.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
-function quoteValue(value: string): string {
-  return value.length > 60 ? `'${value.slice(0, 57)}…'` : `'${value}'`;
-}
 
 export interface TextRule {
   /** Longest accepted length in characters (after trimming). */
@@ -45,7 +42,7 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** A slug given by hand: lowercase ASCII words joined by single hyphens. */
 export function slugInput(value: string, field: string): string {
   if (!SLUG.test(value) || value.length > 200) {
-    throw new BadUserInputError(`${field} ${quoteValue(value)} must be lowercase letters and digits joined by single hyphens, at most 200 characters.`, field);
+    throw new BadUserInputError(`${field} ${quoted(value)} must be lowercase letters and digits joined by single hyphens, at most 200 characters.`, field);
   }
   return value;
 }
@@ -71,7 +68,7 @@ export function optionalWebsite(value: string | null | undefined, field: string)
     url = null;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || cleaned.length > 500) {
-    throw new BadUserInputError(`${field} ${quoteValue(cleaned)} must be an http or https address of at most 500 characters.`, field);
+    throw new BadUserInputError(`${field} ${quoted(cleaned)} must be an http or https address of at most 500 characters.`, field);
   }
   return cleaned;
 }
@@ -88,7 +85,7 @@ export function idList(values: readonly string[] | null | undefined, field: stri
   if (list.length > max) throw new BadUserInputError(`${field} may hold at most ${max} ids, got ${list.length}.`, field);
   const seen = new Set<string>();
   for (const id of list) {
-    if (seen.has(id)) throw new BadUserInputError(`${field} names '${id}' twice.`, field);
+    if (seen.has(id)) throw new BadUserInputError(`${field} names ${quoted(id)} twice.`, field);
     seen.add(id);
   }
   return [...list];

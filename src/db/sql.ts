@@ -1,3 +1,4 @@
+import { BadUserInputError } from "../common/errors";
 import type { Database } from "./database";
 
 /**
@@ -33,7 +34,15 @@ export function containsSql(db: Database, column: string, param: string): string
   return db.isPostgres ? `${column} ILIKE :${param}` : `${column} LIKE :${param} ESCAPE '\\'`;
 }
 
-/** A LIKE pattern that finds `text` anywhere, with the wildcard characters of `text` taken literally. */
-export function containsPattern(text: string): string {
+/** Longest `filter.search` of the name and text searches. */
+export const MAX_SEARCH_LENGTH = 200;
+
+/**
+ * A LIKE pattern that finds `text` anywhere, with the wildcard characters of `text` taken
+ * literally. Longer text than {@link MAX_SEARCH_LENGTH} is BAD_USER_INPUT (SQLite also refuses
+ * patterns over 50,000 bytes).
+ */
+export function containsPattern(text: string, field = "filter.search"): string {
+  if (text.length > MAX_SEARCH_LENGTH) throw new BadUserInputError(`${field} must be at most ${MAX_SEARCH_LENGTH} characters, got ${text.length}.`, field);
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

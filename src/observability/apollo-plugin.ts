@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getOperationAST } from "graphql";
+import { getOperationAST, GraphQLError } from "graphql";
 import type { GraphQLSchema } from "graphql";
 import { errorCode } from "../common/errors";
 import { checkComplexity } from "../common/limits";
@@ -20,7 +20,10 @@ export function observabilityPlugin(options: { logger: Logger; metrics: Metrics;
       const started = performance.now();
       let outcome = "ok";
       return {
-        async didResolveOperation({ document, operationName, request }) {
+        async didResolveOperation({ document, operationName, operation, request }) {
+          if (operation?.operation === "subscription") {
+            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-transport-ws) at this same URL, not over HTTP.", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+          }
           checkComplexity(options.schema, document, operationName, request.variables, options.maxComplexity);
         },
         async didEncounterErrors({ errors }) {

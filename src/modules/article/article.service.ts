@@ -2,7 +2,7 @@ import { In } from "typeorm";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
-import { BadUserInputError } from "../../common/errors";
+import { BadUserInputError, quoted } from "../../common/errors";
 import { slugify } from "../../common/slug";
 import { idList, optionalText, requiredText, slugInput } from "../../common/validate";
 import { getOrThrow, pksOrThrow } from "../../db/lookups";
@@ -34,8 +34,9 @@ const PG_RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "ts_rank(art
 
 /** The words of what a reader typed (letters and digits only, so nothing is query syntax); at most 20. */
 export function searchWords(search: string): string[] {
+  if (search.length > 1000) throw new BadUserInputError(`filter.search must be at most 1000 characters, got ${search.length}.`, "filter.search");
   const words = search.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) throw new BadUserInputError(`search '${search}' has no words to look for.`, "filter.search");
+  if (words.length === 0) throw new BadUserInputError(`search ${quoted(search)} has no words to look for.`, "filter.search");
   return words.slice(0, 20).map((w) => w.slice(0, 100));
 }
 

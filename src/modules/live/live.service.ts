@@ -1,7 +1,7 @@
 import { MoreThan } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
-import { BadUserInputError } from "../../common/errors";
+import { BadUserInputError, quoted } from "../../common/errors";
 import { pkOf } from "../../common/ids";
 import type { Database } from "../../db/database";
 import { DeliveredEvent } from "../../events/bus";
@@ -49,7 +49,7 @@ export class LiveService {
   /** The sequence number a client's `after` stands for; BAD_USER_INPUT when it is malformed, expired or unknown. */
   async checkCursor(after: string | null | undefined): Promise<number | null> {
     if (after === null || after === undefined) return null;
-    if (!CURSOR.test(after)) throw new BadUserInputError(`'${after}' is not an event cursor.`, "after");
+    if (!CURSOR.test(after)) throw new BadUserInputError(`${quoted(after)} is not an event cursor.`, "after");
     const seq = Number(after);
     const state = await this.db.reader.getRepository(EventLogState).findOneBy({ id: 1 });
     const prunedThrough = state?.prunedThrough ?? 0;
