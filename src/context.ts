@@ -75,8 +75,8 @@ export interface Context {
   readonly eventLoaders: (event: DeliveredEvent, viewer: Viewer | null) => Loaders;
 }
 
-/** Subscribers with the same audience see the same data, so they can share one event's loaders. */
-function audienceOf(viewer: Viewer | null): string {
+/** Subscribers with the same audience see the same data, so they can share one event's loaders (and results). */
+export function audienceOf(viewer: Viewer | null): string {
   return viewer === null ? "anonymous" : viewer.role;
 }
 

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express from "express";
@@ -111,9 +111,14 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       // Automatic persisted queries are not offered: a hash-only request answers PERSISTED_QUERY_NOT_SUPPORTED.
       persistedQueries: false,
       csrfPrevention: true,
+      // main.ts stops the server in order on SIGTERM/SIGINT; Apollo's own handlers would re-raise the signal and exit 143 midway.
+      stopOnTerminationSignals: false,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginLandingPageDisabled(),
+        // Cache-control hints wrap every field resolver and nothing here reads them (measured cost on every field).
+        ApolloServerPluginCacheControlDisabled(),
+        ApolloServerPluginUsageReportingDisabled(),
         { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
         observabilityPlugin({ logger, metrics, schema, maxComplexity: config.limits.maxComplexity }),
       ],

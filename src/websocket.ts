@@ -1,6 +1,6 @@
 import type http from "node:http";
 import { createSourceEventStream, execute, getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from "graphql";
-import type { ExecutionArgs, ExecutionResult, GraphQLSchema, ValidationRule } from "graphql";
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema, ValidationRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Extra } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -10,7 +10,7 @@ import { errorCode, maskError } from "./common/errors";
 import { checkComplexity } from "./common/limits";
 import type { QueryLimits } from "./common/limits";
 import type { Logger } from "./common/logger";
-import { contextForEvent, createContext } from "./context";
+import { audienceOf, contextForEvent, createContext } from "./context";
 import type { Context, Services } from "./context";
 import { DeliveredEvent } from "./events/bus";
 import type { LiveStats } from "./events/stats";
@@ -45,6 +45,31 @@ export interface GraphqlWebSocket {
 }
 
 type SocketExtra = Extra & { viewer?: Viewer | null };
+
+/** Parsed and validated documents by their text: 5,000 tickers sending one subscription are checked once. */
+class DocumentCache {
+  private readonly entries = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
+
+  constructor(private readonly size: number) {}
+
+  get(query: string, check: () => { document: DocumentNode } | { errors: readonly GraphQLError[] }) {
+    // Large documents are rare and would make the cache itself a memory risk.
+    if (query.length > 10_000) return check();
+    let entry = this.entries.get(query);
+    if (entry) {
+      // Most recently used last, so the oldest is the first to go.
+      this.entries.delete(query);
+    } else {
+      entry = check();
+      if (this.entries.size >= this.size) this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(query, entry);
+    return entry;
+  }
+}
+
+/** What an operation's result depends on besides the event: the same key and audience get the same result. */
+const operationKeys = new WeakMap<object, string>();
 
 /** An error as a WebSocket client sees it: the message, where it points, and its code only. */
 function clientError(error: GraphQLError, code: string): GraphQLError {
@@ -101,6 +126,9 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
   }, options.keepAliveMs);
   heartbeat.unref();
 
+  const rules = [...specifiedRules, ...options.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const documents = new DocumentCache(1000);
+
   const cleanup = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
     {
       schema,
@@ -128,18 +156,22 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
         if (open > options.maxSubscriptionsPerConnection) {
           return [new GraphQLError(`This connection already has ${options.maxSubscriptionsPerConnection} subscriptions, the most one may hold; close one first.`, { extensions: { code: "RATE_LIMITED" } })];
         }
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: options.limits.maxTokens });
-        } catch (error) {
-          return [error instanceof GraphQLError ? new GraphQLError(error.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }) : new GraphQLError("The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+        const checked = documents.get(payload.query, () => {
+          let document: DocumentNode;
+          try {
+            document = parse(payload.query, { maxTokens: options.limits.maxTokens });
+          } catch (error) {
+            return { errors: [new GraphQLError(error instanceof GraphQLError ? error.message : "The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })] };
+          }
+          const invalid = validate(schema, document, rules);
+          if (invalid.length === 0) return { document };
+          return { errors: invalid.map((e) => clientError(e, errorCode(e) === "QUERY_TOO_COMPLEX" ? "QUERY_TOO_COMPLEX" : "GRAPHQL_VALIDATION_FAILED")) };
+        });
+        if ("errors" in checked) {
+          if (checked.errors.some((e) => e.extensions.code === "QUERY_TOO_COMPLEX")) options.onTooComplex?.();
+          return checked.errors;
         }
-        const rules = [...specifiedRules, ...options.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
-        const invalid = validate(schema, document, rules);
-        if (invalid.length > 0) {
-          if (invalid.some((e) => errorCode(e) === "QUERY_TOO_COMPLEX")) options.onTooComplex?.();
-          return invalid.map((e) => clientError(e, errorCode(e) === "QUERY_TOO_COMPLEX" ? "QUERY_TOO_COMPLEX" : "GRAPHQL_VALIDATION_FAILED"));
-        }
+        const document = checked.document;
         if (!getOperationAST(document, payload.operationName)) return [new GraphQLError("The document does not name one operation to run.", { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })];
         try {
           checkComplexity(schema, document, payload.operationName, payload.variables, options.limits.maxComplexity);
@@ -148,21 +180,20 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
           return [clientError(error as GraphQLError, "QUERY_TOO_COMPLEX")];
         }
         const extra = ctx.extra as SocketExtra;
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: createContext(services, extra.viewer ?? null, extra.request.socket.remoteAddress ?? "unknown"),
-        };
+        const contextValue = createContext(services, extra.viewer ?? null, extra.request.socket.remoteAddress ?? "unknown");
+        operationKeys.set(contextValue, `${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.query}`);
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       subscribe: async (args: ExecutionArgs) => {
         const source = await createSourceEventStream(args);
         if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
         const base = args.contextValue as Context;
+        const key = operationKeys.get(base);
         return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
           const event = payload instanceof DeliveredEvent ? payload : null;
-          const result = await execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
+          const run = () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
+          // Subscribers of one event with the same operation, variables and audience get one shared execution.
+          const result = event && key !== undefined ? await event.sharedFor(`result:${audienceOf(base.viewer)}:${key}`, run) : await run();
           if (event) stats.recordPush(event.createdAt);
           return result;
         });

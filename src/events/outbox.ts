@@ -7,7 +7,7 @@ import type { EventType } from "./event.entity";
 
 /** A story as an event carries it, with what subscription filters match on. */
 export interface ArticleSnapshot {
-  article: Omit<Article, "id" | "paragraphs" | "publishedAt" | "scheduledFor" | "createdAt" | "updatedAt"> & {
+  article: Omit<Article, "id" | "publishedAt" | "scheduledFor" | "createdAt" | "updatedAt"> & {
     publishedAt: string | null;
     scheduledFor: string | null;
     createdAt: string;

@@ -2,7 +2,6 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../../common/ids";
 import { Node } from "../../common/node";
-import { splitParagraphs } from "../../common/text";
 import { timestampType } from "../../db/column-types";
 import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
@@ -40,14 +39,9 @@ export class Article implements Node {
   @Column({ type: "text", nullable: true })
   summary!: string | null;
 
-  @Field(() => String, { description: "Plain text; paragraphs separated by one blank line." })
+  // Served by ArticleResolver.body: list reads leave it out, so it may be missing here.
   @Column({ type: "text" })
   body!: string;
-
-  @Field(() => [String])
-  get paragraphs(): string[] {
-    return splitParagraphs(this.body);
-  }
 
   @Field(() => String, { nullable: true, description: "Place name the story is filed from, e.g. BANYUWANGI." })
   @Column({ type: "varchar", length: 100, nullable: true })

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
 import { loadPks, toConnection } from "../../common/page-loader";
+import { splitParagraphs } from "../../common/text";
 import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { CommentConnection } from "../comment/comment.connection";
@@ -24,6 +25,16 @@ export class ArticleResolver {
   articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context) {
     const page = checkPageArgs(args);
     return toConnection(ArticleConnection, ctx.services.articles.list(ctx.viewer, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
+  }
+
+  @FieldResolver(() => String, { description: "Plain text; paragraphs separated by one blank line." })
+  body(@Root() article: Article, @Ctx() ctx: Context): string | Promise<string> {
+    return article.body ?? ctx.loaders.articleBody.load(article.pk);
+  }
+
+  @FieldResolver(() => [String])
+  async paragraphs(@Root() article: Article, @Ctx() ctx: Context): Promise<string[]> {
+    return splitParagraphs(await this.body(article, ctx));
   }
 
   @FieldResolver(() => [Tag])

@@ -1,4 +1,3 @@
-import { In } from "typeorm";
 import type { SelectQueryBuilder } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canModerate, canSeeDrafts } from "../../auth/viewer";
@@ -11,6 +10,7 @@ import { pkOf } from "../../common/ids";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
+import { RowReader } from "../../db/rows";
 import { alignByPk, groupBy } from "../../db/sql";
 import { Article, ArticleStatus } from "../article/article.entity";
 import { Comment, CommentStatus } from "./comment.entity";
@@ -32,10 +32,14 @@ const OLDEST: Ordering = { name: "c:oldest", keys: [{ sql: "c.created_at", dir: 
  * also see the rest. The commenter's email is never selected here.
  */
 export class CommentService {
+  private readonly rows: RowReader<Comment>;
+
   constructor(
     private readonly db: Database,
     private readonly policy: CommentPolicy,
-  ) {}
+  ) {
+    this.rows = new RowReader(db, Comment);
+  }
 
   private query(viewer: Viewer | null, status: CommentStatus | null | undefined): SelectQueryBuilder<Comment> {
     const qb = this.db.reader.getRepository(Comment).createQueryBuilder("c").innerJoin("article", "a", "a.id = c.article_id");
@@ -57,7 +61,7 @@ export class CommentService {
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Comment | null>> {
-    return alignByPk(pks, await this.db.reader.getRepository(Comment).findBy({ pk: In([...pks]) }));
+    return alignByPk(pks, await this.rows.byKeys("id", pks));
   }
 
   /** A page of comments, newest first. */

@@ -8,6 +8,7 @@ import { pkOf } from "../../common/ids";
 import { fetchPage } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
+import { RowReader } from "../../db/rows";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { Accreditation, Institution } from "./institution.entity";
 import { InstitutionKind } from "./institution.entity";
@@ -17,17 +18,23 @@ const BY_NAME: Ordering = { name: "i:name", keys: [{ sql: "i.name", dir: "ASC" }
 
 /** Reads institutions (correctional units and the bodies above them) and their accreditations. */
 export class InstitutionService {
-  constructor(private readonly db: Database) {}
+  private readonly rows: RowReader<Institution>;
+  private readonly accreditationRows: RowReader<Accreditation>;
+
+  constructor(private readonly db: Database) {
+    this.rows = new RowReader(db, Institution);
+    this.accreditationRows = new RowReader(db, Accreditation);
+  }
 
   async byPks(pks: readonly number[]): Promise<Array<Institution | null>> {
-    return alignByPk(pks, await this.db.reader.getRepository(Institution).findBy({ pk: In([...pks]) }));
+    return alignByPk(pks, await this.rows.byKeys("id", pks));
   }
 
   /** One institution by id or slug, or null. */
   async findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Institution | null>): Promise<Institution | null> {
     if (args.id) return load(pkOf(args.id, "Institution"));
     if (args.slug) {
-      const found = await this.db.reader.getRepository(Institution).findOneBy({ slug: args.slug });
+      const [found = null] = await this.rows.byKeys("slug", [args.slug]);
       if (found) return found;
       const former = await resolveFormerSlug(this.db, "institution", args.slug);
       return former === null ? null : load(former);
@@ -63,7 +70,7 @@ export class InstitutionService {
 
   /** Accreditations of each institution, newest year first. */
   async accreditations(institutionPks: readonly number[]): Promise<Accreditation[][]> {
-    const rows = await this.db.reader.getRepository(Accreditation).find({ where: { institutionId: In([...institutionPks]) }, order: { year: "DESC", pk: "ASC" } });
+    const rows = await this.accreditationRows.byKeys("institution_id", institutionPks, `"year" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }

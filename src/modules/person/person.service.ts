@@ -1,4 +1,3 @@
-import { In } from "typeorm";
 import { BadUserInputError } from "../../common/errors";
 import { requiredText, slugInput } from "../../common/validate";
 import { getOrThrow } from "../../db/lookups";
@@ -8,6 +7,7 @@ import { pkOf } from "../../common/ids";
 import { fetchPage } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
+import { RowReader } from "../../db/rows";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { Person, Position } from "./person.entity";
 import type { CreatePersonInput, PersonFilter, PositionInput, UpdatePersonInput } from "./person.inputs";
@@ -16,21 +16,27 @@ const BY_NAME: Ordering = { name: "p:name", keys: [{ sql: "p.name", dir: "ASC" }
 
 /** Reads people and the positions they hold. */
 export class PersonService {
-  constructor(private readonly db: Database) {}
+  private readonly rows: RowReader<Person>;
+  private readonly positionRows: RowReader<Position>;
+
+  constructor(private readonly db: Database) {
+    this.rows = new RowReader(db, Person);
+    this.positionRows = new RowReader(db, Position);
+  }
 
   async byPks(pks: readonly number[]): Promise<Array<Person | null>> {
-    return alignByPk(pks, await this.db.reader.getRepository(Person).findBy({ pk: In([...pks]) }));
+    return alignByPk(pks, await this.rows.byKeys("id", pks));
   }
 
   async positionsByPks(pks: readonly number[]): Promise<Array<Position | null>> {
-    return alignByPk(pks, await this.db.reader.getRepository(Position).findBy({ pk: In([...pks]) }));
+    return alignByPk(pks, await this.positionRows.byKeys("id", pks));
   }
 
   /** One person by id or slug, or null. */
   async findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Person | null>): Promise<Person | null> {
     if (args.id) return load(pkOf(args.id, "Person"));
     if (args.slug) {
-      const found = await this.db.reader.getRepository(Person).findOneBy({ slug: args.slug });
+      const [found = null] = await this.rows.byKeys("slug", [args.slug]);
       if (found) return found;
       const former = await resolveFormerSlug(this.db, "person", args.slug);
       return former === null ? null : load(former);
@@ -52,14 +58,14 @@ export class PersonService {
 
   /** Positions held by each person, current ones first. */
   async positionsOfPeople(personPks: readonly number[]): Promise<Position[][]> {
-    const rows = await this.db.reader.getRepository(Position).find({ where: { personId: In([...personPks]) }, order: { current: "DESC", pk: "ASC" } });
+    const rows = await this.positionRows.byKeys("person_id", personPks, `"current" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.personId);
     return personPks.map((pk) => groups.get(pk) ?? []);
   }
 
   /** Positions at each institution, current ones first. */
   async positionsAtInstitutions(institutionPks: readonly number[]): Promise<Position[][]> {
-    const rows = await this.db.reader.getRepository(Position).find({ where: { institutionId: In([...institutionPks]) }, order: { current: "DESC", pk: "ASC" } });
+    const rows = await this.positionRows.byKeys("institution_id", institutionPks, `"current" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }

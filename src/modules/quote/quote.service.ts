@@ -1,4 +1,3 @@
-import { In } from "typeorm";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
@@ -12,6 +11,7 @@ import { Person } from "../person/person.entity";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
+import { RowReader } from "../../db/rows";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { ArticleStatus } from "../article/article.entity";
 import { Quote } from "./quote.entity";
@@ -33,7 +33,11 @@ function ordering(drafts: boolean): Ordering {
 
 /** Reads attributed quotes; a quote is visible exactly when its story is. */
 export class QuoteService {
-  constructor(private readonly db: Database) {}
+  private readonly rows: RowReader<Quote>;
+
+  constructor(private readonly db: Database) {
+    this.rows = new RowReader(db, Quote);
+  }
 
   private query(viewer: Viewer | null): SelectQueryBuilder<Quote> {
     const qb = this.db.reader.getRepository(Quote).createQueryBuilder("q").innerJoin("article", "a", "a.id = q.article_id");
@@ -42,7 +46,7 @@ export class QuoteService {
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Quote | null>> {
-    return alignByPk(pks, await this.db.reader.getRepository(Quote).findBy({ pk: In([...pks]) }));
+    return alignByPk(pks, await this.rows.byKeys("id", pks));
   }
 
   /** A page of quotes, newest story first. */
@@ -67,7 +71,7 @@ export class QuoteService {
 
   /** The quotes of each story in the order they stand. Callers pass only stories the viewer may see. */
   async ofArticles(articlePks: readonly number[]): Promise<Quote[][]> {
-    const rows = await this.db.reader.getRepository(Quote).find({ where: { articleId: In([...articlePks]) }, order: { position: "ASC", pk: "ASC" } });
+    const rows = await this.rows.byKeys("article_id", articlePks, `"position", "id"`);
     const groups = groupBy(rows, (r) => r.articleId);
     return articlePks.map((pk) => groups.get(pk) ?? []);
   }

@@ -1,11 +1,15 @@
-import { In } from "typeorm";
 import type { Database } from "../../db/database";
+import { RowReader } from "../../db/rows";
 import { alignByPk } from "../../db/sql";
 import { Tag } from "./tag.entity";
 
 /** Reads tags. Tags carry no visibility of their own; their article lists apply the article rules. */
 export class TagService {
-  constructor(private readonly db: Database) {}
+  private readonly rows: RowReader<Tag>;
+
+  constructor(private readonly db: Database) {
+    this.rows = new RowReader(db, Tag);
+  }
 
   /** Every tag, by name. */
   all(): Promise<Tag[]> {
@@ -13,6 +17,6 @@ export class TagService {
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Tag | null>> {
-    return alignByPk(pks, await this.db.reader.getRepository(Tag).findBy({ pk: In([...pks]) }));
+    return alignByPk(pks, await this.rows.byKeys("id", pks));
   }
 }
