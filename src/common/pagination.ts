@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import type { ClassType } from "type-graphql";
-import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { Select } from "../db/select";
 import { BadUserInputError, quoted } from "./errors";
 
 /** Largest page a client may ask for. */
@@ -91,9 +91,9 @@ export interface Page {
   readonly totalCount: () => Promise<number>;
 }
 
-/** A list query: rows of `qb` (filters applied, no ordering) identified by `pkSql`. */
-export interface ListSpec<T extends ObjectLiteral> {
-  readonly qb: SelectQueryBuilder<T>;
+/** A list query: rows of `select` (filters applied, no ordering) identified by `pkSql`. */
+export interface ListSpec {
+  readonly select: Select;
   readonly pkSql: string;
   readonly ordering: Ordering;
 }
@@ -104,7 +104,7 @@ function memo<T>(compute: () => Promise<T>): () => Promise<T> {
 }
 
 /** Fetches one keyset page of a list (never OFFSET). Counts run only when asked for. */
-export async function fetchPage<T extends ObjectLiteral>(spec: ListSpec<T>, args: PageArgs): Promise<Page> {
+export async function fetchPage(spec: ListSpec, args: PageArgs): Promise<Page> {
   const pages = await fetchPartitionedPages({ ...spec, partitionSql: "0" }, [0], args);
   return pages.get(0)!;
 }
@@ -114,32 +114,25 @@ export async function fetchPage<T extends ObjectLiteral>(spec: ListSpec<T>, args
  * 10 articles of each of 20 institutions), in a constant number of statements: a window
  * function numbers the rows of each partition. This is what keeps nested connections free of N+1.
  */
-export async function fetchPartitionedPages<T extends ObjectLiteral>(
-  spec: ListSpec<T> & { partitionSql: string },
-  partitions: readonly number[],
-  args: PageArgs,
-): Promise<Map<number, Page>> {
+export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: string }, partitions: readonly number[], args: PageArgs): Promise<Map<number, Page>> {
   const { ordering, pkSql, partitionSql } = spec;
+  const db = spec.select.db;
   const single = partitionSql === "0";
   const afterValues = args.after ? decodeCursor(ordering, args.after) : null;
-  const base = spec.qb.clone();
-  if (!single) base.andWhere(`${partitionSql} IN (:..._parts)`, { _parts: [...partitions] });
+  const base = spec.select.clone();
+  if (!single) base.whereIn(partitionSql, partitions);
 
-  const pageQb = base.clone().select(`${pkSql}`, "_pk").addSelect(partitionSql, "_p");
-  ordering.keys.forEach((key, i) => pageQb.addSelect(key.sql, `_k${i}`));
-  if (afterValues) {
-    const params: Record<string, KeyValue> = {};
-    pageQb.andWhere(afterCondition(ordering, afterValues, params, true), params);
-  }
+  const keyColumns = ordering.keys.map((key, i) => `${key.sql} AS _k${i}`).join(", ");
   const orderSql = ordering.keys.map((k) => `${k.sql} ${k.dir}`).join(", ");
+  const afterParams: Record<string, KeyValue> = {};
+  const afterConditions = afterValues ? [afterCondition(ordering, afterValues, afterParams, true)] : [];
   let rows: Array<Record<string, unknown>>;
   if (single) {
-    for (const key of ordering.keys) pageQb.addOrderBy(key.sql, key.dir);
-    rows = await pageQb.limit(args.first + 1).getRawMany();
+    const { sql, values } = base.compile(`${pkSql} AS _pk, 0 AS _p, ${keyColumns}`, ` ORDER BY ${orderSql} LIMIT ${args.first + 1}`, { conditions: afterConditions, params: afterParams });
+    rows = await db.readPrepared(sql, values);
   } else {
-    pageQb.addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partitionSql} ORDER BY ${orderSql})`, "_rn");
-    const [sql, params] = pageQb.getQueryAndParameters();
-    rows = await spec.qb.connection.query(`SELECT * FROM (${sql}) _page WHERE _page._rn <= ${args.first + 1} ORDER BY _page._p, _page._rn`, params);
+    const inner = base.compile(`${pkSql} AS _pk, ${partitionSql} AS _p, ${keyColumns}, ROW_NUMBER() OVER (PARTITION BY ${partitionSql} ORDER BY ${orderSql}) AS _rn`, "", { conditions: afterConditions, params: afterParams });
+    rows = await db.readPrepared(`SELECT * FROM (${inner.sql}) _page WHERE _page._rn <= ${args.first + 1} ORDER BY _page._p, _page._rn`, inner.values);
   }
 
   const byPartition = new Map<number, Array<Record<string, unknown>>>();
@@ -151,16 +144,15 @@ export async function fetchPartitionedPages<T extends ObjectLiteral>(
   }
 
   const totals = memo(async () => {
-    const qb = base.clone().select(partitionSql, "_p").addSelect("COUNT(*)", "_n");
-    if (!single) qb.groupBy(partitionSql);
-    const counted = await qb.getRawMany<{ _p: unknown; _n: unknown }>();
+    const { sql, values } = base.compile(`${partitionSql} AS _p, COUNT(*) AS _n`, single ? "" : ` GROUP BY ${partitionSql}`);
+    const counted = await db.readPrepared(sql, values);
     return new Map(counted.map((r) => [single ? 0 : Number(r._p), Number(r._n)]));
   });
   const earlier = memo(async () => {
     if (!afterValues) return new Set<number>();
     const params: Record<string, KeyValue> = {};
-    const qb = base.clone().select(`DISTINCT ${partitionSql}`, "_p").andWhere(beforeOrAtCondition(ordering, afterValues, params), params);
-    const found = await qb.getRawMany<{ _p: unknown }>();
+    const { sql, values } = base.compile(`DISTINCT ${partitionSql} AS _p`, "", { conditions: [beforeOrAtCondition(ordering, afterValues, params)], params });
+    const found = await db.readPrepared(sql, values);
     return new Set(found.map((r) => (single ? 0 : Number(r._p))));
   });
 

@@ -8,6 +8,9 @@ import type { DatabaseConfig } from "../config";
 import { entities } from "./entities";
 import { migrations } from "./migrations";
 
+// List queries differ by filter and ordering, not by values, so a few hundred shapes cover them all.
+const MAX_PREPARED = 500;
+
 // Any constant: the advisory lock that serializes write transactions on PostgreSQL.
 const WRITE_LOCK_KEY = 7_212_000;
 
@@ -149,10 +152,20 @@ export class Database {
    * hear it like any other statement.
    */
   async readPrepared(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
-    for (const listener of this.listeners) listener(sql);
+    // TypeORM's logger tells the listeners about its own queries; statements run here past it are told by hand.
     if (this.isPostgres) return this.reader.query(sql, params);
+    for (const listener of this.listeners) listener(sql);
     let ready = this.prepared.get(sql);
-    if (!ready) {
+    if (ready) {
+      // Most recently used last, so the statement evicted below is the least recently used.
+      this.prepared.delete(sql);
+      this.prepared.set(sql, ready);
+    } else {
+      if (this.prepared.size >= MAX_PREPARED) {
+        const [oldestSql, oldest] = this.prepared.entries().next().value!;
+        this.prepared.delete(oldestSql);
+        void oldest.then((statement) => statement.finalize(() => undefined)).catch(() => undefined);
+      }
       const connection = (this.reader.driver as unknown as { databaseConnection: { prepare(sql: string, callback: (error: Error | null) => void): PreparedStatement } }).databaseConnection;
       ready = new Promise<PreparedStatement>((resolve, reject) => {
         const statement = connection.prepare(sql, (error) => {

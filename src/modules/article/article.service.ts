@@ -1,4 +1,4 @@
-import type { EntityManager, SelectQueryBuilder } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
 import { BadUserInputError, quoted } from "../../common/errors";
@@ -15,6 +15,7 @@ import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { keyListCondition, keyListParam, RowReader } from "../../db/rows";
+import { Select } from "../../db/select";
 import { alignByPk, groupBy, timeParam } from "../../db/sql";
 import { Article, ArticleInstitution, ArticlePerson, ArticleStatus, ArticleTag } from "./article.entity";
 import { ArticleOrder } from "./article.inputs";
@@ -60,8 +61,8 @@ export class ArticleService {
     this.tagLinks = new RowReader(db, ArticleTag);
   }
 
-  private query(viewer: Viewer | null, status?: ArticleStatus | null): SelectQueryBuilder<Article> {
-    const qb = this.db.reader.getRepository(Article).createQueryBuilder("a");
+  private query(viewer: Viewer | null, status?: ArticleStatus | null): Select {
+    const qb = new Select(this.db, "article", "a");
     if (!canSeeDrafts(viewer)) {
       // A reader asking for drafts gets none rather than an error: the list simply has no such stories.
       qb.where("a.status = :published", { published: status && status !== ArticleStatus.PUBLISHED ? "__none__" : ArticleStatus.PUBLISHED });
@@ -104,20 +105,20 @@ export class ArticleService {
     const drafts = canSeeDrafts(viewer) && filter?.status !== ArticleStatus.PUBLISHED;
     let ordering = orderBy === ArticleOrder.PUBLISHED_AT_ASC ? (drafts ? OLDEST_ANY : OLDEST) : orderBy === ArticleOrder.UPDATED_AT_DESC ? UPDATED : drafts ? NEWEST_ANY : NEWEST;
     if (filter?.institutionId) {
-      qb.andWhere("EXISTS (SELECT 1 FROM article_institution fi WHERE fi.article_id = a.id AND fi.institution_id = :fInst)", {
+      qb.where("EXISTS (SELECT 1 FROM article_institution fi WHERE fi.article_id = a.id AND fi.institution_id = :fInst)", {
         fInst: pkOf(filter.institutionId, "Institution", "filter.institutionId"),
       });
     }
     if (filter?.personId) {
-      qb.andWhere("EXISTS (SELECT 1 FROM article_person fp WHERE fp.article_id = a.id AND fp.person_id = :fPerson)", {
+      qb.where("EXISTS (SELECT 1 FROM article_person fp WHERE fp.article_id = a.id AND fp.person_id = :fPerson)", {
         fPerson: pkOf(filter.personId, "Person", "filter.personId"),
       });
     }
     if (filter?.tag) {
-      qb.andWhere("EXISTS (SELECT 1 FROM article_tag ft JOIN tag t ON t.id = ft.tag_id WHERE ft.article_id = a.id AND t.slug = :fTag)", { fTag: filter.tag });
+      qb.where("EXISTS (SELECT 1 FROM article_tag ft JOIN tag t ON t.id = ft.tag_id WHERE ft.article_id = a.id AND t.slug = :fTag)", { fTag: filter.tag });
     }
-    if (filter?.publishedAfter) qb.andWhere("a.published_at >= :fAfter", { fAfter: timeParam(this.db, filter.publishedAfter) });
-    if (filter?.publishedBefore) qb.andWhere("a.published_at < :fBefore", { fBefore: timeParam(this.db, filter.publishedBefore) });
+    if (filter?.publishedAfter) qb.where("a.published_at >= :fAfter", { fAfter: timeParam(this.db, filter.publishedAfter) });
+    if (filter?.publishedBefore) qb.where("a.published_at < :fBefore", { fBefore: timeParam(this.db, filter.publishedBefore) });
     if (filter?.search != null) {
       const words = searchWords(filter.search);
       const relevance = orderBy === ArticleOrder.RELEVANCE;
@@ -129,39 +130,39 @@ export class ArticleService {
           qb.innerJoin("article_search", "article_search", `article_search.article_id = a.id AND article_search.document @@ ${tsquery}`, params);
           ordering = PG_RELEVANCE;
         } else {
-          qb.andWhere(`EXISTS (SELECT 1 FROM article_search s WHERE s.article_id = a.id AND s.document @@ ${tsquery})`, params);
+          qb.where(`EXISTS (SELECT 1 FROM article_search s WHERE s.article_id = a.id AND s.document @@ ${tsquery})`, params);
         }
       } else {
         const params = { fSearch: words.map((w) => `"${w}"*`).join(" ") };
         if (relevance) {
           // The match runs once in a subquery that yields each hit's rank; joined the other way
           // round, SQLite ran the full-text match once per story (seconds on 10,000 stories).
-          qb.innerJoin("(SELECT rowid AS article_id, bm25(article_search, 10.0, 4.0, 1.0) AS rank FROM article_search WHERE article_search MATCH :fSearch)", "hit", "hit.article_id = a.id").setParameters(params);
+          qb.innerJoin("(SELECT rowid AS article_id, bm25(article_search, 10.0, 4.0, 1.0) AS rank FROM article_search WHERE article_search MATCH :fSearch)", "hit", "hit.article_id = a.id", params);
           ordering = RELEVANCE;
         } else {
-          qb.andWhere("a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH :fSearch)", params);
+          qb.where("a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH :fSearch)", params);
         }
       }
     }
-    return fetchPage({ qb, pkSql: "a.id", ordering }, page);
+    return fetchPage({ select: qb, pkSql: "a.id", ordering }, page);
   }
 
   /** Newest published (or, for editors, any) stories mentioning each institution. */
   pagesByInstitution(viewer: Viewer | null, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    const qb = this.query(viewer).innerJoin(ArticleInstitution, "ai", "ai.article_id = a.id");
-    return fetchPartitionedPages({ qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ai.institution_id" }, institutionPks, page);
+    const qb = this.query(viewer).innerJoin("article_institution", "ai", "ai.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ai.institution_id" }, institutionPks, page);
   }
 
   /** Newest stories mentioning each person. */
   pagesByPerson(viewer: Viewer | null, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    const qb = this.query(viewer).innerJoin(ArticlePerson, "ap", "ap.article_id = a.id");
-    return fetchPartitionedPages({ qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ap.person_id" }, personPks, page);
+    const qb = this.query(viewer).innerJoin("article_person", "ap", "ap.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ap.person_id" }, personPks, page);
   }
 
   /** Newest stories with each tag. */
   pagesByTag(viewer: Viewer | null, tagPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    const qb = this.query(viewer).innerJoin(ArticleTag, "at", "at.article_id = a.id");
-    return fetchPartitionedPages({ qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "at.tag_id" }, tagPks, page);
+    const qb = this.query(viewer).innerJoin("article_tag", "at", "at.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "at.tag_id" }, tagPks, page);
   }
 
   /** The bodies of stories read without one (lists leave bodies out). */

@@ -1,4 +1,3 @@
-import type { SelectQueryBuilder } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canModerate, canSeeDrafts } from "../../auth/viewer";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../../common/errors";
@@ -11,6 +10,7 @@ import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
+import { Select } from "../../db/select";
 import { alignByPk, groupBy } from "../../db/sql";
 import { Article, ArticleStatus } from "../article/article.entity";
 import { Comment, CommentStatus } from "./comment.entity";
@@ -41,11 +41,11 @@ export class CommentService {
     this.rows = new RowReader(db, Comment);
   }
 
-  private query(viewer: Viewer | null, status: CommentStatus | null | undefined): SelectQueryBuilder<Comment> {
-    const qb = this.db.reader.getRepository(Comment).createQueryBuilder("c").innerJoin("article", "a", "a.id = c.article_id");
+  private query(viewer: Viewer | null, status: CommentStatus | null | undefined): Select {
+    const qb = new Select(this.db, "comment", "c").innerJoin("article", "a", "a.id = c.article_id");
     if (!canSeeDrafts(viewer)) qb.where("a.status = :published", { published: ArticleStatus.PUBLISHED });
-    if (status) qb.andWhere("c.status = :status", { status });
-    else if (!canModerate(viewer)) qb.andWhere("c.status = :approved", { approved: CommentStatus.APPROVED });
+    if (status) qb.where("c.status = :status", { status });
+    else if (!canModerate(viewer)) qb.where("c.status = :approved", { approved: CommentStatus.APPROVED });
     return qb;
   }
 
@@ -68,34 +68,32 @@ export class CommentService {
   list(viewer: Viewer | null, filter: CommentFilter | null | undefined, page: PageArgs): Promise<Page> {
     this.checkStatus(viewer, filter?.status);
     const qb = this.query(viewer, filter?.status);
-    if (filter?.articleId) qb.andWhere("c.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
-    return fetchPage({ qb, pkSql: "c.id", ordering: NEWEST }, page);
+    if (filter?.articleId) qb.where("c.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
+    return fetchPage({ select: qb, pkSql: "c.id", ordering: NEWEST }, page);
   }
 
   /** The comments of each story, oldest first, as a conversation reads. */
   pagesByArticle(viewer: Viewer | null, articlePks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    return fetchPartitionedPages({ qb: this.query(viewer, null), pkSql: "c.id", ordering: OLDEST, partitionSql: "c.article_id" }, articlePks, page);
+    return fetchPartitionedPages({ select: this.query(viewer, null), pkSql: "c.id", ordering: OLDEST, partitionSql: "c.article_id" }, articlePks, page);
   }
 
   /** Replies to each comment that the viewer may see, oldest first. */
   async replyPks(viewer: Viewer | null, parentPks: readonly number[]): Promise<number[][]> {
-    const qb = this.query(viewer, null).select("c.id", "pk").addSelect("c.parent_id", "parent").andWhere("c.parent_id IN (:...parents)", { parents: [...parentPks] }).orderBy("c.created_at", "ASC").addOrderBy("c.id", "ASC");
-    const rows = await qb.getRawMany<{ pk: unknown; parent: unknown }>();
+    const { sql, values } = this.query(viewer, null)
+      .whereIn("c.parent_id", parentPks)
+      .compile("c.id AS pk, c.parent_id AS parent", " ORDER BY c.created_at ASC, c.id ASC");
+    const rows = await this.db.readPrepared(sql, values);
     const groups = groupBy(rows, (r) => Number(r.parent));
     return parentPks.map((pk) => (groups.get(pk) ?? []).map((r) => Number(r.pk)));
   }
 
   /** Approved comments of each story. */
   async approvedCounts(articlePks: readonly number[]): Promise<number[]> {
-    const rows = await this.db.reader
-      .getRepository(Comment)
-      .createQueryBuilder("c")
-      .select("c.article_id", "article")
-      .addSelect("COUNT(*)", "n")
-      .where("c.article_id IN (:...articles)", { articles: [...articlePks] })
-      .andWhere("c.status = :approved", { approved: CommentStatus.APPROVED })
-      .groupBy("c.article_id")
-      .getRawMany<{ article: unknown; n: unknown }>();
+    const { sql, values } = new Select(this.db, "comment", "c")
+      .whereIn("c.article_id", articlePks)
+      .where("c.status = :approved", { approved: CommentStatus.APPROVED })
+      .compile("c.article_id AS article, COUNT(*) AS n", " GROUP BY c.article_id");
+    const rows = await this.db.readPrepared(sql, values);
     const counts = new Map(rows.map((r) => [Number(r.article), Number(r.n)]));
     return articlePks.map((pk) => counts.get(pk) ?? 0);
   }

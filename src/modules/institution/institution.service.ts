@@ -9,6 +9,7 @@ import { fetchPage } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
+import { Select } from "../../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { Accreditation, Institution } from "./institution.entity";
 import { InstitutionKind } from "./institution.entity";
@@ -44,17 +45,17 @@ export class InstitutionService {
 
   /** A page of institutions by name. */
   list(filter: InstitutionFilter | null | undefined, page: PageArgs): Promise<Page> {
-    const qb = this.db.reader.getRepository(Institution).createQueryBuilder("i");
-    if (filter?.kind) qb.andWhere("i.kind = :kind", { kind: filter.kind });
-    if (filter?.province) qb.andWhere("LOWER(i.province) = LOWER(:province)", { province: filter.province });
-    if (filter?.city) qb.andWhere("LOWER(i.city) = LOWER(:city)", { city: filter.city });
+    const qb = new Select(this.db, "institution", "i");
+    if (filter?.kind) qb.where("i.kind = :kind", { kind: filter.kind });
+    if (filter?.province) qb.where("LOWER(i.province) = LOWER(:province)", { province: filter.province });
+    if (filter?.city) qb.where("LOWER(i.city) = LOWER(:city)", { city: filter.city });
     if (filter?.accreditationCode) {
-      qb.andWhere("EXISTS (SELECT 1 FROM accreditation ac WHERE ac.institution_id = i.id AND UPPER(ac.code) = UPPER(:code))", { code: filter.accreditationCode });
+      qb.where("EXISTS (SELECT 1 FROM accreditation ac WHERE ac.institution_id = i.id AND UPPER(ac.code) = UPPER(:code))", { code: filter.accreditationCode });
     }
     if (filter?.search) {
-      qb.andWhere(`(${containsSql(this.db, "i.name", "search")} OR ${containsSql(this.db, "i.short_name", "search")})`, { search: containsPattern(filter.search) });
+      qb.where(`(${containsSql(this.db, "i.name", "search")} OR ${containsSql(this.db, "i.short_name", "search")})`, { search: containsPattern(filter.search) });
     }
-    return fetchPage({ qb, pkSql: "i.id", ordering: BY_NAME }, page);
+    return fetchPage({ select: qb, pkSql: "i.id", ordering: BY_NAME }, page);
   }
 
   /** Direct children of each institution, by name. */

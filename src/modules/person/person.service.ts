@@ -8,6 +8,7 @@ import { fetchPage } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
+import { Select } from "../../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { Person, Position } from "./person.entity";
 import type { CreatePersonInput, PersonFilter, PositionInput, UpdatePersonInput } from "./person.inputs";
@@ -46,14 +47,14 @@ export class PersonService {
 
   /** A page of people by name. */
   list(filter: PersonFilter | null | undefined, page: PageArgs): Promise<Page> {
-    const qb = this.db.reader.getRepository(Person).createQueryBuilder("p");
+    const qb = new Select(this.db, "person", "p");
     if (filter?.institutionId) {
-      qb.andWhere("EXISTS (SELECT 1 FROM position po WHERE po.person_id = p.id AND po.institution_id = :inst)", {
+      qb.where("EXISTS (SELECT 1 FROM position po WHERE po.person_id = p.id AND po.institution_id = :inst)", {
         inst: pkOf(filter.institutionId, "Institution", "filter.institutionId"),
       });
     }
-    if (filter?.search) qb.andWhere(containsSql(this.db, "p.name", "search"), { search: containsPattern(filter.search) });
-    return fetchPage({ qb, pkSql: "p.id", ordering: BY_NAME }, page);
+    if (filter?.search) qb.where(containsSql(this.db, "p.name", "search"), { search: containsPattern(filter.search) });
+    return fetchPage({ select: qb, pkSql: "p.id", ordering: BY_NAME }, page);
   }
 
   /** Positions held by each person, current ones first. */

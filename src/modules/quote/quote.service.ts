@@ -1,4 +1,4 @@
-import type { EntityManager, SelectQueryBuilder } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
 import { pkOf } from "../../common/ids";
@@ -12,6 +12,7 @@ import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
+import { Select } from "../../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { ArticleStatus } from "../article/article.entity";
 import { Quote } from "./quote.entity";
@@ -39,8 +40,8 @@ export class QuoteService {
     this.rows = new RowReader(db, Quote);
   }
 
-  private query(viewer: Viewer | null): SelectQueryBuilder<Quote> {
-    const qb = this.db.reader.getRepository(Quote).createQueryBuilder("q").innerJoin("article", "a", "a.id = q.article_id");
+  private query(viewer: Viewer | null): Select {
+    const qb = new Select(this.db, "quote", "q").innerJoin("article", "a", "a.id = q.article_id");
     if (!canSeeDrafts(viewer)) qb.where("a.status = :published", { published: ArticleStatus.PUBLISHED });
     return qb;
   }
@@ -52,21 +53,21 @@ export class QuoteService {
   /** A page of quotes, newest story first. */
   list(viewer: Viewer | null, filter: QuoteFilter | null | undefined, page: PageArgs): Promise<Page> {
     const qb = this.query(viewer);
-    if (filter?.speakerId) qb.andWhere("q.speaker_id = :speaker", { speaker: pkOf(filter.speakerId, "Person", "filter.speakerId") });
-    if (filter?.institutionId) qb.andWhere("q.institution_id = :inst", { inst: pkOf(filter.institutionId, "Institution", "filter.institutionId") });
-    if (filter?.articleId) qb.andWhere("q.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
-    if (filter?.search) qb.andWhere(containsSql(this.db, "q.text", "search"), { search: containsPattern(filter.search) });
-    return fetchPage({ qb, pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)) }, page);
+    if (filter?.speakerId) qb.where("q.speaker_id = :speaker", { speaker: pkOf(filter.speakerId, "Person", "filter.speakerId") });
+    if (filter?.institutionId) qb.where("q.institution_id = :inst", { inst: pkOf(filter.institutionId, "Institution", "filter.institutionId") });
+    if (filter?.articleId) qb.where("q.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
+    if (filter?.search) qb.where(containsSql(this.db, "q.text", "search"), { search: containsPattern(filter.search) });
+    return fetchPage({ select: qb, pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)) }, page);
   }
 
   /** Quotes each person spoke, newest story first. */
   pagesBySpeaker(viewer: Viewer | null, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    return fetchPartitionedPages({ qb: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.speaker_id" }, personPks, page);
+    return fetchPartitionedPages({ select: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.speaker_id" }, personPks, page);
   }
 
   /** Quotes given on behalf of each institution, newest story first. */
   pagesByInstitution(viewer: Viewer | null, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    return fetchPartitionedPages({ qb: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.institution_id" }, institutionPks, page);
+    return fetchPartitionedPages({ select: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.institution_id" }, institutionPks, page);
   }
 
   /** The quotes of each story in the order they stand. Callers pass only stories the viewer may see. */
