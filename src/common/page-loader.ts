@@ -27,6 +27,11 @@ export class PageLoaders {
 
 /** Loads the nodes of a page through an entity loader, dropping any that vanished since the page was read. */
 export async function nodesOf<T>(page: Page, loader: DataLoader<number, T | null>): Promise<{ page: Page; nodes: T[] }> {
+  if (page.rows) {
+    // The page query read the rows already: hand them out, and let later lookups of them hit the cache.
+    page.pks.forEach((pk, i) => loader.prime(pk, page.rows![i] as T));
+    return { page, nodes: page.rows as T[] };
+  }
   const loaded = await loader.loadMany(page.pks);
   const keep = loaded.map((n) => n !== null && !(n instanceof Error));
   if (keep.every(Boolean)) return { page, nodes: loaded as T[] };

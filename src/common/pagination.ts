@@ -85,6 +85,8 @@ function beforeOrAtCondition(ordering: Ordering, values: KeyValue[], params: Rec
 /** One page of primary keys, with what a connection needs to answer lazily. */
 export interface Page {
   readonly pks: number[];
+  /** The rows themselves, when the page query read them too (then no second read is needed). */
+  readonly rows?: readonly unknown[];
   readonly cursors: string[];
   readonly hasNextPage: boolean;
   readonly hasPreviousPage: () => Promise<boolean>;
@@ -96,6 +98,8 @@ export interface ListSpec {
   readonly select: Select;
   readonly pkSql: string;
   readonly ordering: Ordering;
+  /** Also read the listed entities in the page query: their select items and how to build one from a row. */
+  readonly entity?: { readonly columns: string; hydrate(row: Record<string, unknown>): unknown };
 }
 
 function memo<T>(compute: () => Promise<T>): () => Promise<T> {
@@ -122,7 +126,7 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
   const base = spec.select.clone();
   if (!single) base.whereIn(partitionSql, partitions);
 
-  const keyColumns = ordering.keys.map((key, i) => `${key.sql} AS _k${i}`).join(", ");
+  const keyColumns = ordering.keys.map((key, i) => `${key.sql} AS _k${i}`).join(", ") + (spec.entity ? `, ${spec.entity.columns}` : "");
   const orderSql = ordering.keys.map((k) => `${k.sql} ${k.dir}`).join(", ");
   const afterParams: Record<string, KeyValue> = {};
   const afterConditions = afterValues ? [afterCondition(ordering, afterValues, afterParams, true)] : [];
@@ -162,6 +166,7 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
     const shown = list.slice(0, args.first);
     result.set(p, {
       pks: shown.map((r) => Number(r._pk)),
+      rows: spec.entity ? shown.map((r) => spec.entity!.hydrate(r)) : undefined,
       cursors: shown.map((r) => encodeCursor(ordering, ordering.keys.map((_, i) => normalizeKeyValue(r[`_k${i}`])))),
       hasNextPage: list.length > args.first,
       hasPreviousPage: afterValues ? async () => (await earlier()).has(p) : async () => false,

@@ -10,6 +10,8 @@ import type { Database } from "./database";
  */
 export class RowReader<T extends object> {
   private readonly columns: ColumnMetadata[];
+  /** Per column: turn the driver's raw value into the entity's, or null where it is the same value. */
+  private readonly converters: Array<((raw: unknown) => unknown) | null>;
   private readonly table: string;
   private readonly selectList: string;
 
@@ -27,6 +29,14 @@ export class RowReader<T extends object> {
     this.table = metadata.tableName;
     this.columns = metadata.columns.filter((c) => c.isSelect && !omit.includes(c.propertyName));
     this.selectList = this.columns.map((c) => `"${c.databaseName}"`).join(", ");
+    // Text and numbers come back from both drivers as they are stored; only instants and
+    // booleans need TypeORM's conversion, so the others skip it (it showed in the profile).
+    const driver = db.reader.driver;
+    this.converters = this.columns.map((column) => {
+      const type = String(column.type).toLowerCase();
+      const needsConversion = /date|time|bool/.test(type) || column.type === Date || column.type === Boolean;
+      return needsConversion ? (raw: unknown) => driver.prepareHydratedValue(raw, column) : null;
+    });
   }
 
   /** Rows whose `column` is one of `keys` (in any order), ordered by `orderBy` when given. */
@@ -37,10 +47,20 @@ export class RowReader<T extends object> {
     return raw.map((row) => this.hydrate(row));
   }
 
-  private hydrate(row: Record<string, unknown>): T {
+  /** This entity's columns as select items of `alias`, each named `<prefix><column>` so they travel beside other columns. */
+  columnsOf(alias: string, prefix = "_e_"): string {
+    return this.columns.map((c) => `${alias}."${c.databaseName}" AS "${prefix}${c.databaseName}"`).join(", ");
+  }
+
+  /** The entity in a row read with {@link columnsOf}. */
+  hydrate(row: Record<string, unknown>, prefix = ""): T {
     const entity = Object.create(this.target.prototype) as Record<string, unknown>;
-    const driver = this.db.reader.driver;
-    for (const column of this.columns) entity[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+    for (let i = 0; i < this.columns.length; i++) {
+      const column = this.columns[i]!;
+      const raw = row[prefix + column.databaseName];
+      const convert = this.converters[i];
+      entity[column.propertyName] = convert && raw !== null && raw !== undefined ? convert(raw) : raw;
+    }
     return entity as T;
   }
 

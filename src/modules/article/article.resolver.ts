@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
-import { loadPks, toConnection } from "../../common/page-loader";
+import { toConnection } from "../../common/page-loader";
 import { splitParagraphs } from "../../common/text";
 import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
@@ -38,18 +38,18 @@ export class ArticleResolver {
   }
 
   @FieldResolver(() => [Tag])
-  async tags(@Root() article: Article, @Ctx() ctx: Context): Promise<Tag[]> {
-    return loadPks(ctx.loaders.tag, await ctx.loaders.tagPksOfArticle.load(article.pk));
+  tags(@Root() article: Article, @Ctx() ctx: Context): Promise<Tag[]> {
+    return ctx.loaders.tagsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Institution], { description: "Institutions the story is about or mentions." })
-  async institutions(@Root() article: Article, @Ctx() ctx: Context): Promise<Institution[]> {
-    return loadPks(ctx.loaders.institution, await ctx.loaders.institutionPksOfArticle.load(article.pk));
+  institutions(@Root() article: Article, @Ctx() ctx: Context): Promise<Institution[]> {
+    return ctx.loaders.institutionsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Person], { description: "People the story mentions." })
-  async people(@Root() article: Article, @Ctx() ctx: Context): Promise<Person[]> {
-    return loadPks(ctx.loaders.person, await ctx.loaders.personPksOfArticle.load(article.pk));
+  people(@Root() article: Article, @Ctx() ctx: Context): Promise<Person[]> {
+    return ctx.loaders.peopleOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Quote], { description: "Quotes in the order they appear in the story." })

@@ -12,7 +12,7 @@ import { Person } from "../person/person.entity";
 import { Tag } from "../tag/tag.entity";
 import { pkOf } from "../../common/ids";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
-import type { Ordering, Page, PageArgs } from "../../common/pagination";
+import type { ListSpec, Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
 import { keyListCondition, keyListParam, RowReader } from "../../db/rows";
 import { Select } from "../../db/select";
@@ -49,17 +49,21 @@ export class ArticleService {
   /** Lists never show a story's body; it is read only for the stories whose body is asked for. */
   private readonly listRows: RowReader<Article>;
   private readonly fullRows: RowReader<Article>;
-  private readonly institutionLinks: RowReader<ArticleInstitution>;
-  private readonly personLinks: RowReader<ArticlePerson>;
-  private readonly tagLinks: RowReader<ArticleTag>;
+  private readonly institutionRows: RowReader<Institution>;
+  private readonly personRows: RowReader<Person>;
+  private readonly tagRows: RowReader<Tag>;
 
   constructor(private readonly db: Database) {
     this.listRows = new RowReader(db, Article, ["body"]);
     this.fullRows = new RowReader(db, Article);
-    this.institutionLinks = new RowReader(db, ArticleInstitution);
-    this.personLinks = new RowReader(db, ArticlePerson);
-    this.tagLinks = new RowReader(db, ArticleTag);
+    this.institutionRows = new RowReader(db, Institution);
+    this.personRows = new RowReader(db, Person);
+    this.tagRows = new RowReader(db, Tag);
+    this.listEntity = { columns: this.listRows.columnsOf("a"), hydrate: (row) => this.listRows.hydrate(row, "_e_") };
   }
+
+  /** Pages read their stories' columns in the same statement as their keys. */
+  private readonly listEntity: ListSpec["entity"];
 
   private query(viewer: Viewer | null, status?: ArticleStatus | null): Select {
     const qb = new Select(this.db, "article", "a");
@@ -144,25 +148,25 @@ export class ArticleService {
         }
       }
     }
-    return fetchPage({ select: qb, pkSql: "a.id", ordering }, page);
+    return fetchPage({ select: qb, pkSql: "a.id", ordering, entity: this.listEntity }, page);
   }
 
   /** Newest published (or, for editors, any) stories mentioning each institution. */
   pagesByInstitution(viewer: Viewer | null, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
     const qb = this.query(viewer).innerJoin("article_institution", "ai", "ai.article_id = a.id");
-    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ai.institution_id" }, institutionPks, page);
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ai.institution_id", entity: this.listEntity }, institutionPks, page);
   }
 
   /** Newest stories mentioning each person. */
   pagesByPerson(viewer: Viewer | null, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
     const qb = this.query(viewer).innerJoin("article_person", "ap", "ap.article_id = a.id");
-    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ap.person_id" }, personPks, page);
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ap.person_id", entity: this.listEntity }, personPks, page);
   }
 
   /** Newest stories with each tag. */
   pagesByTag(viewer: Viewer | null, tagPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
     const qb = this.query(viewer).innerJoin("article_tag", "at", "at.article_id = a.id");
-    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "at.tag_id" }, tagPks, page);
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "at.tag_id", entity: this.listEntity }, tagPks, page);
   }
 
   /** The bodies of stories read without one (lists leave bodies out). */
@@ -172,25 +176,29 @@ export class ArticleService {
     return pks.map((pk) => byPk.get(pk) ?? "");
   }
 
-  /** Institution keys of each story, in the story's order. */
-  async institutionPks(articlePks: readonly number[]): Promise<number[][]> {
-    const rows = await this.institutionLinks.byKeys("article_id", articlePks, `"position", "institution_id"`);
-    const groups = groupBy(rows, (r) => r.articleId);
-    return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => r.institutionId));
+  /**
+   * The institutions, people or tags of each story, in the story's order, read with their link
+   * rows in one statement.
+   */
+  private async linked<T extends object>(articlePks: readonly number[], link: string, target: string, reader: RowReader<T>): Promise<T[][]> {
+    const rows = await this.db.readPrepared(
+      `SELECT l."article_id" AS _owner, ${reader.columnsOf("t")} FROM "${link}" l INNER JOIN "${target}" t ON t."id" = l."${target}_id" WHERE ${keyListCondition(this.db, `l."article_id"`)} ORDER BY l."position", l."${target}_id"`,
+      [keyListParam(this.db, articlePks)],
+    );
+    const groups = groupBy(rows, (r) => Number(r._owner));
+    return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => reader.hydrate(r, "_e_")));
   }
 
-  /** Person keys of each story, in the story's order. */
-  async personPks(articlePks: readonly number[]): Promise<number[][]> {
-    const rows = await this.personLinks.byKeys("article_id", articlePks, `"position", "person_id"`);
-    const groups = groupBy(rows, (r) => r.articleId);
-    return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => r.personId));
+  institutionsOf(articlePks: readonly number[]): Promise<Institution[][]> {
+    return this.linked(articlePks, "article_institution", "institution", this.institutionRows);
   }
 
-  /** Tag keys of each story, in the story's order. */
-  async tagPks(articlePks: readonly number[]): Promise<number[][]> {
-    const rows = await this.tagLinks.byKeys("article_id", articlePks, `"position", "tag_id"`);
-    const groups = groupBy(rows, (r) => r.articleId);
-    return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => r.tagId));
+  peopleOf(articlePks: readonly number[]): Promise<Person[][]> {
+    return this.linked(articlePks, "article_person", "person", this.personRows);
+  }
+
+  tagsOf(articlePks: readonly number[]): Promise<Tag[][]> {
+    return this.linked(articlePks, "article_tag", "tag", this.tagRows);
   }
 
   /** A new DRAFT story with its tags, institutions and people, all in one transaction. */

@@ -69,7 +69,7 @@ export class CommentService {
     this.checkStatus(viewer, filter?.status);
     const qb = this.query(viewer, filter?.status);
     if (filter?.articleId) qb.where("c.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
-    return fetchPage({ select: qb, pkSql: "c.id", ordering: NEWEST }, page);
+    return fetchPage({ select: qb, pkSql: "c.id", ordering: NEWEST, entity: { columns: this.rows.columnsOf("c"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page);
   }
 
   /** The comments of each story, oldest first, as a conversation reads. */

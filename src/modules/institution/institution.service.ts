@@ -55,7 +55,7 @@ export class InstitutionService {
     if (filter?.search) {
       qb.where(`(${containsSql(this.db, "i.name", "search")} OR ${containsSql(this.db, "i.short_name", "search")})`, { search: containsPattern(filter.search) });
     }
-    return fetchPage({ select: qb, pkSql: "i.id", ordering: BY_NAME }, page);
+    return fetchPage({ select: qb, pkSql: "i.id", ordering: BY_NAME, entity: { columns: this.rows.columnsOf("i"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page);
   }
 
   /** Direct children of each institution, by name. */

@@ -54,7 +54,7 @@ export class PersonService {
       });
     }
     if (filter?.search) qb.where(containsSql(this.db, "p.name", "search"), { search: containsPattern(filter.search) });
-    return fetchPage({ select: qb, pkSql: "p.id", ordering: BY_NAME }, page);
+    return fetchPage({ select: qb, pkSql: "p.id", ordering: BY_NAME, entity: { columns: this.rows.columnsOf("p"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page);
   }
 
   /** Positions held by each person, current ones first. */

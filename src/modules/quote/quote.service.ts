@@ -57,7 +57,7 @@ export class QuoteService {
     if (filter?.institutionId) qb.where("q.institution_id = :inst", { inst: pkOf(filter.institutionId, "Institution", "filter.institutionId") });
     if (filter?.articleId) qb.where("q.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
     if (filter?.search) qb.where(containsSql(this.db, "q.text", "search"), { search: containsPattern(filter.search) });
-    return fetchPage({ select: qb, pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)) }, page);
+    return fetchPage({ select: qb, pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), entity: { columns: this.rows.columnsOf("q"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page);
   }
 
   /** Quotes each person spoke, newest story first. */
