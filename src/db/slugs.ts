@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import { BadUserInputError } from "../common/errors";
 import { slugify } from "../common/slug";
 import type { Database } from "./database";
+import type { RowReader } from "./rows";
 import { SlugAlias } from "./slug-alias.entity";
 import type { SlugKind } from "./slug-alias.entity";
 
@@ -54,6 +55,28 @@ export async function recordRename(em: EntityManager, kind: SlugKind, pk: number
   const aliases = em.getRepository(SlugAlias);
   await aliases.delete({ kind, slug: newSlug, targetId: pk });
   await aliases.save(aliases.create({ kind, slug: oldSlug, targetId: pk, createdAt: new Date() }));
+}
+
+/**
+ * A record by id or slug, the way every `x(id:, slug:)` query finds it: by key through `load`,
+ * by its current slug through `rows`, else by a slug it had before a rename.
+ */
+export async function findByIdOrSlug<T extends object>(
+  db: Database,
+  kind: SlugKind,
+  args: { id?: string | null; slug?: string | null },
+  toPk: (id: string) => number,
+  rows: RowReader<T>,
+  load: (pk: number) => Promise<T | null>,
+): Promise<T | null> {
+  if (args.id) return load(toPk(args.id));
+  if (args.slug) {
+    const [found = null] = await rows.byKeys("slug", [args.slug]);
+    if (found) return found;
+    const former = await resolveFormerSlug(db, kind, args.slug);
+    return former === null ? null : load(former);
+  }
+  throw new BadUserInputError(`Give the ${kind}'s id or slug.`, "id");
 }
 
 /** The record a former slug points at, if any. */

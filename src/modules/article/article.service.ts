@@ -5,7 +5,7 @@ import { BadUserInputError, quoted } from "../../common/errors";
 import { slugify } from "../../common/slug";
 import { idList, optionalText, requiredText, slugInput } from "../../common/validate";
 import { getOrThrow, pksOrThrow } from "../../db/lookups";
-import { claimSlug, deriveSlug, recordRename, resolveFormerSlug } from "../../db/slugs";
+import { claimSlug, deriveSlug, findByIdOrSlug, recordRename } from "../../db/slugs";
 import { recordArticleEvent, snapshotArticle } from "../../events/outbox";
 import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
@@ -93,14 +93,7 @@ export class ArticleService {
 
   /** One story by id or slug, or null when it does not exist or the viewer may not see it. */
   async findOne(viewer: Viewer | null, args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Article | null>): Promise<Article | null> {
-    if (args.id) return this.visibleByPk(viewer, pkOf(args.id, "Article"), load);
-    if (args.slug) {
-      const [found = null] = await this.fullRows.byKeys("slug", [args.slug]);
-      if (found) return this.visible(viewer, found);
-      const former = await resolveFormerSlug(this.db, "article", args.slug);
-      return former === null ? null : this.visibleByPk(viewer, former, load);
-    }
-    throw new BadUserInputError("Give the article's id or slug.", "id");
+    return this.visible(viewer, await findByIdOrSlug(this.db, "article", args, (id) => pkOf(id, "Article"), this.fullRows, load));
   }
 
   /** A page of the story list, filtered and ordered as asked. */

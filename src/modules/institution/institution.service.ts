@@ -3,7 +3,7 @@ import type { EntityManager } from "typeorm";
 import { BadUserInputError } from "../../common/errors";
 import { intInRange, optionalText, requiredText, slugInput } from "../../common/validate";
 import { getOrThrow } from "../../db/lookups";
-import { claimSlug, deriveSlug, recordRename, resolveFormerSlug } from "../../db/slugs";
+import { claimSlug, deriveSlug, findByIdOrSlug, recordRename } from "../../db/slugs";
 import { pkOf } from "../../common/ids";
 import { fetchPage } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
@@ -32,15 +32,8 @@ export class InstitutionService {
   }
 
   /** One institution by id or slug, or null. */
-  async findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Institution | null>): Promise<Institution | null> {
-    if (args.id) return load(pkOf(args.id, "Institution"));
-    if (args.slug) {
-      const [found = null] = await this.rows.byKeys("slug", [args.slug]);
-      if (found) return found;
-      const former = await resolveFormerSlug(this.db, "institution", args.slug);
-      return former === null ? null : load(former);
-    }
-    throw new BadUserInputError("Give the institution's id or slug.", "id");
+  findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Institution | null>): Promise<Institution | null> {
+    return findByIdOrSlug(this.db, "institution", args, (id) => pkOf(id, "Institution"), this.rows, load);
   }
 
   /** A page of institutions by name. */

@@ -1,7 +1,6 @@
-import { BadUserInputError } from "../../common/errors";
 import { requiredText, slugInput } from "../../common/validate";
 import { getOrThrow } from "../../db/lookups";
-import { claimSlug, deriveSlug, recordRename, resolveFormerSlug } from "../../db/slugs";
+import { claimSlug, deriveSlug, findByIdOrSlug, recordRename } from "../../db/slugs";
 import { Institution } from "../institution/institution.entity";
 import { pkOf } from "../../common/ids";
 import { fetchPage } from "../../common/pagination";
@@ -34,15 +33,8 @@ export class PersonService {
   }
 
   /** One person by id or slug, or null. */
-  async findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Person | null>): Promise<Person | null> {
-    if (args.id) return load(pkOf(args.id, "Person"));
-    if (args.slug) {
-      const [found = null] = await this.rows.byKeys("slug", [args.slug]);
-      if (found) return found;
-      const former = await resolveFormerSlug(this.db, "person", args.slug);
-      return former === null ? null : load(former);
-    }
-    throw new BadUserInputError("Give the person's id or slug.", "id");
+  findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Person | null>): Promise<Person | null> {
+    return findByIdOrSlug(this.db, "person", args, (id) => pkOf(id, "Person"), this.rows, load);
   }
 
   /** A page of people by name. */
