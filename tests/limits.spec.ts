@@ -176,6 +176,18 @@ describe("cost limits, over HTTP and WebSocket alike", () => {
       expect(ids.text.length).toBeLessThan(1000);
     });
 
+    it("refuses a cursor whose values do not fit its keys, before it reaches SQL", async () => {
+      const forged = Buffer.from(JSON.stringify(["a:published-desc", "+0Iz", "h[BvA8"])).toString("base64url");
+      const res = await t.gql(`query($after: String) { articles(after: $after) { nodes { id } } }`, { after: forged });
+      expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "after" } });
+    });
+
+    it("answers NUL characters in lookups and searches with nothing found, on SQLite and PostgreSQL alike", async () => {
+      const res = await t.gql(`query($s: String) { article(slug: $s) { id } institution(slug: $s) { id } people(filter: { search: $s }) { totalCount } quotes(filter: { search: $s }) { totalCount } }`, { s: "\u0000x" });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data).toEqual({ article: null, institution: null, people: { totalCount: 0 }, quotes: { totalCount: 0 } });
+    });
+
     it("answers an operationName that names no operation with GRAPHQL_VALIDATION_FAILED", async () => {
       const res = await post({ query: "{ tags { slug } }", operationName: "Missing" });
       expect(res.status).toBe(400);

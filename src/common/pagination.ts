@@ -25,6 +25,23 @@ export function checkPageArgs(args: { first?: number | null; after?: string | nu
 export interface SortKey {
   readonly sql: string;
   readonly dir: "ASC" | "DESC";
+  /** What a cursor may hold for this key; a cursor with anything else is refused before it reaches SQL. */
+  readonly type: "int" | "number" | "time" | "text";
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function fitsKey(key: SortKey, value: unknown): boolean {
+  switch (key.type) {
+    case "int":
+      return typeof value === "number" && Number.isSafeInteger(value);
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "time":
+      return typeof value === "string" && INSTANT.test(value) && !Number.isNaN(Date.parse(value.replace(" ", "T")));
+    case "text":
+      return typeof value === "string" && !value.includes("\u0000") && value.length <= 1000;
+  }
 }
 
 /**
@@ -53,7 +70,7 @@ function decodeCursor(ordering: Ordering, cursor: string): KeyValue[] {
     Array.isArray(parsed) &&
     parsed.length === ordering.keys.length + 1 &&
     parsed[0] === ordering.name &&
-    parsed.slice(1).every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)));
+    ordering.keys.every((key, i) => fitsKey(key, parsed[i + 1]));
   if (!valid) throw new BadUserInputError(`${quoted(cursor)} is not a cursor of this list.`, "after");
   return (parsed as KeyValue[]).slice(1);
 }
@@ -78,7 +95,7 @@ function afterCondition(ordering: Ordering, values: KeyValue[], params: Record<s
 }
 
 function beforeOrAtCondition(ordering: Ordering, values: KeyValue[], params: Record<string, KeyValue>): string {
-  const reversed: Ordering = { name: ordering.name, keys: ordering.keys.map((k) => ({ sql: k.sql, dir: k.dir === "ASC" ? "DESC" : "ASC" })) };
+  const reversed: Ordering = { name: ordering.name, keys: ordering.keys.map((k) => ({ ...k, dir: k.dir === "ASC" ? "DESC" : "ASC" })) };
   return afterCondition(reversed, values, params, false);
 }
 
@@ -176,7 +193,7 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
   return result;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -209,7 +226,7 @@ export interface Connection<T> {
 
 /** Builds the `XEdge` and `XConnection` object types of a node type. */
 export function connectionType<T extends object>(name: string, node: () => ClassType<T>): ClassType<Connection<T>> & { of(page: Page, nodes: readonly T[]): Connection<T> } {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String)
     cursor!: string;
@@ -218,7 +235,7 @@ export function connectionType<T extends object>(name: string, node: () => Class
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionOf implements Connection<T> {
     @Field(() => [Edge])
     edges!: Edge[];

@@ -20,6 +20,21 @@ interface PreparedStatement {
   finalize(callback: () => void): void;
 }
 
+/** A kept statement: finalized only once it is out of the cache and no call is using it. */
+interface PreparedEntry {
+  readonly ready: Promise<PreparedStatement>;
+  inUse: number;
+  evicted: boolean;
+}
+
+function hasNul(value: unknown): boolean {
+  return typeof value === "string" ? value.includes("\u0000") : Array.isArray(value) && value.some(hasNul);
+}
+
+function finalizeStatement(entry: PreparedEntry): void {
+  entry.ready.then((statement) => statement.finalize(() => undefined)).catch(() => undefined);
+}
+
 /** Receives every SQL statement a data source runs; the N+1 guard and metrics count them. */
 export type QueryListener = (sql: string) => void;
 
@@ -65,7 +80,7 @@ export function dataSourceOptions(config: DatabaseConfig, extra: Partial<DataSou
 export class Database {
   private writeChain: Promise<unknown> = Promise.resolve();
   private readonly commitListeners = new Set<() => void>();
-  private readonly prepared = new Map<string, Promise<PreparedStatement>>();
+  private readonly prepared = new Map<string, PreparedEntry>();
 
   private constructor(
     readonly config: DatabaseConfig,
@@ -153,21 +168,26 @@ export class Database {
    */
   async readPrepared(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
     // TypeORM's logger tells the listeners about its own queries; statements run here past it are told by hand.
+    // No stored text holds a NUL (writes strip control characters, and PostgreSQL cannot store
+    // one), so a value with one matches no row. Answer that directly: PostgreSQL would refuse the
+    // value with an error, and SQLite's LIKE would read the pattern only up to the NUL.
+    if (params.some(hasNul)) return [];
     if (this.isPostgres) return this.reader.query(sql, params);
     for (const listener of this.listeners) listener(sql);
-    let ready = this.prepared.get(sql);
-    if (ready) {
+    let entry = this.prepared.get(sql);
+    if (entry) {
       // Most recently used last, so the statement evicted below is the least recently used.
       this.prepared.delete(sql);
-      this.prepared.set(sql, ready);
+      this.prepared.set(sql, entry);
     } else {
       if (this.prepared.size >= MAX_PREPARED) {
         const [oldestSql, oldest] = this.prepared.entries().next().value!;
         this.prepared.delete(oldestSql);
-        void oldest.then((statement) => statement.finalize(() => undefined)).catch(() => undefined);
+        oldest.evicted = true;
+        if (oldest.inUse === 0) finalizeStatement(oldest);
       }
       const connection = (this.reader.driver as unknown as { databaseConnection: { prepare(sql: string, callback: (error: Error | null) => void): PreparedStatement } }).databaseConnection;
-      ready = new Promise<PreparedStatement>((resolve, reject) => {
+      const ready = new Promise<PreparedStatement>((resolve, reject) => {
         const statement = connection.prepare(sql, (error) => {
           if (!error) return resolve(statement);
           // sqlite3 reports a failed prepare as a bare { errno, code } object; give operators an Error with the statement.
@@ -175,12 +195,24 @@ export class Database {
           reject(error instanceof Error && error.message ? error : Object.assign(new Error(`${code}: could not prepare ${sql}`), { code }));
         });
       });
-      this.prepared.set(sql, ready);
+      const created: PreparedEntry = { ready, inUse: 0, evicted: false };
+      entry = created;
+      this.prepared.set(sql, created);
       // A statement that fails to prepare (say its table is gone) is forgotten, so a later call tries again.
-      ready.catch(() => this.prepared.delete(sql));
+      ready.catch(() => {
+        if (this.prepared.get(sql) === created) this.prepared.delete(sql);
+      });
     }
-    const statement = await ready;
-    return new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(error) : resolve(rows))));
+    // Counted before the first await, so an eviction meanwhile waits for this use to finish.
+    const used = entry;
+    used.inUse++;
+    try {
+      const statement = await used.ready;
+      return await new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(error) : resolve(rows))));
+    } finally {
+      used.inUse--;
+      if (used.evicted && used.inUse === 0) finalizeStatement(used);
+    }
   }
 
   /** True when the database answers a trivial query. */
@@ -196,7 +228,7 @@ export class Database {
   async close(): Promise<void> {
     await this.writeChain.catch(() => undefined);
     // SQLite will not close a connection with statements still prepared on it.
-    const statements = await Promise.allSettled(this.prepared.values());
+    const statements = await Promise.allSettled([...this.prepared.values()].map((e) => e.ready));
     await Promise.all(statements.map((s) => (s.status === "fulfilled" ? new Promise<void>((resolve) => s.value.finalize(resolve)) : undefined)));
     this.prepared.clear();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();

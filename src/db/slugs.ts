@@ -71,6 +71,8 @@ export async function findByIdOrSlug<T extends object>(
 ): Promise<T | null> {
   if (args.id) return load(toPk(args.id));
   if (args.slug) {
+    // No slug holds a NUL (PostgreSQL would refuse to even compare one): nothing can match.
+    if (args.slug.includes("\u0000")) return null;
     const [found = null] = await rows.byKeys("slug", [args.slug]);
     if (found) return found;
     const former = await resolveFormerSlug(db, kind, args.slug);

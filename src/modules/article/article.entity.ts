@@ -14,7 +14,7 @@ export enum ArticleStatus {
 }
 registerEnumType(ArticleStatus, { name: "ArticleStatus" });
 
-@ObjectType("Article", { implements: Node })
+@ObjectType("Article", { simpleResolvers: true, implements: Node })
 @Entity("article")
 @Index("idx_article_status_published", ["status", "publishedAt", "pk"])
 @Index("idx_article_status_updated", ["status", "updatedAt", "pk"])

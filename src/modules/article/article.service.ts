@@ -21,17 +21,17 @@ import { Article, ArticleInstitution, ArticlePerson, ArticleStatus, ArticleTag }
 import { ArticleOrder } from "./article.inputs";
 import type { ArticleFilter, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 
-const NEWEST: Ordering = { name: "a:published-desc", keys: [{ sql: "a.published_at", dir: "DESC" }, { sql: "a.id", dir: "DESC" }] };
-const OLDEST: Ordering = { name: "a:published-asc", keys: [{ sql: "a.published_at", dir: "ASC" }, { sql: "a.id", dir: "ASC" }] };
-const UPDATED: Ordering = { name: "a:updated-desc", keys: [{ sql: "a.updated_at", dir: "DESC" }, { sql: "a.id", dir: "DESC" }] };
+const NEWEST: Ordering = { name: "a:published-desc", keys: [{ sql: "a.published_at", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
+const OLDEST: Ordering = { name: "a:published-asc", keys: [{ sql: "a.published_at", dir: "ASC", type: "time" }, { sql: "a.id", dir: "ASC", type: "int" }] };
+const UPDATED: Ordering = { name: "a:updated-desc", keys: [{ sql: "a.updated_at", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
 // Drafts have no publication time: editors' lists order them by their last change instead.
-const NEWEST_ANY: Ordering = { name: "a:newest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "DESC" }, { sql: "a.id", dir: "DESC" }] };
-const OLDEST_ANY: Ordering = { name: "a:oldest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "ASC" }, { sql: "a.id", dir: "ASC" }] };
+const NEWEST_ANY: Ordering = { name: "a:newest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
+const OLDEST_ANY: Ordering = { name: "a:oldest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "ASC", type: "time" }, { sql: "a.id", dir: "ASC", type: "int" }] };
 // bm25 is smaller for better matches; weights favour the title, then the summary.
-const RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "hit.rank", dir: "ASC" }, { sql: "a.id", dir: "DESC" }] };
+const RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "hit.rank", dir: "ASC", type: "number" }, { sql: "a.id", dir: "DESC", type: "int" }] };
 
 // ts_rank is larger for better matches (weights A title, B summary, D body).
-const PG_RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "ts_rank(article_search.document, to_tsquery('simple', unaccent(:fSearch)))", dir: "DESC" }, { sql: "a.id", dir: "DESC" }] };
+const PG_RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "ts_rank(article_search.document, to_tsquery('simple', unaccent(:fSearch)))", dir: "DESC", type: "number" }, { sql: "a.id", dir: "DESC", type: "int" }] };
 
 /** The words of what a reader typed (letters and digits only, so nothing is query syntax); at most 20. */
 export function searchWords(search: string): string[] {

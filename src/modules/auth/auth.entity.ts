@@ -11,7 +11,7 @@ export enum Role {
 registerEnumType(Role, { name: "Role" });
 
 /** An API token. Only a hash of its secret is stored; the secret is shown once, at creation. */
-@ObjectType("ApiToken")
+@ObjectType("ApiToken", { simpleResolvers: true })
 @Entity("api_token")
 export class ApiToken {
   @PrimaryGeneratedColumn({ name: "id" })

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver 
 import type { Context } from "../../context";
 import { ApiToken, Role } from "./auth.entity";
 
-@ObjectType("Viewer")
+@ObjectType("Viewer", { simpleResolvers: true })
 export class ViewerType {
   @Field(() => String)
   name!: string;
@@ -11,7 +11,7 @@ export class ViewerType {
   role!: Role;
 }
 
-@ObjectType("ApiTokenCreated", { description: "Returned once, when a token is made; the secret is never shown again." })
+@ObjectType("ApiTokenCreated", { simpleResolvers: true, description: "Returned once, when a token is made; the secret is never shown again." })
 export class ApiTokenCreated {
   @Field(() => String)
   token!: string;

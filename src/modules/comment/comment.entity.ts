@@ -14,6 +14,7 @@ export enum CommentStatus {
 registerEnumType(CommentStatus, { name: "CommentStatus" });
 
 @ObjectType("Comment", {
+  simpleResolvers: true,
   implements: Node,
   description: "A reader comment. The commenter's email is stored but never readable through the API.",
 })

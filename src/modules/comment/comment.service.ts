@@ -24,8 +24,8 @@ export interface CommentPolicy {
   readonly limiter: RateLimiter;
 }
 
-const NEWEST: Ordering = { name: "c:newest", keys: [{ sql: "c.created_at", dir: "DESC" }, { sql: "c.id", dir: "DESC" }] };
-const OLDEST: Ordering = { name: "c:oldest", keys: [{ sql: "c.created_at", dir: "ASC" }, { sql: "c.id", dir: "ASC" }] };
+const NEWEST: Ordering = { name: "c:newest", keys: [{ sql: "c.created_at", dir: "DESC", type: "time" }, { sql: "c.id", dir: "DESC", type: "int" }] };
+const OLDEST: Ordering = { name: "c:oldest", keys: [{ sql: "c.created_at", dir: "ASC", type: "time" }, { sql: "c.id", dir: "ASC", type: "int" }] };
 
 /**
  * Reads reader comments. Everyone sees APPROVED comments on stories they can see; moderators

@@ -15,7 +15,7 @@ export enum InstitutionKind {
 }
 registerEnumType(InstitutionKind, { name: "InstitutionKind" });
 
-@ObjectType("Institution", { implements: Node })
+@ObjectType("Institution", { simpleResolvers: true, implements: Node })
 @Entity("institution")
 @Index("idx_institution_name", ["name", "pk"])
 @Index("idx_institution_parent", ["parentId"])
@@ -64,7 +64,7 @@ export class Institution implements Node {
   parent?: Institution;
 }
 
-@ObjectType("Accreditation")
+@ObjectType("Accreditation", { simpleResolvers: true })
 @Entity("accreditation")
 @Index("idx_accreditation_unique", ["institutionId", "code", "year"], { unique: true })
 @Index("idx_accreditation_code", ["code"])

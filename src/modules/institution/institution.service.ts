@@ -15,7 +15,7 @@ import { Accreditation, Institution } from "./institution.entity";
 import { InstitutionKind } from "./institution.entity";
 import type { AccreditationInput, CreateInstitutionInput, InstitutionFilter, UpdateInstitutionInput } from "./institution.inputs";
 
-const BY_NAME: Ordering = { name: "i:name", keys: [{ sql: "i.name", dir: "ASC" }, { sql: "i.id", dir: "ASC" }] };
+const BY_NAME: Ordering = { name: "i:name", keys: [{ sql: "i.name", dir: "ASC", type: "text" }, { sql: "i.id", dir: "ASC", type: "int" }] };
 
 /** Reads institutions (correctional units and the bodies above them) and their accreditations. */
 export class InstitutionService {

@@ -9,7 +9,7 @@ export enum ArticleEventType {
 }
 registerEnumType(ArticleEventType, { name: "ArticleEventType" });
 
-@ObjectType("ArticleEvent")
+@ObjectType("ArticleEvent", { simpleResolvers: true })
 export class ArticleEvent {
   @Field(() => String, { description: "Opaque, strictly increasing; pass it back as `after` to resume without missing anything." })
   cursor!: string;
@@ -23,7 +23,7 @@ export class ArticleEvent {
   article!: Article;
 }
 
-@ObjectType("CommentEvent")
+@ObjectType("CommentEvent", { simpleResolvers: true })
 export class CommentEvent {
   @Field(() => String, { description: "Opaque, strictly increasing; pass it back as `after` to resume without missing anything." })
   cursor!: string;

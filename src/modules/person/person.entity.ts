@@ -4,7 +4,7 @@ import { toGlobalId } from "../../common/ids";
 import { Node } from "../../common/node";
 import { Institution } from "../institution/institution.entity";
 
-@ObjectType("Person", { implements: Node })
+@ObjectType("Person", { simpleResolvers: true, implements: Node })
 @Entity("person")
 @Index("idx_person_name", ["name", "pk"])
 export class Person implements Node {
@@ -26,7 +26,7 @@ export class Person implements Node {
 }
 
 /** A role a person holds (or held) at an institution, e.g. Kepala Lapas. */
-@ObjectType("Position")
+@ObjectType("Position", { simpleResolvers: true })
 @Entity("position")
 @Index("idx_position_person", ["personId"])
 @Index("idx_position_institution", ["institutionId"])

@@ -12,7 +12,7 @@ import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { Person, Position } from "./person.entity";
 import type { CreatePersonInput, PersonFilter, PositionInput, UpdatePersonInput } from "./person.inputs";
 
-const BY_NAME: Ordering = { name: "p:name", keys: [{ sql: "p.name", dir: "ASC" }, { sql: "p.id", dir: "ASC" }] };
+const BY_NAME: Ordering = { name: "p:name", keys: [{ sql: "p.name", dir: "ASC", type: "text" }, { sql: "p.id", dir: "ASC", type: "int" }] };
 
 /** Reads people and the positions they hold. */
 export class PersonService {

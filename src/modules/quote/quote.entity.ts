@@ -6,7 +6,7 @@ import { Article } from "../article/article.entity";
 import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
 
-@ObjectType("Quote", { implements: Node })
+@ObjectType("Quote", { simpleResolvers: true, implements: Node })
 @Entity("quote")
 @Index("idx_quote_article", ["articleId", "position"])
 @Index("idx_quote_speaker", ["speakerId"])

@@ -24,10 +24,10 @@ function ordering(drafts: boolean): Ordering {
   return {
     name: drafts ? "q:newest-any" : "q:newest",
     keys: [
-      { sql: published, dir: "DESC" },
-      { sql: "q.article_id", dir: "DESC" },
-      { sql: "q.position", dir: "ASC" },
-      { sql: "q.id", dir: "ASC" },
+      { sql: published, dir: "DESC", type: "time" },
+      { sql: "q.article_id", dir: "DESC", type: "int" },
+      { sql: "q.position", dir: "ASC", type: "int" },
+      { sql: "q.id", dir: "ASC", type: "int" },
     ],
   };
 }

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
-@ObjectType("Tag")
+@ObjectType("Tag", { simpleResolvers: true })
 @Entity("tag")
 export class Tag {
   @PrimaryGeneratedColumn({ name: "id" })
