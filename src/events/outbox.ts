@@ -34,11 +34,10 @@ async function append(em: EntityManager, fields: Omit<EventRecord, "seq" | "crea
 
 /** Reads a story's links as they stand in this transaction. */
 export async function snapshotArticle(em: EntityManager, article: Article): Promise<ArticleSnapshot> {
-  const [institutions, people, tagLinks] = await Promise.all([
-    em.find(ArticleInstitution, { where: { articleId: article.pk }, order: { position: "ASC" } }),
-    em.find(ArticlePerson, { where: { articleId: article.pk }, order: { position: "ASC" } }),
-    em.find(ArticleTag, { where: { articleId: article.pk }, order: { position: "ASC" } }),
-  ]);
+  // One after another: a transaction is one connection, and pg will not run two queries on it at once.
+  const institutions = await em.find(ArticleInstitution, { where: { articleId: article.pk }, order: { position: "ASC" } });
+  const people = await em.find(ArticlePerson, { where: { articleId: article.pk }, order: { position: "ASC" } });
+  const tagLinks = await em.find(ArticleTag, { where: { articleId: article.pk }, order: { position: "ASC" } });
   const tags = tagLinks.length === 0 ? [] : await em.createQueryBuilder(Tag, "t").where("t.id IN (:...ids)", { ids: tagLinks.map((l) => l.tagId) }).getMany();
   const { pk, slug, title, summary, body, dateline, source, status } = article;
   return {
