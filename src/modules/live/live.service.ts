@@ -98,14 +98,24 @@ export class LiveService {
     const channel = new Channel<DeliveredEvent>(SLOW_CONSUMER_LIMIT);
     const pending: DeliveredEvent[] = [];
     let wake: (() => void) | null = null;
+    let last = from ?? bus.head;
+    let following = false;
     const unlisten = bus.listen((event) => {
       if (!spec.match(event)) return;
+      // Caught up and nothing queued: hand the event over at once (a feed of thousands of
+      // subscribers then costs no extra turn of the loop below per subscriber).
+      if (following && pending.length === 0 && !spec.check) {
+        if (event.seq > last) {
+          last = event.seq;
+          channel.push(event);
+        }
+        return;
+      }
       pending.push(event);
       wake?.();
     });
     channel.onClose(() => wake?.());
     stats.activeSubscriptions++;
-    let last = from ?? bus.head;
     const deliver = async (event: DeliveredEvent) => {
       if (event.seq <= last) return;
       last = event.seq;
@@ -130,6 +140,7 @@ export class LiveService {
           await deliver(event);
           continue;
         }
+        following = true;
         await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
       }
