@@ -3,6 +3,8 @@ import { toGlobalId } from "../src/common/ids";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { GraphQLResponse, TestServer } from "./helpers/server";
+import { expectRefused } from "./helpers/refusal";
+import type { ErrorExpectation } from "./helpers/refusal";
 import { bearer, mintToken } from "./helpers/tokens";
 
 type Role = "ADMIN" | "EDITOR" | "MODERATOR";
@@ -20,13 +22,6 @@ interface PositionView {
   current: boolean;
   person: { id: string };
   institution: { id: string };
-}
-
-interface ErrorExpectation {
-  code: string;
-  field?: string;
-  /** Parts the message must contain: the bad value, or the field it came in. */
-  mentions?: string[];
 }
 
 describe("person editorial mutations", () => {
@@ -64,19 +59,7 @@ describe("person editorial mutations", () => {
   });
 
   /** Runs a mutation that must be refused, checks the error, and checks that it changed nothing. */
-  const refused = async (run: () => Promise<GraphQLResponse>, expected: ErrorExpectation) => {
-    const before = await state();
-    expect(before.person.length).toBeGreaterThan(0);
-    const res = await run();
-    expect(res.body.errors).toHaveLength(1);
-    const error = res.body.errors![0]!;
-    expect(error.extensions?.code).toBe(expected.code);
-    if (expected.field !== undefined) expect(error.extensions?.field).toBe(expected.field);
-    for (const part of expected.mentions ?? []) expect(error.message).toContain(part);
-    expect(res.body.data ?? null).toBeNull();
-    expect(await state()).toEqual(before);
-    return error;
-  };
+  const refused = (run: () => Promise<GraphQLResponse>, expected: ErrorExpectation) => expectRefused(run, expected, state, "person");
 
   describe("createPerson", () => {
     it("creates a person and reads them back by id, by slug and in lists", async () => {
