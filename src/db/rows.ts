@@ -43,7 +43,7 @@ export class RowReader<T extends object> {
   async byKeys(column: string, keys: readonly (number | string)[], orderBy = ""): Promise<T[]> {
     if (keys.length === 0) return [];
     const order = orderBy ? ` ORDER BY ${orderBy}` : "";
-    const raw = await this.run(`SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(this.db, `"${column}"`)}${order}`, [keyListParam(this.db, keys)]);
+    const raw = await this.db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(this.db, `"${column}"`)}${order}`, [keyListParam(this.db, keys)]);
     return raw.map((row) => this.hydrate(row));
   }
 
@@ -62,10 +62,6 @@ export class RowReader<T extends object> {
       entity[column.propertyName] = convert && raw !== null && raw !== undefined ? convert(raw) : raw;
     }
     return entity as T;
-  }
-
-  private run(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
-    return this.db.readPrepared(sql, params);
   }
 }
 

@@ -42,11 +42,6 @@ export class Select {
       : this.where(`${column} IN (SELECT value FROM json_each(:${name}))`, { [name]: JSON.stringify(keys) });
   }
 
-  setParameters(params: Record<string, ParamValue>): this {
-    Object.assign(this.params, params);
-    return this;
-  }
-
   clone(): Select {
     const copy = new Select(this.db, this.table, this.alias);
     copy.joins.push(...this.joins);

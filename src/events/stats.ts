@@ -6,15 +6,13 @@ export class LiveStats {
   activeSubscriptions = 0;
   openConnections = 0;
   pushes = 0;
-  /** Sum and maximum of push lag, in milliseconds, since start. */
-  lagSumMs = 0;
+  /** Largest push lag since start, in milliseconds (the histogram in /metrics has the distribution). */
   lagMaxMs = 0;
   private readonly lagListeners = new Set<(ms: number) => void>();
 
   recordPush(committedAt: Date, now = Date.now()): void {
     const lag = Math.max(0, now - committedAt.getTime());
     this.pushes++;
-    this.lagSumMs += lag;
     if (lag > this.lagMaxMs) this.lagMaxMs = lag;
     for (const listener of this.lagListeners) listener(lag);
   }
