@@ -109,6 +109,9 @@ describe("cost limits, over HTTP and WebSocket alike", () => {
     const refused = await t.gql(query, { n: 88 });
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    // Estimates are remembered per document and variables: asking again gives the same verdicts.
+    expect((await t.gql(query, { n: 88 })).status).toBe(400);
+    expect((await t.gql(query, { n: 87 })).status).toBe(200);
   });
 
   it("refuses a body over 1 MB with 413 and a GraphQL-shaped error", async () => {

@@ -35,7 +35,8 @@ export async function nodesOf<T>(page: Page, loader: DataLoader<number, T | null
   const loaded = await loader.loadMany(page.pks);
   const keep = loaded.map((n) => n !== null && !(n instanceof Error));
   if (keep.every(Boolean)) return { page, nodes: loaded as T[] };
-  const filtered: Page = { ...page, pks: page.pks.filter((_, i) => keep[i]), cursors: page.cursors.filter((_, i) => keep[i]) };
+  const kept = page.pks.flatMap((_, i) => (keep[i] ? [i] : []));
+  const filtered: Page = { ...page, pks: kept.map((i) => page.pks[i]!), cursor: (index) => page.cursor(kept[index]!) };
   return { page: filtered, nodes: loaded.filter((_, i) => keep[i]) as T[] };
 }
 

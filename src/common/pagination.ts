@@ -104,7 +104,8 @@ export interface Page {
   readonly pks: number[];
   /** The rows themselves, when the page query read them too (then no second read is needed). */
   readonly rows?: readonly unknown[];
-  readonly cursors: string[];
+  /** The cursor of the `index`-th row shown; encoded only when a client asks for it. */
+  cursor(index: number): string;
   readonly hasNextPage: boolean;
   readonly hasPreviousPage: () => Promise<boolean>;
   readonly totalCount: () => Promise<number>;
@@ -184,7 +185,7 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
     result.set(p, {
       pks: shown.map((r) => Number(r._pk)),
       rows: spec.entity ? shown.map((r) => spec.entity!.hydrate(r)) : undefined,
-      cursors: shown.map((r) => encodeCursor(ordering, ordering.keys.map((_, i) => normalizeKeyValue(r[`_k${i}`])))),
+      cursor: (index) => encodeCursor(ordering, ordering.keys.map((_, i) => normalizeKeyValue(shown[index]![`_k${i}`]))),
       hasNextPage: list.length > args.first,
       hasPreviousPage: afterValues ? async () => (await earlier()).has(p) : async () => false,
       totalCount: async () => (await totals()).get(p) ?? 0,
@@ -196,7 +197,9 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
-  hasNextPage!: boolean;
+  get hasNextPage(): boolean {
+    return this.page.hasNextPage;
+  }
 
   @Field(() => Boolean)
   get hasPreviousPage(): Promise<boolean> {
@@ -204,23 +207,23 @@ export class PageInfo {
   }
 
   @Field(() => String, { nullable: true })
-  startCursor!: string | null;
+  get startCursor(): string | null {
+    return this.page.pks.length > 0 ? this.page.cursor(0) : null;
+  }
 
   @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-
-  constructor(private readonly page: Page) {
-    this.hasNextPage = page.hasNextPage;
-    this.startCursor = page.cursors[0] ?? null;
-    this.endCursor = page.cursors[page.cursors.length - 1] ?? null;
+  get endCursor(): string | null {
+    return this.page.pks.length > 0 ? this.page.cursor(this.page.pks.length - 1) : null;
   }
+
+  constructor(private readonly page: Page) {}
 }
 
 /** What every connection of the contract looks like, whatever its node type. */
 export interface Connection<T> {
-  edges: Array<{ cursor: string; node: T }>;
-  nodes: T[];
-  pageInfo: PageInfo;
+  readonly edges: Array<{ readonly cursor: string; readonly node: T }>;
+  readonly nodes: T[];
+  readonly pageInfo: PageInfo;
   readonly totalCount: Promise<number>;
 }
 
@@ -229,37 +232,54 @@ export function connectionType<T extends object>(name: string, node: () => Class
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String)
-    cursor!: string;
+    get cursor(): string {
+      return this.page.cursor(this.index);
+    }
 
     @Field(node)
-    node!: T;
+    readonly node: T;
+
+    constructor(
+      private readonly page: Page,
+      private readonly index: number,
+      node: T,
+    ) {
+      this.node = node;
+    }
   }
 
+  // Edges, cursors and page info are built only when a client selects them: most lists ask for
+  // nodes alone, and building them for every list showed in the front page's profile.
   @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionOf implements Connection<T> {
     @Field(() => [Edge])
-    edges!: Edge[];
+    get edges(): Edge[] {
+      return this.nodes.map((n, i) => new Edge(this.page, i, n));
+    }
 
     @Field(() => [node()])
-    nodes!: T[];
+    readonly nodes: T[];
 
     @Field(() => PageInfo)
-    pageInfo!: PageInfo;
+    get pageInfo(): PageInfo {
+      return new PageInfo(this.page);
+    }
 
     @Field(() => Int)
     get totalCount(): Promise<number> {
       return this.page.totalCount();
     }
 
-    constructor(private readonly page: Page) {}
+    constructor(
+      private readonly page: Page,
+      nodes: readonly T[],
+    ) {
+      this.nodes = [...nodes];
+    }
 
     /** Pairs a page of keys with the nodes loaded for them (same order). */
     static of(page: Page, nodes: readonly T[]): ConnectionOf {
-      const connection = new ConnectionOf(page);
-      connection.nodes = [...nodes];
-      connection.edges = nodes.map((n, i) => Object.assign(new Edge(), { cursor: page.cursors[i]!, node: n }));
-      connection.pageInfo = new PageInfo(page);
-      return connection;
+      return new ConnectionOf(page, nodes);
     }
   }
   return ConnectionOf;
