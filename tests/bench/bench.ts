@@ -11,7 +11,7 @@ import type { FanoutResult, SingleResult } from "./lib/live";
 import { runLoad } from "./lib/load";
 import type { LoadResult } from "./lib/load";
 import { BENCH_DIR, ROOT } from "./lib/paths";
-import { mb, mintToken, openFileLimit, startCeiling, startServer } from "./lib/proc";
+import { mb, mintToken, openFileLimit, startCeiling, startFlags, startServer } from "./lib/proc";
 import type { Proc } from "./lib/proc";
 import { normalizeFrontPage, q0Body, q1Body, q2Body, Q1_ARTICLE_PAGE, Q2_FRONT_PAGE } from "./lib/queries";
 import { Random } from "./lib/random";
@@ -165,7 +165,7 @@ function report(results: Results): string {
   lines.push(`## Benchmark ${results.startedAt.toISOString()}${options.quick ? " (--quick)" : ""}${options.profile ? " (--profile: servers under the CPU profiler, figures not comparable)" : ""}`);
   lines.push("");
   lines.push(
-    `Commit ${gitDescription()}; Node ${process.version}; ${cpu.length} × ${cpu[0]?.model.trim() ?? "?"}; ` +
+    `Commit ${gitDescription()}; Node ${process.version} (server flags as npm start: ${startFlags().join(" ") || "none"}); ${cpu.length} × ${cpu[0]?.model.trim() ?? "?"}; ` +
       `dataset ${results.dataset.version}: ${results.dataset.articles} stories (~${results.dataset.averageBodyBytes} B bodies), ${results.dataset.institutions} institutions, ${results.dataset.people} people, ` +
       `${results.dataset.quotes} quotes, ${results.dataset.comments} comments, ${mb(results.dataset.fileBytes)} (${results.dataset.fresh ? "generated" : "cached; generated"} in ${fmt(results.dataset.generationMs / 1000, 1)} s). ` +
       `Loads: autocannon, ${options.connections} connections, ${options.seconds} s each after ${options.warmup} s warm-up, Q1 over ${options.slugs} slugs; no response cache. ulimit -n ${results.ulimit.soft}.`,

@@ -2,6 +2,7 @@ import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { ROOT, childEnv, distFile } from "./paths";
 
@@ -153,16 +154,28 @@ export async function startProcess(name: string, script: string, env: Record<str
 }
 
 /**
- * The GraphQL server, `node dist/src/main.js`, over `file`, in production posture. LOG_LEVEL is
- * warn: at info the server logs every request, which would be measured too. So the port is
- * chosen here and readiness is GET /healthz.
+ * The Node flags `npm start` runs the server with (package.json's start script), so that what is
+ * measured is what operators run.
+ */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  const start = pkg.scripts?.start ?? "";
+  const match = /^node((?:\s+--[^\s]+)*)\s+dist\/src\/main\.js$/.exec(start.trim());
+  if (!match) throw new Error(`package.json's start script is not "node [--flags] dist/src/main.js": ${start}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The GraphQL server, `node dist/src/main.js` with {@link startFlags}, over `file`, in production
+ * posture. LOG_LEVEL is warn: at info the server logs every request, which would be measured too.
+ * So the port is chosen here and readiness is GET /healthz.
  */
 export async function startServer(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Proc> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const settings = { SQLITE_FILE: file, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", SEED: "false", NODE_ENV: "production", ...env };
     try {
-      return await startProcess("server", distFile("src", "main.js"), settings, { kind: "healthz", port }, nodeArgs);
+      return await startProcess("server", distFile("src", "main.js"), settings, { kind: "healthz", port }, [...startFlags(), ...nodeArgs]);
     } catch (error) {
       // Someone took the port between the probe and the start: try another.
       if (attempt >= 3 || !String(error).includes("EADDRINUSE")) throw error;
