@@ -1,7 +1,10 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { Database } from "../src/db/database";
+import { sqliteUtcInstant } from "../src/db/rows";
+import { Article } from "../src/modules/article/article.entity";
 import { tempSqliteFile } from "./helpers/server";
 
 describe("the kept prepared statements", () => {
@@ -14,6 +17,26 @@ describe("the kept prepared statements", () => {
         const answers = await Promise.all(Array.from({ length: 1500 }, (_, i) => db.readPrepared(`SELECT ${i} AS n, ? AS echo`, [`v${i}`])));
         answers.forEach((rows, i) => expect(rows).toEqual([{ n: i, echo: `v${i}` }]));
       }
+    } finally {
+      await db.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+});
+
+describe("reading SQLite instants", () => {
+  it("reads what TypeORM writes the same as TypeORM does, and leaves other shapes to TypeORM", async () => {
+    const file = tempSqliteFile();
+    const db = await Database.open({ kind: "sqlite", file });
+    try {
+      const column = db.reader.getMetadata(Article).findColumnWithPropertyName("createdAt")!;
+      const driver = db.reader.driver;
+      const rng = fc.sample(fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }), { numRuns: 2000, seed: 7 });
+      for (const instant of [...rng, new Date("2024-02-29T23:59:59.999Z"), new Date(0)]) {
+        const stored = driver.preparePersistentValue(instant, column) as string;
+        expect(sqliteUtcInstant(stored)?.toISOString()).toBe((driver.prepareHydratedValue(stored, column) as Date).toISOString());
+      }
+      for (const other of ["2026-11-28T00:41:37.825Z", "2026-11-28 00:41:37", "2026-11-28 00:41:3x.825", "not a date"]) expect(sqliteUtcInstant(other)).toBeNull();
     } finally {
       await db.close();
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
