@@ -2,6 +2,7 @@ import "reflect-metadata";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -54,6 +55,39 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How long stop() lets GraphQL executions whose clients have gone run on before closing the database. */
+const STOP_GRACE_MS = 10_000;
+
+/** Counts GraphQL requests between the start of Apollo's pipeline and their response. */
+class InFlight {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  plugin(): ApolloServerPlugin<Context> {
+    return {
+      requestDidStart: async () => {
+        this.count++;
+        let ended = false;
+        return {
+          willSendResponse: async () => {
+            if (ended) return;
+            ended = true;
+            if (--this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+          },
+        };
+      },
+    };
+  }
+
+  /** Resolves when none is in flight, or after `maxMs`. */
+  async settled(maxMs: number): Promise<void> {
+    if (this.count === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Builds and starts the whole server: HTTP (GraphQL over POST/GET, /healthz, /readyz) and
  * graphql-ws on the same port and path. Opens the database, runs pending migrations and, when
@@ -78,9 +112,13 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     };
     db.listeners.add(countStatement);
     const validationRules = limitRules(config.limits);
+    const executions = new InFlight();
 
     const app = express();
     app.disable("x-powered-by");
+    // Express would hash every response body for a weak ETag (it showed in the front page's
+    // profile). GraphQL answers are POSTed and differ per viewer; nothing here revalidates them.
+    app.set("etag", false);
     app.set("trust proxy", config.trustProxy);
     const httpServer = http.createServer(app);
     const ws = attachGraphqlWs(httpServer, {
@@ -121,6 +159,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         ApolloServerPluginUsageReportingDisabled(),
         { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
         observabilityPlugin({ logger, metrics, schema, maxComplexity: config.limits.maxComplexity }),
+        executions.plugin(),
       ],
     });
     await apollo.start();
@@ -186,6 +225,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           await scheduler.stop();
           // Apollo's drain stops the HTTP server, waits for requests in flight and closes the sockets.
           await apollo.stop();
+          // The drain waits for open connections only: a request whose client hung up may still be executing.
+          await executions.settled(STOP_GRACE_MS);
           await bus.stop();
           await notifier?.close();
           await db.close();

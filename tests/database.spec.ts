@@ -43,3 +43,20 @@ describe("reading SQLite instants", () => {
     }
   });
 });
+
+describe("closing", () => {
+  it("lets reads in flight finish and refuses new ones with a plain error", async () => {
+    const file = tempSqliteFile();
+    const db = await Database.open({ kind: "sqlite", file });
+    try {
+      // A read that takes SQLite a while: it is still running when close() is called.
+      const slow = db.readPrepared("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT COUNT(*) AS c FROM n", []);
+      const closed = db.close();
+      await expect(db.readPrepared("SELECT 1 AS one", [])).rejects.toThrow("The database is closing.");
+      await expect(slow).resolves.toEqual([{ c: 300000 }]);
+      await closed;
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+});

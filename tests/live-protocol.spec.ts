@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import http from "node:http";
 import WebSocket from "ws";
 import { startServerProcess } from "./helpers/process";
 import { startTestServer, tempSqliteFile } from "./helpers/server";
@@ -154,13 +155,28 @@ describe("shutdown", () => {
     const socket = await new RawSocket(`ws://127.0.0.1:${server.port}/graphql`).open();
     await socket.init();
     socket.send(SUBSCRIBE("live"));
-    // A slow request: a large page of deep reads, sent just before the signal.
-    const inFlight = fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ articles(first: 100) { nodes { title paragraphs institutions { name } quotes { text } } } }" }) });
-    await new Promise((r) => setTimeout(r, 5));
+    // A request in flight for certain: its headers and half its body reach the server before the
+    // signal, the rest after it. (A request merely sent before the signal may still sit unread in
+    // the kernel, and a server that stops closes such connections as idle.)
+    const body = JSON.stringify({ query: "{ articles(first: 100) { nodes { title paragraphs institutions { name } quotes { text } } } }" });
+    const request = http.request(server.url, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } });
+    const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      request.on("response", (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      request.on("error", reject);
+    });
+    request.write(body.slice(0, 40));
+    await new Promise((r) => setTimeout(r, 300));
     const exit = server.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 100));
+    request.end(body.slice(40));
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { data: { articles: { nodes: unknown[] } } }).data.articles.nodes).toHaveLength(1);
+    expect((JSON.parse(response.text) as { data: { articles: { nodes: unknown[] } } }).data.articles.nodes).toHaveLength(1);
     expect((await socket.closed).code).toBe(1001);
     expect(await exit).toBe(0);
     await expect(fetch(server.url)).rejects.toThrow();

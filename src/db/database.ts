@@ -81,6 +81,10 @@ export class Database {
   private writeChain: Promise<unknown> = Promise.resolve();
   private readonly commitListeners = new Set<() => void>();
   private readonly prepared = new Map<string, PreparedEntry>();
+  /** Reads through {@link readPrepared} that have not finished; close() waits for them. */
+  private readsInFlight = 0;
+  private readsDone: (() => void) | null = null;
+  private closing = false;
 
   private constructor(
     readonly config: DatabaseConfig,
@@ -167,6 +171,18 @@ export class Database {
    * hear it like any other statement.
    */
   async readPrepared(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+    // A request whose client has gone can still be executing while the server stops; its next
+    // read gets a plain error instead of SQLite's "statement already finalized".
+    if (this.closing) throw new Error("The database is closing.");
+    this.readsInFlight++;
+    try {
+      return await this.readPreparedNow(sql, params);
+    } finally {
+      if (--this.readsInFlight === 0) this.readsDone?.();
+    }
+  }
+
+  private async readPreparedNow(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
     // TypeORM's logger tells the listeners about its own queries; statements run here past it are told by hand.
     // No stored text holds a NUL (writes strip control characters, and PostgreSQL cannot store
     // one), so a value with one matches no row. Answer that directly: PostgreSQL would refuse the
@@ -226,6 +242,8 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.readsInFlight > 0) await new Promise<void>((resolve) => (this.readsDone = resolve));
     await this.writeChain.catch(() => undefined);
     // SQLite will not close a connection with statements still prepared on it.
     const statements = await Promise.allSettled([...this.prepared.values()].map((e) => e.ready));
