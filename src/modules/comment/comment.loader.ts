@@ -1,12 +1,11 @@
 import DataLoader from "dataloader";
+import type { Services } from "../../context";
 import type { Viewer } from "../../auth/viewer";
 import type { Comment } from "./comment.entity";
-import type { CommentService } from "./comment.service";
 
-export function createCommentLoaders(comments: CommentService, viewer: Viewer | null) {
-  return {
-    comment: new DataLoader<number, Comment | null>((pks) => comments.byPks(pks)),
-    replyPksOfComment: new DataLoader<number, number[]>((pks) => comments.replyPks(viewer, pks)),
-    approvedCountOfArticle: new DataLoader<number, number>((pks) => comments.approvedCounts(pks)),
-  };
-}
+/** Per-request batching of comment reads; which replies show depends on the viewer. */
+export const commentLoaders = {
+  comment: ({ comments }: Services) => new DataLoader<number, Comment | null>((pks) => comments.byPks(pks)),
+  replyPksOfComment: ({ comments }: Services, viewer: Viewer | null) => new DataLoader<number, number[]>((pks) => comments.replyPks(viewer, pks)),
+  approvedCountOfArticle: ({ comments }: Services) => new DataLoader<number, number>((pks) => comments.approvedCounts(pks)),
+};

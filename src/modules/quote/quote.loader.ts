@@ -1,10 +1,9 @@
 import DataLoader from "dataloader";
+import type { Services } from "../../context";
 import type { Quote } from "./quote.entity";
-import type { QuoteService } from "./quote.service";
 
-export function createQuoteLoaders(quotes: QuoteService) {
-  return {
-    quote: new DataLoader<number, Quote | null>((pks) => quotes.byPks(pks)),
-    quotesOfArticle: new DataLoader<number, Quote[]>((pks) => quotes.ofArticles(pks)),
-  };
-}
+/** Per-request batching of quote reads. */
+export const quoteLoaders = {
+  quote: ({ quotes }: Services) => new DataLoader<number, Quote | null>((pks) => quotes.byPks(pks)),
+  quotesOfArticle: ({ quotes }: Services) => new DataLoader<number, Quote[]>((pks) => quotes.ofArticles(pks)),
+};

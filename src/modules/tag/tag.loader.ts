@@ -1,9 +1,8 @@
 import DataLoader from "dataloader";
+import type { Services } from "../../context";
 import type { Tag } from "./tag.entity";
-import type { TagService } from "./tag.service";
 
-export function createTagLoaders(tags: TagService) {
-  return {
-    tag: new DataLoader<number, Tag | null>((pks) => tags.byPks(pks)),
-  };
-}
+/** Per-request batching of tag reads. */
+export const tagLoaders = {
+  tag: ({ tags }: Services) => new DataLoader<number, Tag | null>((pks) => tags.byPks(pks)),
+};
