@@ -6,12 +6,13 @@ import sqlite3 from "sqlite3";
 import { copyDataset, DATASET_SIZE, ensureDataset } from "./lib/dataset-cache";
 import type { DatasetInfo } from "./lib/dataset-cache";
 import { canonicalJson, mustGql } from "./lib/gql";
-import { runFanout, runSingle } from "./lib/live";
+import { runCeilingFanout, runFanout, runSingle } from "./lib/live";
+import type { CeilingFanoutResult } from "./lib/live";
 import type { FanoutResult, SingleResult } from "./lib/live";
 import { runLoad } from "./lib/load";
 import type { LoadResult } from "./lib/load";
 import { BENCH_DIR, ROOT } from "./lib/paths";
-import { mb, mintToken, openFileLimit, startCeiling, startFlags, startServer } from "./lib/proc";
+import { mb, mintToken, openFileLimit, startCeiling, startFlags, startServer, startWsCeiling } from "./lib/proc";
 import type { Proc } from "./lib/proc";
 import { normalizeFrontPage, q0Body, q1Body, q2Body, Q1_ARTICLE_PAGE, Q2_FRONT_PAGE } from "./lib/queries";
 import { Random } from "./lib/random";
@@ -26,9 +27,10 @@ import type { TimeWindow } from "./profile";
  *   npm run bench -- --profile          the same loads against a server under --cpu-prof, summarised
  *   options: --seconds N --warmup N --connections N --subscribers 1000,5000
  *
- * Three processes: this driver (autocannon and the graphql-ws clients), the GraphQL server
+ * Processes: this driver (autocannon and the graphql-ws clients), the GraphQL server
  * (`node dist/src/main.js`) and the ceiling (`node dist/tests/bench/ceiling.js`), both over
- * copies of the cached dataset. Prints a markdown table (also written to .bench/last-run.md).
+ * copies of the cached dataset, and after each fan-out the fan-out ceiling, a bare ws server
+ * (`node dist/tests/bench/ws-ceiling.js`). Prints a markdown table (also written to .bench/last-run.md).
  * Exit code 0 even when targets are missed; 1 when the bench itself fails (answers differ,
  * requests err, a subscriber never receives).
  */
@@ -140,6 +142,8 @@ interface Results {
   reads?: { q1: { server: LoadResult; ceiling: LoadResult }; q2: { server: LoadResult; ceiling: LoadResult }; floor: LoadResult; verified: number; serverRssAfter: number };
   single?: SingleResult;
   fanouts: FanoutResult[];
+  /** The bare ws server's fan-out to as many sockets, in the same run. */
+  fanoutCeilings: CeilingFanoutResult[];
   failure?: string;
   profiles: string[];
   durationMs?: number;
@@ -206,11 +210,14 @@ function report(results: Results): string {
     const graded = f.subscribers === TARGETS.fanoutAt;
     const all = f.received === f.subscribers;
     lines.push(`| fan-out ${f.subscribers}: received | ${f.received} / ${f.subscribers} | | | ${graded ? "all" : ""} | ${graded ? verdict(all) : ""} |`);
+    const c = results.fanoutCeilings.find((x) => x.subscribers === f.subscribers);
+    const ceilingCell = c ? `${fmt(c.p50)} / ${fmt(c.p99)} / ${fmt(c.max)} ms (${fmt(c.first)} ms)` : "";
+    const ratioCell = c ? `p99 × ${fmt(f.p99 / c.p99, 1)}` : "";
     lines.push(
-      `| fan-out ${f.subscribers}: publish sent → received p50 / p99 / max (first) | ${fmt(f.p50)} / ${fmt(f.p99)} / ${fmt(f.max)} ms (${fmt(f.first)} ms) | | | ${graded ? `p99 < ${TARGETS.fanoutP99Ms} ms` : ""} | ${graded ? verdict(f.p99 < TARGETS.fanoutP99Ms) : ""} |`,
+      `| fan-out ${f.subscribers}: publish sent → received p50 / p99 / max (first) | ${fmt(f.p50)} / ${fmt(f.p99)} / ${fmt(f.max)} ms (${fmt(f.first)} ms) | ${ceilingCell} | ${ratioCell} | ${graded ? `p99 < ${TARGETS.fanoutP99Ms} ms` : ""} | ${graded ? verdict(f.p99 < TARGETS.fanoutP99Ms) : ""} |`,
     );
     lines.push(
-      `| fan-out ${f.subscribers}: server RSS after (before publish; peak) | ${mb(f.rssAfter)} (${mb(f.rssBefore)}; ${mb(f.peakRss)}) | | | ${graded ? `< ${mb(TARGETS.fanoutRssBytes)}` : ""} | ${graded ? verdict(f.rssAfter < TARGETS.fanoutRssBytes) : ""} |`,
+      `| fan-out ${f.subscribers}: server RSS after (before publish; peak) | ${mb(f.rssAfter)} (${mb(f.rssBefore)}; ${mb(f.peakRss)}) | ${c ? mb(c.rssAfter) : ""} | | ${graded ? `< ${mb(TARGETS.fanoutRssBytes)}` : ""} | ${graded ? verdict(f.rssAfter < TARGETS.fanoutRssBytes) : ""} |`,
     );
     lines.push(`| fan-out ${f.subscribers}: sockets opened in / publish mutation round trip | ${fmt(f.connectMs / 1000, 1)} s / ${fmt(f.mutationMs)} ms | | | | |`);
   }
@@ -220,6 +227,7 @@ function report(results: Results): string {
     "Notes: the ceiling answers the same POST bodies with prepared statements on one read-only sqlite3 connection (Q1: 3 statements, Q2: 1) and JSON.stringify; " +
       "Q2 answers are compared by each story's first institution (the ceiling selects only that one). Fan-out latency is measured in the driver, which also parses every message, " +
       "so it includes the clients' own work; all clients run in one process on the same machine. " +
+      "The fan-out ceiling is a bare ws server (tests/bench/ws-ceiling.ts) sending one message of the same shape to as many plain ws clients, which parse it; it runs right after the server's fan-out. " +
       `This machine has ${cpu.length} cores shared by the driver and the server under test: the driver's CPU share above shows how much of the machine the load generator took.`,
   );
   for (const notice of notices) lines.push("", `Noticed: ${notice}.`);
@@ -304,6 +312,14 @@ async function fanoutPhase(results: Results, runDir: string, options: Options, s
     await stopQuietly(server);
     fs.rmSync(file, { force: true });
   }
+  const ceiling = await startWsCeiling();
+  try {
+    const measured = await runCeilingFanout(ceiling, subscribers);
+    results.fanoutCeilings.push(measured);
+    log(`  ws ceiling: received ${measured.received}/${subscribers}; first ${fmt(measured.first)} ms, p50 ${fmt(measured.p50)} ms, p99 ${fmt(measured.p99)} ms, max ${fmt(measured.max)} ms`);
+  } finally {
+    await stopQuietly(ceiling);
+  }
   const measured = results.fanouts.find((f) => f.subscribers === subscribers);
   if (options.profile && measured) {
     summarizeProfile(results, `Server profile, fan-out to ${subscribers}: from sending the publish to the last arrival`, `fanout-${subscribers}`, measured.window);
@@ -327,7 +343,7 @@ async function main(): Promise<number> {
   const runDir = path.join(BENCH_DIR, "run");
   fs.rmSync(runDir, { recursive: true, force: true });
   fs.mkdirSync(runDir, { recursive: true });
-  const results: Results = { startedAt: new Date(), options, dataset, ulimit, fanouts: [], profiles: [] };
+  const results: Results = { startedAt: new Date(), options, dataset, ulimit, fanouts: [], fanoutCeilings: [], profiles: [] };
   try {
     await readsPhase(results, runDir, options);
     for (const n of options.subscribers) await fanoutPhase(results, runDir, options, n);

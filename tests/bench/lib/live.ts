@@ -205,3 +205,66 @@ export async function runSingle(server: Proc, token: string, repeats: number): P
   const sorted = [...latencies].sort((a, b) => a - b);
   return { latencies, mutationMs, p50: quantile(sorted, 0.5), max: sorted[sorted.length - 1]! };
 }
+
+/** What the fan-out ceiling measured: a bare `ws` server sending one message to every socket. */
+export interface CeilingFanoutResult {
+  subscribers: number;
+  received: number;
+  first: number;
+  p50: number;
+  p99: number;
+  max: number;
+  rssAfter: number;
+}
+
+/**
+ * The same fan-out against the ws ceiling (tests/bench/ws-ceiling.ts): `subscribers` plain ws
+ * clients, one message shaped like the server's `next` for `articlePublished`, sent by
+ * `POST /graphql`; per client, from sending that POST to receiving and parsing the message.
+ */
+export async function runCeilingFanout(ceiling: Proc, subscribers: number): Promise<CeilingFanoutResult> {
+  const id = `QXJ0aWNsZTo${Date.now()}`;
+  const arrivals = new Map<WebSocket, number>();
+  const sockets: WebSocket[] = [];
+  let opened = 0;
+  const open = async () => {
+    while (opened < subscribers) {
+      opened++;
+      const socket = new WebSocket(wsUrlOf(ceiling));
+      sockets.push(socket);
+      socket.on("message", (data: Buffer) => {
+        const at = performance.now();
+        // Parse as a client would, and keep only the story it waits for.
+        const message = JSON.parse(data.toString("utf8")) as { payload?: { data?: PublishedEvent } };
+        if (message.payload?.data?.articlePublished.article.id === id && !arrivals.has(socket)) arrivals.set(socket, at);
+      });
+      await new Promise<void>((resolve, reject) => {
+        socket.once("open", () => resolve());
+        socket.once("error", reject);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(100, subscribers) }, open));
+  const message = JSON.stringify({
+    id: "0b9c2c8e-6f0e-4a4e-9d8e-2f9d3d6c1a7b",
+    type: "next",
+    payload: { data: { articlePublished: { cursor: "0000000000010001", type: "PUBLISHED", article: { id, slug: `uji-siaran-ke-${subscribers}-pelanggan`, title: `Uji siaran ke ${subscribers} pelanggan`, publishedAt: new Date().toISOString() } } } },
+  });
+  const sentAt = performance.now();
+  const response = await fetch(ceiling.url, { method: "POST", body: message });
+  await response.arrayBuffer();
+  const deadline = Date.now() + 15_000;
+  while (arrivals.size < subscribers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const rssAfter = ceiling.rss();
+  const latencies = [...arrivals.values()].map((at) => at - sentAt).sort((a, b) => a - b);
+  for (const socket of sockets) socket.terminate();
+  return {
+    subscribers,
+    received: latencies.length,
+    first: latencies[0] ?? Number.NaN,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+    rssAfter,
+  };
+}

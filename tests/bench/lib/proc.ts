@@ -188,6 +188,11 @@ export function startCeiling(file: string): Promise<Proc> {
   return startProcess("ceiling", distFile("tests", "bench", "ceiling.js"), { SQLITE_FILE: file, PORT: "0" }, { kind: "url-line" });
 }
 
+/** The fan-out ceiling (tests/bench/ws-ceiling.ts, compiled): a bare ws server. */
+export function startWsCeiling(): Promise<Proc> {
+  return startProcess("ws ceiling", distFile("tests", "bench", "ws-ceiling.js"), { PORT: "0" }, { kind: "url-line" });
+}
+
 /** Mints an API token with `node dist/src/tools/token.js create` on `file`; the token is its last line. */
 export function mintToken(file: string, role: "EDITOR" | "ADMIN" | "MODERATOR", name: string): Promise<string> {
   return new Promise((resolve, reject) => {
