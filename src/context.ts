@@ -7,6 +7,7 @@ import { articleLoaders } from "./modules/article/article.loader";
 import { AuthService } from "./modules/auth/auth.service";
 import type { DeliveredEvent, EventBus } from "./events/bus";
 import type { LiveStats } from "./events/stats";
+import type { RequestScope } from "./observability/request-scope";
 import { LiveService } from "./modules/live/live.service";
 import { ArticleService } from "./modules/article/article.service";
 import { commentLoaders } from "./modules/comment/comment.loader";
@@ -89,6 +90,25 @@ for (const [key, build] of Object.entries(LOADERS) as Array<[string, (services: 
   });
 }
 
+/**
+ * The services of one request: the server's own objects, each seen through a handle whose
+ * database is `db` (one that counts the request's statements). Services keep no per-call state,
+ * so one object per service and request is all this costs.
+ */
+export function servicesFor(services: Services, db: Database): Services {
+  const bind = <T extends object>(service: T): T => Object.create(service, { db: { value: db } }) as T;
+  return {
+    articles: bind(services.articles),
+    institutions: bind(services.institutions),
+    people: bind(services.people),
+    quotes: bind(services.quotes),
+    comments: bind(services.comments),
+    tags: bind(services.tags),
+    auth: bind(services.auth),
+    live: bind(services.live),
+  };
+}
+
 /** Fresh DataLoaders for one request (or one event and audience). */
 export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
   return new LazyLoaders(services, viewer) as unknown as Loaders;
@@ -97,6 +117,8 @@ export function createLoaders(services: Services, viewer: Viewer | null): Loader
 /** What every resolver receives: who is asking and from where, the services, and this request's own loaders. */
 export interface Context {
   readonly viewer: Viewer | null;
+  /** The HTTP request's id and SQL statement count (null over WebSocket). */
+  readonly scope: RequestScope | null;
   /** The client's network address, for per-client limits. */
   readonly clientAddress: string;
   readonly services: Services;
@@ -111,9 +133,10 @@ export function audienceOf(viewer: Viewer | null): string {
 }
 
 /** A fresh context: loaders are never shared between requests, so no viewer sees another's cache. */
-export function createContext(services: Services, viewer: Viewer | null, clientAddress: string): Context {
+export function createContext(services: Services, viewer: Viewer | null, clientAddress: string, scope: RequestScope | null = null): Context {
   return {
     viewer,
+    scope,
     clientAddress,
     services,
     loaders: createLoaders(services, viewer),

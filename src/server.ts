@@ -15,7 +15,7 @@ import { maskError } from "./common/errors";
 import { limitRules } from "./common/limits";
 import { createLogger } from "./common/logger";
 import type { Logger } from "./common/logger";
-import { createContext, createServices } from "./context";
+import { createContext, createServices, servicesFor } from "./context";
 import type { Context } from "./context";
 import { Database } from "./db/database";
 import { loadSeed } from "./db/seed/seed";
@@ -28,7 +28,7 @@ import { DEFAULT_PLAYGROUND_QUERY } from "./playground/default-query";
 import { createPlaygroundRouter } from "./playground/playground";
 import { observabilityPlugin } from "./observability/apollo-plugin";
 import { Metrics } from "./observability/metrics";
-import { currentScope, requestScope } from "./observability/request-scope";
+import { requestScope, scopeOf } from "./observability/request-scope";
 import { attachGraphqlWs } from "./websocket";
 import { createSchema } from "./schema";
 
@@ -104,13 +104,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
     await bus.start();
     const services = createServices(db, config, { bus, stats });
-    const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, (e) => logger.error({ err: e, reqId: currentScope()?.id }, "unexpected error"));
+    // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
+    const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, () => undefined);
     const metrics = new Metrics(stats);
-    const countStatement = () => {
-      const scope = currentScope();
-      if (scope) scope.statements++;
-    };
-    db.listeners.add(countStatement);
     const validationRules = limitRules(config.limits);
     const executions = new InFlight();
 
@@ -190,12 +186,15 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),
       expressMiddleware(apollo, {
-        context: async ({ req }) => {
+        context: async ({ req, res }) => {
+          const scope = scopeOf(res);
+          // This request's services read through a handle that counts its statements.
+          const requestServices = scope ? servicesFor(services, db.countingInto(scope)) : services;
           try {
-            return createContext(services, await services.auth.authenticate(req.headers.authorization), req.ip ?? "unknown");
+            return createContext(requestServices, await requestServices.auth.authenticate(req.headers.authorization), req.ip ?? "unknown", scope);
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
-            logger.info({ reqId: currentScope()?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");
+            logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");
             metrics.requests.inc({ operation: "unknown", outcome: "UNAUTHENTICATED" });
             throw error;
           }

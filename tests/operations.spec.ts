@@ -50,6 +50,35 @@ describe("logs, metrics and request ids", () => {
     expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("counts each request's own SQL statements, also when many run at once, for reads, tokens and writes", async () => {
+    const editor = await mintToken(t, "EDITOR");
+    const statementsOf = (id: string) => captured.lines.find((l) => l.reqId === id && l.msg === "graphql request")?.statements;
+    const post = (id: string, query: string, headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${t.server.port}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-request-id": id, ...headers }, body: JSON.stringify({ query }) }).then((r) => r.json());
+    // Interleaved: front pages (1 statement), front pages with institutions (2), `me` with a token (1: the token lookup), `__typename` (0).
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        switch (i % 4) {
+          case 0:
+            return post(`count-a-${i}`, "{ articles(first: 5) { nodes { title } } }");
+          case 1:
+            return post(`count-b-${i}`, "{ articles(first: 5) { nodes { title institutions { name } } } }");
+          case 2:
+            return post(`count-c-${i}`, "{ me { name } }", bearer(editor));
+          default:
+            return post(`count-d-${i}`, "{ __typename }");
+        }
+      }),
+    );
+    for (let i = 0; i < 40; i++) {
+      const expected = [1, 2, 1, 0][i % 4];
+      expect([`count-${"abcd"[i % 4]}-${i}`, statementsOf(`count-${"abcd"[i % 4]}-${i}`)]).toEqual([`count-${"abcd"[i % 4]}-${i}`, expected]);
+    }
+    // A write: its transaction's statements count too (BEGIN, the reads and inserts, COMMIT).
+    await post("count-write", `mutation { createPerson(input: { name: "Hitung Pernyataan" }) { id } }`, bearer(editor));
+    expect(statementsOf("count-write")).toBeGreaterThanOrEqual(4);
+  });
+
   it("never logs a token or a commenter's email", async () => {
     const token = await mintToken(t, "EDITOR");
     const email = "sangat.rahasia@contoh.id";

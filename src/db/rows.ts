@@ -4,7 +4,8 @@ import type { Database } from "./database";
 /**
  * Reads rows of one entity by a list of keys with a constant SQL text (the key list travels as
  * one JSON parameter on SQLite, as an array with `= ANY($1)` on PostgreSQL), through
- * {@link Database.readPrepared}, then hydrates them the way TypeORM would. The request path's loaders use it:
+ * {@link Database.readPrepared} of the handle each call is given (a request's, which counts its
+ * statements), then hydrates them the way TypeORM would. The request path's loaders use it:
  * building and preparing each of these through TypeORM's query builder cost more than the
  * query itself (measured with `npm run bench -- --profile`; README, Performance).
  */
@@ -21,7 +22,7 @@ export class RowReader<T extends object> {
    * column with `select: false` is always left out.
    */
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly target: { prototype: T },
     omit: readonly string[] = [],
   ) {
@@ -43,10 +44,16 @@ export class RowReader<T extends object> {
   }
 
   /** Rows whose `column` is one of `keys` (in any order), ordered by `orderBy` when given. */
-  async byKeys(column: string, keys: readonly (number | string)[], orderBy = ""): Promise<T[]> {
+  async byKeys(db: Database, column: string, keys: readonly (number | string)[], orderBy = ""): Promise<T[]> {
     if (keys.length === 0) return [];
     const order = orderBy ? ` ORDER BY ${orderBy}` : "";
-    const raw = await this.db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(this.db, `"${column}"`)}${order}`, [keyListParam(this.db, keys)]);
+    const raw = await db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(db, `"${column}"`)}${order}`, [keyListParam(db, keys)]);
+    return raw.map((row) => this.hydrate(row));
+  }
+
+  /** Every row, ordered by `orderBy` (for small tables such as tags). */
+  async all(db: Database, orderBy: string): Promise<T[]> {
+    const raw = await db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" ORDER BY ${orderBy}`, []);
     return raw.map((row) => this.hydrate(row));
   }
 

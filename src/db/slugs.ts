@@ -73,7 +73,7 @@ export async function findByIdOrSlug<T extends object>(
   if (args.slug) {
     // No slug holds a NUL (PostgreSQL would refuse to even compare one): nothing can match.
     if (args.slug.includes("\u0000")) return null;
-    const [found = null] = await rows.byKeys("slug", [args.slug]);
+    const [found = null] = await rows.byKeys(db, "slug", [args.slug]);
     if (found) return found;
     const former = await resolveFormerSlug(db, kind, args.slug);
     return former === null ? null : load(former);
@@ -83,6 +83,7 @@ export async function findByIdOrSlug<T extends object>(
 
 /** The record a former slug points at, if any. */
 export async function resolveFormerSlug(db: Database, kind: SlugKind, slug: string): Promise<number | null> {
-  const alias = await db.reader.getRepository(SlugAlias).findOneBy({ kind, slug });
-  return alias ? alias.targetId : null;
+  const sql = db.isPostgres ? `SELECT "target_id" FROM "slug_alias" WHERE "kind" = $1 AND "slug" = $2` : `SELECT "target_id" FROM "slug_alias" WHERE "kind" = ? AND "slug" = ?`;
+  const [alias] = await db.readPrepared(sql, [kind, slug]);
+  return alias ? Number(alias.target_id) : null;
 }

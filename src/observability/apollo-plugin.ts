@@ -1,12 +1,11 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { getOperationAST, GraphQLError } from "graphql";
 import type { GraphQLSchema } from "graphql";
-import { errorCode } from "../common/errors";
+import { errorCode, maskError } from "../common/errors";
 import { checkComplexity } from "../common/limits";
 import type { Logger } from "../common/logger";
 import type { Context } from "../context";
 import type { Metrics } from "./metrics";
-import { currentScope } from "./request-scope";
 
 /**
  * Per request: refuses operations over the cost ceiling before execution, then logs one line
@@ -26,14 +25,16 @@ export function observabilityPlugin(options: { logger: Logger; metrics: Metrics;
           }
           checkComplexity(options.schema, document, operationName, request.variables, options.maxComplexity);
         },
-        async didEncounterErrors({ errors }) {
+        async didEncounterErrors({ errors, contextValue }) {
           outcome = errorCode(errors[0]);
+          // The same decision formatError's masking makes; only what it masks is logged, with the request id.
+          for (const error of errors) maskError(error.toJSON(), error, (original) => logger.error({ err: original, reqId: contextValue.scope?.id }, "unexpected error"));
           if (errors.some((e) => errorCode(e) === "RATE_LIMITED")) metrics.rateLimited.inc();
           if (outcome === "QUERY_TOO_COMPLEX") metrics.tooComplex.inc({ transport: "http" });
         },
-        async willSendResponse({ operationName: resolved, request, document, response }) {
+        async willSendResponse({ operationName: resolved, request, document, response, contextValue }) {
           const seconds = (performance.now() - started) / 1000;
-          const scope = currentScope();
+          const { scope } = contextValue;
           // A refused document never resolves its operation; name it from the document if it parsed.
           const operationName = resolved ?? request.operationName ?? (document ? (getOperationAST(document, null)?.name?.value ?? null) : null);
           const operation = metrics.operationLabel(operationName);

@@ -1,31 +1,31 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { RequestHandler, Response } from "express";
+import type { StatementTally } from "../db/database";
 
-/** What one HTTP request accumulates while it runs. */
-export interface RequestScope {
+/** What one HTTP request accumulates while it runs: its id, and the SQL statements it ran. */
+export interface RequestScope extends StatementTally {
   readonly id: string;
-  statements: number;
-}
-
-const scopes = new AsyncLocalStorage<RequestScope>();
-
-/** The scope of the request the caller runs in, if any. */
-export function currentScope(): RequestScope | undefined {
-  return scopes.getStore();
 }
 
 const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Gives each request an id (a client's X-Request-Id when it looks like one, else a new UUID),
- * echoes it in the response, and opens the scope that counts its SQL statements.
+ * echoes it in the response, and opens the scope its SQL statements are counted in. The scope
+ * travels explicitly (response locals, then the GraphQL context and a counting database handle),
+ * not through AsyncLocalStorage, whose promise hooks cost every promise of the process.
  */
 export function requestScope(): RequestHandler {
   return (req, res, next) => {
     const given = req.get("x-request-id");
     const id = given && CLIENT_ID.test(given) ? given : randomUUID();
     res.setHeader("x-request-id", id);
-    scopes.run({ id, statements: 0 }, next);
+    res.locals.requestScope = { id, statements: 0 } satisfies RequestScope;
+    next();
   };
+}
+
+/** The scope {@link requestScope} opened for this response, if it ran. */
+export function scopeOf(res: Response): RequestScope | null {
+  return (res.locals.requestScope as RequestScope | undefined) ?? null;
 }

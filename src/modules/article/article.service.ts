@@ -83,7 +83,7 @@ export class ArticleService {
 
   /** Rows by primary key in the order asked, visibility not applied (for loaders of already-filtered keys). */
   async byPks(pks: readonly number[]): Promise<Array<Article | null>> {
-    return alignByPk(pks, await this.listRows.byKeys("id", pks));
+    return alignByPk(pks, await this.listRows.byKeys(this.db, "id", pks));
   }
 
   /** The story with this key if the viewer may see it, else null. */

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { IsNull } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../../common/errors";
 import { pkOf } from "../../common/ids";
 import { requiredText } from "../../common/validate";
 import type { Database } from "../../db/database";
+import { RowReader } from "../../db/rows";
 import { ApiToken, Role } from "./auth.entity";
 
 const TOKEN_PREFIX = "nwr_";
@@ -19,7 +19,11 @@ function hashSecret(secret: string): string {
  * instance.
  */
 export class AuthService {
-  constructor(private readonly db: Database) {}
+  private readonly tokenRows: RowReader<ApiToken>;
+
+  constructor(private readonly db: Database) {
+    this.tokenRows = new RowReader(db, ApiToken);
+  }
 
   /** Makes a token; the returned secret is the only copy there will ever be. */
   async createToken(name: string, role: Role): Promise<{ token: string; apiToken: ApiToken }> {
@@ -57,7 +61,7 @@ export class AuthService {
     if (authorization === undefined || authorization === null || authorization.trim() === "") return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError("The Authorization value must be 'Bearer <token>'.", 401);
-    const token = await this.db.reader.getRepository(ApiToken).findOneBy({ tokenHash: hashSecret(match[1]!), revokedAt: IsNull() });
+    const token = (await this.tokenRows.byKeys(this.db, "token_hash", [hashSecret(match[1]!)])).find((t: ApiToken) => t.revokedAt === null);
     if (!token) throw new UnauthenticatedError("The API token is unknown or has been revoked.", 401);
     return { tokenPk: token.pk, name: token.name, role: token.role };
   }

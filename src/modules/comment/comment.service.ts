@@ -33,12 +33,14 @@ const OLDEST: Ordering = { name: "c:oldest", keys: [{ sql: "c.created_at", dir: 
  */
 export class CommentService {
   private readonly rows: RowReader<Comment>;
+  private readonly articleRows: RowReader<Article>;
 
   constructor(
     private readonly db: Database,
     private readonly policy: CommentPolicy,
   ) {
     this.rows = new RowReader(db, Comment);
+    this.articleRows = new RowReader(db, Article, ["body"]);
   }
 
   private query(viewer: Viewer | null, status: CommentStatus | null | undefined): Select {
@@ -61,7 +63,7 @@ export class CommentService {
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Comment | null>> {
-    return alignByPk(pks, await this.rows.byKeys("id", pks));
+    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
   }
 
   /** A page of comments, newest first. */
@@ -110,7 +112,7 @@ export class CommentService {
     const articlePk = pkOf(input.articleId, "Article", "input.articleId");
     const parentPk = input.parentId != null ? pkOf(input.parentId, "Comment", "input.parentId") : null;
 
-    const article = await this.db.reader.getRepository(Article).findOneBy({ pk: articlePk });
+    const [article] = await this.articleRows.byKeys(this.db, "id", [articlePk]);
     if (!article || article.status !== ArticleStatus.PUBLISHED) throw new NotFoundError(`There is no published story with id '${input.articleId}'.`, "input.articleId");
     await this.policy.limiter.consume(`comment:${clientKey}:${articlePk}`, "comments on this story");
 

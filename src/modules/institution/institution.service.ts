@@ -1,4 +1,3 @@
-import { In } from "typeorm";
 import type { EntityManager } from "typeorm";
 import { BadUserInputError } from "../../common/errors";
 import { intInRange, optionalText, requiredText, slugInput } from "../../common/validate";
@@ -8,7 +7,7 @@ import { pkOf } from "../../common/ids";
 import { fetchPage } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
-import { RowReader } from "../../db/rows";
+import { keyListCondition, keyListParam, RowReader } from "../../db/rows";
 import { Select } from "../../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../../db/sql";
 import { Accreditation, Institution } from "./institution.entity";
@@ -28,7 +27,7 @@ export class InstitutionService {
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Institution | null>> {
-    return alignByPk(pks, await this.rows.byKeys("id", pks));
+    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
   }
 
   /** One institution by id or slug, or null. */
@@ -53,18 +52,14 @@ export class InstitutionService {
 
   /** Direct children of each institution, by name. */
   async childPks(parentPks: readonly number[]): Promise<number[][]> {
-    const rows = await this.db.reader.getRepository(Institution).find({
-      select: { pk: true, parentId: true },
-      where: { parentId: In([...parentPks]) },
-      order: { name: "ASC", pk: "ASC" },
-    });
-    const groups = groupBy(rows, (r) => r.parentId!);
-    return parentPks.map((pk) => (groups.get(pk) ?? []).map((r) => r.pk));
+    const rows = await this.db.readPrepared(`SELECT "id", "parent_id" FROM "institution" WHERE ${keyListCondition(this.db, `"parent_id"`)} ORDER BY "name", "id"`, [keyListParam(this.db, parentPks)]);
+    const groups = groupBy(rows, (r) => Number(r.parent_id));
+    return parentPks.map((pk) => (groups.get(pk) ?? []).map((r) => Number(r.id)));
   }
 
   /** Accreditations of each institution, newest year first. */
   async accreditations(institutionPks: readonly number[]): Promise<Accreditation[][]> {
-    const rows = await this.accreditationRows.byKeys("institution_id", institutionPks, `"year" DESC, "id"`);
+    const rows = await this.accreditationRows.byKeys(this.db, "institution_id", institutionPks, `"year" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }

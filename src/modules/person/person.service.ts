@@ -25,11 +25,11 @@ export class PersonService {
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Person | null>> {
-    return alignByPk(pks, await this.rows.byKeys("id", pks));
+    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
   }
 
   async positionsByPks(pks: readonly number[]): Promise<Array<Position | null>> {
-    return alignByPk(pks, await this.positionRows.byKeys("id", pks));
+    return alignByPk(pks, await this.positionRows.byKeys(this.db, "id", pks));
   }
 
   /** One person by id or slug, or null. */
@@ -51,14 +51,14 @@ export class PersonService {
 
   /** Positions held by each person, current ones first. */
   async positionsOfPeople(personPks: readonly number[]): Promise<Position[][]> {
-    const rows = await this.positionRows.byKeys("person_id", personPks, `"current" DESC, "id"`);
+    const rows = await this.positionRows.byKeys(this.db, "person_id", personPks, `"current" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.personId);
     return personPks.map((pk) => groups.get(pk) ?? []);
   }
 
   /** Positions at each institution, current ones first. */
   async positionsAtInstitutions(institutionPks: readonly number[]): Promise<Position[][]> {
-    const rows = await this.positionRows.byKeys("institution_id", institutionPks, `"current" DESC, "id"`);
+    const rows = await this.positionRows.byKeys(this.db, "institution_id", institutionPks, `"current" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }

@@ -47,7 +47,7 @@ export class QuoteService {
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Quote | null>> {
-    return alignByPk(pks, await this.rows.byKeys("id", pks));
+    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
   }
 
   /** A page of quotes, newest story first. */
@@ -72,7 +72,7 @@ export class QuoteService {
 
   /** The quotes of each story in the order they stand. Callers pass only stories the viewer may see. */
   async ofArticles(articlePks: readonly number[]): Promise<Quote[][]> {
-    const rows = await this.rows.byKeys("article_id", articlePks, `"position", "id"`);
+    const rows = await this.rows.byKeys(this.db, "article_id", articlePks, `"position", "id"`);
     const groups = groupBy(rows, (r) => r.articleId);
     return articlePks.map((pk) => groups.get(pk) ?? []);
   }

@@ -13,10 +13,10 @@ export class TagService {
 
   /** Every tag, by name. */
   all(): Promise<Tag[]> {
-    return this.db.reader.getRepository(Tag).find({ order: { name: "ASC", pk: "ASC" } });
+    return this.rows.all(this.db, `"name", "id"`);
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Tag | null>> {
-    return alignByPk(pks, await this.rows.byKeys("id", pks));
+    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
   }
 }
