@@ -122,6 +122,11 @@ describe("logs, metrics and request ids", () => {
     expect(text).toMatch(/websocket_connections_open 1/);
     expect(text).toMatch(/graphql_subscriptions_active 1/);
     expect(text).toMatch(/live_event_push_lag_seconds_count 1/);
+    expect(text).toMatch(/# TYPE live_event_push_lag_seconds histogram/);
+    expect(text).toMatch(/live_event_push_lag_seconds_bucket\{le="\+Inf"\} 1/);
+    const lagBuckets = [...text.matchAll(/live_event_push_lag_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map((m) => Number(m[2]));
+    expect(lagBuckets.length).toBe(12);
+    expect(lagBuckets).toEqual([...lagBuckets].sort((a, b) => a - b));
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
     await client.close();
   });

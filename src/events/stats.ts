@@ -14,18 +14,7 @@ export class LiveStats {
     const lag = Math.max(0, now - committedAt.getTime());
     this.pushes++;
     if (lag > this.lagMaxMs) this.lagMaxMs = lag;
-    if (this.lagListeners.size === 0) return;
-    // One event reaches thousands of subscribers in one turn of the loop; the histogram hears
-    // of their lags after that turn, so its bookkeeping does not hold up the last sockets.
-    if (this.pendingLags.push(lag) === 1) setImmediate(() => this.flushLags());
-  }
-
-  private pendingLags: number[] = [];
-
-  private flushLags(): void {
-    const lags = this.pendingLags;
-    this.pendingLags = [];
-    for (const listener of this.lagListeners) for (const lag of lags) listener(lag);
+    for (const listener of this.lagListeners) listener(lag);
   }
 
   /** Also hands every push lag to `listener` (a histogram). */

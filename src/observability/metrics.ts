@@ -1,8 +1,49 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Metric } from "prom-client";
 import type { LiveStats } from "../events/stats";
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_LABELS = 200;
+
+/**
+ * A label-less histogram kept in plain counters, exported in Prometheus' histogram form. The push
+ * lag is observed once per subscriber of every event (5,000 in one burst), where prom-client's
+ * `Histogram.observe` cost about 3 µs each (measured in the fan-out's profile).
+ */
+class CountingHistogram {
+  readonly type = "histogram";
+  readonly aggregator = "sum";
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly bounds: readonly number[],
+  ) {
+    this.counts = bounds.map(() => 0);
+  }
+
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    for (let i = 0; i < this.bounds.length; i++) {
+      if (value <= this.bounds[i]!) {
+        this.counts[i]!++;
+        return;
+      }
+    }
+  }
+
+  async get() {
+    let cumulative = 0;
+    const bucket = `${this.name}_bucket`;
+    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = this.bounds.map((le, i) => ({ labels: { le }, value: (cumulative += this.counts[i]!), metricName: bucket }));
+    values.push({ labels: { le: "+Inf" }, value: this.count, metricName: bucket }, { labels: {}, value: this.sum, metricName: `${this.name}_sum` }, { labels: {}, value: this.count, metricName: `${this.name}_count` });
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+}
 
 /**
  * The server's Prometheus metrics, in a registry of its own (several servers may share a
@@ -24,15 +65,12 @@ export class Metrics {
   readonly statements = new Histogram({ name: "graphql_sql_statements_per_request", help: "SQL statements one GraphQL request ran.", buckets: [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64, 128], registers: [this.registry] });
   readonly rateLimited = new Counter({ name: "graphql_rate_limited_total", help: "Operations refused with RATE_LIMITED.", registers: [this.registry] });
   readonly tooComplex = new Counter({ name: "graphql_query_too_complex_total", help: "Operations refused with QUERY_TOO_COMPLEX (HTTP and WebSocket).", labelNames: ["transport"], registers: [this.registry] });
-  readonly pushLag = new Histogram({
-    name: "live_event_push_lag_seconds",
-    help: "From an event's commit to its push to a subscriber.",
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
-    registers: [this.registry],
-  });
+  readonly pushLag = new CountingHistogram("live_event_push_lag_seconds", "From an event's commit to its push to a subscriber.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
 
   constructor(stats: LiveStats) {
     collectDefaultMetrics({ register: this.registry });
+    // The registry reads a metric through get(); prom-client's Metric type also names methods (reset, labels…) it never calls on one.
+    this.registry.registerMetric(this.pushLag as unknown as Metric);
     new Gauge({ name: "websocket_connections_open", help: "Open graphql-ws connections.", registers: [this.registry], collect() { this.set(stats.openConnections); } });
     new Gauge({ name: "graphql_subscriptions_active", help: "Subscriptions being served.", registers: [this.registry], collect() { this.set(stats.activeSubscriptions); } });
     stats.onPushLag((ms) => this.pushLag.observe(ms / 1000));
