@@ -61,6 +61,38 @@ describe("no N+1", () => {
     expect(large.count).toBeLessThanOrEqual(24);
   });
 
+  it("reads a list's story relations ahead in the same statements, however the selection reaches them", async () => {
+    // The answer each story gives on its own page is the reference.
+    const listed = dataOf<{ articles: { nodes: Array<{ id: string }> } }>(await t.gql(`{ articles(first: 20) { nodes { id } } }`));
+    const reference = new Map<string, unknown>();
+    for (const { id } of listed.articles.nodes) {
+      const one = dataOf<{ article: { institutions: unknown; people: unknown; tags: unknown } }>(await t.gql(`query($id: ID!) { article(id: $id) { institutions { name } people { name } tags { slug } } }`, { id }));
+      reference.set(id, one.article);
+    }
+    const shapes = [
+      `{ articles(first: 20) { nodes { id institutions { name } people { name } tags { slug } } } }`,
+      `{ articles(first: 20) { edges { node { id institutions { name } people { name } tags { slug } } } } }`,
+      `{ articles(first: 20) { nodes { ...Story } } } fragment Story on Article { id institutions { name } people { name } tags { slug } }`,
+      `{ articles(first: 20) { nodes { ... on Article { id i: institutions { name } institutions { name } people { name } tags { slug } } } } }`,
+    ];
+    for (const query of shapes) {
+      const { count, data } = await statementsOf(t, query, {});
+      // The page, then one statement each for institutions, people and tags.
+      expect([query, count]).toEqual([query, 4]);
+      const d = data as { articles: { nodes?: Array<Record<string, unknown>>; edges?: Array<{ node: Record<string, unknown> }> } };
+      const stories = d.articles.nodes ?? d.articles.edges!.map((e) => e.node);
+      expect(stories).toHaveLength(20);
+      for (const story of stories) {
+        const { id, i, ...rest } = story as { id: string; i?: unknown };
+        expect(rest).toEqual(reference.get(id));
+        if (i !== undefined) expect(i).toEqual(rest.institutions);
+      }
+    }
+    // A relation that is skipped is not in the answer (reading it ahead is allowed to cost a statement).
+    const skipped = dataOf<{ articles: { nodes: Array<Record<string, unknown>> } }>(await t.gql(`{ articles(first: 3) { nodes { id institutions @skip(if: true) { name } } } }`));
+    expect(skipped.articles.nodes.every((n) => !("institutions" in n))).toBe(true);
+  });
+
   it("reports the front-page query's statement count", async () => {
     const { count } = await statementsOf(t, FRONT_PAGE, {});
     // The figure quoted in the README and the issue note; it must not creep up unnoticed.

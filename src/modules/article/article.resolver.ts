@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
 import { toConnection } from "../../common/page-loader";
 import { splitParagraphs } from "../../common/text";
@@ -11,6 +12,7 @@ import { Quote } from "../quote/quote.entity";
 import { Tag } from "../tag/tag.entity";
 import { ArticleConnection } from "./article.connection";
 import { Article } from "./article.entity";
+import { readAheadListRelations, readAheadOf } from "./article.loader";
 import { ArticleOrder, ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { Role } from "../auth/auth.entity";
 
@@ -22,9 +24,11 @@ export class ArticleResolver {
   }
 
   @Query(() => ArticleConnection)
-  articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context) {
+  async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const page = checkPageArgs(args);
-    return toConnection(ArticleConnection, ctx.services.articles.list(ctx.viewer, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
+    const connection = await toConnection(ArticleConnection, ctx.services.articles.list(ctx.viewer, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
+    await readAheadListRelations(connection.nodes, info, ctx.loaders);
+    return connection;
   }
 
   @FieldResolver(() => String, { description: "Plain text; paragraphs separated by one blank line." })
@@ -38,18 +42,18 @@ export class ArticleResolver {
   }
 
   @FieldResolver(() => [Tag])
-  tags(@Root() article: Article, @Ctx() ctx: Context): Promise<Tag[]> {
-    return ctx.loaders.tagsOfArticle.load(article.pk);
+  tags(@Root() article: Article, @Ctx() ctx: Context): Tag[] | Promise<Tag[]> {
+    return readAheadOf(article, "tags") ?? ctx.loaders.tagsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Institution], { description: "Institutions the story is about or mentions." })
-  institutions(@Root() article: Article, @Ctx() ctx: Context): Promise<Institution[]> {
-    return ctx.loaders.institutionsOfArticle.load(article.pk);
+  institutions(@Root() article: Article, @Ctx() ctx: Context): Institution[] | Promise<Institution[]> {
+    return readAheadOf(article, "institutions") ?? ctx.loaders.institutionsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Person], { description: "People the story mentions." })
-  people(@Root() article: Article, @Ctx() ctx: Context): Promise<Person[]> {
-    return ctx.loaders.peopleOfArticle.load(article.pk);
+  people(@Root() article: Article, @Ctx() ctx: Context): Person[] | Promise<Person[]> {
+    return readAheadOf(article, "people") ?? ctx.loaders.peopleOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Quote], { description: "Quotes in the order they appear in the story." })
