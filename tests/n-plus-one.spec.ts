@@ -83,7 +83,7 @@ describe("no N+1", () => {
       const stories = d.articles.nodes ?? d.articles.edges!.map((e) => e.node);
       expect(stories).toHaveLength(20);
       for (const story of stories) {
-        const { id, i, ...rest } = story as { id: string; i?: unknown };
+        const { id, i, ...rest } = story as { id: string; i?: unknown; institutions?: unknown };
         expect(rest).toEqual(reference.get(id));
         if (i !== undefined) expect(i).toEqual(rest.institutions);
       }

@@ -20,8 +20,27 @@ type ListRelation = "institutions" | "people" | "tags";
 
 const RELATION_LOADERS = { institutions: "institutionsOfArticle", people: "peopleOfArticle", tags: "tagsOfArticle" } as const;
 
-/** Relations read ahead for the stories of a list (keys are the request's own entity objects). */
-const readAhead = new WeakMap<Article, { institutions?: Institution[]; people?: Person[]; tags?: Tag[] }>();
+type ReadAhead = { institutions?: Institution[]; people?: Person[]; tags?: Tag[] };
+
+/**
+ * Where a story object keeps what was read ahead for it. The objects are the request's own
+ * (hydrated for it, cached in its loaders); a property is cheaper here than a WeakMap, whose
+ * short-lived keys cost the garbage collector more than the lookups saved (measured).
+ */
+const READ_AHEAD = { institutions: Symbol("institutions read ahead"), people: Symbol("people read ahead"), tags: Symbol("tags read ahead") } as const;
+type WithReadAhead = Article & { [key: symbol]: unknown };
+
+/** Per list field of a parsed document (documents are cached and reused), the relations it selects on every story. */
+const selectedByField = new WeakMap<object, ListRelation[]>();
+
+function relationsSelected(info: GraphQLResolveInfo): ListRelation[] {
+  const key = info.fieldNodes.length === 1 ? info.fieldNodes[0]! : null;
+  const known = key ? selectedByField.get(key) : undefined;
+  if (known) return known;
+  const found = (Object.keys(RELATION_LOADERS) as ListRelation[]).filter((relation) => selects(info, ["nodes", relation]) || selects(info, ["edges", "node", relation]));
+  if (key) selectedByField.set(key, found);
+  return found;
+}
 
 /**
  * Reads ahead, through the request's own loaders, the relations a list's selection asks for on
@@ -32,7 +51,8 @@ const readAhead = new WeakMap<Article, { institutions?: Institution[]; people?: 
  */
 export async function readAheadListRelations(stories: readonly Article[], info: GraphQLResolveInfo, loaders: Loaders): Promise<void> {
   if (stories.length === 0) return;
-  const wanted = (Object.keys(RELATION_LOADERS) as ListRelation[]).filter((relation) => selects(info, ["nodes", relation]) || selects(info, ["edges", "node", relation]));
+  const wanted = relationsSelected(info);
+  if (wanted.length === 0) return;
   await Promise.all(
     wanted.map(async (relation) => {
       const lists = await (loaders[RELATION_LOADERS[relation]] as DataLoader<number, Array<Institution | Person | Tag>>).loadMany(stories.map((story) => story.pk));
@@ -40,15 +60,13 @@ export async function readAheadListRelations(stories: readonly Article[], info: 
         const list = lists[i];
         // A failed batch is left to the field's own load, which reports it where it belongs.
         if (list === undefined || list instanceof Error) return;
-        const entry = readAhead.get(story) ?? {};
-        (entry as Record<ListRelation, unknown>)[relation] = list;
-        readAhead.set(story, entry);
+        (story as WithReadAhead)[READ_AHEAD[relation]] = list;
       });
     }),
   );
 }
 
 /** What {@link readAheadListRelations} read for `story`, if it did. */
-export function readAheadOf<R extends ListRelation>(story: Article, relation: R): { institutions?: Institution[]; people?: Person[]; tags?: Tag[] }[R] {
-  return readAhead.get(story)?.[relation];
+export function readAheadOf<R extends ListRelation>(story: Article, relation: R): ReadAhead[R] {
+  return (story as WithReadAhead)[READ_AHEAD[relation]] as ReadAhead[R];
 }
