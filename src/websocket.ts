@@ -189,11 +189,13 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
         if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
         const base = args.contextValue as Context;
         const key = operationKeys.get(base);
+        // Built once per subscription: per event it is only looked up (the string keeps its hash).
+        const sharedKey = key === undefined ? undefined : `result:${audienceOf(base.viewer)}:${key}`;
         return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
           const event = payload instanceof DeliveredEvent ? payload : null;
           const run = () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
           // Subscribers of one event with the same operation, variables and audience get one shared execution.
-          const result = event && key !== undefined ? await event.sharedFor(`result:${audienceOf(base.viewer)}:${key}`, run) : await run();
+          const result = event && sharedKey !== undefined ? await event.sharedFor(sharedKey, run) : await run();
           if (event) stats.recordPush(event.createdAt);
           return result;
         });
