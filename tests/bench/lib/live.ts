@@ -112,14 +112,22 @@ export async function waitForArrivals(tickers: readonly Ticker[], id: string, ti
   while (Date.now() < deadline && tickers.some((t) => !t.arrivals.has(id))) await new Promise((r) => setTimeout(r, 10));
 }
 
-export interface FanoutResult {
-  subscribers: number;
+/** How many subscribers received the event, and when (ms from the publish): the first, the median, the 99th percentile, the last. */
+export interface Arrivals {
   received: number;
-  /** Publish mutation sent → event received, per subscriber, in ms: the first subscriber served, the median, … */
   first: number;
   p50: number;
   p99: number;
   max: number;
+}
+
+function arrivalSummary(sorted: readonly number[]): Arrivals {
+  return { received: sorted.length, first: sorted[0] ?? Number.NaN, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
+}
+
+/** Arrivals: from the publish mutation sent to the event received, per subscriber. */
+export interface FanoutResult extends Arrivals {
+  subscribers: number;
   /** How long opening all the sockets took. */
   connectMs: number;
   mutationMs: number;
@@ -159,11 +167,7 @@ export async function runFanout(server: Proc, token: string, subscribers: number
   await closeTickers(tickers);
   return {
     subscribers,
-    received: latencies.length,
-    first: latencies[0] ?? Number.NaN,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
+    ...arrivalSummary(latencies),
     connectMs,
     mutationMs: roundTripMs,
     rssBefore,
@@ -207,13 +211,8 @@ export async function runSingle(server: Proc, token: string, repeats: number): P
 }
 
 /** What the fan-out ceiling measured: a bare `ws` server sending one message to every socket. */
-export interface CeilingFanoutResult {
+export interface CeilingFanoutResult extends Arrivals {
   subscribers: number;
-  received: number;
-  first: number;
-  p50: number;
-  p99: number;
-  max: number;
   rssAfter: number;
 }
 
@@ -260,11 +259,7 @@ export async function runCeilingFanout(ceiling: Proc, subscribers: number): Prom
   for (const socket of sockets) socket.terminate();
   return {
     subscribers,
-    received: latencies.length,
-    first: latencies[0] ?? Number.NaN,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
+    ...arrivalSummary(latencies),
     rssAfter,
   };
 }
