@@ -1,18 +1,18 @@
 import "reflect-metadata";
 import { toGlobalId } from "../src/common/ids";
-import { BASE_TIME, HOUR, addStory, regionalNewsroom } from "./helpers/scenarios";
+import { BASE_TIME, HOUR, addStory } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
+import { startNewsroom } from "./helpers/newsroom";
+import type { Newsroom } from "./helpers/newsroom";
 
 type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }; edges: Array<{ cursor: string; node: { title: string } }>; nodes: Array<{ title: string }> };
 
 describe("articles and article", () => {
   let t: TestServer;
-  let s: Awaited<ReturnType<typeof regionalNewsroom>>;
-
+  let s: Newsroom;
   beforeAll(async () => {
-    t = await startTestServer({ seed: false });
-    s = await regionalNewsroom(t.server.db);
+    ({ t, s } = await startNewsroom());
   });
   afterAll(async () => {
     await t.close();

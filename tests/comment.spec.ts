@@ -1,15 +1,15 @@
 import "reflect-metadata";
 import { toGlobalId } from "../src/common/ids";
-import { regionalNewsroom } from "./helpers/scenarios";
-import { dataOf, startTestServer } from "./helpers/server";
+import { dataOf } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
+import { startNewsroom } from "./helpers/newsroom";
+import type { Newsroom } from "./helpers/newsroom";
 
 describe("comments (reading)", () => {
   let t: TestServer;
-  let s: Awaited<ReturnType<typeof regionalNewsroom>>;
+  let s: Newsroom;
   beforeAll(async () => {
-    t = await startTestServer({ seed: false });
-    s = await regionalNewsroom(t.server.db);
+    ({ t, s } = await startNewsroom());
   });
   afterAll(async () => {
     await t.close();

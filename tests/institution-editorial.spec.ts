@@ -1,13 +1,11 @@
 import "reflect-metadata";
 import { toGlobalId } from "../src/common/ids";
-import { regionalNewsroom } from "./helpers/scenarios";
-import { dataOf, startTestServer } from "./helpers/server";
+import { dataOf } from "./helpers/server";
 import type { GraphQLResponse, TestServer } from "./helpers/server";
+import { startNewsroom } from "./helpers/newsroom";
+import type { Newsroom, RoleHeaders } from "./helpers/newsroom";
 import { expectRefused } from "./helpers/refusal";
 import type { ErrorExpectation } from "./helpers/refusal";
-import { bearer, mintToken } from "./helpers/tokens";
-
-type Role = "ADMIN" | "EDITOR" | "MODERATOR";
 
 interface InstitutionView {
   id: string;
@@ -27,13 +25,10 @@ const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 
 describe("institution editorial mutations", () => {
   let t: TestServer;
-  let s: Awaited<ReturnType<typeof regionalNewsroom>>;
-  const as = {} as Record<Role, Record<string, string>>;
-
+  let s: Newsroom;
+  let as: RoleHeaders;
   beforeAll(async () => {
-    t = await startTestServer({ seed: false });
-    s = await regionalNewsroom(t.server.db);
-    for (const role of ["ADMIN", "EDITOR", "MODERATOR"] as const) as[role] = bearer(await mintToken(t, role));
+    ({ t, s, as } = await startNewsroom({ roles: true }));
   });
   afterAll(async () => {
     await t.close();

@@ -3,6 +3,7 @@ import { BadUserInputError } from "../common/errors";
 import { slugify } from "../common/slug";
 import type { Database } from "./database";
 import type { RowReader } from "./rows";
+import { Select } from "./select";
 import { SlugAlias } from "./slug-alias.entity";
 import type { SlugKind } from "./slug-alias.entity";
 
@@ -83,7 +84,7 @@ export async function findByIdOrSlug<T extends object>(
 
 /** The record a former slug points at, if any. */
 export async function resolveFormerSlug(db: Database, kind: SlugKind, slug: string): Promise<number | null> {
-  const sql = db.isPostgres ? `SELECT "target_id" FROM "slug_alias" WHERE "kind" = $1 AND "slug" = $2` : `SELECT "target_id" FROM "slug_alias" WHERE "kind" = ? AND "slug" = ?`;
-  const [alias] = await db.readPrepared(sql, [kind, slug]);
+  const { sql, values } = new Select(db, "slug_alias", "sa").where("sa.kind = :kind AND sa.slug = :slug", { kind, slug }).compile(`sa."target_id"`);
+  const [alias] = await db.readPrepared(sql, values);
   return alias ? Number(alias.target_id) : null;
 }
