@@ -105,7 +105,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     await bus.start();
     const services = createServices(db, config, { bus, stats });
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
-    const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, () => undefined);
+    const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const metrics = new Metrics(stats);
     const validationRules = limitRules(config.limits);
     const executions = new InFlight();

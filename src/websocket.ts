@@ -68,8 +68,11 @@ class DocumentCache {
   }
 }
 
-/** What an operation's result depends on besides the event: the same key and audience get the same result. */
-const operationKeys = new WeakMap<object, string>();
+/**
+ * Per subscription context, what its result depends on besides the event: the audience, the
+ * operation, its variables and the document. Subscribers with the same key share one execution per event.
+ */
+const sharedResultKeys = new WeakMap<object, string>();
 
 /** An error as a WebSocket client sees it: the message, where it points, and its code only. */
 function clientError(error: GraphQLError, code: string): GraphQLError {
@@ -181,16 +184,15 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
         }
         const extra = ctx.extra as SocketExtra;
         const contextValue = createContext(services, extra.viewer ?? null, extra.request.socket.remoteAddress ?? "unknown");
-        operationKeys.set(contextValue, `${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.query}`);
+        sharedResultKeys.set(contextValue, `result:${audienceOf(contextValue.viewer)}:${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.query}`);
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       subscribe: async (args: ExecutionArgs) => {
         const source = await createSourceEventStream(args);
         if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
         const base = args.contextValue as Context;
-        const key = operationKeys.get(base);
         // Built once per subscription: per event it is only looked up (the string keeps its hash).
-        const sharedKey = key === undefined ? undefined : `result:${audienceOf(base.viewer)}:${key}`;
+        const sharedKey = sharedResultKeys.get(base);
         return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
           const event = payload instanceof DeliveredEvent ? payload : null;
           const run = () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });

@@ -81,9 +81,9 @@ export type UnexpectedErrorSink = (error: unknown) => void;
 /**
  * Shapes an error for the response: contract errors and graphql-js's own validation errors pass,
  * everything else becomes INTERNAL_SERVER_ERROR with a generic message, and the original goes to
- * the sink so an operator can find it.
+ * the sink (when given) so an operator can find it.
  */
-export function maskError(formatted: GraphQLFormattedError, error: unknown, sink: UnexpectedErrorSink): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, error: unknown, sink?: UnexpectedErrorSink): GraphQLFormattedError {
   const original = error instanceof GraphQLError && error.originalError !== undefined ? error.originalError : error;
   if (original instanceof AppError) {
     // `http` only steers Apollo's status code; it is not for the client.
@@ -100,6 +100,6 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, sink
     // graphql-js's own execution errors (e.g. a variable that does not coerce) name the bad value.
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
   }
-  sink(original);
+  sink?.(original);
   return { message: "Unexpected error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }
