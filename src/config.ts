@@ -1,6 +1,6 @@
 import path from "node:path";
-import { DEFAULT_LIMITS } from "./common/limits";
-import type { QueryLimits } from "./common/limits";
+import { DEFAULT_LIMITS } from "./policy/limits";
+import type { QueryLimits } from "./policy/limits";
 
 /** Where the data lives: the embedded SQLite file, or a PostgreSQL server. */
 export type DatabaseConfig =
@@ -32,6 +32,10 @@ export interface AppConfig {
   /** How long events stay resumable. */
   readonly eventRetentionMs: number;
   readonly wsMaxSubscriptions: number;
+  /** Connections one client address may hold at once. */
+  readonly wsMaxConnectionsPerAddress: number;
+  /** Subscriptions all connections of one client address may hold at once. */
+  readonly wsMaxSubscriptionsPerAddress: number;
   readonly wsMaxMessageBytes: number;
   readonly wsKeepAliveMs: number;
   readonly wsInitTimeoutMs: number;
@@ -115,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventPollIntervalMs: parseInteger("EVENT_POLL_INTERVAL_MS", env.EVENT_POLL_INTERVAL_MS, 1000, 20, 600_000),
     eventRetentionMs: parseInteger("EVENT_RETENTION_DAYS", env.EVENT_RETENTION_DAYS, 7, 1, 3650) * 86_400_000,
     wsMaxSubscriptions: parseInteger("WS_MAX_SUBSCRIPTIONS", env.WS_MAX_SUBSCRIPTIONS, 50, 1, 10_000),
+    wsMaxConnectionsPerAddress: parseInteger("WS_MAX_CONNECTIONS_PER_ADDRESS", env.WS_MAX_CONNECTIONS_PER_ADDRESS, 32, 1, 1_000_000),
+    wsMaxSubscriptionsPerAddress: parseInteger("WS_MAX_SUBSCRIPTIONS_PER_ADDRESS", env.WS_MAX_SUBSCRIPTIONS_PER_ADDRESS, 256, 1, 10_000_000),
     wsMaxMessageBytes: parseInteger("WS_MAX_MESSAGE_BYTES", env.WS_MAX_MESSAGE_BYTES, 65_536, 1024, 16_777_216),
     wsKeepAliveMs: parseInteger("WS_KEEPALIVE_MS", env.WS_KEEPALIVE_MS, 12_000, 100, 600_000),
     wsInitTimeoutMs: parseInteger("WS_INIT_TIMEOUT_MS", env.WS_INIT_TIMEOUT_MS, 3000, 100, 600_000),

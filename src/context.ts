@@ -8,6 +8,7 @@ import { AuthService } from "./modules/auth/auth.service";
 import type { DeliveredEvent, EventBus } from "./events/bus";
 import type { LiveStats } from "./events/stats";
 import type { RequestScope } from "./observability/request-scope";
+import type { AdmittedOperation } from "./policy/operation-policy";
 import { LiveService } from "./modules/live/live.service";
 import { ArticleService } from "./modules/article/article.service";
 import { commentLoaders } from "./modules/comment/comment.loader";
@@ -121,6 +122,8 @@ export interface Context {
   readonly scope: RequestScope | null;
   /** The client's network address, for per-client limits. */
   readonly clientAddress: string;
+  /** The operation the policy admitted for this HTTP request (graphql-ws hands its document to execution itself: null). */
+  readonly admitted: AdmittedOperation | null;
   readonly services: Services;
   readonly loaders: Loaders;
   /** The loaders shared by every subscriber of `event` who sees what `viewer` sees. */
@@ -133,11 +136,12 @@ export function audienceOf(viewer: Viewer | null): string {
 }
 
 /** A fresh context: loaders are never shared between requests, so no viewer sees another's cache. */
-export function createContext(services: Services, viewer: Viewer | null, clientAddress: string, scope: RequestScope | null = null): Context {
+export function createContext(services: Services, viewer: Viewer | null, clientAddress: string, scope: RequestScope | null = null, admitted: AdmittedOperation | null = null): Context {
   return {
     viewer,
     scope,
     clientAddress,
+    admitted,
     services,
     loaders: createLoaders(services, viewer),
     eventLoaders: (event, who) => event.sharedFor(`loaders:${audienceOf(who)}`, () => createLoaders(services, who)),

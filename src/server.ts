@@ -12,7 +12,6 @@ import type { ErrorRequestHandler } from "express";
 import type { GraphQLFormattedError } from "graphql";
 import type { AppConfig } from "./config";
 import { maskError } from "./common/errors";
-import { limitRules } from "./common/limits";
 import { createLogger } from "./common/logger";
 import type { Logger } from "./common/logger";
 import { createContext, createServices, servicesFor } from "./context";
@@ -29,17 +28,26 @@ import { createPlaygroundRouter } from "./playground/playground";
 import { observabilityPlugin } from "./observability/apollo-plugin";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./observability/request-scope";
+import { admittedDocumentPlugin, admittedOf, operationGate } from "./policy/http";
+import { OperationPolicy } from "./policy/operation-policy";
 import { attachGraphqlWs } from "./websocket";
 import { createSchema } from "./schema";
 
-/** A body that is too large or is not JSON gets a GraphQL-shaped error, not express's HTML page. */
-const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
-  if (res.headersSent) return next(error);
-  const status = error.status === 413 ? 413 : error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-  const message =
-    status === 413 ? "The request body is larger than this server accepts." : status === 500 ? "Unexpected error." : "The request body is not valid JSON.";
-  res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }] });
-};
+/** A body that is too large or is not JSON gets a GraphQL-shaped error, not express's HTML page, and is logged and counted as a refusal. */
+function bodyErrors(policy: OperationPolicy, logger: Logger): ErrorRequestHandler {
+  return (error: { status?: number; type?: string }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = error.status === 413 ? 413 : error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) {
+      logger.error({ err: error, reqId: scopeOf(res)?.id }, "unexpected error");
+      res.status(500).json({ errors: [{ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      return;
+    }
+    const message = status === 413 ? "The request body is larger than this server accepts." : "The request body is not valid JSON.";
+    const refusal = policy.refuse("http", "BAD_REQUEST", message, { status, requestId: scopeOf(res)?.id });
+    res.status(status).json({ errors: refusal.errors.map((e) => e.toJSON()) });
+  };
+}
 
 /** What {@link createServer} hands back: where it listens, its store, and how to stop it. */
 export interface RunningServer {
@@ -107,7 +115,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const metrics = new Metrics(stats);
-    const validationRules = limitRules(config.limits);
+    const policy = new OperationPolicy(schema, { limits: config.limits, introspection: config.introspection, hideHints: config.production, logger, metrics });
     const executions = new InFlight();
 
     const app = express();
@@ -122,29 +130,37 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       services,
       stats,
       logger,
+      policy,
+      bus,
+      clientAddress: (request) => request.socket.remoteAddress ?? "unknown",
       maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
+      maxConnectionsPerAddress: config.wsMaxConnectionsPerAddress,
+      maxSubscriptionsPerAddress: config.wsMaxSubscriptionsPerAddress,
       maxMessageBytes: config.wsMaxMessageBytes,
       keepAliveMs: config.wsKeepAliveMs,
       initTimeoutMs: config.wsInitTimeoutMs,
-      limits: config.limits,
-      validationRules,
-      introspection: config.introspection,
-      onTooComplex: () => metrics.tooComplex.inc({ transport: "websocket" }),
     });
 
     const apollo = new ApolloServer<Context>({
       schema,
       formatError,
       includeStacktraceInErrorResponses: false,
-      validationRules,
+      // The operation policy parses and validates (operationGate); Apollo runs the document it
+      // admitted. These are only what Apollo would use if it ever parsed on its own.
+      validationRules: policy.validationRules,
       parseOptions: { maxTokens: config.limits.maxTokens },
+      documentStore: null,
       introspection: config.introspection,
       // No "did you mean …?" hints in production: they map the schema for a prober.
       hideSchemaDetailsFromClientErrors: config.production,
       allowBatchedHttpRequests: false,
       // Automatic persisted queries are not offered: a hash-only request answers PERSISTED_QUERY_NOT_SUPPORTED.
       persistedQueries: false,
-      csrfPrevention: true,
+      // No ambient credentials exist (tokens travel only in the Authorization header, which no
+      // cross-site form or <img> can set), so a cross-site request can do nothing a page could
+      // not do with fetch; refusing GETs without a preflight header only broke urql and
+      // graphql-request. Mutations never run over GET (the policy answers 405).
+      csrfPrevention: false,
       // main.ts stops the server in order on SIGTERM/SIGINT; Apollo's own handlers would re-raise the signal and exit 143 midway.
       stopOnTerminationSignals: false,
       plugins: [
@@ -154,7 +170,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         ApolloServerPluginCacheControlDisabled(),
         ApolloServerPluginUsageReportingDisabled(),
         { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
-        observabilityPlugin({ logger, metrics, schema, maxComplexity: config.limits.maxComplexity }),
+        admittedDocumentPlugin<Context>(),
+        observabilityPlugin({ logger, metrics }),
         executions.plugin(),
       ],
     });
@@ -185,13 +202,14 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     app.use(
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),
+      operationGate(policy),
       expressMiddleware(apollo, {
         context: async ({ req, res }) => {
           const scope = scopeOf(res);
           // This request's services read through a handle that counts its statements.
           const requestServices = scope ? servicesFor(services, db.countingInto(scope)) : services;
           try {
-            return createContext(requestServices, await requestServices.auth.authenticate(req.headers.authorization), req.ip ?? "unknown", scope);
+            return createContext(requestServices, await requestServices.auth.authenticate(req.headers.authorization), req.ip ?? "unknown", scope, admittedOf(res));
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
             logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");
@@ -201,7 +219,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         },
       }),
     );
-    app.use(bodyErrors);
+    app.use(bodyErrors(policy, logger));
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);

@@ -1,19 +1,21 @@
 import type http from "node:http";
-import { createSourceEventStream, execute, getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from "graphql";
-import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema, ValidationRule } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
-import type { Extra } from "graphql-ws/use/ws";
+import type { IncomingMessage } from "node:http";
+import { createSourceEventStream, execute, GraphQLError } from "graphql";
+import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from "graphql";
+import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
+import type { Context as ConnectionContext } from "graphql-ws";
 import { WebSocketServer } from "ws";
 import type { WebSocket } from "ws";
 import type { Viewer } from "./auth/viewer";
-import { errorCode, maskError } from "./common/errors";
-import { checkComplexity } from "./common/limits";
-import type { QueryLimits } from "./common/limits";
+import { maskError } from "./common/errors";
 import type { Logger } from "./common/logger";
 import { audienceOf, contextForEvent, createContext } from "./context";
 import type { Context, Services } from "./context";
 import { DeliveredEvent } from "./events/bus";
+import type { EventBus } from "./events/bus";
+import type { TokenRevokedPayload } from "./events/outbox";
 import type { LiveStats } from "./events/stats";
+import type { OperationPolicy } from "./policy/operation-policy";
 
 /** Settings of the graphql-ws endpoint. */
 export interface WebSocketOptions {
@@ -21,20 +23,24 @@ export interface WebSocketOptions {
   readonly services: Services;
   readonly stats: LiveStats;
   readonly logger: Logger;
+  /** Admits or refuses every operation, exactly as for HTTP. */
+  readonly policy: OperationPolicy;
+  /** Where token revocations arrive from (on every instance). */
+  readonly bus: EventBus;
+  /** The client's address from the upgrade request, by the same rule as HTTP's. */
+  readonly clientAddress: (request: IncomingMessage) => string;
   /** Most subscriptions one connection may hold at once. */
   readonly maxSubscriptionsPerConnection: number;
+  /** Most connections one client address may hold at once (more close with {@link TOO_MANY_CONNECTIONS}). */
+  readonly maxConnectionsPerAddress: number;
+  /** Most subscriptions all connections of one client address may hold at once. */
+  readonly maxSubscriptionsPerAddress: number;
   /** Largest message a client may send, in bytes (larger closes the socket with 1009). */
   readonly maxMessageBytes: number;
-  /** A socket that does not answer a ping within this long is dropped. */
+  /** The one heartbeat: a socket that has not answered the previous ping when the next is due is dropped. */
   readonly keepAliveMs: number;
   /** Time a client has to send connection_init before the socket closes with 4408. */
   readonly initTimeoutMs: number;
-  /** Validation rules beyond graphql-js's own: the same list HTTP uses. */
-  readonly validationRules: readonly ValidationRule[];
-  readonly limits: QueryLimits;
-  readonly introspection: boolean;
-  /** Called for each operation refused as too complex (for the metrics). */
-  readonly onTooComplex?: () => void;
 }
 
 /** The running endpoint. */
@@ -44,40 +50,26 @@ export interface GraphqlWebSocket {
   dispose(): Promise<void>;
 }
 
-type SocketExtra = Extra & { viewer?: Viewer | null };
+/** Close code for a connection over its address's limit; graphql-ws clients retry it with backoff. */
+export const TOO_MANY_CONNECTIONS = 4029;
 
-/** Parsed and validated documents by their text: 5,000 tickers sending one subscription are checked once. */
-class DocumentCache {
-  private readonly entries = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
-
-  constructor(private readonly size: number) {}
-
-  get(query: string, check: () => { document: DocumentNode } | { errors: readonly GraphQLError[] }) {
-    // Large documents are rare and would make the cache itself a memory risk.
-    if (query.length > 10_000) return check();
-    let entry = this.entries.get(query);
-    if (entry) {
-      // Most recently used last, so the oldest is the first to go.
-      this.entries.delete(query);
-    } else {
-      entry = check();
-      if (this.entries.size >= this.size) this.entries.delete(this.entries.keys().next().value!);
-    }
-    this.entries.set(query, entry);
-    return entry;
-  }
+/** What this adapter keeps per connection, beside graphql-ws's own state. */
+interface SocketExtra {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
+  readonly address: string;
+  viewer: Viewer | null;
+  /** graphql-ws's state of this connection, known from connection_init on. */
+  connection: Connection | null;
 }
+
+type Connection = ConnectionContext<Record<string, unknown> | undefined, SocketExtra>;
 
 /**
  * Per subscription context, what its result depends on besides the event: the audience, the
  * operation, its variables and the document. Subscribers with the same key share one execution per event.
  */
 const sharedResultKeys = new WeakMap<object, string>();
-
-/** An error as a WebSocket client sees it: the message, where it points, and its code only. */
-function clientError(error: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
-}
 
 /** Maps each item of an async iterator, passing `return()` straight through so unsubscribing stays immediate. */
 function mapIterator<T, R>(source: AsyncIterator<T>, map: (item: T) => Promise<R>): AsyncIterableIterator<R> {
@@ -101,22 +93,150 @@ function mapIterator<T, R>(source: AsyncIterator<T>, map: (item: T) => Promise<R
   };
 }
 
+function refusal(message: string, code: string): GraphQLError[] {
+  return [new GraphQLError(message, { extensions: { code } })];
+}
+
 /**
- * graphql-ws on the HTTP server's port and `/graphql` path. Tokens come in connection_init
- * (`{ authorization: "Bearer …" }`); a bad one closes the socket with 4403. Each event of a
- * subscription executes with that event's shared loaders (see `contextForEvent`).
+ * graphql-ws on the HTTP server's port and `/graphql` path: this file adapts `ws` sockets to
+ * graphql-ws's protocol core and calls the operation policy from its hooks; it decides nothing
+ * about operations itself. It also owns what only a socket has: the heartbeat, limits per
+ * connection and per client address, and closing a token's sockets when the token is revoked.
+ * Tokens come in connection_init (`{ authorization: "Bearer …" }`); a bad or malformed one
+ * closes the socket with 4403. Nothing internal is ever sent as a close reason.
  */
 export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptions): GraphqlWebSocket {
-  const { schema, services, stats, logger } = options;
-  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: options.maxMessageBytes });
+  const { schema, services, stats, logger, policy } = options;
+  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: options.maxMessageBytes, handleProtocols });
+  const byAddress = new Map<string, Set<SocketExtra>>();
+  const byToken = new Map<number, Set<WebSocket>>();
+
+  const forget = (tokenPk: number, socket: WebSocket) => {
+    const sockets = byToken.get(tokenPk);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) byToken.delete(tokenPk);
+  };
+
+  const core = makeServer<Record<string, unknown> | undefined, SocketExtra>({
+    schema,
+    connectionInitWaitTimeout: options.initTimeoutMs,
+    onConnect: async (ctx) => {
+      // Clients (GraphiQL among them) send the header's name as typed: Authorization or authorization.
+      const params = ctx.connectionParams ?? {};
+      const key = Object.keys(params).find((k) => k.toLowerCase() === "authorization");
+      const authorization = key === undefined ? undefined : params[key];
+      // A value that is not a string is a malformed credential, not an anonymous reader.
+      if (authorization !== undefined && authorization !== null && typeof authorization !== "string") return false;
+      ctx.extra.connection = ctx;
+      try {
+        const viewer = await services.auth.authenticate(authorization);
+        ctx.extra.viewer = viewer;
+        if (viewer) {
+          const sockets = byToken.get(viewer.tokenPk) ?? new Set<WebSocket>();
+          sockets.add(ctx.extra.socket);
+          byToken.set(viewer.tokenPk, sockets);
+        }
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    onSubscribe: async (ctx, _id, payload) => {
+      const extra = ctx.extra;
+      // A token revoked since the socket opened works for nothing more, whichever instance revoked it.
+      if (extra.viewer && !(await services.auth.isActive(extra.viewer.tokenPk))) {
+        extra.socket.close(CloseCode.Forbidden, "Forbidden: the API token was revoked");
+        return refusal("The API token has been revoked.", "UNAUTHENTICATED");
+      }
+      // graphql-ws has already reserved this operation's id in ctx.subscriptions.
+      if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
+        return policy.refuse("websocket", "RATE_LIMITED", `This connection already has ${options.maxSubscriptionsPerConnection} subscriptions, the most one may hold; close one first.`).errors;
+      }
+      let fromAddress = 0;
+      for (const other of byAddress.get(extra.address) ?? []) fromAddress += other.connection ? Object.keys(other.connection.subscriptions).length : 0;
+      if (fromAddress > options.maxSubscriptionsPerAddress) {
+        return policy.refuse("websocket", "RATE_LIMITED", `Your address already holds ${options.maxSubscriptionsPerAddress} subscriptions, the most one address may hold; close one first.`).errors;
+      }
+      const admission = policy.admit({ transport: "websocket", query: payload.query, operationName: payload.operationName, variables: payload.variables });
+      if (admission.refused) return [...admission.refused.errors];
+      const { document, operationName, variables } = admission.admitted;
+      const contextValue = createContext(services, extra.viewer, extra.address);
+      sharedResultKeys.set(contextValue, `result:${audienceOf(contextValue.viewer)}:${operationName ?? ""}\u0000${JSON.stringify(variables)}\u0000${admission.admitted.source}`);
+      return { schema, document, operationName, variableValues: variables, contextValue };
+    },
+    subscribe: async (args: ExecutionArgs) => {
+      const source = await createSourceEventStream(args);
+      if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+      const base = args.contextValue as Context;
+      // Built once per subscription: per event it is only looked up (the string keeps its hash).
+      const sharedKey = sharedResultKeys.get(base);
+      return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
+        const event = payload instanceof DeliveredEvent ? payload : null;
+        const run = () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
+        // Subscribers of one event with the same operation, variables and audience get one shared execution.
+        const result = event && sharedKey !== undefined ? await event.sharedFor(sharedKey, run) : await run();
+        if (event) stats.recordPush(event.createdAt);
+        return result;
+      });
+    },
+    // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
+    onNext: (_ctx, _id, _payload, _args, result) => {
+      if (!result.errors?.length) return undefined;
+      return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "unexpected error"))) };
+    },
+    // The policy's refusals pass as they are; an error a feed ended with is masked unless it is one of ours.
+    onError: (_ctx, _id, _payload, errors) => errors.map((e) => (e.originalError === undefined ? e.toJSON() : maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "a subscription failed")))),
+  });
 
   const alive = new WeakSet<WebSocket>();
-  wsServer.on("connection", (socket) => {
+  wsServer.on("connection", (socket, request) => {
+    const address = options.clientAddress(request);
+    const fromAddress = byAddress.get(address) ?? new Set<SocketExtra>();
+    if (fromAddress.size >= options.maxConnectionsPerAddress) {
+      policy.refuse("websocket", "RATE_LIMITED", `connection over the limit of ${options.maxConnectionsPerAddress} per address`);
+      socket.close(TOO_MANY_CONNECTIONS, `Too many connections from this address (at most ${options.maxConnectionsPerAddress})`);
+      return;
+    }
     alive.add(socket);
     stats.openConnections++;
     socket.on("pong", () => alive.add(socket));
-    socket.once("close", () => stats.openConnections--);
+    // ws closes the socket itself after a protocol error (1009 for an oversized message); this only records it.
+    socket.on("error", (error) => logger.info({ err: { message: error.message, code: (error as { code?: string }).code } }, "websocket protocol error"));
+
+    const extra: SocketExtra = { socket, request, address, viewer: null, connection: null };
+    fromAddress.add(extra);
+    byAddress.set(address, fromAddress);
+    const closed = core.opened(
+      {
+        protocol: socket.protocol,
+        // Resolves once the frame is handed to the kernel: a feed waits for a slow reader instead of queueing for it.
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on("message", async (data) => {
+            try {
+              await handle(String(data));
+            } catch (error) {
+              logger.error({ err: error }, "handling a websocket message failed");
+              socket.close(CloseCode.InternalServerError, "Internal server error");
+            }
+          }),
+      },
+      extra,
+    );
+    socket.once("close", (code, reason) => {
+      stats.openConnections--;
+      fromAddress.delete(extra);
+      if (fromAddress.size === 0) byAddress.delete(address);
+      if (extra.viewer) forget(extra.viewer.tokenPk, socket);
+      void closed(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, "closing a websocket failed"));
+    });
   });
+
   const heartbeat = setInterval(() => {
     for (const socket of wsServer.clients) {
       if (!alive.has(socket)) {
@@ -129,96 +249,19 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
   }, options.keepAliveMs);
   heartbeat.unref();
 
-  const rules = [...specifiedRules, ...options.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
-  const documents = new DocumentCache(1000);
-
-  const cleanup = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
-    {
-      schema,
-      connectionInitWaitTimeout: options.initTimeoutMs,
-      onConnect: async (ctx) => {
-        // Clients (GraphiQL among them) send the header's name as typed: Authorization or authorization.
-        const params = ctx.connectionParams ?? {};
-        const key = Object.keys(params).find((k) => k.toLowerCase() === "authorization");
-        const authorization = key === undefined ? undefined : params[key];
-        try {
-          (ctx.extra as SocketExtra).viewer = await services.auth.authenticate(typeof authorization === "string" ? authorization : null);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      /*
-       * graphql-ws would parse and validate on its own; doing it here instead lets the same
-       * limits as HTTP apply: the token ceiling while parsing, the limit rules, and the cost
-       * estimate, which needs the operation's variables.
-       */
-      onSubscribe: async (ctx, _id, payload) => {
-        // graphql-ws has already reserved this operation's id in ctx.subscriptions.
-        const open = Object.keys(ctx.subscriptions).length;
-        if (open > options.maxSubscriptionsPerConnection) {
-          return [new GraphQLError(`This connection already has ${options.maxSubscriptionsPerConnection} subscriptions, the most one may hold; close one first.`, { extensions: { code: "RATE_LIMITED" } })];
-        }
-        const checked = documents.get(payload.query, () => {
-          let document: DocumentNode;
-          try {
-            document = parse(payload.query, { maxTokens: options.limits.maxTokens });
-          } catch (error) {
-            return { errors: [new GraphQLError(error instanceof GraphQLError ? error.message : "The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })] };
-          }
-          const invalid = validate(schema, document, rules);
-          if (invalid.length === 0) return { document };
-          return { errors: invalid.map((e) => clientError(e, errorCode(e) === "QUERY_TOO_COMPLEX" ? "QUERY_TOO_COMPLEX" : "GRAPHQL_VALIDATION_FAILED")) };
-        });
-        if ("errors" in checked) {
-          if (checked.errors.some((e) => e.extensions.code === "QUERY_TOO_COMPLEX")) options.onTooComplex?.();
-          return checked.errors;
-        }
-        const document = checked.document;
-        if (!getOperationAST(document, payload.operationName)) return [new GraphQLError("The document does not name one operation to run.", { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })];
-        try {
-          checkComplexity(schema, document, payload.operationName, payload.variables, options.limits.maxComplexity);
-        } catch (error) {
-          options.onTooComplex?.();
-          return [clientError(error as GraphQLError, "QUERY_TOO_COMPLEX")];
-        }
-        const extra = ctx.extra as SocketExtra;
-        const contextValue = createContext(services, extra.viewer ?? null, extra.request.socket.remoteAddress ?? "unknown");
-        sharedResultKeys.set(contextValue, `result:${audienceOf(contextValue.viewer)}:${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.query}`);
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
-      },
-      subscribe: async (args: ExecutionArgs) => {
-        const source = await createSourceEventStream(args);
-        if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
-        const base = args.contextValue as Context;
-        // Built once per subscription: per event it is only looked up (the string keeps its hash).
-        const sharedKey = sharedResultKeys.get(base);
-        return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
-          const event = payload instanceof DeliveredEvent ? payload : null;
-          const run = () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
-          // Subscribers of one event with the same operation, variables and audience get one shared execution.
-          const result = event && sharedKey !== undefined ? await event.sharedFor(sharedKey, run) : await run();
-          if (event) stats.recordPush(event.createdAt);
-          return result;
-        });
-      },
-      // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!result.errors?.length) return undefined;
-        return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "unexpected error"))) };
-      },
-      onError: (_ctx, _id, _payload, errors) => {
-        for (const error of errors) logger.debug({ err: error }, "websocket operation refused");
-      },
-    },
-    wsServer,
-  );
+  // Revocations travel on the event log, so every instance closes the token's sockets.
+  const unlisten = options.bus.listen((event) => {
+    if (event.topic !== "token") return;
+    for (const socket of byToken.get((event.payload as TokenRevokedPayload).tokenPk) ?? []) socket.close(CloseCode.Forbidden, "Forbidden: the API token was revoked");
+  });
 
   return {
     openConnections: () => wsServer.clients.size,
     async dispose() {
       clearInterval(heartbeat);
-      await cleanup.dispose();
+      unlisten();
+      for (const socket of wsServer.clients) socket.close(1001, "Going away");
+      await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
     },
   };
 }

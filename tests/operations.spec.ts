@@ -114,11 +114,11 @@ describe("logs, metrics and request ids", () => {
     expect(res.headers.get("content-type")).toMatch(/text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/graphql_requests_total\{operation="Tags",outcome="ok"\} 1/);
-    expect(text).toMatch(/graphql_requests_total\{operation="Deep",outcome="QUERY_TOO_COMPLEX"\} 1/);
     expect(text).toMatch(/graphql_request_duration_seconds_bucket\{le="0.1",operation="Tags"\} 1/);
     expect(text).toMatch(/graphql_sql_statements_per_request_count \d+/);
     expect(text).toMatch(/graphql_rate_limited_total 1/);
-    expect(text).toMatch(/graphql_query_too_complex_total\{transport="http"\} 1/);
+    // Refused before Apollo runs it: counted by the operation policy, per transport and code.
+    expect(text).toMatch(/graphql_operations_refused_total\{transport="http",code="QUERY_TOO_COMPLEX"\} 1/);
     expect(text).toMatch(/websocket_connections_open 1/);
     expect(text).toMatch(/graphql_subscriptions_active 1/);
     expect(text).toMatch(/live_event_push_lag_seconds_count 1/);

@@ -2,10 +2,10 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from "ty
 import { timestampType } from "../db/column-types";
 
 /** What an event is about. */
-export type EventTopic = "article" | "comment";
+export type EventTopic = "article" | "comment" | "token";
 
-/** PUBLISHED, UPDATED, UNPUBLISHED for stories; APPROVED for comments that became visible. */
-export type EventType = "PUBLISHED" | "UPDATED" | "UNPUBLISHED" | "APPROVED";
+/** PUBLISHED, UPDATED, UNPUBLISHED for stories; APPROVED for comments that became visible; REVOKED for API tokens. */
+export type EventType = "PUBLISHED" | "UPDATED" | "UNPUBLISHED" | "APPROVED" | "REVOKED";
 
 /**
  * One row of the outbox: written in the same transaction as the change it reports, numbered in
@@ -23,7 +23,7 @@ export class EventRecord {
   @Column({ type: "varchar", length: 16 })
   type!: EventType;
 
-  // No foreign key: the event outlives a deleted story.
+  // No foreign key: the event outlives a deleted story. 0 for events about no story (tokens).
   @Column({ name: "article_id", type: "integer" })
   articleId!: number;
 

@@ -61,8 +61,19 @@ export async function snapshotArticle(em: EntityManager, article: Article): Prom
   };
 }
 
+/** What a token revocation tells every instance: which token's open sockets to close. */
+export interface TokenRevokedPayload {
+  tokenPk: number;
+}
+
+/** Writes a "this token was revoked" event in the caller's transaction; no feed replays it. */
+export async function recordTokenRevoked(em: EntityManager, tokenPk: number): Promise<void> {
+  const payload: TokenRevokedPayload = { tokenPk };
+  await append(em, { topic: "token", type: "REVOKED", articleId: 0, commentId: null, payload: JSON.stringify(payload) });
+}
+
 /** Writes a story event in the caller's transaction. Pass a snapshot taken before a deletion. */
-export async function recordArticleEvent(em: EntityManager, type: Exclude<EventType, "APPROVED">, snapshot: ArticleSnapshot): Promise<void> {
+export async function recordArticleEvent(em: EntityManager, type: Exclude<EventType, "APPROVED" | "REVOKED">, snapshot: ArticleSnapshot): Promise<void> {
   await append(em, { topic: "article", type, articleId: snapshot.article.pk, commentId: null, payload: JSON.stringify(snapshot) });
 }
 

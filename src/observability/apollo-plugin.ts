@@ -1,36 +1,27 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getOperationAST, GraphQLError } from "graphql";
-import type { GraphQLSchema } from "graphql";
+import { getOperationAST } from "graphql";
 import { errorCode, maskError } from "../common/errors";
-import { checkComplexity } from "../common/limits";
 import type { Logger } from "../common/logger";
 import type { Context } from "../context";
 import type { Metrics } from "./metrics";
 
 /**
- * Per request: refuses operations over the cost ceiling before execution, then logs one line
- * (request id, operation, outcome, duration, SQL statements; never variables, headers or
- * tokens) and records the metrics.
+ * Observes each request Apollo runs (the operation policy decides before Apollo sees one): logs
+ * one line (request id, operation, outcome, duration, SQL statements; never variables, headers
+ * or tokens) and records the metrics.
  */
-export function observabilityPlugin(options: { logger: Logger; metrics: Metrics; schema: GraphQLSchema; maxComplexity: number }): ApolloServerPlugin<Context> {
+export function observabilityPlugin(options: { logger: Logger; metrics: Metrics }): ApolloServerPlugin<Context> {
   const { logger, metrics } = options;
   return {
     async requestDidStart() {
       const started = performance.now();
       let outcome = "ok";
       return {
-        async didResolveOperation({ document, operationName, operation, request }) {
-          if (operation?.operation === "subscription") {
-            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-transport-ws) at this same URL, not over HTTP.", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
-          }
-          checkComplexity(options.schema, document, operationName, request.variables, options.maxComplexity);
-        },
         async didEncounterErrors({ errors, contextValue }) {
           outcome = errorCode(errors[0]);
           // The same decision formatError's masking makes; only what it masks is logged, with the request id.
           for (const error of errors) maskError(error.toJSON(), error, (original) => logger.error({ err: original, reqId: contextValue.scope?.id }, "unexpected error"));
           if (errors.some((e) => errorCode(e) === "RATE_LIMITED")) metrics.rateLimited.inc();
-          if (outcome === "QUERY_TOO_COMPLEX") metrics.tooComplex.inc({ transport: "http" });
         },
         async willSendResponse({ operationName: resolved, request, document, response, contextValue }) {
           const seconds = (performance.now() - started) / 1000;

@@ -64,7 +64,12 @@ export class Metrics {
   });
   readonly statements = new Histogram({ name: "graphql_sql_statements_per_request", help: "SQL statements one GraphQL request ran.", buckets: [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64, 128], registers: [this.registry] });
   readonly rateLimited = new Counter({ name: "graphql_rate_limited_total", help: "Operations refused with RATE_LIMITED.", registers: [this.registry] });
-  readonly tooComplex = new Counter({ name: "graphql_query_too_complex_total", help: "Operations refused with QUERY_TOO_COMPLEX (HTTP and WebSocket).", labelNames: ["transport"], registers: [this.registry] });
+  readonly refused = new Counter({
+    name: "graphql_operations_refused_total",
+    help: "Operations the operation policy or a transport limit refused before running them, by transport and code.",
+    labelNames: ["transport", "code"],
+    registers: [this.registry],
+  });
   readonly pushLag = new CountingHistogram("live_event_push_lag_seconds", "From an event's commit to its push to a subscriber.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
 
   constructor(stats: LiveStats) {

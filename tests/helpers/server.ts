@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AppConfig, DatabaseConfig } from "../../src/config";
-import { DEFAULT_LIMITS } from "../../src/common/limits";
+import { DEFAULT_LIMITS } from "../../src/policy/limits";
 import { createLogger } from "../../src/common/logger";
 import type { Logger } from "../../src/common/logger";
 import { createServer } from "../../src/server";
@@ -85,6 +85,8 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     eventPollIntervalMs: 200,
     eventRetentionMs: 7 * 86_400_000,
     wsMaxSubscriptions: 50,
+    wsMaxConnectionsPerAddress: 32,
+    wsMaxSubscriptionsPerAddress: 256,
     wsMaxMessageBytes: 65_536,
     wsKeepAliveMs: 12_000,
     wsInitTimeoutMs: 3000,

@@ -5,6 +5,7 @@ import { pkOf } from "../../common/ids";
 import { requiredText } from "../../common/validate";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
+import { recordTokenRevoked } from "../../events/outbox";
 import { ApiToken, Role } from "./auth.entity";
 
 const TOKEN_PREFIX = "nwr_";
@@ -37,15 +38,26 @@ export class AuthService {
     return { token, apiToken };
   }
 
-  /** Revokes a token by its id; revoking one already revoked changes nothing. */
+  /**
+   * Revokes a token by its id; revoking one already revoked changes nothing. The revocation is
+   * an event too, so every instance closes the token's open WebSockets.
+   */
   async revokeToken(id: string): Promise<string> {
     const pk = pkOf(id, "ApiToken");
     await this.db.transaction(async (em) => {
       const token = await em.findOneBy(ApiToken, { pk });
       if (!token) throw new NotFoundError(`No API token has id '${id}'.`);
-      if (token.revokedAt === null) await em.update(ApiToken, { pk }, { revokedAt: new Date() });
+      if (token.revokedAt !== null) return;
+      await em.update(ApiToken, { pk }, { revokedAt: new Date() });
+      await recordTokenRevoked(em, pk);
     });
     return id;
+  }
+
+  /** Whether the token with this key is still live (a socket authenticated earlier asks before each operation). */
+  async isActive(tokenPk: number): Promise<boolean> {
+    const [token] = await this.tokenRows.byKeys(this.db, "id", [tokenPk]);
+    return token !== undefined && token.revokedAt === null;
   }
 
   /** Every token, newest first, for the command line. */

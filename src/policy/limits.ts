@@ -1,0 +1,298 @@
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { getIntrospectionQuery, getNamedType, getNullableType, isListType, Kind, parse } from "graphql";
+import type { ASTVisitor, DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, SelectionSetNode, ValidationContext, ValidationRule } from "graphql";
+import { getComplexity } from "graphql-query-complexity";
+import type { ComplexityEstimator } from "graphql-query-complexity";
+import { QueryTooComplexError } from "../common/errors";
+import { MAX_PAGE_SIZE } from "../common/pagination";
+
+/** The cost limits every operation must keep, over HTTP and WebSocket alike. */
+export interface QueryLimits {
+  /** Deepest field nesting (introspection has its own rule, {@link introspectionShapeRule}). */
+  readonly maxDepth: number;
+  /** Most aliases in one operation, counted through fragments (a fragment spread twice counts twice). */
+  readonly maxAliases: number;
+  /** Most selections of one field in one selection set once its fragments are merged in (aliased or repeated). */
+  readonly maxFieldRepeats: number;
+  /** Most directives on one field. */
+  readonly maxDirectivesPerField: number;
+  /** Highest estimated cost (see {@link estimateCost}). */
+  readonly maxComplexity: number;
+  /** Most lexical tokens in a document (graphql-js `maxTokens`), which bounds parsing and validation work. */
+  readonly maxTokens: number;
+}
+
+/** The defaults, documented in the README with the measurements they rest on. */
+export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 100, maxFieldRepeats: 100, maxDirectivesPerField: 5, maxComplexity: 5000, maxTokens: 5000 };
+
+/** What the estimator counts for work beyond the fields themselves (see the calibration table in the README). */
+export const COST_WEIGHTS = {
+  /** Multiplier for relation lists without a `first` (a story's institutions, a person's positions…): their typical length, not their worst. */
+  listFactor: 3,
+  /** Page size of a connection whose `first` is left out. */
+  defaultPage: 20,
+  /** A full-text search ranks every matching story before it pages. */
+  search: 150,
+  /** `totalCount` counts every row the list's filter matches (the estimator multiplies it by the page like the connection's other children, so it stays small). */
+  totalCount: 1,
+};
+
+// The rules report through QueryTooComplexError, so every limit answers with one code.
+function asTooComplex(context: ValidationContext | null, error: GraphQLError): void {
+  context?.reportError(new QueryTooComplexError(error.message.replace(/^Syntax Error: /, "")));
+}
+
+/**
+ * Walks a selection set through its fragments, each fragment's answer worked out once: a chain
+ * of fragments that each spread the previous one twice costs linear work here, although it
+ * stands for exponentially many selections. Spreads of unknown or cyclic fragments count nothing
+ * (graphql-js's own rules refuse those documents).
+ */
+class FragmentWalker<T> {
+  private readonly done = new Map<string, T>();
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly context: ValidationContext,
+    private readonly empty: T,
+    private readonly ofSet: (set: SelectionSetNode, walker: FragmentWalker<T>) => T,
+  ) {}
+
+  spread(name: string): T {
+    const known = this.done.get(name);
+    if (known !== undefined) return known;
+    const fragment: FragmentDefinitionNode | null | undefined = this.context.getFragment(name);
+    if (!fragment || this.active.has(name)) return this.empty;
+    this.active.add(name);
+    const value = this.ofSet(fragment.selectionSet, this);
+    this.active.delete(name);
+    this.done.set(name, value);
+    return value;
+  }
+
+  set(set: SelectionSetNode): T {
+    return this.ofSet(set, this);
+  }
+}
+
+/** Aliases of an operation, counted through fragments. */
+function aliasesRule(max: number): ValidationRule {
+  return (context): ASTVisitor => {
+    const walker = new FragmentWalker<number>(context, 0, (set, w) => {
+      let count = 0;
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) count += (selection.alias ? 1 : 0) + (selection.selectionSet ? w.set(selection.selectionSet) : 0);
+        else if (selection.kind === Kind.INLINE_FRAGMENT) count += w.set(selection.selectionSet);
+        else count += w.spread(selection.name.value);
+      }
+      return count;
+    });
+    return {
+      OperationDefinition(node) {
+        const count = walker.set(node.selectionSet);
+        if (count > max) context.reportError(new QueryTooComplexError(`Aliases limit of ${max} exceeded, found ${count > 1e9 ? "more than 1,000,000,000" : count} (fragments included).`));
+      },
+    };
+  };
+}
+
+/**
+ * Per selection set with its fragments merged in, how often each field is selected: a flood of
+ * one field (500 inline fragments of `__typename`) is refused before graphql-js's overlap check,
+ * whose work grows with the square of it, ever sees it.
+ */
+function fieldRepeatsRule(max: number): ValidationRule {
+  return (context): ASTVisitor => {
+    const walker = new FragmentWalker<ReadonlyMap<string, number>>(context, new Map(), (set, w) => {
+      const counts = new Map<string, number>();
+      const add = (name: string, n: number) => counts.set(name, (counts.get(name) ?? 0) + n);
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) add(selection.name.value, 1);
+        else for (const [name, n] of selection.kind === Kind.INLINE_FRAGMENT ? w.set(selection.selectionSet) : w.spread(selection.name.value)) add(name, n);
+      }
+      return counts;
+    });
+    return {
+      SelectionSet(node) {
+        for (const [name, count] of walker.set(node)) {
+          if (count > max) {
+            context.reportError(new QueryTooComplexError(`Field '${name}' is selected ${count > 1e9 ? "more than 1,000,000,000" : count} times in one selection set (fragments included); at most ${max} are allowed.`));
+            return false;
+          }
+        }
+        return undefined;
+      },
+    };
+  };
+}
+
+function directivesPerFieldRule(max: number): ValidationRule {
+  return (context): ASTVisitor => ({
+    Field(node) {
+      const count = node.directives?.length ?? 0;
+      if (count > max) context.reportError(new QueryTooComplexError(`Field '${node.name.value}' carries ${count} directives; at most ${max} are allowed.`));
+    },
+  });
+}
+
+/** The members of a `__Type` that list further types, fields or values. */
+const TYPE_MEMBERS = new Set(["fields", "inputFields", "interfaces", "possibleTypes", "enumValues"]);
+const INTROSPECTION_ROOTS = new Set(["__schema", "__type"]);
+/** GraphiQL, GraphQL Code Generator and Apollo's tools send one introspection root; a few more are allowed. */
+const MAX_INTROSPECTION_ROOTS = 3;
+
+interface IntrospectionShape {
+  /** Deepest field nesting below an introspection root, the root counted. */
+  depth: number;
+  /** Most `__Type` member lists on one path (a type's fields' type's fields… multiplies the answer). */
+  members: number;
+  /** Introspection root fields, counted through fragments. */
+  roots: number;
+}
+
+const NO_SHAPE: IntrospectionShape = { depth: 0, members: 0, roots: 0 };
+
+/** The shape of a selection set, measured from inside (`inside`) or outside an introspection root. */
+function shapeWalker(context: ValidationContext | null, fragments: ReadonlyMap<string, FragmentDefinitionNode>) {
+  const memo = new Map<string, IntrospectionShape>();
+  const active = new Set<string>();
+  const walk = (set: SelectionSetNode, inside: boolean): IntrospectionShape => {
+    let depth = 0;
+    let members = 0;
+    let roots = 0;
+    const merge = (shape: IntrospectionShape, addDepth: number, addMembers: number) => {
+      depth = Math.max(depth, shape.depth + addDepth);
+      members = Math.max(members, shape.members + addMembers);
+      roots += shape.roots;
+    };
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        const root = !inside && INTROSPECTION_ROOTS.has(name);
+        if (root) roots++;
+        const child = selection.selectionSet ? walk(selection.selectionSet, inside || root) : NO_SHAPE;
+        if (inside || root) merge(child, 1, inside && TYPE_MEMBERS.has(name) ? 1 : 0);
+        else roots += child.roots;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        merge(walk(selection.selectionSet, inside), 0, 0);
+      } else {
+        const name = selection.name.value;
+        const key = `${inside ? "in" : "out"}:${name}`;
+        let shape = memo.get(key);
+        if (shape === undefined) {
+          const fragment = context ? context.getFragment(name) : fragments.get(name);
+          if (!fragment || active.has(key)) continue;
+          active.add(key);
+          shape = walk(fragment.selectionSet, inside);
+          active.delete(key);
+          memo.set(key, shape);
+        }
+        merge(shape, 0, 0);
+      }
+    }
+    return { depth, members, roots };
+  };
+  return walk;
+}
+
+/** The shape of graphql-js's standard introspection query with every option on: what GraphiQL 5 and codegen send. */
+const STANDARD_INTROSPECTION: IntrospectionShape = (() => {
+  const document = parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return shapeWalker(null, fragments)(operation!.selectionSet, false);
+})();
+
+/**
+ * Introspection is priced by its shape, not by the estimator: it may be as deep and as nested
+ * as the standard introspection query, no deeper, and an operation holds at most
+ * {@link MAX_INTROSPECTION_ROOTS} introspection roots. The schema is finite, so that bounds the
+ * answer (the README's calibration table shows the most expensive admitted one).
+ */
+function introspectionShapeRule(): ValidationRule {
+  return (context): ASTVisitor => {
+    const walk = shapeWalker(context, new Map());
+    return {
+      OperationDefinition(node) {
+        const shape = walk(node.selectionSet, false);
+        if (shape.roots > MAX_INTROSPECTION_ROOTS) context.reportError(new QueryTooComplexError(`An operation may hold at most ${MAX_INTROSPECTION_ROOTS} introspection fields (__schema, __type); found ${shape.roots}.`));
+        if (shape.depth > STANDARD_INTROSPECTION.depth) context.reportError(new QueryTooComplexError(`Introspection nested ${shape.depth} levels deep; the standard introspection query needs ${STANDARD_INTROSPECTION.depth}, and no more is allowed.`));
+        if (shape.members > STANDARD_INTROSPECTION.members) context.reportError(new QueryTooComplexError(`Introspection expands a type's members ${shape.members} times on one path; the standard introspection query does it ${STANDARD_INTROSPECTION.members} time(s), and no more is allowed.`));
+      },
+    };
+  };
+}
+
+/**
+ * The rules that enforce the limits. They are cheap and linear in the document (fragments are
+ * worked out once), and the operation policy runs them before graphql-js's own rules, so a
+ * refused document never reaches the expensive ones.
+ */
+export function limitRules(limits: QueryLimits): ValidationRule[] {
+  return [
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, propagateOnRejection: false, onReject: [asTooComplex], exposeLimits: true }) as unknown as ValidationRule,
+    aliasesRule(limits.maxAliases),
+    fieldRepeatsRule(limits.maxFieldRepeats),
+    directivesPerFieldRule(limits.maxDirectivesPerField),
+    introspectionShapeRule(),
+  ];
+}
+
+/** A `first` as the estimate counts it: out-of-range values are refused at execution (BAD_USER_INPUT naming them), so they are priced at the nearest allowed page. */
+function pageOf(first: unknown): number {
+  if (typeof first !== "number" || !Number.isFinite(first)) return COST_WEIGHTS.defaultPage;
+  return Math.min(Math.max(first, 1), MAX_PAGE_SIZE);
+}
+
+function hasSearch(args: Record<string, unknown>): boolean {
+  const filter = args.filter as { search?: unknown } | null | undefined;
+  return typeof filter?.search === "string";
+}
+
+/**
+ * What a field costs: 1, plus its children's cost times how many times they can occur. A
+ * connection's children occur `first` times (20 when left out); its `edges` and `nodes` are not
+ * multiplied again. Other lists count {@link COST_WEIGHTS.listFactor} times. Introspection costs
+ * nothing here (its shape is bounded by {@link introspectionShapeRule}); a search and a
+ * `totalCount` carry the weights the calibration measured.
+ */
+export const estimateCost: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
+  if (field.name.startsWith("__") && field.name !== "__typename") return 0;
+  if (type.name.startsWith("__")) return 0;
+  const returned = getNamedType(field.type).name;
+  if (returned.endsWith("Connection")) return 1 + (hasSearch(args) ? COST_WEIGHTS.search : 0) + pageOf(args.first) * childComplexity;
+  if (type.name.endsWith("Connection")) {
+    if (field.name === "edges" || field.name === "nodes") return 1 + childComplexity;
+    if (field.name === "totalCount") return COST_WEIGHTS.totalCount;
+  }
+  if (isListType(getNullableType(field.type))) return 1 + COST_WEIGHTS.listFactor * childComplexity;
+  return 1 + childComplexity;
+};
+
+/** Cost estimates already made, per parsed document (the policy reuses a document for the same query text). */
+const estimates = new WeakMap<DocumentNode, Map<string, number>>();
+/** Per document, how many (operation, variables) pairs are remembered: a client varying its variables cannot grow this without bound. */
+const ESTIMATES_PER_DOCUMENT = 32;
+/** Variables longer than this as JSON are estimated afresh each time rather than remembered. */
+const MAX_REMEMBERED_KEY = 1024;
+
+/**
+ * An operation's estimated cost, remembered per parsed document and variables (walking the
+ * document again for each request showed as 5 % of a front-page request's CPU). Throws when the
+ * estimate cannot be made; the caller refuses the operation then, never admits it.
+ */
+export function estimateOperationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): number {
+  const key = `${operationName ?? ""}\u0000${variables ? JSON.stringify(variables) : ""}`;
+  const known = estimates.get(document);
+  const hit = known?.get(key);
+  if (hit !== undefined) return hit;
+  const cost = getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: [estimateCost] });
+  if (!Number.isFinite(cost)) throw new QueryTooComplexError("This operation's cost could not be estimated.");
+  if (key.length <= MAX_REMEMBERED_KEY) {
+    const map = known ?? new Map<string, number>();
+    if (!known) estimates.set(document, map);
+    if (map.size >= ESTIMATES_PER_DOCUMENT) map.delete(map.keys().next().value!);
+    map.set(key, cost);
+  }
+  return cost;
+}
