@@ -3,8 +3,8 @@ import type { SubscribeResolverData } from "type-graphql";
 import type { Viewer } from "../../auth/viewer";
 import type { Context } from "../../context";
 import type { DeliveredEvent } from "../../events/bus";
-import { articleFromSnapshot, commentFromSnapshot } from "../../events/outbox";
-import type { ArticleSnapshot, CommentSnapshot } from "../../events/outbox";
+import { commentFromSnapshot, storyOfEvent } from "../../events/outbox";
+import type { CommentSnapshot } from "../../events/outbox";
 import { ArticleSubscriptionArgs, CommentSubscriptionArgs } from "./live.inputs";
 import { toEventCursor } from "./live.service";
 import { ArticleEvent, ArticleEventType, CommentEvent } from "./live.types";
@@ -14,7 +14,7 @@ type SubscribeData<A> = SubscribeResolverData<unknown, A, Context>;
 const STORY_EVENTS = [ArticleEventType.PUBLISHED, ArticleEventType.UPDATED, ArticleEventType.UNPUBLISHED];
 
 function toArticleEvent(event: DeliveredEvent): ArticleEvent {
-  return { cursor: toEventCursor(event.seq), type: event.type as ArticleEventType, article: articleFromSnapshot(event.payload as ArticleSnapshot) };
+  return { cursor: toEventCursor(event.seq), type: event.type as ArticleEventType, article: storyOfEvent(event)! };
 }
 
 @Resolver()
