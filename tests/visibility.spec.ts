@@ -11,7 +11,7 @@ import type { LiveClient } from "./helpers/ws";
 /**
  * One visibility rule on every path (issue 9, attacks 1–4): whatever a feed gives, at any depth,
  * is what a reader could read over HTTP when the event happened; moderators read comments, not
- * drafts.
+ * drafts; replayed comments are the ones still approved.
  */
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
@@ -29,6 +29,7 @@ const STORY_TREE = `
 
 const ARTICLE_EVENTS = `subscription($after: String, $tag: String) { articleEvents(after: $after, filter: { tag: $tag }) { cursor type article { ${STORY_TREE} } } }`;
 const ARTICLE_PUBLISHED = `subscription($after: String, $tag: String) { articlePublished(after: $after, filter: { tag: $tag }) { cursor type article { ${STORY_TREE} } } }`;
+const COMMENT_ADDED = `subscription($after: String, $articleId: ID) { commentAdded(after: $after, articleId: $articleId) { cursor comment { id body status article { title body status } } } }`;
 
 type Audience = "anonymous" | "MODERATOR";
 
@@ -234,6 +235,47 @@ describe("one visibility rule on every path", () => {
         await t.gql(`mutation($id: ID!) { moderateComment(id: $id, status: SPAM) { article { title status } } }`, { id: comment }, as.ADMIN),
       );
       expect(admin.moderateComment.article).toEqual({ title: "Berita moderasi terbit", status: "DRAFT" });
+    });
+  });
+
+  describe("commentAdded gives only comments still approved, on visible stories (attack 3)", () => {
+    it.each<[Audience]>([["anonymous"], ["MODERATOR"]])("replays to %s only comments still APPROVED", async (audience) => {
+      const id = (await editorial<{ createArticle: { id: string } }>(`mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, { input: { title: `Komentar ${audience}`, body: "Isi." } })).createArticle.id;
+      await editorial(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id });
+      const post = async (body: string) =>
+        dataOf<{ addComment: { id: string } }>(await t.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { articleId: id, authorName: "Pembaca", authorEmail: "pembaca@contoh.id", body } })).addComment.id;
+      const moderate = (comment: string, status: string) => t.gql(`mutation($id: ID!, $s: CommentStatus!) { moderateComment(id: $id, status: $s) { id } }`, { id: comment, s: status }, as.MODERATOR);
+      const spam = await post("Disetujui lalu spam");
+      const rejected = await post("Disetujui lalu ditolak");
+      const kept = await post("Tetap disetujui");
+      for (const c of [spam, rejected, kept]) await moderate(c, "APPROVED");
+      await moderate(spam, "SPAM");
+      await moderate(rejected, "REJECTED");
+
+      const sub = live(audience).subscribe<{ commentAdded: { comment: { id: string; body: string; status: string; article: { title: string } } } }>(COMMENT_ADDED, { after: ORIGIN, articleId: id });
+      await sub.waitFor(1);
+      await settle();
+      expect(sub.received.map((r) => r.data!.commentAdded.comment)).toEqual([{ id: kept, body: "Tetap disetujui", status: "APPROVED", article: { title: `Komentar ${audience}`, body: "Isi.", status: "PUBLISHED" } }]);
+
+      // A later approval arrives live; a comment approved again after being marked spam comes once more.
+      await moderate(spam, "APPROVED");
+      const after = await sub.waitFor(2);
+      expect(after[1]!.data!.commentAdded.comment).toMatchObject({ id: spam, status: "APPROVED" });
+    });
+
+    it("replays nothing of a story gone back to draft", async () => {
+      const id = (await editorial<{ createArticle: { id: string } }>(`mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, { input: { title: "Komentar lalu draf", body: "Isi." } })).createArticle.id;
+      await editorial(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id });
+      const comment = dataOf<{ addComment: { id: string } }>(
+        await t.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { articleId: id, authorName: "Pembaca", authorEmail: "pembaca@contoh.id", body: "Sebelum draf" } }),
+      ).addComment.id;
+      await t.gql(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, { id: comment }, as.MODERATOR);
+      await editorial(`mutation($id: ID!) { unpublishArticle(id: $id) { status } }`, { id });
+      for (const audience of ["anonymous", "MODERATOR"] as const) {
+        const sub = live(audience).subscribe(COMMENT_ADDED, { after: ORIGIN, articleId: id });
+        await settle(500);
+        expect(sub.received).toEqual([]);
+      }
     });
   });
 });

@@ -44,7 +44,10 @@ export class LiveResolver {
       return live.feed(context.viewer, args.after, {
         topic: "comment",
         match: live.commentMatcher(args.articleId),
-        check: live.storyVisible((event: DeliveredEvent, viewer: Viewer | null) => context.eventLoaders(event, viewer).article.load(event.articlePk)),
+        check: live.commentStillVisible({
+          comment: (event: DeliveredEvent, viewer: Viewer | null, pk: number) => context.eventLoaders(event, viewer).comment.load(pk),
+          story: (event: DeliveredEvent, viewer: Viewer | null) => context.eventLoaders(event, viewer).article.load(event.articlePk),
+        }),
       });
     },
   })
