@@ -11,7 +11,7 @@ import type { LiveClient } from "./helpers/ws";
 /**
  * One visibility rule on every path (issue 9, attacks 1–4): whatever a feed gives, at any depth,
  * is what a reader could read over HTTP when the event happened; moderators read comments, not
- * drafts; replayed comments are the ones still approved.
+ * drafts; replayed comments are the ones still approved; tags are those of published stories.
  */
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
@@ -275,6 +275,30 @@ describe("one visibility rule on every path", () => {
         const sub = live(audience).subscribe(COMMENT_ADDED, { after: ORIGIN, articleId: id });
         await settle(500);
         expect(sub.received).toEqual([]);
+      }
+    });
+  });
+
+  describe("tags are those of published stories (attack 4)", () => {
+    it("lists tags used only by drafts or scheduled stories to editors and admins alone", async () => {
+      const create = async (title: string, tags: string[]) =>
+        (await editorial<{ createArticle: { id: string } }>(`mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, { input: { title, body: "Isi.", tags } })).createArticle.id;
+      await create("Draf bertag", ["Tag Draf Saja"]);
+      const scheduled = await create("Terjadwal bertag", ["Tag Terjadwal Saja"]);
+      await editorial(`mutation($id: ID!) { publishArticle(id: $id, at: "2099-01-01T00:00:00Z") { status } }`, { id: scheduled });
+      const withdrawn = await create("Ditarik bertag", ["Tag Ditarik"]);
+      await editorial(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id: withdrawn });
+      await editorial(`mutation($id: ID!) { unpublishArticle(id: $id) { status } }`, { id: withdrawn });
+      const shown = await create("Terbit bertag", ["Tag Terbit"]);
+      await editorial(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id: shown });
+
+      const names = async (headers: Record<string, string> = {}) => dataOf<{ tags: Array<{ name: string }> }>(await t.gql(`{ tags { name } }`, {}, headers)).tags.map((tg) => tg.name);
+      for (const reader of [await names(), await names(as.MODERATOR)]) {
+        expect(reader).toEqual(expect.arrayContaining(["Korupsi", "Pendidikan", "Tag Terbit"]));
+        for (const hidden of ["Tag Draf Saja", "Tag Terjadwal Saja", "Tag Ditarik"]) expect(reader).not.toContain(hidden);
+      }
+      for (const editor of [await names(as.EDITOR), await names(as.ADMIN)]) {
+        expect(editor).toEqual(expect.arrayContaining(["Korupsi", "Pendidikan", "Tag Terbit", "Tag Draf Saja", "Tag Terjadwal Saja", "Tag Ditarik"]));
       }
     });
   });
