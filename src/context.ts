@@ -6,6 +6,8 @@ import type { Database } from "./db/database";
 import { articleLoaders } from "./modules/article/article.loader";
 import { AuthService } from "./modules/auth/auth.service";
 import type { DeliveredEvent, EventBus } from "./events/bus";
+import { storyOfEvent } from "./events/outbox";
+import type { Article } from "./modules/article/article.entity";
 import type { LiveStats } from "./events/stats";
 import type { RequestScope } from "./observability/request-scope";
 import type { AdmittedOperation } from "./policy/operation-policy";
@@ -126,6 +128,11 @@ export interface Context {
   readonly admitted: AdmittedOperation | null;
   readonly services: Services;
   readonly loaders: Loaders;
+  /**
+   * While a story event executes, the story as the event carries it: a quote's or comment's
+   * `article` that is this story answers it, not the current row (null outside story events).
+   */
+  readonly eventStory: Article | null;
   /** The loaders shared by every subscriber of `event` who sees what `viewer` sees. */
   readonly eventLoaders: (event: DeliveredEvent, viewer: Viewer | null) => Loaders;
 }
@@ -144,6 +151,7 @@ export function createContext(services: Services, viewer: Viewer | null, clientA
     admitted,
     services,
     loaders: createLoaders(services, viewer),
+    eventStory: null,
     eventLoaders: (event, who) => event.sharedFor(`loaders:${audienceOf(who)}`, () => createLoaders(services, who)),
   };
 }
@@ -153,5 +161,5 @@ export function createContext(services: Services, viewer: Viewer | null, clientA
  * shared loaders, so that data is fresh for each event and read once for all its subscribers.
  */
 export function contextForEvent(context: Context, event: DeliveredEvent): Context {
-  return { ...context, loaders: context.eventLoaders(event, context.viewer) };
+  return { ...context, loaders: context.eventLoaders(event, context.viewer), eventStory: storyOfEvent(event) };
 }

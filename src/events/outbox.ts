@@ -1,7 +1,9 @@
 import type { EntityManager } from "typeorm";
 import { Article, ArticleInstitution, ArticlePerson, ArticleTag } from "../modules/article/article.entity";
 import { Comment } from "../modules/comment/comment.entity";
+import { Quote } from "../modules/quote/quote.entity";
 import { Tag } from "../modules/tag/tag.entity";
+import type { DeliveredEvent } from "./bus";
 import { EventRecord } from "./event.entity";
 import type { EventType } from "./event.entity";
 
@@ -15,7 +17,16 @@ export interface ArticleSnapshot {
   };
   institutionPks: number[];
   personPks: number[];
+  /** Tag slugs, what subscription filters match on. */
   tags: string[];
+  /**
+   * What the story's nested fields answer in a feed, as the story stood when the event was
+   * written. Absent from events written before it was added (see {@link EventStory}).
+   */
+  relations?: {
+    tags: Array<{ pk: number; slug: string; name: string }>;
+    quotes: Array<{ pk: number; text: string; attribution: string | null; position: number; speakerId: number; institutionId: number | null }>;
+  };
 }
 
 /** A comment as an event carries it: everything public, never the email. */
@@ -38,7 +49,10 @@ export async function snapshotArticle(em: EntityManager, article: Article): Prom
   const institutions = await em.find(ArticleInstitution, { where: { articleId: article.pk }, order: { position: "ASC" } });
   const people = await em.find(ArticlePerson, { where: { articleId: article.pk }, order: { position: "ASC" } });
   const tagLinks = await em.find(ArticleTag, { where: { articleId: article.pk }, order: { position: "ASC" } });
-  const tags = tagLinks.length === 0 ? [] : await em.createQueryBuilder(Tag, "t").where("t.id IN (:...ids)", { ids: tagLinks.map((l) => l.tagId) }).getMany();
+  const found = tagLinks.length === 0 ? [] : await em.createQueryBuilder(Tag, "t").where("t.id IN (:...ids)", { ids: tagLinks.map((l) => l.tagId) }).getMany();
+  const byPk = new Map(found.map((t) => [t.pk, t]));
+  const tags = tagLinks.map((l) => byPk.get(l.tagId)!);
+  const quotes = await em.find(Quote, { where: { articleId: article.pk }, order: { position: "ASC", pk: "ASC" } });
   const { pk, slug, title, summary, body, dateline, source, status } = article;
   return {
     article: {
@@ -58,6 +72,10 @@ export async function snapshotArticle(em: EntityManager, article: Article): Prom
     institutionPks: institutions.map((l) => l.institutionId),
     personPks: people.map((l) => l.personId),
     tags: tags.map((t) => t.slug),
+    relations: {
+      tags: tags.map(({ pk: tagPk, slug: tagSlug, name }) => ({ pk: tagPk, slug: tagSlug, name })),
+      quotes: quotes.map((q) => ({ pk: q.pk, text: q.text, attribution: q.attribution, position: q.position, speakerId: q.speakerId, institutionId: q.institutionId })),
+    },
   };
 }
 
@@ -94,16 +112,53 @@ export async function recordCommentApproved(em: EntityManager, comment: Comment)
   await append(em, { topic: "comment", type: "APPROVED", articleId: comment.articleId, commentId: comment.pk, payload: JSON.stringify(snapshot) });
 }
 
-/** The story an event snapshot describes, as an entity the resolvers can use. */
+/**
+ * What a story built from an event answers for its nested fields: the links and rows of the
+ * event's snapshot, never the current rows (which may be a later draft). `tags` and `quotes` are
+ * null for events written before snapshots carried them; the current rows may then stand in only
+ * while the story is visible to the reader now.
+ */
+export interface EventStory {
+  readonly institutionPks: readonly number[];
+  readonly personPks: readonly number[];
+  readonly tags: Tag[] | null;
+  readonly quotes: Quote[] | null;
+}
+
+const EVENT_STORY = Symbol("the event snapshot this story was built from");
+
+/** The story an event snapshot describes, as an entity the resolvers can use, carrying its snapshot's relations. */
 export function articleFromSnapshot(snapshot: ArticleSnapshot): Article {
   const a = snapshot.article;
-  return Object.assign(new Article(), {
+  const story = Object.assign(new Article(), {
     ...a,
     publishedAt: a.publishedAt ? new Date(a.publishedAt) : null,
     scheduledFor: a.scheduledFor ? new Date(a.scheduledFor) : null,
     createdAt: new Date(a.createdAt),
     updatedAt: new Date(a.updatedAt),
   });
+  const relations = snapshot.relations;
+  const carried: EventStory = {
+    institutionPks: snapshot.institutionPks,
+    personPks: snapshot.personPks,
+    tags: relations ? relations.tags.map((t) => Object.assign(new Tag(), t)) : null,
+    quotes: relations ? relations.quotes.map((q) => Object.assign(new Quote(), { ...q, articleId: a.pk })) : null,
+  };
+  return Object.assign(story, { [EVENT_STORY]: carried });
+}
+
+/** The snapshot relations of a story built by {@link articleFromSnapshot}; undefined for a story read from the store. */
+export function eventStoryOf(article: Article): EventStory | undefined {
+  return (article as Article & { [EVENT_STORY]?: EventStory })[EVENT_STORY];
+}
+
+/**
+ * The story a story event carries, built once per event: every subscriber, and every field that
+ * reaches the event's story (a quote's or comment's `article`), answers this same object.
+ */
+export function storyOfEvent(event: DeliveredEvent): Article | null {
+  if (event.topic !== "article") return null;
+  return event.sharedFor("story", () => articleFromSnapshot(event.payload as ArticleSnapshot));
 }
 
 /** The comment an event snapshot describes. */

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { GraphQLResolveInfo } from "graphql";
 import { selects } from "../../common/lookahead";
-import type { Loaders, Services } from "../../context";
+import type { Context, Loaders, Services } from "../../context";
 import type { Institution } from "../institution/institution.entity";
 import type { Person } from "../person/person.entity";
 import type { Tag } from "../tag/tag.entity";
@@ -69,4 +69,14 @@ export async function readAheadListRelations(stories: readonly Article[], info: 
 /** What {@link readAheadListRelations} read for `story`, if it did. */
 export function readAheadOf<R extends ListRelation>(story: Article, relation: R): ReadAhead[R] {
   return (story as WithReadAhead)[READ_AHEAD[relation]] as ReadAhead[R];
+}
+
+/**
+ * The story a quote or comment (`item`, named for errors) belongs to, for its `article` field:
+ * in a story event the story as the event carries it, else the current row if the viewer may
+ * read it (FORBIDDEN otherwise).
+ */
+export function storyOfItem(ctx: Context, articlePk: number, item: string): Article | Promise<Article> {
+  if (ctx.eventStory !== null && ctx.eventStory.pk === articlePk) return ctx.eventStory;
+  return ctx.services.articles.ofItem(ctx.viewer, articlePk, item, (pk) => ctx.loaders.article.load(pk));
 }

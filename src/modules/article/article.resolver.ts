@@ -1,10 +1,11 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
-import { toConnection } from "../../common/page-loader";
+import { loadPks, toConnection } from "../../common/page-loader";
 import { splitParagraphs } from "../../common/text";
 import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
+import { eventStoryOf } from "../../events/outbox";
 import { CommentConnection } from "../comment/comment.connection";
 import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
@@ -15,6 +16,15 @@ import { Article } from "./article.entity";
 import { readAheadListRelations, readAheadOf } from "./article.loader";
 import { ArticleOrder, ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { Role } from "../auth/auth.entity";
+
+/**
+ * For an event written before snapshots carried tags and quotes: the current rows stand in, but
+ * only while the viewer may read the story now (they may be a later draft's otherwise).
+ */
+async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
+  const now = await ctx.services.articles.visibleByPk(ctx.viewer, article.pk, (pk) => ctx.loaders.article.load(pk));
+  return now === null ? [] : read();
+}
 
 @Resolver(() => Article)
 export class ArticleResolver {
@@ -41,23 +51,36 @@ export class ArticleResolver {
     return splitParagraphs(await this.body(article, ctx));
   }
 
+  /*
+   * A story a feed carries (built from its event) answers its relations from the event's
+   * snapshot, as it was published then; `eventStoryOf` is undefined for stories read from the store.
+   */
+
   @FieldResolver(() => [Tag])
   tags(@Root() article: Article, @Ctx() ctx: Context): Tag[] | Promise<Tag[]> {
+    const event = eventStoryOf(article);
+    if (event) return event.tags ?? whileVisibleNow(article, ctx, () => ctx.loaders.tagsOfArticle.load(article.pk));
     return readAheadOf(article, "tags") ?? ctx.loaders.tagsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Institution], { description: "Institutions the story is about or mentions." })
   institutions(@Root() article: Article, @Ctx() ctx: Context): Institution[] | Promise<Institution[]> {
+    const event = eventStoryOf(article);
+    if (event) return loadPks(ctx.loaders.institution, event.institutionPks);
     return readAheadOf(article, "institutions") ?? ctx.loaders.institutionsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Person], { description: "People the story mentions." })
   people(@Root() article: Article, @Ctx() ctx: Context): Person[] | Promise<Person[]> {
+    const event = eventStoryOf(article);
+    if (event) return loadPks(ctx.loaders.person, event.personPks);
     return readAheadOf(article, "people") ?? ctx.loaders.peopleOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Quote], { description: "Quotes in the order they appear in the story." })
-  quotes(@Root() article: Article, @Ctx() ctx: Context): Promise<Quote[]> {
+  quotes(@Root() article: Article, @Ctx() ctx: Context): Quote[] | Promise<Quote[]> {
+    const event = eventStoryOf(article);
+    if (event) return event.quotes ?? whileVisibleNow(article, ctx, () => ctx.loaders.quotesOfArticle.load(article.pk));
     return ctx.loaders.quotesOfArticle.load(article.pk);
   }
 

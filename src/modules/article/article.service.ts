@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
-import { BadUserInputError, quoted } from "../../common/errors";
+import { BadUserInputError, ForbiddenError, NotFoundError, quoted } from "../../common/errors";
 import { slugify } from "../../common/slug";
 import { idList, optionalText, requiredText, slugInput } from "../../common/validate";
 import { getOrThrow, pksOrThrow } from "../../db/lookups";
@@ -10,7 +10,7 @@ import { recordArticleEvent, snapshotArticle } from "../../events/outbox";
 import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
 import { Tag } from "../tag/tag.entity";
-import { pkOf } from "../../common/ids";
+import { pkOf, toGlobalId } from "../../common/ids";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { ListSpec, Ordering, Page, PageArgs } from "../../common/pagination";
 import type { Database } from "../../db/database";
@@ -89,6 +89,20 @@ export class ArticleService {
   /** The story with this key if the viewer may see it, else null. */
   async visibleByPk(viewer: Viewer | null, pk: number, load: (pk: number) => Promise<Article | null>): Promise<Article | null> {
     return this.visible(viewer, await load(pk));
+  }
+
+  /**
+   * The story a quote or comment (`item`, e.g. "Comment 'Q29tbWVudDox'") belongs to, for fields
+   * that must answer one: FORBIDDEN when the viewer may not read it (a moderator and a draft),
+   * never the draft itself.
+   */
+  async ofItem(viewer: Viewer | null, pk: number, item: string, load: (pk: number) => Promise<Article | null>): Promise<Article> {
+    const story = await load(pk);
+    if (story === null) throw new NotFoundError(`${item} belongs to story '${toGlobalId("Article", pk)}', which no longer exists.`);
+    if (this.visible(viewer, story) === null) {
+      throw new ForbiddenError(`${item} belongs to story '${toGlobalId("Article", pk)}', which is not published; only editors and admins read drafts and scheduled stories.`);
+    }
+    return story;
   }
 
   /** One story by id or slug, or null when it does not exist or the viewer may not see it. */

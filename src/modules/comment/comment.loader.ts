@@ -7,5 +7,5 @@ import type { Comment } from "./comment.entity";
 export const commentLoaders = {
   comment: ({ comments }: Services) => new DataLoader<number, Comment | null>((pks) => comments.byPks(pks)),
   replyPksOfComment: ({ comments }: Services, viewer: Viewer | null) => new DataLoader<number, number[]>((pks) => comments.replyPks(viewer, pks)),
-  approvedCountOfArticle: ({ comments }: Services) => new DataLoader<number, number>((pks) => comments.approvedCounts(pks)),
+  approvedCountOfArticle: ({ comments }: Services, viewer: Viewer | null) => new DataLoader<number, number>((pks) => comments.approvedCounts(viewer, pks)),
 };

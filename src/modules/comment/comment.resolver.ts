@@ -3,6 +3,7 @@ import { loadPks, toConnection } from "../../common/page-loader";
 import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { Article } from "../article/article.entity";
+import { storyOfItem } from "../article/article.loader";
 import { CommentConnection } from "./comment.connection";
 import { Role } from "../auth/auth.entity";
 import { Comment, CommentStatus } from "./comment.entity";
@@ -16,8 +17,8 @@ export class CommentResolver {
   }
 
   @FieldResolver(() => Article)
-  article(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Article | null> {
-    return ctx.loaders.article.load(comment.articleId);
+  article(@Root() comment: Comment, @Ctx() ctx: Context): Article | Promise<Article> {
+    return storyOfItem(ctx, comment.articleId, `Comment '${comment.id}'`);
   }
 
   @FieldResolver(() => Comment, { nullable: true, description: "The comment this one answers, when the viewer may see it." })

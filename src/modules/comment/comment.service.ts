@@ -89,11 +89,13 @@ export class CommentService {
     return parentPks.map((pk) => (groups.get(pk) ?? []).map((r) => Number(r.pk)));
   }
 
-  /** Approved comments of each story. */
-  async approvedCounts(articlePks: readonly number[]): Promise<number[]> {
-    const { sql, values } = new Select(this.db, "comment", "c")
+  /**
+   * Approved comments of each story, counted like the story's comments list: none of a story the
+   * viewer may not read now (a feed's story may have gone back to draft since its event).
+   */
+  async approvedCounts(viewer: Viewer | null, articlePks: readonly number[]): Promise<number[]> {
+    const { sql, values } = this.query(viewer, CommentStatus.APPROVED)
       .whereIn("c.article_id", articlePks)
-      .where("c.status = :approved", { approved: CommentStatus.APPROVED })
       .compile("c.article_id AS article, COUNT(*) AS n", " GROUP BY c.article_id");
     const rows = await this.db.readPrepared(sql, values);
     const counts = new Map(rows.map((r) => [Number(r.article), Number(r.n)]));

@@ -3,8 +3,8 @@ import type { SubscribeResolverData } from "type-graphql";
 import type { Viewer } from "../../auth/viewer";
 import type { Context } from "../../context";
 import type { DeliveredEvent } from "../../events/bus";
-import { articleFromSnapshot, commentFromSnapshot } from "../../events/outbox";
-import type { ArticleSnapshot, CommentSnapshot } from "../../events/outbox";
+import { commentFromSnapshot, storyOfEvent } from "../../events/outbox";
+import type { CommentSnapshot } from "../../events/outbox";
 import { ArticleSubscriptionArgs, CommentSubscriptionArgs } from "./live.inputs";
 import { toEventCursor } from "./live.service";
 import { ArticleEvent, ArticleEventType, CommentEvent } from "./live.types";
@@ -14,7 +14,7 @@ type SubscribeData<A> = SubscribeResolverData<unknown, A, Context>;
 const STORY_EVENTS = [ArticleEventType.PUBLISHED, ArticleEventType.UPDATED, ArticleEventType.UNPUBLISHED];
 
 function toArticleEvent(event: DeliveredEvent): ArticleEvent {
-  return { cursor: toEventCursor(event.seq), type: event.type as ArticleEventType, article: articleFromSnapshot(event.payload as ArticleSnapshot) };
+  return { cursor: toEventCursor(event.seq), type: event.type as ArticleEventType, article: storyOfEvent(event)! };
 }
 
 @Resolver()
@@ -44,7 +44,10 @@ export class LiveResolver {
       return live.feed(context.viewer, args.after, {
         topic: "comment",
         match: live.commentMatcher(args.articleId),
-        check: live.storyVisible((event: DeliveredEvent, viewer: Viewer | null) => context.eventLoaders(event, viewer).article.load(event.articlePk)),
+        check: live.commentStillVisible({
+          comment: (event: DeliveredEvent, viewer: Viewer | null, pk: number) => context.eventLoaders(event, viewer).comment.load(pk),
+          story: (event: DeliveredEvent, viewer: Viewer | null) => context.eventLoaders(event, viewer).article.load(event.articlePk),
+        }),
       });
     },
   })

@@ -8,10 +8,12 @@ import { DeliveredEvent } from "../../events/bus";
 import { Channel } from "../../events/channel";
 import type { EventBus } from "../../events/bus";
 import { EventLogState, EventRecord } from "../../events/event.entity";
-import type { ArticleSnapshot } from "../../events/outbox";
+import type { ArticleSnapshot, CommentSnapshot } from "../../events/outbox";
 import type { LiveStats } from "../../events/stats";
 import { ArticleStatus } from "../article/article.entity";
 import type { Article } from "../article/article.entity";
+import { CommentStatus } from "../comment/comment.entity";
+import type { Comment } from "../comment/comment.entity";
 import type { ArticleSubscriptionFilter } from "./live.inputs";
 
 const CURSOR = /^\d{16}$/;
@@ -24,7 +26,7 @@ export function toEventCursor(seq: number): string {
   return String(seq).padStart(16, "0");
 }
 
-/** Whether the viewer may see the story an event is about, read through that event's shared loaders. */
+/** Whether the viewer may still see what an event is about, read at delivery through that event's shared loaders. */
 export type StoryCheck = (event: DeliveredEvent, viewer: Viewer | null) => Promise<boolean>;
 
 /** What a live feed selects. */
@@ -79,11 +81,17 @@ export class LiveService {
     return (event) => event.topic === "comment" && (article === null || event.articlePk === article);
   }
 
-  /** Comments are only pushed while their story is visible to the subscriber. */
-  storyVisible(load: (event: DeliveredEvent, viewer: Viewer | null) => Promise<Article | null>): StoryCheck {
+  /**
+   * A comment event is pushed, live or replayed, only while its comment is still APPROVED (a
+   * moderator may have marked it SPAM or REJECTED since) and its story is visible to the subscriber.
+   */
+  commentStillVisible(load: {
+    comment: (event: DeliveredEvent, viewer: Viewer | null, pk: number) => Promise<Comment | null>;
+    story: (event: DeliveredEvent, viewer: Viewer | null) => Promise<Article | null>;
+  }): StoryCheck {
     return async (event, viewer) => {
-      const story = await load(event, viewer);
-      return story !== null && (story.status === ArticleStatus.PUBLISHED || canSeeDrafts(viewer));
+      const [comment, story] = await Promise.all([load.comment(event, viewer, (event.payload as CommentSnapshot).comment.pk), load.story(event, viewer)]);
+      return comment !== null && comment.status === CommentStatus.APPROVED && story !== null && (story.status === ArticleStatus.PUBLISHED || canSeeDrafts(viewer));
     };
   }
 

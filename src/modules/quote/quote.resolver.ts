@@ -3,6 +3,7 @@ import { toConnection } from "../../common/page-loader";
 import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { Article } from "../article/article.entity";
+import { storyOfItem } from "../article/article.loader";
 import { Institution } from "../institution/institution.entity";
 import { Person } from "../person/person.entity";
 import { QuoteConnection } from "./quote.connection";
@@ -28,8 +29,8 @@ export class QuoteResolver {
   }
 
   @FieldResolver(() => Article)
-  article(@Root() quote: Quote, @Ctx() ctx: Context): Promise<Article | null> {
-    return ctx.loaders.article.load(quote.articleId);
+  article(@Root() quote: Quote, @Ctx() ctx: Context): Article | Promise<Article> {
+    return storyOfItem(ctx, quote.articleId, `Quote '${quote.id}'`);
   }
 
   @Authorized(Role.EDITOR)

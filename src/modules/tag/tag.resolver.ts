@@ -10,7 +10,7 @@ import { Tag } from "./tag.entity";
 export class TagResolver {
   @Query(() => [Tag])
   tags(@Ctx() ctx: Context): Promise<Tag[]> {
-    return ctx.services.tags.all();
+    return ctx.services.tags.all(ctx.viewer);
   }
 
   @FieldResolver(() => ArticleConnection)

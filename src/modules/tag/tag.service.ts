@@ -1,9 +1,17 @@
+import type { Viewer } from "../../auth/viewer";
+import { canSeeDrafts } from "../../auth/viewer";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
+import { Select } from "../../db/select";
 import { alignByPk } from "../../db/sql";
+import { ArticleStatus } from "../article/article.entity";
 import { Tag } from "./tag.entity";
 
-/** Reads tags. Tags carry no visibility of their own; their article lists apply the article rules. */
+/**
+ * Reads tags. A tag is public once a published story carries it: the list of tags shows
+ * readers (and moderators) only those, editors and admins every tag; a tag's article list
+ * applies the article rules.
+ */
 export class TagService {
   private readonly rows: RowReader<Tag>;
 
@@ -11,9 +19,13 @@ export class TagService {
     this.rows = new RowReader(db, Tag);
   }
 
-  /** Every tag, by name. */
-  all(): Promise<Tag[]> {
-    return this.rows.all(this.db, `"name", "id"`);
+  /** Every tag the viewer may see, by name. */
+  async all(viewer: Viewer | null): Promise<Tag[]> {
+    if (canSeeDrafts(viewer)) return this.rows.all(this.db, `"name", "id"`);
+    const { sql, values } = new Select(this.db, "tag", "t")
+      .where("EXISTS (SELECT 1 FROM article_tag tl JOIN article a ON a.id = tl.article_id WHERE tl.tag_id = t.id AND a.status = :published)", { published: ArticleStatus.PUBLISHED })
+      .compile(this.rows.columnsOf("t", ""), ` ORDER BY t."name", t."id"`);
+    return (await this.db.readPrepared(sql, values)).map((row) => this.rows.hydrate(row));
   }
 
   async byPks(pks: readonly number[]): Promise<Array<Tag | null>> {
