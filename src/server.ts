@@ -11,6 +11,7 @@ import express from "express";
 import type { ErrorRequestHandler } from "express";
 import type { GraphQLFormattedError } from "graphql";
 import type { AppConfig } from "./config";
+import { clientAddressOf, proxyTrust } from "./common/client-address";
 import { maskError } from "./common/errors";
 import { limitRules } from "./common/limits";
 import { createLogger } from "./common/logger";
@@ -115,13 +116,16 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     // Express would hash every response body for a weak ETag (it showed in the front page's
     // profile). GraphQL answers are POSTed and differ per viewer; nothing here revalidates them.
     app.set("etag", false);
-    app.set("trust proxy", config.trustProxy);
+    // The same rule as clientAddress, so whatever reads req.ip agrees with the limits.
+    app.set("trust proxy", proxyTrust(config.trustProxy));
+    const clientAddress = clientAddressOf(config.trustProxy);
     const httpServer = http.createServer(app);
     const ws = attachGraphqlWs(httpServer, {
       schema,
       services,
       stats,
       logger,
+      clientAddress,
       maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
       maxMessageBytes: config.wsMaxMessageBytes,
       keepAliveMs: config.wsKeepAliveMs,
@@ -191,7 +195,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           // This request's services read through a handle that counts its statements.
           const requestServices = scope ? servicesFor(services, db.countingInto(scope)) : services;
           try {
-            return createContext(requestServices, await requestServices.auth.authenticate(req.headers.authorization), req.ip ?? "unknown", scope);
+            return createContext(requestServices, await requestServices.auth.authenticate(req.headers.authorization), clientAddress(req), scope);
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
             logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");

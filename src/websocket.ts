@@ -21,6 +21,8 @@ export interface WebSocketOptions {
   readonly services: Services;
   readonly stats: LiveStats;
   readonly logger: Logger;
+  /** The client's address from the upgrade request, by the same rule as HTTP's. */
+  readonly clientAddress: (req: http.IncomingMessage) => string;
   /** Most subscriptions one connection may hold at once. */
   readonly maxSubscriptionsPerConnection: number;
   /** Largest message a client may send, in bytes (larger closes the socket with 1009). */
@@ -183,7 +185,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
           return [clientError(error as GraphQLError, "QUERY_TOO_COMPLEX")];
         }
         const extra = ctx.extra as SocketExtra;
-        const contextValue = createContext(services, extra.viewer ?? null, extra.request.socket.remoteAddress ?? "unknown");
+        const contextValue = createContext(services, extra.viewer ?? null, options.clientAddress(extra.request));
         sharedResultKeys.set(contextValue, `result:${audienceOf(contextValue.viewer)}:${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.query}`);
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
