@@ -15,6 +15,8 @@ import { clientAddressOf, proxyTrust } from "./common/client-address";
 import { maskError } from "./common/errors";
 import { limitRules } from "./common/limits";
 import { createLogger } from "./common/logger";
+import { createRateLimiter } from "./common/rate-limit";
+import type { RateLimiter } from "./common/rate-limit";
 import type { Logger } from "./common/logger";
 import { createContext, createServices, servicesFor } from "./context";
 import type { Context } from "./context";
@@ -97,6 +99,7 @@ class InFlight {
 export async function createServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await Database.open(config.database);
+  let commentLimiter: RateLimiter | undefined;
   try {
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
     const schema = await createSchema();
@@ -104,7 +107,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const notifier: Notifier | undefined = config.redisUrl ? await createRedisNotifier(config.redisUrl, logger) : undefined;
     const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
     await bus.start();
-    const services = createServices(db, config, { bus, stats });
+    // With Redis, shared by every instance.
+    commentLimiter = await createRateLimiter({ points: config.commentRateLimit, durationSeconds: config.commentRateWindowSeconds, redisUrl: config.redisUrl, logger });
+    const services = createServices(db, config, { bus, stats }, commentLimiter);
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const metrics = new Metrics(stats);
@@ -232,10 +237,12 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           await executions.settled(STOP_GRACE_MS);
           await bus.stop();
           await notifier?.close();
+          await commentLimiter?.close();
           await db.close();
         })()),
     };
   } catch (error) {
+    await commentLimiter?.close();
     await db.close();
     throw error;
   }
