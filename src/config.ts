@@ -1,4 +1,5 @@
 import path from "node:path";
+import proxyAddr from "proxy-addr";
 import { DEFAULT_LIMITS } from "./policy/limits";
 import type { QueryLimits } from "./policy/limits";
 
@@ -6,6 +7,13 @@ import type { QueryLimits } from "./policy/limits";
 export type DatabaseConfig =
   | { readonly kind: "sqlite"; readonly file: string }
   | { readonly kind: "postgres"; readonly url: string };
+
+/**
+ * Which proxies in front may write the client's address into X-Forwarded-For: none (the socket
+ * address is the client), the nearest `n` hops, or the listed addresses, subnets and proxy-addr's
+ * names (`loopback`, `linklocal`, `uniquelocal`). The client is the right-most hop not trusted.
+ */
+export type TrustProxy = false | number | readonly string[];
 
 /** Everything the server reads from its environment, validated once at start. */
 export interface AppConfig {
@@ -21,8 +29,8 @@ export interface AppConfig {
   /** Comments one client may post to one story per window. */
   readonly commentRateLimit: number;
   readonly commentRateWindowSeconds: number;
-  /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client address. */
-  readonly trustProxy: boolean | number | string;
+  /** Which proxies' X-Forwarded-For entries to believe for the client address (HTTP and WebSocket). */
+  readonly trustProxy: TrustProxy;
   /** How often the scheduler looks for scheduled stories that are due. */
   readonly schedulerIntervalMs: number;
   /** Redis for telling other instances about new events (and sharing rate limits); unset on one instance. */
@@ -69,11 +77,33 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
   return value;
 }
 
-function parseTrustProxy(raw: string | undefined): boolean | number | string {
+const MAX_PROXY_HOPS = 100;
+
+function parseTrustProxy(raw: string | undefined): TrustProxy {
   if (raw === undefined || raw === "" || /^(0|false|no|off)$/i.test(raw)) return false;
-  if (/^(true|yes|on)$/i.test(raw)) return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
+  if (/^(true|yes|on)$/i.test(raw)) {
+    // Express's `true` takes the leftmost entry, which is whatever the client sent: every
+    // per-address limit would be the client's to choose.
+    throw new ConfigError(
+      `TRUST_PROXY='${raw}' is refused: it would take the leftmost X-Forwarded-For address as the client's, and the client writes that entry itself, so anyone could pick their address. ` +
+        `Set the hop count, how many proxies stand in front of this server (TRUST_PROXY=1 behind one load balancer), or their addresses or subnets (TRUST_PROXY=loopback,10.0.0.0/8).`,
+    );
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > MAX_PROXY_HOPS) throw new ConfigError(`TRUST_PROXY must be a hop count from 0 to ${MAX_PROXY_HOPS} or a list of addresses, got '${raw}'`);
+    return hops;
+  }
+  const addresses = raw.split(",").map((entry) => entry.trim());
+  try {
+    if (addresses.includes("")) throw new Error("an empty entry");
+    proxyAddr.compile(addresses);
+  } catch (error) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a hop count or a comma-separated list of addresses, subnets, loopback, linklocal or uniquelocal, got '${raw}' (${(error as Error).message})`,
+    );
+  }
+  return addresses;
 }
 
 function parseRedisUrl(raw: string | undefined): string | null {

@@ -1,7 +1,7 @@
 import type { Viewer } from "./auth/viewer";
 import { PageLoaders } from "./common/page-loader";
 import type { AppConfig } from "./config";
-import { createMemoryRateLimiter } from "./common/rate-limit";
+import type { RateLimiter } from "./common/rate-limit";
 import type { Database } from "./db/database";
 import { articleLoaders } from "./modules/article/article.loader";
 import { AuthService } from "./modules/auth/auth.service";
@@ -38,15 +38,16 @@ export interface Services {
 
 export function createServices(
   db: Database,
-  config: Pick<AppConfig, "autoApproveComments" | "commentRateLimit" | "commentRateWindowSeconds">,
+  config: Pick<AppConfig, "autoApproveComments">,
   live: { bus: EventBus; stats: LiveStats },
+  commentLimiter: RateLimiter,
 ): Services {
   return {
     articles: new ArticleService(db),
     institutions: new InstitutionService(db),
     people: new PersonService(db),
     quotes: new QuoteService(db),
-    comments: new CommentService(db, { autoApprove: config.autoApproveComments, limiter: createMemoryRateLimiter(config.commentRateLimit, config.commentRateWindowSeconds) }),
+    comments: new CommentService(db, { autoApprove: config.autoApproveComments, limiter: commentLimiter }),
     tags: new TagService(db),
     auth: new AuthService(db),
     live: new LiveService(db, live.bus, live.stats),

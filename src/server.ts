@@ -11,8 +11,11 @@ import express from "express";
 import type { ErrorRequestHandler } from "express";
 import type { GraphQLFormattedError } from "graphql";
 import type { AppConfig } from "./config";
+import { clientAddressOf, proxyTrust } from "./common/client-address";
 import { maskError } from "./common/errors";
 import { createLogger } from "./common/logger";
+import { createRateLimiter } from "./common/rate-limit";
+import type { RateLimiter } from "./common/rate-limit";
 import type { Logger } from "./common/logger";
 import { createContext, createServices, servicesFor } from "./context";
 import type { Context } from "./context";
@@ -104,6 +107,7 @@ class InFlight {
 export async function createServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await Database.open(config.database);
+  let commentLimiter: RateLimiter | undefined;
   try {
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
     const schema = await createSchema();
@@ -111,7 +115,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const notifier: Notifier | undefined = config.redisUrl ? await createRedisNotifier(config.redisUrl, logger) : undefined;
     const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
     await bus.start();
-    const services = createServices(db, config, { bus, stats });
+    // With Redis, shared by every instance.
+    commentLimiter = await createRateLimiter({ points: config.commentRateLimit, durationSeconds: config.commentRateWindowSeconds, redisUrl: config.redisUrl, logger });
+    const services = createServices(db, config, { bus, stats }, commentLimiter);
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const metrics = new Metrics(stats);
@@ -123,7 +129,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     // Express would hash every response body for a weak ETag (it showed in the front page's
     // profile). GraphQL answers are POSTed and differ per viewer; nothing here revalidates them.
     app.set("etag", false);
-    app.set("trust proxy", config.trustProxy);
+    // The same rule as clientAddress, so whatever reads req.ip agrees with the limits.
+    app.set("trust proxy", proxyTrust(config.trustProxy));
+    const clientAddress = clientAddressOf(config.trustProxy);
     const httpServer = http.createServer(app);
     const ws = attachGraphqlWs(httpServer, {
       schema,
@@ -132,7 +140,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       logger,
       policy,
       bus,
-      clientAddress: (request) => request.socket.remoteAddress ?? "unknown",
+      clientAddress,
       maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
       maxConnectionsPerAddress: config.wsMaxConnectionsPerAddress,
       maxSubscriptionsPerAddress: config.wsMaxSubscriptionsPerAddress,
@@ -209,7 +217,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           // This request's services read through a handle that counts its statements.
           const requestServices = scope ? servicesFor(services, db.countingInto(scope)) : services;
           try {
-            return createContext(requestServices, await requestServices.auth.authenticate(req.headers.authorization), req.ip ?? "unknown", scope, admittedOf(res));
+            return createContext(requestServices, await requestServices.auth.authenticate(req.headers.authorization), clientAddress(req), scope, admittedOf(res));
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
             logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");
@@ -246,10 +254,12 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           await executions.settled(STOP_GRACE_MS);
           await bus.stop();
           await notifier?.close();
+          await commentLimiter?.close();
           await db.close();
         })()),
     };
   } catch (error) {
+    await commentLimiter?.close();
     await db.close();
     throw error;
   }

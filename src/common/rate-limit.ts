@@ -1,22 +1,34 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import Redis from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { IRateLimiterOptions, RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimitedError } from "./errors";
+import type { Logger } from "./logger";
 
 /** Counts attempts per key and refuses the ones over the limit. */
 export interface RateLimiter {
   /** Takes one attempt for `key`; RATE_LIMITED (naming `what`) when the window's attempts are used up. */
   consume(key: string, what: string): Promise<void>;
+  /** Lets go of the shared store's connection, if there is one. */
+  close(): Promise<void>;
 }
 
-/**
- * A fixed-window limiter kept in this process's memory: `points` attempts per `durationSeconds`.
- * Several instances each count on their own (a shared store would count across them).
- */
-export function createMemoryRateLimiter(points: number, durationSeconds: number): RateLimiter {
-  const limiter = new RateLimiterMemory({ points, duration: durationSeconds });
+/** How many attempts per window, and where they are counted. */
+export interface RateLimitOptions {
+  readonly points: number;
+  readonly durationSeconds: number;
+  /** Count in this Redis, shared by every instance; null: in this process alone. */
+  readonly redisUrl: string | null;
+  readonly logger: Logger;
+}
+
+/** Every limit's Redis key starts with this, to keep them apart from whatever else that Redis holds. */
+const KEY_PREFIX = "newsroom:rate-limit";
+
+function limiterOver(counter: Pick<RateLimiterAbstract, "consume">, points: number, durationSeconds: number, close: () => Promise<void>): RateLimiter {
   return {
     async consume(key, what) {
       try {
-        await limiter.consume(key);
+        await counter.consume(key);
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
           const retry = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
@@ -25,5 +37,71 @@ export function createMemoryRateLimiter(points: number, durationSeconds: number)
         throw rejection;
       }
     },
+    close,
   };
+}
+
+/** The in-memory counter Redis falls back on, which says when it is used (that is, when Redis failed a count). */
+class InsuranceLimiter extends RateLimiterMemory {
+  constructor(
+    options: IRateLimiterOptions,
+    private readonly onUse: () => void,
+  ) {
+    super(options);
+  }
+
+  override consume(key: string | number, pointsToConsume?: number, options?: Record<string, unknown>): Promise<RateLimiterRes> {
+    this.onUse();
+    return super.consume(key, pointsToConsume, options);
+  }
+}
+
+/**
+ * A fixed-window limiter: `points` attempts per `durationSeconds` and key. Without Redis each
+ * instance counts on its own. With Redis every instance counts in the same keys; while Redis
+ * cannot answer (down, or slower than a second) each instance counts in its own memory, so the
+ * limit still holds per instance and never fails open. The outage is logged once, and its end once.
+ */
+export async function createRateLimiter(options: RateLimitOptions): Promise<RateLimiter> {
+  const { points, durationSeconds, redisUrl, logger } = options;
+  if (redisUrl === null) return limiterOver(new RateLimiterMemory({ points, duration: durationSeconds }), points, durationSeconds, async () => undefined);
+
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    // Named per process, so CLIENT LIST tells whose connection it is.
+    connectionName: `newsroom-rate-limit-${process.pid}`,
+    // A count that cannot be made at once goes to the insurance limiter instead of waiting.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  });
+  let shared = true;
+  const outage = (reason: string) => {
+    if (!shared) return;
+    shared = false;
+    logger.warn({ err: reason }, "rate limits: Redis unreachable; counting on this instance only until it is back");
+  };
+  // ioredis reports every failed reconnect; only the first of an outage is worth a line.
+  redis.on("error", (error: Error) => outage(error.message));
+  redis.on("ready", () => {
+    if (shared) return;
+    shared = true;
+    logger.info("rate limits: Redis is back; counting across instances again");
+  });
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: KEY_PREFIX,
+    points,
+    duration: durationSeconds,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new InsuranceLimiter({ points, duration: durationSeconds }, () => outage("a count failed")),
+  });
+  // Not reachable at start: the error handler has logged it, the insurance counts, ioredis retries.
+  await redis.connect().catch(() => undefined);
+  return limiterOver(limiter, points, durationSeconds, async () => {
+    // QUIT lets Redis finish what it was sent; a connection that is not up has nothing to finish.
+    if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
+    else redis.disconnect();
+  });
 }
