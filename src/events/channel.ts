@@ -1,3 +1,5 @@
+import { RateLimitedError } from "../common/errors";
+
 /**
  * An async iterator fed by pushes: what a subscription hands to graphql-ws. Unlike an async
  * generator, `return()` completes at once even while `next()` waits, so an unsubscribe never
@@ -9,12 +11,27 @@ export class Channel<T> implements AsyncIterableIterator<T> {
   private failure: unknown = null;
   private done = false;
   private readonly closeListeners: Array<() => void> = [];
+  private roomWaiter: { below: number; wake: () => void } | null = null;
 
   /** @param limit how many undelivered items a slow consumer may fall behind before the channel fails. */
   constructor(private readonly limit: number) {}
 
   get closed(): boolean {
     return this.done;
+  }
+
+  /** Resolves once fewer than `below` items wait for the consumer (or the channel is closed): a producer paces itself by it. */
+  room(below: number): Promise<void> {
+    if (this.done || this.queue.length < below) return Promise.resolve();
+    return new Promise((resolve) => (this.roomWaiter = { below, wake: resolve }));
+  }
+
+  private wakeProducer(): void {
+    const waiter = this.roomWaiter;
+    if (waiter && (this.done || this.queue.length < waiter.below)) {
+      this.roomWaiter = null;
+      waiter.wake();
+    }
   }
 
   /** Runs `listener` once when the consumer stops or the channel fails. */
@@ -32,7 +49,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
       return;
     }
     if (this.queue.length >= this.limit) {
-      this.fail(new Error(`The subscriber fell more than ${this.limit} events behind; resume with the last cursor received.`));
+      this.fail(new RateLimitedError(`The subscriber fell more than ${this.limit} events behind; resume with the last cursor received.`, 1));
       return;
     }
     this.queue.push(value);
@@ -51,7 +68,11 @@ export class Channel<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift()!, done: false });
+    if (this.queue.length > 0) {
+      const value = this.queue.shift()!;
+      this.wakeProducer();
+      return Promise.resolve({ value, done: false });
+    }
     if (this.failure !== null) {
       const error = this.failure;
       this.failure = null;
@@ -85,6 +106,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
   private close(): void {
     if (this.done) return;
     this.done = true;
+    this.wakeProducer();
     for (const listener of this.closeListeners.splice(0)) listener();
   }
 }

@@ -70,6 +70,8 @@ export class Metrics {
     labelNames: ["transport", "code"],
     registers: [this.registry],
   });
+  readonly documentsChecked = new Counter({ name: "graphql_documents_checked_total", help: "Document texts the operation policy parsed and validated (a text seen before, admitted or refused, is looked up instead).", registers: [this.registry] });
+  readonly documentCacheBytes = new Gauge({ name: "graphql_document_cache_bytes", help: "Estimated bytes held by the operation policy's document cache (bounded).", registers: [this.registry] });
   readonly pushLag = new CountingHistogram("live_event_push_lag_seconds", "From an event's commit to its push to a subscriber.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
 
   constructor(stats: LiveStats) {

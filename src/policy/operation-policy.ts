@@ -52,7 +52,7 @@ export interface OperationPolicyOptions {
   /** In production no error carries graphql-js's "Did you mean …?" hints, which map the schema for a prober. */
   readonly hideHints: boolean;
   readonly logger: Logger;
-  readonly metrics: Pick<Metrics, "refused">;
+  readonly metrics: Pick<Metrics, "refused" | "documentsChecked" | "documentCacheBytes">;
   /** What the document cache may hold, in estimated bytes. */
   readonly cacheBytes?: number;
 }
@@ -148,7 +148,9 @@ export class OperationPolicy {
     let checked = this.cache.get(key);
     if (!checked) {
       checked = this.check(query);
+      this.options.metrics.documentsChecked.inc();
       this.cache.set(key, checked, "document" in checked ? 1024 + query.length * BYTES_PER_SOURCE_CHAR : 512 + checked.refusal.errors.reduce((n, e) => n + e.message.length * 2, 0));
+      this.options.metrics.documentCacheBytes.set(this.cache.bytes);
     }
     if ("refusal" in checked) return refused(checked.refusal);
     const { document } = checked;

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import net from "node:net";
 import { Client } from "pg";
+import WebSocket from "ws";
 import { runTokenCommand } from "../../src/tools/token";
 import { startServerProcess } from "../helpers/process";
 import type { ServerProcess } from "../helpers/process";
@@ -124,6 +125,33 @@ suite("several instances on one PostgreSQL and Redis", () => {
     }
     expect(sub.received.map((r) => r.data!.articlePublished.article.title)).toEqual([0, 1, 2, 3, 4].map((i) => `Dari A ke B ${i}`));
     console.info(`publish on A → receipt on B (mutation round trip included): ${latencies.map((l) => l.toFixed(0)).join(", ")} ms`);
+  });
+
+  it("closes a token's socket on B with 4403 within a second of its revocation through A, and B refuses the token after", async () => {
+    const out: string[] = [];
+    expect(await runTokenCommand(["create", "--name", "cluster admin", "--role", "ADMIN"], (l) => out.push(l), { DATABASE_URL: database.toString() })).toBe(0);
+    const adminToken = out.at(-1)!;
+    const asAdmin = async <T,>(server: ServerProcess, query: string, variables: Record<string, unknown> = {}) => {
+      const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ query, variables }) });
+      return ((await res.json()) as { data: T }).data;
+    };
+    const { createApiToken } = await asAdmin<{ createApiToken: { token: string; apiToken: { id: string } } }>(a, `mutation { createApiToken(name: "to revoke", role: EDITOR) { token apiToken { id } } }`);
+    const socket = new WebSocket(`ws://127.0.0.1:${b.port}/graphql`, "graphql-transport-ws");
+    const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+    const acked = new Promise<void>((resolve) => socket.on("message", (data) => JSON.parse(String(data)).type === "connection_ack" && resolve()));
+    await new Promise<void>((resolve) => socket.once("open", () => resolve()));
+    socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${createApiToken.token}` } }));
+    await acked;
+    socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: "subscription { articleEvents { cursor } }" } }));
+    await ready();
+    const started = performance.now();
+    await asAdmin(a, `mutation($id: ID!) { revokeApiToken(id: $id) }`, { id: createApiToken.apiToken.id });
+    expect(await closed).toBe(4403);
+    const after = performance.now() - started;
+    console.info(`revocation through A → socket on B closed: ${after.toFixed(0)} ms`);
+    expect(after).toBeLessThan(1000);
+    const refused = await fetch(b.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${createApiToken.token}` }, body: JSON.stringify({ query: "{ me { name } }" }) });
+    expect(refused.status).toBe(401);
   });
 
   it("still delivers after the pull interval when B's Redis connection is cut", async () => {

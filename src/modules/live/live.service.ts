@@ -1,7 +1,7 @@
 import { MoreThan } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
-import { BadUserInputError, quoted } from "../../common/errors";
+import { BadUserInputError, quoted, RateLimitedError } from "../../common/errors";
 import { pkOf } from "../../common/ids";
 import type { Database } from "../../db/database";
 import { DeliveredEvent } from "../../events/bus";
@@ -17,7 +17,10 @@ import type { Comment } from "../comment/comment.entity";
 import type { ArticleSubscriptionFilter } from "./live.inputs";
 
 const CURSOR = /^\d{16}$/;
-const REPLAY_BATCH = 200;
+/** Replay reads the log this many events at a time, and only when its subscriber has taken what came before. */
+const REPLAY_BATCH = 50;
+/** Events a replay hands over ahead of what its subscriber's socket has sent (each may be 20 KB of story). */
+const REPLAY_AHEAD = 4;
 // A subscriber this far behind is cut off (it resumes from its cursor) rather than buffered without end.
 const SLOW_CONSUMER_LIMIT = 10_000;
 
@@ -119,6 +122,11 @@ export class LiveService {
         }
         return;
       }
+      // A feed whose subscriber does not read keeps no more than a slow consumer may fall behind.
+      if (pending.length >= SLOW_CONSUMER_LIMIT) {
+        channel.fail(new RateLimitedError(`The subscriber fell more than ${SLOW_CONSUMER_LIMIT} events behind; resume with the last cursor received.`, 1));
+        return;
+      }
       pending.push(event);
       wake?.();
     });
@@ -134,6 +142,8 @@ export class LiveService {
         for (;;) {
           const rows = await db.reader.getRepository(EventRecord).find({ where: { seq: MoreThan(last), topic: spec.topic }, order: { seq: "ASC" }, take: REPLAY_BATCH });
           for (const row of rows) {
+            // Waits for the socket: memory per replaying subscription stays a page of rows, whatever the log's length.
+            await channel.room(REPLAY_AHEAD);
             if (channel.closed) return;
             const event = DeliveredEvent.from(row);
             if (spec.match(event)) await deliver(event);
