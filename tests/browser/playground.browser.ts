@@ -1,5 +1,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
+import path from "node:path";
+import { buildSchema } from "graphql";
 import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page, Response, WebSocket } from "playwright-core";
 import { dataOf, startTestServer } from "../helpers/server";
@@ -13,8 +15,9 @@ if (!hasChromium) console.warn(`skipped: ${CHROMIUM} is absent, so the playgroun
 
 /**
  * The playground as a person uses it: Chromium opens /graphql with every request to another
- * origin refused (as on a machine without internet), runs the preloaded query, a mutation with a
- * token typed into the headers editor, and a subscription over graphql-ws.
+ * origin refused (as on a machine without internet), browses the schema in the docs explorer,
+ * runs the preloaded query, a mutation with a token typed into the headers editor, and a
+ * subscription over graphql-ws.
  */
 (hasChromium ? describe : describe.skip)("GraphiQL playground in Chromium", () => {
   let t: TestServer;
@@ -59,6 +62,27 @@ if (!hasChromium) console.warn(`skipped: ${CHROMIUM} is absent, so the playgroun
     expect(await response.json()).toMatchObject({ data: { article: { title: TITLE, dateline: "BANYUWANGI", source: "Actanews.id" } } });
     await expectResultToShow(page, TITLE);
     await page.screenshot({ path: process.env.PLAYGROUND_SCREENSHOT ?? "/tmp/playground.png" });
+  }, 60_000);
+
+  it("shows the schema in the docs explorer, from the page's own introspection request", async () => {
+    // Listening before the page loads: GraphiQL introspects as soon as it starts.
+    const introspection = page.waitForResponse((r) => new URL(r.url()).pathname === "/graphql" && r.request().method() === "POST" && (r.request().postData() ?? "").includes("__schema"));
+    await openPlayground(page, base);
+    const response = await introspection;
+    const answer = await response.json();
+    expect(answer.errors).toBeUndefined();
+    expect(response.status()).toBe(200);
+    expect(answer.data.__schema.queryType.name).toBe("Query");
+
+    await page.click(`.graphiql-sidebar button[aria-label="Show Documentation Explorer"]`);
+    const explorer = page.locator(".graphiql-doc-explorer");
+    await explorer.locator("a.graphiql-doc-explorer-type-name", { hasText: /^Query$/ }).first().click();
+    await explorer.locator(".graphiql-doc-explorer-title", { hasText: /^Query$/ }).waitFor({ timeout: 10_000 });
+    await explorer.locator(".graphiql-doc-explorer-field-name").first().waitFor({ timeout: 10_000 });
+    // Every field of Query, as the emitted schema.graphql has it, is listed.
+    const shown = await explorer.locator(".graphiql-doc-explorer-field-name").allTextContents();
+    expect(shown.sort()).toEqual(Object.keys(QUERY_FIELDS).sort());
+    expect(await explorer.textContent()).not.toContain("Error fetching schema");
   }, 60_000);
 
   it("runs a mutation with the token typed into the headers editor", async () => {
@@ -110,6 +134,9 @@ const LIVE_TITLE = "Berita Langsung dari Playground";
 const FIRST_CURSOR = "0000000000000000";
 const CREATE_ARTICLE = `mutation ($input: CreateArticleInput!) { createArticle(input: $input) { id } }`;
 const PUBLISH_ARTICLE = `mutation ($id: ID!) { publishArticle(id: $id) { status } }`;
+
+/** Query's fields in the emitted schema.graphql, which tests/schema.spec.ts keeps equal to what the server builds. */
+const QUERY_FIELDS = buildSchema(fs.readFileSync(path.resolve(__dirname, "..", "..", "schema.graphql"), "utf8")).getQueryType()!.getFields();
 
 const OPERATION_EDITOR = ".graphiql-query-editor";
 /** The visible one of the variables and headers editors: {@link openPlayground} leaves Headers showing. */
