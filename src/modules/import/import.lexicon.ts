@@ -156,7 +156,7 @@ export const UNDOTTED_DEGREES = new Set([
   "sag", "mag", "shi", "shum", "sstp", "mpa", "map", "ak", "cpa", "spsi", "mpsi", "skm", "skep", "ners", "llm", "bcip",
 ]);
 
-/** Posts below the head, written out; `title` is how the post starts, `expands` the abbreviations of it. */
+/** Posts below the head: the forms a post's title starts with, and the title they mean in full. */
 export const LOWER_POSTS: Array<{ forms: string[]; title: string }> = [
   { forms: ["Kepala Kesatuan Pengamanan", "KPLP", "Ka. KPLP"], title: "Kepala Kesatuan Pengamanan" },
   { forms: ["Kepala Subseksi", "Kepala Sub Seksi", "Kasubsi", "Kasubsie"], title: "Kepala Subseksi" },
@@ -166,7 +166,7 @@ export const LOWER_POSTS: Array<{ forms: string[]; title: string }> = [
   { forms: ["Kepala Bidang", "Kabid"], title: "Kepala Bidang" },
   { forms: ["Kepala Divisi", "Kadiv"], title: "Kepala Divisi" },
   { forms: ["Kepala Urusan", "Kaur"], title: "Kepala Urusan" },
-  { forms: ["Kepala Pengamanan Rutan", "KPR"], title: "Kepala Pengamanan Rutan" },
+  { forms: ["Kepala Pengamanan Rutan"], title: "Kepala Pengamanan Rutan" },
   { forms: ["Pembimbing Kemasyarakatan", "PK"], title: "Pembimbing Kemasyarakatan" },
   { forms: ["Kadivpas", "Kadiv PAS"], title: "Kepala Divisi Pemasyarakatan" },
 ];
