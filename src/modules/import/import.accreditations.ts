@@ -80,7 +80,7 @@ export function readAccreditations(body: string, paragraphs: readonly Span[], me
           const key = `${inst.ref}|${predicate.code}|${year.year}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const start = Math.min(inst.start, predicate.start, verb.start);
+          const start = Math.min(inst.start, predicate.start, verb.start, year.start);
           const end = Math.max(inst.end, predicate.end, year.end);
           accreditations.push({ code: predicate.code, title: predicate.title, year: year.year, institution: inst.ref, span: { start, end } });
         }

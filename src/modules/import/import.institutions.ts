@@ -76,7 +76,8 @@ const NAME_STARTS = /^\s+(?:I|Ni|Made|Wayan|Kadek|Komang|Ketut|Putu|Nyoman|Gede|
 /** Reads the institutions the body names; `knownPlaces` (the dateline) help tell a place from a first name. */
 export function readInstitutions(body: string, knownPlaces: readonly string[] = []): InstitutionReading {
   const warnings: ImportWarning[] = [];
-  const forms = scan(body);
+  // A quotation holding only such a form is a programme's name (“Rutan Berdaya”, “Lapas Bersinar”), not an institution.
+  const forms = scan(body).filter((f) => !(/[“"]/.test(body[f.start - 1] ?? "") && /[”"]/.test(body[f.end] ?? "")));
 
   // A head's title followed by two capitalised words ("Kalapas Hari Winarca") names a person, not a place,
   // unless the text names that place elsewhere or a name plainly starts after it.
@@ -369,7 +370,7 @@ function span(s: Span): Span {
   return { start: s.start, end: s.end };
 }
 
-const UNDER = /(?:,\s*)?(?:yang\s+)?(?:(?:berada|bernaung|berada\s+langsung)\s+)?(?:di\s*bawah(?:\s+naungan)?|di\s+lingkungan|jajaran|naungan)\s+/giu;
+const UNDER = /(?:,\s*)?(?:yang\s+)?(?:(?:kini|sekarang|saat\s+ini)\s+)?(?:(?:berada|bernaung)\s+)?(?:langsung\s+)?(?:di\s*bawah(?:\s+naungan)?|di\s+lingkungan|jajaran|naungan)\s+/giu;
 /** "UPT Pemasyarakatan", "unit pelaksana teknis", "satuan kerja": every unit of the story. */
 const ALL_UNITS = /(?:\bUPT|\bunit\s+pelaksana\s+teknis(?:\s*\(UPT\))?|\bsatuan\s+kerja|\bsatker)(?:\s+Pemasyarakatan)?\s*$/iu;
 const LIST_GAP = /^(?:\s*,\s*|\s+dan\s+|\s+serta\s+|\s*,\s*dan\s+|\s*,\s*serta\s+)$/u;

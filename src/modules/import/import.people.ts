@@ -131,11 +131,17 @@ export class PeopleBook {
       const phrase = this.readTitle(m.index, m[0]);
       if (!phrase) continue;
       const former = wordsOf(body, Math.max(0, m.index - 12), m.index).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
-      const name = readName(body, phrase.end);
       const title: TitlePhrase = { start: m.index, end: phrase.end, title: phrase.title, institution: phrase.institution, current: !former, person: null };
-      if (name) {
+      // The holder: named right after the title, after "kini diisi", or before "kini menjabat".
+      const filled = /^\s*(?:kini\s+|sekarang\s+)?(?:diisi|dijabat|dipegang|diemban)\s+(?:oleh\s+)?/u.exec(body.slice(phrase.end));
+      const name = readName(body, phrase.end + (filled ? filled[0].length : 0));
+      const holder = name ? null : this.heldBy(m.index);
+      if (holder !== null) {
+        title.person = holder;
+        if (title.institution !== null) this.assign(holder, title);
+      } else if (name) {
         title.person = this.add(name.name, name.span);
-        title.end = name.end;
+        title.end = name.span.end;
         if (title.institution === null) title.institution = this.ledBy(m.index);
         if (title.institution !== null) this.assign(title.person, title);
         else pending.push({ ref: title.person, phrase: title });
@@ -159,6 +165,13 @@ export class PeopleBook {
     const person = this.people[ref]!;
     if (person.positions.some((p) => p.title === phrase.title && p.institution === phrase.institution)) return;
     person.positions.push({ title: phrase.title, institution: phrase.institution!, current: phrase.current, span: { start: phrase.start, end: phrase.end } });
+  }
+
+  /** "Joko Susilo, kini menjabat Kepala Lapas Lamongan": the person just named holds the post that follows. */
+  private heldBy(at: number): number | null {
+    const last = this.named.filter((n) => n.end <= at).pop();
+    if (!last) return null;
+    return /^,?\s*(?:yang\s+)?(?:kini\s+|sekarang\s+|saat\s+ini\s+)?(?:menjabat(?:\s+sebagai)?|sebagai|selaku)\s+$/u.test(this.body.slice(last.end, at)) ? last.ref : null;
   }
 
   /** "Lapas Banyuwangi yang dipimpin Kalapas …": the institution led by the person of this post. */
