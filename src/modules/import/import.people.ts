@@ -78,11 +78,6 @@ export class PeopleBook {
     return this.people.filter((p) => { const own = nameKey(p.name).split(" "); return words.every((w) => own.includes(w)); }).map((p) => p.ref);
   }
 
-  /** The name at `at` (honorifics skipped, degrees after it left out), if a name starts there. */
-  nameAt(at: number, to = this.body.length): { name: string; span: Span; end: number } | null {
-    return readName(this.body, at, to);
-  }
-
   /** Finds every mention of the people now known: full names, short names, and posts standing for their one holder. */
   finish(): void {
     const found: PersonMention[] = [];
