@@ -1,0 +1,134 @@
+import type { InstitutionMention } from "./import.institutions";
+import { AWARD_VERBS, NOT_YET, PREDICATES } from "./import.lexicon";
+import { phrases, sentencesOf, wordsOf } from "./import.text";
+import type { AccreditationCode, ExtractedAccreditation, ImportWarning, Span } from "./import.types";
+
+interface Predicate extends Span {
+  code: AccreditationCode;
+  title: string;
+}
+
+const PREDICATE = new RegExp(
+  String.raw`(?<![\p{L}])(${phrases(PREDICATES.flatMap((p) => p.forms))})(?:\s*\((WBK|WBBM)\))?(?![\p{L}])`,
+  "gu",
+);
+const VERB = new RegExp(String.raw`(?<![\p{L}])(${phrases(AWARD_VERBS.map((v) => v.word))})(?![\p{L}])`, "giu");
+// A year standing alone; not the last part of a date like 9/10/2023.
+const YEAR = /(?<![\p{N}/.-])(20\d{2})(?![\p{N}/])/gu;
+const LIST_GAP = /^(?:\s*,\s*|\s+dan\s+|\s+serta\s+|\s*,\s*dan\s+|\s*,\s*serta\s+)$/u;
+
+/**
+ * Zona Integritas predicates given to institutions: in each sentence, an award verb ("meraih",
+ * "diraih", "menerima"…) joins the institutions before it (after it, for a passive verb) to the
+ * predicates after it (before it), each with the year that follows it, else the sentence's one
+ * year. A verb after "akan", "ingin", "menuju"… is a wish, not an award, and gives nothing.
+ */
+export function readAccreditations(body: string, paragraphs: readonly Span[], mentions: readonly InstitutionMention[]): { accreditations: ExtractedAccreditation[]; warnings: ImportWarning[] } {
+  const accreditations: ExtractedAccreditation[] = [];
+  const warnings: ImportWarning[] = [];
+  const seen = new Set<string>();
+  const subjects = mentions.filter((m) => m.headTitle === null);
+
+  for (const paragraph of paragraphs) {
+    for (const sentence of sentencesOf(body, paragraph)) {
+      const text = body.slice(sentence.start, sentence.end);
+      const predicates = all(PREDICATE, text, sentence.start, (m) => {
+        const code = (m[2] ?? PREDICATES.find((p) => p.forms.some((f) => f.toLowerCase() === m[1]!.replace(/\s+/g, " ").toLowerCase()))!.code) as AccreditationCode;
+        return { code, title: PREDICATES.find((p) => p.code === code)!.title };
+      }).filter((p) => !/\bmenuju\s+(?:predikat\s+)?$/i.test(body.slice(Math.max(sentence.start, p.start - 20), p.start)));
+      if (predicates.length === 0) continue;
+      const verbs = all(VERB, text, sentence.start, (m) => ({ passive: AWARD_VERBS.find((v) => v.word === m[1]!.toLowerCase().replace(/\s+/g, " "))!.passive })).filter((v) => !wished(body, sentence.start, v));
+      const years = all(YEAR, text, sentence.start, (m) => ({ year: Number(m[1]) }));
+      const insts = subjects.filter((m) => m.start >= sentence.start && m.end <= sentence.end);
+      const oneYear = new Set(years.map((y) => y.year)).size === 1 ? years[0]! : null;
+
+      let boundary = sentence.start;
+      verbs.forEach((verb, vi) => {
+        const nextVerb = verbs[vi + 1]?.start ?? sentence.end;
+        let who: InstitutionMention[];
+        let what: Predicate[];
+        if (verb.passive) {
+          what = predicates.filter((p) => p.start >= boundary && p.end <= verb.start);
+          who = listAfter(body, insts, verb.end, nextVerb);
+        } else {
+          who = listBefore(body, insts, boundary, verb.start);
+          const nextSubject = insts.find((i) => i.start > verb.end)?.start ?? nextVerb;
+          what = predicates.filter((p) => p.start >= verb.end && p.start < Math.min(nextVerb, nextSubject));
+        }
+        if (what.length === 0) return;
+        boundary = Math.max(verb.end, ...what.map((p) => p.end));
+        if (who.length === 0) {
+          warnings.push({ code: "DROPPED", message: `'${body.slice(verb.start, boundary)}' names no institution that earned it; no accreditation stored.`, span: { start: verb.start, end: boundary } });
+          return;
+        }
+        let pairs: Array<[InstitutionMention, Predicate]>;
+        if (who.length === 1 || what.length === 1) pairs = who.flatMap((w) => what.map((p): [InstitutionMention, Predicate] => [w, p]));
+        else if (who.length === what.length && /\bmasing-masing\b/i.test(text)) pairs = who.map((w, i) => [w, what[i]!]);
+        else {
+          warnings.push({ code: "DROPPED", message: `'${text}' gives ${what.length} predicates to ${who.length} institutions without saying which is whose; none stored.`, span: sentence });
+          return;
+        }
+        for (const [inst, predicate] of pairs) {
+          const nextPredicate = predicates.find((p) => p.start > predicate.end)?.start ?? nextVerb;
+          const own = years.find((y) => y.start > predicate.end && y.start < Math.min(nextPredicate, nextVerb));
+          const year = own ?? oneYear;
+          if (!year) {
+            warnings.push({ code: "DROPPED", message: `${predicate.code} for '${inst.text}' is stated without a year the sentence makes clear; not stored.`, span: predicate });
+            continue;
+          }
+          if (own) boundary = Math.max(boundary, own.end);
+          const key = `${inst.ref}|${predicate.code}|${year.year}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const start = Math.min(inst.start, predicate.start, verb.start, year.start);
+          const end = Math.max(inst.end, predicate.end, year.end);
+          accreditations.push({ code: predicate.code, title: predicate.title, year: year.year, institution: inst.ref, span: { start, end } });
+        }
+      });
+    }
+  }
+  return { accreditations, warnings };
+}
+
+function all<T>(re: RegExp, text: string, offset: number, read: (m: RegExpExecArray) => T): Array<T & Span> {
+  const out: Array<T & Span> = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ ...read(m), start: offset + m.index, end: offset + m.index + m[0].length });
+  return out;
+}
+
+/** "akan meraih", "menargetkan untuk meraih": one of the two words before the verb makes it a plan. */
+function wished(body: string, from: number, verb: Span): boolean {
+  const before = wordsOf(body, Math.max(from, verb.start - 40), verb.start).slice(-2);
+  return before.some((w) => NOT_YET.has(w.text.toLowerCase()));
+}
+
+/** The institution nearest before `at` (after `from`), with those listed with it ("Lapas A dan Rutan B"). */
+function listBefore(body: string, insts: readonly InstitutionMention[], from: number, at: number): InstitutionMention[] {
+  const before = insts.filter((i) => i.start >= from && i.end <= at);
+  const out: InstitutionMention[] = [];
+  for (let i = before.length - 1; i >= 0; i--) {
+    const m = before[i]!;
+    if (out.length > 0 && !LIST_GAP.test(body.slice(m.end, out[0]!.start))) break;
+    out.unshift(m);
+  }
+  return uniqueRefs(out);
+}
+
+/** The institutions right after a passive verb ("diraih oleh Lapas A dan Rutan B"). */
+function listAfter(body: string, insts: readonly InstitutionMention[], at: number, to: number): InstitutionMention[] {
+  const after = insts.filter((i) => i.start >= at && i.end <= to);
+  const first = after[0];
+  if (!first || !/^\s+(?:oleh\s+|kepada\s+|untuk\s+)?$/iu.test(body.slice(at, first.start))) return [];
+  const out = [first];
+  for (const m of after.slice(1)) {
+    if (!LIST_GAP.test(body.slice(out[out.length - 1]!.end, m.start))) break;
+    out.push(m);
+  }
+  return uniqueRefs(out);
+}
+
+function uniqueRefs(list: InstitutionMention[]): InstitutionMention[] {
+  const seen = new Set<number>();
+  return list.filter((m) => (seen.has(m.ref) ? false : (seen.add(m.ref), true)));
+}
