@@ -211,9 +211,10 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
         protocol: socket.protocol,
         // Resolves once the frame is handed to the kernel: a feed waits for a slow reader instead of queueing for it.
         send: (data) =>
-          new Promise<void>((resolve, reject) => {
+          new Promise<void>((resolve) => {
             if (socket.readyState !== socket.OPEN) return resolve();
-            socket.send(data, (error) => (error ? reject(error) : resolve()));
+            // A peer that is gone is not an error of the subscription: its close ends the subscription.
+            socket.send(data, () => resolve());
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
