@@ -15,6 +15,7 @@ import { DeliveredEvent } from "./events/bus";
 import type { EventBus } from "./events/bus";
 import type { TokenRevokedPayload } from "./events/outbox";
 import type { LiveStats } from "./events/stats";
+import { MAX_VARIABLE_DEPTH, nestingDepth } from "./policy/operation-policy";
 import type { OperationPolicy } from "./policy/operation-policy";
 
 /** Settings of the graphql-ws endpoint. */
@@ -217,6 +218,12 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
             socket.send(data, () => resolve());
           }),
         close: (code, reason) => socket.close(code, reason),
+        // graphql-ws would echo any ping payload back, and turning a deeply nested one into text
+        // overflows the stack; a pong echoes only a payload no deeper than variables may be.
+        onPing: async (payload) => {
+          const echo = payload !== undefined && nestingDepth(payload, MAX_VARIABLE_DEPTH) <= MAX_VARIABLE_DEPTH;
+          await new Promise<void>((resolve) => socket.send(JSON.stringify(echo ? { type: "pong", payload } : { type: "pong" }), () => resolve()));
+        },
         onMessage: (handle) =>
           socket.on("message", async (data) => {
             try {

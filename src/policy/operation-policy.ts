@@ -73,7 +73,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** How deep a JSON value nests, walked without recursion (a deep value must not overflow the stack here either). */
-function nestingDepth(value: unknown, limit: number): number {
+export function nestingDepth(value: unknown, limit: number): number {
   let deepest = 0;
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
