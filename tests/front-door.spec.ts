@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { Writable } from "node:stream";
+import { getIntrospectionQuery } from "graphql";
 import WebSocket from "ws";
 import { toGlobalId } from "../src/common/ids";
 import { createLogger } from "../src/common/logger";
@@ -179,6 +180,14 @@ describe("the front door", () => {
     const bytes = await metric("graphql_document_cache_bytes");
     expect(bytes).toBeGreaterThan(0);
     expect(bytes).toBeLessThanOrEqual(64 * 1024 * 1024);
+  });
+
+  it("admits __type(name:) with the standard introspection query's own fragments (introspection is bounded by its shape, not the depth limit)", async () => {
+    const standard = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const fragments = standard.slice(standard.indexOf("fragment FullType"));
+    const res = await t.gql(`{ __type(name: "Article") { ...FullType } } ${fragments}`);
+    expect(res.body.errors).toBeUndefined();
+    expect((res.body.data as { __type: { name: string } }).__type.name).toBe("Article");
   });
 
   describe("no hints in production (attack 12)", () => {
