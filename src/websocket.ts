@@ -62,6 +62,30 @@ interface SocketExtra {
   viewer: Viewer | null;
   /** graphql-ws's state of this connection, known from connection_init on. */
   connection: Connection | null;
+  /** Per operation id, the serialised result its next `next` frame carries (see {@link FRAMED}). */
+  readonly framed: Map<string, string>;
+}
+
+/**
+ * What `onNext` hands graphql-ws in place of a result the adapter frames itself: graphql-ws
+ * stringifies every `next` message per subscriber, which for one event pushed to 5,000
+ * subscribers of one shared execution meant 5,000 serialisations of the same result. The result
+ * is serialised once (per result object) and the adapter's `send` puts it into each
+ * subscriber's frame in place of this stand-in.
+ */
+const FRAMED = { extensions: { framedByAdapter: true } };
+const FRAMED_TAIL = `,"payload":${JSON.stringify(FRAMED)}}`;
+/** Serialised results, per result object: subscribers sharing an execution share the object. */
+const serialised = new WeakMap<object, string>();
+
+/** The frame to send for `data`: graphql-ws's own, or a `next` frame around a result serialised once. */
+function frameOf(data: string, extra: SocketExtra): string {
+  if (data.length > 256 || !data.endsWith(FRAMED_TAIL)) return data;
+  const { id } = JSON.parse(data) as { id: string };
+  const result = extra.framed.get(id);
+  if (result === undefined) return data;
+  extra.framed.delete(id);
+  return `{"id":${JSON.stringify(id)},"type":"next","payload":${result}}`;
 }
 
 type Connection = ConnectionContext<Record<string, unknown> | undefined, SocketExtra>;
@@ -181,9 +205,15 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       });
     },
     // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
-    onNext: (_ctx, _id, _payload, _args, result) => {
-      if (!result.errors?.length) return undefined;
-      return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "unexpected error"))) };
+    onNext: (ctx, id, _payload, _args, result) => {
+      if (result.errors?.length) return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "unexpected error"))) };
+      let text = serialised.get(result);
+      if (text === undefined) {
+        text = JSON.stringify(result);
+        serialised.set(result, text);
+      }
+      ctx.extra.framed.set(id, text);
+      return FRAMED;
     },
     // The policy's refusals pass as they are; an error a feed ended with is masked unless it is one of ours.
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => (e.originalError === undefined ? e.toJSON() : maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "a subscription failed")))),
@@ -204,7 +234,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
     // ws closes the socket itself after a protocol error (1009 for an oversized message); this only records it.
     socket.on("error", (error) => logger.info({ err: { message: error.message, code: (error as { code?: string }).code } }, "websocket protocol error"));
 
-    const extra: SocketExtra = { socket, request, address, viewer: null, connection: null };
+    const extra: SocketExtra = { socket, request, address, viewer: null, connection: null, framed: new Map() };
     fromAddress.add(extra);
     byAddress.set(address, fromAddress);
     const closed = core.opened(
@@ -215,7 +245,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
           new Promise<void>((resolve) => {
             if (socket.readyState !== socket.OPEN) return resolve();
             // A peer that is gone is not an error of the subscription: its close ends the subscription.
-            socket.send(data, () => resolve());
+            socket.send(frameOf(data, extra), () => resolve());
           }),
         close: (code, reason) => socket.close(code, reason),
         // graphql-ws would echo any ping payload back, and turning a deeply nested one into text

@@ -269,6 +269,25 @@ describe("live feeds", () => {
     expect(many).toBeLessThanOrEqual(one + 2);
   });
 
+  it("serialises an event's shared result once for all its subscribers; each still gets its own frame", async () => {
+    const query = `subscription { articlePublished { cursor article { title } } }`;
+    const clients = Array.from({ length: 4 }, () => live());
+    const subs = Array.from({ length: 40 }, (_, i) => clients[i % 4]!.subscribe<{ articlePublished: ArticleEventData }>(query, {}));
+    await subscribed(40);
+    const id = await draft("Sekali diserialisasi");
+    const stringify = jest.spyOn(JSON, "stringify");
+    try {
+      await publish(id);
+      await Promise.all(subs.map((s) => s.waitFor(1)));
+      const ofResult = stringify.mock.results.filter((r) => typeof r.value === "string" && (r.value as string).includes('"articlePublished"'));
+      expect(ofResult).toHaveLength(1);
+    } finally {
+      stringify.mockRestore();
+    }
+    for (const sub of subs) expect(sub.received[0]!.data!.articlePublished.article.title).toBe("Sekali diserialisasi");
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
   it("leaves no listener behind after 1,000 subscribe/unsubscribe cycles", async () => {
     const client = live();
     while (t.server.stats.activeSubscriptions > 0) await settle(10);
