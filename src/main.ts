@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { loadConfig } from "./config";
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./common/logger";
 import { createServer } from "./server";
 
 async function main(): Promise<void> {
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  // Every line the process writes is JSON, a failed start too; a bad setting needs no stack.
+  const logger = createLogger(process.env.LOG_LEVEL ?? "info");
+  if (error instanceof ConfigError) logger.fatal({ setting: error.message }, `cannot start: ${error.message}`);
+  else logger.fatal({ err: error }, "cannot start");
+  logger.flush();
+  process.exitCode = 1;
 });
