@@ -342,7 +342,7 @@ describe("replay streams from the log at the pace of the socket (attack 7)", () 
     for (let i = 0; i < 50; i++) socket.send({ id: `r${i}`, type: "subscribe", payload: { query: `subscription { articleEvents(after: "0000000000000000") { cursor article { body } } }` } });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     t.server.db.listeners.delete(record);
-    // Each page is 50 events; reading the whole log would be 41 pages per subscription (2,050 pages).
+    // Each page is 16 events; reading the whole log would be 128 pages per subscription (6,400 pages).
     expect(replayReads.length).toBeGreaterThanOrEqual(50);
     expect(replayReads.length).toBeLessThanOrEqual(150);
     socket.socket.terminate();
