@@ -54,6 +54,14 @@ export interface AppConfig {
   /** Origins allowed to call the API from browsers (CORS); empty: no cross-origin access; ["*"]: any. */
   readonly corsOrigins: readonly string[];
   readonly introspection: boolean;
+  /** Anonymous queries answered from memory, dropped by what changes (RESPONSE_CACHE=false turns it off). */
+  readonly responseCache: boolean;
+  /** What the response cache may hold, in bytes. */
+  readonly responseCacheBytes: number;
+  /** Cache-Control max-age of anonymous GET answers, seconds. */
+  readonly cacheMaxAgeSeconds: number;
+  /** Cache-Control stale-while-revalidate of anonymous GET answers, seconds. */
+  readonly cacheStaleSeconds: number;
   readonly playground: boolean;
 }
 
@@ -165,6 +173,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxBodyBytes: parseInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600),
     corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
     introspection: parseBool("INTROSPECTION", env.INTROSPECTION, true),
+    responseCache: parseBool("RESPONSE_CACHE", env.RESPONSE_CACHE, true),
+    responseCacheBytes: parseInteger("RESPONSE_CACHE_MB", env.RESPONSE_CACHE_MB, 64, 1, 65_536) * 1_048_576,
+    cacheMaxAgeSeconds: parseInteger("CACHE_MAX_AGE", env.CACHE_MAX_AGE, 5, 0, 86_400),
+    cacheStaleSeconds: parseInteger("CACHE_STALE_WHILE_REVALIDATE", env.CACHE_STALE_WHILE_REVALIDATE, 30, 0, 86_400),
     playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),
   };
 }

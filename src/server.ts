@@ -33,6 +33,7 @@ import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./observability/request-scope";
 import { admittedDocumentPlugin, admittedOf, operationGate } from "./policy/http";
 import { OperationPolicy } from "./policy/operation-policy";
+import { startResponseCache } from "./cache/cache-sync";
 import { attachGraphqlWs } from "./websocket";
 import { createSchema } from "./schema";
 
@@ -121,6 +122,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const metrics = new Metrics(stats);
+    const responseCache = startResponseCache({ db, bus, schema, config, logger, metrics });
     const policy = new OperationPolicy(schema, { limits: config.limits, introspection: config.introspection, hideHints: config.production, logger, metrics });
     const executions = new InFlight();
 
@@ -179,6 +181,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         ApolloServerPluginUsageReportingDisabled(),
         { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
         admittedDocumentPlugin<Context>(),
+        responseCache.http.plugin<Context>(),
         observabilityPlugin({ logger, metrics }),
         executions.plugin(),
       ],
@@ -210,7 +213,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     app.use(
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),
-      operationGate(policy),
+      operationGate(policy, responseCache.http),
       expressMiddleware(apollo, {
         context: async ({ req, res }) => {
           const scope = scopeOf(res);
@@ -252,6 +255,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           await apollo.stop();
           // The drain waits for open connections only: a request whose client hung up may still be executing.
           await executions.settled(STOP_GRACE_MS);
+          responseCache.stop();
           await bus.stop();
           await notifier?.close();
           await commentLimiter?.close();

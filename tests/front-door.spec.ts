@@ -324,7 +324,7 @@ describe("replay streams from the log at the pace of the socket (attack 7)", () 
     await t.gql(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id }, editor);
     // 2,000 events of ~20 KB each, written straight into the log.
     await t.server.db.transaction(async (em) => {
-      const [first] = (await em.query(`SELECT "payload", "article_id" FROM "event" ORDER BY "seq" DESC LIMIT 1`)) as Array<{ payload: string; article_id: number }>;
+      const [first] = (await em.query(`SELECT "payload", "article_id" FROM "event" WHERE "topic" = 'article' ORDER BY "seq" DESC LIMIT 1`)) as Array<{ payload: string; article_id: number }>;
       const snapshot = JSON.parse(first!.payload) as { article: { body: string } };
       snapshot.article.body = "Paragraf panjang. ".repeat(1100);
       const payload = JSON.stringify(snapshot);

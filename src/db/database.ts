@@ -43,17 +43,24 @@ export interface StatementTally {
   statements: number;
 }
 
-/** A write transaction's query runner carries the tally of the request that opened it. */
-function tallyOf(runner: QueryRunner | undefined): StatementTally | undefined {
-  return (runner?.data as { tally?: StatementTally } | undefined)?.tally;
+/** What a write transaction's query runner carries: the tally of the request that opened it, and the tables it writes. */
+interface RunnerData {
+  tally?: StatementTally;
+  written?: Set<string>;
 }
+
+const WRITE = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?/i;
 
 class ListeningLogger implements Logger {
   constructor(private readonly listeners: Set<QueryListener>) {}
   logQuery(query: string, _parameters?: unknown[], runner?: QueryRunner): void {
     for (const listener of this.listeners) listener(query);
-    const tally = tallyOf(runner);
-    if (tally) tally.statements++;
+    const data = runner?.data as RunnerData | undefined;
+    if (data?.tally) data.tally.statements++;
+    if (data?.written) {
+      const table = WRITE.exec(query)?.[1];
+      if (table) data.written.add(table);
+    }
   }
   logQueryError(): void {}
   logQuerySlow(): void {}
@@ -89,8 +96,12 @@ export function dataSourceOptions(config: DatabaseConfig, extra: Partial<DataSou
  * read issued during another request's open transaction would see (and could publish) rows that
  * are later rolled back. On PostgreSQL both are the same pooled data source.
  */
+/** Told, inside a write transaction that wrote something and just before it commits, which tables it wrote. */
+export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet<string>) => Promise<void>;
+
 export class Database {
-  private readonly commitListeners = new Set<() => void>();
+  private readonly commitListeners = new Set<(written: ReadonlySet<string>) => void>();
+  private readonly beforeCommitListeners = new Set<BeforeCommitListener>();
   private readonly prepared = new Map<string, PreparedEntry>();
   /**
    * Everything that changes after opening lives in this one object, so that the handles
@@ -152,25 +163,37 @@ export class Database {
    * lock up front; on PostgreSQL an advisory lock does the same across instances.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.runTransaction(work);
-    for (const listener of this.commitListeners) listener();
+    const written = new Set<string>();
+    const result = await this.runTransaction(async (manager) => {
+      const value = await work(manager);
+      if (written.size > 0) for (const listener of this.beforeCommitListeners) await listener(manager, written);
+      return value;
+    }, written);
+    // Before the caller goes on (a mutation answers): what this instance caches about those tables is dropped now.
+    for (const listener of this.commitListeners) listener(written);
     return result;
   }
 
-  /** Calls `listener` after every committed write transaction (the event bus looks for new events then). */
-  onCommit(listener: () => void): () => void {
+  /** Calls `listener` after every committed write transaction, with the tables it wrote (the event bus looks for new events then). */
+  onCommit(listener: (written: ReadonlySet<string>) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
   }
 
-  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /** Calls `listener` inside every write transaction that wrote rows, before it commits (the outbox records the change there). */
+  beforeCommit(listener: BeforeCommitListener): () => void {
+    this.beforeCommitListeners.add(listener);
+    return () => this.beforeCommitListeners.delete(listener);
+  }
+
+  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>, written: Set<string>): Promise<T> {
     if (this.isPostgres) {
       return this.writer.transaction(async (manager) => {
         // One writer at a time across every instance, as on SQLite: slug choice, tag creation and
         // quote renumbering read before they write, and under READ COMMITTED two of them could
         // both decide on the same slug or position. Held until commit, the lock also makes event
         // numbers follow commit order, so a reader that saw event n saw all before it.
-        if (this.tally && manager.queryRunner) (manager.queryRunner.data as { tally?: StatementTally }).tally = this.tally;
+        if (manager.queryRunner) Object.assign(manager.queryRunner.data as RunnerData, { tally: this.tally ?? undefined, written });
         await manager.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK_KEY]);
         return work(manager);
       });
@@ -178,7 +201,7 @@ export class Database {
     const run = async (): Promise<T> => {
       const runner: QueryRunner = this.writer.createQueryRunner();
       // SQLite's writer has one runner for everything; transactions run one at a time, so it carries this one's tally until it ends.
-      (runner.data as { tally?: StatementTally }).tally = this.tally ?? undefined;
+      Object.assign(runner.data as RunnerData, { tally: this.tally ?? undefined, written });
       await runner.query("BEGIN IMMEDIATE");
       // TypeORM only knows a transaction is open when it started it itself.
       (runner as { isTransactionActive: boolean }).isTransactionActive = true;
@@ -191,7 +214,8 @@ export class Database {
         throw error;
       } finally {
         (runner as { isTransactionActive: boolean }).isTransactionActive = false;
-        delete (runner.data as { tally?: StatementTally }).tally;
+        delete (runner.data as RunnerData).tally;
+        delete (runner.data as RunnerData).written;
         await runner.release();
       }
     };

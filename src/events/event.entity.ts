@@ -2,10 +2,10 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from "ty
 import { timestampType } from "../db/column-types";
 
 /** What an event is about. */
-export type EventTopic = "article" | "comment" | "token";
+export type EventTopic = "article" | "comment" | "token" | "cache";
 
-/** PUBLISHED, UPDATED, UNPUBLISHED for stories; APPROVED for comments that became visible; REVOKED for API tokens. */
-export type EventType = "PUBLISHED" | "UPDATED" | "UNPUBLISHED" | "APPROVED" | "REVOKED";
+/** PUBLISHED, UPDATED, UNPUBLISHED for stories; APPROVED for comments that became visible; REVOKED for API tokens; CHANGED for what cached answers show. */
+export type EventType = "PUBLISHED" | "UPDATED" | "UNPUBLISHED" | "APPROVED" | "REVOKED" | "CHANGED";
 
 /**
  * One row of the outbox: written in the same transaction as the change it reports, numbered in

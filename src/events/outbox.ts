@@ -5,7 +5,6 @@ import { Quote } from "../modules/quote/quote.entity";
 import { Tag } from "../modules/tag/tag.entity";
 import type { DeliveredEvent } from "./bus";
 import { EventRecord } from "./event.entity";
-import type { EventType } from "./event.entity";
 
 /** A story as an event carries it, with what subscription filters match on. */
 export interface ArticleSnapshot {
@@ -90,8 +89,19 @@ export async function recordTokenRevoked(em: EntityManager, tokenPk: number): Pr
   await append(em, { topic: "token", type: "REVOKED", articleId: 0, commentId: null, payload: JSON.stringify(payload) });
 }
 
+/** What a write tells every instance's response cache: the tags of what it changed. */
+export interface ChangePayload {
+  tags: string[];
+}
+
+/** Writes a "these kinds of record changed" event in the caller's transaction; no feed replays it. */
+export async function recordChange(em: EntityManager, tags: readonly string[]): Promise<void> {
+  const payload: ChangePayload = { tags: [...tags] };
+  await append(em, { topic: "cache", type: "CHANGED", articleId: 0, commentId: null, payload: JSON.stringify(payload) });
+}
+
 /** Writes a story event in the caller's transaction. Pass a snapshot taken before a deletion. */
-export async function recordArticleEvent(em: EntityManager, type: Exclude<EventType, "APPROVED" | "REVOKED">, snapshot: ArticleSnapshot): Promise<void> {
+export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", snapshot: ArticleSnapshot): Promise<void> {
   await append(em, { topic: "article", type, articleId: snapshot.article.pk, commentId: null, payload: JSON.stringify(snapshot) });
 }
 

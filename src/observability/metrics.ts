@@ -72,6 +72,11 @@ export class Metrics {
   });
   readonly documentsChecked = new Counter({ name: "graphql_documents_checked_total", help: "Document texts the operation policy parsed and validated (a text seen before, admitted or refused, is looked up instead).", registers: [this.registry] });
   readonly documentCacheBytes = new Gauge({ name: "graphql_document_cache_bytes", help: "Estimated bytes held by the operation policy's document cache (bounded).", registers: [this.registry] });
+  readonly cacheHits = new Counter({ name: "response_cache_hits_total", help: "Anonymous queries answered from the response cache.", registers: [this.registry] });
+  readonly cacheMisses = new Counter({ name: "response_cache_misses_total", help: "Cacheable anonymous queries that had to be computed.", registers: [this.registry] });
+  readonly cacheEvictions = new Counter({ name: "response_cache_evictions_total", help: "Answers dropped to keep the response cache within its bytes.", registers: [this.registry] });
+  readonly cacheInvalidations = new Counter({ name: "response_cache_invalidated_total", help: "Answers dropped because something they show changed.", registers: [this.registry] });
+  readonly cacheBytes = new Gauge({ name: "response_cache_bytes", help: "Estimated bytes the response cache holds.", registers: [this.registry] });
   readonly pushLag = new CountingHistogram("live_event_push_lag_seconds", "From an event's commit to its push to a subscriber.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
 
   constructor(stats: LiveStats) {

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler, Response } from "express";
 import { GraphQLError } from "graphql";
 import type { DocumentNode } from "graphql";
+import type { HttpCache } from "../cache/http-cache";
 import { scopeOf } from "../observability/request-scope";
 import type { AdmittedOperation, OperationPolicy, Refusal } from "./operation-policy";
 
@@ -37,7 +38,7 @@ function fromQueryString(query: Record<string, unknown>): Record<string, unknown
  * goes on to Apollo, which runs the very document the policy checked ({@link admittedDocumentPlugin}).
  * Requests without a query (a persisted-query hash alone) go on untouched for Apollo to answer.
  */
-export function operationGate(policy: OperationPolicy): RequestHandler {
+export function operationGate(policy: OperationPolicy, cache: HttpCache | null = null): RequestHandler {
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "POST") return next();
     const requestId = scopeOf(res)?.id ?? null;
@@ -54,6 +55,8 @@ export function operationGate(policy: OperationPolicy): RequestHandler {
     if ((body.query === undefined || body.query === null) && body.extensions !== undefined) return next();
     const admission = policy.admit({ transport: "http", query: body.query, operationName: body.operationName, variables: body.variables, method: req.method, requestId });
     if (admission.refused) return send(res, admission.refused);
+    // A request with extensions (a persisted-query hash…) is Apollo's to answer in full.
+    if (body.extensions === undefined && cache?.answer(req, res, admission.admitted)) return;
     res.locals.admittedOperation = admission.admitted;
     next();
   };

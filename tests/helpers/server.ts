@@ -94,6 +94,10 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     maxBodyBytes: 1_048_576,
     corsOrigins: [],
     introspection: true,
+    responseCache: true,
+    responseCacheBytes: 64 * 1_048_576,
+    cacheMaxAgeSeconds: 5,
+    cacheStaleSeconds: 30,
     playground: true,
     ...options.config,
   };

@@ -1,0 +1,123 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { Request, Response } from "express";
+import type { GraphQLSchema } from "graphql";
+import Negotiator from "negotiator";
+import type { Logger } from "../common/logger";
+import type { Metrics } from "../observability/metrics";
+import { scopeOf } from "../observability/request-scope";
+import type { AdmittedOperation } from "../policy/operation-policy";
+import { ResponseCache } from "./response-cache";
+import type { CacheSlot } from "./response-cache";
+import { tagsOfOperation } from "./tags";
+
+/** The media types Apollo answers a single result with, in its order of preference. */
+const MEDIA_TYPES = ["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"];
+
+export interface HttpCacheOptions {
+  /** Seconds a shared cache (a CDN, Varnish) may serve an anonymous GET answer as fresh. */
+  readonly maxAgeSeconds: number;
+  /** Seconds past that it may serve it while it revalidates. */
+  readonly staleWhileRevalidateSeconds: number;
+}
+
+/** The media type Apollo will answer this request with, as Apollo chooses it; null when it answers none of ours. */
+function mediaTypeOf(req: Request): string | null {
+  const accept = req.get("accept");
+  if (!accept) return MEDIA_TYPES[0]!;
+  const chosen = new Negotiator({ headers: { accept } }).mediaType(MEDIA_TYPES);
+  return chosen ?? null;
+}
+
+/**
+ * HTTP caching of anonymous queries, in two layers that share one decision: the response cache
+ * in this process (answers by document, operation, variables and media type, dropped by the
+ * tags of what changed), and the headers a CDN can use (`Cache-Control: public` with a strong
+ * ETag and `xkey`/`Surrogate-Key` tags for anonymous GETs, 304 on a matching If-None-Match;
+ * `private, no-store` for anything sent with a token). Only the operation policy's admitted
+ * operations get here.
+ */
+export class HttpCache {
+  private readonly slots = new WeakMap<AdmittedOperation, CacheSlot>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    /** The response cache; null when RESPONSE_CACHE=false (headers are still sent). */
+    private readonly cache: ResponseCache | null,
+    private readonly options: HttpCacheOptions,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {}
+
+  private publicControl(): string {
+    return `public, max-age=${this.options.maxAgeSeconds}, stale-while-revalidate=${this.options.staleWhileRevalidateSeconds}`;
+  }
+
+  /**
+   * Answers an admitted operation from the cache when it can (true: answered). Otherwise, for
+   * a cacheable one, opens the slot its answer will be stored in once Apollo has computed it.
+   */
+  answer(req: Request, res: Response, admitted: AdmittedOperation): boolean {
+    if (!this.cache || admitted.operation.operation !== "query" || req.get("authorization") !== undefined) return false;
+    const mediaType = mediaTypeOf(req);
+    if (mediaType === null) return false;
+    const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
+    const key = ResponseCache.keyOf({ source: admitted.source, operationName: admitted.operationName, variables: admitted.variables, audience: "anonymous", mediaType });
+    const found = this.cache.lookup(key, tags);
+    if (found.slot) {
+      this.slots.set(admitted, found.slot);
+      return false;
+    }
+    const { hit } = found;
+    const started = performance.now();
+    res.setHeader("vary", "Authorization, Accept");
+    res.setHeader("etag", hit.etag);
+    res.setHeader("cache-control", req.method === "GET" ? this.publicControl() : "no-store");
+    if (req.method === "GET" && hit.tags.length > 0) {
+      res.setHeader("xkey", hit.tags.join(" "));
+      res.setHeader("surrogate-key", hit.tags.join(" "));
+    }
+    const status = req.method === "GET" && req.get("if-none-match") === hit.etag ? 304 : 200;
+    if (status === 304) res.status(304).end();
+    else res.status(200).type(mediaType).send(hit.body);
+    const operation = this.metrics.operationLabel(admitted.operationName);
+    this.metrics.requests.inc({ operation, outcome: "ok" });
+    this.logger.info({ reqId: scopeOf(res)?.id, operation: admitted.operationName, outcome: "ok", status, cache: "hit", durationMs: Math.round((performance.now() - started) * 10) / 10, statements: 0 }, "graphql request");
+    return true;
+  }
+
+  /** Stores what a cacheable operation's slot waits for, and gives every answer Apollo sends its caching headers. */
+  plugin<TContext extends { readonly admitted: AdmittedOperation | null }>(): ApolloServerPlugin<TContext> {
+    return {
+      requestDidStart: async () => ({
+        willSendResponse: async ({ request, response, contextValue }) => {
+          const headers = response.http.headers;
+          headers.set("vary", "Authorization, Accept");
+          if (request.http?.headers.get("authorization") !== undefined) {
+            headers.set("cache-control", "private, no-store");
+            return;
+          }
+          const admitted = contextValue.admitted;
+          const slot = admitted ? this.slots.get(admitted) : undefined;
+          const body = response.body;
+          if (!slot || body.kind !== "single" || body.singleResult.errors?.length || response.http.status !== undefined) {
+            headers.set("cache-control", "no-store");
+            return;
+          }
+          // Apollo writes a single result as its JSON and a newline: the cached bytes are the same.
+          const text = `${JSON.stringify(body.singleResult)}\n`;
+          const entry = this.cache!.store(slot, text);
+          if (entry) headers.set("etag", entry.etag);
+          if (request.http?.method === "GET") {
+            headers.set("cache-control", this.publicControl());
+            if (slot.tags.length > 0) {
+              headers.set("xkey", slot.tags.join(" "));
+              headers.set("surrogate-key", slot.tags.join(" "));
+            }
+          } else {
+            headers.set("cache-control", "no-store");
+          }
+        },
+      }),
+    };
+  }
+}

@@ -1,0 +1,120 @@
+import { createHash } from "node:crypto";
+import type { CacheTag } from "./tags";
+
+/** A cached answer: the response body as sent, its strong ETag, and what it depends on. */
+export interface CachedResponse {
+  readonly body: string;
+  readonly etag: string;
+  readonly tags: readonly CacheTag[];
+}
+
+/** Where a request that missed will store its answer, and the moment it started reading. */
+export interface CacheSlot {
+  readonly key: string;
+  readonly tags: readonly CacheTag[];
+  readonly generation: number;
+}
+
+/** What the cache reports to the metrics. */
+export interface ResponseCacheCounters {
+  hit(): void;
+  miss(): void;
+  evicted(): void;
+  invalidated(entries: number): void;
+  bytes(bytes: number): void;
+}
+
+/** A strong validator for a body: the same bytes always give the same tag, on every instance. */
+export function strongEtag(body: string): string {
+  return `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
+}
+
+/**
+ * Answers of anonymous queries, kept in memory by the key of what decides them (document,
+ * operation, variables, audience, media type), bounded by their bytes (least recently used goes
+ * first). Each entry carries the tags of what it shows; a change to those tags drops it. An
+ * answer read before a change it depends on is never stored after it: every change bumps a
+ * generation, and a slot opened before the change of one of its tags stores nothing.
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, CachedResponse>();
+  private readonly byTag = new Map<CacheTag, Set<string>>();
+  private held = 0;
+  private generation = 0;
+  private readonly changedAt = new Map<CacheTag, number>();
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly counters: ResponseCacheCounters,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.held;
+  }
+
+  /** The key of an operation's answer for one audience and media type. */
+  static keyOf(parts: { source: string; operationName: string | null; variables: Record<string, unknown>; audience: string; mediaType: string }): string {
+    return createHash("sha256").update(`${parts.audience}\u0000${parts.mediaType}\u0000${parts.operationName ?? ""}\u0000${JSON.stringify(parts.variables)}\u0000${parts.source}`).digest("base64url");
+  }
+
+  /** The cached answer, or a slot to store the answer in once it is computed. */
+  lookup(key: string, tags: readonly CacheTag[]): { hit: CachedResponse; slot?: undefined } | { slot: CacheSlot; hit?: undefined } {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      this.counters.hit();
+      return { hit };
+    }
+    this.counters.miss();
+    return { slot: { key, tags, generation: this.generation } };
+  }
+
+  /** Keeps an answer, unless something it depends on changed since its slot opened. */
+  store(slot: CacheSlot, body: string): CachedResponse | null {
+    for (const tag of slot.tags) if ((this.changedAt.get(tag) ?? 0) > slot.generation) return null;
+    const bytes = body.length * 2 + 256;
+    if (bytes > this.maxBytes / 10) return null;
+    this.remove(slot.key);
+    while (this.held + bytes > this.maxBytes && this.entries.size > 0) {
+      this.remove(this.entries.keys().next().value!);
+      this.counters.evicted();
+    }
+    const entry: CachedResponse = { body, etag: strongEtag(body), tags: slot.tags };
+    this.entries.set(slot.key, entry);
+    this.held += bytes;
+    for (const tag of slot.tags) {
+      let keys = this.byTag.get(tag);
+      if (!keys) this.byTag.set(tag, (keys = new Set()));
+      keys.add(slot.key);
+    }
+    this.counters.bytes(this.held);
+    return entry;
+  }
+
+  /** Drops every answer that shows any of `tags`; answers being computed now will not be stored. */
+  invalidate(tags: readonly CacheTag[]): void {
+    if (tags.length === 0) return;
+    this.generation++;
+    let dropped = 0;
+    for (const tag of tags) {
+      this.changedAt.set(tag, this.generation);
+      for (const key of this.byTag.get(tag) ?? []) if (this.remove(key)) dropped++;
+    }
+    this.counters.invalidated(dropped);
+    this.counters.bytes(this.held);
+  }
+
+  private remove(key: string): boolean {
+    const entry = this.entries.get(key);
+    if (!entry) return false;
+    this.entries.delete(key);
+    this.held -= entry.body.length * 2 + 256;
+    for (const tag of entry.tags) this.byTag.get(tag)?.delete(key);
+    return true;
+  }
+}

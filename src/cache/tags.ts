@@ -1,0 +1,85 @@
+import { getNamedType, Kind, TypeInfo, visit, visitWithTypeInfo } from "graphql";
+import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
+
+/**
+ * What a cached answer depends on, named by the GraphQL object types of the data it can show.
+ * The tags are coarse on purpose: whatever changes a row of a table drops every answer whose
+ * selection reaches the type that table holds, so no write path can be forgotten (the tables a
+ * transaction wrote are read off its own SQL statements, see `Database.transaction`).
+ */
+export type CacheTag = "Article" | "Institution" | "Accreditation" | "Person" | "Position" | "Quote" | "Comment" | "Tag";
+
+/** The tables whose rows each tag's answers show. A story's links belong to the story. */
+const TABLE_TAGS: Readonly<Record<string, readonly CacheTag[]>> = {
+  article: ["Article"],
+  article_institution: ["Article"],
+  article_person: ["Article"],
+  article_tag: ["Article", "Tag"],
+  institution: ["Institution"],
+  accreditation: ["Accreditation"],
+  person: ["Person"],
+  position: ["Position"],
+  quote: ["Quote"],
+  comment: ["Comment"],
+  tag: ["Tag"],
+  // A rename keeps the old slug resolving: lookups by slug of any kind may change.
+  slug_alias: ["Article", "Institution", "Person"],
+};
+
+const TYPE_TAGS = new Set<string>(["Article", "Institution", "Accreditation", "Person", "Position", "Quote", "Comment", "Tag"]);
+
+/** The tag of a type a selection reaches: a connection or edge shows its nodes (its totalCount counts them); `Node` may be any of them. */
+function tagsOfType(name: string): readonly CacheTag[] {
+  const base = name.replace(/(Connection|Edge)$/, "");
+  if (TYPE_TAGS.has(base)) return [base as CacheTag];
+  if (name === "Node") return [...TYPE_TAGS] as CacheTag[];
+  return [];
+}
+
+/** The tags a write to these tables touches; tables no cached answer shows (tokens, the event log) touch none. */
+export function tagsOfTables(tables: Iterable<string>): CacheTag[] {
+  const tags = new Set<CacheTag>();
+  for (const table of tables) for (const tag of TABLE_TAGS[table] ?? []) tags.add(tag);
+  return [...tags];
+}
+
+const byOperation = new WeakMap<OperationDefinitionNode, readonly CacheTag[]>();
+
+/**
+ * The tags of an operation's answer: every object type its selection can reach, through
+ * fragments. Quotes, comments and tags are shown only through a story the reader may see, so
+ * their answers depend on stories too. Worked out once per parsed operation.
+ */
+export function tagsOfOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly CacheTag[] {
+  const known = byOperation.get(operation);
+  if (known) return known;
+  const tags = new Set<CacheTag>();
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const seen = new Set<string>();
+  const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    const typeInfo = new TypeInfo(schema);
+    visit(
+      node,
+      visitWithTypeInfo(typeInfo, {
+        Field() {
+          const type = typeInfo.getType();
+          const named = type ? getNamedType(type) : null;
+          if (named) for (const tag of tagsOfType(named.name)) tags.add(tag);
+        },
+        FragmentSpread(spread) {
+          const fragment = fragments.get(spread.name.value);
+          if (fragment && !seen.has(fragment.name.value)) {
+            seen.add(fragment.name.value);
+            pending.push(fragment);
+          }
+        },
+      }),
+    );
+  }
+  if (tags.has("Quote") || tags.has("Comment") || tags.has("Tag")) tags.add("Article");
+  const list = [...tags].sort();
+  byOperation.set(operation, list);
+  return list;
+}
