@@ -7,6 +7,8 @@ import { parse } from "graphql";
 import type { GraphQLSchema } from "graphql";
 import { createLogger } from "../../src/common/logger";
 import { DEFAULT_LIMITS, estimateOperationCost } from "../../src/policy/limits";
+import { LiveStats } from "../../src/events/stats";
+import { Metrics } from "../../src/observability/metrics";
 import { OperationPolicy } from "../../src/policy/operation-policy";
 import { createSchema } from "../../src/schema";
 import type { ProbeReply, ProbeRequest, Work } from "./calibrate-server";
@@ -163,7 +165,8 @@ function admission(schema: GraphQLSchema) {
     introspection: true,
     hideHints: true,
     logger: createLogger("silent"),
-    metrics: { refused: { inc: () => undefined } } as unknown as ConstructorParameters<typeof OperationPolicy>[1]["metrics"],
+    // A registry of its own: the driver's decisions are not the server's metrics.
+    metrics: new Metrics(new LiveStats()),
   });
   return (query: string, variables: Record<string, unknown> = {}): { admitted: boolean; why: string } => {
     const decision = policy.admit({ transport: "http", method: "POST", query, variables });
