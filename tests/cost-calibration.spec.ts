@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { ATTACK_FAMILIES, REALISTIC_OPERATIONS, SAMPLES_QUERY, WORST_ADMITTED, samplesFrom } from "./bench/lib/calibration";
+import { ATTACK_FAMILIES, REALISTIC_OPERATIONS, SAMPLES_QUERY, WORST_ADMITTED, aliasedIntrospection, samplesFrom } from "./bench/lib/calibration";
 import type { Samples } from "./bench/lib/calibration";
 import { startNewsroom } from "./helpers/newsroom";
 import type { RoleHeaders } from "./helpers/newsroom";
@@ -46,6 +46,17 @@ describe("cost calibration: the default limits admit real pages and stop the wor
 
   describe(`the worst admitted shape, ${WORST_ADMITTED.family} at size ${WORST_ADMITTED.size}`, () => {
     const family = ATTACK_FAMILIES.find((f) => f.name === WORST_ADMITTED.family)!;
+    /** The same with three standard introspection queries beside it (priced by shape, not cost): the worst the calibration measured. */
+    const withIntrospection = (size: number) => aliasedIntrospection(3, family.build(size).trim().slice(1, -1));
+
+    it("is admitted just under and refused just over with three standard introspection queries beside it", async () => {
+      const under = await t.gql(withIntrospection(WORST_ADMITTED.size));
+      expect(under.body.errors).toBeUndefined();
+      expect(under.status).toBe(200);
+      const over = await t.gql(withIntrospection(WORST_ADMITTED.size + 1));
+      expect(over.status).toBe(400);
+      expect(over.body.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    });
 
     it("is admitted just under, over HTTP and WebSocket", async () => {
       const res = await t.gql(family.build(WORST_ADMITTED.size));
