@@ -1397,7 +1397,7 @@ const BASE_ITEMS: BaseItem[] = [
   { field: "__typename", aliased: true, text: (j) => `a${j}: __typename` },
   { field: "tags", aliased: false, text: () => "tags { name }" },
   { field: "tags", aliased: true, text: (j) => `t${j}: tags { slug }` },
-  { field: "articles", aliased: true, text: (j) => `n${j}: articles(first: 1) { totalCount }` },
+  { field: "articles", aliased: true, text: (j) => `n${j}: articles(first: 1) { pageInfo { hasNextPage } }` },
 ];
 
 /** Selections per field name and aliases of a fragment, counted through its spreads. */
@@ -1449,7 +1449,7 @@ const fragmentAliasesCase = fc.gen().map((g): AttackCase => {
   const n = g(() => fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 15 }) }, { weight: 1, arbitrary: fc.constant(12) }));
   const around = Math.floor(DEFAULT_LIMITS.maxAliases / n);
   const m = g(() => fc.oneof({ weight: 2, arbitrary: fc.constantFrom(around, around + 1, Math.max(1, around - 1)) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 120 }) }, { weight: 1, arbitrary: fc.constant(100) }));
-  const fields = g(fc.subarray, ["__typename", "tags { name }", "articles(first: 1) { totalCount }"], { minLength: 1 });
+  const fields = g(fc.subarray, ["__typename", "tags { name }", "articles(first: 1) { pageInfo { hasNextPage } }"], { minLength: 1 });
   const shared = g(fc.boolean); // the same alias names in every fragment (same field each: no conflict), or names of their own
   const fragments = Array.from({ length: n }, (_, i) => `fragment F${i} on Query { ${Array.from({ length: m }, (_, j) => `${shared ? `a${j}` : `f${i}_${j}`}: ${fields[j % fields.length]}`).join(" ")} }`);
   const query = `{ ${Array.from({ length: n }, (_, i) => `...F${i}`).join(" ")} }\n${fragments.join("\n")}`;
@@ -1483,7 +1483,7 @@ const floodCase = fc.gen().map((g): AttackCase => {
       // The repeats limit counts one name in one selection set: spread evenly over several names, each stays under it.
       const names = g(fc.integer, { min: 2, max: 4 });
       const per = Math.max(1, Math.floor(n / names));
-      const query = `{ ${Array.from({ length: names }, (_, i) => `... on Query { ${`${["__typename", "tags { name }", "me { name }", "articles(first: 1) { totalCount }"][i]!} `.repeat(per)}}`).join(" ")} }`;
+      const query = `{ ${Array.from({ length: names }, (_, i) => `... on Query { ${`${["__typename", "tags { name }", "me { name }", "articles(first: 1) { pageInfo { hasNextPage } }"][i]!} `.repeat(per)}}`).join(" ")} }`;
       return flood(query, per, `${per} × each of ${names} fields in inline fragments`);
     }
     default: {
@@ -1549,7 +1549,7 @@ const pageSizeCase = fc.gen().map((g): AttackCase => {
     "quotes(first: #) { totalCount nodes { text } }",
     "articles(first: 2) { nodes { comments(first: #) { nodes { id } } } }",
     "institutions(first: 2) { nodes { articles(first: #) { nodes { id } } } }",
-    "tags { articles(first: #) { totalCount } }",
+    "tags { articles(first: #) { nodes { id } } }",
   );
   const asVariable = g(fc.boolean);
   const expensive = g(fc.integer, { min: 0, max: 3 }) === 0;

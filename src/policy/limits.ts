@@ -24,16 +24,33 @@ export interface QueryLimits {
 /** The defaults, documented in the README with the measurements they rest on. */
 export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 100, maxFieldRepeats: 100, maxDirectivesPerField: 5, maxComplexity: 5000, maxTokens: 5000 };
 
-/** What the estimator counts for work beyond the fields themselves (see the calibration table in the README). */
+/**
+ * What the estimator counts for work beyond the fields themselves. Calibrated by `npm run
+ * calibrate` on the bench dataset (10,000 stories, 30,000 quotes, 50,000 comments), where the
+ * limit of 5,000 is to stand for at most 250 ms of server CPU, 20 units a millisecond; each weight
+ * keeps a margin of about 1.5–2× for a busier machine (the README's calibration table).
+ */
 export const COST_WEIGHTS = {
-  /** Multiplier for relation lists without a `first` (a story's institutions, a person's positions…): their typical length, not their worst. */
-  listFactor: 3,
+  /**
+   * Multiplier for relation lists without a `first` (a story's institutions, people, quotes; a
+   * person's positions…): their typical length, not their worst. The bench's stories have 1–3 of
+   * each; at 3 the search page (story → people → positions → institution, 3 × 3 on one path)
+   * was estimated at 5,901 and refused while it ran in ~25 ms.
+   */
+  listFactor: 2,
+  /** A list straight under Query (only `tags`) holds a whole table: 15 tags on the bench, more in a real archive. At 3, four aliases of `tags { articles(first: 100) { nodes { body paragraphs } } }` were admitted and took 547 ms. */
+  rootListFactor: 20,
   /** Page size of a connection whose `first` is left out. */
   defaultPage: 20,
-  /** A full-text search ranks every matching story before it pages. */
-  search: 150,
-  /** `totalCount` counts every row the list's filter matches (the estimator multiplies it by the page like the connection's other children, so it stays small). */
-  totalCount: 1,
+  /** A full-text search matches every story before it pages: ranking `"a"*` over 10,000 stories took ~20 ms (400 units), and at 150 thirty-two of them were admitted (900 ms with their counts). */
+  search: 500,
+  /**
+   * `totalCount` counts every row its list's filter matches, once per connection whatever the
+   * page (nested connections count all their parents in one grouped statement), so it is priced
+   * once, not times the page: counting the 50,000 comments took 23 ms (460 units). At 1, times
+   * the page, a hundred aliased counts were admitted and took 2.3 s.
+   */
+  totalCount: 700,
 };
 
 /**
@@ -269,23 +286,52 @@ function hasSearch(args: Record<string, unknown>): boolean {
   return typeof filter?.search === "string";
 }
 
+/** What the estimate is given besides the schema: the document's fragments, and which of them select `totalCount` (worked out once each). */
+interface EstimateContext {
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly counting: Map<string, boolean>;
+}
+
+/** Whether a connection's selection asks for `totalCount`, directly or through its fragments. */
+function selectsTotalCount(set: SelectionSetNode | undefined, context: EstimateContext): boolean {
+  if (!set) return false;
+  return set.selections.some((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === "totalCount";
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selectsTotalCount(selection.selectionSet, context);
+    const name = selection.name.value;
+    const known = context.counting.get(name);
+    if (known !== undefined) return known;
+    // Marked first, so a cyclic spread (which validation refuses anyway) ends here.
+    context.counting.set(name, false);
+    const counts = selectsTotalCount(context.fragments.get(name)?.selectionSet, context);
+    context.counting.set(name, counts);
+    return counts;
+  });
+}
+
 /**
  * What a field costs: 1, plus its children's cost times how many times they can occur. A
  * connection's children occur `first` times (20 when left out); its `edges` and `nodes` are not
- * multiplied again. Other lists count {@link COST_WEIGHTS.listFactor} times. Introspection costs
- * nothing here (its shape is bounded by {@link introspectionShapeRule}); a search and a
- * `totalCount` carry the weights the calibration measured.
+ * multiplied again, and its `totalCount` is one count, priced once. Other lists count
+ * {@link COST_WEIGHTS.listFactor} times, lists straight under Query
+ * {@link COST_WEIGHTS.rootListFactor} times. Introspection costs nothing here (its shape is
+ * bounded by {@link introspectionShapeRule}); a search and a `totalCount` carry the weights the
+ * calibration measured.
  */
-export const estimateCost: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
+export const estimateCost: ComplexityEstimator = ({ field, args, childComplexity, type, node, context }) => {
   if (field.name.startsWith("__") && field.name !== "__typename") return 0;
   if (type.name.startsWith("__")) return 0;
   const returned = getNamedType(field.type).name;
-  if (returned.endsWith("Connection")) return 1 + (hasSearch(args) ? COST_WEIGHTS.search : 0) + pageOf(args.first) * childComplexity;
+  if (returned.endsWith("Connection")) {
+    const counted = selectsTotalCount(node.selectionSet, context as EstimateContext);
+    return 1 + (hasSearch(args) ? COST_WEIGHTS.search : 0) + (counted ? COST_WEIGHTS.totalCount : 0) + pageOf(args.first) * childComplexity;
+  }
   if (type.name.endsWith("Connection")) {
     if (field.name === "edges" || field.name === "nodes") return 1 + childComplexity;
-    if (field.name === "totalCount") return COST_WEIGHTS.totalCount;
+    // Priced on its connection, above.
+    if (field.name === "totalCount") return 0;
   }
-  if (isListType(getNullableType(field.type))) return 1 + COST_WEIGHTS.listFactor * childComplexity;
+  if (isListType(getNullableType(field.type))) return 1 + (type.name === "Query" ? COST_WEIGHTS.rootListFactor : COST_WEIGHTS.listFactor) * childComplexity;
   return 1 + childComplexity;
 };
 
@@ -306,7 +352,9 @@ export function estimateOperationCost(schema: GraphQLSchema, document: DocumentN
   const known = estimates.get(document);
   const hit = known?.get(key);
   if (hit !== undefined) return hit;
-  const cost = getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: [estimateCost] });
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const context: EstimateContext = { fragments, counting: new Map() };
+  const cost = getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: [estimateCost], context });
   if (!Number.isFinite(cost)) throw new QueryTooComplexError("This operation's cost could not be estimated.");
   if (key.length <= MAX_REMEMBERED_KEY) {
     const map = known ?? new Map<string, number>();

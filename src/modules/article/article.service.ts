@@ -146,9 +146,10 @@ export class ArticleService {
       } else {
         const params = { fSearch: words.map((w) => `"${w}"*`).join(" ") };
         if (relevance) {
-          // The match runs once in a subquery that yields each hit's rank; joined the other way
-          // round, SQLite ran the full-text match once per story (seconds on 10,000 stories).
-          qb.innerJoin("(SELECT rowid AS article_id, bm25(article_search, 10.0, 4.0, 1.0) AS rank FROM article_search WHERE article_search MATCH :fSearch)", "hit", "hit.article_id = a.id", params);
+          // The match runs once in a subquery that yields each hit's rank. Its `LIMIT -1` (no
+          // limit) keeps SQLite from flattening it into the join, where the planner ran the
+          // full-text match once per story: 134 s for "a" on the bench's 10,000 stories, 20 ms so.
+          qb.innerJoin("(SELECT rowid AS article_id, bm25(article_search, 10.0, 4.0, 1.0) AS rank FROM article_search WHERE article_search MATCH :fSearch LIMIT -1)", "hit", "hit.article_id = a.id", params);
           ordering = RELEVANCE;
         } else {
           qb.where("a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH :fSearch)", params);
