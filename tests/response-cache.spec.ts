@@ -1,0 +1,139 @@
+import "reflect-metadata";
+import { toGlobalId } from "../src/common/ids";
+import { startNewsroom } from "./helpers/newsroom";
+import type { Newsroom, RoleHeaders } from "./helpers/newsroom";
+import { dataOf, startTestServer } from "./helpers/server";
+import type { TestServer } from "./helpers/server";
+
+/*
+ * The response cache, walked as a reader: each kind of write makes every cached answer that
+ * shows it fresh on the next read, drafts never enter an anonymous answer, and editors' answers
+ * are never cached. The same scenarios run on two PostgreSQL instances in tests/postgres.
+ */
+
+async function metric(t: TestServer, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(" ").pop()) : 0;
+}
+
+const get = (t: TestServer, query: string, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${t.server.port}/graphql?query=${encodeURIComponent(query)}`, { headers });
+
+describe("the response cache", () => {
+  let t: TestServer;
+  let s: Newsroom;
+  let as: RoleHeaders;
+  beforeAll(async () => {
+    ({ t, s, as } = await startNewsroom({ roles: true }));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** Reads twice; the second read must be a hit (the cache is in use for this document). */
+  async function cachedRead<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const hits = await metric(t, "response_cache_hits_total");
+    const first = dataOf<T>(await t.gql(query, variables));
+    const second = dataOf<T>(await t.gql(query, variables));
+    expect(second).toEqual(first);
+    expect(await metric(t, "response_cache_hits_total")).toBe(hits + 1);
+    return second;
+  }
+
+  const FRONT = `{ articles(first: 3) { nodes { title institutions { name } } } }`;
+
+  it("answers a repeated anonymous query from memory, and a publish makes the front page fresh on the next read", async () => {
+    await cachedRead(FRONT);
+    const id = dataOf<{ createArticle: { id: string } }>(await t.gql(`mutation { createArticle(input: { title: "Baru terbit", body: "Isi." }) { id } }`, {}, as.EDITOR)).createArticle.id;
+    // A draft changes the store, not what readers see; the answer stays the same.
+    expect(JSON.stringify(dataOf(await t.gql(FRONT)))).not.toContain("Baru terbit");
+    await t.gql(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id }, as.EDITOR);
+    const after = dataOf<{ articles: { nodes: Array<{ title: string }> } }>(await t.gql(FRONT));
+    expect(after.articles.nodes[0]!.title).toBe("Baru terbit");
+    await t.gql(`mutation($id: ID!) { unpublishArticle(id: $id) { status } }`, { id }, as.EDITOR);
+    const unpublished = dataOf<{ articles: { nodes: Array<{ title: string }> } }>(await t.gql(FRONT));
+    expect(unpublished.articles.nodes.map((n) => n.title)).not.toContain("Baru terbit");
+  });
+
+  it("shows an institution's new name on the next read of a page that shows it", async () => {
+    const query = `{ article(id: "${toGlobalId("Article", s.published[0]!.pk)}") { title institutions { name } } }`;
+    const before = await cachedRead<{ article: { institutions: Array<{ name: string }> } }>(query);
+    expect(before.article.institutions.map((i) => i.name)).toContain("Lembaga Pemasyarakatan Kelas I Surabaya");
+    await t.gql(`mutation($id: ID!) { updateInstitution(id: $id, input: { name: "Lembaga Pemasyarakatan Kelas I Surabaya Baru" }) { name } }`, { id: toGlobalId("Institution", s.surabaya.pk) }, as.EDITOR);
+    const after = dataOf<{ article: { institutions: Array<{ name: string }> } }>(await t.gql(query));
+    expect(after.article.institutions.map((i) => i.name)).toContain("Lembaga Pemasyarakatan Kelas I Surabaya Baru");
+  });
+
+  it("shows a new quote and a moderation on the next read", async () => {
+    const story = toGlobalId("Article", s.published[1]!.pk);
+    const query = `{ article(id: "${story}") { quotes { text } comments { nodes { body } } } }`;
+    await cachedRead(query);
+    await t.gql(`mutation($a: ID!, $p: ID!) { addQuote(input: { articleId: $a, speakerId: $p, text: "Kutipan yang baru" }) { id } }`, { a: story, p: toGlobalId("Person", s.budi.pk) }, as.EDITOR);
+    expect(JSON.stringify(dataOf(await t.gql(query)))).toContain("Kutipan yang baru");
+
+    const comments = `{ article(id: "${toGlobalId("Article", s.published[0]!.pk)}") { comments { nodes { body } } } }`;
+    const before = await cachedRead<unknown>(comments);
+    expect(JSON.stringify(before)).toContain("Komentar disetujui");
+    await t.gql(`mutation($id: ID!) { moderateComment(id: $id, status: SPAM) { status } }`, { id: toGlobalId("Comment", s.comments.approved.pk) }, as.MODERATOR);
+    expect(JSON.stringify(dataOf(await t.gql(comments)))).not.toContain("Komentar disetujui");
+  });
+
+  it("shows a story the scheduler published on the next read", async () => {
+    const query = `{ articles(first: 1) { nodes { title } } }`;
+    await cachedRead(query);
+    const id = dataOf<{ createArticle: { id: string } }>(await t.gql(`mutation { createArticle(input: { title: "Terbit sendiri", body: "Isi." }) { id } }`, {}, as.EDITOR)).createArticle.id;
+    await t.gql(`mutation($id: ID!, $at: DateTime) { publishArticle(id: $id, at: $at) { status } }`, { id, at: new Date(Date.now() + 300).toISOString() }, as.EDITOR);
+    const deadline = Date.now() + 5000;
+    let title = "";
+    while (Date.now() < deadline && title !== "Terbit sendiri") {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      title = dataOf<{ articles: { nodes: Array<{ title: string }> } }>(await t.gql(query)).articles.nodes[0]!.title;
+    }
+    expect(title).toBe("Terbit sendiri");
+  });
+
+  it("never serves an editor's answer to a reader, nor caches answers sent with a token", async () => {
+    const drafts = `{ articles(first: 50, filter: { status: DRAFT }) { nodes { title } } }`;
+    const asEditor = await t.gql(drafts, {}, as.EDITOR);
+    expect(JSON.stringify(asEditor.body)).toContain("Draf rahasia");
+    const asReader = await t.gql(drafts);
+    expect(JSON.stringify(asReader.body)).not.toContain("Draf rahasia");
+    const hits = await metric(t, "response_cache_hits_total");
+    await t.gql(drafts, {}, as.EDITOR);
+    expect(await metric(t, "response_cache_hits_total")).toBe(hits);
+    const res = await get(t, drafts, as.EDITOR);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+  });
+
+  it("gives anonymous GET answers public caching headers, a strong ETag, tags, and 304 on a matching If-None-Match", async () => {
+    const query = `{ institutions(first: 2) { nodes { name } } }`;
+    const first = await get(t, query);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("cache-control")).toBe("public, max-age=5, stale-while-revalidate=30");
+    expect(first.headers.get("vary")).toMatch(/Authorization/);
+    expect(first.headers.get("xkey")).toBe("Institution");
+    const etag = first.headers.get("etag");
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const body = await first.text();
+    const second = await get(t, query);
+    expect(second.headers.get("etag")).toBe(etag);
+    expect(await second.text()).toBe(body);
+    const revalidated = await get(t, query, { "if-none-match": etag! });
+    expect(revalidated.status).toBe(304);
+    const post = await t.gql(query);
+    expect(post.status).toBe(200);
+  });
+});
+
+describe("RESPONSE_CACHE=false", () => {
+  it("computes every answer afresh", async () => {
+    const t = await startTestServer({ seed: true, config: { responseCache: false } });
+    try {
+      for (let i = 0; i < 3; i++) await t.gql(`{ articles(first: 1) { nodes { title } } }`);
+      expect(await metric(t, "response_cache_hits_total")).toBe(0);
+      expect(await metric(t, "response_cache_misses_total")).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
