@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -227,6 +228,37 @@ describe("npm run import", () => {
     } finally {
       await live.close();
       await t.close();
+    }
+  });
+});
+
+describe("npm run import as a process", () => {
+  it("prints the whole --json summary into a pipe its reader empties late", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-import-process-"));
+    try {
+      // Refused files answer quickly and still give a summary far larger than a pipe and the
+      // reading stream hold together (64 KB and 64 KB on Linux).
+      const folder = path.join(dir, "stories");
+      fs.mkdirSync(folder);
+      for (let i = 0; i < 1500; i++) fs.writeFileSync(path.join(folder, `${String(i).padStart(4, "0")}.txt`), " ");
+      const root = path.join(__dirname, "..");
+      const child = spawn(process.execPath, ["-r", path.join(root, "tests", "helpers", "ts-register.js"), path.join(root, "src", "tools", "import.ts"), folder, "--json"], {
+        env: { ...process.env, SQLITE_FILE: path.join(dir, "db.sqlite") },
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      const closed = new Promise((resolve) => child.stdout.once("close", resolve));
+      // Read nothing until the command has exited or has had time to write it all.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      expect(await exited).toBe(1);
+      await closed;
+      expect(stdout.length).toBeGreaterThan(200_000);
+      const summary = JSON.parse(stdout) as ImportSummary;
+      expect(summary.totals).toMatchObject({ stories: 1500, imported: 0, refused: 1500 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

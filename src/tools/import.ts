@@ -235,7 +235,9 @@ export async function runImportCommand(
 
 if (require.main === module) {
   runImportCommand(process.argv.slice(2), (line) => console.log(line)).then(
-    (code) => process.exit(code),
+    // Into a pipe stdout is written asynchronously: exiting at once would cut off the part of a
+    // long summary the reader has not taken yet. The callback of this last write runs after all before it.
+    (code) => process.stdout.write("", () => process.exit(code)),
     (error: unknown) => {
       console.error(error);
       process.exit(1);
