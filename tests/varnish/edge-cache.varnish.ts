@@ -65,7 +65,10 @@ async function startVarnish(port: number, backendPort: number): Promise<Varnish>
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`varnishd exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`varnishd exited with ${child.exitCode}:\n${output}`);
+    }
     try {
       if ((await fetch(`${url}/healthz`)).status === 200) return { port, url, stop };
     } catch {
