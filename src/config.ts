@@ -64,6 +64,8 @@ export interface AppConfig {
   readonly cacheMaxAgeSeconds: number;
   /** Cache-Control stale-while-revalidate of anonymous GET answers, seconds. */
   readonly cacheStaleSeconds: number;
+  /** Where to purge changed tags at the HTTP cache in front (Varnish, deploy/varnish); null: nothing in front to purge. */
+  readonly cachePurgeUrl: string | null;
   readonly playground: boolean;
 }
 
@@ -119,6 +121,18 @@ function parseTrustProxy(raw: string | undefined): TrustProxy {
 function parseRedisUrl(raw: string | undefined): string | null {
   if (raw === undefined || raw === "") return null;
   if (!/^rediss?:\/\//.test(raw)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got '${raw.replace(/:[^:@/]*@/, ":***@")}'`);
+  return raw;
+}
+
+function parsePurgeUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === "") return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`CACHE_PURGE_URL must be an http:// or https:// URL, got '${raw.replace(/:[^:@/]*@/, ":***@")}'`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`CACHE_PURGE_URL must be an http:// or https:// URL, got '${url.protocol}' in '${raw.replace(/:[^:@/]*@/, ":***@")}'`);
   return raw;
 }
 
@@ -180,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     persistedQueriesBytes: parseInteger("PERSISTED_QUERIES_MB", env.PERSISTED_QUERIES_MB, 16, 1, 4096) * 1_048_576,
     cacheMaxAgeSeconds: parseInteger("CACHE_MAX_AGE", env.CACHE_MAX_AGE, 5, 0, 86_400),
     cacheStaleSeconds: parseInteger("CACHE_STALE_WHILE_REVALIDATE", env.CACHE_STALE_WHILE_REVALIDATE, 30, 0, 86_400),
+    cachePurgeUrl: parsePurgeUrl(env.CACHE_PURGE_URL),
     playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),
   };
 }

@@ -6,6 +6,7 @@ import type { EventBus } from "../events/bus";
 import { recordChange } from "../events/outbox";
 import type { ChangePayload } from "../events/outbox";
 import type { Metrics } from "../observability/metrics";
+import { EdgePurger } from "./edge-purge";
 import { HttpCache } from "./http-cache";
 import { ResponseCache } from "./response-cache";
 import { tagsOfTables } from "./tags";
@@ -17,8 +18,13 @@ import type { CacheTag } from "./tags";
  * transaction), this instance drops them at once after its own commits (before a mutation
  * answers), and every instance drops them again when it reads the event from the log, in log
  * order, so no instance serves an answer older than the events it has delivered.
+ *
+ * With CACHE_PURGE_URL, every instance also purges each event's tags at the HTTP cache in front
+ * once it has dropped them here (whether or not it caches itself): the edge may have fetched
+ * the page from an instance that had not yet read the event, and that instance's own purge,
+ * sent after it has, is what drops such a page.
  */
-export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: Pick<AppConfig, "responseCache" | "responseCacheBytes" | "cacheMaxAgeSeconds" | "cacheStaleSeconds">; logger: Logger; metrics: Metrics }): { http: HttpCache; stop(): void } {
+export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: Pick<AppConfig, "responseCache" | "responseCacheBytes" | "cacheMaxAgeSeconds" | "cacheStaleSeconds" | "cachePurgeUrl">; logger: Logger; metrics: Metrics }): { http: HttpCache; stop(): void } {
   const { db, bus, config, metrics } = options;
   const cache = config.responseCache
     ? new ResponseCache(config.responseCacheBytes, {
@@ -46,6 +52,15 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
         else if (event.topic === "article") cache.invalidate(["Article"]);
         else if (event.topic === "comment") cache.invalidate(["Comment"]);
       }),
+    );
+  }
+  if (config.cachePurgeUrl) {
+    const purger = new EdgePurger(config.cachePurgeUrl, options.logger, metrics);
+    stops.push(
+      bus.listen((event) => {
+        if (event.topic === "cache") purger.purge((event.payload as ChangePayload).tags);
+      }),
+      () => purger.stop(),
     );
   }
   return {

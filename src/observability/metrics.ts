@@ -77,6 +77,12 @@ export class Metrics {
   readonly cacheEvictions = new Counter({ name: "response_cache_evictions_total", help: "Answers dropped to keep the response cache within its bytes.", registers: [this.registry] });
   readonly cacheInvalidations = new Counter({ name: "response_cache_invalidated_total", help: "Answers dropped because something they show changed.", registers: [this.registry] });
   readonly cacheBytes = new Gauge({ name: "response_cache_bytes", help: "Estimated bytes the response cache holds.", registers: [this.registry] });
+  readonly edgePurges = new Counter({
+    name: "edge_cache_purges_total",
+    help: "Purge requests to the HTTP cache in front (CACHE_PURGE_URL) by outcome: sent (answered 2xx) or failed (refused, timed out or unreachable; retried).",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
   readonly pushLag = new CountingHistogram("live_event_push_lag_seconds", "From an event's commit to its push to a subscriber.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
 
   constructor(stats: LiveStats) {

@@ -99,6 +99,7 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     persistedQueriesBytes: 16 * 1_048_576,
     cacheMaxAgeSeconds: 5,
     cacheStaleSeconds: 30,
+    cachePurgeUrl: null,
     playground: true,
     ...options.config,
   };

@@ -1,0 +1,282 @@
+import "reflect-metadata";
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { createLogger } from "../../src/common/logger";
+import { toGlobalId } from "../../src/common/ids";
+import { regionalNewsroom } from "../helpers/scenarios";
+import { dataOf, startTestServer } from "../helpers/server";
+import type { TestServer } from "../helpers/server";
+import { bearer, mintToken } from "../helpers/tokens";
+
+/** Debian's varnishd (apt-get install varnish varnish-modules). */
+const VARNISHD = "/usr/sbin/varnishd";
+const hasVarnish = fs.existsSync(VARNISHD);
+if (!hasVarnish) console.warn(`skipped: ${VARNISHD} is absent, so the Varnish test cannot run here (apt-get install varnish varnish-modules)`);
+
+const VCL = path.resolve(__dirname, "..", "..", "deploy", "varnish", "default.vcl");
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+interface Varnish {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * varnishd in the foreground, in a process group of its own (manager and cache child), with a
+ * work directory of its own, in front of `backendPort` with deploy/varnish/default.vcl: the copy
+ * it runs differs from the shipped file in the backend port alone.
+ */
+async function startVarnish(port: number, backendPort: number): Promise<Varnish> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-varnish-"));
+  // Run as root, varnishd reads the VCL as its unprivileged user (Debian's jail: varnish, vcache).
+  fs.chmodSync(dir, 0o755);
+  const shipped = fs.readFileSync(VCL, "utf8");
+  const vcl = shipped.replace(/(backend origin \{[^}]*\.port = )"4000";/, `$1"${backendPort}";`);
+  if (vcl === shipped) throw new Error(`${VCL} no longer names port "4000" in backend origin; the test cannot point it at its server`);
+  fs.writeFileSync(path.join(dir, "default.vcl"), vcl, { mode: 0o644 });
+  const child: ChildProcess = spawn(VARNISHD, ["-F", "-a", `127.0.0.1:${port}`, "-f", path.join(dir, "default.vcl"), "-n", path.join(dir, "work"), "-s", "malloc,32m"], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid!, "SIGTERM");
+      const killer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 5000);
+      await exited;
+      clearTimeout(killer);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`varnishd exited with ${child.exitCode}:\n${output}`);
+    }
+    try {
+      if ((await fetch(`${url}/healthz`)).status === 200) return { port, url, stop };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`varnishd did not answer within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A counter of the server's own /metrics (summed over its labels, or one label set). */
+async function metric(t: TestServer, name: string, labels = ""): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(`${name}{${labels}`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
+/** Waits for a counter to reach `value`, failing after `ms`. */
+async function counterReaches(t: TestServer, name: string, labels: string, value: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while ((await metric(t, name, labels)) < value) {
+    if (Date.now() > deadline) throw new Error(`${name}{${labels}} stayed at ${await metric(t, name, labels)}, below ${value}, for ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** GraphQL requests the server itself answered (from its memory or computed). */
+const seenByServer = (t: TestServer) => metric(t, "graphql_requests_total");
+const purgesSent = (t: TestServer) => metric(t, "edge_cache_purges_total", 'outcome="sent"');
+
+/** A request straight over a socket, from a chosen local address (fetch cannot pick one). */
+function rawRequest(url: string, options: { method: string; headers?: Record<string, string>; localAddress?: string }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: options.method, headers: options.headers, localAddress: options.localAddress }, (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      res.on("end", () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+(hasVarnish ? describe : describe.skip)("Varnish in front (deploy/varnish/default.vcl)", () => {
+  let t: TestServer;
+  let varnish: Varnish;
+  let editor: Record<string, string>;
+  let draftsId: string;
+  let failedBefore: number;
+
+  const through = (query: string, headers: Record<string, string> = {}) => fetch(`${varnish.url}/graphql?query=${encodeURIComponent(query)}`, { headers });
+  const post = (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    fetch(`${varnish.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
+
+  beforeAll(async () => {
+    const port = await freePort();
+    // A max-age far longer than the test: a page fresh after a change was purged, not expired.
+    t = await startTestServer({ seed: false, config: { cachePurgeUrl: `http://127.0.0.1:${port}/`, cacheMaxAgeSeconds: 600, cacheStaleSeconds: 0 } });
+    const s = await regionalNewsroom(t.server.db);
+    draftsId = toGlobalId("Article", s.drafts[0]!.pk);
+    editor = bearer(await mintToken(t, "EDITOR"));
+    varnish = await startVarnish(port, t.server.port);
+    // Writing the newsroom and the token purged before Varnish ran: those failed and are
+    // retried; wait until they have gone through so they purge nothing the tests cached.
+    await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', 1, 15_000);
+    failedBefore = await metric(t, "edge_cache_purges_total", 'outcome="failed"');
+  }, 60_000);
+  afterAll(async () => {
+    await varnish?.stop();
+    await t?.close();
+  });
+
+  it("answers the second anonymous GET from its cache, without asking the server", async () => {
+    const query = `{ institutions(first: 2) { nodes { name } } }`;
+    const before = await seenByServer(t);
+    const first = await through(query);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-cache")).toBe("miss");
+    const body = await first.text();
+    expect(body).toContain("Kementerian");
+    expect(await seenByServer(t)).toBe(before + 1);
+
+    const second = await through(query);
+    expect(second.headers.get("x-cache")).toBe("hit");
+    // X-Varnish names this request and the one that fetched the object.
+    expect(second.headers.get("x-varnish")).toMatch(/^\d+ \d+$/);
+    expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(second.headers.get("cache-control")).toBe("public, max-age=600, stale-while-revalidate=0");
+    expect(await second.text()).toBe(body);
+    expect(await seenByServer(t)).toBe(before + 1);
+
+    // A matching If-None-Match is answered 304 by Varnish itself.
+    const revalidated = await through(query, { "if-none-match": first.headers.get("etag")! });
+    expect(revalidated.status).toBe(304);
+    expect(await seenByServer(t)).toBe(before + 1);
+  });
+
+  it("shows a story published through the API on the next GET: the server purged the front page's tags", async () => {
+    const front = `{ articles(first: 3) { nodes { title } } }`;
+    const titles = async (res: Response) => ((await res.json()) as { data: { articles: { nodes: Array<{ title: string }> } } }).data.articles.nodes.map((n) => n.title);
+    const sentBefore = await purgesSent(t);
+    const created = await post(`mutation { createArticle(input: { title: "Kabar dari tepi", body: "Isi." }) { id } }`, {}, editor);
+    const id = ((await created.json()) as { data: { createArticle: { id: string } } }).data.createArticle.id;
+    // The draft's own change event is purged too; wait for it so the reads below start clean.
+    await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', sentBefore + 1, 1000);
+
+    const miss = await through(front);
+    expect(miss.headers.get("x-cache")).toBe("miss");
+    expect(await titles(miss)).not.toContain("Kabar dari tepi");
+    const hit = await through(front);
+    expect(hit.headers.get("x-cache")).toBe("hit");
+    expect(await titles(hit)).not.toContain("Kabar dari tepi");
+
+    const sent = await purgesSent(t);
+    const published = await post(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id }, editor);
+    expect(((await published.json()) as { data: { publishArticle: { status: string } } }).data.publishArticle.status).toBe("PUBLISHED");
+    await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', sent + 1, 1000);
+
+    const fresh = await through(front);
+    expect(fresh.headers.get("x-cache")).toBe("miss");
+    expect((await titles(fresh))[0]).toBe("Kabar dari tepi");
+    expect(await metric(t, "edge_cache_purges_total", 'outcome="failed"')).toBe(failedBefore);
+  });
+
+  it("passes requests with a token through, never cached and never answered with the readers' copy", async () => {
+    const query = `{ article(id: "${draftsId}") { title } }`;
+    const reader = await through(query);
+    const readerBody = await reader.text();
+    expect(readerBody).not.toContain("Draf rahasia");
+    expect((await through(query)).headers.get("x-cache")).toBe("hit");
+
+    for (let i = 0; i < 2; i++) {
+      const before = await seenByServer(t);
+      const res = await through(query, editor);
+      expect(res.headers.get("x-cache")).toBe("pass");
+      expect(res.headers.get("cache-control")).toBe("private, no-store");
+      expect(await res.text()).toContain("Draf rahasia tentang Lapas Surabaya");
+      expect(await seenByServer(t)).toBe(before + 1);
+    }
+    // The editor's answer did not replace the readers' copy.
+    const again = await through(query);
+    expect(again.headers.get("x-cache")).toBe("hit");
+    expect(await again.text()).toBe(readerBody);
+  });
+
+  it("passes POST through", async () => {
+    const query = `{ people(first: 2) { nodes { name } } }`;
+    for (let i = 0; i < 2; i++) {
+      const before = await seenByServer(t);
+      const res = await post(query);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-cache")).toBe("pass");
+      expect(await res.text()).toContain("Budi Santoso");
+      expect(await seenByServer(t)).toBe(before + 1);
+    }
+  });
+
+  it("takes purges by tag from the allowed addresses only", async () => {
+    const query = `{ tags { name } }`;
+    await through(query);
+    expect((await through(query)).headers.get("x-cache")).toBe("hit");
+    // 127.0.0.2 is this machine too, but not in the VCL's purgers ACL.
+    const refused = await rawRequest(`${varnish.url}/`, { method: "PURGE", headers: { "xkey-purge": "Tag" }, localAddress: "127.0.0.2" });
+    expect(refused.status).toBe(403);
+    expect((await through(query)).headers.get("x-cache")).toBe("hit");
+    const nameless = await rawRequest(`${varnish.url}/`, { method: "PURGE" });
+    expect(nameless.status).toBe(400);
+    expect((await through(query)).headers.get("x-cache")).toBe("hit");
+    const accepted = await rawRequest(`${varnish.url}/`, { method: "PURGE", headers: { "xkey-purge": "Tag" } });
+    expect(accepted.status).toBe(200);
+    expect((await through(query)).headers.get("x-cache")).toBe("miss");
+  });
+});
+
+(hasVarnish ? describe : describe.skip)("edge purges while the cache in front is away", () => {
+  it("logs the outage once, not once per event, keeps the tags and purges them when Varnish answers (RESPONSE_CACHE=false too)", async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split("\n")) if (line.trim() !== "") lines.push(JSON.parse(line) as { level: number; msg: string });
+        done();
+      },
+    });
+    const port = await freePort();
+    const t = await startTestServer({ seed: false, config: { cachePurgeUrl: `http://127.0.0.1:${port}/`, responseCache: false }, logger: createLogger("info", sink) });
+    let varnish: Varnish | null = null;
+    try {
+      const editor = bearer(await mintToken(t, "EDITOR"));
+      for (let i = 0; i < 3; i++) dataOf(await t.gql(`mutation($title: String!) { createArticle(input: { title: $title, body: "Isi." }) { id } }`, { title: `Draf ${i}` }, editor));
+      await counterReaches(t, "edge_cache_purges_total", 'outcome="failed"', 2, 5000);
+      const outage = lines.filter((line) => line.msg.startsWith("edge cache purge failed"));
+      expect(outage).toHaveLength(1);
+      expect(outage[0]!.level).toBe(40);
+      expect(await purgesSent(t)).toBe(0);
+
+      varnish = await startVarnish(port, t.server.port);
+      // The pause between retries grows (250 ms, doubling): the next one finds Varnish.
+      await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', 1, 15_000);
+      expect(lines.filter((line) => line.msg.startsWith("edge cache purge failed"))).toHaveLength(1);
+      expect(lines.filter((line) => line.msg === "edge cache purges go through again")).toHaveLength(1);
+    } finally {
+      await varnish?.stop();
+      await t.close();
+    }
+  }, 60_000);
+});
