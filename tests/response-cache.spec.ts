@@ -163,6 +163,11 @@ describe("RESPONSE_CACHE=false", () => {
       for (let i = 0; i < 3; i++) await t.gql(`{ articles(first: 1) { nodes { title } } }`);
       expect(await metric(t, "response_cache_hits_total")).toBe(0);
       expect(await metric(t, "response_cache_misses_total")).toBe(0);
+      // A CDN in front still gets what it caches by.
+      const res = await get(t, `{ articles(first: 1) { nodes { title } } }`);
+      expect(res.headers.get("cache-control")).toMatch(/^public/);
+      expect(res.headers.get("etag")).toBeTruthy();
+      expect(res.headers.get("xkey")).toBe("Article");
     } finally {
       await t.close();
     }

@@ -26,15 +26,17 @@ import type { CacheTag } from "./tags";
  */
 export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: Pick<AppConfig, "responseCache" | "responseCacheBytes" | "cacheMaxAgeSeconds" | "cacheStaleSeconds" | "cachePurgeUrl">; logger: Logger; metrics: Metrics }): { http: HttpCache; stop(): void } {
   const { db, bus, config, metrics } = options;
-  const cache = config.responseCache
-    ? new ResponseCache(config.responseCacheBytes, {
-        hit: () => metrics.cacheHits.inc(),
-        miss: () => metrics.cacheMisses.inc(),
-        evicted: () => metrics.cacheEvictions.inc(),
-        invalidated: (entries) => metrics.cacheInvalidations.inc(entries),
-        bytes: (bytes) => metrics.cacheBytes.set(bytes),
-      })
-    : null;
+  const cache = new ResponseCache(
+    config.responseCacheBytes,
+    {
+      hit: () => metrics.cacheHits.inc(),
+      miss: () => metrics.cacheMisses.inc(),
+      evicted: () => metrics.cacheEvictions.inc(),
+      invalidated: (entries) => metrics.cacheInvalidations.inc(entries),
+      bytes: (bytes) => metrics.cacheBytes.set(bytes),
+    },
+    config.responseCache,
+  );
   // The change is recorded whether or not this instance caches: other instances may.
   const stops = [
     db.beforeCommit(async (manager, written) => {
@@ -42,18 +44,16 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
       if (tags.length > 0) await recordChange(manager, tags);
     }),
   ];
-  if (cache) {
-    stops.push(db.onCommit((written) => cache.invalidate(tagsOfTables(written))));
-    stops.push(
-      bus.listen((event) => {
-        if (event.topic === "cache") cache.invalidate((event.payload as ChangePayload).tags as CacheTag[]);
-        // A story's or comment's own event comes first in its transaction: its kind is dropped then already,
-        // so a subscriber that has the event never reads an answer from before it.
-        else if (event.topic === "article") cache.invalidate(["Article"]);
-        else if (event.topic === "comment") cache.invalidate(["Comment"]);
-      }),
-    );
-  }
+  stops.push(db.onCommit((written) => cache.invalidate(tagsOfTables(written))));
+  stops.push(
+    bus.listen((event) => {
+      if (event.topic === "cache") cache.invalidate((event.payload as ChangePayload).tags as CacheTag[]);
+      // A story's or comment's own event comes first in its transaction: its kind is dropped then already,
+      // so a subscriber that has the event never reads an answer from before it.
+      else if (event.topic === "article") cache.invalidate(["Article"]);
+      else if (event.topic === "comment") cache.invalidate(["Comment"]);
+    }),
+  );
   if (config.cachePurgeUrl) {
     const purger = new EdgePurger(config.cachePurgeUrl, options.logger, metrics);
     stops.push(

@@ -41,8 +41,8 @@ export class HttpCache {
 
   constructor(
     private readonly schema: GraphQLSchema,
-    /** The response cache; null when RESPONSE_CACHE=false (headers are still sent). */
-    private readonly cache: ResponseCache | null,
+    /** The response cache (with RESPONSE_CACHE=false it keeps nothing, and the headers are still sent). */
+    private readonly cache: ResponseCache,
     private readonly options: HttpCacheOptions,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
@@ -57,7 +57,7 @@ export class HttpCache {
    * a cacheable one, opens the slot its answer will be stored in once Apollo has computed it.
    */
   answer(req: Request, res: Response, admitted: AdmittedOperation): boolean {
-    if (!this.cache || admitted.operation.operation !== "query" || req.get("authorization") !== undefined) return false;
+    if (admitted.operation.operation !== "query" || req.get("authorization") !== undefined) return false;
     const mediaType = mediaTypeOf(req);
     if (mediaType === null) return false;
     const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
@@ -105,8 +105,13 @@ export class HttpCache {
           }
           // Apollo writes a single result as its JSON and a newline: the cached bytes are the same.
           const text = `${JSON.stringify(body.singleResult)}\n`;
-          const entry = this.cache!.store(slot, text);
-          if (entry) headers.set("etag", entry.etag);
+          const entry = this.cache.store(slot, text);
+          // Read before a change this instance already knows of: an edge must not keep it either (its purge may have passed).
+          if (entry === "stale") {
+            headers.set("cache-control", "no-store");
+            return;
+          }
+          headers.set("etag", entry.etag);
           if (request.http?.method === "GET") {
             headers.set("cache-control", this.publicControl());
             if (slot.tags.length > 0) {

@@ -43,9 +43,14 @@ export class ResponseCache {
   private generation = 0;
   private readonly changedAt = new Map<CacheTag, number>();
 
+  /**
+   * @param keeps false (RESPONSE_CACHE=false): nothing is kept or served, but answers are still
+   *   told apart from stale ones, so the headers a CDN caches by stay honest.
+   */
   constructor(
     private readonly maxBytes: number,
     private readonly counters: ResponseCacheCounters,
+    private readonly keeps = true,
   ) {}
 
   get size(): number {
@@ -63,6 +68,7 @@ export class ResponseCache {
 
   /** The cached answer, or a slot to store the answer in once it is computed. */
   lookup(key: string, tags: readonly CacheTag[]): { hit: CachedResponse; slot?: undefined } | { slot: CacheSlot; hit?: undefined } {
+    if (!this.keeps) return { slot: { key, tags, generation: this.generation } };
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
@@ -74,17 +80,20 @@ export class ResponseCache {
     return { slot: { key, tags, generation: this.generation } };
   }
 
-  /** Keeps an answer, unless something it depends on changed since its slot opened. */
-  store(slot: CacheSlot, body: string): CachedResponse | null {
-    for (const tag of slot.tags) if ((this.changedAt.get(tag) ?? 0) > slot.generation) return null;
+  /**
+   * Keeps an answer, unless something it depends on changed since its slot opened: then it is
+   * "stale" (already older than a change this instance knows of) and must be cached nowhere.
+   */
+  store(slot: CacheSlot, body: string): CachedResponse | "stale" {
+    for (const tag of slot.tags) if ((this.changedAt.get(tag) ?? 0) > slot.generation) return "stale";
+    const entry: CachedResponse = { body, etag: strongEtag(body), tags: slot.tags };
     const bytes = body.length * 2 + 256;
-    if (bytes > this.maxBytes / 10) return null;
+    if (!this.keeps || bytes > this.maxBytes / 10) return entry;
     this.remove(slot.key);
     while (this.held + bytes > this.maxBytes && this.entries.size > 0) {
       this.remove(this.entries.keys().next().value!);
       this.counters.evicted();
     }
-    const entry: CachedResponse = { body, etag: strongEtag(body), tags: slot.tags };
     this.entries.set(slot.key, entry);
     this.held += bytes;
     for (const tag of slot.tags) {
