@@ -74,6 +74,35 @@ describe("institutions", () => {
     expect(institutionsOf("Kalapas Denpasar I Made Suka hadir.").map((i) => i.name)).toEqual(["Lapas Denpasar"]);
   });
 
+  it.each([
+    ["a known city of a correctional unit", "Karutan Binjai Iwan Wibowo memimpin apel.", "Rutan Binjai"],
+    ["a known city of two words", "Kalapas Tanjung Pinang Budi Santoso hadir.", "Lapas Tanjung Pinang"],
+    ["a city the story names as a unit elsewhere", "Rutan Sidomulyo berbenah. Karutan Sidomulyo Iwan Wibowo hadir.", "Rutan Sidomulyo"],
+    ["a city the story names as a place elsewhere", "Apel digelar di Pancur Batu. Karutan Pancur Batu Rahmat Hidayat hadir.", "Rutan Pancur Batu"],
+    ["the dateline", "Kabapas Sidomulyo Iwan Wibowo hadir.", "Bapas Sidomulyo"],
+    ["the rest of the name, named elsewhere", "Karutan Sidomulyo Iwan Wibowo hadir. Iwan Wibowo lalu pulang.", "Rutan Sidomulyo"],
+    ["a known city after 'Kepala', cut before the name", "Kepala Lapas Padang Budi Santoso hadir.", "Lapas Padang"],
+  ])("reads the place after a head's title by %s", (_, text, name) => {
+    const r = extractStory(text.startsWith("Kabapas") ? `Judul Berita Uji\n\nSIDOMULYO, Contoh.id – ${text}` : story(text));
+    expectNothingInvented(r);
+    expect(r.institutions.map((i) => [i.name, i.city])).toEqual([[name, name.replace(/^\S+ /, "")]]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it("reports a head's title followed by words it cannot tell a place from a name in, and reads no unit from them", () => {
+    for (const text of ["Karutan Sidomulyo Iwan Wibowo hadir.", "Kalapas Bima Arya Sugiarto hadir."]) {
+      const r = extractStory(story(text));
+      expect(r.institutions).toEqual([]);
+      expect(r.warnings.map((w) => w.code)).toEqual(["AMBIGUOUS_NAME"]);
+    }
+    // A city that is also a given name is a place only when the story says so.
+    expect(institutionsOf("Lapas Bima menerima tamu. Kalapas Bima Arya Sugiarto hadir.").map((i) => i.name)).toEqual(["Lapas Bima"]);
+  });
+
+  it("does not read a kind word as the place of a Kanwil ('Kantor Wilayah Rutan Pamekasan')", () => {
+    expect(institutionsOf("Kepala Kantor Wilayah Rutan Pamekasan melaksanakan pembinaan.").map((i) => i.name)).toEqual(["Rutan Pamekasan"]);
+  });
+
   describe("parents, only where the text says", () => {
     it("'<unit> di bawah <body>' and '<unit> jajaran <Kanwil>'", () => {
       expect(

@@ -60,6 +60,30 @@ describe("people and posts", () => {
     expect(r.people[0]!.mentions.map((m) => m.text)).toEqual(["Hari Winarca", "Hari"]);
   });
 
+  it("tells the city of a head's unit from the first word of the name after it", () => {
+    expect(peopleOf("Karutan Binjai Iwan Wibowo memimpin apel.")).toEqual([{ name: "Iwan Wibowo", posts: ["Kepala Rutan @ Rutan Binjai"] }]);
+    expect(peopleOf("Apel digelar di Pancur Batu. Karutan Pancur Batu Rahmat Hidayat hadir.")).toEqual([{ name: "Rahmat Hidayat", posts: ["Kepala Rutan @ Rutan Pancur Batu"] }]);
+    expect(peopleOf("Kalapas Sidomulyo H. Ahmad Fauzi hadir.")).toEqual([{ name: "Ahmad Fauzi", posts: ["Kepala Lapas @ Lapas Sidomulyo"] }]);
+    expect(peopleOf("Kalapas Muhammad Rizki Pratama hadir.")).toEqual([{ name: "Muhammad Rizki Pratama", posts: [] }]);
+  });
+
+  it("stores no person where a head's title is followed by words it cannot tell a place from a name in, and says so", () => {
+    const r = extractStory(story("Karutan Sidomulyo Iwan Wibowo memimpin apel."));
+    expect(r.people).toEqual([]);
+    expect(r.warnings.map((w) => [w.code, r.story.body.slice(w.span!.start, w.span!.end)])).toEqual([["AMBIGUOUS_NAME", "Karutan Sidomulyo Iwan Wibowo"]]);
+  });
+
+  it.each([
+    ["Kepala Kantor Wilayah Rutan Pamekasan melaksanakan pembinaan.", "Kepala Kantor Wilayah Rutan Pamekasan"],
+    ["Kakanwil Lapas Sumenep membuka acara.", "Kakanwil Lapas Sumenep"],
+    ["Kepala Kanwil Bapas Malang, hadir.", "Kepala Kanwil Bapas Malang"],
+  ])("reads no person and no post from a Kanwil head's title before a unit: %p", (text, dropped) => {
+    const r = extractStory(story(text));
+    expectNothingInvented(r);
+    expect(r.people).toEqual([]);
+    expect(r.warnings.map((w) => [w.code, r.story.body.slice(w.span!.start, w.span!.end)])).toEqual([["DROPPED", dropped]]);
+  });
+
   it("does not read a title followed by no name, or by a lowercase word, as a person", () => {
     expect(peopleOf("Kepala Lapas Bojonegoro hadir. Kepala Dinas Sosial juga hadir. Kalapas menyampaikan sambutan.")).toEqual([]);
   });

@@ -2,7 +2,10 @@ import { InstitutionKind } from "../institution/institution.entity";
 import type { KindForm, OrganisationForm } from "./import.lexicon";
 import {
   CAPITAL_PROVINCE_FORMS,
+  CITIES_ALSO_NAMES,
+  CORRECTIONAL_CITIES,
   KANWIL_FORM,
+  NAME_START_WORDS,
   NOT_PLACES,
   ORGANISATIONS,
   PLACE_CONTINUATIONS,
@@ -13,7 +16,8 @@ import {
   UNIT_KINDS,
   UNIT_TYPES,
 } from "./import.lexicon";
-import { isNameWord, phrases, wordsOf } from "./import.text";
+import { escapeRegExp, isNameWord, phrases, wordsOf } from "./import.text";
+import type { Word } from "./import.text";
 import type { ExtractedInstitution, ImportWarning, Mention, Span } from "./import.types";
 
 /** One place the body names an institution, with what that form says about it. */
@@ -29,6 +33,8 @@ export interface InstitutionReading {
   /** Every mention, in body order. */
   mentions: InstitutionMention[];
   warnings: ImportWarning[];
+  /** Words after a head's title that may be a place or the start of a name, and the text does not tell which: no person is read there. */
+  unclear: Span[];
 }
 
 /** A form as read, before the forms of one institution are put together. */
@@ -48,8 +54,12 @@ interface Form extends Mention {
   place: string | null;
   /** The form's words without bracketed abbreviations, and with a head's title read as the institution. */
   name: string;
-  /** Place followed straight by a capitalised word after a head's title: place or first name? Decided by the other mentions. */
+  /** Place followed straight by a capitalised word after a head's title: place or first name? Decided by the evidence of the story. */
   ambiguous: boolean;
+  /** After a head's title: the capitalised words from the place on ("Binjai Iwan Wibowo"), among which the place ends and a name may start. */
+  run: Word[];
+  /** The form has a place whatever the run holds (written in full words, or with a class). */
+  placeCertain: boolean;
   /** Kanwil only: whose regional office. */
   organisation: OrganisationForm | null;
 }
@@ -71,7 +81,11 @@ const STARTS = new RegExp(
   "gu",
 );
 /** Words that start a person's name, so a capitalised word before them is a place ("Kalapas Banyuwangi I Wayan …"). */
-const NAME_STARTS = /^\s+(?:I|Ni|Made|Wayan|Kadek|Komang|Ketut|Putu|Nyoman|Gede|Gusti|Ida|Luh|(?:H|Hj|Dr|Drs|Dra|Ir|Prof|KH)\.)(?![\p{L}])/u;
+const NAME_STARTS = new RegExp(String.raw`^\s*(?:${phrases(NAME_START_WORDS)}|(?:H|Hj|Dr|Drs|Dra|Ir|Prof|KH)\.)(?![\p{L}])`, "u");
+/** Kind words and heads' titles: a run written after one of them again is the same title phrase, no evidence of a name. */
+const KIND_WORDS = new Set(["Kepala", ...[...UNIT_KINDS, KANWIL_FORM].flatMap((k) => [...k.abbreviations, ...k.headAbbreviations])]);
+/** Words before a place that say it is one: "di Binjai", "Kota Binjai", "Kabupaten Pamekasan". */
+const PLACE_MARKERS = String.raw`(?:di|ke|dari|asal|Kota|Kabupaten|Kab\.)`;
 
 /** Reads the institutions the body names; `knownPlaces` (the dateline) help tell a place from a first name. */
 export function readInstitutions(body: string, knownPlaces: readonly string[] = []): InstitutionReading {
@@ -79,10 +93,26 @@ export function readInstitutions(body: string, knownPlaces: readonly string[] = 
   // A quotation holding only such a form is a programme's name (“Rutan Berdaya”, “Lapas Bersinar”), not an institution.
   const forms = scan(body).filter((f) => !(/[“"]/.test(body[f.start - 1] ?? "") && /[”"]/.test(body[f.end] ?? "")));
 
-  // A head's title followed by two capitalised words ("Kalapas Hari Winarca") names a person, not a place,
-  // unless the text names that place elsewhere or a name plainly starts after it.
+  // A head's title followed by capitalised words ("Karutan Binjai Iwan Wibowo", "Kalapas Hari Winarca"): where the
+  // place ends and the name starts is decided by what the story says elsewhere, or the known cities.
   const places = new Set([...knownPlaces.map(placeKey), ...forms.filter((f) => !f.ambiguous && f.place).map((f) => placeKey(f.place!))]);
-  const accepted = forms.filter((f) => !f.ambiguous || places.has(placeKey(f.place!)) || NAME_STARTS.test(body.slice(f.end, f.end + 8)));
+  const unclear: Span[] = [];
+  const accepted = forms.flatMap((f): Form[] => {
+    if (!f.ambiguous) return [f];
+    const verdict = settle(f, body, places);
+    if (typeof verdict === "number") return [withPlaceOf(f, verdict, body)];
+    if (f.placeCertain) return [f];
+    if (verdict === "unclear") {
+      const run = { start: f.run[0]!.start, end: f.run[f.run.length - 1]!.end };
+      unclear.push(run);
+      warnings.push({
+        code: "AMBIGUOUS_NAME",
+        message: `'${body.slice(f.start, run.end)}': '${f.run[0]!.text}' may be the city of the ${f.abbreviation ?? f.kind} or the first word of a name, and the story does not tell; neither the post nor a person is read from it.`,
+        span: { start: f.start, end: run.end },
+      });
+    }
+    return [];
+  });
 
   const groups = group(accepted);
   const institutions: ExtractedInstitution[] = [];
@@ -93,7 +123,76 @@ export function readInstitutions(body: string, knownPlaces: readonly string[] = 
   });
   mentions.sort((a, b) => a.start - b.start);
   readParents(body, institutions, mentions, warnings);
-  return { institutions, mentions, warnings };
+  return { institutions, mentions, warnings, unclear };
+}
+
+/**
+ * How many words of a head's run are the place, or whether it is all a name: a name start or the whole
+ * run named elsewhere make it a name; a place the story names elsewhere (as a unit's city, the dateline,
+ * "di X", "Kota X"), a known city, or the rest of the run named elsewhere as a person make a place.
+ * With nothing to go on, two words are a name (as "Kalapas Hari Winarca"); more are unclear.
+ */
+function settle(f: Form, body: string, places: ReadonlySet<string>): number | "name" | "unclear" {
+  const run = f.run;
+  const nameStartsAt = (w: Word): boolean => NAME_STARTS.test(body.slice(w.start, w.start + 24));
+  if (nameStartsAt(run[0]!)) return "name";
+  if (namedElsewhere(body, run, null)) return "name";
+  let placeWords = 0;
+  while (placeWords < run.length - 1 && placeWords < 3 && isNameWord(run[placeWords]!.text)) placeWords++;
+  const placeOf = (k: number): string => body.slice(run[0]!.start, run[k - 1]!.end);
+  for (let k = placeWords; k >= 1; k--) {
+    const key = placeKey(placeOf(k));
+    if (places.has(key) || namedAsPlace(body, placeOf(k), run[0]!.start)) return k;
+    if (CORRECTIONAL_CITIES.has(key) && !CITIES_ALSO_NAMES.has(key)) return k;
+  }
+  for (let k = placeWords; k >= 1; k--) {
+    const rest = run.slice(k);
+    if ((rest.length >= 2 && namedElsewhere(body, rest, run[k - 1]!)) || nameStartsAt(rest[0]!)) return k;
+  }
+  return run.length >= 3 ? "unclear" : "name";
+}
+
+/** `words` written elsewhere in the body as a name: not at this place, and not after `before` or a kind's word. */
+function namedElsewhere(body: string, words: readonly Word[], before: Word | null): boolean {
+  const re = new RegExp(String.raw`(?<![\p{L}\p{N}])${words.map((w) => escapeRegExp(w.text)).join(String.raw`\s+`)}(?![\p{L}\p{N}])`, "gu");
+  for (let m = re.exec(body); m !== null; m = re.exec(body)) {
+    if (m.index === words[0]!.start) continue;
+    const prev = wordsOf(body, Math.max(0, m.index - 30), m.index).pop();
+    if (prev && /^\s+$/.test(body.slice(prev.end, m.index)) && (prev.text === before?.text || KIND_WORDS.has(prev.text))) continue;
+    return true;
+  }
+  return false;
+}
+
+/** "di Binjai", "Kota Binjai": the story names `place` as a place somewhere other than at `at`. */
+function namedAsPlace(body: string, place: string, at: number): boolean {
+  const re = new RegExp(String.raw`(?<![\p{L}])${PLACE_MARKERS}\s+(${escapeRegExp(place).replace(/\s+/g, "\\s+")})(?![\p{L}])`, "gu");
+  for (let m = re.exec(body); m !== null; m = re.exec(body)) if (m.index + m[0].length - m[1]!.length !== at) return true;
+  return false;
+}
+
+/** The form with its place cut to the first `k` words of its run. */
+function withPlaceOf(f: Form, k: number, body: string): Form {
+  const end = f.run[k - 1]!.end;
+  const place = body.slice(f.run[0]!.start, end);
+  const text = body.slice(f.start, end);
+  // The name ends with the place as written (withoutBrackets may have closed up its spaces).
+  const single = (t: string): string => t.replace(/\s+/g, " ");
+  const name = f.name.endsWith(f.place!) ? f.name.slice(0, f.name.length - f.place!.length) + place : single(f.name).slice(0, single(f.name).length - single(f.place!).length) + single(place);
+  return { ...f, end, text, name, place, key: `${f.kind}|${(f.unitType ?? "").toLowerCase()}|${placeKey(place)}`, ambiguous: false };
+}
+
+/** The capitalised words from `at` on, one space apart: a place, a name, or both ("Binjai Iwan Wibowo"). */
+function capitalRun(body: string, at: number): Word[] {
+  const run: Word[] = [];
+  for (const w of wordsOf(body, at, Math.min(body.length, at + 160))) {
+    if (run.length === 6) break;
+    if (run.length > 0 && !/^ +$/.test(body.slice(run[run.length - 1]!.end, w.start))) break;
+    if (!isNameWord(w.text) && !/^\p{Lu}$/u.test(w.text)) break;
+    if (NOT_PLACES.has(w.text)) break;
+    run.push(w);
+  }
+  return run;
 }
 
 /** Left to right, the longest form at each place a form may begin. */
@@ -163,10 +262,11 @@ function readUnit(body: string, at: number): Form | null {
     }
     const place = readPlace(body, end);
     if (!place) return null;
+    const run = capitalRun(body, place.end - place.text.length);
     end = place.end;
     const text = body.slice(at, end);
     const headContext = kind.head || /(?:^|\s)Kepala\s+$/.test(body.slice(Math.max(0, at - 8), at));
-    const ambiguous = headContext && !kind.full && classification === null && /^ \p{Lu}/u.test(body.slice(end, end + 2));
+    const ambiguous = headContext && run.length > 0 && run[run.length - 1]!.end > end;
     return {
       start: at,
       end,
@@ -182,6 +282,8 @@ function readUnit(body: string, at: number): Form | null {
       place: place.text,
       name: kind.head ? `${kind.abbreviation}${text.slice(kind.end - at)}` : withoutBrackets(text),
       ambiguous,
+      run,
+      placeCertain: kind.full || classification !== null,
       organisation: null,
     };
   }
@@ -226,6 +328,8 @@ function readKanwil(body: string, at: number): Form | null {
     place: place.text,
     name: kind.head ? `${kind.abbreviation}${text.slice(kind.end - at)}` : withoutBrackets(text),
     ambiguous: false,
+    run: [],
+    placeCertain: true,
     organisation,
   };
 }
@@ -254,6 +358,8 @@ function readOrganisation(body: string, at: number): (Form & { organisation: Org
       place: null,
       name: withoutBrackets(text),
       ambiguous: false,
+      run: [],
+      placeCertain: true,
       organisation: org,
     };
   }

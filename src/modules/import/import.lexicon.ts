@@ -101,14 +101,75 @@ export const PLACE_CONTINUATIONS = new Set(["Timur", "Barat", "Utara", "Selatan"
 export const PLACE_PREFIXES = new Set([
   "Tanjung", "Pangkal", "Bandar", "Kota", "Muara", "Gunung", "Pulau", "Nusa", "Pondok", "Batu", "Tanah", "Sungai", "Teluk", "Kuala", "Lubuk",
   "Labuhan", "Tebing", "Pematang", "Padang", "Bukit", "Sei", "Jawa", "Sumatera", "Sumatra", "Kalimantan", "Sulawesi", "Papua", "Maluku",
-  "Kepulauan", "Bangka", "Daerah", "Istimewa", "DKI", "Kabupaten", "Rantau", "Tulang", "Lhok", "Binjai", "Kayu", "Air",
+  "Kepulauan", "Bangka", "Daerah", "Istimewa", "DKI", "Kabupaten", "Rantau", "Tulang", "Lhok", "Kayu", "Air",
 ]);
 /** Capitalised words that never start a place after a kind: days, months, and words of a sentence. */
 export const NOT_PLACES = new Set([
   "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
   "September", "Oktober", "November", "Desember", "Kelas", "Negara", "Dan", "Di", "Ke", "Dari", "Pada", "Yang", "Untuk", "Dalam", "Se", "Ini", "Itu",
   "Tersebut", "Kepala", "Pemasyarakatan", "Provinsi", "Wilayah", "Jadi", "Raih", "Sukses",
+  // Kind words: "Kantor Wilayah Rutan Pamekasan" is no Kanwil of a place called "Rutan".
+  "Lapas", "Rutan", "Bapas", "Kanwil", "Lembaga", "Rumah", "Balai", "Kantor", "Kementerian", "Direktorat", "Ditjenpas", "Kemenkumham",
+  "Kemenimipas", "Kemenkum",
 ]);
+
+/**
+ * Regencies and cities with a Lapas, Rutan, LPKA or Bapas (the main ones, and the prison districts
+ * the press names them by), so "Karutan Binjai Iwan Wibowo" reads as the head of Rutan Binjai.
+ */
+export const CORRECTIONAL_CITIES = new Set(
+  [
+    // Sumatera
+    "Banda Aceh", "Lhokseumawe", "Langsa", "Sabang", "Meulaboh", "Takengon", "Sigli", "Bireuen", "Kutacane", "Tapaktuan", "Singkil", "Calang",
+    "Blangpidie", "Lhoksukon", "Kualasimpang", "Jantho", "Medan", "Binjai", "Tebing Tinggi", "Pematangsiantar", "Pematang Siantar", "Siantar",
+    "Tanjung Balai", "Tanjungbalai", "Sibolga", "Padangsidimpuan", "Padang Sidempuan", "Kabanjahe", "Lubuk Pakam", "Labuhan Deli", "Tanjung Gusta",
+    "Rantauprapat", "Rantau Prapat", "Kisaran", "Balige", "Tarutung", "Gunungsitoli", "Gunung Sitoli", "Sidikalang", "Stabat", "Pangkalan Brandan",
+    "Panyabungan", "Padang", "Bukittinggi", "Payakumbuh", "Solok", "Sawahlunto", "Pariaman", "Padang Panjang", "Painan", "Lubuk Basung",
+    "Lubuk Sikaping", "Muaro Sijunjung", "Batusangkar", "Pekanbaru", "Dumai", "Bengkalis", "Selat Panjang", "Tembilahan", "Rengat", "Bangkinang",
+    "Pasir Pengaraian", "Siak", "Teluk Kuantan", "Bagansiapiapi", "Tanjung Pinang", "Tanjungpinang", "Batam", "Karimun", "Tanjung Balai Karimun",
+    "Tarempa", "Dabo Singkep", "Ranai", "Jambi", "Kuala Tungkal", "Muara Bungo", "Muara Bulian", "Muara Tebo", "Sungai Penuh", "Bangko", "Sarolangun",
+    "Palembang", "Lubuklinggau", "Lubuk Linggau", "Prabumulih", "Pagar Alam", "Lahat", "Muara Enim", "Baturaja", "Kayuagung", "Kayu Agung", "Sekayu",
+    "Pangkalpinang", "Pangkal Pinang", "Tanjungpandan", "Tanjung Pandan", "Sungailiat", "Muntok", "Toboali", "Bengkulu", "Curup", "Arga Makmur",
+    "Bandar Lampung", "Metro", "Kotabumi", "Kalianda", "Menggala", "Kota Agung", "Sukadana", "Gunung Sugih", "Liwa", "Way Hui",
+    // Jawa
+    "Jakarta", "Cipinang", "Salemba", "Pondok Bambu", "Bekasi", "Depok", "Bogor", "Paledang", "Tangerang", "Serang", "Cilegon", "Pandeglang",
+    "Rangkasbitung", "Bandung", "Sukamiskin", "Banceuy", "Cimahi", "Garut", "Tasikmalaya", "Ciamis", "Banjar", "Sumedang", "Subang", "Purwakarta",
+    "Karawang", "Cianjur", "Sukabumi", "Cibinong", "Cirebon", "Indramayu", "Majalengka", "Kuningan", "Gunung Sindur", "Semarang", "Kendal", "Demak",
+    "Kudus", "Pati", "Jepara", "Rembang", "Blora", "Purwodadi", "Salatiga", "Ambarawa", "Boyolali", "Surakarta", "Solo", "Klaten", "Sragen",
+    "Sukoharjo", "Wonogiri", "Karanganyar", "Magelang", "Temanggung", "Wonosobo", "Purworejo", "Kebumen", "Banjarnegara", "Purbalingga",
+    "Purwokerto", "Banyumas", "Cilacap", "Nusakambangan", "Tegal", "Slawi", "Brebes", "Pemalang", "Pekalongan", "Batang", "Yogyakarta",
+    "Wirogunan", "Sleman", "Bantul", "Wates", "Wonosari", "Surabaya", "Sidoarjo", "Porong", "Medaeng", "Gresik", "Lamongan", "Tuban", "Bojonegoro",
+    "Mojokerto", "Jombang", "Kediri", "Nganjuk", "Madiun", "Ngawi", "Magetan", "Ponorogo", "Pacitan", "Trenggalek", "Tulungagung", "Blitar",
+    "Malang", "Lowokwaru", "Batu", "Pasuruan", "Bangil", "Probolinggo", "Kraksaan", "Lumajang", "Jember", "Bondowoso", "Situbondo", "Banyuwangi",
+    "Bangkalan", "Sampang", "Pamekasan", "Sumenep",
+    // Bali, Nusa Tenggara
+    "Denpasar", "Kerobokan", "Karangasem", "Amlapura", "Bangli", "Gianyar", "Klungkung", "Tabanan", "Singaraja", "Buleleng", "Mataram", "Selong",
+    "Praya", "Sumbawa Besar", "Sumbawa", "Dompu", "Bima", "Kupang", "Atambua", "Kefamenanu", "Soe", "Ende", "Maumere", "Larantuka", "Kalabahi",
+    "Waingapu", "Waikabubak", "Ruteng", "Bajawa", "Labuan Bajo",
+    // Kalimantan
+    "Pontianak", "Singkawang", "Sambas", "Mempawah", "Ngabang", "Sanggau", "Sintang", "Putussibau", "Ketapang", "Bengkayang", "Sekadau",
+    "Palangka Raya", "Palangkaraya", "Sampit", "Pangkalan Bun", "Kuala Kapuas", "Muara Teweh", "Buntok", "Kasongan", "Kuala Kurun",
+    "Tamiang Layang", "Banjarmasin", "Banjarbaru", "Martapura", "Kandangan", "Barabai", "Amuntai", "Kotabaru", "Pelaihari", "Marabahan",
+    "Batulicin", "Samarinda", "Balikpapan", "Bontang", "Tenggarong", "Tanah Grogot", "Sendawar", "Tanjung Redeb", "Tarakan", "Nunukan",
+    "Tanjung Selor", "Malinau",
+    // Sulawesi
+    "Manado", "Tondano", "Bitung", "Kotamobagu", "Tahuna", "Amurang", "Gorontalo", "Limboto", "Marisa", "Palu", "Poso", "Luwuk", "Tolitoli",
+    "Parigi", "Donggala", "Ampana", "Kolonodale", "Banggai", "Makassar", "Maros", "Pangkajene", "Barru", "Parepare", "Sidrap", "Pinrang",
+    "Enrekang", "Makale", "Palopo", "Masamba", "Malili", "Sengkang", "Watampone", "Bone", "Watansoppeng", "Sinjai", "Bulukumba", "Bantaeng",
+    "Jeneponto", "Takalar", "Sungguminasa", "Gowa", "Selayar", "Mamuju", "Majene", "Polewali", "Pasangkayu", "Kendari", "Baubau", "Raha", "Kolaka",
+    "Unaaha", "Andoolo", "Wangi Wangi",
+    // Maluku, Papua
+    "Ambon", "Masohi", "Tual", "Saumlaki", "Namlea", "Piru", "Dobo", "Ternate", "Tobelo", "Labuha", "Soasio", "Jailolo", "Jayapura", "Abepura",
+    "Merauke", "Wamena", "Nabire", "Timika", "Biak", "Serui", "Sorong", "Manokwari", "Fakfak", "Kaimana", "Sarmi",
+  ].map((c) => c.toLowerCase()),
+);
+/** Cities above that are also given names ("Bima Arya"): only the story itself can tell which one a head's title is followed by. */
+export const CITIES_ALSO_NAMES = new Set(["bima", "soe", "raha", "batu", "metro", "solo", "banjar", "bone", "pati"]);
+/** Words a person's name starts with and a place does not ("Kalapas Banyuwangi I Wayan …", "Karutan Muhammad Rizki …"). */
+export const NAME_START_WORDS = [
+  "I", "Ni", "Made", "Wayan", "Kadek", "Komang", "Ketut", "Putu", "Nyoman", "Gede", "Gusti", "Ida", "Luh", "Muhammad", "Mohammad", "Mohamad",
+  "Muhamad", "Mochammad", "Mochamad", "Moch", "Moh", "Muh", "Ahmad", "Achmad", "Abdul", "Siti", "Sri", "Nur",
+];
 
 /** The provinces, for a stated province ("Lapas Banyuwangi, Jawa Timur") and a Kanwil's region. */
 export const PROVINCES = [

@@ -1,5 +1,6 @@
+import type { InstitutionKind } from "../institution/institution.entity";
 import type { InstitutionMention, InstitutionReading } from "./import.institutions";
-import { FORMER, HONORIFICS, KANWIL_FORM, LOWER_POSTS, NOT_PLACES, ORGANISATIONS, POST_WORDS, UNDOTTED_DEGREES, UNIT_KINDS } from "./import.lexicon";
+import { FORMER, HONORIFICS, KANWIL_FORM, LOWER_POSTS, NOT_PLACES, ORGANISATIONS, POST_WORDS, RANK, UNDOTTED_DEGREES, UNIT_KINDS } from "./import.lexicon";
 import { escapeRegExp, inside, isNameWord, phrases, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
 import type { ExtractedPerson, ImportWarning, Mention, Span } from "./import.types";
@@ -130,6 +131,13 @@ export class PeopleBook {
       // The holder: named right after the title, after "kini diisi", or before "kini menjabat".
       const filled = /^\s*(?:kini\s+|sekarang\s+)?(?:diisi|dijabat|dipegang|diemban)\s+(?:oleh\s+)?/u.exec(body.slice(phrase.end));
       const name = readName(body, phrase.end + (filled ? filled[0].length : 0));
+      const unclear = name ? this.institutions.unclear.find((u) => name.span.start >= u.start && name.span.start < u.end) : undefined;
+      if (unclear) {
+        // The institution reader could not tell the place from the name here, and said so.
+        from = unclear.end;
+        TITLE_START.lastIndex = unclear.end;
+        continue;
+      }
       const holder = name ? null : this.heldBy(m.index);
       if (holder !== null) {
         title.person = holder;
@@ -154,6 +162,23 @@ export class PeopleBook {
         this.warnings.push({ code: "DROPPED", message: `${person.name} is called ${phrase.title}, but the text does not say of which institution; the post is not stored.`, span: { start: phrase.start, end: phrase.end } });
       }
     }
+  }
+
+  /**
+   * "Kepala Kantor Wilayah Rutan Pamekasan", "Kakanwil Lapas Tuban": a head's title of one kind straight before a unit
+   * of another is no post the text states (whose head? of which office?). Reported; no post or person is read from it.
+   */
+  private misjoined(title: string, kind: InstitutionKind, at: number, after: number): boolean {
+    const gap = /^\s+/.exec(this.body.slice(after));
+    if (!gap) return false;
+    const next = this.institutions.mentions.find((i) => i.start === after + gap[0].length && i.headTitle === null);
+    if (!next || next.kind === kind || RANK[next.kind] !== 0) return false;
+    this.warnings.push({
+      code: "DROPPED",
+      message: `'${this.body.slice(at, next.end)}' puts the title ${title} before ${next.text}, which is no office of that kind; neither a post nor a person is read from it.`,
+      span: { start: at, end: next.end },
+    });
+    return true;
   }
 
   private assign(ref: number, phrase: TitlePhrase): void {
@@ -188,6 +213,7 @@ export class PeopleBook {
     if (head) {
       const own = mentionAt(at);
       if (own) return { title: head.form.headTitle, institution: own.ref, end: skipAfterTitle(body, own.end) };
+      if (this.misjoined(head.form.headTitle, head.form.kind, at, at + word.length)) return null;
       return { title: head.form.headTitle, institution: null, end: skipAfterTitle(body, at + word.length) };
     }
 
@@ -216,7 +242,9 @@ export class PeopleBook {
     // "Kepala Lapas Hari Winarca": a kind word with no place after it.
     for (const form of [...UNIT_KINDS, KANWIL_FORM]) {
       const kind = new RegExp(String.raw`^(?:${phrases([...form.full, ...form.abbreviations])})(?![\p{L}])`, "u").exec(body.slice(next));
-      if (kind) return { title: form.headTitle, institution: null, end: skipAfterTitle(body, next + kind[0].length) };
+      if (!kind) continue;
+      if (this.misjoined(form.headTitle, form.kind, at, next + kind[0].length)) return null;
+      return { title: form.headTitle, institution: null, end: skipAfterTitle(body, next + kind[0].length) };
     }
     return null;
   }
