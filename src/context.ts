@@ -5,8 +5,9 @@ import type { RateLimiter } from "./common/rate-limit";
 import type { Database } from "./db/database";
 import { articleLoaders } from "./modules/article/article.loader";
 import { AuthService } from "./modules/auth/auth.service";
-import type { DeliveredEvent, EventBus } from "./events/bus";
-import { storyOfEvent } from "./events/outbox";
+import type { EventBus } from "./events/bus";
+import type { LogEvent } from "./events/log-event";
+import { loadersOfEvent, storyOfEvent } from "./modules/live/event-shares";
 import type { Article } from "./modules/article/article.entity";
 import type { LiveStats } from "./events/stats";
 import type { RequestScope } from "./observability/request-scope";
@@ -139,7 +140,7 @@ export interface Context {
    */
   readonly eventStory: Article | null;
   /** The loaders shared by every subscriber of `event` who sees what `viewer` sees. */
-  readonly eventLoaders: (event: DeliveredEvent, viewer: Viewer | null) => Loaders;
+  readonly eventLoaders: (event: LogEvent, viewer: Viewer | null) => Loaders;
 }
 
 /** Subscribers with the same audience see the same data, so they can share one event's loaders (and results). */
@@ -157,7 +158,7 @@ export function createContext(services: Services, viewer: Viewer | null, clientA
     services,
     loaders: createLoaders(services, viewer),
     eventStory: null,
-    eventLoaders: (event, who) => event.sharedFor(`loaders:${audienceOf(who)}`, () => createLoaders(services, who)),
+    eventLoaders: (event, who) => loadersOfEvent(event, audienceOf(who), () => createLoaders(services, who)),
   };
 }
 
@@ -165,6 +166,6 @@ export function createContext(services: Services, viewer: Viewer | null, clientA
  * The context one event of a subscription executes in: the subscriber's, with the event's
  * shared loaders, so that data is fresh for each event and read once for all its subscribers.
  */
-export function contextForEvent(context: Context, event: DeliveredEvent): Context {
-  return { ...context, loaders: context.eventLoaders(event, context.viewer), eventStory: storyOfEvent(event) };
+export function contextForEvent(context: Context, event: LogEvent): Context {
+  return { ...context, loaders: context.eventLoaders(event, context.viewer), eventStory: event.topic === "article" ? storyOfEvent(event) : null };
 }

@@ -11,10 +11,10 @@ import { maskError } from "./common/errors";
 import type { Logger } from "./common/logger";
 import { audienceOf, contextForEvent, createContext } from "./context";
 import type { Context, Services } from "./context";
-import { DeliveredEvent } from "./events/bus";
 import type { EventBus } from "./events/bus";
-import type { TokenRevokedPayload } from "./events/outbox";
+import { isLogEvent } from "./events/log-event";
 import type { LiveStats } from "./events/stats";
+import { sharedExecution } from "./modules/live/event-shares";
 import { MAX_VARIABLE_DEPTH, nestingDepth } from "./policy/operation-policy";
 import type { OperationPolicy } from "./policy/operation-policy";
 
@@ -196,10 +196,10 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       // Built once per subscription: per event it is only looked up (the string keeps its hash).
       const sharedKey = sharedResultKeys.get(base);
       return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
-        const event = payload instanceof DeliveredEvent ? payload : null;
-        const run = () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
+        const event = isLogEvent(payload) ? payload : null;
+        const run = async () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
         // Subscribers of one event with the same operation, variables and audience get one shared execution.
-        const result = event && sharedKey !== undefined ? await event.sharedFor(sharedKey, run) : await run();
+        const result = event && sharedKey !== undefined ? await sharedExecution(event, sharedKey, run) : await run();
         if (event) stats.recordPush(event.createdAt);
         return result;
       });
@@ -290,7 +290,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
   // Revocations travel on the event log, so every instance closes the token's sockets.
   const unlisten = options.bus.listen((event) => {
     if (event.topic !== "token") return;
-    for (const socket of byToken.get((event.payload as TokenRevokedPayload).tokenPk) ?? []) socket.close(CloseCode.Forbidden, "Forbidden: the API token was revoked");
+    for (const socket of byToken.get(event.tokenPk) ?? []) socket.close(CloseCode.Forbidden, "Forbidden: the API token was revoked");
   });
 
   return {

@@ -4,7 +4,6 @@ import type { Logger } from "../common/logger";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import { recordChange } from "../events/outbox";
-import type { ChangePayload } from "../events/outbox";
 import type { Metrics } from "../observability/metrics";
 import { HttpCache } from "./http-cache";
 import { ResponseCache } from "./response-cache";
@@ -40,7 +39,7 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
     stops.push(db.onCommit((written) => cache.invalidate(tagsOfTables(written))));
     stops.push(
       bus.listen((event) => {
-        if (event.topic === "cache") cache.invalidate((event.payload as ChangePayload).tags as CacheTag[]);
+        if (event.topic === "cache") cache.invalidate(event.tags as CacheTag[]);
       }),
     );
   }
