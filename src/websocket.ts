@@ -154,7 +154,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       if (authorization !== undefined && authorization !== null && typeof authorization !== "string") return false;
       ctx.extra.connection = ctx;
       try {
-        const viewer = await services.auth.authenticate(authorization);
+        const viewer = await services.auth.authenticate(null, authorization);
         ctx.extra.viewer = viewer;
         if (viewer) {
           const sockets = byToken.get(viewer.tokenPk) ?? new Set<WebSocket>();
@@ -169,7 +169,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
     onSubscribe: async (ctx, _id, payload) => {
       const extra = ctx.extra;
       // A token revoked since the socket opened works for nothing more, whichever instance revoked it.
-      if (extra.viewer && !(await services.auth.isActive(extra.viewer.tokenPk))) {
+      if (extra.viewer && !(await services.auth.isActive(null, extra.viewer.tokenPk))) {
         extra.socket.close(CloseCode.Forbidden, "Forbidden: the API token was revoked");
         return refusal("The API token has been revoked.", "UNAUTHENTICATED");
       }
@@ -185,7 +185,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       const admission = policy.admit({ transport: "websocket", query: payload.query, operationName: payload.operationName, variables: payload.variables });
       if (admission.refused) return [...admission.refused.errors];
       const { document, operationName, variables } = admission.admitted;
-      const contextValue = createContext(services, extra.viewer, extra.address);
+      const contextValue = createContext(services, { viewer: extra.viewer, clientAddress: extra.address, transport: "websocket" });
       sharedResultKeys.set(contextValue, `result:${audienceOf(contextValue.viewer)}:${operationName ?? ""}\u0000${JSON.stringify(variables)}\u0000${admission.admitted.source}`);
       return { schema, document, operationName, variableValues: variables, contextValue };
     },

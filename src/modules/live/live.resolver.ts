@@ -22,7 +22,7 @@ export class LiveResolver {
   @Subscription(() => ArticleEvent, {
     description: "Newly published stories (also scheduled ones when they go live). With `after`, first replays what was missed.",
     subscribe: ({ args, context }: SubscribeData<ArticleSubscriptionArgs>) =>
-      context.services.live.feed(context.viewer, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, [ArticleEventType.PUBLISHED]) }),
+      context.services.live.feed(context, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, [ArticleEventType.PUBLISHED]) }),
   })
   articlePublished(@Root() event: ArticleLogEvent, @Args(() => ArticleSubscriptionArgs) _args: ArticleSubscriptionArgs): ArticleEvent {
     return toArticleEvent(event);
@@ -31,7 +31,7 @@ export class LiveResolver {
   @Subscription(() => ArticleEvent, {
     description: "Every published, updated and unpublished story, in order, resumable with `after`.",
     subscribe: ({ args, context }: SubscribeData<ArticleSubscriptionArgs>) =>
-      context.services.live.feed(context.viewer, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, STORY_EVENTS) }),
+      context.services.live.feed(context, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, STORY_EVENTS) }),
   })
   articleEvents(@Root() event: ArticleLogEvent, @Args(() => ArticleSubscriptionArgs) _args: ArticleSubscriptionArgs): ArticleEvent {
     return toArticleEvent(event);
@@ -41,7 +41,7 @@ export class LiveResolver {
     description: "Comments as they become visible (approved). Without articleId, across all stories.",
     subscribe: ({ args, context }: SubscribeData<CommentSubscriptionArgs>) => {
       const live = context.services.live;
-      return live.feed(context.viewer, args.after, {
+      return live.feed(context, args.after, {
         topic: "comment",
         match: live.commentMatcher(args.articleId),
         check: live.commentStillVisible({

@@ -1,5 +1,6 @@
 import { MoreThan } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
+import type { RequestContext } from "../../common/request-context";
 import { canSeeDrafts } from "../../auth/viewer";
 import { BadUserInputError, quoted, RateLimitedError } from "../../common/errors";
 import { pkOf } from "../../common/ids";
@@ -104,9 +105,10 @@ export class LiveService {
    * replay runs is either in the replay or in what the listener kept, and sequence numbers
    * drop any that are in both.
    */
-  async feed<E extends ArticleLogEvent | CommentLogEvent>(viewer: Viewer | null, after: string | null | undefined, spec: FeedSpec<E>): Promise<AsyncIterableIterator<E>> {
+  async feed<E extends ArticleLogEvent | CommentLogEvent>(ctx: RequestContext, after: string | null | undefined, spec: FeedSpec<E>): Promise<AsyncIterableIterator<E>> {
     const from = await this.checkCursor(after);
     const { bus, db, stats } = this;
+    const { viewer } = ctx;
     const channel = new Channel<E>(SLOW_CONSUMER_LIMIT);
     const pending: E[] = [];
     let wake: (() => void) | null = null;
