@@ -5,10 +5,12 @@ import type { RateLimiter } from "./common/rate-limit";
 import type { Database } from "./db/database";
 import { articleLoaders } from "./modules/article/article.loader";
 import { AuthService } from "./modules/auth/auth.service";
-import type { DeliveredEvent, EventBus } from "./events/bus";
-import { storyOfEvent } from "./events/outbox";
+import type { EventBus } from "./events/bus";
+import type { LogEvent } from "./events/log-event";
+import { loadersOfEvent, storyOfEvent } from "./modules/live/event-shares";
 import type { Article } from "./modules/article/article.entity";
 import type { LiveStats } from "./events/stats";
+import type { RequestContext } from "./common/request-context";
 import type { RequestScope } from "./observability/request-scope";
 import type { AdmittedOperation } from "./policy/operation-policy";
 import { LiveService } from "./modules/live/live.service";
@@ -71,100 +73,91 @@ const LOADERS = {
 export type Loaders = { readonly [K in keyof typeof LOADERS]: ReturnType<(typeof LOADERS)[K]> };
 
 const SERVICES = Symbol("services");
-const VIEWER = Symbol("viewer");
+const CONTEXT = Symbol("context");
 
 /**
  * Loaders built on first use: a request touches two or three of the twenty (the front page: a
  * story's institutions), and building all of them for every request showed as a tenth of the
- * allocations of a trivial query.
+ * allocations of a trivial query. Each batch calls its service with the context the loaders
+ * belong to, so its statements count into that request's tally.
  */
 class LazyLoaders {
   readonly [SERVICES]: Services;
-  readonly [VIEWER]: Viewer | null;
+  readonly [CONTEXT]: RequestContext;
 
-  constructor(services: Services, viewer: Viewer | null) {
+  constructor(services: Services, ctx: RequestContext) {
     this[SERVICES] = services;
-    this[VIEWER] = viewer;
+    this[CONTEXT] = ctx;
   }
 }
-for (const [key, build] of Object.entries(LOADERS) as Array<[string, (services: Services, viewer: Viewer | null) => unknown]>) {
+for (const [key, build] of Object.entries(LOADERS) as Array<[string, (services: Services, ctx: RequestContext) => unknown]>) {
   Object.defineProperty(LazyLoaders.prototype, key, {
     get(this: LazyLoaders) {
-      const loader = build(this[SERVICES], this[VIEWER]);
+      const loader = build(this[SERVICES], this[CONTEXT]);
       Object.defineProperty(this, key, { value: loader, enumerable: true });
       return loader;
     },
   });
 }
 
-/**
- * The services of one request: the server's own objects, each seen through a handle whose
- * database is `db` (one that counts the request's statements). Services keep no per-call state,
- * so one object per service and request is all this costs.
- */
-export function servicesFor(services: Services, db: Database): Services {
-  const bind = <T extends object>(service: T): T => Object.create(service, { db: { value: db } }) as T;
-  return {
-    articles: bind(services.articles),
-    institutions: bind(services.institutions),
-    people: bind(services.people),
-    quotes: bind(services.quotes),
-    comments: bind(services.comments),
-    tags: bind(services.tags),
-    auth: bind(services.auth),
-    live: bind(services.live),
-    imports: bind(services.imports),
-  };
-}
+export type { CountingContext, RequestContext } from "./common/request-context";
 
-/** Fresh DataLoaders for one request (or one event and audience). */
-export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
-  return new LazyLoaders(services, viewer) as unknown as Loaders;
-}
-
-/** What every resolver receives: who is asking and from where, the services, and this request's own loaders. */
-export interface Context {
-  readonly viewer: Viewer | null;
-  /** The HTTP request's id and SQL statement count (null over WebSocket). */
-  readonly scope: RequestScope | null;
-  /** The client's network address, for per-client limits. */
-  readonly clientAddress: string;
+/** What every resolver receives: the request's context, with the services and what the operation and its events add. */
+export interface Context extends RequestContext {
   /** The operation the policy admitted for this HTTP request (graphql-ws hands its document to execution itself: null). */
   readonly admitted: AdmittedOperation | null;
   readonly services: Services;
-  readonly loaders: Loaders;
   /**
    * While a story event executes, the story as the event carries it: a quote's or comment's
    * `article` that is this story answers it, not the current row (null outside story events).
    */
   readonly eventStory: Article | null;
   /** The loaders shared by every subscriber of `event` who sees what `viewer` sees. */
-  readonly eventLoaders: (event: DeliveredEvent, viewer: Viewer | null) => Loaders;
+  readonly eventLoaders: (event: LogEvent, viewer: Viewer | null) => Loaders;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Subscribers with the same audience see the same data, so they can share one event's loaders (and results). */
 export function audienceOf(viewer: Viewer | null): string {
   return viewer === null ? "anonymous" : viewer.role;
 }
 
+/**
+ * The loaders every subscriber of one event in one audience reads through. Their context is
+ * the audience's, not any one subscriber's: nothing is counted (WebSocket) and no address applies.
+ */
+function audienceLoaders(services: Services, viewer: Viewer | null): Loaders {
+  const ctx: Mutable<RequestContext> = { viewer, tally: null, loaders: null as unknown as Loaders, clientAddress: "", transport: "websocket" };
+  ctx.loaders = new LazyLoaders(services, ctx) as unknown as Loaders;
+  return ctx.loaders;
+}
+
 /** A fresh context: loaders are never shared between requests, so no viewer sees another's cache. */
-export function createContext(services: Services, viewer: Viewer | null, clientAddress: string, scope: RequestScope | null = null, admitted: AdmittedOperation | null = null): Context {
-  return {
-    viewer,
-    scope,
-    clientAddress,
-    admitted,
+export function createContext(
+  services: Services,
+  request: { viewer: Viewer | null; clientAddress: string; transport: "http" | "websocket"; tally?: RequestScope | null; admitted?: AdmittedOperation | null },
+): Context {
+  const ctx: Mutable<Context> = {
+    viewer: request.viewer,
+    tally: request.tally ?? null,
+    // Set just below: the loaders call services with this very context.
+    loaders: null as unknown as Loaders,
+    clientAddress: request.clientAddress,
+    transport: request.transport,
+    admitted: request.admitted ?? null,
     services,
-    loaders: createLoaders(services, viewer),
     eventStory: null,
-    eventLoaders: (event, who) => event.sharedFor(`loaders:${audienceOf(who)}`, () => createLoaders(services, who)),
+    eventLoaders: (event, who) => loadersOfEvent(event, audienceOf(who), () => audienceLoaders(services, who)),
   };
+  ctx.loaders = new LazyLoaders(services, ctx) as unknown as Loaders;
+  return ctx;
 }
 
 /**
  * The context one event of a subscription executes in: the subscriber's, with the event's
  * shared loaders, so that data is fresh for each event and read once for all its subscribers.
  */
-export function contextForEvent(context: Context, event: DeliveredEvent): Context {
-  return { ...context, loaders: context.eventLoaders(event, context.viewer), eventStory: storyOfEvent(event) };
+export function contextForEvent(context: Context, event: LogEvent): Context {
+  return { ...context, loaders: context.eventLoaders(event, context.viewer), eventStory: event.topic === "article" ? storyOfEvent(event) : null };
 }

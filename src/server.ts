@@ -17,7 +17,7 @@ import { createLogger } from "./common/logger";
 import { createRateLimiter } from "./common/rate-limit";
 import type { RateLimiter } from "./common/rate-limit";
 import type { Logger } from "./common/logger";
-import { createContext, createServices, servicesFor } from "./context";
+import { createContext, createServices } from "./context";
 import type { Context } from "./context";
 import { Database } from "./db/database";
 import { loadSeed } from "./db/seed/seed";
@@ -219,10 +219,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       expressMiddleware(apollo, {
         context: async ({ req, res }) => {
           const scope = scopeOf(res);
-          // This request's services read through a handle that counts its statements.
-          const requestServices = scope ? servicesFor(services, db.countingInto(scope)) : services;
           try {
-            return createContext(requestServices, await requestServices.auth.authenticate(req.headers.authorization), clientAddress(req), scope, admittedOf(res));
+            const viewer = await services.auth.authenticate(scope, req.headers.authorization);
+            return createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope, admitted: admittedOf(res) });
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
             logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");

@@ -11,10 +11,10 @@ import { maskError } from "./common/errors";
 import type { Logger } from "./common/logger";
 import { audienceOf, contextForEvent, createContext } from "./context";
 import type { Context, Services } from "./context";
-import { DeliveredEvent } from "./events/bus";
 import type { EventBus } from "./events/bus";
-import type { TokenRevokedPayload } from "./events/outbox";
+import { isLogEvent } from "./events/log-event";
 import type { LiveStats } from "./events/stats";
+import { sharedExecution } from "./modules/live/event-shares";
 import { MAX_VARIABLE_DEPTH, nestingDepth } from "./policy/operation-policy";
 import type { OperationPolicy } from "./policy/operation-policy";
 
@@ -154,7 +154,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       if (authorization !== undefined && authorization !== null && typeof authorization !== "string") return false;
       ctx.extra.connection = ctx;
       try {
-        const viewer = await services.auth.authenticate(authorization);
+        const viewer = await services.auth.authenticate(null, authorization);
         ctx.extra.viewer = viewer;
         if (viewer) {
           const sockets = byToken.get(viewer.tokenPk) ?? new Set<WebSocket>();
@@ -169,7 +169,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
     onSubscribe: async (ctx, _id, payload) => {
       const extra = ctx.extra;
       // A token revoked since the socket opened works for nothing more, whichever instance revoked it.
-      if (extra.viewer && !(await services.auth.isActive(extra.viewer.tokenPk))) {
+      if (extra.viewer && !(await services.auth.isActive(null, extra.viewer.tokenPk))) {
         extra.socket.close(CloseCode.Forbidden, "Forbidden: the API token was revoked");
         return refusal("The API token has been revoked.", "UNAUTHENTICATED");
       }
@@ -185,7 +185,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       const admission = policy.admit({ transport: "websocket", query: payload.query, operationName: payload.operationName, variables: payload.variables });
       if (admission.refused) return [...admission.refused.errors];
       const { document, operationName, variables } = admission.admitted;
-      const contextValue = createContext(services, extra.viewer, extra.address);
+      const contextValue = createContext(services, { viewer: extra.viewer, clientAddress: extra.address, transport: "websocket" });
       sharedResultKeys.set(contextValue, `result:${audienceOf(contextValue.viewer)}:${operationName ?? ""}\u0000${JSON.stringify(variables)}\u0000${admission.admitted.source}`);
       return { schema, document, operationName, variableValues: variables, contextValue };
     },
@@ -196,10 +196,10 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       // Built once per subscription: per event it is only looked up (the string keeps its hash).
       const sharedKey = sharedResultKeys.get(base);
       return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
-        const event = payload instanceof DeliveredEvent ? payload : null;
-        const run = () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
+        const event = isLogEvent(payload) ? payload : null;
+        const run = async () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
         // Subscribers of one event with the same operation, variables and audience get one shared execution.
-        const result = event && sharedKey !== undefined ? await event.sharedFor(sharedKey, run) : await run();
+        const result = event && sharedKey !== undefined ? await sharedExecution(event, sharedKey, run) : await run();
         if (event) stats.recordPush(event.createdAt);
         return result;
       });
@@ -290,7 +290,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
   // Revocations travel on the event log, so every instance closes the token's sockets.
   const unlisten = options.bus.listen((event) => {
     if (event.topic !== "token") return;
-    for (const socket of byToken.get((event.payload as TokenRevokedPayload).tokenPk) ?? []) socket.close(CloseCode.Forbidden, "Forbidden: the API token was revoked");
+    for (const socket of byToken.get(event.tokenPk) ?? []) socket.close(CloseCode.Forbidden, "Forbidden: the API token was revoked");
   });
 
   return {

@@ -4,7 +4,6 @@ import type { Logger } from "../common/logger";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import { recordChange } from "../events/outbox";
-import type { ChangePayload } from "../events/outbox";
 import type { Metrics } from "../observability/metrics";
 import { EdgePurger } from "./edge-purge";
 import { HttpCache } from "./http-cache";
@@ -47,7 +46,7 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
   stops.push(db.onCommit((written) => cache.invalidate(tagsOfTables(written))));
   stops.push(
     bus.listen((event) => {
-      if (event.topic === "cache") cache.invalidate((event.payload as ChangePayload).tags as CacheTag[]);
+      if (event.topic === "cache") cache.invalidate(event.tags as CacheTag[]);
       // A story's or comment's own event comes first in its transaction: its kind is dropped then already,
       // so a subscriber that has the event never reads an answer from before it.
       else if (event.topic === "article") cache.invalidate(["Article"]);
@@ -58,7 +57,7 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
     const purger = new EdgePurger(config.cachePurgeUrl, options.logger, metrics);
     stops.push(
       bus.listen((event) => {
-        if (event.topic === "cache") purger.purge((event.payload as ChangePayload).tags);
+        if (event.topic === "cache") purger.purge(event.tags);
       }),
       () => purger.stop(),
     );

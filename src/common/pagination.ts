@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import type { ClassType } from "type-graphql";
+import type { StatementTally } from "../db/database";
 import type { Select } from "../db/select";
 import { BadUserInputError, quoted } from "./errors";
 
@@ -125,9 +126,9 @@ function memo<T>(compute: () => Promise<T>): () => Promise<T> {
   return () => (result ??= compute());
 }
 
-/** Fetches one keyset page of a list (never OFFSET). Counts run only when asked for. */
-export async function fetchPage(spec: ListSpec, args: PageArgs): Promise<Page> {
-  const pages = await fetchPartitionedPages({ ...spec, partitionSql: "0" }, [0], args);
+/** Fetches one keyset page of a list (never OFFSET), its statements counted into `tally`. Counts run only when asked for. */
+export async function fetchPage(spec: ListSpec, args: PageArgs, tally: StatementTally | null): Promise<Page> {
+  const pages = await fetchPartitionedPages({ ...spec, partitionSql: "0" }, [0], args, tally);
   return pages.get(0)!;
 }
 
@@ -136,7 +137,7 @@ export async function fetchPage(spec: ListSpec, args: PageArgs): Promise<Page> {
  * 10 articles of each of 20 institutions), in a constant number of statements: a window
  * function numbers the rows of each partition. This is what keeps nested connections free of N+1.
  */
-export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: string }, partitions: readonly number[], args: PageArgs): Promise<Map<number, Page>> {
+export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: string }, partitions: readonly number[], args: PageArgs, tally: StatementTally | null): Promise<Map<number, Page>> {
   const { ordering, pkSql, partitionSql } = spec;
   const db = spec.select.db;
   const single = partitionSql === "0";
@@ -151,10 +152,10 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
   let rows: Array<Record<string, unknown>>;
   if (single) {
     const { sql, values } = base.compile(`${pkSql} AS _pk, 0 AS _p, ${keyColumns}`, ` ORDER BY ${orderSql} LIMIT ${args.first + 1}`, { conditions: afterConditions, params: afterParams });
-    rows = await db.readPrepared(sql, values);
+    rows = await db.readPrepared(sql, values, tally);
   } else {
     const inner = base.compile(`${pkSql} AS _pk, ${partitionSql} AS _p, ${keyColumns}, ROW_NUMBER() OVER (PARTITION BY ${partitionSql} ORDER BY ${orderSql}) AS _rn`, "", { conditions: afterConditions, params: afterParams });
-    rows = await db.readPrepared(`SELECT * FROM (${inner.sql}) _page WHERE _page._rn <= ${args.first + 1} ORDER BY _page._p, _page._rn`, inner.values);
+    rows = await db.readPrepared(`SELECT * FROM (${inner.sql}) _page WHERE _page._rn <= ${args.first + 1} ORDER BY _page._p, _page._rn`, inner.values, tally);
   }
 
   const byPartition = new Map<number, Array<Record<string, unknown>>>();
@@ -167,14 +168,14 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
 
   const totals = memo(async () => {
     const { sql, values } = base.compile(`${partitionSql} AS _p, COUNT(*) AS _n`, single ? "" : ` GROUP BY ${partitionSql}`);
-    const counted = await db.readPrepared(sql, values);
+    const counted = await db.readPrepared(sql, values, tally);
     return new Map(counted.map((r) => [single ? 0 : Number(r._p), Number(r._n)]));
   });
   const earlier = memo(async () => {
     if (!afterValues) return new Set<number>();
     const params: Record<string, KeyValue> = {};
     const { sql, values } = base.compile(`DISTINCT ${partitionSql} AS _p`, "", { conditions: [beforeOrAtCondition(ordering, afterValues, params)], params });
-    const found = await db.readPrepared(sql, values);
+    const found = await db.readPrepared(sql, values, tally);
     return new Set(found.map((r) => (single ? 0 : Number(r._p))));
   });
 

@@ -103,11 +103,7 @@ export class Database {
   private readonly commitListeners = new Set<(written: ReadonlySet<string>) => void>();
   private readonly beforeCommitListeners = new Set<BeforeCommitListener>();
   private readonly prepared = new Map<string, PreparedEntry>();
-  /**
-   * Everything that changes after opening lives in this one object, so that the handles
-   * {@link countingInto} makes (which share it through their prototype) see and change the
-   * same queue and counters. Methods never assign to `this.<field>`.
-   */
+  /** Everything that changes after opening: the write queue, and the reads close() waits for. */
   private readonly state = {
     writeChain: Promise.resolve() as Promise<unknown>,
     /** Reads through {@link readPrepared} that have not finished; close() waits for them. */
@@ -115,9 +111,6 @@ export class Database {
     readsDone: null as (() => void) | null,
     closing: false,
   };
-  /** The tally this handle counts statements into; null on the server's own handle. */
-  private readonly tally: StatementTally | null = null;
-
   private constructor(
     readonly config: DatabaseConfig,
     readonly reader: DataSource,
@@ -128,16 +121,6 @@ export class Database {
 
   get isPostgres(): boolean {
     return this.config.kind === "postgres";
-  }
-
-  /**
-   * This database, counting every statement run through the returned handle into `tally`: one
-   * request's reads and write transactions. It shares everything else (connections, prepared
-   * statements, the write queue), so making one per request costs one object. (An
-   * AsyncLocalStorage did this before; its promise hooks cost about 5 % of a front page.)
-   */
-  countingInto(tally: StatementTally): Database {
-    return Object.create(this, { tally: { value: tally } }) as Database;
   }
 
   /** Opens the connections and runs pending migrations. */
@@ -161,14 +144,17 @@ export class Database {
    * writer is a single connection, where two interleaved transactions would share fate (a
    * rollback of one undoes the other), so they queue here and `BEGIN IMMEDIATE` takes the write
    * lock up front; on PostgreSQL an advisory lock does the same across instances.
+   *
+   * `tally` is the request's, when a request writes: every statement of the transaction is
+   * counted into it (null for the server's own work: the scheduler, pruning, seeding).
    */
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>, tally: StatementTally | null = null): Promise<T> {
     const written = new Set<string>();
     const result = await this.runTransaction(async (manager) => {
       const value = await work(manager);
       if (written.size > 0) for (const listener of this.beforeCommitListeners) await listener(manager, written);
       return value;
-    }, written);
+    }, written, tally);
     // Before the caller goes on (a mutation answers): what this instance caches about those tables is dropped now.
     for (const listener of this.commitListeners) listener(written);
     return result;
@@ -186,14 +172,14 @@ export class Database {
     return () => this.beforeCommitListeners.delete(listener);
   }
 
-  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>, written: Set<string>): Promise<T> {
+  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>, written: Set<string>, tally: StatementTally | null): Promise<T> {
     if (this.isPostgres) {
       return this.writer.transaction(async (manager) => {
         // One writer at a time across every instance, as on SQLite: slug choice, tag creation and
         // quote renumbering read before they write, and under READ COMMITTED two of them could
         // both decide on the same slug or position. Held until commit, the lock also makes event
         // numbers follow commit order, so a reader that saw event n saw all before it.
-        if (manager.queryRunner) Object.assign(manager.queryRunner.data as RunnerData, { tally: this.tally ?? undefined, written });
+        if (manager.queryRunner) Object.assign(manager.queryRunner.data as RunnerData, { tally: tally ?? undefined, written });
         await manager.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK_KEY]);
         return work(manager);
       });
@@ -201,7 +187,7 @@ export class Database {
     const run = async (): Promise<T> => {
       const runner: QueryRunner = this.writer.createQueryRunner();
       // SQLite's writer has one runner for everything; transactions run one at a time, so it carries this one's tally until it ends.
-      Object.assign(runner.data as RunnerData, { tally: this.tally ?? undefined, written });
+      Object.assign(runner.data as RunnerData, { tally: tally ?? undefined, written });
       await runner.query("BEGIN IMMEDIATE");
       // TypeORM only knows a transaction is open when it started it itself.
       (runner as { isTransactionActive: boolean }).isTransactionActive = true;
@@ -227,14 +213,14 @@ export class Database {
   /**
    * A read on the reader with a constant SQL text: on SQLite the statement is prepared once and
    * kept (TypeORM prepares every query afresh); on PostgreSQL it is an ordinary query. Listeners
-   * hear it like any other statement.
+   * hear it like any other statement; `tally` (a request's, or null) counts it.
    */
-  async readPrepared(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+  async readPrepared(sql: string, params: unknown[], tally: StatementTally | null = null): Promise<Array<Record<string, unknown>>> {
     // A request whose client has gone can still be executing while the server stops; its next
     // read gets a plain error instead of SQLite's "statement already finalized".
     const { state } = this;
     if (state.closing) throw new Error("The database is closing.");
-    if (this.tally) this.tally.statements++;
+    if (tally) tally.statements++;
     state.readsInFlight++;
     try {
       return await this.readPreparedNow(sql, params);

@@ -1,11 +1,10 @@
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
-import type { Database } from "./database";
+import type { Database, StatementTally } from "./database";
 
 /**
  * Reads rows of one entity by a list of keys with a constant SQL text (the key list travels as
  * one JSON parameter on SQLite, as an array with `= ANY($1)` on PostgreSQL), through
- * {@link Database.readPrepared} of the handle each call is given (a request's, which counts its
- * statements), then hydrates them the way TypeORM would. The request path's loaders use it:
+ * {@link Database.readPrepared}, counted into the tally each call is given (a request's), then hydrates them the way TypeORM would. The request path's loaders use it:
  * building and preparing each of these through TypeORM's query builder cost more than the
  * query itself (measured with `npm run bench -- --profile`; README, Performance).
  */
@@ -44,16 +43,16 @@ export class RowReader<T extends object> {
   }
 
   /** Rows whose `column` is one of `keys` (in any order), ordered by `orderBy` when given. */
-  async byKeys(db: Database, column: string, keys: readonly (number | string)[], orderBy = ""): Promise<T[]> {
+  async byKeys(db: Database, tally: StatementTally | null, column: string, keys: readonly (number | string)[], orderBy = ""): Promise<T[]> {
     if (keys.length === 0) return [];
     const order = orderBy ? ` ORDER BY ${orderBy}` : "";
-    const raw = await db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(db, `"${column}"`)}${order}`, [keyListParam(db, keys)]);
+    const raw = await db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(db, `"${column}"`)}${order}`, [keyListParam(db, keys)], tally);
     return raw.map((row) => this.hydrate(row));
   }
 
   /** Every row, ordered by `orderBy` (for small tables such as tags). */
-  async all(db: Database, orderBy: string): Promise<T[]> {
-    const raw = await db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" ORDER BY ${orderBy}`, []);
+  async all(db: Database, tally: StatementTally | null, orderBy: string): Promise<T[]> {
+    const raw = await db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" ORDER BY ${orderBy}`, [], tally);
     return raw.map((row) => this.hydrate(row));
   }
 

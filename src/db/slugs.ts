@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { BadUserInputError } from "../common/errors";
 import { slugify } from "../common/slug";
-import type { Database } from "./database";
+import type { Database, StatementTally } from "./database";
 import type { RowReader } from "./rows";
 import { Select } from "./select";
 import { SlugAlias } from "./slug-alias.entity";
@@ -64,6 +64,7 @@ export async function recordRename(em: EntityManager, kind: SlugKind, pk: number
  */
 export async function findByIdOrSlug<T extends object>(
   db: Database,
+  tally: StatementTally | null,
   kind: SlugKind,
   args: { id?: string | null; slug?: string | null },
   toPk: (id: string) => number,
@@ -74,17 +75,17 @@ export async function findByIdOrSlug<T extends object>(
   if (args.slug) {
     // No slug holds a NUL (PostgreSQL would refuse to even compare one): nothing can match.
     if (args.slug.includes("\u0000")) return null;
-    const [found = null] = await rows.byKeys(db, "slug", [args.slug]);
+    const [found = null] = await rows.byKeys(db, tally, "slug", [args.slug]);
     if (found) return found;
-    const former = await resolveFormerSlug(db, kind, args.slug);
+    const former = await resolveFormerSlug(db, tally, kind, args.slug);
     return former === null ? null : load(former);
   }
   throw new BadUserInputError(`Give the ${kind}'s id or slug.`, "id");
 }
 
 /** The record a former slug points at, if any. */
-export async function resolveFormerSlug(db: Database, kind: SlugKind, slug: string): Promise<number | null> {
+export async function resolveFormerSlug(db: Database, tally: StatementTally | null, kind: SlugKind, slug: string): Promise<number | null> {
   const { sql, values } = new Select(db, "slug_alias", "sa").where("sa.kind = :kind AND sa.slug = :slug", { kind, slug }).compile(`sa."target_id"`);
-  const [alias] = await db.readPrepared(sql, values);
+  const [alias] = await db.readPrepared(sql, values, tally);
   return alias ? Number(alias.target_id) : null;
 }

@@ -3,44 +3,14 @@ import type { Logger } from "../common/logger";
 import type { Database } from "../db/database";
 import { timeParam } from "../db/sql";
 import { EventLogState, EventRecord } from "./event.entity";
-import type { EventTopic, EventType } from "./event.entity";
+import { parseEvent } from "./log-event";
+import type { LogEvent } from "./log-event";
 
 /** Carries "there are new events" between instances; delivery never depends on it alone. */
 export interface Notifier {
   publish(seq: number): void;
   onNotify(listener: () => void): void;
   close(): Promise<void>;
-}
-
-/**
- * One event on its way to subscribers. Everything a subscriber's query needs beyond the event
- * itself is loaded through `shared`, so N subscribers of one event cost one set of reads.
- */
-export class DeliveredEvent {
-  private readonly shared = new Map<string, unknown>();
-
-  constructor(
-    readonly seq: number,
-    readonly topic: EventTopic,
-    readonly type: EventType,
-    readonly articlePk: number,
-    readonly payload: unknown,
-    readonly createdAt: Date,
-  ) {}
-
-  static from(record: EventRecord): DeliveredEvent {
-    return new DeliveredEvent(record.seq, record.topic, record.type, record.articleId, JSON.parse(record.payload), record.createdAt);
-  }
-
-  /** Something built once per event and audience (e.g. the DataLoaders of anonymous readers). */
-  sharedFor<T>(key: string, make: () => T): T {
-    let value = this.shared.get(key) as T | undefined;
-    if (value === undefined) {
-      value = make();
-      this.shared.set(key, value);
-    }
-    return value;
-  }
 }
 
 export interface EventBusOptions {
@@ -61,7 +31,7 @@ const BATCH = 500;
  */
 export class EventBus {
   private lastSeq = 0;
-  private readonly listeners = new Set<(event: DeliveredEvent) => void>();
+  private readonly listeners = new Set<(event: LogEvent) => void>();
   private polling: Promise<void> | null = null;
   private again = false;
   private announce = false;
@@ -96,7 +66,7 @@ export class EventBus {
   }
 
   /** Adds a listener for every event from now on; returns its removal. */
-  listen(listener: (event: DeliveredEvent) => void): () => void {
+  listen(listener: (event: LogEvent) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
@@ -132,8 +102,12 @@ export class EventBus {
     for (;;) {
       const rows = await this.db.reader.getRepository(EventRecord).find({ where: { seq: MoreThan(this.lastSeq) }, order: { seq: "ASC" }, take: BATCH });
       for (const row of rows) {
-        const event = DeliveredEvent.from(row);
+        const event = parseEvent(row);
         this.lastSeq = row.seq;
+        if (event === null) {
+          this.options.logger.error({ seq: row.seq, topic: row.topic, type: row.type }, "skipped an event this version cannot read");
+          continue;
+        }
         delivered++;
         for (const listener of this.listeners) {
           try {

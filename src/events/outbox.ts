@@ -3,7 +3,6 @@ import { Article, ArticleInstitution, ArticlePerson, ArticleTag } from "../modul
 import { Comment } from "../modules/comment/comment.entity";
 import { Quote } from "../modules/quote/quote.entity";
 import { Tag } from "../modules/tag/tag.entity";
-import type { DeliveredEvent } from "./bus";
 import { EventRecord } from "./event.entity";
 
 /** A story as an event carries it, with what subscription filters match on. */
@@ -160,15 +159,6 @@ export function articleFromSnapshot(snapshot: ArticleSnapshot): Article {
 /** The snapshot relations of a story built by {@link articleFromSnapshot}; undefined for a story read from the store. */
 export function eventStoryOf(article: Article): EventStory | undefined {
   return (article as Article & { [EVENT_STORY]?: EventStory })[EVENT_STORY];
-}
-
-/**
- * The story a story event carries, built once per event: every subscriber, and every field that
- * reaches the event's story (a quote's or comment's `article`), answers this same object.
- */
-export function storyOfEvent(event: DeliveredEvent): Article | null {
-  if (event.topic !== "article") return null;
-  return event.sharedFor("story", () => articleFromSnapshot(event.payload as ArticleSnapshot));
 }
 
 /** The comment an event snapshot describes. */

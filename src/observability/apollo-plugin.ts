@@ -20,12 +20,12 @@ export function observabilityPlugin(options: { logger: Logger; metrics: Metrics 
         async didEncounterErrors({ errors, contextValue }) {
           outcome = errorCode(errors[0]);
           // The same decision formatError's masking makes; only what it masks is logged, with the request id.
-          for (const error of errors) maskError(error.toJSON(), error, (original) => logger.error({ err: original, reqId: contextValue.scope?.id }, "unexpected error"));
+          for (const error of errors) maskError(error.toJSON(), error, (original) => logger.error({ err: original, reqId: contextValue.tally?.id }, "unexpected error"));
           if (errors.some((e) => errorCode(e) === "RATE_LIMITED")) metrics.rateLimited.inc();
         },
         async willSendResponse({ operationName: resolved, request, document, response, contextValue }) {
           const seconds = (performance.now() - started) / 1000;
-          const { scope } = contextValue;
+          const { tally: scope } = contextValue;
           // A refused document never resolves its operation; name it from the document if it parsed.
           const operationName = resolved ?? request.operationName ?? (document ? (getOperationAST(document, null)?.name?.value ?? null) : null);
           const operation = metrics.operationLabel(operationName);

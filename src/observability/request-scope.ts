@@ -12,8 +12,9 @@ const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /**
  * Gives each request an id (a client's X-Request-Id when it looks like one, else a new UUID),
  * echoes it in the response, and opens the scope its SQL statements are counted in. The scope
- * travels explicitly (response locals, then the GraphQL context and a counting database handle),
- * not through AsyncLocalStorage, whose promise hooks cost every promise of the process.
+ * travels explicitly (response locals, then the request's context, whose tally every service
+ * method hands the database with its statements), not through AsyncLocalStorage, whose promise
+ * hooks cost every promise of the process.
  */
 export function requestScope(): RequestHandler {
   return (req, res, next) => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { databaseConfigFromEnv } from "../config";
 import { AppError } from "../common/errors";
 import { toGlobalId } from "../common/ids";
+import { NO_REQUEST } from "../common/request-context";
 import { Database } from "../db/database";
 import { ImportService } from "../modules/import/import.service";
 import type { ImportPlan } from "../modules/import/import.service";
@@ -206,7 +207,7 @@ export async function runImportCommand(
           const plan = await service.preview(text);
           result = { file, status: "previewed", counts: plan.counts, warnings: plan.warnings.map(({ code, message }) => ({ code, message })) };
         } else {
-          const { article, plan } = await service.import(text, { publish: options.publish });
+          const { article, plan } = await service.import(NO_REQUEST, text, { publish: options.publish });
           result = {
             file,
             status: "imported",

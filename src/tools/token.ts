@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { NO_REQUEST } from "../common/request-context";
 import { databaseConfigFromEnv } from "../config";
 import { Database } from "../db/database";
 import { Role } from "../modules/auth/auth.entity";
@@ -35,7 +36,7 @@ export async function runTokenCommand(args: readonly string[], print: (line: str
         print(USAGE);
         return 2;
       }
-      const { token, apiToken } = await auth.createToken(name, role as Role);
+      const { token, apiToken } = await auth.createToken(NO_REQUEST, name, role as Role);
       print(`# token ${apiToken.id} "${apiToken.name}" (${apiToken.role}); it is shown only this once:`);
       print(token);
     } else if (command === "list") {
@@ -46,7 +47,7 @@ export async function runTokenCommand(args: readonly string[], print: (line: str
         print(USAGE);
         return 2;
       }
-      await auth.revokeToken(id);
+      await auth.revokeToken(NO_REQUEST, id);
       print(`revoked ${id}`);
     }
     return 0;

@@ -1,10 +1,11 @@
+import { NO_REQUEST } from "../../src/common/request-context";
 import { Role } from "../../src/modules/auth/auth.entity";
 import { AuthService } from "../../src/modules/auth/auth.service";
 import type { TestServer } from "./server";
 
 /** Mints a token straight through the service (as the command line does) and returns its secret. */
 export async function mintToken(t: TestServer, role: "ADMIN" | "EDITOR" | "MODERATOR", name = `${role.toLowerCase()} of the test`): Promise<string> {
-  const { token } = await new AuthService(t.server.db).createToken(name, Role[role]);
+  const { token } = await new AuthService(t.server.db).createToken(NO_REQUEST, name, Role[role]);
   return token;
 }
 

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { NO_REQUEST } from "../../common/request-context";
 import { Article } from "../../modules/article/article.entity";
 import { ImportService } from "../../modules/import/import.service";
 import type { Database } from "../database";
@@ -15,6 +16,6 @@ export const SEED_STORY_FILE = path.join(__dirname, "seed-article.txt");
 export async function loadSeed(db: Database, now: Date = new Date()): Promise<boolean> {
   const text = fs.readFileSync(SEED_STORY_FILE, "utf8");
   // Decided inside the import's transaction, so two instances starting at once load it once.
-  const loaded = await new ImportService(db).importUnless(text, { publish: true, now }, async (em) => (await em.count(Article)) > 0);
+  const loaded = await new ImportService(db).importUnless(NO_REQUEST, text, { publish: true, now }, async (em) => (await em.count(Article)) > 0);
   return loaded !== null;
 }

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { GraphQLResolveInfo } from "graphql";
 import { selects } from "../../common/lookahead";
+import type { RequestContext } from "../../common/request-context";
 import type { Context, Loaders, Services } from "../../context";
 import type { Institution } from "../institution/institution.entity";
 import type { Person } from "../person/person.entity";
@@ -9,11 +10,11 @@ import type { Article } from "./article.entity";
 
 /** Per-request batching of story reads: each entry builds its loader from the request's services. */
 export const articleLoaders = {
-  article: ({ articles }: Services) => new DataLoader<number, Article | null>((pks) => articles.byPks(pks)),
-  articleBody: ({ articles }: Services) => new DataLoader<number, string>((pks) => articles.bodies(pks)),
-  institutionsOfArticle: ({ articles }: Services) => new DataLoader<number, Institution[]>((pks) => articles.institutionsOf(pks)),
-  peopleOfArticle: ({ articles }: Services) => new DataLoader<number, Person[]>((pks) => articles.peopleOf(pks)),
-  tagsOfArticle: ({ articles }: Services) => new DataLoader<number, Tag[]>((pks) => articles.tagsOf(pks)),
+  article: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Article | null>((pks) => articles.byPks(ctx, pks)),
+  articleBody: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, string>((pks) => articles.bodies(ctx, pks)),
+  institutionsOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Institution[]>((pks) => articles.institutionsOf(ctx, pks)),
+  peopleOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Person[]>((pks) => articles.peopleOf(ctx, pks)),
+  tagsOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Tag[]>((pks) => articles.tagsOf(ctx, pks)),
 };
 
 type ListRelation = "institutions" | "people" | "tags";
@@ -78,5 +79,5 @@ export function readAheadOf<R extends ListRelation>(story: Article, relation: R)
  */
 export function storyOfItem(ctx: Context, articlePk: number, item: string): Article | Promise<Article> {
   if (ctx.eventStory !== null && ctx.eventStory.pk === articlePk) return ctx.eventStory;
-  return ctx.services.articles.ofItem(ctx.viewer, articlePk, item, (pk) => ctx.loaders.article.load(pk));
+  return ctx.services.articles.ofItem(ctx, articlePk, item);
 }

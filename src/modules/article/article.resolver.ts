@@ -22,7 +22,7 @@ import { Role } from "../auth/auth.entity";
  * only while the viewer may read the story now (they may be a later draft's otherwise).
  */
 async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
-  const now = await ctx.services.articles.visibleByPk(ctx.viewer, article.pk, (pk) => ctx.loaders.article.load(pk));
+  const now = await ctx.services.articles.visibleByPk(ctx, article.pk);
   return now === null ? [] : read();
 }
 
@@ -30,13 +30,13 @@ async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Pr
 export class ArticleResolver {
   @Query(() => Article, { nullable: true, description: "Drafts and scheduled stories only for editors." })
   article(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Article | null> {
-    return ctx.services.articles.findOne(ctx.viewer, args, (pk) => ctx.loaders.article.load(pk));
+    return ctx.services.articles.findOne(ctx, args);
   }
 
   @Query(() => ArticleConnection)
   async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const page = checkPageArgs(args);
-    const connection = await toConnection(ArticleConnection, ctx.services.articles.list(ctx.viewer, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
+    const connection = await toConnection(ArticleConnection, ctx.services.articles.list(ctx, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
     await readAheadListRelations(connection.nodes, info, ctx.loaders);
     return connection;
   }
@@ -86,7 +86,7 @@ export class ArticleResolver {
 
   @FieldResolver(() => CommentConnection, { description: "Approved comments for everyone; moderators also see the rest." })
   comments(@Root() article: Article, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("article.comments", article.pk, checkPageArgs(args), (pks, p) => ctx.services.comments.pagesByArticle(ctx.viewer, pks, p));
+    const page = ctx.loaders.pages.load("article.comments", article.pk, checkPageArgs(args), (pks, p) => ctx.services.comments.pagesByArticle(ctx, pks, p));
     return toConnection(CommentConnection, page, ctx.loaders.comment);
   }
 
@@ -98,30 +98,30 @@ export class ArticleResolver {
   @Authorized(Role.EDITOR)
   @Mutation(() => Article)
   createArticle(@Arg("input", () => CreateArticleInput) input: CreateArticleInput, @Ctx() ctx: Context): Promise<Article> {
-    return ctx.services.articles.create(input);
+    return ctx.services.articles.create(ctx, input);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Article)
   updateArticle(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateArticleInput) input: UpdateArticleInput, @Ctx() ctx: Context): Promise<Article> {
-    return ctx.services.articles.update(id, input);
+    return ctx.services.articles.update(ctx, id, input);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Article, { description: "Publishes now, or schedules when `at` is in the future." })
   publishArticle(@Arg("id", () => ID) id: string, @Arg("at", () => Date, { nullable: true }) at: Date | null, @Ctx() ctx: Context): Promise<Article> {
-    return ctx.services.articles.publish(id, at);
+    return ctx.services.articles.publish(ctx, id, at);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Article, { description: "Back to DRAFT; live subscribers get an UNPUBLISHED event." })
   unpublishArticle(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Article> {
-    return ctx.services.articles.unpublish(id);
+    return ctx.services.articles.unpublish(ctx, id);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => ID)
   deleteArticle(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    return ctx.services.articles.delete(id);
+    return ctx.services.articles.delete(ctx, id);
   }
 }

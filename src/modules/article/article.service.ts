@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
+import type { CountingContext, RequestContext } from "../../common/request-context";
 import { canSeeDrafts } from "../../auth/viewer";
 import { BadUserInputError, ForbiddenError, NotFoundError, quoted } from "../../common/errors";
 import { slugify } from "../../common/slug";
@@ -82,13 +83,13 @@ export class ArticleService {
   }
 
   /** Rows by primary key in the order asked, visibility not applied (for loaders of already-filtered keys). */
-  async byPks(pks: readonly number[]): Promise<Array<Article | null>> {
-    return alignByPk(pks, await this.listRows.byKeys(this.db, "id", pks));
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Article | null>> {
+    return alignByPk(pks, await this.listRows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
-  /** The story with this key if the viewer may see it, else null. */
-  async visibleByPk(viewer: Viewer | null, pk: number, load: (pk: number) => Promise<Article | null>): Promise<Article | null> {
-    return this.visible(viewer, await load(pk));
+  /** The story with this key if the viewer may see it, else null (read through the request's loader). */
+  async visibleByPk(ctx: RequestContext, pk: number): Promise<Article | null> {
+    return this.visible(ctx.viewer, await ctx.loaders.article.load(pk));
   }
 
   /**
@@ -96,22 +97,23 @@ export class ArticleService {
    * that must answer one: FORBIDDEN when the viewer may not read it (a moderator and a draft),
    * never the draft itself.
    */
-  async ofItem(viewer: Viewer | null, pk: number, item: string, load: (pk: number) => Promise<Article | null>): Promise<Article> {
-    const story = await load(pk);
+  async ofItem(ctx: RequestContext, pk: number, item: string): Promise<Article> {
+    const story = await ctx.loaders.article.load(pk);
     if (story === null) throw new NotFoundError(`${item} belongs to story '${toGlobalId("Article", pk)}', which no longer exists.`);
-    if (this.visible(viewer, story) === null) {
+    if (this.visible(ctx.viewer, story) === null) {
       throw new ForbiddenError(`${item} belongs to story '${toGlobalId("Article", pk)}', which is not published; only editors and admins read drafts and scheduled stories.`);
     }
     return story;
   }
 
   /** One story by id or slug, or null when it does not exist or the viewer may not see it. */
-  async findOne(viewer: Viewer | null, args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Article | null>): Promise<Article | null> {
-    return this.visible(viewer, await findByIdOrSlug(this.db, "article", args, (id) => pkOf(id, "Article"), this.fullRows, load));
+  async findOne(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Article | null> {
+    return this.visible(ctx.viewer, await findByIdOrSlug(this.db, ctx.tally, "article", args, (id) => pkOf(id, "Article"), this.fullRows, (pk) => ctx.loaders.article.load(pk)));
   }
 
   /** A page of the story list, filtered and ordered as asked. */
-  async list(viewer: Viewer | null, filter: ArticleFilter | null | undefined, orderBy: ArticleOrder, page: PageArgs): Promise<Page> {
+  async list(ctx: RequestContext, filter: ArticleFilter | null | undefined, orderBy: ArticleOrder, page: PageArgs): Promise<Page> {
+    const { viewer } = ctx;
     const qb = this.query(viewer, filter?.status);
     const drafts = canSeeDrafts(viewer) && filter?.status !== ArticleStatus.PUBLISHED;
     let ordering = orderBy === ArticleOrder.PUBLISHED_AT_ASC ? (drafts ? OLDEST_ANY : OLDEST) : orderBy === ArticleOrder.UPDATED_AT_DESC ? UPDATED : drafts ? NEWEST_ANY : NEWEST;
@@ -156,30 +158,30 @@ export class ArticleService {
         }
       }
     }
-    return fetchPage({ select: qb, pkSql: "a.id", ordering, entity: this.listEntity }, page);
+    return fetchPage({ select: qb, pkSql: "a.id", ordering, entity: this.listEntity }, page, ctx.tally);
   }
 
   /** Newest published (or, for editors, any) stories mentioning each institution. */
-  pagesByInstitution(viewer: Viewer | null, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    const qb = this.query(viewer).innerJoin("article_institution", "ai", "ai.article_id = a.id");
-    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ai.institution_id", entity: this.listEntity }, institutionPks, page);
+  pagesByInstitution(ctx: RequestContext, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const qb = this.query(ctx.viewer).innerJoin("article_institution", "ai", "ai.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ai.institution_id", entity: this.listEntity }, institutionPks, page, ctx.tally);
   }
 
   /** Newest stories mentioning each person. */
-  pagesByPerson(viewer: Viewer | null, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    const qb = this.query(viewer).innerJoin("article_person", "ap", "ap.article_id = a.id");
-    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ap.person_id", entity: this.listEntity }, personPks, page);
+  pagesByPerson(ctx: RequestContext, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const qb = this.query(ctx.viewer).innerJoin("article_person", "ap", "ap.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ap.person_id", entity: this.listEntity }, personPks, page, ctx.tally);
   }
 
   /** Newest stories with each tag. */
-  pagesByTag(viewer: Viewer | null, tagPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    const qb = this.query(viewer).innerJoin("article_tag", "at", "at.article_id = a.id");
-    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(viewer) ? NEWEST_ANY : NEWEST, partitionSql: "at.tag_id", entity: this.listEntity }, tagPks, page);
+  pagesByTag(ctx: RequestContext, tagPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const qb = this.query(ctx.viewer).innerJoin("article_tag", "at", "at.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "at.tag_id", entity: this.listEntity }, tagPks, page, ctx.tally);
   }
 
   /** The bodies of stories read without one (lists leave bodies out). */
-  async bodies(pks: readonly number[]): Promise<string[]> {
-    const rows = await this.db.readPrepared(`SELECT "id", "body" FROM "article" WHERE ${keyListCondition(this.db, `"id"`)}`, [keyListParam(this.db, pks)]);
+  async bodies(ctx: RequestContext, pks: readonly number[]): Promise<string[]> {
+    const rows = await this.db.readPrepared(`SELECT "id", "body" FROM "article" WHERE ${keyListCondition(this.db, `"id"`)}`, [keyListParam(this.db, pks)], ctx.tally);
     const byPk = new Map(rows.map((r) => [Number(r.id), String(r.body)]));
     return pks.map((pk) => byPk.get(pk) ?? "");
   }
@@ -188,29 +190,30 @@ export class ArticleService {
    * The institutions, people or tags of each story, in the story's order, read with their link
    * rows in one statement.
    */
-  private async linked<T extends object>(articlePks: readonly number[], link: string, target: string, reader: RowReader<T>): Promise<T[][]> {
+  private async linked<T extends object>(ctx: RequestContext, articlePks: readonly number[], link: string, target: string, reader: RowReader<T>): Promise<T[][]> {
     const rows = await this.db.readPrepared(
       `SELECT l."article_id" AS _owner, ${reader.columnsOf("t")} FROM "${link}" l INNER JOIN "${target}" t ON t."id" = l."${target}_id" WHERE ${keyListCondition(this.db, `l."article_id"`)} ORDER BY l."position", l."${target}_id"`,
       [keyListParam(this.db, articlePks)],
+      ctx.tally,
     );
     const groups = groupBy(rows, (r) => Number(r._owner));
     return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => reader.hydrate(r, "_e_")));
   }
 
-  institutionsOf(articlePks: readonly number[]): Promise<Institution[][]> {
-    return this.linked(articlePks, "article_institution", "institution", this.institutionRows);
+  institutionsOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Institution[][]> {
+    return this.linked(ctx, articlePks, "article_institution", "institution", this.institutionRows);
   }
 
-  peopleOf(articlePks: readonly number[]): Promise<Person[][]> {
-    return this.linked(articlePks, "article_person", "person", this.personRows);
+  peopleOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Person[][]> {
+    return this.linked(ctx, articlePks, "article_person", "person", this.personRows);
   }
 
-  tagsOf(articlePks: readonly number[]): Promise<Tag[][]> {
-    return this.linked(articlePks, "article_tag", "tag", this.tagRows);
+  tagsOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Tag[][]> {
+    return this.linked(ctx, articlePks, "article_tag", "tag", this.tagRows);
   }
 
   /** A new DRAFT story with its tags, institutions and people, all in one transaction. */
-  async create(input: CreateArticleInput): Promise<Article> {
+  async create(ctx: CountingContext, input: CreateArticleInput): Promise<Article> {
     const fields = checkStoryFields(input, true);
     const tagNames = checkTags(input.tags);
     const institutionIds = idList(input.institutionIds, "input.institutionIds");
@@ -238,11 +241,11 @@ export class ArticleService {
       );
       await this.replaceLinks(em, article.pk, { institutions, people, tags: await this.tagPksFor(em, tagNames) });
       return article;
-    });
+    }, ctx.tally);
   }
 
   /** Changes what `input` names and nothing else; a new slug leaves the old one resolving. */
-  async update(id: string, input: UpdateArticleInput): Promise<Article> {
+  async update(ctx: CountingContext, id: string, input: UpdateArticleInput): Promise<Article> {
     const fields = checkStoryFields(input, false);
     const tagNames = input.tags == null ? null : checkTags(input.tags);
     const institutionIds = input.institutionIds == null ? null : idList(input.institutionIds, "input.institutionIds");
@@ -262,11 +265,11 @@ export class ArticleService {
       await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)) });
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
       return article;
-    });
+    }, ctx.tally);
   }
 
   /** Publishes now, or schedules for `at` when that lies in the future. */
-  async publish(id: string, at: Date | null | undefined, now = new Date()): Promise<Article> {
+  async publish(ctx: CountingContext, id: string, at: Date | null | undefined, now = new Date()): Promise<Article> {
     if (at && Number.isNaN(at.getTime())) throw new BadUserInputError("at is not a valid instant.", "at");
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
@@ -280,11 +283,11 @@ export class ArticleService {
       if (article.status === ArticleStatus.PUBLISHED) return article;
       await publishInTransaction(em, article, now);
       return article;
-    });
+    }, ctx.tally);
   }
 
   /** Back to DRAFT (from PUBLISHED or SCHEDULED). */
-  async unpublish(id: string): Promise<Article> {
+  async unpublish(ctx: CountingContext, id: string): Promise<Article> {
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
       if (article.status === ArticleStatus.DRAFT) return article;
@@ -292,16 +295,16 @@ export class ArticleService {
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
       Object.assign(article, { status: ArticleStatus.DRAFT, publishedAt: null, scheduledFor: null, updatedAt: new Date() });
       return em.save(article);
-    });
+    }, ctx.tally);
   }
 
   /** Deletes a story with its quotes, comments and links. */
-  async delete(id: string): Promise<string> {
+  async delete(ctx: CountingContext, id: string): Promise<string> {
     await this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
       await em.delete(Article, { pk: article.pk });
-    });
+    }, ctx.tally);
     return id;
   }
 

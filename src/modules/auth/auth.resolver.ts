@@ -30,12 +30,12 @@ export class AuthResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ApiTokenCreated)
   createApiToken(@Arg("name", () => String) name: string, @Arg("role", () => Role) role: Role, @Ctx() ctx: Context): Promise<ApiTokenCreated> {
-    return ctx.services.auth.createToken(name, role);
+    return ctx.services.auth.createToken(ctx, name, role);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ID)
   revokeApiToken(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    return ctx.services.auth.revokeToken(id);
+    return ctx.services.auth.revokeToken(ctx, id);
   }
 }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Viewer } from "../../auth/viewer";
+import type { CountingContext } from "../../common/request-context";
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../../common/errors";
 import { pkOf } from "../../common/ids";
 import { requiredText } from "../../common/validate";
-import type { Database } from "../../db/database";
+import type { Database, StatementTally } from "../../db/database";
 import { RowReader } from "../../db/rows";
 import { recordTokenRevoked } from "../../events/outbox";
 import { ApiToken, Role } from "./auth.entity";
@@ -27,12 +28,12 @@ export class AuthService {
   }
 
   /** Makes a token; the returned secret is the only copy there will ever be. */
-  async createToken(name: string, role: Role): Promise<{ token: string; apiToken: ApiToken }> {
+  async createToken(ctx: CountingContext, name: string, role: Role): Promise<{ token: string; apiToken: ApiToken }> {
     const cleanName = requiredText(name, "name", { max: 100 });
     if (!Object.values(Role).includes(role)) throw new BadUserInputError(`role '${String(role)}' is not one of ${Object.values(Role).join(", ")}.`, "role");
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
     const apiToken = await this.db.transaction((em) =>
-      em.save(em.create(ApiToken, { name: cleanName, role, tokenHash: hashSecret(token), createdAt: new Date(), revokedAt: null })),
+      em.save(em.create(ApiToken, { name: cleanName, role, tokenHash: hashSecret(token), createdAt: new Date(), revokedAt: null })), ctx.tally,
     );
     delete apiToken.tokenHash;
     return { token, apiToken };
@@ -42,7 +43,7 @@ export class AuthService {
    * Revokes a token by its id; revoking one already revoked changes nothing. The revocation is
    * an event too, so every instance closes the token's open WebSockets.
    */
-  async revokeToken(id: string): Promise<string> {
+  async revokeToken(ctx: CountingContext, id: string): Promise<string> {
     const pk = pkOf(id, "ApiToken");
     await this.db.transaction(async (em) => {
       const token = await em.findOneBy(ApiToken, { pk });
@@ -50,13 +51,13 @@ export class AuthService {
       if (token.revokedAt !== null) return;
       await em.update(ApiToken, { pk }, { revokedAt: new Date() });
       await recordTokenRevoked(em, pk);
-    });
+    }, ctx.tally);
     return id;
   }
 
   /** Whether the token with this key is still live (a socket authenticated earlier asks before each operation). */
-  async isActive(tokenPk: number): Promise<boolean> {
-    const [token] = await this.tokenRows.byKeys(this.db, "id", [tokenPk]);
+  async isActive(tally: StatementTally | null, tokenPk: number): Promise<boolean> {
+    const [token] = await this.tokenRows.byKeys(this.db, tally, "id", [tokenPk]);
     return token !== undefined && token.revokedAt === null;
   }
 
@@ -67,13 +68,14 @@ export class AuthService {
 
   /**
    * The viewer an `Authorization` value stands for: null without one; UNAUTHENTICATED for a
-   * value that is not `Bearer <token>` or names no live token.
+   * value that is not `Bearer <token>` or names no live token. It decides the viewer a request's
+   * context is built around, so it takes only the tally of the request to be.
    */
-  async authenticate(authorization: string | null | undefined): Promise<Viewer | null> {
+  async authenticate(tally: StatementTally | null, authorization: string | null | undefined): Promise<Viewer | null> {
     if (authorization === undefined || authorization === null || authorization.trim() === "") return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError("The Authorization value must be 'Bearer <token>'.", 401);
-    const token = (await this.tokenRows.byKeys(this.db, "token_hash", [hashSecret(match[1]!)])).find((t: ApiToken) => t.revokedAt === null);
+    const token = (await this.tokenRows.byKeys(this.db, tally, "token_hash", [hashSecret(match[1]!)])).find((t: ApiToken) => t.revokedAt === null);
     if (!token) throw new UnauthenticatedError("The API token is unknown or has been revoked.", 401);
     return { tokenPk: token.pk, name: token.name, role: token.role };
   }

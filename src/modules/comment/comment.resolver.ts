@@ -13,7 +13,7 @@ import { AddCommentInput, CommentsArgs } from "./comment.inputs";
 export class CommentResolver {
   @Query(() => CommentConnection)
   comments(@Args(() => CommentsArgs) args: CommentsArgs, @Ctx() ctx: Context) {
-    return toConnection(CommentConnection, ctx.services.comments.list(ctx.viewer, args.filter, checkPageArgs(args)), ctx.loaders.comment);
+    return toConnection(CommentConnection, ctx.services.comments.list(ctx, args.filter, checkPageArgs(args)), ctx.loaders.comment);
   }
 
   @FieldResolver(() => Article)
@@ -35,12 +35,12 @@ export class CommentResolver {
 
   @Mutation(() => Comment, { description: "Public. Rate limited. New comments wait as PENDING unless the moderation policy approves them." })
   addComment(@Arg("input", () => AddCommentInput) input: AddCommentInput, @Ctx() ctx: Context): Promise<Comment> {
-    return ctx.services.comments.add(input, ctx.clientAddress);
+    return ctx.services.comments.add(ctx, input);
   }
 
   @Authorized(Role.MODERATOR)
   @Mutation(() => Comment)
   moderateComment(@Arg("id", () => ID) id: string, @Arg("status", () => CommentStatus) status: CommentStatus, @Ctx() ctx: Context): Promise<Comment> {
-    return ctx.services.comments.moderate(id, status);
+    return ctx.services.comments.moderate(ctx, id, status);
   }
 }

@@ -1,4 +1,5 @@
 import type { Viewer } from "../../auth/viewer";
+import type { CountingContext, RequestContext } from "../../common/request-context";
 import { canModerate, canSeeDrafts } from "../../auth/viewer";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../../common/errors";
 import type { RateLimiter } from "../../common/rate-limit";
@@ -62,29 +63,32 @@ export class CommentService {
     return comment.status === CommentStatus.APPROVED || canModerate(viewer);
   }
 
-  async byPks(pks: readonly number[]): Promise<Array<Comment | null>> {
-    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Comment | null>> {
+    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
   /** A page of comments, newest first. */
-  list(viewer: Viewer | null, filter: CommentFilter | null | undefined, page: PageArgs): Promise<Page> {
+  list(ctx: RequestContext, filter: CommentFilter | null | undefined, page: PageArgs): Promise<Page> {
+    const { viewer } = ctx;
     this.checkStatus(viewer, filter?.status);
     const qb = this.query(viewer, filter?.status);
     if (filter?.articleId) qb.where("c.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
-    return fetchPage({ select: qb, pkSql: "c.id", ordering: NEWEST, entity: { columns: this.rows.columnsOf("c"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page);
+    return fetchPage({ select: qb, pkSql: "c.id", ordering: NEWEST, entity: { columns: this.rows.columnsOf("c"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page, ctx.tally);
   }
 
   /** The comments of each story, oldest first, as a conversation reads. */
-  pagesByArticle(viewer: Viewer | null, articlePks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    return fetchPartitionedPages({ select: this.query(viewer, null), pkSql: "c.id", ordering: OLDEST, partitionSql: "c.article_id" }, articlePks, page);
+  pagesByArticle(ctx: RequestContext, articlePks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const { viewer } = ctx;
+    return fetchPartitionedPages({ select: this.query(viewer, null), pkSql: "c.id", ordering: OLDEST, partitionSql: "c.article_id" }, articlePks, page, ctx.tally);
   }
 
   /** Replies to each comment that the viewer may see, oldest first. */
-  async replyPks(viewer: Viewer | null, parentPks: readonly number[]): Promise<number[][]> {
+  async replyPks(ctx: RequestContext, parentPks: readonly number[]): Promise<number[][]> {
+    const { viewer } = ctx;
     const { sql, values } = this.query(viewer, null)
       .whereIn("c.parent_id", parentPks)
       .compile("c.id AS pk, c.parent_id AS parent", " ORDER BY c.created_at ASC, c.id ASC");
-    const rows = await this.db.readPrepared(sql, values);
+    const rows = await this.db.readPrepared(sql, values, ctx.tally);
     const groups = groupBy(rows, (r) => Number(r.parent));
     return parentPks.map((pk) => (groups.get(pk) ?? []).map((r) => Number(r.pk)));
   }
@@ -93,11 +97,12 @@ export class CommentService {
    * Approved comments of each story, counted like the story's comments list: none of a story the
    * viewer may not read now (a feed's story may have gone back to draft since its event).
    */
-  async approvedCounts(viewer: Viewer | null, articlePks: readonly number[]): Promise<number[]> {
+  async approvedCounts(ctx: RequestContext, articlePks: readonly number[]): Promise<number[]> {
+    const { viewer } = ctx;
     const { sql, values } = this.query(viewer, CommentStatus.APPROVED)
       .whereIn("c.article_id", articlePks)
       .compile("c.article_id AS article, COUNT(*) AS n", " GROUP BY c.article_id");
-    const rows = await this.db.readPrepared(sql, values);
+    const rows = await this.db.readPrepared(sql, values, ctx.tally);
     const counts = new Map(rows.map((r) => [Number(r.article), Number(r.n)]));
     return articlePks.map((pk) => counts.get(pk) ?? 0);
   }
@@ -106,7 +111,7 @@ export class CommentService {
    * Stores a reader's comment: checked first, then rate limited per client and story, then
    * written; it waits as PENDING unless the policy approves it. A refused comment stores nothing.
    */
-  async add(input: AddCommentInput, clientKey: string): Promise<Comment> {
+  async add(ctx: RequestContext, input: AddCommentInput): Promise<Comment> {
     const authorName = requiredText(input.authorName, "input.authorName", { max: 100 });
     const authorEmail = emailInput(input.authorEmail, "input.authorEmail");
     const authorWebsite = optionalWebsite(input.authorWebsite, "input.authorWebsite");
@@ -114,9 +119,9 @@ export class CommentService {
     const articlePk = pkOf(input.articleId, "Article", "input.articleId");
     const parentPk = input.parentId != null ? pkOf(input.parentId, "Comment", "input.parentId") : null;
 
-    const [article] = await this.articleRows.byKeys(this.db, "id", [articlePk]);
+    const [article] = await this.articleRows.byKeys(this.db, ctx.tally, "id", [articlePk]);
     if (!article || article.status !== ArticleStatus.PUBLISHED) throw new NotFoundError(`There is no published story with id '${input.articleId}'.`, "input.articleId");
-    await this.policy.limiter.consume(`comment:${clientKey}:${articlePk}`, "comments on this story");
+    await this.policy.limiter.consume(`comment:${ctx.clientAddress}:${articlePk}`, "comments on this story");
 
     const saved = await this.db.transaction(async (em) => {
       // Checked again inside the transaction: the story may have been unpublished meanwhile.
@@ -131,13 +136,13 @@ export class CommentService {
       const comment = await em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
       if (status === CommentStatus.APPROVED) await recordCommentApproved(em, comment);
       return comment;
-    });
+    }, ctx.tally);
     delete saved.authorEmail;
     return saved;
   }
 
   /** Sets a comment's status (APPROVED makes it visible to everyone). */
-  async moderate(id: string, status: CommentStatus): Promise<Comment> {
+  async moderate(ctx: CountingContext, id: string, status: CommentStatus): Promise<Comment> {
     if (!Object.values(CommentStatus).includes(status)) throw new BadUserInputError(`status '${String(status)}' is not a comment status.`, "status");
     return this.db.transaction(async (em) => {
       const comment = await getOrThrow(em, Comment, "Comment", id, "id");
@@ -146,6 +151,6 @@ export class CommentService {
       await em.save(comment);
       if (becomesVisible) await recordCommentApproved(em, comment);
       return comment;
-    });
+    }, ctx.tally);
   }
 }

@@ -15,7 +15,7 @@ export class ImportResolver {
     @Arg("publish", () => Boolean, { nullable: true, defaultValue: false }) publish: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<Article> {
-    return (await ctx.services.imports.import(text, { publish: publish === true })).article;
+    return (await ctx.services.imports.import(ctx, text, { publish: publish === true })).article;
   }
 
   @Authorized(Role.EDITOR)

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { toGlobalId } from "../../common/ids";
+import type { CountingContext } from "../../common/request-context";
 import type { Database } from "../../db/database";
 import { deriveSlug } from "../../db/slugs";
 import { Article, ArticleInstitution, ArticlePerson, ArticleStatus } from "../article/article.entity";
@@ -38,8 +39,8 @@ export class ImportService {
    * Stores it all in one transaction; publish → PUBLISHED (+ outbox event) else DRAFT. Throws
    * BadUserInputError (re-import, bad input) and changes nothing then.
    */
-  async import(text: string, options: ImportOptions): Promise<{ article: Article; plan: ImportPlan }> {
-    const result = await this.importUnless(text, options, async () => false);
+  async import(ctx: CountingContext, text: string, options: ImportOptions): Promise<{ article: Article; plan: ImportPlan }> {
+    const result = await this.importUnless(ctx, text, options, async () => false);
     return result!;
   }
 
@@ -47,7 +48,7 @@ export class ImportService {
    * As {@link import}, but writes nothing and answers null when `skip` says so inside the
    * transaction (the seed loads only into a store without stories, decided under the write lock).
    */
-  async importUnless(text: string, options: ImportOptions, skip: (em: EntityManager) => Promise<boolean>): Promise<{ article: Article; plan: ImportPlan } | null> {
+  async importUnless(ctx: CountingContext, text: string, options: ImportOptions, skip: (em: EntityManager) => Promise<boolean>): Promise<{ article: Article; plan: ImportPlan } | null> {
     const story = extractStory(text);
     return this.db.transaction(async (em) => {
       if (await skip(em)) return null;
@@ -55,7 +56,7 @@ export class ImportService {
       const plan = await planImport(em, story);
       const article = await write(em, plan, options.publish, options.now ?? new Date());
       return { article, plan };
-    });
+    }, ctx.tally);
   }
 }
 

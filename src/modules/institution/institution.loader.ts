@@ -1,10 +1,11 @@
 import DataLoader from "dataloader";
+import type { RequestContext } from "../../common/request-context";
 import type { Services } from "../../context";
 import type { Accreditation, Institution } from "./institution.entity";
 
 /** Per-request batching of institution reads. */
 export const institutionLoaders = {
-  institution: ({ institutions }: Services) => new DataLoader<number, Institution | null>((pks) => institutions.byPks(pks)),
-  childPksOfInstitution: ({ institutions }: Services) => new DataLoader<number, number[]>((pks) => institutions.childPks(pks)),
-  accreditationsOfInstitution: ({ institutions }: Services) => new DataLoader<number, Accreditation[]>((pks) => institutions.accreditations(pks)),
+  institution: ({ institutions }: Services, ctx: RequestContext) => new DataLoader<number, Institution | null>((pks) => institutions.byPks(ctx, pks)),
+  childPksOfInstitution: ({ institutions }: Services, ctx: RequestContext) => new DataLoader<number, number[]>((pks) => institutions.childPks(ctx, pks)),
+  accreditationsOfInstitution: ({ institutions }: Services, ctx: RequestContext) => new DataLoader<number, Accreditation[]>((pks) => institutions.accreditations(ctx, pks)),
 };

@@ -15,12 +15,12 @@ import { AccreditationInput, CreateInstitutionInput, InstitutionsArgs, UpdateIns
 export class InstitutionResolver {
   @Query(() => Institution, { nullable: true })
   institution(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Institution | null> {
-    return ctx.services.institutions.findOne(args, (pk) => ctx.loaders.institution.load(pk));
+    return ctx.services.institutions.findOne(ctx, args);
   }
 
   @Query(() => InstitutionConnection)
   institutions(@Args(() => InstitutionsArgs) args: InstitutionsArgs, @Ctx() ctx: Context) {
-    return toConnection(InstitutionConnection, ctx.services.institutions.list(args.filter, checkPageArgs(args)), ctx.loaders.institution);
+    return toConnection(InstitutionConnection, ctx.services.institutions.list(ctx, args.filter, checkPageArgs(args)), ctx.loaders.institution);
   }
 
   @FieldResolver(() => Institution, { nullable: true })
@@ -45,32 +45,32 @@ export class InstitutionResolver {
 
   @FieldResolver(() => ArticleConnection, { description: "Published stories that mention this institution, newest first." })
   articles(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("institution.articles", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByInstitution(ctx.viewer, pks, p));
+    const page = ctx.loaders.pages.load("institution.articles", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByInstitution(ctx, pks, p));
     return toConnection(ArticleConnection, page, ctx.loaders.article);
   }
 
   @FieldResolver(() => QuoteConnection, { description: "Quotes given on behalf of this institution." })
   quotes(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("institution.quotes", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesByInstitution(ctx.viewer, pks, p));
+    const page = ctx.loaders.pages.load("institution.quotes", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesByInstitution(ctx, pks, p));
     return toConnection(QuoteConnection, page, ctx.loaders.quote);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Institution)
   createInstitution(@Arg("input", () => CreateInstitutionInput) input: CreateInstitutionInput, @Ctx() ctx: Context): Promise<Institution> {
-    return ctx.services.institutions.create(input);
+    return ctx.services.institutions.create(ctx, input);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Institution)
   updateInstitution(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateInstitutionInput) input: UpdateInstitutionInput, @Ctx() ctx: Context): Promise<Institution> {
-    return ctx.services.institutions.update(id, input);
+    return ctx.services.institutions.update(ctx, id, input);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Accreditation)
   addAccreditation(@Arg("institutionId", () => ID) institutionId: string, @Arg("input", () => AccreditationInput) input: AccreditationInput, @Ctx() ctx: Context): Promise<Accreditation> {
-    return ctx.services.institutions.addAccreditation(institutionId, input);
+    return ctx.services.institutions.addAccreditation(ctx, institutionId, input);
   }
 }
 

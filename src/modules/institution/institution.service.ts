@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import type { CountingContext, RequestContext } from "../../common/request-context";
 import { BadUserInputError } from "../../common/errors";
 import { intInRange, optionalText, requiredText, slugInput } from "../../common/validate";
 import { getOrThrow } from "../../db/lookups";
@@ -26,17 +27,17 @@ export class InstitutionService {
     this.accreditationRows = new RowReader(db, Accreditation);
   }
 
-  async byPks(pks: readonly number[]): Promise<Array<Institution | null>> {
-    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Institution | null>> {
+    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
   /** One institution by id or slug, or null. */
-  findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Institution | null>): Promise<Institution | null> {
-    return findByIdOrSlug(this.db, "institution", args, (id) => pkOf(id, "Institution"), this.rows, load);
+  findOne(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Institution | null> {
+    return findByIdOrSlug(this.db, ctx.tally, "institution", args, (id) => pkOf(id, "Institution"), this.rows, (pk) => ctx.loaders.institution.load(pk));
   }
 
   /** A page of institutions by name. */
-  list(filter: InstitutionFilter | null | undefined, page: PageArgs): Promise<Page> {
+  list(ctx: RequestContext, filter: InstitutionFilter | null | undefined, page: PageArgs): Promise<Page> {
     const qb = new Select(this.db, "institution", "i");
     if (filter?.kind) qb.where("i.kind = :kind", { kind: filter.kind });
     if (filter?.province) qb.where("LOWER(i.province) = LOWER(:province)", { province: filter.province });
@@ -47,36 +48,36 @@ export class InstitutionService {
     if (filter?.search) {
       qb.where(`(${containsSql(this.db, "i.name", "search")} OR ${containsSql(this.db, "i.short_name", "search")})`, { search: containsPattern(filter.search) });
     }
-    return fetchPage({ select: qb, pkSql: "i.id", ordering: BY_NAME, entity: { columns: this.rows.columnsOf("i"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page);
+    return fetchPage({ select: qb, pkSql: "i.id", ordering: BY_NAME, entity: { columns: this.rows.columnsOf("i"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page, ctx.tally);
   }
 
   /** Direct children of each institution, by name. */
-  async childPks(parentPks: readonly number[]): Promise<number[][]> {
-    const rows = await this.db.readPrepared(`SELECT "id", "parent_id" FROM "institution" WHERE ${keyListCondition(this.db, `"parent_id"`)} ORDER BY "name", "id"`, [keyListParam(this.db, parentPks)]);
+  async childPks(ctx: RequestContext, parentPks: readonly number[]): Promise<number[][]> {
+    const rows = await this.db.readPrepared(`SELECT "id", "parent_id" FROM "institution" WHERE ${keyListCondition(this.db, `"parent_id"`)} ORDER BY "name", "id"`, [keyListParam(this.db, parentPks)], ctx.tally);
     const groups = groupBy(rows, (r) => Number(r.parent_id));
     return parentPks.map((pk) => (groups.get(pk) ?? []).map((r) => Number(r.id)));
   }
 
   /** Accreditations of each institution, newest year first. */
-  async accreditations(institutionPks: readonly number[]): Promise<Accreditation[][]> {
-    const rows = await this.accreditationRows.byKeys(this.db, "institution_id", institutionPks, `"year" DESC, "id"`);
+  async accreditations(ctx: RequestContext, institutionPks: readonly number[]): Promise<Accreditation[][]> {
+    const rows = await this.accreditationRows.byKeys(this.db, ctx.tally, "institution_id", institutionPks, `"year" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }
 
   /** A new institution, optionally under a parent body. */
-  async create(input: CreateInstitutionInput): Promise<Institution> {
+  async create(ctx: CountingContext, input: CreateInstitutionInput): Promise<Institution> {
     const fields = checkInstitutionFields(input, true);
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const parentId = input.parentId != null ? (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk : null;
       const slug = handSlug ? await claimSlug(em, "institution", handSlug, "input.slug") : await deriveSlug(em, "institution", [fields.shortName, fields.name]);
       return em.save(em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
-    });
+    }, ctx.tally);
   }
 
   /** Changes what `input` names; a parent may not be the institution itself or one below it. */
-  async update(id: string, input: UpdateInstitutionInput): Promise<Institution> {
+  async update(ctx: CountingContext, id: string, input: UpdateInstitutionInput): Promise<Institution> {
     const fields = checkInstitutionFields(input, false);
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
@@ -95,11 +96,11 @@ export class InstitutionService {
       }
       Object.assign(institution, fields);
       return em.save(institution);
-    });
+    }, ctx.tally);
   }
 
   /** Records an accreditation (e.g. WBK 2023); the same code twice in one year is refused. */
-  async addAccreditation(institutionId: string, input: AccreditationInput): Promise<Accreditation> {
+  async addAccreditation(ctx: CountingContext, institutionId: string, input: AccreditationInput): Promise<Accreditation> {
     const code = requiredText(input.code, "input.code", { max: 20 }).toUpperCase();
     const title = requiredText(input.title, "input.title", { max: 200 });
     const year = intInRange(input.year, "input.year", 1945, new Date().getUTCFullYear() + 1);
@@ -109,7 +110,7 @@ export class InstitutionService {
         throw new BadUserInputError(`'${institution.name}' already holds ${code} for ${year}.`, "input");
       }
       return em.save(em.create(Accreditation, { institutionId: institution.pk, code, title, year }));
-    });
+    }, ctx.tally);
   }
 
   private async isSelfOrBelow(em: EntityManager, candidatePk: number, institutionPk: number): Promise<boolean> {

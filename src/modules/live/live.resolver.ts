@@ -2,9 +2,9 @@ import { Args, Resolver, Root, Subscription } from "type-graphql";
 import type { SubscribeResolverData } from "type-graphql";
 import type { Viewer } from "../../auth/viewer";
 import type { Context } from "../../context";
-import type { DeliveredEvent } from "../../events/bus";
-import { commentFromSnapshot, storyOfEvent } from "../../events/outbox";
-import type { CommentSnapshot } from "../../events/outbox";
+import type { ArticleLogEvent, CommentLogEvent } from "../../events/log-event";
+import { commentFromSnapshot } from "../../events/outbox";
+import { storyOfEvent } from "./event-shares";
 import { ArticleSubscriptionArgs, CommentSubscriptionArgs } from "./live.inputs";
 import { toEventCursor } from "./live.service";
 import { ArticleEvent, ArticleEventType, CommentEvent } from "./live.types";
@@ -13,8 +13,8 @@ type SubscribeData<A> = SubscribeResolverData<unknown, A, Context>;
 
 const STORY_EVENTS = [ArticleEventType.PUBLISHED, ArticleEventType.UPDATED, ArticleEventType.UNPUBLISHED];
 
-function toArticleEvent(event: DeliveredEvent): ArticleEvent {
-  return { cursor: toEventCursor(event.seq), type: event.type as ArticleEventType, article: storyOfEvent(event)! };
+function toArticleEvent(event: ArticleLogEvent): ArticleEvent {
+  return { cursor: toEventCursor(event.seq), type: ArticleEventType[event.type], article: storyOfEvent(event) };
 }
 
 @Resolver()
@@ -22,18 +22,18 @@ export class LiveResolver {
   @Subscription(() => ArticleEvent, {
     description: "Newly published stories (also scheduled ones when they go live). With `after`, first replays what was missed.",
     subscribe: ({ args, context }: SubscribeData<ArticleSubscriptionArgs>) =>
-      context.services.live.feed(context.viewer, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, [ArticleEventType.PUBLISHED]) }),
+      context.services.live.feed(context, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, [ArticleEventType.PUBLISHED]) }),
   })
-  articlePublished(@Root() event: DeliveredEvent, @Args(() => ArticleSubscriptionArgs) _args: ArticleSubscriptionArgs): ArticleEvent {
+  articlePublished(@Root() event: ArticleLogEvent, @Args(() => ArticleSubscriptionArgs) _args: ArticleSubscriptionArgs): ArticleEvent {
     return toArticleEvent(event);
   }
 
   @Subscription(() => ArticleEvent, {
     description: "Every published, updated and unpublished story, in order, resumable with `after`.",
     subscribe: ({ args, context }: SubscribeData<ArticleSubscriptionArgs>) =>
-      context.services.live.feed(context.viewer, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, STORY_EVENTS) }),
+      context.services.live.feed(context, args.after, { topic: "article", match: context.services.live.articleMatcher(args.filter, STORY_EVENTS) }),
   })
-  articleEvents(@Root() event: DeliveredEvent, @Args(() => ArticleSubscriptionArgs) _args: ArticleSubscriptionArgs): ArticleEvent {
+  articleEvents(@Root() event: ArticleLogEvent, @Args(() => ArticleSubscriptionArgs) _args: ArticleSubscriptionArgs): ArticleEvent {
     return toArticleEvent(event);
   }
 
@@ -41,17 +41,17 @@ export class LiveResolver {
     description: "Comments as they become visible (approved). Without articleId, across all stories.",
     subscribe: ({ args, context }: SubscribeData<CommentSubscriptionArgs>) => {
       const live = context.services.live;
-      return live.feed(context.viewer, args.after, {
+      return live.feed(context, args.after, {
         topic: "comment",
         match: live.commentMatcher(args.articleId),
         check: live.commentStillVisible({
-          comment: (event: DeliveredEvent, viewer: Viewer | null, pk: number) => context.eventLoaders(event, viewer).comment.load(pk),
-          story: (event: DeliveredEvent, viewer: Viewer | null) => context.eventLoaders(event, viewer).article.load(event.articlePk),
+          comment: (event: CommentLogEvent, viewer: Viewer | null, pk: number) => context.eventLoaders(event, viewer).comment.load(pk),
+          story: (event: CommentLogEvent, viewer: Viewer | null) => context.eventLoaders(event, viewer).article.load(event.articlePk),
         }),
       });
     },
   })
-  commentAdded(@Root() event: DeliveredEvent, @Args(() => CommentSubscriptionArgs) _args: CommentSubscriptionArgs): CommentEvent {
-    return { cursor: toEventCursor(event.seq), comment: commentFromSnapshot(event.payload as CommentSnapshot) };
+  commentAdded(@Root() event: CommentLogEvent, @Args(() => CommentSubscriptionArgs) _args: CommentSubscriptionArgs): CommentEvent {
+    return { cursor: toEventCursor(event.seq), comment: commentFromSnapshot(event.snapshot) };
   }
 }

@@ -1,14 +1,15 @@
 import { MoreThan } from "typeorm";
 import type { Viewer } from "../../auth/viewer";
+import type { RequestContext } from "../../common/request-context";
 import { canSeeDrafts } from "../../auth/viewer";
 import { BadUserInputError, quoted, RateLimitedError } from "../../common/errors";
 import { pkOf } from "../../common/ids";
 import type { Database } from "../../db/database";
-import { DeliveredEvent } from "../../events/bus";
 import { Channel } from "../../events/channel";
 import type { EventBus } from "../../events/bus";
 import { EventLogState, EventRecord } from "../../events/event.entity";
-import type { ArticleSnapshot, CommentSnapshot } from "../../events/outbox";
+import { parseEvent } from "../../events/log-event";
+import type { ArticleLogEvent, CommentLogEvent, LogEvent } from "../../events/log-event";
 import type { LiveStats } from "../../events/stats";
 import { ArticleStatus } from "../article/article.entity";
 import type { Article } from "../article/article.entity";
@@ -30,14 +31,15 @@ export function toEventCursor(seq: number): string {
 }
 
 /** Whether the viewer may still see what an event is about, read at delivery through that event's shared loaders. */
-export type StoryCheck = (event: DeliveredEvent, viewer: Viewer | null) => Promise<boolean>;
+export type StoryCheck<E extends LogEvent = LogEvent> = (event: E, viewer: Viewer | null) => Promise<boolean>;
 
 /** What a live feed selects. */
-export interface FeedSpec {
-  readonly topic: "article" | "comment";
-  readonly match: (event: DeliveredEvent) => boolean;
+export interface FeedSpec<E extends ArticleLogEvent | CommentLogEvent> {
+  readonly topic: E["topic"];
+  /** Whether an event of the log belongs in this feed (only events of `topic` can). */
+  readonly match: (event: LogEvent) => event is E;
   /** Checked before each push, for events whose visibility may have changed since (comments). */
-  readonly check?: StoryCheck;
+  readonly check?: StoryCheck<E>;
 }
 
 /**
@@ -67,21 +69,21 @@ export class LiveService {
   }
 
   /** A matcher for story events with the subscription filter's conditions. */
-  articleMatcher(filter: ArticleSubscriptionFilter | null | undefined, types: readonly string[]): (event: DeliveredEvent) => boolean {
+  articleMatcher(filter: ArticleSubscriptionFilter | null | undefined, types: readonly string[]): (event: LogEvent) => event is ArticleLogEvent {
     const institution = filter?.institutionId ? pkOf(filter.institutionId, "Institution", "filter.institutionId") : null;
     const person = filter?.personId ? pkOf(filter.personId, "Person", "filter.personId") : null;
     const tag = filter?.tag ?? null;
-    return (event) => {
+    return (event): event is ArticleLogEvent => {
       if (event.topic !== "article" || !types.includes(event.type)) return false;
-      const snapshot = event.payload as ArticleSnapshot;
+      const { snapshot } = event;
       return (institution === null || snapshot.institutionPks.includes(institution)) && (person === null || snapshot.personPks.includes(person)) && (tag === null || snapshot.tags.includes(tag));
     };
   }
 
   /** A matcher for comment events, of one story or all. */
-  commentMatcher(articleId: string | null | undefined): (event: DeliveredEvent) => boolean {
+  commentMatcher(articleId: string | null | undefined): (event: LogEvent) => event is CommentLogEvent {
     const article = articleId ? pkOf(articleId, "Article", "articleId") : null;
-    return (event) => event.topic === "comment" && (article === null || event.articlePk === article);
+    return (event): event is CommentLogEvent => event.topic === "comment" && (article === null || event.articlePk === article);
   }
 
   /**
@@ -89,11 +91,11 @@ export class LiveService {
    * moderator may have marked it SPAM or REJECTED since) and its story is visible to the subscriber.
    */
   commentStillVisible(load: {
-    comment: (event: DeliveredEvent, viewer: Viewer | null, pk: number) => Promise<Comment | null>;
-    story: (event: DeliveredEvent, viewer: Viewer | null) => Promise<Article | null>;
-  }): StoryCheck {
+    comment: (event: CommentLogEvent, viewer: Viewer | null, pk: number) => Promise<Comment | null>;
+    story: (event: CommentLogEvent, viewer: Viewer | null) => Promise<Article | null>;
+  }): StoryCheck<CommentLogEvent> {
     return async (event, viewer) => {
-      const [comment, story] = await Promise.all([load.comment(event, viewer, (event.payload as CommentSnapshot).comment.pk), load.story(event, viewer)]);
+      const [comment, story] = await Promise.all([load.comment(event, viewer, event.snapshot.comment.pk), load.story(event, viewer)]);
       return comment !== null && comment.status === CommentStatus.APPROVED && story !== null && (story.status === ArticleStatus.PUBLISHED || canSeeDrafts(viewer));
     };
   }
@@ -103,11 +105,12 @@ export class LiveService {
    * replay runs is either in the replay or in what the listener kept, and sequence numbers
    * drop any that are in both.
    */
-  async feed(viewer: Viewer | null, after: string | null | undefined, spec: FeedSpec): Promise<AsyncIterableIterator<DeliveredEvent>> {
+  async feed<E extends ArticleLogEvent | CommentLogEvent>(ctx: RequestContext, after: string | null | undefined, spec: FeedSpec<E>): Promise<AsyncIterableIterator<E>> {
     const from = await this.checkCursor(after);
     const { bus, db, stats } = this;
-    const channel = new Channel<DeliveredEvent>(SLOW_CONSUMER_LIMIT);
-    const pending: DeliveredEvent[] = [];
+    const { viewer } = ctx;
+    const channel = new Channel<E>(SLOW_CONSUMER_LIMIT);
+    const pending: E[] = [];
     let wake: (() => void) | null = null;
     let last = from ?? bus.head;
     let following = false;
@@ -132,7 +135,7 @@ export class LiveService {
     });
     channel.onClose(() => wake?.());
     stats.activeSubscriptions++;
-    const deliver = async (event: DeliveredEvent) => {
+    const deliver = async (event: E) => {
       if (event.seq <= last) return;
       last = event.seq;
       if (!spec.check || (await spec.check(event, viewer))) channel.push(event);
@@ -145,9 +148,9 @@ export class LiveService {
             // Waits for the socket: memory per replaying subscription stays a page of rows, whatever the log's length.
             await channel.room(REPLAY_AHEAD);
             if (channel.closed) return;
-            const event = DeliveredEvent.from(row);
-            if (spec.match(event)) await deliver(event);
-            else last = event.seq;
+            const event = parseEvent(row);
+            if (event !== null && spec.match(event)) await deliver(event);
+            else last = row.seq;
           }
           if (rows.length < REPLAY_BATCH) break;
         }

@@ -9,10 +9,10 @@ export class NodeResolver {
   async node(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
     const { type, pk } = parseGlobalId(id);
     const { loaders, services, viewer } = ctx;
-    const storyVisible = async (articlePk: number) => (await services.articles.visibleByPk(viewer, articlePk, (k) => loaders.article.load(k))) !== null;
+    const storyVisible = async (articlePk: number) => (await services.articles.visibleByPk(ctx, articlePk)) !== null;
     switch (type) {
       case "Article":
-        return services.articles.visibleByPk(viewer, pk, (k) => loaders.article.load(k));
+        return services.articles.visibleByPk(ctx, pk);
       case "Institution":
         return loaders.institution.load(pk);
       case "Person":

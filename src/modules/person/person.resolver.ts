@@ -15,12 +15,12 @@ import { CreatePersonInput, PeopleArgs, PositionInput, UpdatePersonInput } from 
 export class PersonResolver {
   @Query(() => Person, { nullable: true })
   person(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Person | null> {
-    return ctx.services.people.findOne(args, (pk) => ctx.loaders.person.load(pk));
+    return ctx.services.people.findOne(ctx, args);
   }
 
   @Query(() => PersonConnection)
   people(@Args(() => PeopleArgs) args: PeopleArgs, @Ctx() ctx: Context) {
-    return toConnection(PersonConnection, ctx.services.people.list(args.filter, checkPageArgs(args)), ctx.loaders.person);
+    return toConnection(PersonConnection, ctx.services.people.list(ctx, args.filter, checkPageArgs(args)), ctx.loaders.person);
   }
 
   @FieldResolver(() => [Position])
@@ -30,32 +30,32 @@ export class PersonResolver {
 
   @FieldResolver(() => QuoteConnection)
   quotes(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("person.quotes", person.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesBySpeaker(ctx.viewer, pks, p));
+    const page = ctx.loaders.pages.load("person.quotes", person.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesBySpeaker(ctx, pks, p));
     return toConnection(QuoteConnection, page, ctx.loaders.quote);
   }
 
   @FieldResolver(() => ArticleConnection)
   articles(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("person.articles", person.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByPerson(ctx.viewer, pks, p));
+    const page = ctx.loaders.pages.load("person.articles", person.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByPerson(ctx, pks, p));
     return toConnection(ArticleConnection, page, ctx.loaders.article);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Person)
   createPerson(@Arg("input", () => CreatePersonInput) input: CreatePersonInput, @Ctx() ctx: Context): Promise<Person> {
-    return ctx.services.people.create(input);
+    return ctx.services.people.create(ctx, input);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Person)
   updatePerson(@Arg("id", () => ID) id: string, @Arg("input", () => UpdatePersonInput) input: UpdatePersonInput, @Ctx() ctx: Context): Promise<Person> {
-    return ctx.services.people.update(id, input);
+    return ctx.services.people.update(ctx, id, input);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Position)
   assignPosition(@Arg("input", () => PositionInput) input: PositionInput, @Ctx() ctx: Context): Promise<Position> {
-    return ctx.services.people.assignPosition(input);
+    return ctx.services.people.assignPosition(ctx, input);
   }
 }
 

@@ -1,4 +1,5 @@
 import { requiredText, slugInput } from "../../common/validate";
+import type { CountingContext, RequestContext } from "../../common/request-context";
 import { getOrThrow } from "../../db/lookups";
 import { claimSlug, deriveSlug, findByIdOrSlug, recordRename } from "../../db/slugs";
 import { Institution } from "../institution/institution.entity";
@@ -24,21 +25,21 @@ export class PersonService {
     this.positionRows = new RowReader(db, Position);
   }
 
-  async byPks(pks: readonly number[]): Promise<Array<Person | null>> {
-    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Person | null>> {
+    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
-  async positionsByPks(pks: readonly number[]): Promise<Array<Position | null>> {
-    return alignByPk(pks, await this.positionRows.byKeys(this.db, "id", pks));
+  async positionsByPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Position | null>> {
+    return alignByPk(pks, await this.positionRows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
   /** One person by id or slug, or null. */
-  findOne(args: { id?: string | null; slug?: string | null }, load: (pk: number) => Promise<Person | null>): Promise<Person | null> {
-    return findByIdOrSlug(this.db, "person", args, (id) => pkOf(id, "Person"), this.rows, load);
+  findOne(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Person | null> {
+    return findByIdOrSlug(this.db, ctx.tally, "person", args, (id) => pkOf(id, "Person"), this.rows, (pk) => ctx.loaders.person.load(pk));
   }
 
   /** A page of people by name. */
-  list(filter: PersonFilter | null | undefined, page: PageArgs): Promise<Page> {
+  list(ctx: RequestContext, filter: PersonFilter | null | undefined, page: PageArgs): Promise<Page> {
     const qb = new Select(this.db, "person", "p");
     if (filter?.institutionId) {
       qb.where("EXISTS (SELECT 1 FROM position po WHERE po.person_id = p.id AND po.institution_id = :inst)", {
@@ -46,34 +47,34 @@ export class PersonService {
       });
     }
     if (filter?.search) qb.where(containsSql(this.db, "p.name", "search"), { search: containsPattern(filter.search) });
-    return fetchPage({ select: qb, pkSql: "p.id", ordering: BY_NAME, entity: { columns: this.rows.columnsOf("p"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page);
+    return fetchPage({ select: qb, pkSql: "p.id", ordering: BY_NAME, entity: { columns: this.rows.columnsOf("p"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page, ctx.tally);
   }
 
   /** Positions held by each person, current ones first. */
-  async positionsOfPeople(personPks: readonly number[]): Promise<Position[][]> {
-    const rows = await this.positionRows.byKeys(this.db, "person_id", personPks, `"current" DESC, "id"`);
+  async positionsOfPeople(ctx: RequestContext, personPks: readonly number[]): Promise<Position[][]> {
+    const rows = await this.positionRows.byKeys(this.db, ctx.tally, "person_id", personPks, `"current" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.personId);
     return personPks.map((pk) => groups.get(pk) ?? []);
   }
 
   /** Positions at each institution, current ones first. */
-  async positionsAtInstitutions(institutionPks: readonly number[]): Promise<Position[][]> {
-    const rows = await this.positionRows.byKeys(this.db, "institution_id", institutionPks, `"current" DESC, "id"`);
+  async positionsAtInstitutions(ctx: RequestContext, institutionPks: readonly number[]): Promise<Position[][]> {
+    const rows = await this.positionRows.byKeys(this.db, ctx.tally, "institution_id", institutionPks, `"current" DESC, "id"`);
     const groups = groupBy(rows, (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }
 
-  async create(input: CreatePersonInput): Promise<Person> {
+  async create(ctx: CountingContext, input: CreatePersonInput): Promise<Person> {
     const name = requiredText(input.name, "input.name", { max: 200 });
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const slug = handSlug ? await claimSlug(em, "person", handSlug, "input.slug") : await deriveSlug(em, "person", name);
       return em.save(em.create(Person, { name, slug }));
-    });
+    }, ctx.tally);
   }
 
   /** Renames a person or changes the slug; the old slug keeps resolving. */
-  async update(id: string, input: UpdatePersonInput): Promise<Person> {
+  async update(ctx: CountingContext, id: string, input: UpdatePersonInput): Promise<Person> {
     const name = input.name == null ? null : requiredText(input.name, "input.name", { max: 200 });
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
@@ -85,11 +86,11 @@ export class PersonService {
       }
       if (name !== null) person.name = name;
       return em.save(person);
-    });
+    }, ctx.tally);
   }
 
   /** Records a position; the same title at the same institution is updated rather than repeated. */
-  async assignPosition(input: PositionInput): Promise<Position> {
+  async assignPosition(ctx: CountingContext, input: PositionInput): Promise<Position> {
     const title = requiredText(input.title, "input.title", { max: 200 });
     const current = input.current ?? true;
     return this.db.transaction(async (em) => {
@@ -101,6 +102,6 @@ export class PersonService {
         return em.save(existing);
       }
       return em.save(em.create(Position, { personId: person.pk, institutionId: institution.pk, title, current }));
-    });
+    }, ctx.tally);
   }
 }

@@ -15,7 +15,7 @@ import { AddQuoteInput, QuotesArgs } from "./quote.inputs";
 export class QuoteResolver {
   @Query(() => QuoteConnection)
   quotes(@Args(() => QuotesArgs) args: QuotesArgs, @Ctx() ctx: Context) {
-    return toConnection(QuoteConnection, ctx.services.quotes.list(ctx.viewer, args.filter, checkPageArgs(args)), ctx.loaders.quote);
+    return toConnection(QuoteConnection, ctx.services.quotes.list(ctx, args.filter, checkPageArgs(args)), ctx.loaders.quote);
   }
 
   @FieldResolver(() => Person)
@@ -36,12 +36,12 @@ export class QuoteResolver {
   @Authorized(Role.EDITOR)
   @Mutation(() => Quote)
   addQuote(@Arg("input", () => AddQuoteInput) input: AddQuoteInput, @Ctx() ctx: Context): Promise<Quote> {
-    return ctx.services.quotes.add(input);
+    return ctx.services.quotes.add(ctx, input);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => ID)
   removeQuote(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    return ctx.services.quotes.remove(id);
+    return ctx.services.quotes.remove(ctx, id);
   }
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import type { CountingContext, RequestContext } from "../../common/request-context";
 import type { Viewer } from "../../auth/viewer";
 import { canSeeDrafts } from "../../auth/viewer";
 import { pkOf } from "../../common/ids";
@@ -46,39 +47,42 @@ export class QuoteService {
     return qb;
   }
 
-  async byPks(pks: readonly number[]): Promise<Array<Quote | null>> {
-    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Quote | null>> {
+    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
   /** A page of quotes, newest story first. */
-  list(viewer: Viewer | null, filter: QuoteFilter | null | undefined, page: PageArgs): Promise<Page> {
+  list(ctx: RequestContext, filter: QuoteFilter | null | undefined, page: PageArgs): Promise<Page> {
+    const { viewer } = ctx;
     const qb = this.query(viewer);
     if (filter?.speakerId) qb.where("q.speaker_id = :speaker", { speaker: pkOf(filter.speakerId, "Person", "filter.speakerId") });
     if (filter?.institutionId) qb.where("q.institution_id = :inst", { inst: pkOf(filter.institutionId, "Institution", "filter.institutionId") });
     if (filter?.articleId) qb.where("q.article_id = :article", { article: pkOf(filter.articleId, "Article", "filter.articleId") });
     if (filter?.search) qb.where(containsSql(this.db, "q.text", "search"), { search: containsPattern(filter.search) });
-    return fetchPage({ select: qb, pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), entity: { columns: this.rows.columnsOf("q"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page);
+    return fetchPage({ select: qb, pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), entity: { columns: this.rows.columnsOf("q"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page, ctx.tally);
   }
 
   /** Quotes each person spoke, newest story first. */
-  pagesBySpeaker(viewer: Viewer | null, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    return fetchPartitionedPages({ select: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.speaker_id" }, personPks, page);
+  pagesBySpeaker(ctx: RequestContext, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const { viewer } = ctx;
+    return fetchPartitionedPages({ select: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.speaker_id" }, personPks, page, ctx.tally);
   }
 
   /** Quotes given on behalf of each institution, newest story first. */
-  pagesByInstitution(viewer: Viewer | null, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    return fetchPartitionedPages({ select: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.institution_id" }, institutionPks, page);
+  pagesByInstitution(ctx: RequestContext, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const { viewer } = ctx;
+    return fetchPartitionedPages({ select: this.query(viewer), pkSql: "q.id", ordering: ordering(canSeeDrafts(viewer)), partitionSql: "q.institution_id" }, institutionPks, page, ctx.tally);
   }
 
   /** The quotes of each story in the order they stand. Callers pass only stories the viewer may see. */
-  async ofArticles(articlePks: readonly number[]): Promise<Quote[][]> {
-    const rows = await this.rows.byKeys(this.db, "article_id", articlePks, `"position", "id"`);
+  async ofArticles(ctx: RequestContext, articlePks: readonly number[]): Promise<Quote[][]> {
+    const rows = await this.rows.byKeys(this.db, ctx.tally, "article_id", articlePks, `"position", "id"`);
     const groups = groupBy(rows, (r) => r.articleId);
     return articlePks.map((pk) => groups.get(pk) ?? []);
   }
 
   /** Adds a quote at `position` (the end when left out); later quotes move down one. */
-  async add(input: AddQuoteInput): Promise<Quote> {
+  async add(ctx: CountingContext, input: AddQuoteInput): Promise<Quote> {
     const text = requiredText(input.text, "input.text", { max: 5000, multiline: true });
     const attribution = optionalText(input.attribution, "input.attribution", { max: 200 });
     return this.db.transaction(async (em) => {
@@ -96,11 +100,11 @@ export class QuoteService {
       const quote = await em.save(em.create(Quote, { articleId: article.pk, speakerId: speaker.pk, institutionId: institution?.pk ?? null, text, attribution, position }));
       await this.storyChanged(em, article);
       return quote;
-    });
+    }, ctx.tally);
   }
 
   /** Removes a quote; the ones after it move up so positions stay 0, 1, 2… */
-  async remove(id: string): Promise<string> {
+  async remove(ctx: CountingContext, id: string): Promise<string> {
     await this.db.transaction(async (em) => {
       const quote = await getOrThrow(em, Quote, "Quote", id, "id");
       await em.delete(Quote, { pk: quote.pk });
@@ -111,7 +115,7 @@ export class QuoteService {
         .where("article_id = :article AND position > :position", { article: quote.articleId, position: quote.position })
         .execute();
       await this.storyChanged(em, await em.findOneByOrFail(Article, { pk: quote.articleId }));
-    });
+    }, ctx.tally);
     return id;
   }
 

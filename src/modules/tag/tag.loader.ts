@@ -1,8 +1,9 @@
 import DataLoader from "dataloader";
+import type { RequestContext } from "../../common/request-context";
 import type { Services } from "../../context";
 import type { Tag } from "./tag.entity";
 
 /** Per-request batching of tag reads. */
 export const tagLoaders = {
-  tag: ({ tags }: Services) => new DataLoader<number, Tag | null>((pks) => tags.byPks(pks)),
+  tag: ({ tags }: Services, ctx: RequestContext) => new DataLoader<number, Tag | null>((pks) => tags.byPks(ctx, pks)),
 };

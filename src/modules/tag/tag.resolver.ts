@@ -10,12 +10,12 @@ import { Tag } from "./tag.entity";
 export class TagResolver {
   @Query(() => [Tag])
   tags(@Ctx() ctx: Context): Promise<Tag[]> {
-    return ctx.services.tags.all(ctx.viewer);
+    return ctx.services.tags.all(ctx);
   }
 
   @FieldResolver(() => ArticleConnection)
   articles(@Root() tag: Tag, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("tag.articles", tag.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByTag(ctx.viewer, pks, p));
+    const page = ctx.loaders.pages.load("tag.articles", tag.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByTag(ctx, pks, p));
     return toConnection(ArticleConnection, page, ctx.loaders.article);
   }
 }

@@ -1,4 +1,4 @@
-import type { Viewer } from "../../auth/viewer";
+import type { RequestContext } from "../../common/request-context";
 import { canSeeDrafts } from "../../auth/viewer";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
@@ -20,15 +20,16 @@ export class TagService {
   }
 
   /** Every tag the viewer may see, by name. */
-  async all(viewer: Viewer | null): Promise<Tag[]> {
-    if (canSeeDrafts(viewer)) return this.rows.all(this.db, `"name", "id"`);
+  async all(ctx: RequestContext): Promise<Tag[]> {
+    const { viewer } = ctx;
+    if (canSeeDrafts(viewer)) return this.rows.all(this.db, ctx.tally, `"name", "id"`);
     const { sql, values } = new Select(this.db, "tag", "t")
       .where("EXISTS (SELECT 1 FROM article_tag tl JOIN article a ON a.id = tl.article_id WHERE tl.tag_id = t.id AND a.status = :published)", { published: ArticleStatus.PUBLISHED })
       .compile(this.rows.columnsOf("t", ""), ` ORDER BY t."name", t."id"`);
-    return (await this.db.readPrepared(sql, values)).map((row) => this.rows.hydrate(row));
+    return (await this.db.readPrepared(sql, values, ctx.tally)).map((row) => this.rows.hydrate(row));
   }
 
-  async byPks(pks: readonly number[]): Promise<Array<Tag | null>> {
-    return alignByPk(pks, await this.rows.byKeys(this.db, "id", pks));
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Tag | null>> {
+    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
   }
 }
