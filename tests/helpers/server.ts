@@ -38,7 +38,8 @@ export function tempSqliteFile(): string {
  */
 const onPostgres = process.env.TEST_DATABASE === "postgres" && Boolean(process.env.DATABASE_URL);
 
-async function adminQuery(sql: string): Promise<void> {
+/** Runs one statement on the DATABASE_URL server as its administrator (creating or dropping test databases). */
+export async function adminQuery(sql: string): Promise<void> {
   const client = new Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { adminQuery } from "../helpers/server";
 import net from "node:net";
 import { Client } from "pg";
 import WebSocket from "ws";
@@ -51,15 +52,6 @@ class Relay {
   }
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 suite("several instances on one PostgreSQL and Redis", () => {
   const database = new URL(databaseUrl ?? "postgres://localhost/x");
@@ -91,8 +83,8 @@ suite("several instances on one PostgreSQL and Redis", () => {
   const ready = () => new Promise((r) => setTimeout(r, 300));
 
   beforeAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS nwr_cluster_test WITH (FORCE)`);
-    await admin(`CREATE DATABASE nwr_cluster_test`);
+    await adminQuery(`DROP DATABASE IF EXISTS nwr_cluster_test WITH (FORCE)`);
+    await adminQuery(`CREATE DATABASE nwr_cluster_test`);
     relay = new Relay(new URL(redisUrl!));
     await relay.start();
     // A migrates and seeds first; B then finds the store ready.
@@ -110,7 +102,7 @@ suite("several instances on one PostgreSQL and Redis", () => {
   afterAll(async () => {
     await Promise.all([a?.kill(), b?.kill()]);
     await relay?.close();
-    await admin(`DROP DATABASE IF EXISTS nwr_cluster_test WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS nwr_cluster_test WITH (FORCE)`);
   }, 60_000);
 
   it("delivers to a client on B what an editor publishes through A", async () => {

@@ -1,10 +1,9 @@
 import "reflect-metadata";
 import { randomInt } from "node:crypto";
 import Redis from "ioredis";
-import { Client } from "pg";
 import { toGlobalId } from "../../src/common/ids";
 import { addStory } from "../helpers/scenarios";
-import { startTestServer } from "../helpers/server";
+import { adminQuery, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -17,15 +16,6 @@ if (!databaseUrl || !redisUrl) {
 const LIMIT = 5;
 const ADD = `mutation Add($input: AddCommentInput!) { addComment(input: $input) { id } }`;
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 suite("the comment limit shared by instances through Redis", () => {
   const database = new URL(databaseUrl ?? "postgres://localhost/x");
@@ -48,8 +38,8 @@ suite("the comment limit shared by instances through Redis", () => {
   };
 
   beforeAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS nwr_rate_limit_test WITH (FORCE)`);
-    await admin(`CREATE DATABASE nwr_rate_limit_test`);
+    await adminQuery(`DROP DATABASE IF EXISTS nwr_rate_limit_test WITH (FORCE)`);
+    await adminQuery(`CREATE DATABASE nwr_rate_limit_test`);
     redis = new Redis(redisUrl!);
     // A migrates the store first; B then finds it ready.
     a = await start();
@@ -60,7 +50,7 @@ suite("the comment limit shared by instances through Redis", () => {
     await a?.close();
     await b?.close();
     redis?.disconnect();
-    await admin(`DROP DATABASE IF EXISTS nwr_rate_limit_test WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS nwr_rate_limit_test WITH (FORCE)`);
   });
 
   it("admits exactly the limit from one address posting through A and B in turn", async () => {
