@@ -58,6 +58,8 @@ export interface AppConfig {
   readonly responseCache: boolean;
   /** What the response cache may hold, in bytes. */
   readonly responseCacheBytes: number;
+  /** What the automatic persisted queries' store may hold, in bytes. */
+  readonly persistedQueriesBytes: number;
   /** Cache-Control max-age of anonymous GET answers, seconds. */
   readonly cacheMaxAgeSeconds: number;
   /** Cache-Control stale-while-revalidate of anonymous GET answers, seconds. */
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: parseBool("INTROSPECTION", env.INTROSPECTION, true),
     responseCache: parseBool("RESPONSE_CACHE", env.RESPONSE_CACHE, true),
     responseCacheBytes: parseInteger("RESPONSE_CACHE_MB", env.RESPONSE_CACHE_MB, 64, 1, 65_536) * 1_048_576,
+    persistedQueriesBytes: parseInteger("PERSISTED_QUERIES_MB", env.PERSISTED_QUERIES_MB, 16, 1, 4096) * 1_048_576,
     cacheMaxAgeSeconds: parseInteger("CACHE_MAX_AGE", env.CACHE_MAX_AGE, 5, 0, 86_400),
     cacheStaleSeconds: parseInteger("CACHE_STALE_WHILE_REVALIDATE", env.CACHE_STALE_WHILE_REVALIDATE, 30, 0, 86_400),
     playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),

@@ -15,6 +15,7 @@ import { LiveService } from "./modules/live/live.service";
 import { ArticleService } from "./modules/article/article.service";
 import { commentLoaders } from "./modules/comment/comment.loader";
 import { CommentService } from "./modules/comment/comment.service";
+import { ImportService } from "./modules/import/import.service";
 import { institutionLoaders } from "./modules/institution/institution.loader";
 import { InstitutionService } from "./modules/institution/institution.service";
 import { personLoaders } from "./modules/person/person.loader";
@@ -34,6 +35,7 @@ export interface Services {
   readonly tags: TagService;
   readonly auth: AuthService;
   readonly live: LiveService;
+  readonly imports: ImportService;
 }
 
 export function createServices(
@@ -51,6 +53,7 @@ export function createServices(
     tags: new TagService(db),
     auth: new AuthService(db),
     live: new LiveService(db, live.bus, live.stats),
+    imports: new ImportService(db),
   };
 }
 
@@ -110,6 +113,7 @@ export function servicesFor(services: Services, db: Database): Services {
     tags: bind(services.tags),
     auth: bind(services.auth),
     live: bind(services.live),
+    imports: bind(services.imports),
   };
 }
 

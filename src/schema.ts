@@ -8,6 +8,7 @@ import { ArticleResolver } from "./modules/article/article.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { CommentResolver } from "./modules/comment/comment.resolver";
 import { AccreditationResolver, InstitutionResolver } from "./modules/institution/institution.resolver";
+import { ImportResolver } from "./modules/import/import.resolver";
 import { LiveResolver } from "./modules/live/live.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
 import { PersonResolver, PositionResolver } from "./modules/person/person.resolver";
@@ -19,7 +20,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The served schema, built once per process from the decorated classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     // Required by type-graphql for any subscription; ours bring their own event streams

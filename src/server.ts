@@ -33,6 +33,7 @@ import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./observability/request-scope";
 import { admittedDocumentPlugin, admittedOf, operationGate } from "./policy/http";
 import { OperationPolicy } from "./policy/operation-policy";
+import { PersistedQueries } from "./policy/persisted-queries";
 import { startResponseCache } from "./cache/cache-sync";
 import { attachGraphqlWs } from "./websocket";
 import { createSchema } from "./schema";
@@ -122,6 +123,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const metrics = new Metrics(stats);
+    const persisted = new PersistedQueries(config.persistedQueriesBytes);
     const responseCache = startResponseCache({ db, bus, schema, config, logger, metrics });
     const policy = new OperationPolicy(schema, { limits: config.limits, introspection: config.introspection, hideHints: config.production, logger, metrics });
     const executions = new InFlight();
@@ -164,8 +166,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       // No "did you mean …?" hints in production: they map the schema for a prober.
       hideSchemaDetailsFromClientErrors: config.production,
       allowBatchedHttpRequests: false,
-      // Automatic persisted queries are not offered: a hash-only request answers PERSISTED_QUERY_NOT_SUPPORTED.
-      persistedQueries: false,
+      // Automatic persisted queries, in a store bounded in bytes that the operation gate reads too.
+      persistedQueries: { cache: persisted.apolloCache, ttl: null },
       // No ambient credentials exist (tokens travel only in the Authorization header, which no
       // cross-site form or <img> can set), so a cross-site request can do nothing a page could
       // not do with fetch; refusing GETs without a preflight header only broke urql and
@@ -213,7 +215,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     app.use(
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),
-      operationGate(policy, responseCache.http),
+      operationGate(policy, { cache: responseCache.http, persisted }),
       expressMiddleware(apollo, {
         context: async ({ req, res }) => {
           const scope = scopeOf(res);

@@ -163,10 +163,11 @@ describe("cost limits, over HTTP and WebSocket alike", () => {
     const post = (body: unknown) => fetch(`http://127.0.0.1:${t.server.port}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const codeOf = async (res: Response) => ((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code;
 
-    it("answers persisted-query requests with PERSISTED_QUERY_NOT_SUPPORTED (as Apollo does, with 200, so clients fall back)", async () => {
+    it("answers malformed persisted-query requests with BAD_REQUEST naming what is wrong, never as unexpected errors", async () => {
       for (const extensions of [{ persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } }, { persistedQuery: { version: 0, sha256Hash: null } }, { persistedQuery: "yes" }]) {
         const res = await post({ query: "{ tags { slug } }", extensions });
-        expect(await codeOf(res)).toBe("PERSISTED_QUERY_NOT_SUPPORTED");
+        expect(res.status).toBe(400);
+        expect(await codeOf(res)).toBe("BAD_REQUEST");
       }
     });
 

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { createHash } from "node:crypto";
 import { toGlobalId } from "../src/common/ids";
 import { startNewsroom } from "./helpers/newsroom";
 import type { Newsroom, RoleHeaders } from "./helpers/newsroom";
@@ -122,6 +123,36 @@ describe("the response cache", () => {
     expect(revalidated.status).toBe(304);
     const post = await t.gql(query);
     expect(post.status).toBe(200);
+  });
+});
+
+describe("automatic persisted queries", () => {
+  it("registers a text once, then answers its hash alone over POST and GET, the GET with public caching headers; an unknown hash asks for the text", async () => {
+    const t = await startTestServer({ seed: true, config: { persistedQueriesBytes: 4096 } });
+    try {
+      const query = `{ articles(first: 2) { nodes { title } } }`;
+      const sha256Hash = createHash("sha256").update(query).digest("hex");
+      const extensions = { persistedQuery: { version: 1, sha256Hash } };
+      const post = (body: unknown) => fetch(`http://127.0.0.1:${t.server.port}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const unknown = (await (await post({ extensions })).json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(unknown.errors[0]!.extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+      const registered = (await (await post({ query, extensions })).json()) as { data: unknown };
+      expect(registered.data).toBeTruthy();
+      expect(((await (await post({ extensions })).json()) as { data: unknown }).data).toEqual(registered.data);
+      const get = await fetch(`http://127.0.0.1:${t.server.port}/graphql?extensions=${encodeURIComponent(JSON.stringify(extensions))}`);
+      expect(get.status).toBe(200);
+      expect(get.headers.get("cache-control")).toMatch(/^public/);
+      expect(get.headers.get("etag")).toBeTruthy();
+      // The store is bounded: 4 KB holds a few texts, and a flood of registrations pushes the first out.
+      for (let i = 0; i < 100; i++) {
+        const filler = `{ a${i}: articles(first: 1) { nodes { title slug summary } } }`;
+        await post({ query: filler, extensions: { persistedQuery: { version: 1, sha256Hash: createHash("sha256").update(filler).digest("hex") } } });
+      }
+      const evicted = (await (await post({ extensions })).json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(evicted.errors[0]!.extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    } finally {
+      await t.close();
+    }
   });
 });
 

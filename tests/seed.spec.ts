@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { parseStory } from "../src/db/seed/story";
+import { extractStory } from "../src/modules/import/import.extract";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 
@@ -111,11 +111,11 @@ describe("seed story", () => {
     }
   });
 
-  it("is parsed from the text, not typed in: the parser finds the same facts in the raw story", () => {
-    const story = parseStory(fs.readFileSync(path.resolve(__dirname, "..", "src", "db", "seed", "seed-article.txt"), "utf8"));
+  it("is parsed from the text, not typed in: the importer finds the same facts in the raw story", () => {
+    const story = readStory(fs.readFileSync(path.resolve(__dirname, "..", "src", "db", "seed", "seed-article.txt"), "utf8"));
     expect(story.quotes.map((q) => q.attribution)).toEqual(["ujarnya", "tambahnya", "tegas Wayan", "pungkasnya"]);
     expect(story.quotes.map((q) => q.paragraph)).toEqual([4, 6, 8, 10]);
-    expect(parseStory("Judul\n\nJAKARTA, Contoh.com – Isi berita.\n\nTinggalkan Balasan\n\nform")).toEqual({
+    expect(readStory("Judul\n\nJAKARTA, Contoh.com – Isi berita.\n\nTinggalkan Balasan\n\nform")).toEqual({
       title: "Judul",
       dateline: "JAKARTA",
       source: "Contoh.com",
@@ -124,6 +124,18 @@ describe("seed story", () => {
     });
   });
 });
+
+/** The story's fields and quotes as the importer reads them (each quote with the index of its paragraph). */
+function readStory(text: string) {
+  const { story, quotes } = extractStory(text);
+  return {
+    title: story.title,
+    dateline: story.dateline,
+    source: story.source,
+    paragraphs: story.paragraphs,
+    quotes: quotes.map((q) => ({ attribution: q.attribution, paragraph: story.paragraphSpans.findIndex((p) => q.span.start >= p.start && q.span.end <= p.end) })),
+  };
+}
 
 const SLUG = "sukses-raih-predikat-wbk-lapas-banyuwangi-jadi-rujukan-studi-tiru-lapas-bojonegoro";
 

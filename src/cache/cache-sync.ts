@@ -41,6 +41,10 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
     stops.push(
       bus.listen((event) => {
         if (event.topic === "cache") cache.invalidate((event.payload as ChangePayload).tags as CacheTag[]);
+        // A story's or comment's own event comes first in its transaction: its kind is dropped then already,
+        // so a subscriber that has the event never reads an answer from before it.
+        else if (event.topic === "article") cache.invalidate(["Article"]);
+        else if (event.topic === "comment") cache.invalidate(["Comment"]);
       }),
     );
   }

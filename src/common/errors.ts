@@ -72,7 +72,9 @@ export function errorCode(error: unknown): string {
   if (original instanceof AppError) return String(original.extensions.code);
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
   if (typeof code === "string" && PASS_THROUGH.has(code)) return code === "OPERATION_RESOLUTION_FAILURE" ? "GRAPHQL_VALIDATION_FAILED" : code;
-  return original instanceof GraphQLError && original.originalError === undefined ? "BAD_USER_INPUT" : "INTERNAL_SERVER_ERROR";
+  if (!(original instanceof GraphQLError) || original.originalError !== undefined) return "INTERNAL_SERVER_ERROR";
+  const status = (original.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500 ? "BAD_REQUEST" : "BAD_USER_INPUT";
 }
 
 /** Reports an error the client must not see; set once by the server (the logger). */
@@ -95,6 +97,11 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, sink
     // An operationName that names no operation in the document is a request the document does not validate for.
     const shown = code === "OPERATION_RESOLUTION_FAILURE" ? "GRAPHQL_VALIDATION_FAILED" : code;
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: shown } };
+  }
+  const status = original instanceof GraphQLError ? (original.extensions.http as { status?: number } | undefined)?.status : undefined;
+  if (original instanceof GraphQLError && original.originalError === undefined && status !== undefined && status >= 400 && status < 500) {
+    // Apollo's own refusals of a request's shape (a persisted query's hash that does not match its text…) carry a 4xx and no code.
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
   }
   if (original instanceof GraphQLError && original.originalError === undefined && code === undefined) {
     // graphql-js's own execution errors (e.g. a variable that does not coerce) name the bad value.

@@ -5,6 +5,7 @@ import type { DocumentNode } from "graphql";
 import type { HttpCache } from "../cache/http-cache";
 import { scopeOf } from "../observability/request-scope";
 import type { AdmittedOperation, OperationPolicy, Refusal } from "./operation-policy";
+import type { PersistedQueries } from "./persisted-queries";
 
 /** The operation the gate admitted for this response, if it did. */
 export function admittedOf(res: Response): AdmittedOperation | null {
@@ -38,7 +39,8 @@ function fromQueryString(query: Record<string, unknown>): Record<string, unknown
  * goes on to Apollo, which runs the very document the policy checked ({@link admittedDocumentPlugin}).
  * Requests without a query (a persisted-query hash alone) go on untouched for Apollo to answer.
  */
-export function operationGate(policy: OperationPolicy, cache: HttpCache | null = null): RequestHandler {
+export function operationGate(policy: OperationPolicy, options: { cache?: HttpCache | null; persisted?: PersistedQueries | null } = {}): RequestHandler {
+  const { cache = null, persisted = null } = options;
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "POST") return next();
     const requestId = scopeOf(res)?.id ?? null;
@@ -52,11 +54,19 @@ export function operationGate(policy: OperationPolicy, cache: HttpCache | null =
     if (Array.isArray(params)) return refuse("Batched requests are not accepted: send one operation per request.");
     if (typeof params !== "object" || params === null) return refuse("Send the operation as a JSON object (content-type: application/json), or as a GET query string.");
     const body = params as Record<string, unknown>;
-    if ((body.query === undefined || body.query === null) && body.extensions !== undefined) return next();
-    const admission = policy.admit({ transport: "http", query: body.query, operationName: body.operationName, variables: body.variables, method: req.method, requestId });
+    let query = body.query;
+    if (query === undefined || query === null) {
+      // A persisted query's hash alone: admitted on the text it stands for; an unknown hash is Apollo's to answer.
+      query = persisted?.textOf(body.extensions);
+      if (query === undefined) return next();
+    }
+    const admission = policy.admit({ transport: "http", query, operationName: body.operationName, variables: body.variables, method: req.method, requestId });
     if (admission.refused) return send(res, admission.refused);
-    // A request with extensions (a persisted-query hash…) is Apollo's to answer in full.
-    if (body.extensions === undefined && cache?.answer(req, res, admission.admitted)) return;
+    // Extensions other than a persisted query's hash may change the answer; those requests are computed
+    const extensions = body.extensions;
+    // (a persisted query counts as plain once its text is known: Apollo has checked its hash then).
+    const plain = extensions === undefined || extensions === null || (typeof extensions === "object" && Object.keys(extensions).length === 1 && persisted?.textOf(extensions) === query);
+    if (plain && cache?.answer(req, res, admission.admitted)) return;
     res.locals.admittedOperation = admission.admitted;
     next();
   };

@@ -127,6 +127,23 @@ suite("several instances on one PostgreSQL and Redis", () => {
     console.info(`publish on A → receipt on B (mutation round trip included): ${latencies.map((l) => l.toFixed(0)).join(", ")} ms`);
   });
 
+  it("keeps B's cached front page fresh: once B has delivered the event of a publish through A, B's next read shows the story", async () => {
+    const front = async (server: ServerProcess) => {
+      const res = await fetch(`${server.url}?query=${encodeURIComponent("{ articles(first: 1) { nodes { title } } }")}`);
+      return ((await res.json()) as { data: { articles: { nodes: Array<{ title: string }> } } }).data.articles.nodes[0]?.title;
+    };
+    // Cached on B (the second read is answered from B's memory).
+    const before = await front(b);
+    expect(await front(b)).toBe(before);
+    const sub = live(b).subscribe<{ articlePublished: { article: { title: string } } }>(`subscription { articlePublished { cursor article { title } } }`);
+    await ready();
+    for (let i = 0; i < 3; i++) {
+      await publishNew(a, `Segar di B ${i}`);
+      await sub.waitFor(i + 1);
+      expect(await front(b)).toBe(`Segar di B ${i}`);
+    }
+  });
+
   it("closes a token's socket on B with 4403 within a second of its revocation through A, and B refuses the token after", async () => {
     const out: string[] = [];
     expect(await runTokenCommand(["create", "--name", "cluster admin", "--role", "ADMIN"], (l) => out.push(l), { DATABASE_URL: database.toString() })).toBe(0);

@@ -278,9 +278,7 @@ export class ArticleService {
         return em.save(article);
       }
       if (article.status === ArticleStatus.PUBLISHED) return article;
-      Object.assign(article, { status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now });
-      await em.save(article);
-      await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, article));
+      await publishInTransaction(em, article, now);
       return article;
     });
   }
@@ -365,6 +363,16 @@ export class ArticleService {
       await em.save(links.tags.map((tagId, position) => em.create(ArticleTag, { articleId: articlePk, tagId, position })));
     }
   }
+}
+
+/**
+ * Publishes `article` now inside the caller's transaction, with the PUBLISHED event live feeds
+ * read: the one way a story goes live at once (publishArticle, importArticle).
+ */
+export async function publishInTransaction(em: EntityManager, article: Article, now: Date): Promise<void> {
+  Object.assign(article, { status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now });
+  await em.save(article);
+  await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, article));
 }
 
 /** Checks the text fields of a story; with `creating`, title and body are required. */

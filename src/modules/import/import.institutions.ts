@@ -353,6 +353,8 @@ function describe(forms: Form[], ref: number, body: string, warnings: ImportWarn
   }
   return {
     ref,
+    // A Kanwil named without whose office joined the group of one named with it: that one's key.
+    key: forms.find((f) => f.organisation !== null)?.key ?? first.key,
     name: named.name,
     shortName,
     kind,

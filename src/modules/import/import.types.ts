@@ -31,6 +31,12 @@ export interface ExtractedStoryFields {
 export interface ExtractedInstitution {
   /** Index of this record in `ExtractedStory.institutions`; other records point at it by this number. */
   ref: number;
+  /**
+   * What makes two forms one institution: kind, unit type and city for a unit
+   * ("LAPAS|narkotika|banyuwangi"), whose office and which province for a Kanwil, the body for a
+   * ministry or directorate ("kemenkumham"). The linker compares stored records by it too.
+   */
+  key: string;
   /** The fullest form the text writes (bracketed abbreviations left out). */
   name: string;
   /** The abbreviated form ("Lapas Banyuwangi") when the text uses the abbreviation. */
@@ -118,4 +124,98 @@ export interface ExtractedStory {
   people: ExtractedPerson[];
   quotes: ExtractedQuote[];
   warnings: ImportWarning[];
+}
+
+/**
+ * What an import does with one record: LINK reuses a stored one as it is, ADD reuses it and
+ * writes the new facts the story states about it, CREATE stores a new one.
+ */
+export type ImportAction = "LINK" | "CREATE" | "ADD";
+
+/** A record of the plan as stored: the one linked, or (after an import) the one created. */
+export interface Stored {
+  action: ImportAction;
+  /** The stored record's key; null for a record still to be created. */
+  pk: number | null;
+  /** Its global id, as the API names it; null while it is to be created. */
+  id: string | null;
+}
+
+export interface PlannedInstitution extends Stored {
+  /** Same index as in the extraction; other records point at it by this number. */
+  ref: number;
+  name: string;
+  shortName: string | null;
+  kind: InstitutionKind;
+  classification: string | null;
+  city: string | null;
+  province: string | null;
+  /** The institution the text says this one is under (a `ref`), written only when the store does not contradict it. */
+  parent: number | null;
+  parentSpan: Mention | null;
+  /** With ADD: which fields of the stored record this story fills in ("classification", "parent" …). */
+  added: string[];
+  mentions: Mention[];
+}
+
+export interface PlannedAccreditation extends Stored {
+  code: AccreditationCode;
+  title: string;
+  year: number;
+  institution: number;
+  span: Mention;
+}
+
+export interface PlannedPerson extends Stored {
+  ref: number;
+  name: string;
+  mentions: Mention[];
+}
+
+export interface PlannedPosition extends Stored {
+  title: string;
+  current: boolean;
+  /** A person's `ref`. */
+  person: number;
+  /** An institution's `ref`. */
+  institution: number;
+  span: Mention;
+}
+
+export interface PlannedQuote {
+  position: number;
+  text: string;
+  span: Mention;
+  attribution: string | null;
+  attributionSpan: Mention | null;
+  /** A person's `ref`. */
+  speaker: number;
+  /** An institution's `ref`: the speaker's in this story. */
+  institution: number | null;
+}
+
+export interface ImportCounts {
+  institutionsCreated: number;
+  /** Stored institutions the story links (with or without new facts). */
+  institutionsLinked: number;
+  peopleCreated: number;
+  peopleLinked: number;
+  /** Positions the import writes (new ones, on new or stored people). */
+  positions: number;
+  quotes: number;
+  /** Accreditations the import writes (ones a stored institution already holds are linked, not counted). */
+  accreditations: number;
+  warnings: number;
+}
+
+/** What importing one story stores, record by record, and what it leaves out and why. */
+export interface ImportPlan {
+  story: { title: string; dateline: string | null; source: string | null; summary: string | null; body: string; paragraphs: string[] };
+  institutions: PlannedInstitution[];
+  accreditations: PlannedAccreditation[];
+  people: PlannedPerson[];
+  positions: PlannedPosition[];
+  quotes: PlannedQuote[];
+  warnings: ImportWarning[];
+  counts: ImportCounts;
 }
