@@ -510,7 +510,7 @@ async function main(): Promise<number> {
   const ulimit = openFileLimit();
   const fanoutsNotRun: Results["fanoutsNotRun"] = [];
   if (options.postgres) {
-    for (const n of options.subscribers) fanoutsNotRun.push({ subscribers: n, why: "--postgres measures the reads; the fan-out does not touch the database after the publish" });
+    for (const n of options.subscribers) fanoutsNotRun.push({ subscribers: n, why: "--postgres runs the read rows and the freshness check only" });
     options.subscribers = [];
   } else {
     for (const n of options.subscribers.filter((n) => filesFor(n) > ulimit.soft)) fanoutsNotRun.push({ subscribers: n, why: `needs ${filesFor(n)} open files; ulimit -n is ${ulimit.soft} (hard ${ulimit.hard}); raise the hard limit (as root) and run again` });
