@@ -33,21 +33,36 @@ export interface LoadOptions {
   bodies: readonly string[];
   seconds: number;
   connections: number;
+  /**
+   * GET sends each body as the query string a CDN-friendly client sends (query, operationName,
+   * variables as JSON), without a body; POST (the default) sends it as it is.
+   */
+  method?: "GET" | "POST";
 }
 
-/** Loads `target` with autocannon for `seconds`, POSTing `bodies` in turn. */
-export async function runLoad({ target, bodies, seconds, connections }: LoadOptions): Promise<LoadResult> {
+/** A POST body as the GET request path that carries the same operation. */
+export function getPathOf(url: string, body: string): string {
+  const { query, operationName, variables } = JSON.parse(body) as { query: string; operationName?: string; variables?: unknown };
+  const params = new URLSearchParams({ query, ...(operationName ? { operationName } : {}), variables: JSON.stringify(variables ?? {}) });
+  return `${new URL(url).pathname}?${params.toString()}`;
+}
+
+/** Loads `target` with autocannon for `seconds`, sending `bodies` in turn. */
+export async function runLoad({ target, bodies, seconds, connections, method = "POST" }: LoadOptions): Promise<LoadResult> {
   let next = 0;
-  const headers = { "content-type": "application/json" };
+  const headers: Record<string, string> = method === "POST" ? { "content-type": "application/json" } : {};
+  // What varies per request: the body of a POST, the path (query string) of a GET.
+  const field = method === "GET" ? "path" : "body";
+  const payloads = method === "GET" ? bodies.map((body) => getPathOf(target.url, body)) : bodies;
   const requests: autocannon.Request[] =
-    bodies.length === 1
-      ? [{ method: "POST", headers, body: bodies[0]! }]
+    payloads.length === 1
+      ? [{ method, headers, [field]: payloads[0]! }]
       : [
           {
-            method: "POST",
+            method,
             headers,
             setupRequest: (request) => {
-              request.body = bodies[next++ % bodies.length]!;
+              request[field] = payloads[next++ % payloads.length]!;
               return request;
             },
           },

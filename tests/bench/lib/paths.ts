@@ -20,11 +20,14 @@ export function distFile(...parts: string[]): string {
   return file;
 }
 
-/** The environment for child processes: this one without anything that would point them away from SQLite. */
+/**
+ * The environment for child processes: this one without anything that would point them away
+ * from SQLite, then `extra` (which may: `bench --postgres` passes its own DATABASE_URL).
+ */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.TEST_DATABASE;
-  return env;
+  return { ...env, ...extra };
 }

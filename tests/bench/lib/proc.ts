@@ -47,6 +47,24 @@ function cpuMsOf(pid: number): number {
   }
 }
 
+/** The processes `pid` started that still run (varnishd's manager runs its cache in a child). */
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/))
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU time of `pid` and of the processes under it that still run, in milliseconds. */
+function cpuMsOfTree(pid: number): number {
+  return cpuMsOf(pid) + childrenOf(pid).reduce((sum, child) => sum + (cpuMsOfTree(child) || 0), 0);
+}
+
 /** A port that was free a moment ago on 127.0.0.1 (the server is then started on it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,7 +78,7 @@ export function freePort(): Promise<number> {
 }
 
 /** How a started process says it is ready: a `"url":"http://…:PORT/graphql"` line, or GET /healthz answering 200 on `port`. */
-type Readiness = { kind: "url-line" } | { kind: "healthz"; port: number };
+export type Readiness = { kind: "url-line" } | { kind: "healthz"; port: number };
 
 async function healthy(port: number): Promise<boolean> {
   try {
@@ -101,9 +119,14 @@ export function machineCpuMs(): number {
 }
 
 /** Starts `node <script>` and waits until it is ready. `nodeArgs` go before the script (e.g. --cpu-prof). */
-export async function startProcess(name: string, script: string, env: Record<string, string>, ready: Readiness, nodeArgs: string[] = []): Promise<Proc> {
+export function startProcess(name: string, script: string, env: Record<string, string>, ready: Readiness, nodeArgs: string[] = []): Promise<Proc> {
+  return startExecutable(name, process.execPath, [...nodeArgs, script], env, ready);
+}
+
+/** Starts `command args…` and waits until it is ready; its CPU counts the processes it starts too. */
+export async function startExecutable(name: string, command: string, args: string[], env: Record<string, string>, ready: Readiness): Promise<Proc> {
   installReaper();
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   child.once("exit", () => running.delete(child));
   let output = "";
@@ -142,7 +165,7 @@ export async function startProcess(name: string, script: string, env: Record<str
     output: () => output,
     rss: () => statusField(pid, "VmRSS"),
     peakRss: () => statusField(pid, "VmHWM"),
-    cpuMs: () => cpuMsOf(pid),
+    cpuMs: () => cpuMsOfTree(pid),
     async stop(signal = "SIGTERM") {
       if (ended === undefined) child.kill(signal);
       const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
@@ -166,7 +189,8 @@ export function startFlags(): string[] {
 }
 
 /**
- * The GraphQL server, `node dist/src/main.js` with {@link startFlags}, over `file`, in production
+ * The GraphQL server, `node dist/src/main.js` with {@link startFlags}, over `file` (or over the
+ * PostgreSQL database `env.DATABASE_URL` names, which the server prefers), in production
  * posture. LOG_LEVEL is warn: at info the server logs every request, which would be measured too.
  * So the port is chosen here and readiness is GET /healthz.
  */
@@ -184,9 +208,14 @@ export async function startServer(file: string, env: Record<string, string> = {}
   }
 }
 
-/** The ceiling (tests/bench/ceiling.ts, compiled) over `file`, read-only. */
+/** The node-sqlite3 ceiling (tests/bench/ceiling.ts, compiled) over `file`, read-only. */
 export function startCeiling(file: string): Promise<Proc> {
-  return startProcess("ceiling", distFile("tests", "bench", "ceiling.js"), { SQLITE_FILE: file, PORT: "0" }, { kind: "url-line" });
+  return startProcess("node-sqlite3 ceiling", distFile("tests", "bench", "ceiling.js"), { SQLITE_FILE: file, PORT: "0" }, { kind: "url-line" });
+}
+
+/** The better-sqlite3 ceiling (tests/bench/ceiling-better.ts, compiled) over `file`, read-only. */
+export function startBetterCeiling(file: string): Promise<Proc> {
+  return startProcess("better-sqlite3 ceiling", distFile("tests", "bench", "ceiling-better.js"), { SQLITE_FILE: file, PORT: "0" }, { kind: "url-line" });
 }
 
 /** The fan-out ceiling (tests/bench/ws-ceiling.ts, compiled): a bare ws server. */
@@ -194,10 +223,13 @@ export function startWsCeiling(): Promise<Proc> {
   return startProcess("ws ceiling", distFile("tests", "bench", "ws-ceiling.js"), { PORT: "0" }, { kind: "url-line" });
 }
 
-/** Mints an API token with `node dist/src/tools/token.js create` on `file`; the token is its last line. */
-export function mintToken(file: string, role: "EDITOR" | "ADMIN" | "MODERATOR", name: string): Promise<string> {
+/**
+ * Mints an API token with `node dist/src/tools/token.js create` on `file` (or on the database
+ * `env.DATABASE_URL` names, as for {@link startServer}); the token is its last line.
+ */
+export function mintToken(file: string, role: "EDITOR" | "ADMIN" | "MODERATOR", name: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [distFile("src", "tools", "token.js"), "create", "--name", name, "--role", role], { cwd: ROOT, env: childEnv({ SQLITE_FILE: file }) }, (error, stdout, stderr) => {
+    execFile(process.execPath, [distFile("src", "tools", "token.js"), "create", "--name", name, "--role", role], { cwd: ROOT, env: childEnv({ SQLITE_FILE: file, ...env }) }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`token.js failed: ${error.message}\n${stdout}${stderr}`));
       const token = stdout.trim().split("\n").pop()?.trim();
       if (!token) return reject(new Error(`token.js printed no token:\n${stdout}`));
