@@ -61,7 +61,7 @@ export class HttpCache {
     const mediaType = mediaTypeOf(req);
     if (mediaType === null) return false;
     const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
-    const key = ResponseCache.keyOf({ source: admitted.source, operationName: admitted.operationName, variables: admitted.variables, audience: "anonymous", mediaType });
+    const key = ResponseCache.keyOf({ sourceHash: admitted.sourceHash, operationName: admitted.operationName, variables: admitted.variables, audience: "anonymous", mediaType });
     const found = this.cache.lookup(key, tags);
     if (found.slot) {
       this.slots.set(admitted, found.slot);
@@ -78,7 +78,10 @@ export class HttpCache {
     }
     const status = req.method === "GET" && req.get("if-none-match") === hit.etag ? 304 : 200;
     if (status === 304) res.status(304).end();
-    else res.status(200).type(mediaType).send(hit.body);
+    else {
+      res.writeHead(200, { "content-type": mediaType, "content-length": hit.bytes.length });
+      res.end(hit.bytes);
+    }
     const operation = this.metrics.operationLabel(admitted.operationName);
     this.metrics.requests.inc({ operation, outcome: "ok" });
     this.logger.info({ reqId: scopeOf(res)?.id, operation: admitted.operationName, outcome: "ok", status, cache: "hit", durationMs: Math.round((performance.now() - started) * 10) / 10, statements: 0 }, "graphql request");

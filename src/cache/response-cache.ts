@@ -4,6 +4,8 @@ import type { CacheTag } from "./tags";
 /** A cached answer: the response body as sent, its strong ETag, and what it depends on. */
 export interface CachedResponse {
   readonly body: string;
+  /** The body encoded once, as every hit sends it. */
+  readonly bytes: Buffer;
   readonly etag: string;
   readonly tags: readonly CacheTag[];
 }
@@ -62,8 +64,9 @@ export class ResponseCache {
   }
 
   /** The key of an operation's answer for one audience and media type. */
-  static keyOf(parts: { source: string; operationName: string | null; variables: Record<string, unknown>; audience: string; mediaType: string }): string {
-    return createHash("sha256").update(`${parts.audience}\u0000${parts.mediaType}\u0000${parts.operationName ?? ""}\u0000${JSON.stringify(parts.variables)}\u0000${parts.source}`).digest("base64url");
+  static keyOf(parts: { sourceHash: string; operationName: string | null; variables: Record<string, unknown>; audience: string; mediaType: string }): string {
+    // The document enters by its hash (the policy made it already); the rest is short.
+    return `${parts.audience}\u0000${parts.mediaType}\u0000${parts.sourceHash}\u0000${parts.operationName ?? ""}\u0000${JSON.stringify(parts.variables)}`;
   }
 
   /** The cached answer, or a slot to store the answer in once it is computed. */
@@ -86,8 +89,9 @@ export class ResponseCache {
    */
   store(slot: CacheSlot, body: string): CachedResponse | "stale" {
     for (const tag of slot.tags) if ((this.changedAt.get(tag) ?? 0) > slot.generation) return "stale";
-    const entry: CachedResponse = { body, etag: strongEtag(body), tags: slot.tags };
-    const bytes = body.length * 2 + 256;
+    const entry: CachedResponse = { body, bytes: Buffer.from(body), etag: strongEtag(body), tags: slot.tags };
+    // Keys hold the variables as JSON: they count too.
+    const bytes = (body.length + slot.key.length) * 2 + 256;
     if (!this.keeps || bytes > this.maxBytes / 10) return entry;
     this.remove(slot.key);
     while (this.held + bytes > this.maxBytes && this.entries.size > 0) {
@@ -122,7 +126,7 @@ export class ResponseCache {
     const entry = this.entries.get(key);
     if (!entry) return false;
     this.entries.delete(key);
-    this.held -= entry.body.length * 2 + 256;
+    this.held -= (entry.body.length + key.length) * 2 + 256;
     for (const tag of entry.tags) this.byTag.get(tag)?.delete(key);
     return true;
   }

@@ -27,6 +27,8 @@ export interface OperationRequest {
 /** An operation the policy let in: parsed, validated, priced, its variables coerced once. */
 export interface AdmittedOperation {
   readonly source: string;
+  /** SHA-256 of the source (base64), as the policy's document cache keys it. */
+  readonly sourceHash: string;
   readonly document: DocumentNode;
   readonly operation: OperationDefinitionNode;
   readonly operationName: string | null;
@@ -184,7 +186,7 @@ export class OperationPolicy {
     }
     const max = this.options.limits.maxComplexity;
     if (cost > max) return refused(this.refusal(400, "QUERY_TOO_COMPLEX", `This operation's estimated cost is ${cost}; at most ${max} is allowed. Ask for fewer items (first) or fewer nested fields.`));
-    return { admitted: { source: query, document, operation, operationName: operation.name?.value ?? null, variables, cost } };
+    return { admitted: { source: query, sourceHash: key, document, operation, operationName: operation.name?.value ?? null, variables, cost } };
   }
 
   /** Parses and validates a document text: the part of the decision that depends on the text alone. */
