@@ -102,6 +102,11 @@ export class HttpCache {
           const admitted = contextValue.admitted;
           const slot = admitted ? this.slots.get(admitted) : undefined;
           const body = response.body;
+          // A POST answer nothing keeps needs no serialising here: no header of it depends on its bytes.
+          if (request.http?.method !== "GET" && !this.cache.keepsAnswers) {
+            headers.set("cache-control", "no-store");
+            return;
+          }
           if (!slot || body.kind !== "single" || body.singleResult.errors?.length || response.http.status !== undefined) {
             headers.set("cache-control", "no-store");
             return;

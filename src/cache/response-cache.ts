@@ -55,6 +55,11 @@ export class ResponseCache {
     private readonly keeps = true,
   ) {}
 
+  /** False with RESPONSE_CACHE=false: nothing is kept or served. */
+  get keepsAnswers(): boolean {
+    return this.keeps;
+  }
+
   get size(): number {
     return this.entries.size;
   }
