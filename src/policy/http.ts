@@ -62,9 +62,9 @@ export function operationGate(policy: OperationPolicy, options: { cache?: HttpCa
     }
     const admission = policy.admit({ transport: "http", query, operationName: body.operationName, variables: body.variables, method: req.method, requestId });
     if (admission.refused) return send(res, admission.refused);
-    // Extensions other than a persisted query's hash may change the answer; those requests are computed
+    // Extensions other than a persisted query's hash may change the answer, so those requests are
+    // computed; a persisted query counts as plain once its text is known (Apollo has checked its hash then).
     const extensions = body.extensions;
-    // (a persisted query counts as plain once its text is known: Apollo has checked its hash then).
     const plain = extensions === undefined || extensions === null || (typeof extensions === "object" && Object.keys(extensions).length === 1 && persisted?.textOf(extensions) === query);
     if (plain && cache?.answer(req, res, admission.admitted)) return;
     res.locals.admittedOperation = admission.admitted;
