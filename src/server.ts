@@ -136,7 +136,18 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     // The same rule as clientAddress, so whatever reads req.ip agrees with the limits.
     app.set("trust proxy", proxyTrust(config.trustProxy));
     const clientAddress = clientAddressOf(config.trustProxy);
-    const httpServer = http.createServer(app);
+    // CORS headers are set before anything else answers: Express's chain, or an early cache hit.
+    const corsHeaders =
+      config.corsOrigins.length > 0
+        ? cors({
+            origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
+            methods: ["GET", "POST", "OPTIONS"],
+            allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
+            maxAge: 600,
+          })
+        : null;
+    const early = responseCache.http.early;
+    const httpServer = http.createServer(early ? early.listener(app, corsHeaders) : app);
     const ws = attachGraphqlWs(httpServer, {
       schema,
       services,
@@ -191,16 +202,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     await apollo.start();
 
     app.use(requestScope());
-    if (config.corsOrigins.length > 0) {
-      app.use(
-        cors({
-          origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
-          methods: ["GET", "POST", "OPTIONS"],
-          allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
-          maxAge: 600,
-        }),
-      );
-    }
+    if (corsHeaders) app.use(corsHeaders);
     app.get("/metrics", async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
@@ -215,6 +217,11 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     app.use(
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),
+      // A body read before Express (see EarlyHits) that is not JSON fails here, as the parser above would have.
+      (req, _res, next) => {
+        const error = early?.bodyErrorOf(req);
+        next(error ? Object.assign(error, { status: 400, type: "entity.parse.failed" }) : undefined);
+      },
       operationGate(policy, { cache: responseCache.http, persisted }),
       expressMiddleware(apollo, {
         context: async ({ req, res }) => {

@@ -6,8 +6,9 @@ import type { Logger } from "../common/logger";
 import type { Metrics } from "../observability/metrics";
 import { scopeOf } from "../observability/request-scope";
 import type { AdmittedOperation } from "../policy/operation-policy";
+import { EarlyHits } from "./early-hits";
 import { ResponseCache } from "./response-cache";
-import type { CacheSlot } from "./response-cache";
+import type { CacheSlot, RawSpelling } from "./response-cache";
 import { tagsOfOperation } from "./tags";
 
 /** The media types Apollo answers a single result with, in its order of preference. */
@@ -38,6 +39,8 @@ function mediaTypeOf(req: Request): string | null {
  */
 export class HttpCache {
   private readonly slots = new WeakMap<AdmittedOperation, CacheSlot>();
+  /** Answers repeats before Express; null with RESPONSE_CACHE=false (nothing to answer from). */
+  readonly early: EarlyHits | null;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -46,7 +49,9 @@ export class HttpCache {
     private readonly options: HttpCacheOptions,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.early = cache.keepsAnswers ? new EarlyHits(cache, { publicControl: this.publicControl() }, logger, metrics) : null;
+  }
 
   private publicControl(): string {
     return `public, max-age=${this.options.maxAgeSeconds}, stale-while-revalidate=${this.options.staleWhileRevalidateSeconds}`;
@@ -62,7 +67,9 @@ export class HttpCache {
     if (mediaType === null) return false;
     const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
     const key = ResponseCache.keyOf({ sourceHash: admitted.sourceHash, operationName: admitted.operationName, variables: admitted.variables, audience: "anonymous", mediaType });
-    const found = this.cache.lookup(key, tags);
+    const raw = this.early?.spellingOf(req);
+    const spelling: RawSpelling | undefined = raw === undefined ? undefined : { raw, mediaType, operationName: admitted.operationName };
+    const found = this.cache.lookup(key, tags, spelling);
     if (found.slot) {
       this.slots.set(admitted, found.slot);
       return false;

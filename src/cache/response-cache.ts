@@ -15,7 +15,23 @@ export interface CacheSlot {
   readonly key: string;
   readonly tags: readonly CacheTag[];
   readonly generation: number;
+  /** The request as it arrived (see {@link RawSpelling}), to know it by before it is parsed next time. */
+  readonly spelling?: RawSpelling;
 }
+
+/**
+ * A request as it arrived, before parsing: method, URL, Accept and body. The same bytes always
+ * reach the same admitted operation (the operation policy decides on the text alone), so a
+ * spelling whose answer is stored can be answered without parsing, validating or routing it.
+ */
+export interface RawSpelling {
+  readonly raw: string;
+  readonly mediaType: string;
+  readonly operationName: string | null;
+}
+
+/** Spellings kept per answer: whitespace or key order make new ones, and each costs memory. */
+const SPELLINGS_PER_ENTRY = 4;
 
 /** What the cache reports to the metrics. */
 export interface ResponseCacheCounters {
@@ -44,6 +60,8 @@ export class ResponseCache {
   private held = 0;
   private generation = 0;
   private readonly changedAt = new Map<CacheTag, number>();
+  private readonly spellings = new Map<string, { readonly key: string; readonly spelling: RawSpelling }>();
+  private readonly spellingsOf = new Map<string, RawSpelling[]>();
 
   /**
    * @param keeps false (RESPONSE_CACHE=false): nothing is kept or served, but answers are still
@@ -75,17 +93,44 @@ export class ResponseCache {
   }
 
   /** The cached answer, or a slot to store the answer in once it is computed. */
-  lookup(key: string, tags: readonly CacheTag[]): { hit: CachedResponse; slot?: undefined } | { slot: CacheSlot; hit?: undefined } {
+  lookup(key: string, tags: readonly CacheTag[], spelling?: RawSpelling): { hit: CachedResponse; slot?: undefined } | { slot: CacheSlot; hit?: undefined } {
     if (!this.keeps) return { slot: { key, tags, generation: this.generation } };
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
       this.entries.set(key, hit);
       this.counters.hit();
+      if (spelling) this.addSpelling(key, spelling);
       return { hit };
     }
     this.counters.miss();
-    return { slot: { key, tags, generation: this.generation } };
+    return { slot: { key, tags, generation: this.generation, spelling } };
+  }
+
+  /** The stored answer a request spelled exactly so was last answered with. */
+  lookupSpelling(raw: string): { hit: CachedResponse; spelling: RawSpelling } | undefined {
+    const known = this.spellings.get(raw);
+    if (!known) return undefined;
+    const hit = this.entries.get(known.key);
+    if (!hit) return undefined;
+    this.entries.delete(known.key);
+    this.entries.set(known.key, hit);
+    this.counters.hit();
+    return { hit, spelling: known.spelling };
+  }
+
+  /** Remembers that `spelling` is answered by the stored answer under `key` (nothing when none is stored). */
+  addSpelling(key: string, spelling: RawSpelling): void {
+    if (!this.keeps || this.spellings.has(spelling.raw) || !this.entries.has(key)) return;
+    const known = this.spellingsOf.get(key) ?? [];
+    if (known.length >= SPELLINGS_PER_ENTRY) return;
+    const bytes = spelling.raw.length * 2 + 128;
+    if (this.held + bytes > this.maxBytes) return;
+    known.push(spelling);
+    this.spellingsOf.set(key, known);
+    this.spellings.set(spelling.raw, { key, spelling });
+    this.held += bytes;
+    this.counters.bytes(this.held);
   }
 
   /**
@@ -110,6 +155,7 @@ export class ResponseCache {
       if (!keys) this.byTag.set(tag, (keys = new Set()));
       keys.add(slot.key);
     }
+    if (slot.spelling) this.addSpelling(slot.key, slot.spelling);
     this.counters.bytes(this.held);
     return entry;
   }
@@ -133,6 +179,11 @@ export class ResponseCache {
     this.entries.delete(key);
     this.held -= (entry.body.length + key.length) * 2 + 256;
     for (const tag of entry.tags) this.byTag.get(tag)?.delete(key);
+    for (const spelling of this.spellingsOf.get(key) ?? []) {
+      this.spellings.delete(spelling.raw);
+      this.held -= spelling.raw.length * 2 + 128;
+    }
+    this.spellingsOf.delete(key);
     return true;
   }
 }

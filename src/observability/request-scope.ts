@@ -9,6 +9,11 @@ export interface RequestScope extends StatementTally {
 
 const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A request's id: the client's X-Request-Id when it looks like one, else a new UUID. */
+export function requestIdOf(given: string | string[] | undefined): string {
+  return typeof given === "string" && CLIENT_ID.test(given) ? given : randomUUID();
+}
+
 /**
  * Gives each request an id (a client's X-Request-Id when it looks like one, else a new UUID),
  * echoes it in the response, and opens the scope its SQL statements are counted in. The scope
@@ -18,8 +23,7 @@ const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
  */
 export function requestScope(): RequestHandler {
   return (req, res, next) => {
-    const given = req.get("x-request-id");
-    const id = given && CLIENT_ID.test(given) ? given : randomUUID();
+    const id = requestIdOf(req.headers["x-request-id"]);
     res.setHeader("x-request-id", id);
     res.locals.requestScope = { id, statements: 0 } satisfies RequestScope;
     next();
