@@ -4,6 +4,7 @@ import type { AppConfig } from "./config";
 import type { RateLimiter } from "./common/rate-limit";
 import type { Database } from "./db/database";
 import { articleLoaders } from "./modules/article/article.loader";
+import { authLoaders } from "./modules/auth/auth.loader";
 import { AuthService } from "./modules/auth/auth.service";
 import type { EventBus } from "./events/bus";
 import type { LogEvent } from "./events/log-event";
@@ -66,6 +67,7 @@ const LOADERS = {
   ...personLoaders,
   ...quoteLoaders,
   ...commentLoaders,
+  ...authLoaders,
   pages: () => new PageLoaders(),
 };
 

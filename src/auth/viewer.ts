@@ -12,6 +12,11 @@ export function canSeeDrafts(viewer: Viewer | null): boolean {
   return viewer !== null && (viewer.role === Role.ADMIN || viewer.role === Role.EDITOR);
 }
 
+/** Only admins see API tokens (they alone make and revoke them). */
+export function canManageTokens(viewer: Viewer | null): boolean {
+  return viewer !== null && viewer.role === Role.ADMIN;
+}
+
 /** Moderators (and admins) see comments that are not approved. */
 export function canModerate(viewer: Viewer | null): boolean {
   return viewer !== null && (viewer.role === Role.ADMIN || viewer.role === Role.MODERATOR);

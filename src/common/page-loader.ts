@@ -12,7 +12,7 @@ export class PageLoaders {
   private readonly loaders = new Map<string, DataLoader<number, Page>>();
 
   load(list: string, parentPk: number, args: PageArgs, batch: PageBatch): Promise<Page> {
-    const key = `${list}\u0000${args.first}\u0000${args.after ?? ""}`;
+    const key = `${list}\u0000${args.backward ? "last" : "first"}\u0000${args.count}\u0000${args.after ?? ""}\u0000${args.before ?? ""}`;
     let loader = this.loaders.get(key);
     if (!loader) {
       loader = new DataLoader<number, Page>(async (pks) => {

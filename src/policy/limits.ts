@@ -1,5 +1,5 @@
 import { getIntrospectionQuery, getNamedType, getNullableType, isListType, Kind, parse } from "graphql";
-import type { ASTVisitor, DocumentNode, FragmentDefinitionNode, GraphQLSchema, SelectionSetNode, ValidationContext, ValidationRule } from "graphql";
+import type { ASTVisitor, DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLSchema, SelectionSetNode, ValidationContext, ValidationRule } from "graphql";
 import { getComplexity } from "graphql-query-complexity";
 import type { ComplexityEstimator } from "graphql-query-complexity";
 import { QueryTooComplexError } from "../common/errors";
@@ -275,10 +275,22 @@ export function limitRules(limits: QueryLimits): ValidationRule[] {
   ];
 }
 
-/** A `first` as the estimate counts it: out-of-range values are refused at execution (BAD_USER_INPUT naming them), so they are priced at the nearest allowed page. */
-function pageOf(first: unknown): number {
-  if (typeof first !== "number" || !Number.isFinite(first)) return COST_WEIGHTS.defaultPage;
-  return Math.min(Math.max(first, 1), MAX_PAGE_SIZE);
+/** A `first` or `last` as the estimate counts it: out-of-range values are refused at execution (BAD_USER_INPUT naming them), so they are priced at the nearest allowed page. */
+function pageOf(size: unknown): number {
+  if (typeof size !== "number" || !Number.isFinite(size)) return COST_WEIGHTS.defaultPage;
+  return Math.min(Math.max(size, 1), MAX_PAGE_SIZE);
+}
+
+/**
+ * The page a connection's arguments stand for. `args` has the schema's defaults filled in, so
+ * `first` is 20 whenever the document leaves it out: a `last` then sets the page, as it does at
+ * execution. When the document writes both (refused at execution) the larger one is priced, so
+ * no spelling of a page is cheaper here than the rows it could read.
+ */
+function connectionPage(args: Record<string, unknown>, node: FieldNode): number {
+  if (args.last == null) return pageOf(args.first);
+  const firstWritten = node.arguments?.some((a) => a.name.value === "first") ?? false;
+  return firstWritten ? Math.max(pageOf(args.first), pageOf(args.last)) : pageOf(args.last);
 }
 
 function hasSearch(args: Record<string, unknown>): boolean {
@@ -311,7 +323,7 @@ function selectsTotalCount(set: SelectionSetNode | undefined, context: EstimateC
 
 /**
  * What a field costs: 1, plus its children's cost times how many times they can occur. A
- * connection's children occur `first` times (20 when left out); its `edges` and `nodes` are not
+ * connection's children occur `first` (or `last`) times (20 when both are left out); its `edges` and `nodes` are not
  * multiplied again, and its `totalCount` is one count, priced once. Other lists count
  * {@link COST_WEIGHTS.listFactor} times, lists straight under Query
  * {@link COST_WEIGHTS.rootListFactor} times. Introspection costs nothing here (its shape is
@@ -324,7 +336,7 @@ export const estimateCost: ComplexityEstimator = ({ field, args, childComplexity
   const returned = getNamedType(field.type).name;
   if (returned.endsWith("Connection")) {
     const counted = selectsTotalCount(node.selectionSet, context as EstimateContext);
-    return 1 + (hasSearch(args) ? COST_WEIGHTS.search : 0) + (counted ? COST_WEIGHTS.totalCount : 0) + pageOf(args.first) * childComplexity;
+    return 1 + (hasSearch(args) ? COST_WEIGHTS.search : 0) + (counted ? COST_WEIGHTS.totalCount : 0) + connectionPage(args, node) * childComplexity;
   }
   if (type.name.endsWith("Connection")) {
     if (field.name === "edges" || field.name === "nodes") return 1 + childComplexity;

@@ -185,7 +185,7 @@ export class OperationPolicy {
       return refused(this.refusal(400, "QUERY_TOO_COMPLEX", "This operation's cost could not be estimated, so it is not run. Ask for fewer items or fewer nested fragments."));
     }
     const max = this.options.limits.maxComplexity;
-    if (cost > max) return refused(this.refusal(400, "QUERY_TOO_COMPLEX", `This operation's estimated cost is ${cost}; at most ${max} is allowed. Ask for fewer items (first) or fewer nested fields.`));
+    if (cost > max) return refused(this.refusal(400, "QUERY_TOO_COMPLEX", `This operation's estimated cost is ${cost}; at most ${max} is allowed. Ask for fewer items (first or last) or fewer nested fields.`));
     return { admitted: { source: query, sourceHash: key, document, operation, operationName: operation.name?.value ?? null, variables, cost } };
   }
 

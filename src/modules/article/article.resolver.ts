@@ -1,9 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
+import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../../common/args";
 import { loadPks, toConnection } from "../../common/page-loader";
 import { splitParagraphs } from "../../common/text";
-import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { eventStoryOf } from "../../events/outbox";
 import { CommentConnection } from "../comment/comment.connection";
@@ -35,7 +34,7 @@ export class ArticleResolver {
 
   @Query(() => ArticleConnection)
   async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const page = checkPageArgs(args);
+    const page = pageArgs(args, info);
     const connection = await toConnection(ArticleConnection, ctx.services.articles.list(ctx, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
     await readAheadListRelations(connection.nodes, info, ctx.loaders);
     return connection;
@@ -85,8 +84,8 @@ export class ArticleResolver {
   }
 
   @FieldResolver(() => CommentConnection, { description: "Approved comments for everyone; moderators also see the rest." })
-  comments(@Root() article: Article, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("article.comments", article.pk, checkPageArgs(args), (pks, p) => ctx.services.comments.pagesByArticle(ctx, pks, p));
+  comments(@Root() article: Article, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = ctx.loaders.pages.load("article.comments", article.pk, pageArgs(args, info), (pks, p) => ctx.services.comments.pagesByArticle(ctx, pks, p));
     return toConnection(CommentConnection, page, ctx.loaders.comment);
   }
 

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../../common/ids";
+import { Node } from "../../common/node";
 import { timestampType } from "../../db/column-types";
 
 export enum Role {
@@ -11,9 +12,9 @@ export enum Role {
 registerEnumType(Role, { name: "Role" });
 
 /** An API token. Only a hash of its secret is stored; the secret is shown once, at creation. */
-@ObjectType("ApiToken", { simpleResolvers: true })
+@ObjectType("ApiToken", { simpleResolvers: true, implements: Node, description: "Reachable through node(id:) by admins only." })
 @Entity("api_token")
-export class ApiToken {
+export class ApiToken implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   pk!: number;
 

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Viewer } from "../../auth/viewer";
-import type { CountingContext } from "../../common/request-context";
+import type { CountingContext, RequestContext } from "../../common/request-context";
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../../common/errors";
 import { pkOf } from "../../common/ids";
 import { requiredText } from "../../common/validate";
 import type { Database, StatementTally } from "../../db/database";
 import { RowReader } from "../../db/rows";
+import { alignByPk } from "../../db/sql";
 import { recordTokenRevoked } from "../../events/outbox";
 import { ApiToken, Role } from "./auth.entity";
 
@@ -59,6 +60,11 @@ export class AuthService {
   async isActive(tally: StatementTally | null, tokenPk: number): Promise<boolean> {
     const [token] = await this.tokenRows.byKeys(this.db, tally, "id", [tokenPk]);
     return token !== undefined && token.revokedAt === null;
+  }
+
+  /** Tokens by primary key in the order asked, revoked ones too (their secrets' hashes are never read). */
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<ApiToken | null>> {
+    return alignByPk(pks, await this.tokenRows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
   /** Every token, newest first, for the command line. */

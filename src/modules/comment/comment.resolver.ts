@@ -1,6 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { pageArgs } from "../../common/args";
 import { loadPks, toConnection } from "../../common/page-loader";
-import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { Article } from "../article/article.entity";
 import { storyOfItem } from "../article/article.loader";
@@ -12,8 +13,8 @@ import { AddCommentInput, CommentsArgs } from "./comment.inputs";
 @Resolver(() => Comment)
 export class CommentResolver {
   @Query(() => CommentConnection)
-  comments(@Args(() => CommentsArgs) args: CommentsArgs, @Ctx() ctx: Context) {
-    return toConnection(CommentConnection, ctx.services.comments.list(ctx, args.filter, checkPageArgs(args)), ctx.loaders.comment);
+  comments(@Args(() => CommentsArgs) args: CommentsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return toConnection(CommentConnection, ctx.services.comments.list(ctx, args.filter, pageArgs(args, info)), ctx.loaders.comment);
   }
 
   @FieldResolver(() => Article)

@@ -64,11 +64,11 @@ export class Institution implements Node {
   parent?: Institution;
 }
 
-@ObjectType("Accreditation", { simpleResolvers: true })
+@ObjectType("Accreditation", { simpleResolvers: true, implements: Node })
 @Entity("accreditation")
 @Index("idx_accreditation_unique", ["institutionId", "code", "year"], { unique: true })
 @Index("idx_accreditation_code", ["code"])
-export class Accreditation {
+export class Accreditation implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   pk!: number;
 

@@ -1,7 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../../common/args";
 import { loadPks, toConnection } from "../../common/page-loader";
-import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { ArticleConnection } from "../article/article.connection";
 import { Position } from "../person/person.entity";
@@ -19,8 +19,8 @@ export class InstitutionResolver {
   }
 
   @Query(() => InstitutionConnection)
-  institutions(@Args(() => InstitutionsArgs) args: InstitutionsArgs, @Ctx() ctx: Context) {
-    return toConnection(InstitutionConnection, ctx.services.institutions.list(ctx, args.filter, checkPageArgs(args)), ctx.loaders.institution);
+  institutions(@Args(() => InstitutionsArgs) args: InstitutionsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return toConnection(InstitutionConnection, ctx.services.institutions.list(ctx, args.filter, pageArgs(args, info)), ctx.loaders.institution);
   }
 
   @FieldResolver(() => Institution, { nullable: true })
@@ -44,14 +44,14 @@ export class InstitutionResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: "Published stories that mention this institution, newest first." })
-  articles(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("institution.articles", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByInstitution(ctx, pks, p));
+  articles(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = ctx.loaders.pages.load("institution.articles", institution.pk, pageArgs(args, info), (pks, p) => ctx.services.articles.pagesByInstitution(ctx, pks, p));
     return toConnection(ArticleConnection, page, ctx.loaders.article);
   }
 
   @FieldResolver(() => QuoteConnection, { description: "Quotes given on behalf of this institution." })
-  quotes(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("institution.quotes", institution.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesByInstitution(ctx, pks, p));
+  quotes(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = ctx.loaders.pages.load("institution.quotes", institution.pk, pageArgs(args, info), (pks, p) => ctx.services.quotes.pagesByInstitution(ctx, pks, p));
     return toConnection(QuoteConnection, page, ctx.loaders.quote);
   }
 

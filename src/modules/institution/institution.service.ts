@@ -31,6 +31,10 @@ export class InstitutionService {
     return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
+  async accreditationsByPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Accreditation | null>> {
+    return alignByPk(pks, await this.accreditationRows.byKeys(this.db, ctx.tally, "id", pks));
+  }
+
   /** One institution by id or slug, or null. */
   findOne(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Institution | null> {
     return findByIdOrSlug(this.db, ctx.tally, "institution", args, (id) => pkOf(id, "Institution"), this.rows, (pk) => ctx.loaders.institution.load(pk));

@@ -26,11 +26,11 @@ export class Person implements Node {
 }
 
 /** A role a person holds (or held) at an institution, e.g. Kepala Lapas. */
-@ObjectType("Position", { simpleResolvers: true })
+@ObjectType("Position", { simpleResolvers: true, implements: Node })
 @Entity("position")
 @Index("idx_position_person", ["personId"])
 @Index("idx_position_institution", ["institutionId"])
-export class Position {
+export class Position implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   pk!: number;
 

@@ -1,7 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { IdOrSlugArgs, PageArgsInput } from "../../common/args";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../../common/args";
 import { toConnection } from "../../common/page-loader";
-import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { ArticleConnection } from "../article/article.connection";
 import { Institution } from "../institution/institution.entity";
@@ -19,8 +19,8 @@ export class PersonResolver {
   }
 
   @Query(() => PersonConnection)
-  people(@Args(() => PeopleArgs) args: PeopleArgs, @Ctx() ctx: Context) {
-    return toConnection(PersonConnection, ctx.services.people.list(ctx, args.filter, checkPageArgs(args)), ctx.loaders.person);
+  people(@Args(() => PeopleArgs) args: PeopleArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return toConnection(PersonConnection, ctx.services.people.list(ctx, args.filter, pageArgs(args, info)), ctx.loaders.person);
   }
 
   @FieldResolver(() => [Position])
@@ -29,14 +29,14 @@ export class PersonResolver {
   }
 
   @FieldResolver(() => QuoteConnection)
-  quotes(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("person.quotes", person.pk, checkPageArgs(args), (pks, p) => ctx.services.quotes.pagesBySpeaker(ctx, pks, p));
+  quotes(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = ctx.loaders.pages.load("person.quotes", person.pk, pageArgs(args, info), (pks, p) => ctx.services.quotes.pagesBySpeaker(ctx, pks, p));
     return toConnection(QuoteConnection, page, ctx.loaders.quote);
   }
 
   @FieldResolver(() => ArticleConnection)
-  articles(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("person.articles", person.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByPerson(ctx, pks, p));
+  articles(@Root() person: Person, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = ctx.loaders.pages.load("person.articles", person.pk, pageArgs(args, info), (pks, p) => ctx.services.articles.pagesByPerson(ctx, pks, p));
     return toConnection(ArticleConnection, page, ctx.loaders.article);
   }
 

@@ -1,6 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { pageArgs } from "../../common/args";
 import { toConnection } from "../../common/page-loader";
-import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { Article } from "../article/article.entity";
 import { storyOfItem } from "../article/article.loader";
@@ -14,8 +15,8 @@ import { AddQuoteInput, QuotesArgs } from "./quote.inputs";
 @Resolver(() => Quote)
 export class QuoteResolver {
   @Query(() => QuoteConnection)
-  quotes(@Args(() => QuotesArgs) args: QuotesArgs, @Ctx() ctx: Context) {
-    return toConnection(QuoteConnection, ctx.services.quotes.list(ctx, args.filter, checkPageArgs(args)), ctx.loaders.quote);
+  quotes(@Args(() => QuotesArgs) args: QuotesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return toConnection(QuoteConnection, ctx.services.quotes.list(ctx, args.filter, pageArgs(args, info)), ctx.loaders.quote);
   }
 
   @FieldResolver(() => Person)

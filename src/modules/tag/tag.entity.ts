@@ -1,11 +1,18 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { toGlobalId } from "../../common/ids";
+import { Node } from "../../common/node";
 
-@ObjectType("Tag", { simpleResolvers: true })
+@ObjectType("Tag", { simpleResolvers: true, implements: Node })
 @Entity("tag")
-export class Tag {
+export class Tag implements Node {
   @PrimaryGeneratedColumn({ name: "id" })
   pk!: number;
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId("Tag", this.pk);
+  }
 
   @Field(() => String)
   @Column({ type: "varchar", length: 100, unique: true })

@@ -6,4 +6,5 @@ import type { Tag } from "./tag.entity";
 /** Per-request batching of tag reads. */
 export const tagLoaders = {
   tag: ({ tags }: Services, ctx: RequestContext) => new DataLoader<number, Tag | null>((pks) => tags.byPks(ctx, pks)),
+  tagVisible: ({ tags }: Services, ctx: RequestContext) => new DataLoader<number, boolean>((pks) => tags.visible(ctx, pks)),
 };

@@ -1,7 +1,7 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { PageArgsInput } from "../../common/args";
+import type { GraphQLResolveInfo } from "graphql";
+import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from "type-graphql";
+import { PageArgsInput, pageArgs } from "../../common/args";
 import { toConnection } from "../../common/page-loader";
-import { checkPageArgs } from "../../common/pagination";
 import type { Context } from "../../context";
 import { ArticleConnection } from "../article/article.connection";
 import { Tag } from "./tag.entity";
@@ -14,8 +14,8 @@ export class TagResolver {
   }
 
   @FieldResolver(() => ArticleConnection)
-  articles(@Root() tag: Tag, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context) {
-    const page = ctx.loaders.pages.load("tag.articles", tag.pk, checkPageArgs(args), (pks, p) => ctx.services.articles.pagesByTag(ctx, pks, p));
+  articles(@Root() tag: Tag, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = ctx.loaders.pages.load("tag.articles", tag.pk, pageArgs(args, info), (pks, p) => ctx.services.articles.pagesByTag(ctx, pks, p));
     return toConnection(ArticleConnection, page, ctx.loaders.article);
   }
 }

@@ -7,6 +7,9 @@ import { alignByPk } from "../../db/sql";
 import { ArticleStatus } from "../article/article.entity";
 import { Tag } from "./tag.entity";
 
+/** A tag of alias `t` that a published story carries: the tags readers see. */
+const PUBLIC_TAG = "EXISTS (SELECT 1 FROM article_tag tl JOIN article a ON a.id = tl.article_id WHERE tl.tag_id = t.id AND a.status = :published)";
+
 /**
  * Reads tags. A tag is public once a published story carries it: the list of tags shows
  * readers (and moderators) only those, editors and admins every tag; a tag's article list
@@ -24,9 +27,23 @@ export class TagService {
     const { viewer } = ctx;
     if (canSeeDrafts(viewer)) return this.rows.all(this.db, ctx.tally, `"name", "id"`);
     const { sql, values } = new Select(this.db, "tag", "t")
-      .where("EXISTS (SELECT 1 FROM article_tag tl JOIN article a ON a.id = tl.article_id WHERE tl.tag_id = t.id AND a.status = :published)", { published: ArticleStatus.PUBLISHED })
+      .where(PUBLIC_TAG, { published: ArticleStatus.PUBLISHED })
       .compile(this.rows.columnsOf("t", ""), ` ORDER BY t."name", t."id"`);
     return (await this.db.readPrepared(sql, values, ctx.tally)).map((row) => this.rows.hydrate(row));
+  }
+
+  /**
+   * Per key, whether the viewer may see that tag (the rule of {@link all}), in one statement for
+   * all keys: what `node(id:)` asks before it answers a tag.
+   */
+  async visible(ctx: RequestContext, pks: readonly number[]): Promise<boolean[]> {
+    if (canSeeDrafts(ctx.viewer)) return pks.map(() => true);
+    const { sql, values } = new Select(this.db, "tag", "t")
+      .whereIn("t.id", pks)
+      .where(PUBLIC_TAG, { published: ArticleStatus.PUBLISHED })
+      .compile("t.id AS id", "");
+    const shown = new Set((await this.db.readPrepared(sql, values, ctx.tally)).map((row) => Number(row.id)));
+    return pks.map((pk) => shown.has(pk));
   }
 
   async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Tag | null>> {
