@@ -53,6 +53,12 @@ export interface AppConfig {
   readonly maxBodyBytes: number;
   /** Origins allowed to call the API from browsers (CORS); empty: no cross-origin access; ["*"]: any. */
   readonly corsOrigins: readonly string[];
+  /** Request headers a cross-origin page may send: {@link DEFAULT_CORS_ALLOW_HEADERS} and CORS_ALLOW_HEADERS' extras, lower case. */
+  readonly corsAllowHeaders: readonly string[];
+  /** How long browsers may cache a preflight's answer (Access-Control-Max-Age), seconds; 0: they ask before every request. */
+  readonly corsMaxAgeSeconds: number;
+  /** Browser origins whose pages may open a WebSocket; null: any (see websocket.ts for why that is safe). */
+  readonly wsOrigins: readonly string[] | null;
   readonly introspection: boolean;
   /** Anonymous queries answered from memory, dropped by what changes (RESPONSE_CACHE=false turns it off). */
   readonly responseCache: boolean;
@@ -136,6 +142,64 @@ function parsePurgeUrl(raw: string | undefined): string | null {
   return raw;
 }
 
+/**
+ * What browsers' GraphQL clients send besides the body: the API's own headers, the preflight
+ * header Apollo's CSRF rule asks for, Apollo's client awareness, and the tracing headers of W3C
+ * Trace Context (OpenTelemetry) and Sentry. A header missing here fails the whole request in the
+ * browser, before it reaches the server.
+ */
+export const DEFAULT_CORS_ALLOW_HEADERS: readonly string[] = [
+  "content-type",
+  "authorization",
+  "x-request-id",
+  "apollo-require-preflight",
+  "x-apollo-operation-name",
+  "apollographql-client-name",
+  "apollographql-client-version",
+  "traceparent",
+  "tracestate",
+  "baggage",
+  "sentry-trace",
+];
+
+/** An HTTP field name (RFC 9110's token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function parseList(raw: string | undefined): string[] {
+  return (raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+}
+
+function parseAllowHeaders(raw: string | undefined): string[] {
+  const extra = parseList(raw);
+  const bad = extra.find((name) => !HEADER_NAME.test(name));
+  if (bad !== undefined) throw new ConfigError(`CORS_ALLOW_HEADERS must be a comma-separated list of header names, got '${bad}'`);
+  return [...new Set([...DEFAULT_CORS_ALLOW_HEADERS, ...extra.map((name) => name.toLowerCase())])];
+}
+
+/**
+ * A list of origins exactly as browsers send them in Origin (`https://koran.example`, no path,
+ * lower case): anything else would silently never match.
+ */
+function parseOrigins(name: string, raw: string | undefined, options: { wildcard: boolean }): string[] {
+  const origins = parseList(raw);
+  for (const origin of origins) {
+    if (origin === "*" && options.wildcard) continue;
+    let shown: string | null = null;
+    try {
+      const url = new URL(origin);
+      if (url.protocol === "http:" || url.protocol === "https:") shown = url.origin;
+    } catch {
+      // not a URL: reported below
+    }
+    if (shown !== origin) {
+      throw new ConfigError(
+        `${name} must list origins as browsers send them (scheme://host[:port], no path${options.wildcard ? ", or * for any" : ""}), got '${origin}'` + (shown ? `; did you mean '${shown}'?` : ""),
+      );
+    }
+  }
+  return origins;
+}
+
 function parseBool(name: string, raw: string | undefined, fallback: boolean): boolean {
   if (raw === undefined || raw === "") return fallback;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
@@ -187,7 +251,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxTokens: parseInteger("MAX_QUERY_TOKENS", env.MAX_QUERY_TOKENS, DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
     },
     maxBodyBytes: parseInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600),
-    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    corsOrigins: parseOrigins("CORS_ORIGINS", env.CORS_ORIGINS, { wildcard: true }),
+    corsAllowHeaders: parseAllowHeaders(env.CORS_ALLOW_HEADERS),
+    // Chromium caps it at 7200 s, Firefox at 86400 s.
+    corsMaxAgeSeconds: parseInteger("CORS_MAX_AGE", env.CORS_MAX_AGE, 7200, 0, 86_400),
+    wsOrigins: env.WS_ORIGINS === undefined || env.WS_ORIGINS.trim() === "" ? null : parseOrigins("WS_ORIGINS", env.WS_ORIGINS, { wildcard: false }),
     introspection: parseBool("INTROSPECTION", env.INTROSPECTION, true),
     responseCache: parseBool("RESPONSE_CACHE", env.RESPONSE_CACHE, true),
     responseCacheBytes: parseInteger("RESPONSE_CACHE_MB", env.RESPONSE_CACHE_MB, 64, 1, 65_536) * 1_048_576,

@@ -142,8 +142,12 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         ? cors({
             origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
             methods: ["GET", "POST", "OPTIONS"],
-            allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
-            maxAge: 600,
+            allowedHeaders: [...config.corsAllowHeaders],
+            // A page can then quote the id a support request or the logs know its request by.
+            exposedHeaders: ["x-request-id"],
+            // Without it a browser asks again before nearly every POST (its default is 5 s).
+            maxAge: config.corsMaxAgeSeconds,
+            // No Access-Control-Allow-Credentials: no cookies exist here, a token is sent explicitly.
           })
         : null;
     const early = responseCache.http.early;
@@ -162,6 +166,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       maxMessageBytes: config.wsMaxMessageBytes,
       keepAliveMs: config.wsKeepAliveMs,
       initTimeoutMs: config.wsInitTimeoutMs,
+      allowedOrigins: config.wsOrigins,
     });
 
     const apollo = new ApolloServer<Context>({

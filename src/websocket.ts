@@ -42,6 +42,12 @@ export interface WebSocketOptions {
   readonly keepAliveMs: number;
   /** Time a client has to send connection_init before the socket closes with 4408. */
   readonly initTimeoutMs: number;
+  /**
+   * Browser origins whose pages may connect; an upgrade carrying any other Origin is answered
+   * 403 and no socket is made. A request without Origin is not a browser's and is let through.
+   * Null: every origin (see {@link attachGraphqlWs} for why that is safe).
+   */
+  readonly allowedOrigins: readonly string[] | null;
 }
 
 /** The running endpoint. */
@@ -129,10 +135,32 @@ function refusal(message: string, code: string): GraphQLError[] {
  * connection and per client address, and closing a token's sockets when the token is revoked.
  * Tokens come in connection_init (`{ authorization: "Bearer …" }`); a bad or malformed one
  * closes the socket with 4403. Nothing internal is ever sent as a close reason.
+ *
+ * Origins: browsers let any page open a WebSocket to any host, sending along the cookies and
+ * HTTP authentication they hold for it (cross-site WebSocket hijacking). Here the upgrade
+ * request's headers grant nothing: the viewer comes from connection_init's payload alone, which
+ * a page can only fill with a token it already has, and nothing reads cookies. A foreign page
+ * therefore gets the anonymous reader's feeds, which it could read from its own server anyway;
+ * so without `allowedOrigins` every origin is admitted. With it, the check runs at the upgrade.
  */
 export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptions): GraphqlWebSocket {
   const { schema, services, stats, logger, policy } = options;
-  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: options.maxMessageBytes, handleProtocols });
+  const allowedOrigins = options.allowedOrigins === null ? null : new Set(options.allowedOrigins);
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: "/graphql",
+    maxPayload: options.maxMessageBytes,
+    handleProtocols,
+    // ws calls this after checking the handshake and before answering 101: a refusal is a plain HTTP 403.
+    verifyClient:
+      allowedOrigins === null
+        ? undefined
+        : ({ origin }, done) => {
+            if (origin === undefined || allowedOrigins.has(origin)) return done(true);
+            policy.refuse("websocket", "FORBIDDEN", `upgrade from origin '${origin.slice(0, 100)}', which WS_ORIGINS does not list`, { status: 403 });
+            done(false, 403, "This origin may not open a WebSocket here.", { "content-type": "text/plain; charset=utf-8" });
+          },
+  });
   const byAddress = new Map<string, Set<SocketExtra>>();
   const byToken = new Map<number, Set<WebSocket>>();
 

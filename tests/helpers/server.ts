@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { DEFAULT_CORS_ALLOW_HEADERS } from "../../src/config";
 import type { AppConfig, DatabaseConfig } from "../../src/config";
 import { DEFAULT_LIMITS } from "../../src/policy/limits";
 import { createLogger } from "../../src/common/logger";
@@ -94,6 +95,9 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     limits: DEFAULT_LIMITS,
     maxBodyBytes: 1_048_576,
     corsOrigins: [],
+    corsAllowHeaders: DEFAULT_CORS_ALLOW_HEADERS,
+    corsMaxAgeSeconds: 7200,
+    wsOrigins: null,
     introspection: true,
     responseCache: true,
     responseCacheBytes: 64 * 1_048_576,
