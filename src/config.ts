@@ -165,6 +165,8 @@ function parseFrameAncestors(raw: string | undefined): string {
   if (raw === undefined || raw.trim() === "") return "'self'";
   const sources = raw.split(/[\s,]+/).filter((source) => source !== "");
   for (const source of sources) {
+    // Unquoted, these are host names, which is never what was meant.
+    if (/^(self|none)$/i.test(source)) throw new ConfigError(`TICKER_FRAME_ANCESTORS: write '${source.toLowerCase()}' with its single quotes, got '${raw}'`);
     if (!FRAME_SOURCE.test(source)) {
       throw new ConfigError(`TICKER_FRAME_ANCESTORS must list CSP sources ('self', 'none', https://news.example, https://*.example.org), separated by spaces or commas, got '${source}' in '${raw}'`);
     }
