@@ -16,8 +16,8 @@ const dist = path.join(root, "dist");
 const stamp = path.join(dist, ".build-stamp");
 // What tsconfig.json compiles, and the files that change how it compiles.
 const inputs = ["src", "tests", "ormconfig.ts", "tsconfig.json", "package.json"];
-// Files the build copies next to the compiled code (tsc copies only .ts output).
-const assets = ["src/db/seed/seed-article.txt"];
+// Files and folders the build copies next to the compiled code (tsc copies only .ts output).
+const assets = ["src/db/seed/seed-article.txt", "src/ticker/assets"];
 
 /** Newest mtime under `entry`. Directories count too: deleting or renaming a file changes its folder's mtime. */
 function newest(entry) {
@@ -49,7 +49,7 @@ function build() {
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
   const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.json")], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
-  for (const asset of assets) fs.cpSync(path.join(root, asset), path.join(dist, asset));
+  for (const asset of assets) fs.cpSync(path.join(root, asset), path.join(dist, asset), { recursive: true });
   fs.writeFileSync(stamp, "");
   fs.utimesSync(stamp, startedAt, startedAt);
 }

@@ -73,6 +73,10 @@ export interface AppConfig {
   /** Where to purge changed tags at the HTTP cache in front (Varnish, deploy/varnish); null: nothing in front to purge. */
   readonly cachePurgeUrl: string | null;
   readonly playground: boolean;
+  /** Where a ticker headline links: a URL or absolute path with `{slug}` standing for the story's slug. */
+  readonly tickerStoryUrl: string;
+  /** The CSP `frame-ancestors` sources of the ticker page: who may show it in an iframe. */
+  readonly tickerFrameAncestors: string;
 }
 
 export class ConfigError extends Error {
@@ -207,6 +211,34 @@ function parseBool(name: string, raw: string | undefined, fallback: boolean): bo
   throw new ConfigError(`${name} must be true or false, got '${raw}'`);
 }
 
+function parseStoryUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === "") return "/articles/{slug}";
+  if (!raw.includes("{slug}")) throw new ConfigError(`TICKER_STORY_URL must contain {slug}, where each story's slug goes, got '${raw}'`);
+  // Only a web address or a path on the page's own site: the template becomes every headline's href.
+  const absolute = /^https?:\/\/[^/\s]+/i.test(raw);
+  if ((!absolute && !/^\/(?!\/)/.test(raw)) || /\s/.test(raw)) {
+    throw new ConfigError(`TICKER_STORY_URL must be an http:// or https:// URL or a path starting with /, with no spaces, got '${raw}'`);
+  }
+  return raw;
+}
+
+// A CSP source expression: a keyword, a scheme, or a host with optional scheme, wildcard subdomain, port and path.
+const FRAME_SOURCE = /^(?:'self'|'none'|\*|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[^\s;,']*)?)$/i;
+
+function parseFrameAncestors(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === "") return "'self'";
+  const sources = raw.split(/[\s,]+/).filter((source) => source !== "");
+  for (const source of sources) {
+    // Unquoted, these are host names, which is never what was meant.
+    if (/^(self|none)$/i.test(source)) throw new ConfigError(`TICKER_FRAME_ANCESTORS: write '${source.toLowerCase()}' with its single quotes, got '${raw}'`);
+    if (!FRAME_SOURCE.test(source)) {
+      throw new ConfigError(`TICKER_FRAME_ANCESTORS must list CSP sources ('self', 'none', https://news.example, https://*.example.org), separated by spaces or commas, got '${source}' in '${raw}'`);
+    }
+  }
+  if (sources.includes("'none'") && sources.length > 1) throw new ConfigError(`TICKER_FRAME_ANCESTORS: 'none' cannot be combined with other sources, got '${raw}'`);
+  return sources.join(" ");
+}
+
 /** Reads the database choice alone; entity decorators need it before the rest of the config. */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const url = env.DATABASE_URL;
@@ -264,5 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheStaleSeconds: parseInteger("CACHE_STALE_WHILE_REVALIDATE", env.CACHE_STALE_WHILE_REVALIDATE, 30, 0, 86_400),
     cachePurgeUrl: parsePurgeUrl(env.CACHE_PURGE_URL),
     playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),
+    tickerStoryUrl: parseStoryUrl(env.TICKER_STORY_URL),
+    tickerFrameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS),
   };
 }

@@ -28,6 +28,7 @@ import { startScheduler } from "./events/scheduler";
 import { LiveStats } from "./events/stats";
 import { DEFAULT_PLAYGROUND_QUERY } from "./playground/default-query";
 import { createPlaygroundRouter } from "./playground/playground";
+import { createTickerRouter } from "./ticker/ticker.router";
 import { observabilityPlugin } from "./observability/apollo-plugin";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./observability/request-scope";
@@ -219,6 +220,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", database: ok ? "up" : "down" });
     });
     if (config.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
+    // Not behind PLAYGROUND: the ticker is for readers, and embedded on other sites.
+    app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.tickerStoryUrl, frameAncestors: config.tickerFrameAncestors }));
     app.use(
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),

@@ -43,6 +43,9 @@ export function tagsOfTables(tables: Iterable<string>): CacheTag[] {
   return [...tags];
 }
 
+/** What writes the events `Query.liveCursor` counts (the tables of stories and comments). */
+const LIVE_CURSOR_TAGS: readonly CacheTag[] = ["Article", "Comment"];
+
 const byOperation = new WeakMap<OperationDefinitionNode, readonly CacheTag[]>();
 
 /**
@@ -63,10 +66,12 @@ export function tagsOfOperation(schema: GraphQLSchema, document: DocumentNode, o
     visit(
       node,
       visitWithTypeInfo(typeInfo, {
-        Field() {
+        Field(field) {
           const type = typeInfo.getType();
           const named = type ? getNamedType(type) : null;
           if (named) for (const tag of tagsOfType(named.name)) tags.add(tag);
+          // A scalar, but it moves with every story and comment event: without tags it would be cached for good.
+          if (field.name.value === "liveCursor" && typeInfo.getParentType() === schema.getQueryType()) for (const tag of LIVE_CURSOR_TAGS) tags.add(tag);
         },
         FragmentSpread(spread) {
           const fragment = fragments.get(spread.name.value);

@@ -106,6 +106,8 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     cacheStaleSeconds: 30,
     cachePurgeUrl: null,
     playground: true,
+    tickerStoryUrl: "/articles/{slug}",
+    tickerFrameAncestors: "'self'",
     ...options.config,
   };
   const server = await createServer(config, { logger: options.logger ?? createLogger(config.logLevel) });

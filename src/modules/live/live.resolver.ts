@@ -1,4 +1,4 @@
-import { Args, Resolver, Root, Subscription } from "type-graphql";
+import { Args, Ctx, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { SubscribeResolverData } from "type-graphql";
 import type { Viewer } from "../../auth/viewer";
 import type { Context } from "../../context";
@@ -19,6 +19,17 @@ function toArticleEvent(event: ArticleLogEvent): ArticleEvent {
 
 @Resolver()
 export class LiveResolver {
+  // Synchronous, from memory: graphql-js calls a query's resolvers in selection order before any
+  // of them awaits, so with this field first a list read in the same query is never older than
+  // the cursor (an event in both is applied twice, which a reader keyed by id does not notice).
+  @Query(() => String, {
+    description:
+      "The cursor of the newest event this server has delivered. Asked first in the same query as a list (e.g. `{ liveCursor articles { … } }`), it is never newer than the list: subscribing with it as `after` misses nothing that came after the list, though it may repeat a change the list already shows.",
+  })
+  liveCursor(@Ctx() ctx: Context): string {
+    return toEventCursor(ctx.services.live.head);
+  }
+
   @Subscription(() => ArticleEvent, {
     description: "Newly published stories (also scheduled ones when they go live). With `after`, first replays what was missed.",
     subscribe: ({ args, context }: SubscribeData<ArticleSubscriptionArgs>) =>

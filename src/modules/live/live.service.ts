@@ -53,6 +53,11 @@ export class LiveService {
     private readonly stats: LiveStats,
   ) {}
 
+  /** The last event the bus has handed out: a feed subscribed without `after` starts after it. */
+  get head(): number {
+    return this.bus.head;
+  }
+
   /** The sequence number a client's `after` stands for; BAD_USER_INPUT when it is malformed, expired or unknown. */
   async checkCursor(after: string | null | undefined): Promise<number | null> {
     if (after === null || after === undefined) return null;
