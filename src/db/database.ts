@@ -26,17 +26,6 @@ function bindable(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
-/**
- * better-sqlite3's errors are made by the constructor its module registered last; where modules
- * load more than once in a process (test runners' registries) that is another realm's Error,
- * which graphql-js would log as a bare value. Its message and code survive in an Error of ours.
- */
-function asError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
-  return Object.assign(new Error(typeof message === "string" ? message : String(error)), typeof code === "string" ? { code } : {});
-}
-
 function hasNul(value: unknown): boolean {
   return typeof value === "string" ? value.includes("\u0000") : Array.isArray(value) && value.some(hasNul);
 }
@@ -251,20 +240,16 @@ export class Database {
     if (params.some(hasNul)) return [];
     if (!this.fastReader) return this.reader.query(sql, params);
     for (const listener of this.listeners) listener(sql);
-    try {
-      let statement = this.prepared.get(sql);
-      if (statement) {
-        // Most recently used last, so the statement dropped below is the least recently used.
-        this.prepared.delete(sql);
-      } else {
-        if (this.prepared.size >= MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
-        statement = this.fastReader.prepare(sql);
-      }
-      this.prepared.set(sql, statement);
-      return statement.all(...params.map(bindable)) as Array<Record<string, unknown>>;
-    } catch (error) {
-      throw asError(error);
+    let statement = this.prepared.get(sql);
+    if (statement) {
+      // Most recently used last, so the statement dropped below is the least recently used.
+      this.prepared.delete(sql);
+    } else {
+      if (this.prepared.size >= MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
+      statement = this.fastReader.prepare(sql);
     }
+    this.prepared.set(sql, statement);
+    return statement.all(...params.map(bindable)) as Array<Record<string, unknown>>;
   }
 
   /** True when the database answers a trivial query. */
