@@ -2,8 +2,6 @@ import "reflect-metadata";
 import { DataSource } from "typeorm";
 import type { DataSourceOptions, EntityManager, Logger, QueryRunner } from "typeorm";
 import fs from "node:fs";
-import BetterSqlite3 from "better-sqlite3";
-import type { Statement } from "better-sqlite3";
 import sqlite3 from "sqlite3";
 import path from "node:path";
 import type { DatabaseConfig } from "../config";
@@ -16,18 +14,25 @@ const MAX_PREPARED = 500;
 // Any constant: the advisory lock that serializes write transactions on PostgreSQL.
 const WRITE_LOCK_KEY = 7_212_000;
 
-/**
- * Values as node-sqlite3 binds them (what the rest of the code was written against):
- * better-sqlite3 refuses booleans, dates and undefined.
- */
-function bindable(value: unknown): unknown {
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (value instanceof Date) return value.getTime();
-  return value === undefined ? null : value;
+/** A statement kept prepared on SQLite (sqlite3's own type is not importable from CommonJS here). */
+interface PreparedStatement {
+  all(params: unknown[], callback: (error: Error | null, rows: Array<Record<string, unknown>>) => void): void;
+  finalize(callback: () => void): void;
+}
+
+/** A kept statement: finalized only once it is out of the cache and no call is using it. */
+interface PreparedEntry {
+  readonly ready: Promise<PreparedStatement>;
+  inUse: number;
+  evicted: boolean;
 }
 
 function hasNul(value: unknown): boolean {
   return typeof value === "string" ? value.includes("\u0000") : Array.isArray(value) && value.some(hasNul);
+}
+
+function finalizeStatement(entry: PreparedEntry): void {
+  entry.ready.then((statement) => statement.finalize(() => undefined)).catch(() => undefined);
 }
 
 /** Receives every SQL statement a data source runs; the N+1 guard counts them. */
@@ -85,22 +90,19 @@ export function dataSourceOptions(config: DatabaseConfig, extra: Partial<DataSou
   } as DataSourceOptions;
 }
 
-/** Told, inside a write transaction that wrote something and just before it commits, which tables it wrote. */
-export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet<string>) => Promise<void>;
-
 /**
  * The store the services use: a reader and a writer. On SQLite they are two connections to the
  * same file, because TypeORM's SQLite driver funnels everything through one connection, where a
  * read issued during another request's open transaction would see (and could publish) rows that
- * are later rolled back; the hot reads ({@link Database.readPrepared}) run on a third, read-only
- * connection through better-sqlite3, whose synchronous statements cost a fraction of
- * node-sqlite3's thread hop and per-cell conversion (README, Performance). On PostgreSQL reader
- * and writer are the same pooled data source.
+ * are later rolled back. On PostgreSQL both are the same pooled data source.
  */
+/** Told, inside a write transaction that wrote something and just before it commits, which tables it wrote. */
+export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet<string>) => Promise<void>;
+
 export class Database {
   private readonly commitListeners = new Set<(written: ReadonlySet<string>) => void>();
   private readonly beforeCommitListeners = new Set<BeforeCommitListener>();
-  private readonly prepared = new Map<string, Statement>();
+  private readonly prepared = new Map<string, PreparedEntry>();
   /** Everything that changes after opening: the write queue, and the reads close() waits for. */
   private readonly state = {
     writeChain: Promise.resolve() as Promise<unknown>,
@@ -115,8 +117,6 @@ export class Database {
     readonly writer: DataSource,
     /** Called with every statement either connection runs. */
     readonly listeners: Set<QueryListener>,
-    /** On SQLite, the read-only connection {@link readPrepared} runs its kept statements on. */
-    private readonly fastReader: BetterSqlite3.Database | null,
   ) {}
 
   get isPostgres(): boolean {
@@ -132,14 +132,11 @@ export class Database {
     await writer.initialize();
     await writer.runMigrations({ transaction: "each" });
     let reader = writer;
-    let fastReader: BetterSqlite3.Database | null = null;
     if (config.kind === "sqlite") {
       reader = new DataSource(dataSourceOptions(config, { logger, logging: ["query"] }));
       await reader.initialize();
-      fastReader = new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
-      fastReader.pragma("busy_timeout = 5000");
     }
-    return new Database(config, reader, writer, listeners, fastReader);
+    return new Database(config, reader, writer, listeners);
   }
 
   /**
@@ -238,18 +235,47 @@ export class Database {
     // one), so a value with one matches no row. Answer that directly: PostgreSQL would refuse the
     // value with an error, and SQLite's LIKE would read the pattern only up to the NUL.
     if (params.some(hasNul)) return [];
-    if (!this.fastReader) return this.reader.query(sql, params);
+    if (this.isPostgres) return this.reader.query(sql, params);
     for (const listener of this.listeners) listener(sql);
-    let statement = this.prepared.get(sql);
-    if (statement) {
-      // Most recently used last, so the statement dropped below is the least recently used.
+    let entry = this.prepared.get(sql);
+    if (entry) {
+      // Most recently used last, so the statement evicted below is the least recently used.
       this.prepared.delete(sql);
+      this.prepared.set(sql, entry);
     } else {
-      if (this.prepared.size >= MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
-      statement = this.fastReader.prepare(sql);
+      if (this.prepared.size >= MAX_PREPARED) {
+        const [oldestSql, oldest] = this.prepared.entries().next().value!;
+        this.prepared.delete(oldestSql);
+        oldest.evicted = true;
+        if (oldest.inUse === 0) finalizeStatement(oldest);
+      }
+      const connection = (this.reader.driver as unknown as { databaseConnection: { prepare(sql: string, callback: (error: Error | null) => void): PreparedStatement } }).databaseConnection;
+      const ready = new Promise<PreparedStatement>((resolve, reject) => {
+        const statement = connection.prepare(sql, (error) => {
+          if (!error) return resolve(statement);
+          // sqlite3 reports a failed prepare as a bare { errno, code } object; give operators an Error with the statement.
+          const code = (error as { code?: string }).code ?? "SQLITE_ERROR";
+          reject(error instanceof Error && error.message ? error : Object.assign(new Error(`${code}: could not prepare ${sql}`), { code }));
+        });
+      });
+      const created: PreparedEntry = { ready, inUse: 0, evicted: false };
+      entry = created;
+      this.prepared.set(sql, created);
+      // A statement that fails to prepare (say its table is gone) is forgotten, so a later call tries again.
+      ready.catch(() => {
+        if (this.prepared.get(sql) === created) this.prepared.delete(sql);
+      });
     }
-    this.prepared.set(sql, statement);
-    return statement.all(...params.map(bindable)) as Array<Record<string, unknown>>;
+    // Counted before the first await, so an eviction meanwhile waits for this use to finish.
+    const used = entry;
+    used.inUse++;
+    try {
+      const statement = await used.ready;
+      return await new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(error) : resolve(rows))));
+    } finally {
+      used.inUse--;
+      if (used.evicted && used.inUse === 0) finalizeStatement(used);
+    }
   }
 
   /** True when the database answers a trivial query. */
@@ -267,8 +293,10 @@ export class Database {
     state.closing = true;
     if (state.readsInFlight > 0) await new Promise<void>((resolve) => (state.readsDone = resolve));
     await state.writeChain.catch(() => undefined);
+    // SQLite will not close a connection with statements still prepared on it.
+    const statements = await Promise.allSettled([...this.prepared.values()].map((e) => e.ready));
+    await Promise.all(statements.map((s) => (s.status === "fulfilled" ? new Promise<void>((resolve) => s.value.finalize(resolve)) : undefined)));
     this.prepared.clear();
-    this.fastReader?.close();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
     if (this.writer.isInitialized) await this.writer.destroy();
   }
