@@ -1,5 +1,6 @@
 import Redis from "ioredis";
 import type { Logger } from "../common/logger";
+import { createOutageLog } from "../common/outage-log";
 import type { Notifier } from "./bus";
 
 const CHANNEL = "newsroom:events";
@@ -9,12 +10,20 @@ const CHANNEL = "newsroom:events";
  * instance also reads the log on a timer, so a lost message or a Redis outage delays a push by
  * at most that interval and never drops it. Redis errors are logged, never thrown at callers.
  */
-export async function createRedisNotifier(url: string, logger: Logger): Promise<Notifier> {
+export async function createRedisNotifier(url: string, logger: Logger, outageSummaryMs: number): Promise<Notifier> {
   const options = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2000) };
   const publisher = new Redis(url, options);
   const subscriber = new Redis(url, options);
   const listeners: Array<() => void> = [];
-  for (const client of [publisher, subscriber]) client.on("error", (error: Error) => logger.warn({ err: error.message }, "redis connection trouble; events still arrive by polling"));
+  // Both connections go down together; one log per connection says how each fares.
+  for (const [client, role] of [
+    [publisher, "publisher"],
+    [subscriber, "subscriber"],
+  ] as const) {
+    const outage = createOutageLog(logger, `event notifications (${role}; events still arrive by polling)`, outageSummaryMs);
+    client.on("error", (error: Error) => outage.failed(error.message));
+    client.on("ready", () => outage.recovered());
+  }
   subscriber.on("message", (channel: string) => {
     if (channel !== CHANNEL) return;
     for (const listener of listeners) listener();
