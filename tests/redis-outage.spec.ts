@@ -19,7 +19,7 @@ const REDIS_SERVER = "/usr/bin/redis-server";
 const WARN = 40;
 const INFO = 30;
 /** The three Redis connections of one server: the event notifier's two, and the rate limiter's. */
-const CONNECTIONS = ["event notifications (publisher", "event notifications (subscriber", "rate limits"];
+const CONNECTIONS = ["event notifications (publisher)", "event notifications (subscriber)", "rate limits"];
 
 /** A port nothing listens on (the shared Redis on 6379 is left alone). */
 async function freePort(): Promise<number> {
@@ -49,7 +49,7 @@ describe("a Redis outage in the logs", () => {
   let dir: string | null = null;
   let port: number;
   const lines: Line[] = [];
-  const about = (connection: string) => lines.filter((l) => l.msg.startsWith(connection));
+  const about = (connection: string) => lines.filter((l) => l.msg.startsWith(`${connection}: `));
 
   beforeAll(async () => {
     port = await freePort();
@@ -75,8 +75,8 @@ describe("a Redis outage in the logs", () => {
     await until("six failed attempts on each connection", () => CONNECTIONS.every((c) => Math.max(0, ...about(c).map((l) => l.failedAttempts ?? 0)) >= 6));
     for (const connection of CONNECTIONS) {
       const mine = about(connection);
-      expect(mine.filter((l) => l.msg.endsWith(": Redis unreachable"))).toHaveLength(1);
-      expect(mine[0]).toMatchObject({ level: WARN, msg: expect.stringMatching(/: Redis unreachable$/) });
+      expect(mine.filter((l) => l.msg.includes(": Redis unreachable;"))).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ level: WARN, msg: expect.stringMatching(/: Redis unreachable; \w/) });
       const summaries = mine.filter((l) => l.msg.endsWith(": Redis still unreachable"));
       expect(summaries.every((l) => l.level === WARN)).toBe(true);
       const attempts = summaries.at(-1)!.failedAttempts!;

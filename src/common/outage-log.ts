@@ -13,19 +13,20 @@ export interface OutageLog {
  * warning when it starts, a summary at most every `summaryIntervalMs` while it lasts (how long,
  * how many attempts, the last reason), and one info line when it ends. Summaries ride on the
  * failures themselves, so nothing keeps a timer running and a stopped client stops logging.
+ * `what` names the connection, `meanwhile` what the server does without it.
  */
-export function createOutageLog(logger: Logger, what: string, summaryIntervalMs: number, now: () => number = Date.now): OutageLog {
+export function createOutageLog(logger: Logger, what: string, meanwhile: string, summaryIntervalMs: number): OutageLog {
   let since: number | null = null;
   let attempts = 0;
   let lastLine = 0;
   return {
     failed(reason) {
-      const at = now();
+      const at = Date.now();
       if (since === null) {
         since = at;
         attempts = 1;
         lastLine = at;
-        logger.warn({ err: reason }, `${what}: Redis unreachable`);
+        logger.warn({ err: reason }, `${what}: Redis unreachable; ${meanwhile}`);
         return;
       }
       attempts += 1;
@@ -35,7 +36,7 @@ export function createOutageLog(logger: Logger, what: string, summaryIntervalMs:
     },
     recovered() {
       if (since === null) return;
-      logger.info({ downSeconds: Math.round((now() - since) / 1000), failedAttempts: attempts }, `${what}: Redis is back`);
+      logger.info({ downSeconds: Math.round((Date.now() - since) / 1000), failedAttempts: attempts }, `${what}: Redis is back`);
       since = null;
       attempts = 0;
     },

@@ -82,7 +82,7 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
   });
   // ioredis reports every failed reconnect; the outage log makes one line of its start, a
   // summary now and then, and one of its end.
-  const outage = createOutageLog(logger, "rate limits (counting on this instance only until it is back)", options.outageSummaryMs);
+  const outage = createOutageLog(logger, "rate limits", "counting on this instance only until it is back", options.outageSummaryMs);
   redis.on("error", (error: Error) => outage.failed(error.message));
   redis.on("ready", () => outage.recovered());
   const limiter = new RateLimiterRedis({

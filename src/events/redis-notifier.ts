@@ -1,6 +1,7 @@
 import Redis from "ioredis";
 import type { Logger } from "../common/logger";
 import { createOutageLog } from "../common/outage-log";
+import type { OutageLog } from "../common/outage-log";
 import type { Notifier } from "./bus";
 
 const CHANNEL = "newsroom:events";
@@ -16,14 +17,14 @@ export async function createRedisNotifier(url: string, logger: Logger, outageSum
   const subscriber = new Redis(url, options);
   const listeners: Array<() => void> = [];
   // Both connections go down together; one log per connection says how each fares.
-  for (const [client, role] of [
-    [publisher, "publisher"],
-    [subscriber, "subscriber"],
-  ] as const) {
-    const outage = createOutageLog(logger, `event notifications (${role}; events still arrive by polling)`, outageSummaryMs);
+  const watch = (client: Redis, role: string): OutageLog => {
+    const outage = createOutageLog(logger, `event notifications (${role})`, "events still arrive by polling", outageSummaryMs);
     client.on("error", (error: Error) => outage.failed(error.message));
     client.on("ready", () => outage.recovered());
-  }
+    return outage;
+  };
+  const publisherOutage = watch(publisher, "publisher");
+  watch(subscriber, "subscriber");
   subscriber.on("message", (channel: string) => {
     if (channel !== CHANNEL) return;
     for (const listener of listeners) listener();
@@ -33,7 +34,8 @@ export async function createRedisNotifier(url: string, logger: Logger, outageSum
   await Promise.allSettled([publisher.connect(), subscriber.connect()]);
   return {
     publish(seq) {
-      publisher.publish(CHANNEL, String(seq)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not tell other instances about new events"));
+      // While Redis is down every event fails to go out: that is the outage's to report, not a line per event.
+      publisher.publish(CHANNEL, String(seq)).catch((error: unknown) => publisherOutage.failed(String(error)));
     },
     onNotify(listener) {
       listeners.push(listener);
