@@ -35,6 +35,8 @@ export interface AppConfig {
   readonly schedulerIntervalMs: number;
   /** Redis for telling other instances about new events (and sharing rate limits); unset on one instance. */
   readonly redisUrl: string | null;
+  /** While Redis is down, how often a summary line says it still is (the first failure and the recovery are logged at once). */
+  readonly redisOutageLogMs: number;
   /** How often each instance reads the event log even without a notification. */
   readonly eventPollIntervalMs: number;
   /** How long events stay resumable. */
@@ -266,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     schedulerIntervalMs: parseInteger("SCHEDULER_INTERVAL_MS", env.SCHEDULER_INTERVAL_MS, 1000, 50, 3_600_000),
     redisUrl: parseRedisUrl(env.REDIS_URL),
+    redisOutageLogMs: parseInteger("REDIS_OUTAGE_LOG_SECONDS", env.REDIS_OUTAGE_LOG_SECONDS, 60, 1, 86_400) * 1000,
     eventPollIntervalMs: parseInteger("EVENT_POLL_INTERVAL_MS", env.EVENT_POLL_INTERVAL_MS, 1000, 20, 600_000),
     eventRetentionMs: parseInteger("EVENT_RETENTION_DAYS", env.EVENT_RETENTION_DAYS, 7, 1, 3650) * 86_400_000,
     wsMaxSubscriptions: parseInteger("WS_MAX_SUBSCRIPTIONS", env.WS_MAX_SUBSCRIPTIONS, 50, 1, 10_000),

@@ -115,11 +115,11 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
     const schema = await createSchema();
     const stats = new LiveStats();
-    const notifier: Notifier | undefined = config.redisUrl ? await createRedisNotifier(config.redisUrl, logger) : undefined;
+    const notifier: Notifier | undefined = config.redisUrl ? await createRedisNotifier(config.redisUrl, logger, config.redisOutageLogMs) : undefined;
     const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
     await bus.start();
     // With Redis, shared by every instance.
-    commentLimiter = await createRateLimiter({ points: config.commentRateLimit, durationSeconds: config.commentRateWindowSeconds, redisUrl: config.redisUrl, logger });
+    commentLimiter = await createRateLimiter({ points: config.commentRateLimit, durationSeconds: config.commentRateWindowSeconds, redisUrl: config.redisUrl, logger, outageSummaryMs: config.redisOutageLogMs });
     const services = createServices(db, config, { bus, stats }, commentLimiter);
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);

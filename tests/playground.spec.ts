@@ -37,7 +37,20 @@ describe("GraphiQL playground", () => {
     expect([...byName.keys()].some((name) => name?.endsWith(".ttf"))).toBe(true);
     expect(assets.length).toBeGreaterThan(20);
     for (const asset of assets) expect({ url: asset.url.pathname, status: asset.status }).toEqual({ url: asset.url.pathname, status: 200 });
-    expect(assets.filter((a) => a.url.pathname !== "/graphql" && !a.url.pathname.startsWith("/playground/"))).toEqual([]);
+    expect(assets.filter((a) => !["/graphql", "/favicon.ico"].includes(a.url.pathname) && !a.url.pathname.startsWith("/playground/"))).toEqual([]);
+  });
+
+  it("serves /favicon.ico (the icon the page names) as an SVG, cacheable for a day", async () => {
+    const page = await (await fetch(`${base}/graphql`, { headers: { accept: BROWSER_ACCEPT } })).text();
+    expect(page).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.ico" />');
+    const res = await fetch(`${base}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=86400");
+    const svg = await res.text();
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 32 32">[^]*<\/svg>$/);
+    // Drawn here, not fetched from anywhere.
+    expect(svg.replace("http://www.w3.org/2000/svg", "")).not.toMatch(/href|url\(|https?:/);
   });
 
   it("references no other origin in anything the page loads", async () => {

@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limite
 import type { IRateLimiterOptions, RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimitedError } from "./errors";
 import type { Logger } from "./logger";
+import { createOutageLog } from "./outage-log";
 
 /** Counts attempts per key and refuses the ones over the limit. */
 export interface RateLimiter {
@@ -19,6 +20,8 @@ export interface RateLimitOptions {
   /** Count in this Redis, shared by every instance; null: in this process alone. */
   readonly redisUrl: string | null;
   readonly logger: Logger;
+  /** While Redis is down, how often to log that it still is. */
+  readonly outageSummaryMs: number;
 }
 
 /** Every limit's Redis key starts with this, to keep them apart from whatever else that Redis holds. */
@@ -60,7 +63,8 @@ class InsuranceLimiter extends RateLimiterMemory {
  * A fixed-window limiter: `points` attempts per `durationSeconds` and key. Without Redis each
  * instance counts on its own. With Redis every instance counts in the same keys; while Redis
  * cannot answer (down, or slower than a second) each instance counts in its own memory, so the
- * limit still holds per instance and never fails open. The outage is logged once, and its end once.
+ * limit still holds per instance and never fails open. The outage is logged when it starts, in a
+ * summary every `outageSummaryMs` while it lasts, and when it ends.
  */
 export async function createRateLimiter(options: RateLimitOptions): Promise<RateLimiter> {
   const { points, durationSeconds, redisUrl, logger } = options;
@@ -76,26 +80,18 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
     commandTimeout: 1000,
     retryStrategy: (times: number) => Math.min(times * 200, 2000),
   });
-  let shared = true;
-  const outage = (reason: string) => {
-    if (!shared) return;
-    shared = false;
-    logger.warn({ err: reason }, "rate limits: Redis unreachable; counting on this instance only until it is back");
-  };
-  // ioredis reports every failed reconnect; only the first of an outage is worth a line.
-  redis.on("error", (error: Error) => outage(error.message));
-  redis.on("ready", () => {
-    if (shared) return;
-    shared = true;
-    logger.info("rate limits: Redis is back; counting across instances again");
-  });
+  // ioredis reports every failed reconnect; the outage log makes one line of its start, a
+  // summary now and then, and one of its end.
+  const outage = createOutageLog(logger, "rate limits", "counting on this instance only until it is back", options.outageSummaryMs);
+  redis.on("error", (error: Error) => outage.failed(error.message));
+  redis.on("ready", () => outage.recovered());
   const limiter = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: KEY_PREFIX,
     points,
     duration: durationSeconds,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new InsuranceLimiter({ points, duration: durationSeconds }, () => outage("a count failed")),
+    insuranceLimiter: new InsuranceLimiter({ points, duration: durationSeconds }, () => outage.failed("a count failed")),
   });
   // Not reachable at start: the error handler has logged it, the insurance counts, ioredis retries.
   await redis.connect().catch(() => undefined);

@@ -1,5 +1,7 @@
 import Redis from "ioredis";
 import type { Logger } from "../common/logger";
+import { createOutageLog } from "../common/outage-log";
+import type { OutageLog } from "../common/outage-log";
 import type { Notifier } from "./bus";
 
 const CHANNEL = "newsroom:events";
@@ -9,12 +11,20 @@ const CHANNEL = "newsroom:events";
  * instance also reads the log on a timer, so a lost message or a Redis outage delays a push by
  * at most that interval and never drops it. Redis errors are logged, never thrown at callers.
  */
-export async function createRedisNotifier(url: string, logger: Logger): Promise<Notifier> {
+export async function createRedisNotifier(url: string, logger: Logger, outageSummaryMs: number): Promise<Notifier> {
   const options = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2000) };
   const publisher = new Redis(url, options);
   const subscriber = new Redis(url, options);
   const listeners: Array<() => void> = [];
-  for (const client of [publisher, subscriber]) client.on("error", (error: Error) => logger.warn({ err: error.message }, "redis connection trouble; events still arrive by polling"));
+  // Both connections go down together; one log per connection says how each fares.
+  const watch = (client: Redis, role: string): OutageLog => {
+    const outage = createOutageLog(logger, `event notifications (${role})`, "events still arrive by polling", outageSummaryMs);
+    client.on("error", (error: Error) => outage.failed(error.message));
+    client.on("ready", () => outage.recovered());
+    return outage;
+  };
+  const publisherOutage = watch(publisher, "publisher");
+  watch(subscriber, "subscriber");
   subscriber.on("message", (channel: string) => {
     if (channel !== CHANNEL) return;
     for (const listener of listeners) listener();
@@ -24,7 +34,8 @@ export async function createRedisNotifier(url: string, logger: Logger): Promise<
   await Promise.allSettled([publisher.connect(), subscriber.connect()]);
   return {
     publish(seq) {
-      publisher.publish(CHANNEL, String(seq)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not tell other instances about new events"));
+      // While Redis is down every event fails to go out: that is the outage's to report, not a line per event.
+      publisher.publish(CHANNEL, String(seq)).catch((error: unknown) => publisherOutage.failed(String(error)));
     },
     onNotify(listener) {
       listeners.push(listener);

@@ -12,6 +12,18 @@ import { DEFAULT_PLAYGROUND_HEADERS } from "./default-query";
 /** Where the playground's own files are served, below the router's mount point. */
 export const PLAYGROUND_ASSETS_PATH = "/playground";
 
+/**
+ * The playground's icon: a folded newspaper in two colours, small enough to live here. Browsers
+ * ask for `/favicon.ico` whatever the page says, and accept an SVG there by its content type.
+ */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">' +
+  '<rect x="3" y="5" width="26" height="22" rx="3" fill="#1d4ed8"/>' +
+  '<rect x="7" y="9" width="18" height="4" fill="#fff"/>' +
+  '<rect x="7" y="16" width="8" height="7" fill="#fff"/>' +
+  '<rect x="17" y="16" width="8" height="2" fill="#fff"/><rect x="17" y="21" width="8" height="2" fill="#fff"/>' +
+  "</svg>";
+
 /** Options of {@link createPlaygroundRouter}. */
 export interface PlaygroundOptions {
   /**
@@ -47,7 +59,10 @@ export function createPlaygroundRouter(options: PlaygroundOptions): Router {
     const html = ruruHTML({
       endpoint: req.baseUrl + options.endpoint,
       staticPath: `${req.baseUrl}${PLAYGROUND_ASSETS_PATH}/`,
-      htmlParts: { titleTag: "<title>Newsroom GraphQL playground</title>" },
+      htmlParts: {
+        titleTag: "<title>Newsroom GraphQL playground</title>",
+        metaTags: (original) => `${original}\n<link rel="icon" type="image/svg+xml" href="${req.baseUrl}/favicon.ico" />`,
+      },
       clientConfig: {
         defaultQuery: options.defaultQuery,
         defaultHeaders: DEFAULT_PLAYGROUND_HEADERS,
@@ -60,6 +75,12 @@ export function createPlaygroundRouter(options: PlaygroundOptions): Router {
     res.vary("Accept");
     res.set("Cache-Control", "no-cache");
     res.type("html").send(html);
+  });
+
+  router.get("/favicon.ico", (_req, res) => {
+    // It changes only with a release; a day keeps browsers from asking on every visit.
+    res.set("Cache-Control", "public, max-age=86400");
+    res.type("image/svg+xml").send(FAVICON_SVG);
   });
 
   // Plain files rather than ruru's own `serveStatic`: that one loads its brotli bundle through a

@@ -8,6 +8,7 @@ import { buildSchema, isEnumType, isInputObjectType } from "graphql";
 import { runClientScript } from "../helpers/clients";
 import { startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
+import recipe from "./recipes/codegen";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -56,7 +57,7 @@ const TSCONFIG = {
   include: ["operations.ts", "gql/**/*.ts"],
 };
 
-/** GraphQL Code Generator (cli + client-preset), reading the schema from the running server's URL. */
+/** GraphQL Code Generator (cli + client-preset) with the README's codegen.ts, reading the schema from the running server's URL. */
 describe("GraphQL Code Generator against the server's URL", () => {
   let t: TestServer;
   let dir: string;
@@ -77,7 +78,10 @@ describe("GraphQL Code Generator against the server's URL", () => {
   });
 
   it("generates the client preset's files from the URL, with the schema's types and the operations' types", async () => {
-    const result = await runClientScript<{ files: string[]; error: string | null }>("codegen.mjs", [t.server.url, dir], 120_000);
+    // The README's codegen.ts, its one output pointed at the temporary folder.
+    const outputs = Object.values(recipe.generates);
+    expect(outputs).toHaveLength(1);
+    const result = await runClientScript<{ files: string[]; error: string | null }>("codegen.mjs", [t.server.url, dir, JSON.stringify(outputs[0])], 120_000);
     expect(result.error).toBeNull();
     expect(result.files).toEqual(["gql/fragment-masking.ts", "gql/gql.ts", "gql/graphql.ts", "gql/index.ts"]);
 

@@ -84,6 +84,7 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     trustProxy: false,
     schedulerIntervalMs: 100,
     redisUrl: null,
+    redisOutageLogMs: 60_000,
     eventPollIntervalMs: 200,
     eventRetentionMs: 7 * 86_400_000,
     wsMaxSubscriptions: 50,

@@ -1,12 +1,13 @@
-// graphql-request 7 (ESM only): a GraphQLClient with default options (POST), or with
-// `method: "GET"`, the one option its documentation gives for GET.
+// graphql-request 7 (ESM only) as the README's recipe creates it: default options (POST), or
+// `method: "GET"`.
 // Usage: node graphql-request.mjs <url> <"POST"|"GET"> <document> [variables JSON]
-import { ClientError, GraphQLClient } from "graphql-request";
+import { ClientError } from "graphql-request";
+import { createRequestClient } from "../recipes/graphql-request.mjs";
 import { recordFetch, report } from "./record-fetch.mjs";
 
 const [url, method, document, variables = "{}"] = process.argv.slice(2);
 const sent = recordFetch();
-const client = method === "GET" ? new GraphQLClient(url, { method: "GET" }) : new GraphQLClient(url);
+const client = createRequestClient({ url, method });
 try {
   const data = await client.request(document, JSON.parse(variables));
   report({ data, error: null, sent });

@@ -1,14 +1,18 @@
-// @urql/core's Client as its documentation creates it (url and the default exchanges, nothing
-// else): queries go as GET within the URL limit, mutations as POST.
-// Usage: node urql.mjs <url> <"query"|"mutation"> <document> [variables JSON]
-import { Client, cacheExchange, fetchExchange } from "@urql/core";
+// @urql/core's Client as the README's recipe creates it (default exchanges, plus
+// subscriptionExchange over graphql-ws): queries go as GET within the URL limit, mutations as
+// POST, subscriptions over the WebSocket.
+// Usage: node urql.mjs <url> <"query"|"mutation"|"subscription"> <document> [variables JSON]
+// A subscription reports its first result and exits.
+import { createUrqlClient } from "../recipes/urql.mjs";
 import { recordFetch, report } from "./record-fetch.mjs";
 
 const [url, kind, document, variables = "{}"] = process.argv.slice(2);
 const sent = recordFetch();
-const client = new Client({ url, exchanges: [cacheExchange, fetchExchange] });
-const operation = kind === "mutation" ? client.mutation(document, JSON.parse(variables)) : client.query(document, JSON.parse(variables));
-const result = await operation.toPromise();
+const client = createUrqlClient({ url, wsUrl: url.replace(/^http/, "ws") });
+const vars = JSON.parse(variables);
+const operation = kind === "mutation" ? client.mutation(document, vars) : kind === "subscription" ? client.subscription(document, vars) : client.query(document, vars);
+// toPromise waits for a result with no more to come, which a subscription's never is.
+const result = kind === "subscription" ? await new Promise((resolve) => operation.subscribe(resolve)) : await operation.toPromise();
 report({
   data: result.data ?? null,
   error: result.error
@@ -20,3 +24,5 @@ report({
     : null,
   sent,
 });
+// The graphql-ws client would keep the process alive while it waits to close its socket.
+process.exit(0);
