@@ -42,15 +42,22 @@ export const COST_WEIGHTS = {
   rootListFactor: 20,
   /** Page size of a connection whose `first` is left out. */
   defaultPage: 20,
-  /** A full-text search matches every story before it pages: ranking `"a"*` over 10,000 stories took ~20 ms (400 units), and at 150 thirty-two of them were admitted (900 ms with their counts). */
-  search: 500,
+  /**
+   * A full-text search matches every story before it pages: ranking `"a"*` over 10,000 stories
+   * took ~20 ms (400 units), and at 150 thirty-two of them were admitted (900 ms with their
+   * counts). At 500, nine were admitted: 178–195 ms on one day, 255 ms on a slower phase of the
+   * same machine (the same SQL, ~27 ms a search); at 560 eight took 219 ms alone and 252–313 ms
+   * beside three introspections; at 640 seven are (the search page, one search, stays under the limit).
+   */
+  search: 640,
   /**
    * `totalCount` counts every row its list's filter matches, once per connection whatever the
    * page (nested connections count all their parents in one grouped statement), so it is priced
    * once, not times the page: counting the 50,000 comments took 23 ms (460 units). At 1, times
-   * the page, a hundred aliased counts were admitted and took 2.3 s.
+   * the page, a hundred aliased counts were admitted and took 2.3 s. At 700, seven comment
+   * counts were admitted: 253 ms on a slow phase of this machine (36 ms a count); at 900, five.
    */
-  totalCount: 700,
+  totalCount: 900,
 };
 
 /**

@@ -251,7 +251,6 @@ export const ATTACK_FAMILIES: readonly AttackFamily[] = [
 
 /**
  * The most expensive data shape the default limits admit, as `npm run calibrate` found it on the
- * bench dataset (~178 ms of server CPU; with three standard introspections beside it, which the
- * estimate prices by shape, ~187 ms: the README's table): one size more is refused.
+ * bench dataset (README, Calibration): one size more is refused.
  */
-export const WORST_ADMITTED = { family: "aliased relevance searches", size: 9 } as const;
+export const WORST_ADMITTED = { family: "aliased relevance searches", size: 7 } as const;
