@@ -102,4 +102,26 @@ describe("answers before Express", () => {
     await t.gql(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id: created.createArticle.id }, editorHeaders);
     expect(await (await post(t, body)).text()).toContain("Draf awal pagi");
   });
+
+  it("keeps at most four spellings of one answer (each costs memory), and answers a fifth through the full path", async () => {
+    const query = "{ articles(first: 3) { nodes { slug } } }";
+    // Spellings differ only in whitespace: one answer, one cache entry.
+    const spellings = Array.from({ length: 6 }, (_, i) => `{"query":${JSON.stringify(query)}${" ".repeat(i)}}`);
+    const bytesAfter: number[] = [];
+    let answer: string | undefined;
+    for (const spelling of spellings) {
+      const text = await (await post(t, spelling)).text();
+      answer ??= text;
+      expect(text).toBe(answer);
+      bytesAfter.push(await metric(t, "response_cache_bytes"));
+    }
+    // The first request stored the answer with its spelling; three more spellings were kept, then none.
+    expect(bytesAfter[1]).toBeGreaterThan(bytesAfter[0]!);
+    expect(bytesAfter[3]).toBeGreaterThan(bytesAfter[2]!);
+    expect(bytesAfter[4]).toBe(bytesAfter[3]);
+    expect(bytesAfter[5]).toBe(bytesAfter[3]);
+    const hits = await metric(t, "response_cache_hits_total");
+    expect(await (await post(t, spellings[5]!)).text()).toBe(answer);
+    expect(await metric(t, "response_cache_hits_total")).toBe(hits + 1);
+  });
 });
