@@ -2,11 +2,11 @@ import "reflect-metadata";
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { createLogger } from "../src/common/logger";
+import { freePort } from "./helpers/daemon";
 import { startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 
@@ -20,15 +20,6 @@ const WARN = 40;
 const INFO = 30;
 /** The three Redis connections of one server: the event notifier's two, and the rate limiter's. */
 const CONNECTIONS = ["event notifications (publisher)", "event notifications (subscriber)", "rate limits"];
-
-/** A port nothing listens on (the shared Redis on 6379 is left alone). */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function until(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -52,6 +43,7 @@ describe("a Redis outage in the logs", () => {
   const about = (connection: string) => lines.filter((l) => l.msg.startsWith(`${connection}: `));
 
   beforeAll(async () => {
+    // A port nothing listens on: the shared Redis on 6379 is left alone.
     port = await freePort();
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {

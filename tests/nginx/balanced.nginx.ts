@@ -1,13 +1,11 @@
 import "reflect-metadata";
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { randomInt } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { toGlobalId } from "../../src/common/ids";
+import { freePort, startDaemon } from "../helpers/daemon";
 import { addStory } from "../helpers/scenarios";
 import { adminQuery, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
@@ -26,14 +24,6 @@ if (missing.length > 0) {
 
 const SHIPPED = path.resolve(__dirname, "..", "..", "deploy", "nginx", "newsroom.conf");
 const LIMIT = 3;
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Replaces `pattern` in `text`, failing when the shipped file no longer has it (the test would otherwise run another config). */
 function replaceOnce(text: string, pattern: RegExp, replacement: string): string {
@@ -66,44 +56,16 @@ async function startNginx(port: number, instancePorts: number[]): Promise<Nginx>
     path.join(dir, "nginx.conf"),
     `worker_processes 1;\nevents { worker_connections 256; }\nhttp {\n${temp}\n  access_log ${path.join(dir, "access.log")};\n  add_header X-Upstream $upstream_addr always;\n  include ${path.join(dir, "newsroom.conf")};\n}\n`,
   );
-  const child: ChildProcess = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", `daemon off; pid ${path.join(dir, "nginx.pid")}; error_log ${path.join(dir, "error.log")};`], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const errorLog = () => (fs.existsSync(path.join(dir, "error.log")) ? fs.readFileSync(path.join(dir, "error.log"), "utf8") : "");
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      process.kill(-child.pid!, "SIGTERM");
-      const killer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 5000);
-      await exited;
-      clearTimeout(killer);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      const log = output + errorLog();
-      await stop();
-      throw new Error(`nginx exited with ${child.exitCode}:\n${log}`);
-    }
-    try {
-      if ((await fetch(`${url}/healthz`)).status === 200) return { url, port, stop };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      const log = output + errorLog();
-      await stop();
-      throw new Error(`nginx did not answer within 30 s:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const daemon = await startDaemon({
+    name: "nginx",
+    command: NGINX,
+    args: ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", `daemon off; pid ${path.join(dir, "nginx.pid")}; error_log ${path.join(dir, "error.log")};`],
+    dir,
+    url: `http://127.0.0.1:${port}`,
+    extraLog: errorLog,
+  });
+  return { url: daemon.url, port, stop: daemon.stop };
 }
 
 interface Answer {

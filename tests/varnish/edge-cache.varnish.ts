@@ -1,14 +1,12 @@
 import "reflect-metadata";
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { createLogger } from "../../src/common/logger";
 import { toGlobalId } from "../../src/common/ids";
+import { freePort, startDaemon } from "../helpers/daemon";
 import { regionalNewsroom } from "../helpers/scenarios";
 import { dataOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
@@ -20,14 +18,6 @@ const hasVarnish = fs.existsSync(VARNISHD);
 if (!hasVarnish) console.warn(`skipped: ${VARNISHD} is absent, so the Varnish test cannot run here (apt-get install varnish varnish-modules)`);
 
 const VCL = path.resolve(__dirname, "..", "..", "deploy", "varnish", "default.vcl");
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 interface Varnish {
   port: number;
@@ -48,38 +38,14 @@ async function startVarnish(port: number, backendPort: number): Promise<Varnish>
   const vcl = shipped.replace(/(backend origin \{[^}]*\.port = )"4000";/, `$1"${backendPort}";`);
   if (vcl === shipped) throw new Error(`${VCL} no longer names port "4000" in backend origin; the test cannot point it at its server`);
   fs.writeFileSync(path.join(dir, "default.vcl"), vcl, { mode: 0o644 });
-  const child: ChildProcess = spawn(VARNISHD, ["-F", "-a", `127.0.0.1:${port}`, "-f", path.join(dir, "default.vcl"), "-n", path.join(dir, "work"), "-s", "malloc,32m"], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      process.kill(-child.pid!, "SIGTERM");
-      const killer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 5000);
-      await exited;
-      clearTimeout(killer);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`varnishd exited with ${child.exitCode}:\n${output}`);
-    }
-    try {
-      if ((await fetch(`${url}/healthz`)).status === 200) return { port, url, stop };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`varnishd did not answer within 30 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const daemon = await startDaemon({
+    name: "varnishd",
+    command: VARNISHD,
+    args: ["-F", "-a", `127.0.0.1:${port}`, "-f", path.join(dir, "default.vcl"), "-n", path.join(dir, "work"), "-s", "malloc,32m"],
+    dir,
+    url: `http://127.0.0.1:${port}`,
+  });
+  return { port, url: daemon.url, stop: daemon.stop };
 }
 
 /** A counter of the server's own /metrics (summed over its labels, or one label set). */
