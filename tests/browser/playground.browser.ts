@@ -2,15 +2,13 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { buildSchema } from "graphql";
-import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page, Response, WebSocket } from "playwright-core";
+import { CHROMIUM, hasChromium, launchChromium } from "../helpers/browser";
 import { dataOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 
 /** Debian's Chromium; Playwright's own browser downloads are not available on these machines. */
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipped: ${CHROMIUM} is absent, so the playground's browser test cannot run here (apt-get install chromium)`);
 
 /**
@@ -30,12 +28,7 @@ if (!hasChromium) console.warn(`skipped: ${CHROMIUM} is absent, so the playgroun
   beforeAll(async () => {
     t = await startTestServer({ seed: true });
     base = `http://127.0.0.1:${t.server.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Playwright adds a fresh --user-data-dir of its own; these keep Chromium off the network.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 60_000);
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

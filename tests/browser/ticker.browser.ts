@@ -3,15 +3,13 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { CHROMIUM, hasChromium, launchChromium } from "../helpers/browser";
 import { dataOf, startTestServer, tempSqliteFile } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 
 /** Debian's Chromium; Playwright's own browser downloads are not available on these machines. */
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipped: ${CHROMIUM} is absent, so the ticker's browser test cannot run here (apt-get install chromium)`);
 
 const SCREENSHOT = path.resolve(__dirname, "..", "..", "docs", "ticker.png");
@@ -57,11 +55,7 @@ const PHONE = { width: 390, height: 844 };
     port = t.server.port;
     base = `http://127.0.0.1:${port}`;
     editor = bearer(await mintToken(t, "EDITOR"));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 60_000);
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 900, height: 640 } });
