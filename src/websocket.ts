@@ -44,7 +44,8 @@ export interface WebSocketOptions {
   readonly initTimeoutMs: number;
   /**
    * Browser origins whose pages may connect; an upgrade carrying any other Origin is answered
-   * 403 and no socket is made. A request without Origin is not a browser's and is let through.
+   * 403 and no socket is made. A request without Origin is not a browser's and is let through,
+   * and so is a page of this server's own host (the ticker at /live).
    * Null: every origin (see {@link attachGraphqlWs} for why that is safe).
    */
   readonly allowedOrigins: readonly string[] | null;
@@ -124,6 +125,20 @@ function mapIterator<T, R>(source: AsyncIterator<T>, map: (item: T) => Promise<R
   };
 }
 
+/**
+ * A page served by this server itself (the ticker at /live) connecting back to it: its Origin
+ * names the host the upgrade was sent to. A browser cannot forge either header; other clients
+ * may send anything, and could leave Origin out anyway.
+ */
+function isSameHost(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 function refusal(message: string, code: string): GraphQLError[] {
   return [new GraphQLError(message, { extensions: { code } })];
 }
@@ -155,8 +170,8 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
     verifyClient:
       allowedOrigins === null
         ? undefined
-        : ({ origin }, done) => {
-            if (origin === undefined || allowedOrigins.has(origin)) return done(true);
+        : ({ origin, req }, done) => {
+            if (origin === undefined || allowedOrigins.has(origin) || isSameHost(origin, req.headers.host)) return done(true);
             policy.refuse("websocket", "FORBIDDEN", `upgrade from origin '${origin.slice(0, 100)}', which WS_ORIGINS does not list`, { status: 403 });
             done(false, 403, "This origin may not open a WebSocket here.", { "content-type": "text/plain; charset=utf-8" });
           },

@@ -155,13 +155,15 @@ describe("WebSocket origins", () => {
       expect(await upgrade(t.server.port, ORIGIN)).toBe("acknowledged");
       // Server-side clients (and the tests) send no Origin; only browsers do, and always.
       expect(await upgrade(t.server.port)).toBe("acknowledged");
-      for (const origin of ["https://jahat.example", "https://koran.example.evil", "http://koran.example", "https://koran.example:8443", "null"]) {
+      // A page of this server's own host (the ticker at /live) connects back to it; the same address on another port is another origin.
+      expect(await upgrade(t.server.port, `http://127.0.0.1:${t.server.port}`)).toBe("acknowledged");
+      for (const origin of ["https://jahat.example", "https://koran.example.evil", "http://koran.example", "https://koran.example:8443", "null", `http://127.0.0.1:${t.server.port + 1}`]) {
         expect([origin, await upgrade(t.server.port, origin)]).toEqual([origin, { status: 403, body: "This origin may not open a WebSocket here." }]);
       }
       // Refused before any socket existed, and counted like every refusal.
       expect(t.server.stats.openConnections).toBe(0);
       const metrics = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
-      expect(metrics).toMatch(/graphql_operations_refused_total\{transport="websocket",code="FORBIDDEN"\} 5\n/);
+      expect(metrics).toMatch(/graphql_operations_refused_total\{transport="websocket",code="FORBIDDEN"\} 6\n/);
     } finally {
       await t.close();
     }
