@@ -1,17 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "../common/logger";
-import type { Metrics } from "../observability/metrics";
-import { requestIdOf } from "../observability/request-scope";
 import type { CachedResponse, RawSpelling, ResponseCache } from "./response-cache";
 
 /** Bodies larger than this are left to Express: a front page's request is a few hundred bytes. */
 const MAX_EARLY_BODY_BYTES = 16 * 1024;
 
-/** Headers an early answer shares with the full path's, decided there ({@link HttpCache}). */
-export interface EarlyAnswerHeaders {
-  /** `Cache-Control` of an anonymous GET's answer. */
-  readonly publicControl: string;
-}
+/** Sends a stored answer as every hit is sent (HttpCache.sendHit). */
+export type SendHit = (req: IncomingMessage, res: ServerResponse, hit: CachedResponse, spelling: RawSpelling) => void;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 /** A middleware that sets headers and calls on (the CORS one), run before an early answer too. */
@@ -40,9 +34,7 @@ export class EarlyHits {
 
   constructor(
     private readonly cache: ResponseCache,
-    private readonly headers: EarlyAnswerHeaders,
-    private readonly logger: Logger,
-    private readonly metrics: Metrics,
+    private readonly sendHit: SendHit,
     /** The GraphQL endpoint's path. */
     private readonly path = "/graphql",
   ) {}
@@ -130,36 +122,9 @@ export class EarlyHits {
   private tryAnswer(raw: string, req: IncomingMessage, res: ServerResponse, headerStep: HeaderStep | null): boolean {
     const found = this.cache.lookupSpelling(raw);
     if (!found) return false;
-    const send = () => this.send(found.hit, found.spelling, req, res);
+    const send = () => this.sendHit(req, res, found.hit, found.spelling);
     if (headerStep) headerStep(req, res, send);
     else send();
     return true;
-  }
-
-  private send(hit: CachedResponse, spelling: RawSpelling, req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now();
-    const id = requestIdOf(req.headers["x-request-id"]);
-    const get = req.method === "GET";
-    const headers: Record<string, string | number> = {
-      "x-request-id": id,
-      vary: "Authorization, Accept",
-      etag: hit.etag,
-      "cache-control": get ? this.headers.publicControl : "no-store",
-    };
-    if (get && hit.tags.length > 0) headers.xkey = headers["surrogate-key"] = hit.tags.join(" ");
-    const status = get && req.headers["if-none-match"] === hit.etag ? 304 : 200;
-    if (status === 304) {
-      res.writeHead(304, headers);
-      res.end();
-    } else {
-      headers["content-type"] = spelling.mediaType;
-      headers["content-length"] = hit.bytes.length;
-      res.writeHead(200, headers);
-      res.end(hit.bytes);
-    }
-    this.metrics.requests.inc({ operation: this.metrics.operationLabel(spelling.operationName), outcome: "ok" });
-    if (this.logger.isLevelEnabled("info")) {
-      this.logger.info({ reqId: id, operation: spelling.operationName, outcome: "ok", status, cache: "hit", durationMs: Math.round((performance.now() - started) * 10) / 10, statements: 0 }, "graphql request");
-    }
   }
 }

@@ -1,14 +1,15 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Request, Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import Negotiator from "negotiator";
 import type { Logger } from "../common/logger";
 import type { Metrics } from "../observability/metrics";
-import { scopeOf } from "../observability/request-scope";
+import { requestIdOf, scopeOf } from "../observability/request-scope";
 import type { AdmittedOperation } from "../policy/operation-policy";
 import { EarlyHits } from "./early-hits";
 import { ResponseCache } from "./response-cache";
-import type { CacheSlot, RawSpelling } from "./response-cache";
+import type { CachedResponse, CacheSlot, RawSpelling } from "./response-cache";
 import { tagsOfOperation } from "./tags";
 
 /** The media types Apollo answers a single result with, in its order of preference. */
@@ -50,7 +51,9 @@ export class HttpCache {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {
-    this.early = cache.keepsAnswers ? new EarlyHits(cache, { publicControl: this.publicControl() }, logger, metrics) : null;
+    this.early = cache.keepsAnswers
+      ? new EarlyHits(cache, (req, res, hit, spelling) => this.sendHit(req, res, hit, { mediaType: spelling.mediaType, operationName: spelling.operationName, requestId: requestIdOf(req.headers["x-request-id"]) }))
+      : null;
   }
 
   private publicControl(): string {
@@ -74,25 +77,35 @@ export class HttpCache {
       this.slots.set(admitted, found.slot);
       return false;
     }
-    const { hit } = found;
+    this.sendHit(req, res, found.hit, { mediaType, operationName: admitted.operationName, requestId: scopeOf(res)?.id });
+    return true;
+  }
+
+  /**
+   * Sends a stored answer with the headers every cached answer carries (a strong ETag, public
+   * caching and tags for a GET, 304 on its ETag), counted and logged as a request: the one way
+   * a hit is answered, before Express ({@link EarlyHits}) or after the policy ({@link answer}).
+   */
+  sendHit(req: IncomingMessage, res: ServerResponse, hit: CachedResponse, answer: { mediaType: string; operationName: string | null; requestId: string | undefined }): void {
     const started = performance.now();
-    res.setHeader("vary", "Authorization, Accept");
-    res.setHeader("etag", hit.etag);
-    res.setHeader("cache-control", req.method === "GET" ? this.publicControl() : "no-store");
-    if (req.method === "GET" && hit.tags.length > 0) {
-      res.setHeader("xkey", hit.tags.join(" "));
-      res.setHeader("surrogate-key", hit.tags.join(" "));
-    }
-    const status = req.method === "GET" && req.get("if-none-match") === hit.etag ? 304 : 200;
-    if (status === 304) res.status(304).end();
-    else {
-      res.writeHead(200, { "content-type": mediaType, "content-length": hit.bytes.length });
+    const get = req.method === "GET";
+    const headers: Record<string, string | number> = { vary: "Authorization, Accept", etag: hit.etag, "cache-control": get ? this.publicControl() : "no-store" };
+    if (answer.requestId !== undefined) headers["x-request-id"] = answer.requestId;
+    if (get && hit.tags.length > 0) headers.xkey = headers["surrogate-key"] = hit.tags.join(" ");
+    const status = get && req.headers["if-none-match"] === hit.etag ? 304 : 200;
+    if (status === 304) {
+      res.writeHead(304, headers);
+      res.end();
+    } else {
+      headers["content-type"] = answer.mediaType;
+      headers["content-length"] = hit.bytes.length;
+      res.writeHead(200, headers);
       res.end(hit.bytes);
     }
-    const operation = this.metrics.operationLabel(admitted.operationName);
-    this.metrics.requests.inc({ operation, outcome: "ok" });
-    this.logger.info({ reqId: scopeOf(res)?.id, operation: admitted.operationName, outcome: "ok", status, cache: "hit", durationMs: Math.round((performance.now() - started) * 10) / 10, statements: 0 }, "graphql request");
-    return true;
+    this.metrics.requests.inc({ operation: this.metrics.operationLabel(answer.operationName), outcome: "ok" });
+    if (this.logger.isLevelEnabled("info")) {
+      this.logger.info({ reqId: answer.requestId, operation: answer.operationName, outcome: "ok", status, cache: "hit", durationMs: Math.round((performance.now() - started) * 10) / 10, statements: 0 }, "graphql request");
+    }
   }
 
   /** Stores what a cacheable operation's slot waits for, and gives every answer Apollo sends its caching headers. */
