@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import http from "node:http";
-import { dataOf, startTestServer } from "./helpers/server";
+import { dataOf, metricOf, startTestServer } from "./helpers/server";
 import { bearer, mintToken } from "./helpers/tokens";
 import type { TestServer } from "./helpers/server";
 
@@ -10,12 +10,6 @@ import type { TestServer } from "./helpers/server";
  * every answer carries (request id, CORS, caching headers), a body that is not JSON is refused
  * as before, a token's request is never answered from there, and a change is seen on the next read.
  */
-
-async function metric(t: TestServer, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(" ").pop()) : 0;
-}
 
 const FRONT = JSON.stringify({ query: "{ articles(first: 2) { nodes { title } } }" });
 
@@ -50,9 +44,9 @@ describe("answers before Express", () => {
   it("answers a repeat with the same body, headers, request id and CORS headers as the first answer", async () => {
     const first = await post(t, FRONT, { origin: "https://pembaca.example" });
     const firstBody = await first.text();
-    const hits = await metric(t, "response_cache_hits_total");
+    const hits = await metricOf(t, "response_cache_hits_total");
     const again = await post(t, FRONT, { origin: "https://pembaca.example", "x-request-id": "ticker-42" });
-    expect(await metric(t, "response_cache_hits_total")).toBe(hits + 1);
+    expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
     expect(await again.text()).toBe(firstBody);
     expect(again.headers.get("x-request-id")).toBe("ticker-42");
     expect(again.headers.get("access-control-allow-origin")).toBe("https://pembaca.example");
@@ -113,15 +107,15 @@ describe("answers before Express", () => {
       const text = await (await post(t, spelling)).text();
       answer ??= text;
       expect(text).toBe(answer);
-      bytesAfter.push(await metric(t, "response_cache_bytes"));
+      bytesAfter.push(await metricOf(t, "response_cache_bytes"));
     }
     // The first request stored the answer with its spelling; three more spellings were kept, then none.
     expect(bytesAfter[1]).toBeGreaterThan(bytesAfter[0]!);
     expect(bytesAfter[3]).toBeGreaterThan(bytesAfter[2]!);
     expect(bytesAfter[4]).toBe(bytesAfter[3]);
     expect(bytesAfter[5]).toBe(bytesAfter[3]);
-    const hits = await metric(t, "response_cache_hits_total");
+    const hits = await metricOf(t, "response_cache_hits_total");
     expect(await (await post(t, spellings[5]!)).text()).toBe(answer);
-    expect(await metric(t, "response_cache_hits_total")).toBe(hits + 1);
+    expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
   });
 });

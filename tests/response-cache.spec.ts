@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { toGlobalId } from "../src/common/ids";
 import { startNewsroom } from "./helpers/newsroom";
 import type { Newsroom, RoleHeaders } from "./helpers/newsroom";
-import { dataOf, startTestServer } from "./helpers/server";
+import { dataOf, metricOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 
 /*
@@ -11,12 +11,6 @@ import type { TestServer } from "./helpers/server";
  * shows it fresh on the next read, drafts never enter an anonymous answer, and editors' answers
  * are never cached. The same scenarios run on two PostgreSQL instances in tests/postgres.
  */
-
-async function metric(t: TestServer, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(" ").pop()) : 0;
-}
 
 const get = (t: TestServer, query: string, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${t.server.port}/graphql?query=${encodeURIComponent(query)}`, { headers });
 
@@ -33,11 +27,11 @@ describe("the response cache", () => {
 
   /** Reads twice; the second read must be a hit (the cache is in use for this document). */
   async function cachedRead<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const hits = await metric(t, "response_cache_hits_total");
+    const hits = await metricOf(t, "response_cache_hits_total");
     const first = dataOf<T>(await t.gql(query, variables));
     const second = dataOf<T>(await t.gql(query, variables));
     expect(second).toEqual(first);
-    expect(await metric(t, "response_cache_hits_total")).toBe(hits + 1);
+    expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
     return second;
   }
 
@@ -99,9 +93,9 @@ describe("the response cache", () => {
     expect(JSON.stringify(asEditor.body)).toContain("Draf rahasia");
     const asReader = await t.gql(drafts);
     expect(JSON.stringify(asReader.body)).not.toContain("Draf rahasia");
-    const hits = await metric(t, "response_cache_hits_total");
+    const hits = await metricOf(t, "response_cache_hits_total");
     await t.gql(drafts, {}, as.EDITOR);
-    expect(await metric(t, "response_cache_hits_total")).toBe(hits);
+    expect(await metricOf(t, "response_cache_hits_total")).toBe(hits);
     const res = await get(t, drafts, as.EDITOR);
     expect(res.headers.get("cache-control")).toBe("private, no-store");
   });
@@ -164,8 +158,8 @@ describe("RESPONSE_CACHE=false", () => {
     const t = await startTestServer({ seed: true, config: { responseCache: false } });
     try {
       for (let i = 0; i < 3; i++) await t.gql(`{ articles(first: 1) { nodes { title } } }`);
-      expect(await metric(t, "response_cache_hits_total")).toBe(0);
-      expect(await metric(t, "response_cache_misses_total")).toBe(0);
+      expect(await metricOf(t, "response_cache_hits_total")).toBe(0);
+      expect(await metricOf(t, "response_cache_misses_total")).toBe(0);
       // A CDN in front still gets what it caches by.
       const res = await get(t, `{ articles(first: 1) { nodes { title } } }`);
       expect(res.headers.get("cache-control")).toMatch(/^public/);

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "../src/config";
-import { dataOf, startTestServer } from "./helpers/server";
+import { dataOf, metricOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 import { bearer, mintToken } from "./helpers/tokens";
 import { connect } from "./helpers/ws";
@@ -8,12 +8,6 @@ import { connect } from "./helpers/ws";
 const FIRST_CURSOR = "0000000000000000";
 const DRAFT_TITLE = "Draf Tiker Yang Tidak Boleh Bocor";
 const EMBEDDER = "https://portal.example";
-
-async function metric(t: TestServer, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(" ").pop()) : 0;
-}
 
 /** A GraphQL operation of the ticker's own script, by name, so the tests send what browsers send. */
 function operationOf(script: string, name: string): string {
@@ -127,10 +121,10 @@ describe("the live ticker over HTTP", () => {
     expect(body.data.liveCursor).toMatch(/^\d{16}$/);
     expect(body.data.articles.nodes.map((n) => n.title)).toContain("Sukses Raih Predikat WBK, Lapas Banyuwangi Jadi Rujukan Studi Tiru Lapas Bojonegoro");
     // The ticker reads through the cache: asked again, the answer comes from the response cache.
-    const hits = await metric(t, "response_cache_hits_total");
+    const hits = await metricOf(t, "response_cache_hits_total");
     const again = await fetch(url, { headers: { accept: "application/graphql-response+json, application/json" } });
     expect(await again.text()).toBe(text);
-    expect(await metric(t, "response_cache_hits_total")).toBe(hits + 1);
+    expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
   });
 
   it("gives no draft to the element's anonymous subscription, replayed from the first event", async () => {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { strongEtag } from "../common/etag";
 import type { CacheTag } from "./tags";
 
 /** A cached answer: the response body as sent, its strong ETag, and what it depends on. */
@@ -40,11 +40,6 @@ export interface ResponseCacheCounters {
   evicted(): void;
   invalidated(entries: number): void;
   bytes(bytes: number): void;
-}
-
-/** A strong validator for a body: the same bytes always give the same tag, on every instance. */
-export function strongEtag(body: string): string {
-  return `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
 }
 
 /**

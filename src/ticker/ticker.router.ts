@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import express from "express";
 import type { Request, Response, Router } from "express";
+import { strongEtag } from "../common/etag";
 import { renderTickerPage, TICKER_FILTERS } from "./ticker.page";
 import type { TickerFilters } from "./ticker.page";
 
@@ -32,7 +32,7 @@ const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,
 const ASSETS = path.join(__dirname, "assets");
 
 function asset(body: Buffer, type: string): Asset {
-  return { body, type, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"` };
+  return { body, type, etag: strongEtag(body) };
 }
 
 /** Reads a browser file of the ticker once, at start; a missing one stops the server rather than serving 404s. */

@@ -144,3 +144,12 @@ export function dataOf<T>(res: GraphQLResponse<T>): T {
   if (res.body.errors?.length || !res.body.data) throw new Error(`GraphQL errors: ${JSON.stringify(res.body.errors)}`);
   return res.body.data;
 }
+
+/** A metric of the server's own /metrics: its value, summed over its label sets (or those that begin with `labels`). */
+export async function metricOf(t: TestServer, name: string, labels = ""): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(`${name}{${labels}`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}

@@ -8,7 +8,7 @@ import { createLogger } from "../../src/common/logger";
 import { toGlobalId } from "../../src/common/ids";
 import { freePort, startDaemon } from "../helpers/daemon";
 import { regionalNewsroom } from "../helpers/scenarios";
-import { dataOf, startTestServer } from "../helpers/server";
+import { dataOf, metricOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 
@@ -48,27 +48,18 @@ async function startVarnish(port: number, backendPort: number): Promise<Varnish>
   return { port, url: daemon.url, stop: daemon.stop };
 }
 
-/** A counter of the server's own /metrics (summed over its labels, or one label set). */
-async function metric(t: TestServer, name: string, labels = ""): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith(`${name}{${labels}`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
-}
-
 /** Waits for a counter to reach `value`, failing after `ms`. */
 async function counterReaches(t: TestServer, name: string, labels: string, value: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
-  while ((await metric(t, name, labels)) < value) {
-    if (Date.now() > deadline) throw new Error(`${name}{${labels}} stayed at ${await metric(t, name, labels)}, below ${value}, for ${ms} ms`);
+  while ((await metricOf(t, name, labels)) < value) {
+    if (Date.now() > deadline) throw new Error(`${name}{${labels}} stayed at ${await metricOf(t, name, labels)}, below ${value}, for ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 /** GraphQL requests the server itself answered (from its memory or computed). */
-const seenByServer = (t: TestServer) => metric(t, "graphql_requests_total");
-const purgesSent = (t: TestServer) => metric(t, "edge_cache_purges_total", 'outcome="sent"');
+const seenByServer = (t: TestServer) => metricOf(t, "graphql_requests_total");
+const purgesSent = (t: TestServer) => metricOf(t, "edge_cache_purges_total", 'outcome="sent"');
 
 /** A request straight over a socket, from a chosen local address (fetch cannot pick one). */
 function rawRequest(url: string, options: { method: string; headers?: Record<string, string>; localAddress?: string }): Promise<{ status: number; body: string }> {
@@ -105,7 +96,7 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
     // Writing the newsroom and the token purged before Varnish ran: those failed and are
     // retried; wait until they have gone through so they purge nothing the tests cached.
     await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', 1, 15_000);
-    failedBefore = await metric(t, "edge_cache_purges_total", 'outcome="failed"');
+    failedBefore = await metricOf(t, "edge_cache_purges_total", 'outcome="failed"');
   }, 60_000);
   afterAll(async () => {
     await varnish?.stop();
@@ -161,7 +152,7 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
     const fresh = await through(front);
     expect(fresh.headers.get("x-cache")).toBe("miss");
     expect((await titles(fresh))[0]).toBe("Kabar dari tepi");
-    expect(await metric(t, "edge_cache_purges_total", 'outcome="failed"')).toBe(failedBefore);
+    expect(await metricOf(t, "edge_cache_purges_total", 'outcome="failed"')).toBe(failedBefore);
   });
 
   it("passes requests with a token through, never cached and never answered with the readers' copy", async () => {

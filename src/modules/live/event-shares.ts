@@ -27,28 +27,24 @@ function sharesOf(event: LogEvent): EventShares {
   return found;
 }
 
+/** The value under `key`, made by `make` for the first caller. */
+function once<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
 /** The loaders every subscriber of `event` in `audience` reads through (made by `make` for the first one). */
 export function loadersOfEvent(event: LogEvent, audience: string, make: () => Loaders): Loaders {
-  const own = sharesOf(event);
-  const byAudience = (own.loaders ??= new Map());
-  let loaders = byAudience.get(audience);
-  if (loaders === undefined) {
-    loaders = make();
-    byAudience.set(audience, loaders);
-  }
-  return loaders;
+  return once((sharesOf(event).loaders ??= new Map()), audience, make);
 }
 
 /** The one execution of `event` for every subscription with the same `key` (operation, variables and audience). */
 export function sharedExecution(event: LogEvent, key: string, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
-  const own = sharesOf(event);
-  const byKey = (own.results ??= new Map());
-  let result = byKey.get(key);
-  if (result === undefined) {
-    result = run();
-    byKey.set(key, result);
-  }
-  return result;
+  return once((sharesOf(event).results ??= new Map()), key, run);
 }
 
 /**
