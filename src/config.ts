@@ -213,6 +213,15 @@ function parseBool(name: string, raw: string | undefined, fallback: boolean): bo
   throw new ConfigError(`${name} must be true or false, got '${raw}'`);
 }
 
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function parseLogLevel(raw: string | undefined): string {
+  if (raw === undefined || raw === "") return "info";
+  // pino's own refusal names neither the variable nor the accepted levels.
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got '${raw}'`);
+  return raw;
+}
+
 function parseStoryUrl(raw: string | undefined): string {
   if (raw === undefined || raw === "") return "/articles/{slug}";
   if (!raw.includes("{slug}")) throw new ConfigError(`TICKER_STORY_URL must contain {slug}, where each story's slug goes, got '${raw}'`);
@@ -260,7 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? "0.0.0.0",
     database: databaseConfigFromEnv(env),
     seed: parseBool("SEED", env.SEED, true),
-    logLevel: env.LOG_LEVEL ?? "info",
+    logLevel: parseLogLevel(env.LOG_LEVEL),
     production: env.NODE_ENV === "production",
     autoApproveComments: parseBool("AUTO_APPROVE_COMMENTS", env.AUTO_APPROVE_COMMENTS, false),
     commentRateLimit: parseInteger("COMMENT_RATE_LIMIT", env.COMMENT_RATE_LIMIT, 5, 1, 1_000_000),

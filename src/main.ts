@@ -23,10 +23,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Every line the process writes is JSON, a failed start too; a bad setting needs no stack.
-  const logger = createLogger(process.env.LOG_LEVEL ?? "info");
-  if (error instanceof ConfigError) logger.fatal({ setting: error.message }, `cannot start: ${error.message}`);
-  else logger.fatal({ err: error }, "cannot start");
-  logger.flush();
+  // A bad setting or a taken port is the operator's to fix: one plain line, no stack. Anything
+  // else is unexpected and logged whole, as JSON like every other line of the process.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`cannot start: ${error.message}\n`);
+  } else {
+    const logger = createLogger("info");
+    logger.fatal({ err: error }, "cannot start");
+    logger.flush();
+  }
   process.exitCode = 1;
 });

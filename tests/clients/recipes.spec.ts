@@ -44,8 +44,8 @@ async function subscribed(t: TestServer, count: number): Promise<void> {
   }
 }
 
-/** The README's recipes (tests/clients/recipes/), each run in a Node process of its own against a real server. */
-describe("the README's client recipes against the server", () => {
+/** The client recipes (tests/clients/recipes/, quoted in docs/clients.md), each run in a Node process of its own against a real server. */
+describe("the client recipes against the server", () => {
   let t: TestServer;
   let editor: string;
   let admin: string;
@@ -137,10 +137,10 @@ describe("the README's client recipes against the server", () => {
     });
   });
 
-  describe("the README quotes the recipes as they are", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  describe("docs/clients.md quotes the recipes as they are", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "docs", "clients.md"), "utf8");
     for (const file of fs.readdirSync(RECIPES).sort()) {
-      it(`tests/clients/recipes/${file} is in the README, character for character`, () => {
+      it(`tests/clients/recipes/${file} is in docs/clients.md, character for character`, () => {
         const marker = `<!-- recipe: tests/clients/recipes/${file} -->`;
         const at = readme.indexOf(marker);
         expect(at).toBeGreaterThan(-1);
