@@ -1,5 +1,6 @@
 import path from "node:path";
 import proxyAddr from "proxy-addr";
+import { terminalText } from "./common/terminal-text";
 import { DEFAULT_LIMITS } from "./policy/limits";
 import type { QueryLimits } from "./policy/limits";
 
@@ -222,13 +223,25 @@ function parseLogLevel(raw: string | undefined): string {
   return raw;
 }
 
+/**
+ * TICKER_STORY_URL becomes every headline's href, on the ticker page and on embedding sites: an
+ * http(s) URL, or a path on the page's own site. Browsers read a backslash as a slash in such URLs
+ * (`/\evil.example` is `//evil.example`, another site) and drop tabs and newlines from them
+ * (`/<tab>/evil.example` likewise), so neither may appear anywhere.
+ */
+function isStoryUrl(raw: string): boolean {
+  if (!raw.includes("{slug}") || /[\\\s\p{Cc}]/u.test(raw)) return false;
+  if (/^\/(?!\/)/.test(raw)) return true;
+  if (!/^https?:\/\/[^/]/i.test(raw)) return false;
+  return URL.canParse(raw);
+}
+
 function parseStoryUrl(raw: string | undefined): string {
   if (raw === undefined || raw === "") return "/articles/{slug}";
-  if (!raw.includes("{slug}")) throw new ConfigError(`TICKER_STORY_URL must contain {slug}, where each story's slug goes, got '${raw}'`);
-  // Only a web address or a path on the page's own site: the template becomes every headline's href.
-  const absolute = /^https?:\/\/[^/\s]+/i.test(raw);
-  if ((!absolute && !/^\/(?!\/)/.test(raw)) || /\s/.test(raw)) {
-    throw new ConfigError(`TICKER_STORY_URL must be an http:// or https:// URL or a path starting with /, with no spaces, got '${raw}'`);
+  if (!isStoryUrl(raw)) {
+    throw new ConfigError(
+      `TICKER_STORY_URL must be an http:// or https:// URL or a path starting with a single /, containing {slug}, with no backslashes, spaces or control characters, got '${terminalText(raw)}'`,
+    );
   }
   return raw;
 }

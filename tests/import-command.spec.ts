@@ -205,6 +205,45 @@ describe("npm run import", () => {
     expect((await articleIds(dbA)).has(expectedOf("04-lpka-bapas").title)).toBe(true);
   });
 
+  it("shows control characters of file names and reasons as escapes, so a name cannot forge a line on the terminal", async () => {
+    const odd = path.join(dir, "odd");
+    fs.mkdirSync(odd);
+    // A blank story: refused, so its name appears in the progress and in the refused list.
+    const evil = path.join(odd, "\x1b[2K\rpreviewed evil.txt\n");
+    fs.writeFileSync(evil, "  \n");
+    const shown = path.join(odd, "\\x1b[2K\\x0dpreviewed evil.txt\\x0a");
+    const dbC = path.join(dir, "c.sqlite");
+    for (const tty of [false, true]) {
+      const r = await run([evil, path.join(good, "02-no-quotes.txt"), "--dry-run"], dbC, { tty });
+      expect(r.code).toBe(1);
+      // The bar's own redraw sequence aside, nothing written carries a control character but the line ends.
+      const written = `${r.stdout}\n${r.stderr.split("\r\x1b[2K").join("\n")}`;
+      expect(written).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+      expect(written.split(/[\r\n]/).filter((line) => line.startsWith("previewed"))).toEqual([]);
+      expect(r.stdout).toMatch(/^would import 1 of 2 stories, 1 refused/m);
+      expect(r.stdout).toContain(`\nrefused:\n  ${shown}: `);
+      // The bar cuts its line at the terminal's width: the name's start is enough there.
+      expect(r.stderr).toContain(tty ? `] 1/2 ${path.join(odd, "\\x1b[2K\\x0dprev")}` : `[1/2] ${shown} refused: `);
+    }
+    const missing = path.join(odd, "missing\x1b[31m.txt");
+    const usage = await run([missing], dbC);
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toContain(`no such file or folder: ${path.join(odd, "missing\\x1b[31m.txt")}\n`);
+    expect(usage.stdout).not.toContain("\x1b");
+  });
+
+  it("--json gives such names exactly, as valid JSON with no raw control or bidirectional character", async () => {
+    const odd = path.join(dir, "odd-json");
+    fs.mkdirSync(odd);
+    const names = ["\x1b[2K\rpreviewed evil.txt\n", "right\u202eto left\u009b1m\u2028.txt"].map((name) => path.join(odd, name));
+    for (const name of names) fs.writeFileSync(name, " ");
+    const r = await run([...names, "--json"], path.join(dir, "d.sqlite"));
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    const summary = JSON.parse(r.stdout) as ImportSummary;
+    expect(summary.files.map((f) => [f.file, f.status])).toEqual(names.map((name) => [name, "refused"]));
+  });
+
   it("with --publish, reaches the articlePublished subscribers of a server running on the same database", async () => {
     const file = path.join(dir, "served.sqlite");
     const t = await startTestServer({ seed: false, file, keepFile: true });

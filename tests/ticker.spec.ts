@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import vm from "node:vm";
 import { ConfigError, loadConfig } from "../src/config";
 import { dataOf, metricOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
@@ -201,9 +202,57 @@ describe("TICKER_STORY_URL and TICKER_FRAME_ANCESTORS", () => {
     expect(loadConfig({ TICKER_FRAME_ANCESTORS: "'none'" }).tickerFrameAncestors).toBe("'none'");
   });
 
-  it.each(["/berita/", "javascript:alert(1)//{slug}", "//evil.example/{slug}", "berita/{slug}", "https://news.example/{slug} x"])("refuses TICKER_STORY_URL=%s", (value) => {
+  it.each(["https://news.example/{slug}", "/articles/{slug}", "http://localhost:8080/{slug}", "HTTPS://News.Example/berita/{slug}/#top", "/{slug}", "/berita/{slug}?a=$'&b=$&"])("takes TICKER_STORY_URL=%s as it is", (value) => {
+    expect(loadConfig({ TICKER_STORY_URL: value }).tickerStoryUrl).toBe(value);
+  });
+
+  it.each([
+    "/berita/",
+    "https://news.example/berita/",
+    "javascript:alert(1)//{slug}",
+    "javascript:alert('{slug}')",
+    "data:text/html,{slug}",
+    "//evil.example/{slug}",
+    "/\\evil.example/{slug}",
+    "\\\\evil.example/{slug}",
+    "\\/evil.example/{slug}",
+    "/berita\\{slug}",
+    "https://news.example\\@evil.example/{slug}",
+    "https:/\\evil.example/{slug}",
+    "https:evil.example/{slug}",
+    "https:///evil.example/{slug}",
+    "/\t/evil.example/{slug}",
+    "/\n/evil.example/{slug}",
+    "/berita/{slug}\r",
+    "/berita/\x7f{slug}",
+    "/berita/\u0085{slug}",
+    "berita/{slug}",
+    "https://news.example/{slug} x",
+    "/berita/\u00a0{slug}",
+  ])("refuses TICKER_STORY_URL=%j in one line naming it and what is taken", (value) => {
     expect(() => loadConfig({ TICKER_STORY_URL: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ TICKER_STORY_URL: value })).toThrow(/^TICKER_STORY_URL must/);
+    let message = "";
+    try {
+      loadConfig({ TICKER_STORY_URL: value });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^TICKER_STORY_URL must be an http:\/\/ or https:\/\/ URL or a path starting with a single \/, containing \{slug\}, .*, got '.*'$/);
+    expect(message).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+  });
+
+  it("writes TICKER_STORY_URL into ticker.js exactly, $' and $& included", async () => {
+    const storyUrl = "https://news.example/berita/{slug}?from=$'&via=$&&t=$$";
+    const t = await startTestServer({ seed: false, config: { tickerStoryUrl: loadConfig({ TICKER_STORY_URL: storyUrl }).tickerStoryUrl } });
+    try {
+      const script = await (await fetch(`http://127.0.0.1:${t.server.port}/live/ticker.js`)).text();
+      expect(script).toContain(`const DEFAULTS = ${JSON.stringify({ storyUrl, endpoint: "/graphql" })};`);
+      expect(script.split("const DEFAULTS = ")).toHaveLength(2);
+      // Still a script that parses.
+      expect(() => new vm.Script(script)).not.toThrow();
+    } finally {
+      await t.close();
+    }
   });
 
   it.each(["'self'; script-src *", "https://portal.example/'x'", "self", "'none' https://portal.example", "'unsafe-inline'"])("refuses TICKER_FRAME_ANCESTORS=%s", (value) => {

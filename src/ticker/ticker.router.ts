@@ -99,7 +99,8 @@ function filtersOf(req: Request): TickerFilters | string {
  */
 export function createTickerRouter(options: TickerOptions): Router {
   const defaults = JSON.stringify({ storyUrl: options.storyUrl, endpoint: options.endpoint });
-  const script = asset(Buffer.from(readAsset("ticker.js").toString("utf8").replace("/* TICKER_DEFAULTS */ {}", defaults)), "text/javascript; charset=utf-8");
+  // A replacer function, so that `$'`, `$&` and the like in a setting are written as they are, not expanded.
+  const script = asset(Buffer.from(readAsset("ticker.js").toString("utf8").replace("/* TICKER_DEFAULTS */ {}", () => defaults)), "text/javascript; charset=utf-8");
   const style = asset(readAsset("ticker.css"), "text/css; charset=utf-8");
   const router = express.Router();
 

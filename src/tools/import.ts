@@ -5,6 +5,7 @@ import { databaseConfigFromEnv } from "../config";
 import { AppError } from "../common/errors";
 import { toGlobalId } from "../common/ids";
 import { NO_REQUEST } from "../common/request-context";
+import { terminalJson, terminalText } from "../common/terminal-text";
 import { Database } from "../db/database";
 import { ImportService } from "../modules/import/import.service";
 import type { ImportPlan } from "../modules/import/import.service";
@@ -66,7 +67,7 @@ function parseArgs(args: readonly string[]): Options {
     else if (arg === "--publish") options.publish = true;
     else if (arg === "--dry-run") options.dryRun = true;
     else if (arg === "--json") options.json = true;
-    else throw new UsageError(`unknown option ${arg}`);
+    else throw new UsageError(`unknown option ${terminalText(arg)}`);
   }
   if (options.paths.length === 0) throw new UsageError("name at least one story file or folder");
   return options;
@@ -90,7 +91,7 @@ function storyFiles(paths: readonly string[], note: (line: string) => void): str
     try {
       stat = fs.statSync(given);
     } catch {
-      throw new UsageError(`no such file or folder: ${given}`);
+      throw new UsageError(`no such file or folder: ${terminalText(given)}`);
     }
     if (!stat.isDirectory()) {
       add(given);
@@ -101,7 +102,7 @@ function storyFiles(paths: readonly string[], note: (line: string) => void): str
       .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith(".txt"))
       .map((entry) => entry.name)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (names.length === 0) note(`${given}: no .txt files in this folder`);
+    if (names.length === 0) note(`${terminalText(given)}: no .txt files in this folder`);
     for (const name of names) add(path.join(given, name));
   }
   return files;
@@ -124,7 +125,7 @@ function progressReporter(stream: ProgressStream, total: number): { step(done: n
     return {
       step(done, result) {
         const what = result.status === "refused" ? `refused: ${result.reason}` : result.status === "imported" ? `imported as ${result.article!.slug}` : "previewed";
-        stream.write(`[${done}/${total}] ${result.file} ${what}\n`);
+        stream.write(`[${done}/${total}] ${terminalText(result.file)} ${terminalText(what)}\n`);
       },
       end() {},
     };
@@ -134,7 +135,7 @@ function progressReporter(stream: ProgressStream, total: number): { step(done: n
     step(done, result) {
       const width = 24;
       const filled = Math.round((done / total) * width);
-      const line = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${result.file}`;
+      const line = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${terminalText(result.file)}`;
       stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns ?? 80) - 1))}`);
       drawn = true;
     },
@@ -159,12 +160,12 @@ function summaryLines(summary: ImportSummary): string[] {
   const warned = summary.files.filter((f) => (f.warnings?.length ?? 0) > 0);
   if (warned.length > 0) {
     lines.push("warnings:");
-    for (const f of warned) for (const w of f.warnings!) lines.push(`  ${f.file}: ${w.code} ${w.message}`);
+    for (const f of warned) for (const w of f.warnings!) lines.push(`  ${terminalText(f.file)}: ${w.code} ${terminalText(w.message)}`);
   }
   const refused = summary.files.filter((f) => f.status === "refused");
   if (refused.length > 0) {
     lines.push("refused:");
-    for (const f of refused) lines.push(`  ${f.file}: ${f.reason}`);
+    for (const f of refused) lines.push(`  ${terminalText(f.file)}: ${terminalText(f.reason!)}`);
   }
   return lines;
 }
@@ -226,7 +227,7 @@ export async function runImportCommand(
       bar?.step(summary.files.length, result);
     }
     bar?.end();
-    if (options.json) print(JSON.stringify(summary, null, 2));
+    if (options.json) print(terminalJson(summary));
     else for (const line of summaryLines(summary)) print(line);
     return summary.totals.refused > 0 ? 1 : 0;
   } finally {
