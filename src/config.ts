@@ -20,6 +20,13 @@ export type TrustProxy = false | number | readonly string[];
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
+  /**
+   * Where `/metrics` is served: null, on the public port with everything else; otherwise on a
+   * port of its own (0 picks a free one) on `metricsHost`, and not on the public port at all.
+   */
+  readonly metricsPort: number | null;
+  /** The interface the metrics port listens on (loopback unless a private network needs it). */
+  readonly metricsHost: string;
   readonly database: DatabaseConfig;
   /** Load the seed story into an empty database on start. */
   readonly seed: boolean;
@@ -92,6 +99,13 @@ function parsePort(raw: string | undefined, fallback: number): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`PORT must be an integer from 0 to 65535, got '${raw}'`);
   }
+  return port;
+}
+
+function parseMetricsPort(raw: string | undefined): number | null {
+  if (raw === undefined || raw === "") return null;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new ConfigError(`METRICS_PORT must be an integer from 0 to 65535 (or unset: /metrics on the public port), got '${terminalText(raw)}'`);
   return port;
 }
 
@@ -280,6 +294,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: parsePort(env.PORT, 4000),
     host: env.HOST ?? "0.0.0.0",
+    metricsPort: parseMetricsPort(env.METRICS_PORT),
+    metricsHost: env.METRICS_HOST || "127.0.0.1",
     database: databaseConfigFromEnv(env),
     seed: parseBool("SEED", env.SEED, true),
     logLevel: parseLogLevel(env.LOG_LEVEL),

@@ -55,6 +55,25 @@ function bodyErrors(policy: OperationPolicy, logger: Logger): ErrorRequestHandle
   };
 }
 
+function metricsHandler(metrics: Metrics): express.RequestHandler {
+  return async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+}
+
+/** `/metrics` alone on a port of its own, so the public port need not expose it (anything else there is a 404). */
+async function listenMetrics(metrics: Metrics, port: number, host: string): Promise<http.Server> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/metrics", metricsHandler(metrics));
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
+
 /** What {@link createServer} hands back: where it listens, its store, and how to stop it. */
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:4000/graphql`. */
@@ -65,6 +84,8 @@ export interface RunningServer {
   readonly bus: EventBus;
   readonly stats: LiveStats;
   readonly metrics: Metrics;
+  /** The port `/metrics` is served on when METRICS_PORT gave it one of its own; null when it is on {@link port}. */
+  readonly metricsPort: number | null;
   /** Stops accepting, closes sockets with 1001, finishes in-flight work and closes the database. */
   stop(): Promise<void>;
 }
@@ -209,9 +230,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
 
     app.use(requestScope());
     if (corsHeaders) app.use(corsHeaders);
-    app.get("/metrics", async (_req, res) => {
-      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-    });
+    // On the public port only when no port of its own is configured (METRICS_PORT).
+    if (config.metricsPort === null) app.get("/metrics", metricsHandler(metrics));
     app.get("/healthz", (_req, res) => {
       res.json({ status: "ok" });
     });
@@ -252,6 +272,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       httpServer.once("error", reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
+    const metricsServer = config.metricsPort === null ? null : await listenMetrics(metrics, config.metricsPort, config.metricsHost);
     const scheduler = startScheduler(services.articles, config.schedulerIntervalMs, logger);
     const port = (httpServer.address() as AddressInfo).port;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
@@ -264,11 +285,13 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       bus,
       stats,
       metrics,
+      metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null,
       stop: () =>
         (stopping ??= (async () => {
           await scheduler.stop();
           // Apollo's drain stops the HTTP server, waits for requests in flight and closes the sockets.
           await apollo.stop();
+          if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
           // The drain waits for open connections only: a request whose client hung up may still be executing.
           await executions.settled(STOP_GRACE_MS);
           responseCache.stop();

@@ -74,6 +74,8 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
   const config: AppConfig = {
     port: 0,
     host: "127.0.0.1",
+    metricsPort: null,
+    metricsHost: "127.0.0.1",
     database: database ?? { kind: "sqlite", file: file! },
     seed: options.seed ?? true,
     logLevel: process.env.LOG_LEVEL ?? "silent",
