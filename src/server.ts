@@ -222,6 +222,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     if (config.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
     // Not behind PLAYGROUND: the ticker is for readers, and embedded on other sites.
     app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.tickerStoryUrl, frameAncestors: config.tickerFrameAncestors }));
+    app.use("/graphql", responseCache.http.varyHeaders());
     app.use(
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),
