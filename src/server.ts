@@ -141,7 +141,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const corsHeaders =
       config.corsOrigins.length > 0
         ? cors({
-            origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
+            // `*` is answered with the constant `*`, not each origin echoed back: the answer then does
+            // not depend on Origin, and a shared cache keeps one copy instead of one per origin.
+            origin: config.corsOrigins.includes("*") ? "*" : [...config.corsOrigins],
             methods: ["GET", "POST", "OPTIONS"],
             allowedHeaders: [...config.corsAllowHeaders],
             // A page can then quote the id a support request or the logs know its request by.

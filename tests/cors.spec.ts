@@ -253,6 +253,23 @@ describe("mergeVary", () => {
   });
 });
 
+describe("CORS_ORIGINS=*", () => {
+  it("answers every origin with the constant *, so the answer does not depend on Origin and a shared cache keeps one copy", async () => {
+    const t = await startTestServer({ seed: false, config: { corsOrigins: ["*"] } });
+    try {
+      const url = `http://127.0.0.1:${t.server.port}/graphql?query=${encodeURIComponent("{ tags { name } }")}`;
+      for (const origin of ORIGINS) {
+        for (const res of [await fetch(url, { headers: fromOrigin(origin) }), await preflight(t, origin ?? READER)]) {
+          expect([origin, res.headers.get("access-control-allow-origin")]).toEqual([origin, "*"]);
+          expect([origin, listed(res.headers.get("vary"))]).toEqual([origin, expect.not.arrayContaining(["origin"])]);
+        }
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("CORS and WebSocket origin settings", () => {
   it("reads the defaults: the browser headers, a two-hour preflight cache, WebSockets from any origin", () => {
     const config = loadConfig({});
