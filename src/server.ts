@@ -162,7 +162,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const corsHeaders =
       config.corsOrigins.length > 0
         ? cors({
-            origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
+            // `*` is answered with the constant `*`, not each origin echoed back: the answer then does
+            // not depend on Origin, and a shared cache keeps one copy instead of one per origin.
+            origin: config.corsOrigins.includes("*") ? "*" : [...config.corsOrigins],
             methods: ["GET", "POST", "OPTIONS"],
             allowedHeaders: [...config.corsAllowHeaders],
             // A page can then quote the id a support request or the logs know its request by.
@@ -242,6 +244,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     if (config.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
     // Not behind PLAYGROUND: the ticker is for readers, and embedded on other sites.
     app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.tickerStoryUrl, frameAncestors: config.tickerFrameAncestors }));
+    app.use("/graphql", responseCache.http.varyHeaders());
     app.use(
       "/graphql",
       express.json({ limit: config.maxBodyBytes }),

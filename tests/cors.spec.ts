@@ -1,7 +1,9 @@
 import "reflect-metadata";
+import fc from "fast-check";
 import WebSocket from "ws";
+import { mergeVary } from "../src/common/vary";
 import { ConfigError, DEFAULT_CORS_ALLOW_HEADERS, loadConfig } from "../src/config";
-import { startTestServer } from "./helpers/server";
+import { metricOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 import { bearer, mintToken } from "./helpers/tokens";
 import { wsUrl } from "./helpers/ws";
@@ -18,6 +20,27 @@ const preflight = (t: TestServer, origin: string, headers: string[] = BROWSER_HE
 const post = (t: TestServer, origin: string) =>
   fetch(`http://127.0.0.1:${t.server.port}/graphql`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
 const listed = (value: string | null) => (value ?? "").split(",").map((h) => h.trim().toLowerCase());
+
+/** The two origins of the shared-cache tests, one origin not listed, and a request with none. */
+const READER = "https://pembaca.example";
+const PARTNER = "https://mitra.example";
+const STRANGER = "https://asing.example";
+const ORIGINS = [READER, PARTNER, STRANGER, null] as const;
+type RequestOrigin = (typeof ORIGINS)[number];
+
+/** A request's headers with its Origin, when it has one. */
+const fromOrigin = (origin: RequestOrigin, headers: Record<string, string> = {}): Record<string, string> => (origin === null ? headers : { ...headers, origin });
+
+/**
+ * What a shared cache needs to keep answers of a listed-origins server apart: every request
+ * header the answer depends on named in Vary (Origin for CORS, Authorization and Accept for the
+ * answer itself), each once. `what` names the answer in a failure.
+ */
+function expectVaryOn(res: Response, what: string, names: string[] = ["origin", "authorization", "accept"]): void {
+  const vary = listed(res.headers.get("vary"));
+  expect([what, vary]).toEqual([what, expect.arrayContaining(names)]);
+  expect([what, vary.length]).toEqual([what, new Set(vary).size]);
+}
 
 /** Opens a graphql-transport-ws socket (with `origin` as its Origin header, or none) and says how the upgrade went. */
 function upgrade(port: number, origin?: string): Promise<{ status: number; body: string } | "acknowledged"> {
@@ -115,6 +138,134 @@ describe("CORS for browsers' GraphQL clients", () => {
       expect(res.headers.get("access-control-max-age")).toBeNull();
     } finally {
       await none.close();
+    }
+  });
+});
+
+describe("CORS answers a shared cache keeps apart, with two listed origins", () => {
+  let t: TestServer;
+  let base: string;
+  const getUrl = (query: string) => `${base}/graphql?query=${encodeURIComponent(query)}`;
+  const postQuery = (query: string, origin: RequestOrigin) =>
+    fetch(`${base}/graphql`, { method: "POST", headers: fromOrigin(origin, { "content-type": "application/json" }), body: JSON.stringify({ query }) });
+  const hits = () => metricOf(t, "response_cache_hits_total");
+
+  beforeAll(async () => {
+    t = await startTestServer({ seed: true, config: { corsOrigins: [READER, PARTNER] } });
+    base = `http://127.0.0.1:${t.server.port}`;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("says Vary: Origin beside Authorization and Accept on a GET computed, hit before Express, hit after the policy, and 304", async () => {
+    const url = getUrl("{ articles(first: 2) { nodes { title } } }");
+    const computed = await fetch(url, { headers: { origin: READER } });
+    expect(computed.headers.get("cache-control")).toMatch(/^public, /);
+    expect(computed.headers.get("access-control-allow-origin")).toBe(READER);
+    expectVaryOn(computed, "computed GET");
+    const etag = computed.headers.get("etag")!;
+
+    // The same spelling is answered before Express; another origin's request gets its own header.
+    let before = await hits();
+    const early = await fetch(url, { headers: { origin: PARTNER } });
+    expect(await hits()).toBe(before + 1);
+    expect(early.headers.get("access-control-allow-origin")).toBe(PARTNER);
+    expectVaryOn(early, "GET hit before Express");
+    const anonymous = await fetch(url);
+    expect(anonymous.headers.get("access-control-allow-origin")).toBeNull();
+    expectVaryOn(anonymous, "GET hit without Origin");
+
+    // Another Accept spelling of the same media type is new to the early path: hit after the policy.
+    before = await hits();
+    const late = await fetch(url, { headers: { origin: PARTNER, accept: "application/json, */*;q=0.5" } });
+    expect(await hits()).toBe(before + 1);
+    expect(late.headers.get("etag")).toBe(etag);
+    expectVaryOn(late, "GET hit after the policy");
+
+    for (const [what, headers] of [
+      ["304 before Express", { origin: READER }],
+      ["304 after the policy", { origin: READER, accept: "application/json, */*;q=0.2" }],
+    ] as const) {
+      const revalidated = await fetch(url, { headers: { ...headers, "if-none-match": etag } });
+      expect([what, revalidated.status]).toEqual([what, 304]);
+      expect([what, revalidated.headers.get("access-control-allow-origin")]).toEqual([what, READER]);
+      expectVaryOn(revalidated, what);
+    }
+  });
+
+  it("says it on a POST computed and on its repeat answered before Express, and on a refusal", async () => {
+    const query = "{ tags { name } }";
+    const computed = await postQuery(query, PARTNER);
+    expect(computed.status).toBe(200);
+    expectVaryOn(computed, "computed POST");
+    const before = await hits();
+    const repeat = await postQuery(query, READER);
+    expect(await hits()).toBe(before + 1);
+    expect(repeat.headers.get("access-control-allow-origin")).toBe(READER);
+    expectVaryOn(repeat, "POST hit before Express");
+    const refused = await fetch(getUrl("{ tags { name "), { headers: { origin: READER } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("access-control-allow-origin")).toBe(READER);
+    expectVaryOn(refused, "refused GET", ["origin"]);
+  });
+
+  it("says Vary: Origin on the ticker's page and files, their 304, and /healthz", async () => {
+    for (const path of ["/live", "/live/ticker.js", "/live/ticker.css", "/healthz"]) {
+      const res = await fetch(`${base}${path}`, { headers: { origin: PARTNER } });
+      expect([path, res.status, res.headers.get("access-control-allow-origin")]).toEqual([path, 200, PARTNER]);
+      expectVaryOn(res, path, ["origin"]);
+    }
+    const etag = (await fetch(`${base}/live/ticker.js`)).headers.get("etag")!;
+    const revalidated = await fetch(`${base}/live/ticker.js`, { headers: { origin: READER, "if-none-match": etag } });
+    expect(revalidated.status).toBe(304);
+    expectVaryOn(revalidated, "ticker.js 304", ["origin"]);
+  });
+
+  it("gives every request in any order of origins and repeats exactly the header its own origin deserves", async () => {
+    const queries = ["{ institutions(first: 1) { nodes { name } } }", "{ people(first: 1) { nodes { name } } }", "{ articles(first: 1) { nodes { slug } } }"];
+    const request = fc.record({
+      origin: fc.constantFrom(...ORIGINS),
+      query: fc.constantFrom(...queries),
+      method: fc.constantFrom("GET", "POST"),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 8 }), async (sequence) => {
+        for (const { origin, query, method } of sequence) {
+          const res = method === "GET" ? await fetch(getUrl(query), { headers: fromOrigin(origin) }) : await postQuery(query, origin);
+          await res.arrayBuffer();
+          const deserved = origin === READER || origin === PARTNER ? origin : null;
+          expect([method, origin, res.status, res.headers.get("access-control-allow-origin")]).toEqual([method, origin, 200, deserved]);
+          expectVaryOn(res, `${method} from ${origin}`);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe("mergeVary", () => {
+  it("adds names to a Vary value once each, compared without case, the first spelling kept; * swallows the rest", () => {
+    expect(mergeVary("Origin", "authorization, Accept")).toBe("Origin, authorization, Accept");
+    expect(mergeVary(["Origin", "accept"], " ORIGIN ,Accept,, Authorization")).toBe("Origin, accept, Authorization");
+    expect(mergeVary(undefined, "Authorization, Accept")).toBe("Authorization, Accept");
+    expect(mergeVary("Origin", "*", "Accept")).toBe("*");
+  });
+});
+
+describe("CORS_ORIGINS=*", () => {
+  it("answers every origin with the constant *, so the answer does not depend on Origin and a shared cache keeps one copy", async () => {
+    const t = await startTestServer({ seed: false, config: { corsOrigins: ["*"] } });
+    try {
+      const url = `http://127.0.0.1:${t.server.port}/graphql?query=${encodeURIComponent("{ tags { name } }")}`;
+      for (const origin of ORIGINS) {
+        for (const res of [await fetch(url, { headers: fromOrigin(origin) }), await preflight(t, origin ?? READER)]) {
+          expect([origin, res.headers.get("access-control-allow-origin")]).toEqual([origin, "*"]);
+          expect([origin, listed(res.headers.get("vary"))]).toEqual([origin, expect.not.arrayContaining(["origin"])]);
+        }
+      }
+    } finally {
+      await t.close();
     }
   });
 });

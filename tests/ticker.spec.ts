@@ -10,6 +10,9 @@ const FIRST_CURSOR = "0000000000000000";
 const DRAFT_TITLE = "Draf Tiker Yang Tidak Boleh Bocor";
 const EMBEDDER = "https://portal.example";
 
+/** The request headers a response says it varies on, lower case. */
+const varyOf = (res: Response) => (res.headers.get("vary") ?? "").split(",").map((name) => name.trim().toLowerCase());
+
 /** A GraphQL operation of the ticker's own script, by name, so the tests send what browsers send. */
 function operationOf(script: string, name: string): string {
   const found = new RegExp("`((?:query|subscription) " + name + "[^`]*)`").exec(script);
@@ -116,6 +119,8 @@ describe("the live ticker over HTTP", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBe(EMBEDDER);
     expect(res.headers.get("cache-control")).toMatch(/^public, max-age=\d+/);
+    // A shared cache must keep the embedder's copy (with its CORS header) apart from everyone else's.
+    expect(varyOf(res)).toEqual(expect.arrayContaining(["origin", "authorization", "accept"]));
     const text = await res.text();
     expect(text).not.toContain(DRAFT_TITLE);
     const body = JSON.parse(text) as { data: { liveCursor: string; articles: { nodes: Array<{ title: string }> } } };
@@ -126,6 +131,8 @@ describe("the live ticker over HTTP", () => {
     const again = await fetch(url, { headers: { accept: "application/graphql-response+json, application/json" } });
     expect(await again.text()).toBe(text);
     expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
+    expect(again.headers.get("access-control-allow-origin")).toBeNull();
+    expect(varyOf(again)).toEqual(expect.arrayContaining(["origin", "authorization", "accept"]));
   });
 
   it("gives no draft to the element's anonymous subscription, replayed from the first event", async () => {

@@ -6,6 +6,7 @@
 # for its max-age, serves it stale for its stale-while-revalidate while it refetches, and
 # revalidates with the origin's ETag. Requests with an Authorization header, every method but
 # GET and HEAD, and anything else the origin does not call public go straight through.
+# Each Origin header gets its own copies (see vcl_hash): CORS answers name the asking origin.
 #
 # Purges: each server instance with CACHE_PURGE_URL=http://<this varnish>/ sends, for every change
 # it reads from the event log,
@@ -72,6 +73,23 @@ sub vcl_recv {
     # make the built-in VCL pass every request.
     unset req.http.cookie;
     return (hash);
+}
+
+sub vcl_hash {
+    # CORS: with CORS_ORIGINS listing origins, an answer carries the asking page's own
+    # Access-Control-Allow-Origin, or none for an unlisted origin or a request without Origin, so
+    # every Origin needs a copy of its own. The server says so (Vary: Origin, which Varnish honours
+    # by keeping variants of one object); hashing on Origin too keeps the copies apart even for an
+    # answer that forgot to say it, and gives each Origin its own bucket, so invented Origin values
+    # cannot lengthen the list of variants every reader's request is matched against.
+    # Origin is not narrowed to the allowed origins here: this file cannot know CORS_ORIGINS, and
+    # a copy of the list would drift (an origin missing from it would lose CORS on its site). An
+    # unlisted Origin costs one more copy, as any other changed request (a query string) already can.
+    # With CORS_ORIGINS=* every Origin gets the same answer (`*`): its copies are mere duplicates.
+    if (req.http.origin) {
+        hash_data(req.http.origin);
+    }
+    # The built-in vcl_hash follows: the URL and Host, then the lookup.
 }
 
 sub vcl_pipe {

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { Request, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import Negotiator from "negotiator";
 import type { Logger } from "../common/logger";
+import { mergeVary } from "../common/vary";
 import type { Metrics } from "../observability/metrics";
 import { requestIdOf, scopeOf } from "../observability/request-scope";
 import type { AdmittedOperation } from "../policy/operation-policy";
@@ -14,6 +15,9 @@ import { tagsOfOperation } from "./tags";
 
 /** The media types Apollo answers a single result with, in its order of preference. */
 const MEDIA_TYPES = ["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"];
+
+/** What every GraphQL answer depends on besides its URL and body: the viewer's token, and the media type asked for. */
+const ANSWER_VARY = "Authorization, Accept";
 
 export interface HttpCacheOptions {
   /** Seconds a shared cache (a CDN, Varnish) may serve an anonymous GET answer as fresh. */
@@ -61,6 +65,18 @@ export class HttpCache {
   }
 
   /**
+   * Names in Vary, for every answer of the GraphQL endpoint (Apollo's, a hit's, a refusal), the
+   * request headers it depends on, added to those named before (CORS's Origin). Set on the
+   * response before Apollo runs, because Apollo's own headers replace those of the same name.
+   */
+  varyHeaders(): RequestHandler {
+    return (_req, res, next) => {
+      res.setHeader("vary", mergeVary(res.getHeader("vary"), ANSWER_VARY));
+      next();
+    };
+  }
+
+  /**
    * Answers an admitted operation from the cache when it can (true: answered). Otherwise, for
    * a cacheable one, opens the slot its answer will be stored in once Apollo has computed it.
    */
@@ -89,7 +105,8 @@ export class HttpCache {
   sendHit(req: IncomingMessage, res: ServerResponse, hit: CachedResponse, answer: { mediaType: string; operationName: string | null; requestId: string | undefined }): void {
     const started = performance.now();
     const get = req.method === "GET";
-    const headers: Record<string, string | number> = { vary: "Authorization, Accept", etag: hit.etag, "cache-control": get ? this.publicControl() : "no-store" };
+    // Added to what CORS named (Origin): writeHead replaces a header set before under the same name.
+    const headers: Record<string, string | number> = { vary: mergeVary(res.getHeader("vary"), ANSWER_VARY), etag: hit.etag, "cache-control": get ? this.publicControl() : "no-store" };
     if (answer.requestId !== undefined) headers["x-request-id"] = answer.requestId;
     if (get && hit.tags.length > 0) headers.xkey = headers["surrogate-key"] = hit.tags.join(" ");
     const status = get && req.headers["if-none-match"] === hit.etag ? 304 : 200;
@@ -108,13 +125,12 @@ export class HttpCache {
     }
   }
 
-  /** Stores what a cacheable operation's slot waits for, and gives every answer Apollo sends its caching headers. */
+  /** Stores what a cacheable operation's slot waits for, and gives every answer Apollo sends its caching headers (Vary is {@link varyHeaders}'s). */
   plugin<TContext extends { readonly admitted: AdmittedOperation | null }>(): ApolloServerPlugin<TContext> {
     return {
       requestDidStart: async () => ({
         willSendResponse: async ({ request, response, contextValue }) => {
           const headers = response.http.headers;
-          headers.set("vary", "Authorization, Accept");
           if (request.http?.headers.get("authorization") !== undefined) {
             headers.set("cache-control", "private, no-store");
             return;

@@ -4,6 +4,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import fc from "fast-check";
 import { createLogger } from "../../src/common/logger";
 import { toGlobalId } from "../../src/common/ids";
 import { freePort, startDaemon } from "../helpers/daemon";
@@ -202,6 +203,84 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
     const accepted = await rawRequest(`${varnish.url}/`, { method: "PURGE", headers: { "xkey-purge": "Tag" } });
     expect(accepted.status).toBe(200);
     expect((await through(query)).headers.get("x-cache")).toBe("miss");
+  });
+});
+
+/** Two origins in CORS_ORIGINS, one that is not, and a request without Origin (not a browser's cross-origin request). */
+const READER = "https://pembaca.example";
+const PARTNER = "https://mitra.example";
+const STRANGER = "https://asing.example";
+const ORIGINS = [READER, PARTNER, STRANGER, null] as const;
+type RequestOrigin = (typeof ORIGINS)[number];
+
+/** The Access-Control-Allow-Origin a request of `origin` must get from a server listing READER and PARTNER. */
+const deserved = (origin: RequestOrigin) => (origin === READER || origin === PARTNER ? origin : null);
+
+(hasVarnish ? describe : describe.skip)("Varnish in front of a server with two CORS origins", () => {
+  let t: TestServer;
+  let varnish: Varnish;
+  const from = (origin: RequestOrigin, headers: Record<string, string> = {}) => (origin === null ? headers : { ...headers, origin });
+  const through = (pathAndQuery: string, origin: RequestOrigin, headers: Record<string, string> = {}) => fetch(`${varnish.url}${pathAndQuery}`, { headers: from(origin, headers) });
+  const graphql = (query: string) => `/graphql?query=${encodeURIComponent(query)}`;
+  /** What the client was told: the cache's verdict and the CORS header. */
+  const seen = async (res: Response) => {
+    await res.arrayBuffer();
+    return { status: res.status, cache: res.headers.get("x-cache"), allowOrigin: res.headers.get("access-control-allow-origin") };
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer({ seed: false, config: { corsOrigins: [READER, PARTNER], cacheMaxAgeSeconds: 600, cacheStaleSeconds: 0 } });
+    await regionalNewsroom(t.server.db);
+    varnish = await startVarnish(await freePort(), t.server.port);
+  }, 60_000);
+  afterAll(async () => {
+    await varnish?.stop();
+    await t?.close();
+  });
+
+  it("gives origin B and a request without Origin their own answer after origin A's was stored, and A its own after one without Origin", async () => {
+    const first = graphql("{ institutions(first: 2) { nodes { name } } }");
+    expect(await seen(await through(first, READER))).toEqual({ status: 200, cache: "miss", allowOrigin: READER });
+    expect(await seen(await through(first, READER))).toEqual({ status: 200, cache: "hit", allowOrigin: READER });
+    expect(await seen(await through(first, PARTNER))).toMatchObject({ status: 200, allowOrigin: PARTNER });
+    expect(await seen(await through(first, null))).toMatchObject({ status: 200, allowOrigin: null });
+    expect(await seen(await through(first, STRANGER))).toMatchObject({ status: 200, allowOrigin: null });
+    expect(await seen(await through(first, PARTNER))).toEqual({ status: 200, cache: "hit", allowOrigin: PARTNER });
+    expect(await seen(await through(first, READER))).toEqual({ status: 200, cache: "hit", allowOrigin: READER });
+
+    const second = graphql("{ people(first: 2) { nodes { name } } }");
+    expect(await seen(await through(second, null))).toEqual({ status: 200, cache: "miss", allowOrigin: null });
+    expect(await seen(await through(second, null))).toEqual({ status: 200, cache: "hit", allowOrigin: null });
+    expect(await seen(await through(second, READER))).toMatchObject({ status: 200, allowOrigin: READER });
+    expect(await seen(await through(second, READER))).toEqual({ status: 200, cache: "hit", allowOrigin: READER });
+
+    // Varnish answers a revalidation itself, with the headers of the requester's own copy.
+    const etag = (await through(first, READER)).headers.get("etag")!;
+    expect(await seen(await through(first, PARTNER, { "if-none-match": etag }))).toEqual({ status: 304, cache: "hit", allowOrigin: PARTNER });
+    expect(await seen(await through(first, null, { "if-none-match": etag }))).toEqual({ status: 304, cache: "hit", allowOrigin: null });
+
+    // The ticker's script, embedded by other sites' pages, is cached at the edge too.
+    expect(await seen(await through("/live/ticker.js", PARTNER))).toMatchObject({ status: 200, allowOrigin: PARTNER });
+    expect(await seen(await through("/live/ticker.js", null))).toMatchObject({ status: 200, allowOrigin: null });
+    expect(await seen(await through("/live/ticker.js", PARTNER))).toEqual({ status: 200, cache: "hit", allowOrigin: PARTNER });
+  });
+
+  it("gives every request, in any order of origins and repeats, the header its own origin deserves", async () => {
+    const paths = [graphql("{ tags { name } }"), graphql("{ articles(first: 2) { nodes { title } } }"), graphql("{ institutions(first: 1) { nodes { slug } } }"), "/live/ticker.css"];
+    const request = fc.record({ origin: fc.constantFrom(...ORIGINS), path: fc.constantFrom(...paths) });
+    let hits = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 8 }), async (sequence) => {
+        for (const { origin, path: asked } of sequence) {
+          const answer = await seen(await through(asked, origin));
+          if (answer.cache === "hit") hits++;
+          expect([asked, origin, answer.status, answer.allowOrigin]).toEqual([asked, origin, 200, deserved(origin)]);
+        }
+      }),
+      { numRuns: 25 },
+    );
+    // Most of those were answered from Varnish's copies, not passed to the server.
+    expect(hits).toBeGreaterThan(0);
   });
 });
 
