@@ -35,3 +35,32 @@ describe("health endpoints", () => {
     }
   });
 });
+
+describe("/metrics on a port of its own (METRICS_PORT)", () => {
+  it("is served there and not on the public port", async () => {
+    const t = await startTestServer({ seed: false, config: { metricsPort: 0, metricsHost: "127.0.0.1" } });
+    try {
+      const port = t.server.metricsPort;
+      expect(port).not.toBeNull();
+      expect(port).not.toBe(t.server.port);
+      expect((await t.get("/metrics")).status).toBe(404);
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/^# TYPE graphql_requests_total counter$/m);
+      // Nothing else is answered there.
+      expect((await fetch(`http://127.0.0.1:${port}/graphql`)).status).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("stays on the public port when METRICS_PORT is unset", async () => {
+    const t = await startTestServer({ seed: false });
+    try {
+      expect(t.server.metricsPort).toBeNull();
+      expect((await t.get("/metrics")).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
