@@ -9,6 +9,7 @@ import { recordCommentApproved } from "../../events/outbox";
 import { pkOf } from "../../common/ids";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
+import { unseenByReaders } from "../../db/database";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
 import { Select } from "../../db/select";
@@ -133,6 +134,8 @@ export class CommentService {
         if (parent.articleId !== articlePk) throw new BadUserInputError(`Comment '${input.parentId}' belongs to another story.`, "input.parentId");
       }
       const status = this.policy.autoApprove ? CommentStatus.APPROVED : CommentStatus.PENDING;
+      // Readers see only APPROVED comments: no cached answer changes, none is dropped or purged.
+      if (status === CommentStatus.PENDING) unseenByReaders(em, "comment");
       const comment = await em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
       if (status === CommentStatus.APPROVED) await recordCommentApproved(em, comment);
       return comment;
@@ -141,15 +144,20 @@ export class CommentService {
     return saved;
   }
 
-  /** Sets a comment's status (APPROVED makes it visible to everyone). */
+  /**
+   * Sets a comment's status (APPROVED makes it visible to everyone). Only a move into or out of
+   * APPROVED changes what readers see; any other leaves their cached answers be.
+   */
   async moderate(ctx: CountingContext, id: string, status: CommentStatus): Promise<Comment> {
     if (!Object.values(CommentStatus).includes(status)) throw new BadUserInputError(`status '${String(status)}' is not a comment status.`, "status");
     return this.db.transaction(async (em) => {
       const comment = await getOrThrow(em, Comment, "Comment", id, "id");
-      const becomesVisible = status === CommentStatus.APPROVED && comment.status !== CommentStatus.APPROVED;
+      const wasVisible = comment.status === CommentStatus.APPROVED;
+      const isVisible = status === CommentStatus.APPROVED;
       comment.status = status;
       await em.save(comment);
-      if (becomesVisible) await recordCommentApproved(em, comment);
+      if (wasVisible === isVisible) unseenByReaders(em, "comment");
+      else if (isVisible) await recordCommentApproved(em, comment);
       return comment;
     }, ctx.tally);
   }
