@@ -37,6 +37,11 @@ export interface AppConfig {
   /** Comments one client may post to one story per window. */
   readonly commentRateLimit: number;
   readonly commentRateWindowSeconds: number;
+  /** Comments one client may post across all stories per window of its own (a flood spread over many stories). */
+  readonly commentAddressRateLimit: number;
+  readonly commentAddressRateWindowSeconds: number;
+  /** Comments one story may hold waiting for moderation; past it, new ones are refused until moderators act. */
+  readonly commentMaxPendingPerStory: number;
   /** Which proxies' X-Forwarded-For entries to believe for the client address (HTTP and WebSocket). */
   readonly trustProxy: TrustProxy;
   /** How often the scheduler looks for scheduled stories that are due. */
@@ -303,6 +308,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     autoApproveComments: parseBool("AUTO_APPROVE_COMMENTS", env.AUTO_APPROVE_COMMENTS, false),
     commentRateLimit: parseInteger("COMMENT_RATE_LIMIT", env.COMMENT_RATE_LIMIT, 5, 1, 1_000_000),
     commentRateWindowSeconds: parseInteger("COMMENT_RATE_WINDOW_SECONDS", env.COMMENT_RATE_WINDOW_SECONDS, 60, 1, 86_400),
+    commentAddressRateLimit: parseInteger("COMMENT_ADDRESS_RATE_LIMIT", env.COMMENT_ADDRESS_RATE_LIMIT, 20, 1, 1_000_000),
+    commentAddressRateWindowSeconds: parseInteger("COMMENT_ADDRESS_RATE_WINDOW_SECONDS", env.COMMENT_ADDRESS_RATE_WINDOW_SECONDS, 600, 1, 86_400),
+    commentMaxPendingPerStory: parseInteger("COMMENT_MAX_PENDING_PER_STORY", env.COMMENT_MAX_PENDING_PER_STORY, 100, 1, 1_000_000),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     schedulerIntervalMs: parseInteger("SCHEDULER_INTERVAL_MS", env.SCHEDULER_INTERVAL_MS, 1000, 50, 3_600_000),
     redisUrl: parseRedisUrl(env.REDIS_URL),

@@ -1,7 +1,7 @@
 import type { Viewer } from "./auth/viewer";
 import { PageLoaders } from "./common/page-loader";
 import type { AppConfig } from "./config";
-import type { RateLimiter } from "./common/rate-limit";
+import type { RateLimits } from "./common/rate-limit";
 import type { Database } from "./db/database";
 import { articleLoaders } from "./modules/article/article.loader";
 import { authLoaders } from "./modules/auth/auth.loader";
@@ -43,16 +43,21 @@ export interface Services {
 
 export function createServices(
   db: Database,
-  config: Pick<AppConfig, "autoApproveComments">,
+  config: Pick<AppConfig, "autoApproveComments" | "commentRateLimit" | "commentRateWindowSeconds" | "commentAddressRateLimit" | "commentAddressRateWindowSeconds" | "commentMaxPendingPerStory">,
   live: { bus: EventBus; stats: LiveStats },
-  commentLimiter: RateLimiter,
+  rateLimits: RateLimits,
 ): Services {
   return {
     articles: new ArticleService(db),
     institutions: new InstitutionService(db),
     people: new PersonService(db),
     quotes: new QuoteService(db),
-    comments: new CommentService(db, { autoApprove: config.autoApproveComments, limiter: commentLimiter }),
+    comments: new CommentService(db, {
+      autoApprove: config.autoApproveComments,
+      perStory: rateLimits.limiter("comment", { points: config.commentRateLimit, durationSeconds: config.commentRateWindowSeconds }),
+      perAddress: rateLimits.limiter("comment-address", { points: config.commentAddressRateLimit, durationSeconds: config.commentAddressRateWindowSeconds }),
+      maxPendingPerStory: config.commentMaxPendingPerStory,
+    }),
     tags: new TagService(db),
     auth: new AuthService(db),
     live: new LiveService(db, live.bus, live.stats),

@@ -14,8 +14,8 @@ import type { AppConfig } from "./config";
 import { clientAddressOf, proxyTrust } from "./common/client-address";
 import { maskError } from "./common/errors";
 import { createLogger } from "./common/logger";
-import { createRateLimiter } from "./common/rate-limit";
-import type { RateLimiter } from "./common/rate-limit";
+import { openRateLimits } from "./common/rate-limit";
+import type { RateLimits } from "./common/rate-limit";
 import type { Logger } from "./common/logger";
 import { createContext, createServices } from "./context";
 import type { Context } from "./context";
@@ -131,7 +131,7 @@ class InFlight {
 export async function createServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await Database.open(config.database);
-  let commentLimiter: RateLimiter | undefined;
+  let rateLimits: RateLimits | undefined;
   try {
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
     const schema = await createSchema();
@@ -140,8 +140,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
     await bus.start();
     // With Redis, shared by every instance.
-    commentLimiter = await createRateLimiter({ points: config.commentRateLimit, durationSeconds: config.commentRateWindowSeconds, redisUrl: config.redisUrl, logger, outageSummaryMs: config.redisOutageLogMs });
-    const services = createServices(db, config, { bus, stats }, commentLimiter);
+    rateLimits = await openRateLimits({ redisUrl: config.redisUrl, logger, outageSummaryMs: config.redisOutageLogMs });
+    const services = createServices(db, config, { bus, stats }, rateLimits);
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const metrics = new Metrics(stats);
@@ -300,12 +300,12 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           responseCache.stop();
           await bus.stop();
           await notifier?.close();
-          await commentLimiter?.close();
+          await rateLimits?.close();
           await db.close();
         })()),
     };
   } catch (error) {
-    await commentLimiter?.close();
+    await rateLimits?.close();
     await db.close();
     throw error;
   }

@@ -5,7 +5,9 @@ import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefi
  * What a cached answer depends on, named by the GraphQL object types of the data it can show.
  * The tags are coarse on purpose: whatever changes a row of a table drops every answer whose
  * selection reaches the type that table holds, so no write path can be forgotten (the tables a
- * transaction wrote are read off its own SQL statements, see `Database.transaction`).
+ * transaction wrote are read off its own SQL statements, see `Database.transaction`). A service
+ * may only take a table out when what it wrote there no reader can see (`unseenByReaders`: a
+ * comment waiting for moderation).
  */
 export type CacheTag = "Article" | "Institution" | "Accreditation" | "Person" | "Position" | "Quote" | "Comment" | "Tag";
 
@@ -43,8 +45,16 @@ export function tagsOfTables(tables: Iterable<string>): CacheTag[] {
   return [...tags];
 }
 
-/** What writes the events `Query.liveCursor` counts (the tables of stories and comments). */
-const LIVE_CURSOR_TAGS: readonly CacheTag[] = ["Article", "Comment"];
+/**
+ * Scalars worked out from rows of other types, by parent type and field: their answers move with
+ * those types' writes, though no selection reaches the types themselves.
+ */
+const DERIVED_FIELD_TAGS: ReadonlyMap<string, readonly CacheTag[]> = new Map([
+  // Counts the events of stories and comments: without tags it would be cached for good.
+  ["Query.liveCursor", ["Article", "Comment"]],
+  // Counts a story's approved comments: it moves when one is approved or leaves APPROVED.
+  ["Article.commentCount", ["Comment"]],
+]);
 
 const byOperation = new WeakMap<OperationDefinitionNode, readonly CacheTag[]>();
 
@@ -70,8 +80,8 @@ export function tagsOfOperation(schema: GraphQLSchema, document: DocumentNode, o
           const type = typeInfo.getType();
           const named = type ? getNamedType(type) : null;
           if (named) for (const tag of tagsOfType(named.name)) tags.add(tag);
-          // A scalar, but it moves with every story and comment event: without tags it would be cached for good.
-          if (field.name.value === "liveCursor" && typeInfo.getParentType() === schema.getQueryType()) for (const tag of LIVE_CURSOR_TAGS) tags.add(tag);
+          const parent = typeInfo.getParentType();
+          if (parent) for (const tag of DERIVED_FIELD_TAGS.get(`${parent.name}.${field.name.value}`) ?? []) tags.add(tag);
         },
         FragmentSpread(spread) {
           const fragment = fragments.get(spread.name.value);

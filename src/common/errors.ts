@@ -51,8 +51,9 @@ export class ForbiddenError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor(message: string, retryAfterSeconds: number) {
-    super(message, "RATE_LIMITED", { retryAfterSeconds });
+  /** @param retryAfterSeconds when trying again will work; absent when that waits on people (a moderator), not on a clock. */
+  constructor(message: string, retryAfterSeconds?: number) {
+    super(message, "RATE_LIMITED", retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
   }
 }
 

@@ -9,14 +9,16 @@ import { createOutageLog } from "./outage-log";
 export interface RateLimiter {
   /** Takes one attempt for `key`; RATE_LIMITED (naming `what`) when the window's attempts are used up. */
   consume(key: string, what: string): Promise<void>;
-  /** Lets go of the shared store's connection, if there is one. */
-  close(): Promise<void>;
 }
 
-/** How many attempts per window, and where they are counted. */
-export interface RateLimitOptions {
+/** How many attempts per key and window. */
+export interface RateLimit {
   readonly points: number;
   readonly durationSeconds: number;
+}
+
+/** Where the limits of a process are counted. */
+export interface RateLimitStoreOptions {
   /** Count in this Redis, shared by every instance; null: in this process alone. */
   readonly redisUrl: string | null;
   readonly logger: Logger;
@@ -24,10 +26,21 @@ export interface RateLimitOptions {
   readonly outageSummaryMs: number;
 }
 
+/** The limits of one process, all counted in one place: one Redis connection, or this process's memory. */
+export interface RateLimits {
+  /**
+   * A fixed-window limiter whose keys are `name`'s own: two limits never share a count, however
+   * their keys are spelled.
+   */
+  limiter(name: string, limit: RateLimit): RateLimiter;
+  /** Lets go of the shared store's connection, if there is one. */
+  close(): Promise<void>;
+}
+
 /** Every limit's Redis key starts with this, to keep them apart from whatever else that Redis holds. */
 const KEY_PREFIX = "newsroom:rate-limit";
 
-function limiterOver(counter: Pick<RateLimiterAbstract, "consume">, points: number, durationSeconds: number, close: () => Promise<void>): RateLimiter {
+function limiterOver(counter: Pick<RateLimiterAbstract, "consume">, { points, durationSeconds }: RateLimit): RateLimiter {
   return {
     async consume(key, what) {
       try {
@@ -40,7 +53,6 @@ function limiterOver(counter: Pick<RateLimiterAbstract, "consume">, points: numb
         throw rejection;
       }
     },
-    close,
   };
 }
 
@@ -60,15 +72,22 @@ class InsuranceLimiter extends RateLimiterMemory {
 }
 
 /**
- * A fixed-window limiter: `points` attempts per `durationSeconds` and key. Without Redis each
- * instance counts on its own. With Redis every instance counts in the same keys; while Redis
- * cannot answer (down, or slower than a second) each instance counts in its own memory, so the
- * limit still holds per instance and never fails open. The outage is logged when it starts, in a
- * summary every `outageSummaryMs` while it lasts, and when it ends.
+ * Opens the store of a process's rate limits. Without Redis each instance counts on its own. With
+ * Redis every instance counts in the same keys, over one connection for all the limits; while
+ * Redis cannot answer (down, or slower than a second) each instance counts in its own memory, so
+ * every limit still holds per instance and never fails open. The outage is logged when it
+ * starts, in a summary every `outageSummaryMs` while it lasts, and when it ends, once for all
+ * the limits.
  */
-export async function createRateLimiter(options: RateLimitOptions): Promise<RateLimiter> {
-  const { points, durationSeconds, redisUrl, logger } = options;
-  if (redisUrl === null) return limiterOver(new RateLimiterMemory({ points, duration: durationSeconds }), points, durationSeconds, async () => undefined);
+export async function openRateLimits(options: RateLimitStoreOptions): Promise<RateLimits> {
+  const { redisUrl, logger } = options;
+  if (redisUrl === null) {
+    return {
+      // Each limiter counts in a memory of its own: the name is not needed to keep them apart.
+      limiter: (_name, limit) => limiterOver(new RateLimiterMemory({ points: limit.points, duration: limit.durationSeconds }), limit),
+      close: async () => undefined,
+    };
+  }
 
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
@@ -85,19 +104,25 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
   const outage = createOutageLog(logger, "rate limits", "counting on this instance only until it is back", options.outageSummaryMs);
   redis.on("error", (error: Error) => outage.failed(error.message));
   redis.on("ready", () => outage.recovered());
-  const limiter = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: KEY_PREFIX,
-    points,
-    duration: durationSeconds,
-    rejectIfRedisNotReady: true,
-    insuranceLimiter: new InsuranceLimiter({ points, duration: durationSeconds }, () => outage.failed("a count failed")),
-  });
   // Not reachable at start: the error handler has logged it, the insurance counts, ioredis retries.
   await redis.connect().catch(() => undefined);
-  return limiterOver(limiter, points, durationSeconds, async () => {
-    // QUIT lets Redis finish what it was sent; a connection that is not up has nothing to finish.
-    if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
-    else redis.disconnect();
-  });
+  return {
+    limiter: (name, limit) =>
+      limiterOver(
+        new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix: `${KEY_PREFIX}:${name}`,
+          points: limit.points,
+          duration: limit.durationSeconds,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new InsuranceLimiter({ points: limit.points, duration: limit.durationSeconds }, () => outage.failed("a count failed")),
+        }),
+        limit,
+      ),
+    close: async () => {
+      // QUIT lets Redis finish what it was sent; a connection that is not up has nothing to finish.
+      if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
 }

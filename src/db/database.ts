@@ -47,6 +47,26 @@ export interface StatementTally {
 interface RunnerData {
   tally?: StatementTally;
   written?: Set<string>;
+  /** Tables whose writes in this transaction no reader can see (see {@link unseenByReaders}). */
+  unseen?: Set<string>;
+}
+
+/**
+ * Tells the write transaction `manager` belongs to that its writes to `table` change nothing a
+ * reader (a request without a token) can see, such as a comment that waits for moderation: the
+ * commit listeners are not told of that table, so no cached answer is dropped, no other instance
+ * is told and nothing is purged at the edge. Only the service knows what a write means; the SQL
+ * shows only that the table was written.
+ */
+export function unseenByReaders(manager: EntityManager, table: string): void {
+  const data = manager.queryRunner?.data as RunnerData | undefined;
+  if (!data?.unseen) throw new Error(`unseenByReaders('${table}') needs the manager of a write transaction (Database.transaction).`);
+  data.unseen.add(table);
+}
+
+/** The tables a transaction wrote, less those its service said readers cannot see. */
+function seenByReaders(written: ReadonlySet<string>, unseen: ReadonlySet<string>): Set<string> {
+  return new Set([...written].filter((table) => !unseen.has(table)));
 }
 
 const WRITE = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?/i;
@@ -91,14 +111,17 @@ export function dataSourceOptions(config: DatabaseConfig, extra: Partial<DataSou
 }
 
 /**
+ * Told, inside a write transaction that wrote something readers can see and just before it
+ * commits, which tables it wrote (less those {@link unseenByReaders} took out).
+ */
+export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet<string>) => Promise<void>;
+
+/**
  * The store the services use: a reader and a writer. On SQLite they are two connections to the
  * same file, because TypeORM's SQLite driver funnels everything through one connection, where a
  * read issued during another request's open transaction would see (and could publish) rows that
  * are later rolled back. On PostgreSQL both are the same pooled data source.
  */
-/** Told, inside a write transaction that wrote something and just before it commits, which tables it wrote. */
-export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet<string>) => Promise<void>;
-
 export class Database {
   private readonly commitListeners = new Set<(written: ReadonlySet<string>) => void>();
   private readonly beforeCommitListeners = new Set<BeforeCommitListener>();
@@ -149,18 +172,23 @@ export class Database {
    * counted into it (null for the server's own work: the scheduler, pruning, seeding).
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>, tally: StatementTally | null = null): Promise<T> {
-    const written = new Set<string>();
+    const tables = { written: new Set<string>(), unseen: new Set<string>() };
     const result = await this.runTransaction(async (manager) => {
       const value = await work(manager);
-      if (written.size > 0) for (const listener of this.beforeCommitListeners) await listener(manager, written);
+      const seen = seenByReaders(tables.written, tables.unseen);
+      if (seen.size > 0) for (const listener of this.beforeCommitListeners) await listener(manager, seen);
       return value;
-    }, written, tally);
+    }, tables, tally);
     // Before the caller goes on (a mutation answers): what this instance caches about those tables is dropped now.
-    for (const listener of this.commitListeners) listener(written);
+    const seen = seenByReaders(tables.written, tables.unseen);
+    for (const listener of this.commitListeners) listener(seen);
     return result;
   }
 
-  /** Calls `listener` after every committed write transaction, with the tables it wrote (the event bus looks for new events then). */
+  /**
+   * Calls `listener` after every committed write transaction, with the tables it wrote less those
+   * readers cannot see (the event bus looks for new events then).
+   */
   onCommit(listener: (written: ReadonlySet<string>) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
@@ -172,14 +200,14 @@ export class Database {
     return () => this.beforeCommitListeners.delete(listener);
   }
 
-  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>, written: Set<string>, tally: StatementTally | null): Promise<T> {
+  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>, tables: { written: Set<string>; unseen: Set<string> }, tally: StatementTally | null): Promise<T> {
     if (this.isPostgres) {
       return this.writer.transaction(async (manager) => {
         // One writer at a time across every instance, as on SQLite: slug choice, tag creation and
         // quote renumbering read before they write, and under READ COMMITTED two of them could
         // both decide on the same slug or position. Held until commit, the lock also makes event
         // numbers follow commit order, so a reader that saw event n saw all before it.
-        if (manager.queryRunner) Object.assign(manager.queryRunner.data as RunnerData, { tally: tally ?? undefined, written });
+        if (manager.queryRunner) Object.assign(manager.queryRunner.data as RunnerData, { tally: tally ?? undefined, ...tables });
         await manager.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK_KEY]);
         return work(manager);
       });
@@ -187,7 +215,7 @@ export class Database {
     const run = async (): Promise<T> => {
       const runner: QueryRunner = this.writer.createQueryRunner();
       // SQLite's writer has one runner for everything; transactions run one at a time, so it carries this one's tally until it ends.
-      Object.assign(runner.data as RunnerData, { tally: tally ?? undefined, written });
+      Object.assign(runner.data as RunnerData, { tally: tally ?? undefined, ...tables });
       await runner.query("BEGIN IMMEDIATE");
       // TypeORM only knows a transaction is open when it started it itself.
       (runner as { isTransactionActive: boolean }).isTransactionActive = true;
@@ -202,6 +230,7 @@ export class Database {
         (runner as { isTransactionActive: boolean }).isTransactionActive = false;
         delete (runner.data as RunnerData).tally;
         delete (runner.data as RunnerData).written;
+        delete (runner.data as RunnerData).unseen;
         await runner.release();
       }
     };

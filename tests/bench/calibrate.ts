@@ -73,8 +73,9 @@ class MeasuredServer {
       SEED: "false",
       // Each operation is sent again and again: from the response cache it would cost nothing to measure.
       RESPONSE_CACHE: "false",
-      // The moderation queue's pending comments are written in one go.
+      // The moderation queue's pending comments are written in one go, from one address.
       COMMENT_RATE_LIMIT: "100000",
+      COMMENT_ADDRESS_RATE_LIMIT: "100000",
       // No background reads inside the measured windows.
       SCHEDULER_INTERVAL_MS: "3600000",
       EVENT_POLL_INTERVAL_MS: "600000",

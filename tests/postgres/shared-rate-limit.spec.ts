@@ -14,6 +14,8 @@ if (!databaseUrl || !redisUrl) {
 }
 
 const LIMIT = 5;
+/** Across stories; above the attempts of the per-story test, whose client is another anyway. */
+const ADDRESS_LIMIT = 8;
 const ADD = `mutation Add($input: AddCommentInput!) { addComment(input: $input) { id } }`;
 
 
@@ -23,12 +25,13 @@ suite("the comment limit shared by instances through Redis", () => {
   // The database is made afresh, so story ids repeat from run to run while Redis keeps its
   // counts for the window: each run's client gets an address of its own.
   const client = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+  const flooder = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
   let a: TestServer;
   let b: TestServer;
   let redis: Redis;
 
   const start = () =>
-    startTestServer({ database: { kind: "postgres", url: database.toString() }, seed: false, config: { redisUrl: redisUrl!, trustProxy: 1, commentRateLimit: LIMIT, commentRateWindowSeconds: 60 } });
+    startTestServer({ database: { kind: "postgres", url: database.toString() }, seed: false, config: { redisUrl: redisUrl!, trustProxy: 1, commentRateLimit: LIMIT, commentRateWindowSeconds: 60, commentAddressRateLimit: ADDRESS_LIMIT, commentAddressRateWindowSeconds: 600 } });
   /** This process's instances' rate-limit connections (the name carries the pid). */
   const limiterConnections = async () => ((await redis.client("LIST")) as string).split("\n").filter((line) => line.includes(` name=newsroom-rate-limit-${process.pid} `)).length;
   /** Redis drops a client just after answering its QUIT, so the list may show it a moment longer. */
@@ -62,6 +65,21 @@ suite("the comment limit shared by instances through Redis", () => {
     }
     expect(outcomes).toEqual([...Array<string>(LIMIT).fill("ok"), "RATE_LIMITED", "RATE_LIMITED"]);
     expect(Number((await a.server.db.reader.query(`SELECT COUNT(*) AS n FROM comment WHERE article_id = $1`, [story.pk]))[0].n)).toBe(LIMIT);
+  });
+
+  it("admits exactly the limit across stories from one address posting through A and B in turn, one story each", async () => {
+    const stories = await a.server.db.transaction(async (em) => {
+      const made = [];
+      for (let i = 0; i <= ADDRESS_LIMIT; i++) made.push(await addStory(em, { title: `Banjir komentar ${i}` }));
+      return made;
+    });
+    const outcomes: string[] = [];
+    for (const [i, story] of stories.entries()) {
+      const res = await (i % 2 === 0 ? a : b).gql(ADD, { input: { articleId: toGlobalId("Article", story.pk), authorName: "Banjir", authorEmail: "banjir@contoh.id", body: `Komentar ${i}.` } }, { "x-forwarded-for": flooder });
+      outcomes.push(res.body.errors?.length ? String(res.body.errors[0]!.extensions?.code) : "ok");
+    }
+    expect(outcomes).toEqual([...Array<string>(ADDRESS_LIMIT).fill("ok"), "RATE_LIMITED"]);
+    expect(Number((await a.server.db.reader.query(`SELECT COUNT(*) AS n FROM comment WHERE article_id = ANY($1)`, [stories.map((s) => s.pk)]))[0].n)).toBe(ADDRESS_LIMIT);
   });
 
   it("closes its Redis connection when the server stops", async () => {

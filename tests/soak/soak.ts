@@ -280,7 +280,7 @@ async function main(): Promise<number> {
   const token = await mintToken(file, "EDITOR", "soak");
   const profileFile = path.join(BENCH_DIR, "profiles", "soak.cpuprofile");
   const profileArgs = options.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.dirname(profileFile)}`, `--cpu-prof-name=${path.basename(profileFile)}`] : [];
-  const server = await startServer(file, { COMMENT_RATE_LIMIT: "1000000", AUTO_APPROVE_COMMENTS: "true" }, profileArgs);
+  const server = await startServer(file, { COMMENT_RATE_LIMIT: "1000000", COMMENT_ADDRESS_RATE_LIMIT: "1000000", AUTO_APPROVE_COMMENTS: "true" }, profileArgs);
   log(`soak: ${options.minutes} min against server pid ${server.pid} (${server.url}); ${options.readers} readers, 1 editor, 2 commenters, ${options.subscribers} long-lived subscribers, 1 churner`);
   const tally = new Tally();
   const world: World = {

@@ -1,7 +1,7 @@
 import type { Viewer } from "../../auth/viewer";
 import type { CountingContext, RequestContext } from "../../common/request-context";
 import { canModerate, canSeeDrafts } from "../../auth/viewer";
-import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../../common/errors";
+import { BadUserInputError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError } from "../../common/errors";
 import type { RateLimiter } from "../../common/rate-limit";
 import { emailInput, optionalWebsite, requiredText } from "../../common/validate";
 import { getOrThrow } from "../../db/lookups";
@@ -9,6 +9,7 @@ import { recordCommentApproved } from "../../events/outbox";
 import { pkOf } from "../../common/ids";
 import { fetchPage, fetchPartitionedPages } from "../../common/pagination";
 import type { Ordering, Page, PageArgs } from "../../common/pagination";
+import { unseenByReaders } from "../../db/database";
 import type { Database } from "../../db/database";
 import { RowReader } from "../../db/rows";
 import { Select } from "../../db/select";
@@ -22,7 +23,11 @@ export interface CommentPolicy {
   /** APPROVED at once instead of PENDING. */
   readonly autoApprove: boolean;
   /** Limits posts per client address and story. */
-  readonly limiter: RateLimiter;
+  readonly perStory: RateLimiter;
+  /** Limits posts per client address across all stories, so a flood cannot spread itself over many. */
+  readonly perAddress: RateLimiter;
+  /** Comments a story may hold as PENDING; past it, new ones wait until moderators have gone through some. */
+  readonly maxPendingPerStory: number;
 }
 
 const NEWEST: Ordering = { name: "c:newest", keys: [{ sql: "c.created_at", dir: "DESC", type: "time" }, { sql: "c.id", dir: "DESC", type: "int" }] };
@@ -108,8 +113,9 @@ export class CommentService {
   }
 
   /**
-   * Stores a reader's comment: checked first, then rate limited per client and story, then
-   * written; it waits as PENDING unless the policy approves it. A refused comment stores nothing.
+   * Stores a reader's comment: checked first, then rate limited per client (across stories, then
+   * per story), then written; it waits as PENDING unless the policy approves it, and only while
+   * its story has room in the moderation queue. A refused comment stores nothing.
    */
   async add(ctx: RequestContext, input: AddCommentInput): Promise<Comment> {
     const authorName = requiredText(input.authorName, "input.authorName", { max: 100 });
@@ -121,7 +127,8 @@ export class CommentService {
 
     const [article] = await this.articleRows.byKeys(this.db, ctx.tally, "id", [articlePk]);
     if (!article || article.status !== ArticleStatus.PUBLISHED) throw new NotFoundError(`There is no published story with id '${input.articleId}'.`, "input.articleId");
-    await this.policy.limiter.consume(`comment:${ctx.clientAddress}:${articlePk}`, "comments on this story");
+    await this.policy.perAddress.consume(ctx.clientAddress, "comments from one address");
+    await this.policy.perStory.consume(`${ctx.clientAddress}:${articlePk}`, "comments on this story");
 
     const saved = await this.db.transaction(async (em) => {
       // Checked again inside the transaction: the story may have been unpublished meanwhile.
@@ -133,6 +140,15 @@ export class CommentService {
         if (parent.articleId !== articlePk) throw new BadUserInputError(`Comment '${input.parentId}' belongs to another story.`, "input.parentId");
       }
       const status = this.policy.autoApprove ? CommentStatus.APPROVED : CommentStatus.PENDING;
+      if (status === CommentStatus.PENDING) {
+        // Counted in the write transaction, and write transactions run one at a time (see
+        // Database.transaction): two comments cannot both take the last place.
+        const waiting = await em.countBy(Comment, { articleId: articlePk, status: CommentStatus.PENDING });
+        const cap = this.policy.maxPendingPerStory;
+        if (waiting >= cap) throw new RateLimitedError(`Story '${input.articleId}' has ${waiting} comments waiting for moderation (at most ${cap} may wait); try again once a moderator has gone through them.`);
+        // Readers see only APPROVED comments: no cached answer changes, none is dropped or purged.
+        unseenByReaders(em, "comment");
+      }
       const comment = await em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
       if (status === CommentStatus.APPROVED) await recordCommentApproved(em, comment);
       return comment;
@@ -141,15 +157,20 @@ export class CommentService {
     return saved;
   }
 
-  /** Sets a comment's status (APPROVED makes it visible to everyone). */
+  /**
+   * Sets a comment's status (APPROVED makes it visible to everyone). Only a move into or out of
+   * APPROVED changes what readers see; any other leaves their cached answers be.
+   */
   async moderate(ctx: CountingContext, id: string, status: CommentStatus): Promise<Comment> {
     if (!Object.values(CommentStatus).includes(status)) throw new BadUserInputError(`status '${String(status)}' is not a comment status.`, "status");
     return this.db.transaction(async (em) => {
       const comment = await getOrThrow(em, Comment, "Comment", id, "id");
-      const becomesVisible = status === CommentStatus.APPROVED && comment.status !== CommentStatus.APPROVED;
+      const wasVisible = comment.status === CommentStatus.APPROVED;
+      const isVisible = status === CommentStatus.APPROVED;
       comment.status = status;
       await em.save(comment);
-      if (becomesVisible) await recordCommentApproved(em, comment);
+      if (wasVisible === isVisible) unseenByReaders(em, "comment");
+      else if (isVisible) await recordCommentApproved(em, comment);
       return comment;
     }, ctx.tally);
   }
