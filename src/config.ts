@@ -66,6 +66,16 @@ export interface AppConfig {
   readonly limits: QueryLimits;
   /** Largest HTTP request body in bytes (larger: 413). */
   readonly maxBodyBytes: number;
+  /** Time a client has to send a request's headers, from its first byte (or from connecting); slower: 408 and closed. */
+  readonly httpHeadersTimeoutMs: number;
+  /** Time a client has to send a whole request, headers and body; slower: 408 and closed. Not the time to answer it. */
+  readonly httpRequestTimeoutMs: number;
+  /** How long a kept-alive connection may sit idle between requests. */
+  readonly httpKeepAliveTimeoutMs: number;
+  /** TCP connections (HTTP and WebSocket) the server holds at once; more are closed on accept. */
+  readonly httpMaxConnections: number;
+  /** TCP connections one peer address may hold at once (HTTP and WebSocket); trusted proxies are exempt. */
+  readonly httpMaxConnectionsPerAddress: number;
   /** Origins allowed to call the API from browsers (CORS); empty: no cross-origin access; ["*"]: any. */
   readonly corsOrigins: readonly string[];
   /** Request headers a cross-origin page may send: {@link DEFAULT_CORS_ALLOW_HEADERS} and CORS_ALLOW_HEADERS' extras, lower case. */
@@ -148,6 +158,19 @@ function parseTrustProxy(raw: string | undefined): TrustProxy {
     );
   }
   return addresses;
+}
+
+/**
+ * The two request time limits. Node refuses a headers limit longer than the whole request's; the
+ * ranges meet at the other's default, so either one set alone is always admitted.
+ */
+function parseRequestTimeouts(env: NodeJS.ProcessEnv): { headersMs: number; requestMs: number } {
+  const headersMs = parseInteger("HTTP_HEADERS_TIMEOUT_MS", env.HTTP_HEADERS_TIMEOUT_MS, 10_000, 100, 30_000);
+  const requestMs = parseInteger("HTTP_REQUEST_TIMEOUT_MS", env.HTTP_REQUEST_TIMEOUT_MS, 30_000, 10_000, 3_600_000);
+  if (headersMs > requestMs) {
+    throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${headersMs}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${requestMs}): the headers are part of the request`);
+  }
+  return { headersMs, requestMs };
 }
 
 function parseRedisUrl(raw: string | undefined): string | null {
@@ -296,6 +319,7 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
 
 /** Reads and validates the environment. Throws {@link ConfigError} naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const timeouts = parseRequestTimeouts(env);
   return {
     port: parsePort(env.PORT, 4000),
     host: env.HOST ?? "0.0.0.0",
@@ -332,6 +356,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxTokens: parseInteger("MAX_QUERY_TOKENS", env.MAX_QUERY_TOKENS, DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
     },
     maxBodyBytes: parseInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600),
+    httpHeadersTimeoutMs: timeouts.headersMs,
+    httpRequestTimeoutMs: timeouts.requestMs,
+    // Above the 60 s idle timeout of nginx's upstream keepalive, Varnish's backends and cloud load
+    // balancers: closing a connection they are about to reuse fails that request with a 502.
+    httpKeepAliveTimeoutMs: parseInteger("HTTP_KEEPALIVE_TIMEOUT_MS", env.HTTP_KEEPALIVE_TIMEOUT_MS, 65_000, 100, 3_600_000),
+    httpMaxConnections: parseInteger("HTTP_MAX_CONNECTIONS", env.HTTP_MAX_CONNECTIONS, 16_000, 1, 10_000_000),
+    httpMaxConnectionsPerAddress: parseInteger("HTTP_MAX_CONNECTIONS_PER_ADDRESS", env.HTTP_MAX_CONNECTIONS_PER_ADDRESS, 64, 1, 1_000_000),
     corsOrigins: parseOrigins("CORS_ORIGINS", env.CORS_ORIGINS, { wildcard: true }),
     corsAllowHeaders: parseAllowHeaders(env.CORS_ALLOW_HEADERS),
     // Chromium caps it at 7200 s, Firefox at 86400 s.

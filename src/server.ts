@@ -36,6 +36,7 @@ import { admittedDocumentPlugin, admittedOf, operationGate } from "./policy/http
 import { OperationPolicy } from "./policy/operation-policy";
 import { PersistedQueries } from "./policy/persisted-queries";
 import { startResponseCache } from "./cache/cache-sync";
+import { guardConnections, httpServerOptions } from "./transport/connection-guard";
 import { attachGraphqlWs } from "./websocket";
 import { createSchema } from "./schema";
 
@@ -175,7 +176,16 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           })
         : null;
     const early = responseCache.http.early;
-    const httpServer = http.createServer(early ? early.listener(app, corsHeaders) : app);
+    const httpServer = http.createServer(httpServerOptions({ headersTimeoutMs: config.httpHeadersTimeoutMs, requestTimeoutMs: config.httpRequestTimeoutMs }), early ? early.listener(app, corsHeaders) : app);
+    httpServer.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+    const peerTrust = proxyTrust(config.trustProxy);
+    guardConnections(httpServer, {
+      maxConnections: config.httpMaxConnections,
+      maxConnectionsPerAddress: config.httpMaxConnectionsPerAddress,
+      isTrustedProxy: (address) => peerTrust(address, 0),
+      metrics,
+      logger,
+    });
     const ws = attachGraphqlWs(httpServer, {
       schema,
       services,

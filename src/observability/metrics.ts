@@ -70,6 +70,13 @@ export class Metrics {
     labelNames: ["transport", "code"],
     registers: [this.registry],
   });
+  readonly connectionsRefused = new Counter({
+    name: "http_connections_refused_total",
+    help: "TCP connections closed on accept, before reading a byte, by reason: address_limit (HTTP_MAX_CONNECTIONS_PER_ADDRESS) or server_limit (HTTP_MAX_CONNECTIONS).",
+    labelNames: ["reason"],
+    registers: [this.registry],
+  });
+  readonly connectionsOpen = new Gauge({ name: "http_connections_open", help: "Open TCP connections admitted by the connection caps, HTTP and WebSocket alike.", registers: [this.registry] });
   readonly documentsChecked = new Counter({ name: "graphql_documents_checked_total", help: "Document texts the operation policy parsed and validated (a text seen before, admitted or refused, is looked up instead).", registers: [this.registry] });
   readonly documentCacheBytes = new Gauge({ name: "graphql_document_cache_bytes", help: "Estimated bytes held by the operation policy's document cache (bounded).", registers: [this.registry] });
   readonly cacheHits = new Counter({ name: "response_cache_hits_total", help: "Anonymous queries answered from the response cache.", registers: [this.registry] });

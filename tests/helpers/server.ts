@@ -100,6 +100,12 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     wsInitTimeoutMs: 3000,
     limits: DEFAULT_LIMITS,
     maxBodyBytes: 1_048_576,
+    httpHeadersTimeoutMs: 10_000,
+    httpRequestTimeoutMs: 30_000,
+    httpKeepAliveTimeoutMs: 65_000,
+    httpMaxConnections: 16_000,
+    // Every test client comes from 127.0.0.1, and some suites open 200 requests at once.
+    httpMaxConnectionsPerAddress: 1000,
     corsOrigins: [],
     corsAllowHeaders: DEFAULT_CORS_ALLOW_HEADERS,
     corsMaxAgeSeconds: 7200,
@@ -152,7 +158,11 @@ export function dataOf<T>(res: GraphQLResponse<T>): T {
 
 /** A metric of the server's own /metrics: its value, summed over its label sets (or those that begin with `labels`). */
 export async function metricOf(t: TestServer, name: string, labels = ""): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
+  return metricIn(await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text(), name, labels);
+}
+
+/** {@link metricOf} in a /metrics text fetched some other way. */
+export function metricIn(text: string, name: string, labels = ""): number {
   return text
     .split("\n")
     .filter((line) => line.startsWith(`${name}{${labels}`) || line.startsWith(`${name} `))

@@ -197,8 +197,8 @@ export function startFlags(): string[] {
 export async function startServer(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Proc> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    // Every bench client comes from 127.0.0.1: the per-address WebSocket limits would refuse the fan-out.
-    const settings = { SQLITE_FILE: file, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", SEED: "false", NODE_ENV: "production", WS_MAX_CONNECTIONS_PER_ADDRESS: "1000000", WS_MAX_SUBSCRIPTIONS_PER_ADDRESS: "10000000", ...env };
+    // Every bench client comes from 127.0.0.1: the per-address connection and WebSocket limits would refuse the fan-out.
+    const settings = { SQLITE_FILE: file, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", SEED: "false", NODE_ENV: "production", HTTP_MAX_CONNECTIONS_PER_ADDRESS: "1000000", WS_MAX_CONNECTIONS_PER_ADDRESS: "1000000", WS_MAX_SUBSCRIPTIONS_PER_ADDRESS: "10000000", ...env };
     try {
       return await startProcess("server", distFile("src", "main.js"), settings, { kind: "healthz", port }, [...startFlags(), ...nodeArgs]);
     } catch (error) {
