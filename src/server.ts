@@ -10,6 +10,7 @@ import cors from "cors";
 import express from "express";
 import type { ErrorRequestHandler } from "express";
 import type { GraphQLFormattedError } from "graphql";
+import { ConfigError } from "./config";
 import type { AppConfig } from "./config";
 import { clientAddressOf, proxyTrust } from "./common/client-address";
 import { maskError } from "./common/errors";
@@ -62,17 +63,43 @@ function metricsHandler(metrics: Metrics): express.RequestHandler {
   };
 }
 
-/** `/metrics` alone on a port of its own, so the public port need not expose it (anything else there is a 404). */
-async function listenMetrics(metrics: Metrics, port: number, host: string): Promise<http.Server> {
+/** `/metrics` alone, for a port of its own, so the public port need not expose it (anything else there is a 404). */
+function metricsApp(metrics: Metrics): http.Server {
   const app = express();
   app.disable("x-powered-by");
   app.get("/metrics", metricsHandler(metrics));
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
-  return server;
+  return http.createServer(app);
+}
+
+/** What the public port answers while the server is still opening its database. */
+function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": "1", "cache-control": "no-store" });
+  res.end('{"status":"starting"}');
+}
+
+/** Listens, or says in one line which setting names a port it cannot have. */
+async function listenOn(server: http.Server, variable: string, port: number, host: string): Promise<http.Server> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    return server;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new ConfigError(`${variable} ${port} on ${host} is already in use (set ${variable} to a free port, or stop what listens there)`);
+    if (code === "EACCES") throw new ConfigError(`${variable} ${port} on ${host} needs privileges this process does not have (choose a port above 1023)`);
+    if (code === "EADDRNOTAVAIL") throw new ConfigError(`${variable === "PORT" ? "HOST" : "METRICS_HOST"} '${host}' is not an address of this machine`);
+    throw error;
+  }
+}
+
+async function closeServer(server: http.Server | null): Promise<void> {
+  if (!server?.listening) return;
+  await new Promise((resolve) => server.close(resolve));
 }
 
 /** What {@link createServer} hands back: where it listens, its store, and how to stop it. */
@@ -131,12 +158,36 @@ class InFlight {
  */
 export async function createServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = await Database.open(config.database);
+  const stats = new LiveStats();
+  const metrics = new Metrics(stats);
+  // The ports are taken first, so a port in use is reported before anything is written. Until
+  // the application is built, the public port answers 503 "starting".
+  let handle: http.RequestListener = answerStarting;
+  const httpServer = http.createServer(httpServerOptions({ headersTimeoutMs: config.httpHeadersTimeoutMs, requestTimeoutMs: config.httpRequestTimeoutMs }), (req, res) => handle(req, res));
+  httpServer.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  const peerTrust = proxyTrust(config.trustProxy);
+  guardConnections(httpServer, {
+    maxConnections: config.httpMaxConnections,
+    maxConnectionsPerAddress: config.httpMaxConnectionsPerAddress,
+    isTrustedProxy: (address) => peerTrust(address, 0),
+    metrics,
+    logger,
+  });
+  await listenOn(httpServer, "PORT", config.port, config.host);
+  let metricsServer: http.Server | null = null;
+  let db: Database;
+  try {
+    if (config.metricsPort !== null) metricsServer = await listenOn(metricsApp(metrics), "METRICS_PORT", config.metricsPort, config.metricsHost);
+    db = await Database.open(config.database);
+  } catch (error) {
+    await closeServer(metricsServer);
+    await closeServer(httpServer);
+    throw error;
+  }
   let rateLimits: RateLimits | undefined;
   try {
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
     const schema = await createSchema();
-    const stats = new LiveStats();
     const notifier: Notifier | undefined = config.redisUrl ? await createRedisNotifier(config.redisUrl, logger, config.redisOutageLogMs) : undefined;
     const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
     await bus.start();
@@ -145,7 +196,6 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const services = createServices(db, config, { bus, stats }, rateLimits);
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
-    const metrics = new Metrics(stats);
     const persisted = new PersistedQueries(config.persistedQueriesBytes);
     const responseCache = startResponseCache({ db, bus, schema, config, logger, metrics });
     const policy = new OperationPolicy(schema, { limits: config.limits, introspection: config.introspection, hideHints: config.production, logger, metrics });
@@ -176,16 +226,6 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           })
         : null;
     const early = responseCache.http.early;
-    const httpServer = http.createServer(httpServerOptions({ headersTimeoutMs: config.httpHeadersTimeoutMs, requestTimeoutMs: config.httpRequestTimeoutMs }), early ? early.listener(app, corsHeaders) : app);
-    httpServer.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
-    const peerTrust = proxyTrust(config.trustProxy);
-    guardConnections(httpServer, {
-      maxConnections: config.httpMaxConnections,
-      maxConnectionsPerAddress: config.httpMaxConnectionsPerAddress,
-      isTrustedProxy: (address) => peerTrust(address, 0),
-      metrics,
-      logger,
-    });
     const ws = attachGraphqlWs(httpServer, {
       schema,
       services,
@@ -281,11 +321,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     );
     app.use(bodyErrors(policy, logger));
 
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once("error", reject);
-      httpServer.listen(config.port, config.host, () => resolve());
-    });
-    const metricsServer = config.metricsPort === null ? null : await listenMetrics(metrics, config.metricsPort, config.metricsHost);
+    handle = early ? early.listener(app, corsHeaders) : app;
     const scheduler = startScheduler(services.articles, config.schedulerIntervalMs, logger);
     const port = (httpServer.address() as AddressInfo).port;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
@@ -304,7 +340,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           await scheduler.stop();
           // Apollo's drain stops the HTTP server, waits for requests in flight and closes the sockets.
           await apollo.stop();
-          if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
+          await closeServer(metricsServer);
           // The drain waits for open connections only: a request whose client hung up may still be executing.
           await executions.settled(STOP_GRACE_MS);
           responseCache.stop();
@@ -317,6 +353,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
   } catch (error) {
     await rateLimits?.close();
     await db.close();
+    await closeServer(metricsServer);
+    await closeServer(httpServer);
     throw error;
   }
 }
