@@ -89,6 +89,8 @@ export interface AppConfig {
   readonly responseCache: boolean;
   /** What the response cache may hold, in bytes. */
   readonly responseCacheBytes: number;
+  /** Sightings of an answer's key (lately) before the response cache stores it; 1: every answer that fits. */
+  readonly responseCacheAdmitAfter: number;
   /** What the automatic persisted queries' store may hold, in bytes. */
   readonly persistedQueriesBytes: number;
   /** Cache-Control max-age of anonymous GET answers, seconds. */
@@ -371,6 +373,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: parseBool("INTROSPECTION", env.INTROSPECTION, true),
     responseCache: parseBool("RESPONSE_CACHE", env.RESPONSE_CACHE, true),
     responseCacheBytes: parseInteger("RESPONSE_CACHE_MB", env.RESPONSE_CACHE_MB, 64, 1, 65_536) * 1_048_576,
+    // The admission's counts go up to 16 (src/cache/admission.ts).
+    responseCacheAdmitAfter: parseInteger("RESPONSE_CACHE_ADMIT_AFTER", env.RESPONSE_CACHE_ADMIT_AFTER, 2, 1, 15),
     persistedQueriesBytes: parseInteger("PERSISTED_QUERIES_MB", env.PERSISTED_QUERIES_MB, 16, 1, 4096) * 1_048_576,
     cacheMaxAgeSeconds: parseInteger("CACHE_MAX_AGE", env.CACHE_MAX_AGE, 5, 0, 86_400),
     cacheStaleSeconds: parseInteger("CACHE_STALE_WHILE_REVALIDATE", env.CACHE_STALE_WHILE_REVALIDATE, 30, 0, 86_400),

@@ -126,10 +126,12 @@ describe("the live ticker over HTTP", () => {
     const body = JSON.parse(text) as { data: { liveCursor: string; articles: { nodes: Array<{ title: string }> } } };
     expect(body.data.liveCursor).toMatch(/^\d{16}$/);
     expect(body.data.articles.nodes.map((n) => n.title)).toContain("Sukses Raih Predikat WBK, Lapas Banyuwangi Jadi Rujukan Studi Tiru Lapas Bojonegoro");
-    // The ticker reads through the cache: asked again, the answer comes from the response cache.
+    // The ticker reads through the cache: its second read is stored (the first is not kept), the third comes from the response cache.
     const hits = await metricOf(t, "response_cache_hits_total");
-    const again = await fetch(url, { headers: { accept: "application/graphql-response+json, application/json" } });
-    expect(await again.text()).toBe(text);
+    for (let i = 0; i < 2; i++) {
+      const again = await fetch(url, { headers: { accept: "application/graphql-response+json, application/json" } });
+      expect(await again.text()).toBe(text);
+    }
     expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
     expect(again.headers.get("access-control-allow-origin")).toBeNull();
     expect(varyOf(again)).toEqual(expect.arrayContaining(["origin", "authorization", "accept"]));

@@ -23,18 +23,19 @@ import type { CacheTag } from "./tags";
  * the page from an instance that had not yet read the event, and that instance's own purge,
  * sent after it has, is what drops such a page.
  */
-export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: Pick<AppConfig, "responseCache" | "responseCacheBytes" | "cacheMaxAgeSeconds" | "cacheStaleSeconds" | "cachePurgeUrl">; logger: Logger; metrics: Metrics }): { http: HttpCache; stop(): void } {
+export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: Pick<AppConfig, "responseCache" | "responseCacheBytes" | "responseCacheAdmitAfter" | "cacheMaxAgeSeconds" | "cacheStaleSeconds" | "cachePurgeUrl">; logger: Logger; metrics: Metrics }): { http: HttpCache; stop(): void } {
   const { db, bus, config, metrics } = options;
   const cache = new ResponseCache(
-    config.responseCacheBytes,
+    { maxBytes: config.responseCacheBytes, admitAfter: config.responseCacheAdmitAfter, keeps: config.responseCache },
     {
       hit: () => metrics.cacheHits.inc(),
       miss: () => metrics.cacheMisses.inc(),
       evicted: () => metrics.cacheEvictions.inc(),
+      admitted: () => metrics.cacheAdmissions.inc({ outcome: "admitted" }),
+      rejected: () => metrics.cacheAdmissions.inc({ outcome: "rejected" }),
       invalidated: (entries) => metrics.cacheInvalidations.inc(entries),
       bytes: (bytes) => metrics.cacheBytes.set(bytes),
     },
-    config.responseCache,
   );
   // The change is recorded whether or not this instance caches: other instances may.
   const stops = [

@@ -1,4 +1,5 @@
 import { strongEtag } from "../common/etag";
+import { Admission } from "./admission";
 import type { CacheTag } from "./tags";
 
 /** A cached answer: the response body as sent, its strong ETag, and what it depends on. */
@@ -15,6 +16,8 @@ export interface CacheSlot {
   readonly key: string;
   readonly tags: readonly CacheTag[];
   readonly generation: number;
+  /** The key as the admission counts know it. */
+  readonly hash: number;
   /** The request as it arrived (see {@link RawSpelling}), to know it by before it is parsed next time. */
   readonly spelling?: RawSpelling;
 }
@@ -33,11 +36,30 @@ export interface RawSpelling {
 /** Spellings kept per answer: whitespace or key order make new ones, and each costs memory. */
 const SPELLINGS_PER_ENTRY = 4;
 
+/** A stored answer and its key's hash (a hit counts a sighting without hashing the key again). */
+interface Stored {
+  readonly answer: CachedResponse;
+  readonly hash: number;
+}
+
+export interface ResponseCacheOptions {
+  /** What the cache may hold, in bytes (RESPONSE_CACHE_MB). */
+  readonly maxBytes: number;
+  /** Sightings of a key before its answer is stored (RESPONSE_CACHE_ADMIT_AFTER; 1 stores every answer that fits). */
+  readonly admitAfter: number;
+  /** false (RESPONSE_CACHE=false): nothing is kept or served, but answers are still told apart from stale ones, so the headers a CDN caches by stay honest. */
+  readonly keeps: boolean;
+}
+
 /** What the cache reports to the metrics. */
 export interface ResponseCacheCounters {
   hit(): void;
   miss(): void;
   evicted(): void;
+  /** An answer stored. */
+  admitted(): void;
+  /** An answer the admission left out: asked for too rarely yet, or less often than what it would push out. */
+  rejected(): void;
   invalidated(entries: number): void;
   bytes(bytes: number): void;
 }
@@ -48,29 +70,37 @@ export interface ResponseCacheCounters {
  * first). Each entry carries the tags of what it shows; a change to those tags drops it. An
  * answer read before a change it depends on is never stored after it: every change bumps a
  * generation, and a slot opened before the change of one of its tags stores nothing.
+ *
+ * Not every answer is stored ({@link Admission}): only one whose key was asked for at least
+ * `admitAfter` times lately, and, when room must be made, only in place of answers asked for
+ * less often. A refused answer is still sent as computed, with the same caching headers: it is
+ * as fresh as a stored one, and a cache in front has a memory and a judgement of its own.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, CachedResponse>();
+  private readonly entries = new Map<string, Stored>();
   private readonly byTag = new Map<CacheTag, Set<string>>();
   private held = 0;
   private generation = 0;
   private readonly changedAt = new Map<CacheTag, number>();
   private readonly spellings = new Map<string, { readonly key: string; readonly spelling: RawSpelling }>();
   private readonly spellingsOf = new Map<string, RawSpelling[]>();
+  private readonly maxBytes: number;
+  private readonly admitAfter: number;
+  /** Null when nothing is kept (RESPONSE_CACHE=false). */
+  private readonly admission: Admission | null;
 
-  /**
-   * @param keeps false (RESPONSE_CACHE=false): nothing is kept or served, but answers are still
-   *   told apart from stale ones, so the headers a CDN caches by stay honest.
-   */
   constructor(
-    private readonly maxBytes: number,
+    options: ResponseCacheOptions,
     private readonly counters: ResponseCacheCounters,
-    private readonly keeps = true,
-  ) {}
+  ) {
+    this.maxBytes = options.maxBytes;
+    this.admitAfter = options.admitAfter;
+    this.admission = options.keeps ? new Admission(this.maxBytes) : null;
+  }
 
   /** False with RESPONSE_CACHE=false: nothing is kept or served. */
   get keepsAnswers(): boolean {
-    return this.keeps;
+    return this.admission !== null;
   }
 
   get size(): number {
@@ -89,34 +119,38 @@ export class ResponseCache {
 
   /** The cached answer, or a slot to store the answer in once it is computed. */
   lookup(key: string, tags: readonly CacheTag[], spelling?: RawSpelling): { hit: CachedResponse; slot?: undefined } | { slot: CacheSlot; hit?: undefined } {
-    if (!this.keeps) return { slot: { key, tags, generation: this.generation } };
-    const hit = this.entries.get(key);
-    if (hit) {
+    if (!this.admission) return { slot: { key, tags, generation: this.generation, hash: 0 } };
+    const stored = this.entries.get(key);
+    if (stored) {
       this.entries.delete(key);
-      this.entries.set(key, hit);
+      this.entries.set(key, stored);
+      this.admission.record(stored.hash);
       this.counters.hit();
       if (spelling) this.addSpelling(key, spelling);
-      return { hit };
+      return { hit: stored.answer };
     }
+    const hash = this.admission.hashOf(key);
+    this.admission.record(hash);
     this.counters.miss();
-    return { slot: { key, tags, generation: this.generation, spelling } };
+    return { slot: { key, tags, generation: this.generation, hash, spelling } };
   }
 
   /** The stored answer a request spelled exactly so was last answered with. */
   lookupSpelling(raw: string): { hit: CachedResponse; spelling: RawSpelling } | undefined {
     const known = this.spellings.get(raw);
     if (!known) return undefined;
-    const hit = this.entries.get(known.key);
-    if (!hit) return undefined;
+    const stored = this.entries.get(known.key);
+    if (!stored) return undefined;
     this.entries.delete(known.key);
-    this.entries.set(known.key, hit);
+    this.entries.set(known.key, stored);
+    this.admission?.record(stored.hash);
     this.counters.hit();
-    return { hit, spelling: known.spelling };
+    return { hit: stored.answer, spelling: known.spelling };
   }
 
   /** Remembers that `spelling` is answered by the stored answer under `key` (nothing when none is stored). */
   addSpelling(key: string, spelling: RawSpelling): void {
-    if (!this.keeps || this.spellings.has(spelling.raw) || !this.entries.has(key)) return;
+    if (!this.admission || this.spellings.has(spelling.raw) || !this.entries.has(key)) return;
     const known = this.spellingsOf.get(key) ?? [];
     if (known.length >= SPELLINGS_PER_ENTRY) return;
     const bytes = spelling.raw.length * 2 + 128;
@@ -129,21 +163,36 @@ export class ResponseCache {
   }
 
   /**
-   * Keeps an answer, unless something it depends on changed since its slot opened: then it is
-   * "stale" (already older than a change this instance knows of) and must be cached nowhere.
+   * Keeps an answer if the admission lets it in, unless something it depends on changed since
+   * its slot opened: then it is "stale" (already older than a change this instance knows of) and
+   * must be cached nowhere. Kept or not, a fresh answer comes back with its ETag.
    */
   store(slot: CacheSlot, body: string): CachedResponse | "stale" {
     for (const tag of slot.tags) if ((this.changedAt.get(tag) ?? 0) > slot.generation) return "stale";
     const entry: CachedResponse = { body, bytes: Buffer.from(body), etag: strongEtag(body), tags: slot.tags };
     // Keys hold the variables as JSON: they count too.
     const bytes = (body.length + slot.key.length) * 2 + 256;
-    if (!this.keeps || bytes > this.maxBytes / 10) return entry;
+    if (!this.admission || bytes > this.maxBytes / 10) return entry;
+    const frequency = this.admission.frequency(slot.hash);
+    if (frequency < this.admitAfter) {
+      this.counters.rejected();
+      return entry;
+    }
     this.remove(slot.key);
+    // The least recently used go first, each only for an answer asked for more often than it
+    // (a tie keeps the one already in: to be let in, a page must prove itself).
     while (this.held + bytes > this.maxBytes && this.entries.size > 0) {
-      this.remove(this.entries.keys().next().value!);
+      const [victimKey, victim] = this.entries.entries().next().value!;
+      if (this.admission.frequency(victim.hash) >= frequency) {
+        this.counters.rejected();
+        this.counters.bytes(this.held);
+        return entry;
+      }
+      this.remove(victimKey);
       this.counters.evicted();
     }
-    this.entries.set(slot.key, entry);
+    this.entries.set(slot.key, { answer: entry, hash: slot.hash });
+    this.counters.admitted();
     this.held += bytes;
     for (const tag of slot.tags) {
       let keys = this.byTag.get(tag);
@@ -169,11 +218,11 @@ export class ResponseCache {
   }
 
   private remove(key: string): boolean {
-    const entry = this.entries.get(key);
-    if (!entry) return false;
+    const stored = this.entries.get(key);
+    if (!stored) return false;
     this.entries.delete(key);
-    this.held -= (entry.body.length + key.length) * 2 + 256;
-    for (const tag of entry.tags) this.byTag.get(tag)?.delete(key);
+    this.held -= (stored.answer.body.length + key.length) * 2 + 256;
+    for (const tag of stored.answer.tags) this.byTag.get(tag)?.delete(key);
     for (const spelling of this.spellingsOf.get(key) ?? []) {
       this.spellings.delete(spelling.raw);
       this.held -= spelling.raw.length * 2 + 128;

@@ -82,6 +82,12 @@ export class Metrics {
   readonly cacheHits = new Counter({ name: "response_cache_hits_total", help: "Anonymous queries answered from the response cache.", registers: [this.registry] });
   readonly cacheMisses = new Counter({ name: "response_cache_misses_total", help: "Cacheable anonymous queries that had to be computed.", registers: [this.registry] });
   readonly cacheEvictions = new Counter({ name: "response_cache_evictions_total", help: "Answers dropped to keep the response cache within its bytes.", registers: [this.registry] });
+  readonly cacheAdmissions = new Counter({
+    name: "response_cache_admissions_total",
+    help: "Computed answers the response cache's admission stored (admitted) or left out (rejected: their key asked for too rarely yet, or less often than the answers they would push out).",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
   readonly cacheInvalidations = new Counter({ name: "response_cache_invalidated_total", help: "Answers dropped because something they show changed.", registers: [this.registry] });
   readonly cacheBytes = new Gauge({ name: "response_cache_bytes", help: "Estimated bytes the response cache holds.", registers: [this.registry] });
   readonly edgePurges = new Counter({

@@ -113,6 +113,7 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     introspection: true,
     responseCache: true,
     responseCacheBytes: 64 * 1_048_576,
+    responseCacheAdmitAfter: 2,
     persistedQueriesBytes: 16 * 1_048_576,
     cacheMaxAgeSeconds: 5,
     cacheStaleSeconds: 30,
