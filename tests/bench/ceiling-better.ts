@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { betterSqlite3 } from "./lib/tools";
 import { articleAnswer, frontAnswer, serveCeiling, SQL } from "./lib/ceiling-reads";
 import type { ArticleRow, FrontRow, InstitutionRow, QuoteRow } from "./lib/ceiling-reads";
 
@@ -17,6 +17,7 @@ if (!file) {
   console.error("SQLITE_FILE is required");
   process.exit(2);
 }
+const Database = betterSqlite3();
 const db = new Database(file, { readonly: true, fileMustExist: true });
 const articleBySlug = db.prepare<[string], ArticleRow>(SQL.articleBySlug);
 const institutionsOf = db.prepare<[number], InstitutionRow>(SQL.institutionsOf);

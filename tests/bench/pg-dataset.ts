@@ -1,6 +1,6 @@
 import "reflect-metadata";
-import SqliteDatabase from "better-sqlite3";
 import { Client } from "pg";
+import { betterSqlite3 } from "./lib/tools";
 import { Database } from "../../src/db/database";
 
 /*
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   if (!file || !url) throw new Error("usage: DATABASE_URL=postgres://… node pg-dataset.js FILE.sqlite");
   const startedAt = performance.now();
   await (await Database.open({ kind: "postgres", url })).close();
+  const SqliteDatabase = betterSqlite3();
   const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   const pg = new Client({ connectionString: url });
   await pg.connect();

@@ -1,4 +1,5 @@
-import autocannon from "autocannon";
+import type autocannonModule from "autocannon";
+import { autocannon as loadAutocannon } from "./tools";
 import { monotonicUs } from "../profile";
 import type { TimeWindow } from "../profile";
 import { machineCpuMs } from "./proc";
@@ -54,7 +55,7 @@ export async function runLoad({ target, bodies, seconds, connections, method = "
   // What varies per request: the body of a POST, the path (query string) of a GET.
   const field = method === "GET" ? "path" : "body";
   const payloads = method === "GET" ? bodies.map((body) => getPathOf(target.url, body)) : bodies;
-  const requests: autocannon.Request[] =
+  const requests: autocannonModule.Request[] =
     payloads.length === 1
       ? [{ method, headers, [field]: payloads[0]! }]
       : [
@@ -72,7 +73,7 @@ export async function runLoad({ target, bodies, seconds, connections, method = "
   const driverBefore = process.cpuUsage();
   const startedAt = performance.now();
   const fromUs = monotonicUs();
-  const result = await autocannon({ url: target.url, connections, duration: seconds, pipelining: 1, timeout: 10, requests });
+  const result = await loadAutocannon()({ url: target.url, connections, duration: seconds, pipelining: 1, timeout: 10, requests });
   const elapsedMs = performance.now() - startedAt;
   const toUs = monotonicUs();
   const driver = process.cpuUsage(driverBefore);
