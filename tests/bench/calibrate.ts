@@ -12,7 +12,7 @@ import { Metrics } from "../../src/observability/metrics";
 import { OperationPolicy } from "../../src/policy/operation-policy";
 import { createSchema } from "../../src/schema";
 import type { ProbeReply, ProbeRequest, Work } from "./calibrate-server";
-import { ATTACK_FAMILIES, REALISTIC_OPERATIONS, SAMPLES_QUERY, aliasedIntrospection, samplesFrom } from "./lib/calibration";
+import { ADMITTED_SIZES, ATTACK_FAMILIES, REALISTIC_OPERATIONS, SAMPLES_QUERY, aliasedIntrospection, samplesFrom } from "./lib/calibration";
 import type { AttackFamily } from "./lib/calibration";
 import { copyDataset, ensureDataset } from "./lib/dataset-cache";
 import { mustGql } from "./lib/gql";
@@ -279,6 +279,11 @@ async function main(): Promise<void> {
       else sized.push(result);
     };
     ATTACK_FAMILIES.filter((f) => chosen(f.name)).forEach(size);
+    const stale = sized.filter((s) => s.family.name in ADMITTED_SIZES && ADMITTED_SIZES[s.family.name] !== s.size);
+    for (const s of stale) {
+      failed = true;
+      out(`ADMITTED_SIZES is out of date: ${s.family.name} is admitted up to size ${s.size}, the table says ${ADMITTED_SIZES[s.family.name]}.`);
+    }
     const measured: Array<Sized & { m: Measurement }> = [];
     const measureSized = async (s: Sized) => {
       log(`  measuring ${s.family.name} at size ${s.size} (cost ${s.cost}) …`);
