@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { ATTACK_FAMILIES, REALISTIC_OPERATIONS, SAMPLES_QUERY, WORST_ADMITTED, aliasedIntrospection, samplesFrom } from "./bench/lib/calibration";
+import { ADMITTED_SIZES, ATTACK_FAMILIES, REALISTIC_OPERATIONS, SAMPLES_QUERY, WORST_ADMITTED, aliasedIntrospection, samplesFrom } from "./bench/lib/calibration";
 import type { Samples } from "./bench/lib/calibration";
 import { startNewsroom } from "./helpers/newsroom";
 import type { RoleHeaders } from "./helpers/newsroom";
@@ -10,7 +10,9 @@ import { connect } from "./helpers/ws";
 /*
  * The operations `npm run calibrate` measured on the bench dataset (tests/bench/lib/calibration.ts,
  * the README's table), checked against the default limits on a small newsroom: every realistic
- * one is admitted, and the most expensive admitted attack shape sits exactly at the limit.
+ * one is admitted (the fact-graph pages among them: a people search with quote counts, person and
+ * institution pages, directories), the most expensive admitted attack shape sits exactly at the
+ * limit, and so does each shape whose statements are priced once per place rather than per row.
  */
 describe("cost calibration: the default limits admit real pages and stop the worst shape at the limit", () => {
   let t: TestServer;
@@ -42,6 +44,16 @@ describe("cost calibration: the default limits admit real pages and stop the wor
     } finally {
       await client.close();
     }
+  });
+
+  it.each(Object.entries(ADMITTED_SIZES))("admits %s at size %i and refuses it one size up", async (name, size) => {
+    const family = ATTACK_FAMILIES.find((f) => f.name === name)!;
+    const under = await t.gql(family.build(size));
+    expect(under.body.errors).toBeUndefined();
+    expect(under.status).toBe(200);
+    const over = await t.gql(family.build(size + 1));
+    expect(over.status).toBe(400);
+    expect(over.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/estimated cost is \d+; at most 5000/), extensions: { code: "QUERY_TOO_COMPLEX" } });
   });
 
   describe(`the worst admitted shape, ${WORST_ADMITTED.family} at size ${WORST_ADMITTED.size}`, () => {

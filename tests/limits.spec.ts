@@ -1,6 +1,7 @@
 import "reflect-metadata";
-import { parse } from "graphql";
-import { DEFAULT_LIMITS, estimateOperationCost } from "../src/policy/limits";
+import { getNamedType, isObjectType, parse } from "graphql";
+import type { GraphQLObjectType } from "graphql";
+import { DEFAULT_LIMITS, NESTED_LISTS, ROOT_LISTS, estimateOperationCost } from "../src/policy/limits";
 import { createSchema } from "../src/schema";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { startTestServer } from "./helpers/server";
@@ -54,6 +55,49 @@ describe("cost limits, over HTTP and WebSocket alike", () => {
     expect(cost(`{ articles(first: 50, filter: { search: "x" }) { totalCount nodes { title } } }`)).toBe(1 + 640 + 900 + 50 * (1 + 1));
     expect(cost(`{ articles(first: 50) { ...Counted } } fragment Counted on ArticleConnection { totalCount }`)).toBe(1 + 900);
     expect(cost(`{ tags { name } }`)).toBe(1 + 20 * 1);
+  });
+
+  it("prices a nested list's statements once per place, and per parent what reading each parent's list costs (the README's figures)", async () => {
+    const schema = await createSchema();
+    const cost = (query: string) => estimateOperationCost(schema, parse(query), null, {});
+    // One window and one grouped count for all 20 people (300 each: SQLite walks every story for quotes), plus 8 and 2 per person: not 900 per person.
+    const counted = `people(first: 20) { nodes { quotes(first: 3) { totalCount } } }`;
+    expect(cost(`{ ${counted} }`)).toBe(1 + 20 * (1 + (1 + 8 + 2)) + 2 * 300);
+    // Each place the list is selected is a batch of its own: aliased, or spread from one fragment twice.
+    expect(cost(`{ a: ${counted} b: ${counted} }`)).toBe(2 * cost(`{ ${counted} }`));
+    expect(cost(`{ a: people(first: 20) { nodes { ...Q } } b: people(first: 20) { nodes { ...Q } } } fragment Q on Person { quotes(first: 3) { totalCount } }`)).toBe(2 * cost(`{ ${counted} }`));
+    // Without a count: the window alone; a story's comments cost 1 a parent, a tag's stories 130, each batch 50.
+    expect(cost(`{ articles(first: 10) { nodes { comments(first: 5) { nodes { body } } } } }`)).toBe(1 + 10 * (1 + (1 + 5 * 2 + 1)) + 50);
+    expect(cost(`{ tags { articles(first: 1) { nodes { title } } } }`)).toBe(1 + 20 * (1 + 1 * 2 + 130) + 50);
+    // The flag of the side a page started from is a statement of its own, batched like the page.
+    expect(cost(`{ institutions(first: 10) { nodes { articles(first: 1, after: "x") { pageInfo { hasPreviousPage } } } } }`)).toBe(1 + 10 * (1 + (1 + 1 * 2 + 50 + 50)) + 2 * 50);
+    expect(cost(`{ institutions(first: 10) { nodes { articles(first: 1, after: "x") { pageInfo { hasNextPage } } } } }`)).toBe(1 + 10 * (1 + (1 + 1 * 2 + 50)) + 50);
+  });
+
+  it("prices a scan of a list under Query once: a page after a cursor, its far-side flag, an unindexed filter, any page of quotes (the README's figures)", async () => {
+    const schema = await createSchema();
+    const cost = (query: string) => estimateOperationCost(schema, parse(query), null, {});
+    expect(cost(`{ articles(first: 1) { nodes { title } } }`)).toBe(1 + 2);
+    expect(cost(`{ articles(first: 1, after: "x") { nodes { title } } }`)).toBe(1 + 2 + 100);
+    expect(cost(`{ articles(first: 1, after: "x") { pageInfo { hasPreviousPage } } }`)).toBe(1 + 2 + 100 + 100);
+    expect(cost(`{ articles(last: 1, before: "x") { pageInfo { hasNextPage } } }`)).toBe(1 + 2 + 100 + 100);
+    // Filters the index reads in order cost nothing more; a person's stories may walk every story.
+    expect(cost(`{ articles(first: 1, filter: { publishedAfter: "2025-01-01T00:00:00Z" }) { nodes { title } } }`)).toBe(1 + 2);
+    expect(cost(`{ articles(first: 1, filter: { personId: "x" }) { nodes { title } } }`)).toBe(1 + 2 + 100);
+    expect(cost(`{ comments(first: 1, filter: { status: PENDING }) { nodes { body } } }`)).toBe(1 + 2);
+    expect(cost(`{ comments(first: 1, after: "x") { pageInfo { hasPreviousPage } } }`)).toBe(1 + 2 + 2 * 1200);
+    expect(cost(`{ quotes(first: 1) { nodes { text } } }`)).toBe(1 + 2 + 900);
+    expect(cost(`{ quotes(first: 1, after: "x") { nodes { text } } }`)).toBe(1 + 2 + 900);
+  });
+
+  it("has a calibrated price for every connection of the schema, and none for a connection it no longer has", async () => {
+    const schema = await createSchema();
+    const connections = Object.values(schema.getTypeMap())
+      .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith("__"))
+      .flatMap((type) => Object.values(type.getFields()).filter((field) => getNamedType(field.type).name.endsWith("Connection")).map((field) => `${type.name}.${field.name}`));
+    const priced = [...Object.keys(ROOT_LISTS), ...Object.keys(NESTED_LISTS)];
+    expect(connections.sort()).toEqual(priced.sort());
+    expect(Object.keys(ROOT_LISTS).every((coordinate) => coordinate.startsWith("Query."))).toBe(true);
   });
 
   describe.each(cases)("%s", (_name, under, over, code, message) => {

@@ -51,13 +51,82 @@ export const COST_WEIGHTS = {
    */
   search: 640,
   /**
-   * `totalCount` counts every row its list's filter matches, once per connection whatever the
-   * page (nested connections count all their parents in one grouped statement), so it is priced
-   * once, not times the page: counting the 50,000 comments took 23 ms (460 units). At 1, times
-   * the page, a hundred aliased counts were admitted and took 2.3 s. At 700, seven comment
-   * counts were admitted: 253 ms on a slow phase of this machine (36 ms a count); at 900, five.
+   * The `totalCount` of a list under Query counts every row its filter matches, whatever the
+   * page: counting the 50,000 comments took 23 ms (460 units). At 1, times the page, a hundred
+   * aliased counts were admitted and took 2.3 s. At 700, seven comment counts were admitted:
+   * 253 ms on a slow phase of this machine (36 ms a count); at 900, five.
    */
   totalCount: 900,
+};
+
+/** What the statements of a list under Query cost beyond the rows they return (see {@link ROOT_LISTS}). */
+interface RootListCost {
+  /** One statement that reads every row the list's filter matches, measured on the bench. */
+  readonly scan: number;
+  /** Whether an index reads the list in its order; when not, every page is a scan (sorting every row to keep a few). */
+  readonly ordered: boolean;
+  /** Filters the index still reads in order; any other makes a page a scan (it may walk the whole list to fill a page). */
+  readonly indexedFilters: readonly string[];
+}
+
+/**
+ * The lists under Query. A first page of an ordered list reads its rows in index order and costs
+ * what it returns; a page after or before a cursor is a scan (the keyset condition is spelled
+ * without row values, so SQLite walks the index from the list's start to the cursor), and so is
+ * the page flag of the side the page started from (`hasPreviousPage` after `after`,
+ * `hasNextPage` before `before`: every row beyond the cursor is looked at). Each scan is priced
+ * once per place the list is selected. On the bench a scan of the 10,000 stories took ~2 ms,
+ * of the 50,000 comments 9 ms (a page) to 47 ms (the far-side flag: each comment joins its
+ * story), and a page of quotes 33 ms (no index orders quotes by their story's date): before
+ * these were priced, a hundred aliased `quotes(first: 1)` (cost 300) took 3.3 s and a hundred
+ * far-side comment flags 5.6 s.
+ */
+export const ROOT_LISTS: Readonly<Record<string, RootListCost>> = {
+  "Query.articles": { scan: 100, ordered: true, indexedFilters: ["status", "publishedAfter", "publishedBefore"] },
+  "Query.comments": { scan: 1200, ordered: true, indexedFilters: ["status", "articleId"] },
+  "Query.quotes": { scan: 900, ordered: false, indexedFilters: [] },
+  "Query.people": { scan: 50, ordered: true, indexedFilters: [] },
+  "Query.institutions": { scan: 50, ordered: true, indexedFilters: [] },
+};
+
+/** What a nested list's batched statements cost (see {@link NESTED_LISTS}). */
+interface NestedListCost {
+  /** Each statement of a batch (the page, the grouped count, the far-side flag), once per place, whatever the number of parents. */
+  readonly batch: number;
+  /** Per parent, the page statement (and the far-side flag's): it numbers every row of the parent's list to keep a page. */
+  readonly page: number;
+  /** Per parent, the grouped count: it counts every row of the parent's list. */
+  readonly count: number;
+}
+
+/**
+ * The connections nested under an object. Their loader reads the page of every parent in one
+ * statement and counts them in one more (src/common/pagination.ts), so each statement is priced
+ * once per place the list is selected (`batch`), plus per parent what reading that parent's whole
+ * list costs (`page`, `count`), since the window numbers all its rows before it keeps a page.
+ * That follows the length of the lists on the bench, not the page: a tag has ~1,000 stories, an
+ * institution ~400 and ~600 quotes, a person ~75 stories and ~150 quotes, a story 5 comments.
+ * `batch` is what one statement costs with one parent: SQLite reads a person's or an
+ * institution's quotes by walking every published story (9.5 ms for 569 quotes), the other lists
+ * through their own index (under 1 ms). Each is the CPU measured on the bench, ×1.5. Before,
+ * a window was priced at its page alone: `institutions(first: 50) { nodes { articles(first: 1) { nodes { id } } } }`
+ * cost 201 and took 88 ms, and fifty aliased quote pages of one institution (cost 2,601) 473 ms.
+ */
+export const NESTED_LISTS: Readonly<Record<string, NestedListCost>> = {
+  "Tag.articles": { batch: 50, page: 130, count: 50 },
+  "Institution.articles": { batch: 50, page: 50, count: 28 },
+  "Person.articles": { batch: 50, page: 10, count: 2 },
+  "Institution.quotes": { batch: 300, page: 30, count: 4 },
+  "Person.quotes": { batch: 300, page: 8, count: 2 },
+  "Article.comments": { batch: 50, page: 1, count: 1 },
+};
+
+/** A connection not in the tables (one added since the last calibration) is priced as the dearest one is. */
+const DEAREST_ROOT_LIST: RootListCost = { scan: Math.max(...Object.values(ROOT_LISTS).map((l) => l.scan)), ordered: false, indexedFilters: [] };
+const DEAREST_NESTED_LIST: NestedListCost = {
+  batch: Math.max(...Object.values(NESTED_LISTS).map((l) => l.batch)),
+  page: Math.max(...Object.values(NESTED_LISTS).map((l) => l.page)),
+  count: Math.max(...Object.values(NESTED_LISTS).map((l) => l.count)),
 };
 
 /**
@@ -305,45 +374,84 @@ function hasSearch(args: Record<string, unknown>): boolean {
   return typeof filter?.search === "string";
 }
 
-/** What the estimate is given besides the schema: the document's fragments, and which of them select `totalCount` (worked out once each). */
+/**
+ * What the estimate is given besides the schema: the document's fragments, which of them select
+ * a field path (worked out once each), and the statements priced once per place rather than per
+ * parent, summed as the walk meets them.
+ */
 interface EstimateContext {
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  readonly counting: Map<string, boolean>;
+  readonly selects: Map<string, boolean>;
+  statements: number;
 }
 
-/** Whether a connection's selection asks for `totalCount`, directly or through its fragments. */
-function selectsTotalCount(set: SelectionSetNode | undefined, context: EstimateContext): boolean {
+/** Whether a selection set selects the field path `path` (e.g. `pageInfo`, `hasPreviousPage`), directly or through its fragments. */
+function selectsPath(set: SelectionSetNode | undefined, path: readonly string[], context: EstimateContext): boolean {
   if (!set) return false;
   return set.selections.some((selection) => {
-    if (selection.kind === Kind.FIELD) return selection.name.value === "totalCount";
-    if (selection.kind === Kind.INLINE_FRAGMENT) return selectsTotalCount(selection.selectionSet, context);
-    const name = selection.name.value;
-    const known = context.counting.get(name);
+    if (selection.kind === Kind.FIELD) return selection.name.value === path[0] && (path.length === 1 || selectsPath(selection.selectionSet, path.slice(1), context));
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selectsPath(selection.selectionSet, path, context);
+    const key = `${selection.name.value}\u0000${path.join(".")}`;
+    const known = context.selects.get(key);
     if (known !== undefined) return known;
     // Marked first, so a cyclic spread (which validation refuses anyway) ends here.
-    context.counting.set(name, false);
-    const counts = selectsTotalCount(context.fragments.get(name)?.selectionSet, context);
-    context.counting.set(name, counts);
-    return counts;
+    context.selects.set(key, false);
+    const found = selectsPath(context.fragments.get(selection.name.value)?.selectionSet, path, context);
+    context.selects.set(key, found);
+    return found;
   });
 }
 
 /**
- * What a field costs: 1, plus its children's cost times how many times they can occur. A
- * connection's children occur `first` (or `last`) times (20 when both are left out); its `edges` and `nodes` are not
- * multiplied again, and its `totalCount` is one count, priced once. Other lists count
+ * Whether a page asks for the flag of the side it started from (`hasPreviousPage` after `after`,
+ * `hasNextPage` before `before`): the one flag the page's own read cannot tell, answered by a
+ * statement of its own that looks at every row beyond the cursor.
+ */
+function asksFarSide(args: Record<string, unknown>, set: SelectionSetNode | undefined, context: EstimateContext): boolean {
+  if (args.last != null) return args.before != null && selectsPath(set, ["pageInfo", "hasNextPage"], context);
+  return args.after != null && selectsPath(set, ["pageInfo", "hasPreviousPage"], context);
+}
+
+/** Whether a page of a list under Query may read rows beyond those it returns: see {@link ROOT_LISTS}. */
+function scansRootList(list: RootListCost, args: Record<string, unknown>): boolean {
+  if (!list.ordered || args.after != null || args.before != null) return true;
+  const filter = (args.filter ?? {}) as Record<string, unknown>;
+  return Object.entries(filter).some(([name, value]) => value != null && name !== "search" && !list.indexedFilters.includes(name));
+}
+
+/**
+ * What a field costs for each time it occurs: 1, plus its children's cost times how many times
+ * they can occur. A connection's children occur `first` (or `last`) times (20 when both are left
+ * out); its `edges` and `nodes` are not multiplied again. Other lists count
  * {@link COST_WEIGHTS.listFactor} times, lists straight under Query
  * {@link COST_WEIGHTS.rootListFactor} times. Introspection costs nothing here (its shape is
- * bounded by {@link introspectionShapeRule}); a search and a `totalCount` carry the weights the
- * calibration measured.
+ * bounded by {@link introspectionShapeRule}).
+ *
+ * The statements a connection issues are priced as the loaders issue them. Under Query: a
+ * search, a `totalCount`, and each scan ({@link ROOT_LISTS}), once. Nested under objects, the
+ * lists of all parents are read in one batched statement and counted in one more: each is
+ * priced once per place (`batch` of {@link NESTED_LISTS}, added to `context.statements` and not
+ * multiplied by the parents above it), plus per parent what reading that parent's whole list
+ * costs, which is multiplied.
  */
-export const estimateCost: ComplexityEstimator = ({ field, args, childComplexity, type, node, context }) => {
+const estimateCost: ComplexityEstimator = ({ field, args, childComplexity, type, node, context }) => {
   if (field.name.startsWith("__") && field.name !== "__typename") return 0;
   if (type.name.startsWith("__")) return 0;
   const returned = getNamedType(field.type).name;
   if (returned.endsWith("Connection")) {
-    const counted = selectsTotalCount(node.selectionSet, context as EstimateContext);
-    return 1 + (hasSearch(args) ? COST_WEIGHTS.search : 0) + (counted ? COST_WEIGHTS.totalCount : 0) + connectionPage(args, node) * childComplexity;
+    const estimate = context as EstimateContext;
+    const counted = selectsPath(node.selectionSet, ["totalCount"], estimate);
+    const farSide = asksFarSide(args, node.selectionSet, estimate);
+    const rows = 1 + connectionPage(args, node) * childComplexity;
+    const coordinate = `${type.name}.${field.name}`;
+    if (type.name === "Query") {
+      const list = ROOT_LISTS[coordinate] ?? DEAREST_ROOT_LIST;
+      estimate.statements += (hasSearch(args) ? COST_WEIGHTS.search : 0) + (counted ? COST_WEIGHTS.totalCount : 0) + (scansRootList(list, args) ? list.scan : 0) + (farSide ? list.scan : 0);
+      return rows;
+    }
+    const list = NESTED_LISTS[coordinate] ?? DEAREST_NESTED_LIST;
+    estimate.statements += list.batch * (1 + (counted ? 1 : 0) + (farSide ? 1 : 0));
+    return rows + list.page + (counted ? list.count : 0) + (farSide ? list.page : 0);
   }
   if (type.name.endsWith("Connection")) {
     if (field.name === "edges" || field.name === "nodes") return 1 + childComplexity;
@@ -372,8 +480,8 @@ export function estimateOperationCost(schema: GraphQLSchema, document: DocumentN
   const hit = known?.get(key);
   if (hit !== undefined) return hit;
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  const context: EstimateContext = { fragments, counting: new Map() };
-  const cost = getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: [estimateCost], context });
+  const context: EstimateContext = { fragments, selects: new Map(), statements: 0 };
+  const cost = getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: [estimateCost], context }) + context.statements;
   if (!Number.isFinite(cost)) throw new QueryTooComplexError("This operation's cost could not be estimated.");
   if (key.length <= MAX_REMEMBERED_KEY) {
     const map = known ?? new Map<string, number>();
