@@ -17,7 +17,7 @@ const stamp = path.join(dist, ".build-stamp");
 // What tsconfig.json compiles, and the files that change how it compiles.
 const inputs = ["src", "tests", "ormconfig.ts", "tsconfig.json", "package.json"];
 // Files and folders the build copies next to the compiled code (tsc copies only .ts output).
-const assets = ["src/db/seed/seed-article.txt", "src/ticker/assets"];
+const assets = ["src/services/seed/seed-article.txt", "src/ticker/assets"];
 
 /** Newest mtime under `entry`. Directories count too: deleting or renaming a file changes its folder's mtime. */
 function newest(entry) {

@@ -4,7 +4,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { Database } from "../src/db/database";
 import { sqliteUtcInstant } from "../src/db/rows";
-import { Article } from "../src/modules/article/article.entity";
+import { Article } from "../src/entities/article.entity";
 import { tempSqliteFile } from "./helpers/server";
 
 /** A fresh SQLite database for `use`; closed (unless `use` closed it) and removed afterwards. */

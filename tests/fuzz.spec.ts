@@ -38,8 +38,8 @@ import type {
   SelectionSetNode,
 } from "graphql";
 import WebSocket from "ws";
-import { toGlobalId } from "../src/common/ids";
-import type { NodeType } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
+import type { NodeType } from "../src/kernel/ids";
 import { DEFAULT_LIMITS } from "../src/policy/limits";
 import { MAX_VARIABLE_DEPTH } from "../src/policy/operation-policy";
 import { regionalNewsroom } from "./helpers/scenarios";

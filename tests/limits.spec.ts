@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { parse } from "graphql";
 import { DEFAULT_LIMITS, estimateOperationCost } from "../src/policy/limits";
-import { createSchema } from "../src/schema";
+import { createSchema } from "../src/api/schema";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

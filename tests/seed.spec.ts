@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { extractStory } from "../src/modules/import/import.extract";
+import { extractStory } from "../src/services/import/import.extract";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 

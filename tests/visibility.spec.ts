@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { toGlobalId } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
 import { EventRecord } from "../src/events/event.entity";
 import { startNewsroom } from "./helpers/newsroom";
 import type { Newsroom, RoleHeaders } from "./helpers/newsroom";

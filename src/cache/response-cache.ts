@@ -1,4 +1,4 @@
-import { strongEtag } from "../common/etag";
+import { strongEtag } from "../kernel/etag";
 import type { CacheTag } from "./tags";
 
 /** A cached answer: the response body as sent, its strong ETag, and what it depends on. */

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import sqlite3 from "sqlite3";
 import path from "node:path";
 import type { DatabaseConfig } from "../config";
-import { entities } from "./entities";
+import { entities } from "../entities/entities";
 import { migrations } from "./migrations";
 
 // List queries differ by filter and ordering, not by values, so a few hundred shapes cover them all.

@@ -1,8 +1,8 @@
 import type { EntityManager } from "typeorm";
-import { Article, ArticleInstitution, ArticlePerson, ArticleTag } from "../modules/article/article.entity";
-import { Comment } from "../modules/comment/comment.entity";
-import { Quote } from "../modules/quote/quote.entity";
-import { Tag } from "../modules/tag/tag.entity";
+import { Article, ArticleInstitution, ArticlePerson, ArticleTag } from "../entities/article.entity";
+import { Comment } from "../entities/comment.entity";
+import { Quote } from "../entities/quote.entity";
+import { Tag } from "../entities/tag.entity";
 import { EventRecord } from "./event.entity";
 
 /** A story as an event carries it, with what subscription filters match on. */

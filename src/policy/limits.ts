@@ -2,8 +2,8 @@ import { getIntrospectionQuery, getNamedType, getNullableType, isListType, Kind,
 import type { ASTVisitor, DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLSchema, SelectionSetNode, ValidationContext, ValidationRule } from "graphql";
 import { getComplexity } from "graphql-query-complexity";
 import type { ComplexityEstimator } from "graphql-query-complexity";
-import { QueryTooComplexError } from "../common/errors";
-import { MAX_PAGE_SIZE } from "../common/pagination";
+import { QueryTooComplexError } from "../kernel/errors";
+import { MAX_PAGE_SIZE } from "../db/pagination";
 
 /** The cost limits every operation must keep, over HTTP and WebSocket alike. */
 export interface QueryLimits {

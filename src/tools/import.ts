@@ -2,12 +2,12 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { databaseConfigFromEnv } from "../config";
-import { AppError } from "../common/errors";
-import { toGlobalId } from "../common/ids";
-import { NO_REQUEST } from "../common/request-context";
+import { AppError } from "../kernel/errors";
+import { toGlobalId } from "../kernel/ids";
+import { NO_REQUEST } from "../kernel/request-context";
 import { Database } from "../db/database";
-import { ImportService } from "../modules/import/import.service";
-import type { ImportPlan } from "../modules/import/import.service";
+import { ImportService } from "../services/import/import.service";
+import type { ImportPlan } from "../services/import/import.service";
 
 const USAGE = `usage: npm run --silent import -- <file or folder>… [--publish] [--dry-run] [--json]
   <file>      a story as plain text (UTF-8), in the shape of the seed story

@@ -1,9 +1,9 @@
 import "reflect-metadata";
-import { NO_REQUEST } from "../common/request-context";
+import { NO_REQUEST } from "../kernel/request-context";
 import { databaseConfigFromEnv } from "../config";
 import { Database } from "../db/database";
-import { Role } from "../modules/auth/auth.entity";
-import { AuthService } from "../modules/auth/auth.service";
+import { Role } from "../entities/auth.entity";
+import { AuthService } from "../services/auth.service";
 
 const USAGE = `usage:
   npm run --silent token -- create --name NAME --role ADMIN|EDITOR|MODERATOR   prints the new token as its last line

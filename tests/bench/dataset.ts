@@ -2,7 +2,7 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import type { EntityManager } from "typeorm";
-import { slugify } from "../../src/common/slug";
+import { slugify } from "../../src/kernel/slug";
 import { Database } from "../../src/db/database";
 import { DATASET_SIZE, DATASET_VERSION } from "./lib/dataset-cache";
 import type { DatasetInfo } from "./lib/dataset-cache";
