@@ -15,7 +15,7 @@ import type { LiveClient } from "./helpers/ws";
 const STORIES = path.join(__dirname, "import", "stories");
 const storyText = (name: string): string => fs.readFileSync(path.join(STORIES, `${name}.txt`), "utf8");
 const expectedOf = (name: string): Expected => JSON.parse(fs.readFileSync(path.join(STORIES, `${name}.expected.json`), "utf8")) as Expected;
-const SEED_TEXT = fs.readFileSync(path.join(__dirname, "..", "src", "db", "seed", "seed-article.txt"), "utf8");
+const SEED_TEXT = fs.readFileSync(path.join(__dirname, "..", "src", "services", "seed", "seed-article.txt"), "utf8");
 
 interface Expected {
   title: string;
