@@ -17,7 +17,8 @@ import { createLogger } from "./kernel/logger";
 import { createRateLimiter } from "./services/rate-limit";
 import type { RateLimiter } from "./services/rate-limit";
 import type { Logger } from "./kernel/logger";
-import { createContext, createServices } from "./api/context";
+import { createContext } from "./api/context";
+import { createServices } from "./services/services";
 import type { Context } from "./api/context";
 import { Database } from "./db/database";
 import { loadSeed } from "./services/seed/seed";
@@ -34,10 +35,14 @@ import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./kernel/request-scope";
 import { admittedDocumentPlugin, admittedOf, operationGate } from "./transport/http-gate";
 import { OperationPolicy } from "./policy/operation-policy";
+import type { AdmittedOperation } from "./policy/operation-policy";
 import { PersistedQueries } from "./policy/persisted-queries";
 import { startResponseCache } from "./cache/cache-sync";
 import { attachGraphqlWs } from "./transport/websocket";
 import { createSchema } from "./api/schema";
+
+/** An HTTP request's context: the API's, and the operation the policy admitted for it (graphql-ws hands its document to execution itself). */
+type HttpContext = Context & { readonly admitted: AdmittedOperation | null };
 
 /** A body that is too large or is not JSON gets a GraphQL-shaped error, not express's HTML page, and is logged and counted as a refusal. */
 function bodyErrors(policy: OperationPolicy, logger: Logger): ErrorRequestHandler {
@@ -170,7 +175,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       allowedOrigins: config.wsOrigins,
     });
 
-    const apollo = new ApolloServer<Context>({
+    const apollo = new ApolloServer<HttpContext>({
       schema,
       formatError,
       includeStacktraceInErrorResponses: false,
@@ -199,8 +204,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         ApolloServerPluginCacheControlDisabled(),
         ApolloServerPluginUsageReportingDisabled(),
         { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
-        admittedDocumentPlugin<Context>(),
-        responseCache.http.plugin<Context>(),
+        admittedDocumentPlugin<HttpContext>(),
+        responseCache.http.plugin<HttpContext>(),
         observabilityPlugin({ logger, metrics }),
         executions.plugin(),
       ],
@@ -236,7 +241,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           const scope = scopeOf(res);
           try {
             const viewer = await services.auth.authenticate(scope, req.headers.authorization);
-            return createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope, admitted: admittedOf(res) });
+            return { ...createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope }), admitted: admittedOf(res) };
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
             logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");

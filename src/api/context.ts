@@ -1,114 +1,18 @@
 import type { Viewer } from "../kernel/viewer";
-import { PageLoaders } from "./page-loader";
-import type { AppConfig } from "../config";
-import type { RateLimiter } from "../services/rate-limit";
-import type { Database } from "../db/database";
-import { articleLoaders } from "./article/article.loader";
-import { authLoaders } from "./auth/auth.loader";
-import { AuthService } from "../services/auth.service";
-import type { EventBus } from "../events/bus";
-import type { LogEvent } from "../events/log-event";
-import { loadersOfEvent, storyOfEvent } from "./live/event-shares";
-import type { Article } from "../entities/article.entity";
-import type { LiveStats } from "../events/stats";
 import type { RequestContext } from "../kernel/request-context";
 import type { RequestScope } from "../kernel/request-scope";
-import type { AdmittedOperation } from "../policy/operation-policy";
-import { LiveService } from "../services/live.service";
-import { ArticleService } from "../services/article.service";
-import { commentLoaders } from "./comment/comment.loader";
-import { CommentService } from "../services/comment.service";
-import { ImportService } from "../services/import/import.service";
-import { institutionLoaders } from "./institution/institution.loader";
-import { InstitutionService } from "../services/institution.service";
-import { personLoaders } from "./person/person.loader";
-import { PersonService } from "../services/person.service";
-import { quoteLoaders } from "./quote/quote.loader";
-import { QuoteService } from "../services/quote.service";
-import { tagLoaders } from "./tag/tag.loader";
-import { TagService } from "../services/tag.service";
+import type { Article } from "../entities/article.entity";
+import type { LogEvent } from "../events/log-event";
+import type { Services } from "../services/services";
+import { createLoaders } from "./loaders";
+import type { Loaders } from "./loaders";
+import { loadersOfEvent, storyOfEvent } from "./live/event-shares";
 
-/** The services of one server; stateless apart from the database they share. */
-export interface Services {
-  readonly articles: ArticleService;
-  readonly institutions: InstitutionService;
-  readonly people: PersonService;
-  readonly quotes: QuoteService;
-  readonly comments: CommentService;
-  readonly tags: TagService;
-  readonly auth: AuthService;
-  readonly live: LiveService;
-  readonly imports: ImportService;
-}
-
-export function createServices(
-  db: Database,
-  config: Pick<AppConfig, "autoApproveComments">,
-  live: { bus: EventBus; stats: LiveStats },
-  commentLimiter: RateLimiter,
-): Services {
-  return {
-    articles: new ArticleService(db),
-    institutions: new InstitutionService(db),
-    people: new PersonService(db),
-    quotes: new QuoteService(db),
-    comments: new CommentService(db, { autoApprove: config.autoApproveComments, limiter: commentLimiter }),
-    tags: new TagService(db),
-    auth: new AuthService(db),
-    live: new LiveService(db, live.bus, live.stats),
-    imports: new ImportService(db),
-  };
-}
-
-const LOADERS = {
-  ...articleLoaders,
-  ...tagLoaders,
-  ...institutionLoaders,
-  ...personLoaders,
-  ...quoteLoaders,
-  ...commentLoaders,
-  ...authLoaders,
-  pages: () => new PageLoaders(),
-};
-
-/** A request's DataLoaders, each made on first use. */
-export type Loaders = { readonly [K in keyof typeof LOADERS]: ReturnType<(typeof LOADERS)[K]> };
-
-const SERVICES = Symbol("services");
-const CONTEXT = Symbol("context");
-
-/**
- * Loaders built on first use: a request touches two or three of the twenty (the front page: a
- * story's institutions), and building all of them for every request showed as a tenth of the
- * allocations of a trivial query. Each batch calls its service with the context the loaders
- * belong to, so its statements count into that request's tally.
- */
-class LazyLoaders {
-  readonly [SERVICES]: Services;
-  readonly [CONTEXT]: RequestContext;
-
-  constructor(services: Services, ctx: RequestContext) {
-    this[SERVICES] = services;
-    this[CONTEXT] = ctx;
-  }
-}
-for (const [key, build] of Object.entries(LOADERS) as Array<[string, (services: Services, ctx: RequestContext) => unknown]>) {
-  Object.defineProperty(LazyLoaders.prototype, key, {
-    get(this: LazyLoaders) {
-      const loader = build(this[SERVICES], this[CONTEXT]);
-      Object.defineProperty(this, key, { value: loader, enumerable: true });
-      return loader;
-    },
-  });
-}
-
-export type { CountingContext, RequestContext } from "../kernel/request-context";
-
-/** What every resolver receives: the request's context, with the services and what the operation and its events add. */
+/** What every resolver receives: the request's context, with the services, its loaders and what its events add. */
 export interface Context extends RequestContext {
-  /** The operation the policy admitted for this HTTP request (graphql-ws hands its document to execution itself: null). */
-  readonly admitted: AdmittedOperation | null;
   readonly services: Services;
+  /** This request's loaders (in a feed, those the event's subscribers of this audience share). */
+  readonly loaders: Loaders;
   /**
    * While a story event executes, the story as the event carries it: a quote's or comment's
    * `article` that is this story answers it, not the current row (null outside story events).
@@ -117,8 +21,6 @@ export interface Context extends RequestContext {
   /** The loaders shared by every subscriber of `event` who sees what `viewer` sees. */
   readonly eventLoaders: (event: LogEvent, viewer: Viewer | null) => Loaders;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Subscribers with the same audience see the same data, so they can share one event's loaders (and results). */
 export function audienceOf(viewer: Viewer | null): string {
@@ -130,30 +32,23 @@ export function audienceOf(viewer: Viewer | null): string {
  * the audience's, not any one subscriber's: nothing is counted (WebSocket) and no address applies.
  */
 function audienceLoaders(services: Services, viewer: Viewer | null): Loaders {
-  const ctx: Mutable<RequestContext> = { viewer, tally: null, loaders: null as unknown as Loaders, clientAddress: "", transport: "websocket" };
-  ctx.loaders = new LazyLoaders(services, ctx) as unknown as Loaders;
-  return ctx.loaders;
+  return createLoaders(services, { viewer, tally: null, clientAddress: "", transport: "websocket" });
 }
 
 /** A fresh context: loaders are never shared between requests, so no viewer sees another's cache. */
 export function createContext(
   services: Services,
-  request: { viewer: Viewer | null; clientAddress: string; transport: "http" | "websocket"; tally?: RequestScope | null; admitted?: AdmittedOperation | null },
+  request: { viewer: Viewer | null; clientAddress: string; transport: "http" | "websocket"; tally?: RequestScope | null },
 ): Context {
-  const ctx: Mutable<Context> = {
-    viewer: request.viewer,
-    tally: request.tally ?? null,
-    // Set just below: the loaders call services with this very context.
-    loaders: null as unknown as Loaders,
-    clientAddress: request.clientAddress,
-    transport: request.transport,
-    admitted: request.admitted ?? null,
+  const own: RequestContext = { viewer: request.viewer, tally: request.tally ?? null, clientAddress: request.clientAddress, transport: request.transport };
+  return {
+    ...own,
     services,
+    // The loaders' batches call the services with this request's context, counted into its tally.
+    loaders: createLoaders(services, own),
     eventStory: null,
     eventLoaders: (event, who) => loadersOfEvent(event, audienceOf(who), () => audienceLoaders(services, who)),
   };
-  ctx.loaders = new LazyLoaders(services, ctx) as unknown as Loaders;
-  return ctx;
 }
 
 /**

@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import type { Page, PageArgs } from "../db/pagination";
+import type { Located } from "../services/slugs";
 
 type PageBatch = (parentPks: readonly number[], args: PageArgs) => Promise<Map<number, Page>>;
 
@@ -50,4 +51,14 @@ export async function loadPks<T>(loader: DataLoader<number, T | null>, pks: read
 export async function toConnection<T, C>(Type: { of(page: Page, nodes: readonly T[]): C }, page: Page | Promise<Page>, loader: DataLoader<number, T | null>): Promise<C> {
   const { page: shown, nodes } = await nodesOf(await page, loader);
   return Type.of(shown, nodes);
+}
+
+/**
+ * The record an `x(id:, slug:)` lookup found: by key through the request's loader (so the rest of
+ * the request reads it from there), or as the lookup itself read it.
+ */
+export async function loadLocated<T>(located: Promise<Located<T>>, loader: DataLoader<number, T | null>): Promise<T | null> {
+  const found = await located;
+  if (found === null) return null;
+  return "pk" in found ? loader.load(found.pk) : found.row;
 }

@@ -1,3 +1,7 @@
+// Loaded first: type-graphql lists the types that implement Node in the order their classes are
+// declared, and ApiToken has always led schema.graphql (reached only through node(id:), it is
+// otherwise the last to load).
+import "../entities/auth.entity";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { printSchema } from "graphql";
 import type { GraphQLSchema } from "graphql";

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import sqlite3 from "sqlite3";
 import path from "node:path";
 import type { DatabaseConfig } from "../config";
+import type { StatementTally } from "../kernel/request-scope";
 import { entities } from "../entities/entities";
 import { migrations } from "./migrations";
 
@@ -37,11 +38,6 @@ function finalizeStatement(entry: PreparedEntry): void {
 
 /** Receives every SQL statement a data source runs; the N+1 guard counts them. */
 export type QueryListener = (sql: string) => void;
-
-/** Where one request's SQL statements are counted (its log line and `graphql_sql_statements_per_request`). */
-export interface StatementTally {
-  statements: number;
-}
 
 /** What a write transaction's query runner carries: the tally of the request that opened it, and the tables it writes. */
 interface RunnerData {

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import type { ClassType } from "type-graphql";
-import type { StatementTally } from "./database";
+import type { StatementTally } from "../kernel/request-scope";
 import type { Select } from "./select";
 import { BadUserInputError, quoted } from "../kernel/errors";
 

@@ -1,15 +1,9 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../kernel/ids";
 import { Node } from "../kernel/node";
+import { Role } from "../kernel/viewer";
 import { timestampType } from "../db/column-types";
-
-export enum Role {
-  ADMIN = "ADMIN",
-  EDITOR = "EDITOR",
-  MODERATOR = "MODERATOR",
-}
-registerEnumType(Role, { name: "Role" });
 
 /** An API token. Only a hash of its secret is stored; the secret is shown once, at creation. */
 @ObjectType("ApiToken", { simpleResolvers: true, implements: Node, description: "Reachable through node(id:) by admins only." })

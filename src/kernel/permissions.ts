@@ -1,13 +1,13 @@
 import type { AuthChecker } from "type-graphql";
 import { ForbiddenError, UnauthenticatedError } from "./errors";
-import type { Context } from "../api/context";
-import { Role } from "../entities/auth.entity";
+import { Role } from "./viewer";
+import type { Viewer } from "./viewer";
 
 /**
  * Decides `@Authorized(...roles)`: no viewer is UNAUTHENTICATED, a viewer without one of the
  * roles is FORBIDDEN. ADMIN may do everything.
  */
-export const authChecker: AuthChecker<Context, Role> = ({ context, info }, roles) => {
+export const authChecker: AuthChecker<{ readonly viewer: Viewer | null }, Role> = ({ context, info }, roles) => {
   const viewer = context.viewer;
   if (viewer === null) throw new UnauthenticatedError(`${info.fieldName} needs an API token: send 'Authorization: Bearer <token>'.`);
   if (roles.length === 0 || viewer.role === Role.ADMIN || roles.includes(viewer.role)) return true;

@@ -1,11 +1,10 @@
 import type { Viewer } from "./viewer";
-import type { Loaders } from "../api/context";
 import type { RequestScope } from "./request-scope";
 
 /**
  * What a request carries into every service method, first parameter and in the open (no copy of
  * a service or of the database is made for a request): who asks, where its SQL statements are
- * counted, its own DataLoaders, and where it came from.
+ * counted, and where it came from. Its GraphQL loaders are the API layer's (its `Context`).
  */
 export interface RequestContext {
   readonly viewer: Viewer | null;
@@ -14,8 +13,6 @@ export interface RequestContext {
    * `graphql_sql_statements_per_request`); null where nothing is counted (over WebSocket).
    */
   readonly tally: RequestScope | null;
-  /** This request's loaders (in a feed, those the event's subscribers of this audience share). */
-  readonly loaders: Loaders;
   /** The client's network address, for per-client limits ("" for loaders shared by an event's audience). */
   readonly clientAddress: string;
   readonly transport: "http" | "websocket";

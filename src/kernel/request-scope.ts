@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler, Response } from "express";
-import type { StatementTally } from "../db/database";
+
+/** Where one request's SQL statements are counted (its log line and `graphql_sql_statements_per_request`). */
+export interface StatementTally {
+  statements: number;
+}
 
 /** What one HTTP request accumulates while it runs: its id, and the SQL statements it ran. */
 export interface RequestScope extends StatementTally {

@@ -1,4 +1,12 @@
-import { Role } from "../entities/auth.entity";
+import { registerEnumType } from "type-graphql";
+
+/** What an API token may do; ADMIN may do everything. */
+export enum Role {
+  ADMIN = "ADMIN",
+  EDITOR = "EDITOR",
+  MODERATOR = "MODERATOR",
+}
+registerEnumType(Role, { name: "Role" });
 
 /** Who is calling: an API token's holder, or nobody (`null`, an anonymous reader). */
 export interface Viewer {

@@ -6,7 +6,8 @@ import { BadUserInputError, ForbiddenError, NotFoundError, quoted } from "../ker
 import { slugify } from "../kernel/slug";
 import { idList, optionalText, requiredText, slugInput } from "../kernel/validate";
 import { getOrThrow, pksOrThrow } from "../db/lookups";
-import { claimSlug, deriveSlug, findByIdOrSlug, recordRename } from "./slugs";
+import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
+import type { Located } from "./slugs";
 import { recordArticleEvent, snapshotArticle } from "../events/outbox";
 import { Institution } from "../entities/institution.entity";
 import { Person } from "../entities/person.entity";
@@ -77,9 +78,10 @@ export class ArticleService {
     return qb;
   }
 
-  private visible(viewer: Viewer | null, article: Article | null): Article | null {
+  /** The story if the viewer may see it, else null. */
+  visible(ctx: Pick<RequestContext, "viewer">, article: Article | null): Article | null {
     if (article === null) return null;
-    return article.status === ArticleStatus.PUBLISHED || canSeeDrafts(viewer) ? article : null;
+    return article.status === ArticleStatus.PUBLISHED || canSeeDrafts(ctx.viewer) ? article : null;
   }
 
   /** Rows by primary key in the order asked, visibility not applied (for loaders of already-filtered keys). */
@@ -87,28 +89,25 @@ export class ArticleService {
     return alignByPk(pks, await this.listRows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
-  /** The story with this key if the viewer may see it, else null (read through the request's loader). */
-  async visibleByPk(ctx: RequestContext, pk: number): Promise<Article | null> {
-    return this.visible(ctx.viewer, await ctx.loaders.article.load(pk));
-  }
-
   /**
-   * The story a quote or comment (`item`, e.g. "Comment 'Q29tbWVudDox'") belongs to, for fields
-   * that must answer one: FORBIDDEN when the viewer may not read it (a moderator and a draft),
-   * never the draft itself.
+   * The story (`story`, read by key `pk`) a quote or comment (`item`, e.g. "Comment 'Q29tbWVudDox'")
+   * belongs to, for fields that must answer one: FORBIDDEN when the viewer may not read it (a
+   * moderator and a draft), never the draft itself.
    */
-  async ofItem(ctx: RequestContext, pk: number, item: string): Promise<Article> {
-    const story = await ctx.loaders.article.load(pk);
+  ofItem(ctx: Pick<RequestContext, "viewer">, pk: number, story: Article | null, item: string): Article {
     if (story === null) throw new NotFoundError(`${item} belongs to story '${toGlobalId("Article", pk)}', which no longer exists.`);
-    if (this.visible(ctx.viewer, story) === null) {
+    if (this.visible(ctx, story) === null) {
       throw new ForbiddenError(`${item} belongs to story '${toGlobalId("Article", pk)}', which is not published; only editors and admins read drafts and scheduled stories.`);
     }
     return story;
   }
 
-  /** One story by id or slug, or null when it does not exist or the viewer may not see it. */
-  async findOne(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Article | null> {
-    return this.visible(ctx.viewer, await findByIdOrSlug(this.db, ctx.tally, "article", args, (id) => pkOf(id, "Article"), this.fullRows, (pk) => ctx.loaders.article.load(pk)));
+  /**
+   * Where `article(id:, slug:)` leads: the key to read the story by, or the story its slug found
+   * (see {@link Located}); the caller applies {@link visible} to what it reads.
+   */
+  locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Article>> {
+    return locateByIdOrSlug(this.db, ctx.tally, "article", args, (id) => pkOf(id, "Article"), this.fullRows);
   }
 
   /** A page of the story list, filtered and ordered as asked. */

@@ -4,11 +4,13 @@ import type { CountingContext, RequestContext } from "../kernel/request-context"
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../kernel/errors";
 import { pkOf } from "../kernel/ids";
 import { requiredText } from "../kernel/validate";
-import type { Database, StatementTally } from "../db/database";
+import type { Database } from "../db/database";
+import type { StatementTally } from "../kernel/request-scope";
 import { RowReader } from "../db/rows";
 import { alignByPk } from "../db/sql";
 import { recordTokenRevoked } from "../events/outbox";
-import { ApiToken, Role } from "../entities/auth.entity";
+import { ApiToken } from "../entities/auth.entity";
+import { Role } from "../kernel/viewer";
 
 const TOKEN_PREFIX = "nwr_";
 

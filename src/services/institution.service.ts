@@ -3,7 +3,8 @@ import type { CountingContext, RequestContext } from "../kernel/request-context"
 import { BadUserInputError } from "../kernel/errors";
 import { intInRange, optionalText, requiredText, slugInput } from "../kernel/validate";
 import { getOrThrow } from "../db/lookups";
-import { claimSlug, deriveSlug, findByIdOrSlug, recordRename } from "./slugs";
+import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
+import type { Located } from "./slugs";
 import { pkOf } from "../kernel/ids";
 import { fetchPage } from "../db/pagination";
 import type { Ordering, Page, PageArgs } from "../db/pagination";
@@ -35,9 +36,9 @@ export class InstitutionService {
     return alignByPk(pks, await this.accreditationRows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
-  /** One institution by id or slug, or null. */
-  findOne(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Institution | null> {
-    return findByIdOrSlug(this.db, ctx.tally, "institution", args, (id) => pkOf(id, "Institution"), this.rows, (pk) => ctx.loaders.institution.load(pk));
+  /** Where `institution(id:, slug:)` leads: the key to read the institution by, or the institution its slug found (see {@link Located}). */
+  locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Institution>> {
+    return locateByIdOrSlug(this.db, ctx.tally, "institution", args, (id) => pkOf(id, "Institution"), this.rows);
   }
 
   /** A page of institutions by name. */

@@ -1,7 +1,8 @@
 import { requiredText, slugInput } from "../kernel/validate";
 import type { CountingContext, RequestContext } from "../kernel/request-context";
 import { getOrThrow } from "../db/lookups";
-import { claimSlug, deriveSlug, findByIdOrSlug, recordRename } from "./slugs";
+import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
+import type { Located } from "./slugs";
 import { Institution } from "../entities/institution.entity";
 import { pkOf } from "../kernel/ids";
 import { fetchPage } from "../db/pagination";
@@ -33,9 +34,9 @@ export class PersonService {
     return alignByPk(pks, await this.positionRows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
-  /** One person by id or slug, or null. */
-  findOne(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Person | null> {
-    return findByIdOrSlug(this.db, ctx.tally, "person", args, (id) => pkOf(id, "Person"), this.rows, (pk) => ctx.loaders.person.load(pk));
+  /** Where `person(id:, slug:)` leads: the key to read the person by, or the person its slug found (see {@link Located}). */
+  locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Person>> {
+    return locateByIdOrSlug(this.db, ctx.tally, "person", args, (id) => pkOf(id, "Person"), this.rows);
   }
 
   /** A page of people by name. */

@@ -1,7 +1,8 @@
 import type { EntityManager } from "typeorm";
 import { BadUserInputError } from "../kernel/errors";
 import { slugify } from "../kernel/slug";
-import type { Database, StatementTally } from "../db/database";
+import type { Database } from "../db/database";
+import type { StatementTally } from "../kernel/request-scope";
 import type { RowReader } from "../db/rows";
 import { Select } from "../db/select";
 import { SlugAlias } from "../entities/slug-alias.entity";
@@ -59,26 +60,32 @@ export async function recordRename(em: EntityManager, kind: SlugKind, pk: number
 }
 
 /**
- * A record by id or slug, the way every `x(id:, slug:)` query finds it: by key through `load`,
- * by its current slug through `rows`, else by a slug it had before a rename.
+ * Where an `x(id:, slug:)` lookup leads: the key of the record (an id, or a slug it had before a
+ * rename), which the caller reads through its own batching so the record is shared with the
+ * rest of its request; the record itself, when its current slug found it; or nothing.
  */
-export async function findByIdOrSlug<T extends object>(
+export type Located<T> = { readonly pk: number } | { readonly row: T } | null;
+
+/**
+ * A record by id or slug, the way every `x(id:, slug:)` query finds it: by key, by its current
+ * slug through `rows`, else by a slug it had before a rename.
+ */
+export async function locateByIdOrSlug<T extends object>(
   db: Database,
   tally: StatementTally | null,
   kind: SlugKind,
   args: { id?: string | null; slug?: string | null },
   toPk: (id: string) => number,
   rows: RowReader<T>,
-  load: (pk: number) => Promise<T | null>,
-): Promise<T | null> {
-  if (args.id) return load(toPk(args.id));
+): Promise<Located<T>> {
+  if (args.id) return { pk: toPk(args.id) };
   if (args.slug) {
     // No slug holds a NUL (PostgreSQL would refuse to even compare one): nothing can match.
     if (args.slug.includes("\u0000")) return null;
     const [found = null] = await rows.byKeys(db, tally, "slug", [args.slug]);
-    if (found) return found;
+    if (found) return { row: found };
     const former = await resolveFormerSlug(db, tally, kind, args.slug);
-    return former === null ? null : load(former);
+    return former === null ? null : { pk: former };
   }
   throw new BadUserInputError(`Give the ${kind}'s id or slug.`, "id");
 }

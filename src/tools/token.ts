@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { NO_REQUEST } from "../kernel/request-context";
 import { databaseConfigFromEnv } from "../config";
 import { Database } from "../db/database";
-import { Role } from "../entities/auth.entity";
+import { Role } from "../kernel/viewer";
 import { AuthService } from "../services/auth.service";
 
 const USAGE = `usage:

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { GraphQLResolveInfo } from "graphql";
 import { selects } from "../lookahead";
 import type { RequestContext } from "../../kernel/request-context";
-import type { Context, Loaders, Services } from "../context";
+import type { Services } from "../../services/services";
 import type { Institution } from "../../entities/institution.entity";
 import type { Person } from "../../entities/person.entity";
 import type { Tag } from "../../entities/tag.entity";
@@ -16,6 +16,9 @@ export const articleLoaders = {
   peopleOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Person[]>((pks) => articles.peopleOf(ctx, pks)),
   tagsOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Tag[]>((pks) => articles.tagsOf(ctx, pks)),
 };
+
+/** The story loaders of a request. */
+type ArticleLoaders = { readonly [K in keyof typeof articleLoaders]: ReturnType<(typeof articleLoaders)[K]> };
 
 type ListRelation = "institutions" | "people" | "tags";
 
@@ -50,7 +53,7 @@ function relationsSelected(info: GraphQLResolveInfo): ListRelation[] {
  * promise, and graphql-js completes a story whose fields are all plain values without its
  * promise bookkeeping (measured: about 6 % of a front page's CPU).
  */
-export async function readAheadListRelations(stories: readonly Article[], info: GraphQLResolveInfo, loaders: Loaders): Promise<void> {
+export async function readAheadListRelations(stories: readonly Article[], info: GraphQLResolveInfo, loaders: ArticleLoaders): Promise<void> {
   if (stories.length === 0) return;
   const wanted = relationsSelected(info);
   if (wanted.length === 0) return;
@@ -70,14 +73,4 @@ export async function readAheadListRelations(stories: readonly Article[], info: 
 /** What {@link readAheadListRelations} read for `story`, if it did. */
 export function readAheadOf<R extends ListRelation>(story: Article, relation: R): ReadAhead[R] {
   return (story as WithReadAhead)[READ_AHEAD[relation]] as ReadAhead[R];
-}
-
-/**
- * The story a quote or comment (`item`, named for errors) belongs to, for its `article` field:
- * in a story event the story as the event carries it, else the current row if the viewer may
- * read it (FORBIDDEN otherwise).
- */
-export function storyOfItem(ctx: Context, articlePk: number, item: string): Article | Promise<Article> {
-  if (ctx.eventStory !== null && ctx.eventStory.pk === articlePk) return ctx.eventStory;
-  return ctx.services.articles.ofItem(ctx, articlePk, item);
 }

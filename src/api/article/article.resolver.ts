@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../args";
-import { loadPks, toConnection } from "../page-loader";
+import { loadLocated, loadPks, toConnection } from "../page-loader";
 import { splitParagraphs } from "../../kernel/text";
 import type { Context } from "../context";
 import { eventStoryOf } from "../../events/outbox";
@@ -14,22 +14,22 @@ import { ArticleConnection } from "./article.connection";
 import { Article } from "../../entities/article.entity";
 import { readAheadListRelations, readAheadOf } from "./article.loader";
 import { ArticleOrder, ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
-import { Role } from "../../entities/auth.entity";
+import { Role } from "../../kernel/viewer";
 
 /**
  * For an event written before snapshots carried tags and quotes: the current rows stand in, but
  * only while the viewer may read the story now (they may be a later draft's otherwise).
  */
 async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
-  const now = await ctx.services.articles.visibleByPk(ctx, article.pk);
+  const now = ctx.services.articles.visible(ctx, await ctx.loaders.article.load(article.pk));
   return now === null ? [] : read();
 }
 
 @Resolver(() => Article)
 export class ArticleResolver {
   @Query(() => Article, { nullable: true, description: "Drafts and scheduled stories only for editors." })
-  article(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Article | null> {
-    return ctx.services.articles.findOne(ctx, args);
+  async article(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Article | null> {
+    return ctx.services.articles.visible(ctx, await loadLocated(ctx.services.articles.locate(ctx, args), ctx.loaders.article));
   }
 
   @Query(() => ArticleConnection)

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../context";
-import { ApiToken, Role } from "../../entities/auth.entity";
+import { ApiToken } from "../../entities/auth.entity";
+import { Role } from "../../kernel/viewer";
 
 @ObjectType("Viewer", { simpleResolvers: true })
 export class ViewerType {

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { RequestContext } from "../../kernel/request-context";
-import type { Services } from "../context";
+import type { Services } from "../../services/services";
 import type { Comment } from "../../entities/comment.entity";
 
 /** Per-request batching of comment reads; which replies show depends on the viewer. */

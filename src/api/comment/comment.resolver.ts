@@ -4,9 +4,9 @@ import { pageArgs } from "../args";
 import { loadPks, toConnection } from "../page-loader";
 import type { Context } from "../context";
 import { Article } from "../../entities/article.entity";
-import { storyOfItem } from "../article/article.loader";
+import { storyOfItem } from "../article/article.story";
 import { CommentConnection } from "./comment.connection";
-import { Role } from "../../entities/auth.entity";
+import { Role } from "../../kernel/viewer";
 import { Comment, CommentStatus } from "../../entities/comment.entity";
 import { AddCommentInput, CommentsArgs } from "./comment.inputs";
 

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../context";
 import { Article } from "../../entities/article.entity";
-import { Role } from "../../entities/auth.entity";
+import { Role } from "../../kernel/viewer";
 import { ImportPreview, toPreview } from "./import.preview";
 
 @Resolver()

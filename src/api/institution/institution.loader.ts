@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { RequestContext } from "../../kernel/request-context";
-import type { Services } from "../context";
+import type { Services } from "../../services/services";
 import type { Accreditation, Institution } from "../../entities/institution.entity";
 
 /** Per-request batching of institution reads. */

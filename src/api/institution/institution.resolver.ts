@@ -1,21 +1,21 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../args";
-import { loadPks, toConnection } from "../page-loader";
+import { loadLocated, loadPks, toConnection } from "../page-loader";
 import type { Context } from "../context";
 import { ArticleConnection } from "../article/article.connection";
 import { Position } from "../../entities/person.entity";
 import { QuoteConnection } from "../quote/quote.connection";
 import { InstitutionConnection } from "./institution.connection";
 import { Accreditation, Institution } from "../../entities/institution.entity";
-import { Role } from "../../entities/auth.entity";
+import { Role } from "../../kernel/viewer";
 import { AccreditationInput, CreateInstitutionInput, InstitutionsArgs, UpdateInstitutionInput } from "./institution.inputs";
 
 @Resolver(() => Institution)
 export class InstitutionResolver {
   @Query(() => Institution, { nullable: true })
   institution(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Institution | null> {
-    return ctx.services.institutions.findOne(ctx, args);
+    return loadLocated(ctx.services.institutions.locate(ctx, args), ctx.loaders.institution);
   }
 
   @Query(() => InstitutionConnection)

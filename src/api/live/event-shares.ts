@@ -1,5 +1,5 @@
 import type { ExecutionResult } from "graphql";
-import type { Loaders } from "../context";
+import type { Loaders } from "../loaders";
 import type { ArticleLogEvent, LogEvent } from "../../events/log-event";
 import { articleFromSnapshot } from "../../events/outbox";
 import type { Article } from "../../entities/article.entity";

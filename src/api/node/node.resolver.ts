@@ -17,10 +17,11 @@ export class NodeResolver {
   async node(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
     const { type, pk } = parseGlobalId(id);
     const { loaders, services, viewer } = ctx;
-    const storyVisible = async (articlePk: number) => (await services.articles.visibleByPk(ctx, articlePk)) !== null;
+    const visibleStory = async (articlePk: number) => services.articles.visible(ctx, await loaders.article.load(articlePk));
+    const storyVisible = async (articlePk: number) => (await visibleStory(articlePk)) !== null;
     switch (type) {
       case "Article":
-        return services.articles.visibleByPk(ctx, pk);
+        return visibleStory(pk);
       case "Institution":
         return loaders.institution.load(pk);
       case "Person":

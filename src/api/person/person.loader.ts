@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { RequestContext } from "../../kernel/request-context";
-import type { Services } from "../context";
+import type { Services } from "../../services/services";
 import type { Person, Position } from "../../entities/person.entity";
 
 /** Per-request batching of person and position reads. */

@@ -1,21 +1,21 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../args";
-import { toConnection } from "../page-loader";
+import { loadLocated, toConnection } from "../page-loader";
 import type { Context } from "../context";
 import { ArticleConnection } from "../article/article.connection";
 import { Institution } from "../../entities/institution.entity";
 import { QuoteConnection } from "../quote/quote.connection";
 import { PersonConnection } from "./person.connection";
 import { Person, Position } from "../../entities/person.entity";
-import { Role } from "../../entities/auth.entity";
+import { Role } from "../../kernel/viewer";
 import { CreatePersonInput, PeopleArgs, PositionInput, UpdatePersonInput } from "./person.inputs";
 
 @Resolver(() => Person)
 export class PersonResolver {
   @Query(() => Person, { nullable: true })
   person(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Person | null> {
-    return ctx.services.people.findOne(ctx, args);
+    return loadLocated(ctx.services.people.locate(ctx, args), ctx.loaders.person);
   }
 
   @Query(() => PersonConnection)

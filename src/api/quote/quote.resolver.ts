@@ -4,12 +4,12 @@ import { pageArgs } from "../args";
 import { toConnection } from "../page-loader";
 import type { Context } from "../context";
 import { Article } from "../../entities/article.entity";
-import { storyOfItem } from "../article/article.loader";
+import { storyOfItem } from "../article/article.story";
 import { Institution } from "../../entities/institution.entity";
 import { Person } from "../../entities/person.entity";
 import { QuoteConnection } from "./quote.connection";
 import { Quote } from "../../entities/quote.entity";
-import { Role } from "../../entities/auth.entity";
+import { Role } from "../../kernel/viewer";
 import { AddQuoteInput, QuotesArgs } from "./quote.inputs";
 
 @Resolver(() => Quote)
