@@ -1,5 +1,5 @@
 import { NO_REQUEST } from "../../src/kernel/request-context";
-import { Role } from "../../src/entities/auth.entity";
+import { Role } from "../../src/kernel/viewer";
 import { AuthService } from "../../src/services/auth.service";
 import type { TestServer } from "./server";
 
