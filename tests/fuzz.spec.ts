@@ -40,7 +40,7 @@ import type {
 import WebSocket from "ws";
 import { toGlobalId } from "../src/kernel/ids";
 import type { NodeType } from "../src/kernel/ids";
-import { DEFAULT_LIMITS } from "../src/policy/limits";
+import { DEFAULT_LIMITS } from "../src/config";
 import { MAX_VARIABLE_DEPTH } from "../src/policy/operation-policy";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";

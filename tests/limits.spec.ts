@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { parse } from "graphql";
-import { DEFAULT_LIMITS, estimateOperationCost } from "../src/policy/limits";
+import { DEFAULT_LIMITS } from "../src/config";
+import { estimateOperationCost } from "../src/policy/limits";
 import { createSchema } from "../src/api/schema";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { startTestServer } from "./helpers/server";

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { ArgsType, Field, ID, Int } from "type-graphql";
-import { checkPageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../db/pagination";
-import type { PageArgs } from "../db/pagination";
+import { checkPageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../kernel/page-args";
+import type { PageArgs } from "../kernel/page-args";
 
 /** `first`/`after` and `last`/`before` of every connection field (Relay's cursor connections). */
 @ArgsType()

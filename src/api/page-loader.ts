@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
-import type { Page, PageArgs } from "../db/pagination";
+import type { Page } from "../db/pagination";
+import type { PageArgs } from "../kernel/page-args";
 import type { Located } from "../services/slugs";
 
 type PageBatch = (parentPks: readonly number[], args: PageArgs) => Promise<Map<number, Page>>;

@@ -3,26 +3,8 @@ import type { ASTVisitor, DocumentNode, FieldNode, FragmentDefinitionNode, Graph
 import { getComplexity } from "graphql-query-complexity";
 import type { ComplexityEstimator } from "graphql-query-complexity";
 import { QueryTooComplexError } from "../kernel/errors";
-import { MAX_PAGE_SIZE } from "../db/pagination";
-
-/** The cost limits every operation must keep, over HTTP and WebSocket alike. */
-export interface QueryLimits {
-  /** Deepest field nesting (introspection has its own rule, {@link introspectionShapeRule}). */
-  readonly maxDepth: number;
-  /** Most aliases in one operation, counted through fragments (a fragment spread twice counts twice). */
-  readonly maxAliases: number;
-  /** Most selections of one field in one selection set once its fragments are merged in (aliased or repeated). */
-  readonly maxFieldRepeats: number;
-  /** Most directives on one field. */
-  readonly maxDirectivesPerField: number;
-  /** Highest estimated cost (see {@link estimateCost}). */
-  readonly maxComplexity: number;
-  /** Most lexical tokens in a document (graphql-js `maxTokens`), which bounds parsing and validation work. */
-  readonly maxTokens: number;
-}
-
-/** The defaults, documented in the README with the measurements they rest on. */
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 100, maxFieldRepeats: 100, maxDirectivesPerField: 5, maxComplexity: 5000, maxTokens: 5000 };
+import { MAX_PAGE_SIZE } from "../kernel/page-args";
+import type { QueryLimits } from "../config";
 
 /**
  * What the estimator counts for work beyond the fields themselves. Calibrated by `npm run

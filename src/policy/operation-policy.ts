@@ -7,7 +7,7 @@ import type { Logger } from "../kernel/logger";
 import type { Metrics } from "../observability/metrics";
 import { DocumentCache } from "./document-cache";
 import { estimateOperationCost, limitRules } from "./limits";
-import type { QueryLimits } from "./limits";
+import type { QueryLimits } from "../config";
 
 /** The door an operation came through. */
 export type Transport = "http" | "websocket";

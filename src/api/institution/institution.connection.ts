@@ -1,4 +1,4 @@
-import { connectionType } from "../../db/pagination";
+import { connectionType } from "../connection";
 import { Institution } from "../../entities/institution.entity";
 
 export const InstitutionConnection = connectionType("Institution", () => Institution);
