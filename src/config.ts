@@ -258,7 +258,7 @@ function parseFrameAncestors(raw: string | undefined): string {
   return sources.join(" ");
 }
 
-/** Reads the database choice alone; entity decorators need it before the rest of the config. */
+/** Reads the database choice alone (the command-line tools and the migration CLI need no more). */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url !== undefined && url !== "") {

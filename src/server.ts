@@ -21,6 +21,7 @@ import { createContext } from "./api/context";
 import { createServices } from "./services/services";
 import type { Context } from "./api/context";
 import { Database } from "./db/database";
+import { entities } from "./entities/entities";
 import { loadSeed } from "./services/seed/seed";
 import { EventBus } from "./events/bus";
 import type { Notifier } from "./events/bus";
@@ -114,7 +115,7 @@ class InFlight {
  */
 export async function createServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = await Database.open(config.database);
+  const db = await Database.open(config.database, entities);
   let commentLimiter: RateLimiter | undefined;
   try {
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");

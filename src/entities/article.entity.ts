@@ -2,7 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../kernel/ids";
 import { Node } from "../kernel/node";
-import { timestampType } from "../db/column-types";
+import { InstantColumn } from "../db/column-types";
 import { Institution } from "./institution.entity";
 import { Person } from "./person.entity";
 import { Tag } from "./tag.entity";
@@ -56,19 +56,19 @@ export class Article implements Node {
   status!: ArticleStatus;
 
   @Field(() => Date, { nullable: true })
-  @Column({ name: "published_at", type: timestampType, nullable: true })
+  @InstantColumn({ name: "published_at", nullable: true })
   publishedAt!: Date | null;
 
   @Field(() => Date, { nullable: true })
-  @Column({ name: "scheduled_for", type: timestampType, nullable: true })
+  @InstantColumn({ name: "scheduled_for", nullable: true })
   scheduledFor!: Date | null;
 
   @Field(() => Date)
-  @Column({ name: "created_at", type: timestampType })
+  @InstantColumn({ name: "created_at" })
   createdAt!: Date;
 
   @Field(() => Date)
-  @Column({ name: "updated_at", type: timestampType })
+  @InstantColumn({ name: "updated_at" })
   updatedAt!: Date;
 }
 

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../kernel/ids";
 import { Node } from "../kernel/node";
 import { Role } from "../kernel/viewer";
-import { timestampType } from "../db/column-types";
+import { InstantColumn } from "../db/column-types";
 
 /** An API token. Only a hash of its secret is stored; the secret is shown once, at creation. */
 @ObjectType("ApiToken", { simpleResolvers: true, implements: Node, description: "Reachable through node(id:) by admins only." })
@@ -29,9 +29,9 @@ export class ApiToken implements Node {
   tokenHash?: string;
 
   @Field(() => Date)
-  @Column({ name: "created_at", type: timestampType })
+  @InstantColumn({ name: "created_at" })
   createdAt!: Date;
 
-  @Column({ name: "revoked_at", type: timestampType, nullable: true })
+  @InstantColumn({ name: "revoked_at", nullable: true })
   revokedAt!: Date | null;
 }

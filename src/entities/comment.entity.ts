@@ -2,7 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../kernel/ids";
 import { Node } from "../kernel/node";
-import { timestampType } from "../db/column-types";
+import { InstantColumn } from "../db/column-types";
 import { Article } from "./article.entity";
 
 export enum CommentStatus {
@@ -58,7 +58,7 @@ export class Comment implements Node {
   status!: CommentStatus;
 
   @Field(() => Date)
-  @Column({ name: "created_at", type: timestampType })
+  @InstantColumn({ name: "created_at" })
   createdAt!: Date;
 
   @ManyToOne(() => Article, { onDelete: "CASCADE" })

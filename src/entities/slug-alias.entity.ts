@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
-import { timestampType } from "../db/column-types";
+import { InstantColumn } from "../db/column-types";
 
 /** The kinds of record whose slugs appear in URLs. */
 export type SlugKind = "article" | "institution" | "person";
@@ -21,6 +21,6 @@ export class SlugAlias {
   @Column({ name: "target_id", type: "integer" })
   targetId!: number;
 
-  @Column({ name: "created_at", type: timestampType })
+  @InstantColumn({ name: "created_at" })
   createdAt!: Date;
 }

@@ -6,6 +6,7 @@ import { AppError } from "../kernel/errors";
 import { toGlobalId } from "../kernel/ids";
 import { NO_REQUEST } from "../kernel/request-context";
 import { Database } from "../db/database";
+import { entities } from "../entities/entities";
 import { ImportService } from "../services/import/import.service";
 import type { ImportPlan } from "../services/import/import.service";
 
@@ -194,7 +195,7 @@ export async function runImportCommand(
     return 2;
   }
 
-  const db = await Database.open(databaseConfigFromEnv(env));
+  const db = await Database.open(databaseConfigFromEnv(env), entities);
   try {
     const service = new ImportService(db);
     const summary: ImportSummary = { dryRun: options.dryRun, publish: options.publish, files: [], totals: { stories: files.length, imported: 0, refused: 0, ...zeroCounts() } };

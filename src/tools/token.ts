@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { NO_REQUEST } from "../kernel/request-context";
 import { databaseConfigFromEnv } from "../config";
 import { Database } from "../db/database";
+import { entities } from "../entities/entities";
 import { Role } from "../kernel/viewer";
 import { AuthService } from "../services/auth.service";
 
@@ -26,7 +27,7 @@ export async function runTokenCommand(args: readonly string[], print: (line: str
     print(USAGE);
     return 2;
   }
-  const db = await Database.open(databaseConfigFromEnv(env));
+  const db = await Database.open(databaseConfigFromEnv(env), entities);
   try {
     const auth = new AuthService(db);
     if (command === "create") {

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { Database } from "../../src/db/database";
+import { entities } from "../../src/entities/entities";
 import { loadSeed, SEED_STORY_FILE } from "../../src/services/seed/seed";
 import { Article, ArticleInstitution, ArticlePerson } from "../../src/entities/article.entity";
 import { extractStory } from "../../src/services/import/import.extract";
@@ -50,7 +51,7 @@ function opening<T extends { text: string }>({ text, ...rest }: T): Omit<T, "tex
 /** What loadSeed stores, read back from a throwaway database. */
 async function storedFacts() {
   const file = tempSqliteFile();
-  const db = await Database.open({ kind: "sqlite", file });
+  const db = await Database.open({ kind: "sqlite", file }, entities);
   try {
     await loadSeed(db, new Date("2025-10-09T00:00:00Z"));
     const em = db.reader.manager;
