@@ -1,12 +1,12 @@
 import type { Viewer } from "../kernel/viewer";
 import type { RequestContext } from "../kernel/request-context";
 import type { RequestScope } from "../kernel/request-scope";
-import type { Article } from "../entities/article.entity";
 import type { LogEvent } from "../events/log-event";
 import type { Services } from "../services/services";
 import { createLoaders } from "./loaders";
 import type { Loaders } from "./loaders";
 import { loadersOfEvent, storyOfEvent } from "./live/event-shares";
+import type { StoryOfEvent } from "./live/event-story";
 
 /** What every resolver receives: the request's context, with the services, its loaders and what its events add. */
 export interface Context extends RequestContext {
@@ -14,10 +14,11 @@ export interface Context extends RequestContext {
   /** This request's loaders (in a feed, those the event's subscribers of this audience share). */
   readonly loaders: Loaders;
   /**
-   * While a story event executes, the story as the event carries it: a quote's or comment's
-   * `article` that is this story answers it, not the current row (null outside story events).
+   * While a story event executes, the story as the event carries it: its nested fields answer
+   * from the event, and a quote's or comment's `article` that is this story answers it, not the
+   * current row (null outside story events).
    */
-  readonly eventStory: Article | null;
+  readonly eventStory: StoryOfEvent | null;
   /** The loaders shared by every subscriber of `event` who sees what `viewer` sees. */
   readonly eventLoaders: (event: LogEvent, viewer: Viewer | null) => Loaders;
 }

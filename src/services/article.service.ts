@@ -8,7 +8,8 @@ import { idList, optionalText, requiredText, slugInput } from "../kernel/validat
 import { getOrThrow, pksOrThrow } from "../db/lookups";
 import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
 import type { Located } from "./slugs";
-import { recordArticleEvent, snapshotArticle } from "../events/outbox";
+import { recordArticleEvent } from "../events/outbox";
+import { snapshotArticle } from "./outbox.writer";
 import { Institution } from "../entities/institution.entity";
 import { Person } from "../entities/person.entity";
 import { Tag } from "../entities/tag.entity";

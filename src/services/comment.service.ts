@@ -6,6 +6,7 @@ import type { RateLimiter } from "./rate-limit";
 import { emailInput, optionalWebsite, requiredText } from "../kernel/validate";
 import { getOrThrow } from "../db/lookups";
 import { recordCommentApproved } from "../events/outbox";
+import { snapshotComment } from "./outbox.writer";
 import { pkOf } from "../kernel/ids";
 import { fetchPage, fetchPartitionedPages } from "../db/pagination";
 import type { Page } from "../db/pagination";
@@ -135,7 +136,7 @@ export class CommentService {
       }
       const status = this.policy.autoApprove ? CommentStatus.APPROVED : CommentStatus.PENDING;
       const comment = await em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
-      if (status === CommentStatus.APPROVED) await recordCommentApproved(em, comment);
+      if (status === CommentStatus.APPROVED) await recordCommentApproved(em, snapshotComment(comment));
       return comment;
     }, ctx.tally);
     delete saved.authorEmail;
@@ -150,7 +151,7 @@ export class CommentService {
       const becomesVisible = status === CommentStatus.APPROVED && comment.status !== CommentStatus.APPROVED;
       comment.status = status;
       await em.save(comment);
-      if (becomesVisible) await recordCommentApproved(em, comment);
+      if (becomesVisible) await recordCommentApproved(em, snapshotComment(comment));
       return comment;
     }, ctx.tally);
   }

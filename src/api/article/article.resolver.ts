@@ -4,7 +4,7 @@ import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../args";
 import { loadLocated, loadPks, toConnection } from "../page-loader";
 import { splitParagraphs } from "../../kernel/text";
 import type { Context } from "../context";
-import { eventStoryOf } from "../../events/outbox";
+import { eventStoryOf } from "../live/event-story";
 import { CommentConnection } from "../comment/comment.connection";
 import { Institution } from "../../entities/institution.entity";
 import { Person } from "../../entities/person.entity";
@@ -51,34 +51,34 @@ export class ArticleResolver {
   }
 
   /*
-   * A story a feed carries (built from its event) answers its relations from the event's
-   * snapshot, as it was published then; `eventStoryOf` is undefined for stories read from the store.
+   * A story a feed carries (built from its event) answers its relations from the event, as it
+   * was published then; `eventStoryOf` is undefined for stories read from the store.
    */
 
   @FieldResolver(() => [Tag])
   tags(@Root() article: Article, @Ctx() ctx: Context): Tag[] | Promise<Tag[]> {
-    const event = eventStoryOf(article);
+    const event = eventStoryOf(ctx.eventStory, article);
     if (event) return event.tags ?? whileVisibleNow(article, ctx, () => ctx.loaders.tagsOfArticle.load(article.pk));
     return readAheadOf(article, "tags") ?? ctx.loaders.tagsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Institution], { description: "Institutions the story is about or mentions." })
   institutions(@Root() article: Article, @Ctx() ctx: Context): Institution[] | Promise<Institution[]> {
-    const event = eventStoryOf(article);
+    const event = eventStoryOf(ctx.eventStory, article);
     if (event) return loadPks(ctx.loaders.institution, event.institutionPks);
     return readAheadOf(article, "institutions") ?? ctx.loaders.institutionsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Person], { description: "People the story mentions." })
   people(@Root() article: Article, @Ctx() ctx: Context): Person[] | Promise<Person[]> {
-    const event = eventStoryOf(article);
+    const event = eventStoryOf(ctx.eventStory, article);
     if (event) return loadPks(ctx.loaders.person, event.personPks);
     return readAheadOf(article, "people") ?? ctx.loaders.peopleOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Quote], { description: "Quotes in the order they appear in the story." })
   quotes(@Root() article: Article, @Ctx() ctx: Context): Quote[] | Promise<Quote[]> {
-    const event = eventStoryOf(article);
+    const event = eventStoryOf(ctx.eventStory, article);
     if (event) return event.quotes ?? whileVisibleNow(article, ctx, () => ctx.loaders.quotesOfArticle.load(article.pk));
     return ctx.loaders.quotesOfArticle.load(article.pk);
   }

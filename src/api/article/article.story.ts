@@ -7,6 +7,6 @@ import type { Context } from "../context";
  * read it (FORBIDDEN otherwise).
  */
 export function storyOfItem(ctx: Context, articlePk: number, item: string): Article | Promise<Article> {
-  if (ctx.eventStory !== null && ctx.eventStory.pk === articlePk) return ctx.eventStory;
+  if (ctx.eventStory !== null && ctx.eventStory.article.pk === articlePk) return ctx.eventStory.article;
   return ctx.loaders.article.load(articlePk).then((story) => ctx.services.articles.ofItem(ctx, articlePk, story, item));
 }

@@ -1,8 +1,8 @@
 import type { ExecutionResult } from "graphql";
 import type { Loaders } from "../loaders";
 import type { ArticleLogEvent, LogEvent } from "../../events/log-event";
-import { articleFromSnapshot } from "../../events/outbox";
-import type { Article } from "../../entities/article.entity";
+import { storyFromEvent } from "./event-story";
+import type { StoryOfEvent } from "./event-story";
 
 /**
  * What the subscribers of one event share, so that N subscribers cost one set of reads: the
@@ -12,7 +12,7 @@ import type { Article } from "../../entities/article.entity";
 interface EventShares {
   loaders?: Map<string, Loaders>;
   results?: Map<string, Promise<ExecutionResult>>;
-  story?: Article;
+  story?: StoryOfEvent;
 }
 
 // Kept beside the event, not on it: an event is the log's record; this is the fan-out's bookkeeping, gone with the event.
@@ -51,7 +51,7 @@ export function sharedExecution(event: LogEvent, key: string, run: () => Promise
  * The story a story event carries, built once per event: every subscriber, and every field that
  * reaches the event's story (a quote's or comment's `article`), answers this same object.
  */
-export function storyOfEvent(event: ArticleLogEvent): Article {
+export function storyOfEvent(event: ArticleLogEvent): StoryOfEvent {
   const own = sharesOf(event);
-  return (own.story ??= articleFromSnapshot(event.snapshot));
+  return (own.story ??= storyFromEvent(event.snapshot));
 }

@@ -3,8 +3,8 @@ import type { SubscribeResolverData } from "type-graphql";
 import type { Viewer } from "../../kernel/viewer";
 import type { Context } from "../context";
 import type { ArticleLogEvent, CommentLogEvent } from "../../events/log-event";
-import { commentFromSnapshot } from "../../events/outbox";
 import { storyOfEvent } from "./event-shares";
+import { commentFromSnapshot } from "./event-story";
 import { ArticleSubscriptionArgs, CommentSubscriptionArgs } from "./live.inputs";
 import { toEventCursor } from "../../services/live.service";
 import { ArticleEvent, ArticleEventType, CommentEvent } from "./live.types";
@@ -14,7 +14,7 @@ type SubscribeData<A> = SubscribeResolverData<unknown, A, Context>;
 const STORY_EVENTS = [ArticleEventType.PUBLISHED, ArticleEventType.UPDATED, ArticleEventType.UNPUBLISHED];
 
 function toArticleEvent(event: ArticleLogEvent): ArticleEvent {
-  return { cursor: toEventCursor(event.seq), type: ArticleEventType[event.type], article: storyOfEvent(event) };
+  return { cursor: toEventCursor(event.seq), type: ArticleEventType[event.type], article: storyOfEvent(event).article };
 }
 
 @Resolver()
