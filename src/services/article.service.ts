@@ -22,8 +22,8 @@ import { keyListCondition, keyListParam, RowReader } from "../db/rows";
 import { Select } from "../db/select";
 import { alignByPk, groupBy, timeParam } from "../db/sql";
 import { Article, ArticleInstitution, ArticlePerson, ArticleStatus, ArticleTag } from "../entities/article.entity";
-import { ArticleOrder } from "../api/article/article.inputs";
-import type { ArticleFilter, CreateArticleInput, UpdateArticleInput } from "../api/article/article.inputs";
+import { ArticleOrder } from "./article.inputs";
+import type { ArticleFilter, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 
 const NEWEST: Ordering = { name: "a:published-desc", keys: [{ sql: "a.published_at", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
 const OLDEST: Ordering = { name: "a:published-asc", keys: [{ sql: "a.published_at", dir: "ASC", type: "time" }, { sql: "a.id", dir: "ASC", type: "int" }] };

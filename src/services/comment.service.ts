@@ -17,7 +17,7 @@ import { Select } from "../db/select";
 import { alignByPk, groupBy } from "../db/sql";
 import { Article, ArticleStatus } from "../entities/article.entity";
 import { Comment, CommentStatus } from "../entities/comment.entity";
-import type { AddCommentInput, CommentFilter } from "../api/comment/comment.inputs";
+import type { AddCommentInput, CommentFilter } from "./comment.inputs";
 
 /** How new comments are treated. */
 export interface CommentPolicy {

@@ -15,7 +15,7 @@ import { Select } from "../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../db/sql";
 import { Accreditation, Institution } from "../entities/institution.entity";
 import { InstitutionKind } from "../entities/institution.entity";
-import type { AccreditationInput, CreateInstitutionInput, InstitutionFilter, UpdateInstitutionInput } from "../api/institution/institution.inputs";
+import type { AccreditationInput, CreateInstitutionInput, InstitutionFilter, UpdateInstitutionInput } from "./institution.inputs";
 
 const BY_NAME: Ordering = { name: "i:name", keys: [{ sql: "i.name", dir: "ASC", type: "text" }, { sql: "i.id", dir: "ASC", type: "int" }] };
 

@@ -15,7 +15,7 @@ import { ArticleStatus } from "../entities/article.entity";
 import type { Article } from "../entities/article.entity";
 import { CommentStatus } from "../entities/comment.entity";
 import type { Comment } from "../entities/comment.entity";
-import type { ArticleSubscriptionFilter } from "../api/live/live.inputs";
+import type { ArticleSubscriptionFilter } from "./live.inputs";
 
 const CURSOR = /^\d{16}$/;
 /** Replay reads the log this many events at a time, and only when its subscriber has taken what came before (16: 50 replays of 20 KB stories streaming at full speed peaked at 425 MB RSS; with 50, 591 MB). */

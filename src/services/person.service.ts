@@ -13,7 +13,7 @@ import { RowReader } from "../db/rows";
 import { Select } from "../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../db/sql";
 import { Person, Position } from "../entities/person.entity";
-import type { CreatePersonInput, PersonFilter, PositionInput, UpdatePersonInput } from "../api/person/person.inputs";
+import type { CreatePersonInput, PersonFilter, PositionInput, UpdatePersonInput } from "./person.inputs";
 
 const BY_NAME: Ordering = { name: "p:name", keys: [{ sql: "p.name", dir: "ASC", type: "text" }, { sql: "p.id", dir: "ASC", type: "int" }] };
 

@@ -19,7 +19,7 @@ import { Select } from "../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../db/sql";
 import { ArticleStatus } from "../entities/article.entity";
 import { Quote } from "../entities/quote.entity";
-import type { AddQuoteInput, QuoteFilter } from "../api/quote/quote.inputs";
+import type { AddQuoteInput, QuoteFilter } from "./quote.inputs";
 
 /** Newest story first, and within a story the order the quotes stand in. */
 function ordering(drafts: boolean): Ordering {

@@ -1,20 +1,16 @@
 import { ArgsType, Field, ID, InputType, registerEnumType } from "type-graphql";
+import type * as Accepted from "../../services/article.inputs";
 import { PageArgsInput } from "../args";
 import { ArticleStatus } from "../../entities/article.entity";
+import { ArticleOrder } from "../../services/article.inputs";
 
-export enum ArticleOrder {
-  PUBLISHED_AT_DESC = "PUBLISHED_AT_DESC",
-  PUBLISHED_AT_ASC = "PUBLISHED_AT_ASC",
-  UPDATED_AT_DESC = "UPDATED_AT_DESC",
-  RELEVANCE = "RELEVANCE",
-}
 registerEnumType(ArticleOrder, {
   name: "ArticleOrder",
   valuesConfig: { RELEVANCE: { description: "Best full-text match first (bm25); needs filter.search, else newest first." } },
 });
 
 @InputType("ArticleFilter")
-export class ArticleFilter {
+export class ArticleFilter implements Accepted.ArticleFilter {
   @Field(() => ArticleStatus, { nullable: true, description: "Anyone but editors only ever sees PUBLISHED." })
   status?: ArticleStatus | null;
 
@@ -47,7 +43,7 @@ export class ArticlesArgs extends PageArgsInput {
 }
 
 @InputType("CreateArticleInput")
-export class CreateArticleInput {
+export class CreateArticleInput implements Accepted.CreateArticleInput {
   @Field(() => String, { description: "At most 300 characters." })
   title!: string;
 
@@ -77,7 +73,7 @@ export class CreateArticleInput {
 }
 
 @InputType("UpdateArticleInput", { description: "Fields left out stay as they are; null clears an optional field." })
-export class UpdateArticleInput {
+export class UpdateArticleInput implements Accepted.UpdateArticleInput {
   @Field(() => String, { nullable: true })
   title?: string | null;
 

@@ -13,7 +13,8 @@ import { Tag } from "../../entities/tag.entity";
 import { ArticleConnection } from "./article.connection";
 import { Article } from "../../entities/article.entity";
 import { readAheadListRelations, readAheadOf } from "./article.loader";
-import { ArticleOrder, ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+import { ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+import { ArticleOrder } from "../../services/article.inputs";
 import { Role } from "../../kernel/viewer";
 
 /**

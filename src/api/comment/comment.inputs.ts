@@ -1,9 +1,10 @@
 import { ArgsType, Field, ID, InputType } from "type-graphql";
+import type * as Accepted from "../../services/comment.inputs";
 import { PageArgsInput } from "../args";
 import { CommentStatus } from "../../entities/comment.entity";
 
 @InputType("CommentFilter")
-export class CommentFilter {
+export class CommentFilter implements Accepted.CommentFilter {
   @Field(() => ID, { nullable: true })
   articleId?: string | null;
 
@@ -18,7 +19,7 @@ export class CommentsArgs extends PageArgsInput {
 }
 
 @InputType("AddCommentInput")
-export class AddCommentInput {
+export class AddCommentInput implements Accepted.AddCommentInput {
   @Field(() => ID)
   articleId!: string;
 

@@ -1,9 +1,10 @@
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
+import type * as Accepted from "../../services/institution.inputs";
 import { PageArgsInput } from "../args";
 import { InstitutionKind } from "../../entities/institution.entity";
 
 @InputType("InstitutionFilter")
-export class InstitutionFilter {
+export class InstitutionFilter implements Accepted.InstitutionFilter {
   @Field(() => InstitutionKind, { nullable: true })
   kind?: InstitutionKind | null;
 
@@ -27,7 +28,7 @@ export class InstitutionsArgs extends PageArgsInput {
 }
 
 @InputType("CreateInstitutionInput")
-export class CreateInstitutionInput {
+export class CreateInstitutionInput implements Accepted.CreateInstitutionInput {
   @Field(() => String, { description: "Full name, at most 300 characters." })
   name!: string;
 
@@ -54,7 +55,7 @@ export class CreateInstitutionInput {
 }
 
 @InputType("UpdateInstitutionInput", { description: "Fields left out stay as they are; null clears an optional field." })
-export class UpdateInstitutionInput {
+export class UpdateInstitutionInput implements Accepted.UpdateInstitutionInput {
   @Field(() => String, { nullable: true })
   name?: string | null;
 
@@ -81,7 +82,7 @@ export class UpdateInstitutionInput {
 }
 
 @InputType("AccreditationInput")
-export class AccreditationInput {
+export class AccreditationInput implements Accepted.AccreditationInput {
   @Field(() => String, { description: "e.g. WBK or WBBM." })
   code!: string;
 

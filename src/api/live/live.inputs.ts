@@ -1,7 +1,8 @@
 import { ArgsType, Field, ID, InputType } from "type-graphql";
+import type * as Accepted from "../../services/live.inputs";
 
 @InputType("ArticleSubscriptionFilter", { description: "Every given condition must hold." })
-export class ArticleSubscriptionFilter {
+export class ArticleSubscriptionFilter implements Accepted.ArticleSubscriptionFilter {
   @Field(() => ID, { nullable: true, description: "Stories that mention this institution." })
   institutionId?: string | null;
 

@@ -1,8 +1,9 @@
 import { ArgsType, Field, ID, InputType } from "type-graphql";
+import type * as Accepted from "../../services/person.inputs";
 import { PageArgsInput } from "../args";
 
 @InputType("PersonFilter")
-export class PersonFilter {
+export class PersonFilter implements Accepted.PersonFilter {
   @Field(() => ID, { nullable: true, description: "People holding a position at this institution." })
   institutionId?: string | null;
 
@@ -17,7 +18,7 @@ export class PeopleArgs extends PageArgsInput {
 }
 
 @InputType("CreatePersonInput")
-export class CreatePersonInput {
+export class CreatePersonInput implements Accepted.CreatePersonInput {
   @Field(() => String, { description: "At most 200 characters." })
   name!: string;
 
@@ -26,7 +27,7 @@ export class CreatePersonInput {
 }
 
 @InputType("UpdatePersonInput")
-export class UpdatePersonInput {
+export class UpdatePersonInput implements Accepted.UpdatePersonInput {
   @Field(() => String, { nullable: true })
   name?: string | null;
 
@@ -35,7 +36,7 @@ export class UpdatePersonInput {
 }
 
 @InputType("PositionInput")
-export class PositionInput {
+export class PositionInput implements Accepted.PositionInput {
   @Field(() => ID)
   personId!: string;
 

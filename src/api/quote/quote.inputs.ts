@@ -1,8 +1,9 @@
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
+import type * as Accepted from "../../services/quote.inputs";
 import { PageArgsInput } from "../args";
 
 @InputType("QuoteFilter")
-export class QuoteFilter {
+export class QuoteFilter implements Accepted.QuoteFilter {
   @Field(() => ID, { nullable: true })
   speakerId?: string | null;
 
@@ -23,7 +24,7 @@ export class QuotesArgs extends PageArgsInput {
 }
 
 @InputType("AddQuoteInput")
-export class AddQuoteInput {
+export class AddQuoteInput implements Accepted.AddQuoteInput {
   @Field(() => ID)
   articleId!: string;
 
