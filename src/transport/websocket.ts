@@ -1,7 +1,7 @@
 import type http from "node:http";
 import type { IncomingMessage } from "node:http";
-import { createSourceEventStream, execute, GraphQLError } from "graphql";
-import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from "graphql";
+import { GraphQLError } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
 import type { Context as ConnectionContext } from "graphql-ws";
 import { WebSocketServer } from "ws";
@@ -9,15 +9,14 @@ import type { WebSocket } from "ws";
 import type { Viewer } from "../kernel/viewer";
 import { maskError } from "../kernel/errors";
 import type { Logger } from "../kernel/logger";
-import { audienceOf, contextForEvent, createContext } from "../api/context";
-import type { Context } from "../api/context";
+import { createContext } from "../api/context";
 import type { Services } from "../services/services";
 import type { EventBus } from "../events/bus";
-import { isLogEvent } from "../events/log-event";
 import type { LiveStats } from "../events/stats";
-import { sharedExecution } from "../api/live/event-shares";
 import { MAX_VARIABLE_DEPTH, nestingDepth } from "../policy/operation-policy";
 import type { OperationPolicy } from "../policy/operation-policy";
+import { frameLater, frameOf, shareResultsOf, subscribeShared } from "./websocket.fanout";
+import { ConnectionsByAddress, originCheck, TOO_MANY_CONNECTIONS } from "./websocket.guards";
 
 /** Settings of the graphql-ws endpoint. */
 export interface WebSocketOptions {
@@ -59,9 +58,6 @@ export interface GraphqlWebSocket {
   dispose(): Promise<void>;
 }
 
-/** Close code for a connection over its address's limit; graphql-ws clients retry it with backoff. */
-export const TOO_MANY_CONNECTIONS = 4029;
-
 /** What this adapter keeps per connection, beside graphql-ws's own state. */
 interface SocketExtra {
   readonly socket: WebSocket;
@@ -70,75 +66,11 @@ interface SocketExtra {
   viewer: Viewer | null;
   /** graphql-ws's state of this connection, known from connection_init on. */
   connection: Connection | null;
-  /** Per operation id, the serialised result its next `next` frame carries (see {@link FRAMED}). */
+  /** Per operation id, the serialised result its next `next` frame carries (websocket.fanout.ts). */
   readonly framed: Map<string, string>;
 }
 
-/**
- * What `onNext` hands graphql-ws in place of a result the adapter frames itself: graphql-ws
- * stringifies every `next` message per subscriber, which for one event pushed to 5,000
- * subscribers of one shared execution meant 5,000 serialisations of the same result. The result
- * is serialised once (per result object) and the adapter's `send` puts it into each
- * subscriber's frame in place of this stand-in.
- */
-const FRAMED = { extensions: { framedByAdapter: true } };
-const FRAMED_TAIL = `,"payload":${JSON.stringify(FRAMED)}}`;
-/** Serialised results, per result object: subscribers sharing an execution share the object. */
-const serialised = new WeakMap<object, string>();
-
-/** The frame to send for `data`: graphql-ws's own, or a `next` frame around a result serialised once. */
-function frameOf(data: string, extra: SocketExtra): string {
-  if (data.length > 256 || !data.endsWith(FRAMED_TAIL)) return data;
-  const { id } = JSON.parse(data) as { id: string };
-  const result = extra.framed.get(id);
-  if (result === undefined) return data;
-  extra.framed.delete(id);
-  return `{"id":${JSON.stringify(id)},"type":"next","payload":${result}}`;
-}
-
 type Connection = ConnectionContext<Record<string, unknown> | undefined, SocketExtra>;
-
-/**
- * Per subscription context, what its result depends on besides the event: the audience, the
- * operation, its variables and the document. Subscribers with the same key share one execution per event.
- */
-const sharedResultKeys = new WeakMap<object, string>();
-
-/** Maps each item of an async iterator, passing `return()` straight through so unsubscribing stays immediate. */
-function mapIterator<T, R>(source: AsyncIterator<T>, map: (item: T) => Promise<R>): AsyncIterableIterator<R> {
-  const done = async (): Promise<IteratorResult<R>> => {
-    await source.return?.();
-    return { value: undefined, done: true };
-  };
-  return {
-    async next() {
-      const item = await source.next();
-      return item.done ? { value: undefined, done: true } : { value: await map(item.value), done: false };
-    },
-    return: done,
-    async throw(error: unknown) {
-      await done();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-/**
- * A page served by this server itself (the ticker at /live) connecting back to it: its Origin
- * names the host the upgrade was sent to. A browser cannot forge either header; other clients
- * may send anything, and could leave Origin out anyway.
- */
-function isSameHost(origin: string, host: string | undefined): boolean {
-  if (host === undefined) return false;
-  try {
-    return new URL(origin).host === host.toLowerCase();
-  } catch {
-    return false;
-  }
-}
 
 function refusal(message: string, code: string): GraphQLError[] {
   return [new GraphQLError(message, { extensions: { code } })];
@@ -148,7 +80,9 @@ function refusal(message: string, code: string): GraphQLError[] {
  * graphql-ws on the HTTP server's port and `/graphql` path: this file adapts `ws` sockets to
  * graphql-ws's protocol core and calls the operation policy from its hooks; it decides nothing
  * about operations itself. It also owns what only a socket has: the heartbeat, limits per
- * connection and per client address, and closing a token's sockets when the token is revoked.
+ * connection and per client address (with the origin check, in websocket.guards.ts), and closing
+ * a token's sockets when the token is revoked; one event's fan-out to its many subscribers is
+ * websocket.fanout.ts's.
  * Tokens come in connection_init (`{ authorization: "Bearer …" }`); a bad or malformed one
  * closes the socket with 4403. Nothing internal is ever sent as a close reason.
  *
@@ -161,23 +95,14 @@ function refusal(message: string, code: string): GraphQLError[] {
  */
 export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptions): GraphqlWebSocket {
   const { schema, services, stats, logger, policy } = options;
-  const allowedOrigins = options.allowedOrigins === null ? null : new Set(options.allowedOrigins);
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: "/graphql",
     maxPayload: options.maxMessageBytes,
     handleProtocols,
-    // ws calls this after checking the handshake and before answering 101: a refusal is a plain HTTP 403.
-    verifyClient:
-      allowedOrigins === null
-        ? undefined
-        : ({ origin, req }, done) => {
-            if (origin === undefined || allowedOrigins.has(origin) || isSameHost(origin, req.headers.host)) return done(true);
-            policy.refuse("websocket", "FORBIDDEN", `upgrade from origin '${origin.slice(0, 100)}', which WS_ORIGINS does not list`, { status: 403 });
-            done(false, 403, "This origin may not open a WebSocket here.", { "content-type": "text/plain; charset=utf-8" });
-          },
+    verifyClient: originCheck(options.allowedOrigins, policy),
   });
-  const byAddress = new Map<string, Set<SocketExtra>>();
+  const byAddress = new ConnectionsByAddress<SocketExtra>();
   const byToken = new Map<number, Set<WebSocket>>();
 
   const forget = (tokenPk: number, socket: WebSocket) => {
@@ -221,43 +146,21 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
         return policy.refuse("websocket", "RATE_LIMITED", `This connection already has ${options.maxSubscriptionsPerConnection} subscriptions, the most one may hold; close one first.`).errors;
       }
-      let fromAddress = 0;
-      for (const other of byAddress.get(extra.address) ?? []) fromAddress += other.connection ? Object.keys(other.connection.subscriptions).length : 0;
-      if (fromAddress > options.maxSubscriptionsPerAddress) {
+      if (byAddress.subscriptionsOf(extra.address) > options.maxSubscriptionsPerAddress) {
         return policy.refuse("websocket", "RATE_LIMITED", `Your address already holds ${options.maxSubscriptionsPerAddress} subscriptions, the most one address may hold; close one first.`).errors;
       }
       const admission = policy.admit({ transport: "websocket", query: payload.query, operationName: payload.operationName, variables: payload.variables });
       if (admission.refused) return [...admission.refused.errors];
       const { document, operationName, variables } = admission.admitted;
       const contextValue = createContext(services, { viewer: extra.viewer, clientAddress: extra.address, transport: "websocket" });
-      sharedResultKeys.set(contextValue, `result:${audienceOf(contextValue.viewer)}:${operationName ?? ""}\u0000${JSON.stringify(variables)}\u0000${admission.admitted.source}`);
+      shareResultsOf(contextValue, { operationName, variables, source: admission.admitted.source });
       return { schema, document, operationName, variableValues: variables, contextValue };
     },
-    subscribe: async (args: ExecutionArgs) => {
-      const source = await createSourceEventStream(args);
-      if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
-      const base = args.contextValue as Context;
-      // Built once per subscription: per event it is only looked up (the string keeps its hash).
-      const sharedKey = sharedResultKeys.get(base);
-      return mapIterator(source[Symbol.asyncIterator](), async (payload: unknown) => {
-        const event = isLogEvent(payload) ? payload : null;
-        const run = async () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
-        // Subscribers of one event with the same operation, variables and audience get one shared execution.
-        const result = event && sharedKey !== undefined ? await sharedExecution(event, sharedKey, run) : await run();
-        if (event) stats.recordPush(event.createdAt);
-        return result;
-      });
-    },
+    subscribe: subscribeShared(stats),
     // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
     onNext: (ctx, id, _payload, _args, result) => {
       if (result.errors?.length) return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "unexpected error"))) };
-      let text = serialised.get(result);
-      if (text === undefined) {
-        text = JSON.stringify(result);
-        serialised.set(result, text);
-      }
-      ctx.extra.framed.set(id, text);
-      return FRAMED;
+      return frameLater(ctx.extra.framed, id, result);
     },
     // The policy's refusals pass as they are; an error a feed ended with is masked unless it is one of ours.
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => (e.originalError === undefined ? e.toJSON() : maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "a subscription failed")))),
@@ -266,8 +169,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
   const alive = new WeakSet<WebSocket>();
   wsServer.on("connection", (socket, request) => {
     const address = options.clientAddress(request);
-    const fromAddress = byAddress.get(address) ?? new Set<SocketExtra>();
-    if (fromAddress.size >= options.maxConnectionsPerAddress) {
+    if (byAddress.connectionsOf(address) >= options.maxConnectionsPerAddress) {
       policy.refuse("websocket", "RATE_LIMITED", `connection over the limit of ${options.maxConnectionsPerAddress} per address`);
       socket.close(TOO_MANY_CONNECTIONS, `Too many connections from this address (at most ${options.maxConnectionsPerAddress})`);
       return;
@@ -279,8 +181,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
     socket.on("error", (error) => logger.info({ err: { message: error.message, code: (error as { code?: string }).code } }, "websocket protocol error"));
 
     const extra: SocketExtra = { socket, request, address, viewer: null, connection: null, framed: new Map() };
-    fromAddress.add(extra);
-    byAddress.set(address, fromAddress);
+    byAddress.add(address, extra);
     const closed = core.opened(
       {
         protocol: socket.protocol,
@@ -289,7 +190,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
           new Promise<void>((resolve) => {
             if (socket.readyState !== socket.OPEN) return resolve();
             // A peer that is gone is not an error of the subscription: its close ends the subscription.
-            socket.send(frameOf(data, extra), () => resolve());
+            socket.send(frameOf(data, extra.framed), () => resolve());
           }),
         close: (code, reason) => socket.close(code, reason),
         // graphql-ws would echo any ping payload back, and turning a deeply nested one into text
@@ -312,8 +213,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
     );
     socket.once("close", (code, reason) => {
       stats.openConnections--;
-      fromAddress.delete(extra);
-      if (fromAddress.size === 0) byAddress.delete(address);
+      byAddress.remove(address, extra);
       if (extra.viewer) forget(extra.viewer.tokenPk, socket);
       void closed(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, "closing a websocket failed"));
     });
