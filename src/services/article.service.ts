@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import type { Viewer } from "../kernel/viewer";
 import type { CountingContext, RequestContext } from "../kernel/request-context";
 import { canSeeDrafts } from "../kernel/viewer";
-import { BadUserInputError, ForbiddenError, NotFoundError, quoted } from "../kernel/errors";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../kernel/errors";
 import { slugify } from "../kernel/slug";
 import { idList, optionalText, requiredText, slugInput } from "../kernel/validate";
 import { getOrThrow, pksOrThrow } from "../db/lookups";
@@ -20,6 +20,7 @@ import type { Ordering, PageArgs } from "../kernel/page-args";
 import type { Database } from "../db/database";
 import { keyListCondition, keyListParam, RowReader } from "../db/rows";
 import { Select } from "../db/select";
+import { matchStories, searchWords } from "../db/search";
 import { alignByPk, groupBy, timeParam } from "../db/sql";
 import { Article, ArticleInstitution, ArticlePerson, ArticleStatus, ArticleTag } from "../entities/article.entity";
 import { ArticleOrder } from "./article.inputs";
@@ -31,20 +32,6 @@ const UPDATED: Ordering = { name: "a:updated-desc", keys: [{ sql: "a.updated_at"
 // Drafts have no publication time: editors' lists order them by their last change instead.
 const NEWEST_ANY: Ordering = { name: "a:newest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
 const OLDEST_ANY: Ordering = { name: "a:oldest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "ASC", type: "time" }, { sql: "a.id", dir: "ASC", type: "int" }] };
-// bm25 is smaller for better matches; weights favour the title, then the summary.
-const RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "hit.rank", dir: "ASC", type: "number" }, { sql: "a.id", dir: "DESC", type: "int" }] };
-
-// ts_rank is larger for better matches (weights A title, B summary, D body).
-const PG_RELEVANCE: Ordering = { name: "a:relevance", keys: [{ sql: "ts_rank(article_search.document, to_tsquery('simple', unaccent(:fSearch)))", dir: "DESC", type: "number" }, { sql: "a.id", dir: "DESC", type: "int" }] };
-
-/** The words of what a reader typed (letters and digits only, so nothing is query syntax); at most 20. */
-export function searchWords(search: string): string[] {
-  if (search.length > 1000) throw new BadUserInputError(`filter.search must be at most 1000 characters, got ${search.length}.`, "filter.search");
-  const words = search.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) throw new BadUserInputError(`search ${quoted(search)} has no words to look for.`, "filter.search");
-  return words.slice(0, 20).map((w) => w.slice(0, 100));
-}
-
 /**
  * Reads stories. Visibility is decided here, once: anonymous readers (and moderators) only ever
  * see PUBLISHED stories; editors and admins see drafts and scheduled ones too.
@@ -134,30 +121,8 @@ export class ArticleService {
     if (filter?.publishedAfter) qb.where("a.published_at >= :fAfter", { fAfter: timeParam(this.db, filter.publishedAfter) });
     if (filter?.publishedBefore) qb.where("a.published_at < :fBefore", { fBefore: timeParam(this.db, filter.publishedBefore) });
     if (filter?.search != null) {
-      const words = searchWords(filter.search);
-      const relevance = orderBy === ArticleOrder.RELEVANCE;
-      if (this.db.isPostgres) {
-        // Same rules as FTS5 on SQLite: every word, each as a prefix, accents and case folded.
-        const tsquery = "to_tsquery('simple', unaccent(:fSearch))";
-        const params = { fSearch: words.map((w) => `${w}:*`).join(" & ") };
-        if (relevance) {
-          qb.innerJoin("article_search", "article_search", `article_search.article_id = a.id AND article_search.document @@ ${tsquery}`, params);
-          ordering = PG_RELEVANCE;
-        } else {
-          qb.where(`EXISTS (SELECT 1 FROM article_search s WHERE s.article_id = a.id AND s.document @@ ${tsquery})`, params);
-        }
-      } else {
-        const params = { fSearch: words.map((w) => `"${w}"*`).join(" ") };
-        if (relevance) {
-          // The match runs once in a subquery that yields each hit's rank. Its `LIMIT -1` (no
-          // limit) keeps SQLite from flattening it into the join, where the planner ran the
-          // full-text match once per story: 134 s for "a" on the bench's 10,000 stories, 20 ms so.
-          qb.innerJoin("(SELECT rowid AS article_id, bm25(article_search, 10.0, 4.0, 1.0) AS rank FROM article_search WHERE article_search MATCH :fSearch LIMIT -1)", "hit", "hit.article_id = a.id", params);
-          ordering = RELEVANCE;
-        } else {
-          qb.where("a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH :fSearch)", params);
-        }
-      }
+      const byRank = matchStories(qb, searchWords(filter.search), orderBy === ArticleOrder.RELEVANCE);
+      if (byRank) ordering = byRank;
     }
     return fetchPage({ select: qb, pkSql: "a.id", ordering, entity: this.listEntity }, page, ctx.tally);
   }
