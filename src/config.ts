@@ -1,8 +1,6 @@
 import path from "node:path";
 import proxyAddr from "proxy-addr";
-import { terminalText } from "./common/terminal-text";
-import { DEFAULT_LIMITS } from "./policy/limits";
-import type { QueryLimits } from "./policy/limits";
+import { terminalText } from "./kernel/terminal-text";
 
 /** Where the data lives: the embedded SQLite file, or a PostgreSQL server. */
 export type DatabaseConfig =
@@ -15,6 +13,25 @@ export type DatabaseConfig =
  * names (`loopback`, `linklocal`, `uniquelocal`). The client is the right-most hop not trusted.
  */
 export type TrustProxy = false | number | readonly string[];
+
+/** The cost limits every operation must keep, over HTTP and WebSocket alike. */
+export interface QueryLimits {
+  /** Deepest field nesting (introspection has its own rule, the policy's introspectionShapeRule). */
+  readonly maxDepth: number;
+  /** Most aliases in one operation, counted through fragments (a fragment spread twice counts twice). */
+  readonly maxAliases: number;
+  /** Most selections of one field in one selection set once its fragments are merged in (aliased or repeated). */
+  readonly maxFieldRepeats: number;
+  /** Most directives on one field. */
+  readonly maxDirectivesPerField: number;
+  /** Highest estimated cost (see the policy's estimateCost). */
+  readonly maxComplexity: number;
+  /** Most lexical tokens in a document (graphql-js `maxTokens`), which bounds parsing and validation work. */
+  readonly maxTokens: number;
+}
+
+/** The defaults, documented in the README with the measurements they rest on. */
+export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 100, maxFieldRepeats: 100, maxDirectivesPerField: 5, maxComplexity: 5000, maxTokens: 5000 };
 
 /** Everything the server reads from its environment, validated once at start. */
 export interface AppConfig {
@@ -307,7 +324,7 @@ function parseFrameAncestors(raw: string | undefined): string {
   return sources.join(" ");
 }
 
-/** Reads the database choice alone; entity decorators need it before the rest of the config. */
+/** Reads the database choice alone (the command-line tools and the migration CLI need no more). */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url !== undefined && url !== "") {

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config";
-import { createLogger } from "./common/logger";
+import { createLogger } from "./kernel/logger";
 import { createServer } from "./server";
 
 async function main(): Promise<void> {

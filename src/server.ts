@@ -12,34 +12,40 @@ import type { ErrorRequestHandler } from "express";
 import type { GraphQLFormattedError } from "graphql";
 import { ConfigError } from "./config";
 import type { AppConfig } from "./config";
-import { clientAddressOf, proxyTrust } from "./common/client-address";
-import { maskError } from "./common/errors";
-import { createLogger } from "./common/logger";
-import { openRateLimits } from "./common/rate-limit";
-import type { RateLimits } from "./common/rate-limit";
-import type { Logger } from "./common/logger";
-import { createContext, createServices } from "./context";
-import type { Context } from "./context";
+import { clientAddressOf, proxyTrust } from "./transport/client-address";
+import { maskError } from "./kernel/errors";
+import { createLogger } from "./kernel/logger";
+import { openRateLimits } from "./services/rate-limit";
+import type { RateLimits } from "./services/rate-limit";
+import type { Logger } from "./kernel/logger";
+import { createContext } from "./api/context";
+import { createServices } from "./services/services";
+import type { Context } from "./api/context";
 import { Database } from "./db/database";
-import { loadSeed } from "./db/seed/seed";
+import { entities } from "./entities/entities";
+import { loadSeed } from "./services/seed/seed";
 import { EventBus } from "./events/bus";
 import type { Notifier } from "./events/bus";
 import { createRedisNotifier } from "./events/redis-notifier";
-import { startScheduler } from "./events/scheduler";
+import { startScheduler } from "./services/article.scheduler";
 import { LiveStats } from "./events/stats";
 import { DEFAULT_PLAYGROUND_QUERY } from "./playground/default-query";
 import { createPlaygroundRouter } from "./playground/playground";
 import { createTickerRouter } from "./ticker/ticker.router";
-import { observabilityPlugin } from "./observability/apollo-plugin";
+import { observabilityPlugin } from "./transport/observability-plugin";
 import { Metrics } from "./observability/metrics";
-import { requestScope, scopeOf } from "./observability/request-scope";
-import { admittedDocumentPlugin, admittedOf, operationGate } from "./policy/http";
+import { requestScope, scopeOf } from "./kernel/request-scope";
+import { admittedDocumentPlugin, admittedOf, operationGate } from "./transport/http-gate";
 import { OperationPolicy } from "./policy/operation-policy";
+import type { AdmittedOperation } from "./policy/operation-policy";
 import { PersistedQueries } from "./policy/persisted-queries";
 import { startResponseCache } from "./cache/cache-sync";
 import { guardConnections, httpServerOptions } from "./transport/connection-guard";
-import { attachGraphqlWs } from "./websocket";
-import { createSchema } from "./schema";
+import { attachGraphqlWs } from "./transport/websocket";
+import { createSchema } from "./api/schema";
+
+/** An HTTP request's context: the API's, and the operation the policy admitted for it (graphql-ws hands its document to execution itself). */
+type HttpContext = Context & { readonly admitted: AdmittedOperation | null };
 
 /** A body that is too large or is not JSON gets a GraphQL-shaped error, not express's HTML page, and is logged and counted as a refusal. */
 function bodyErrors(policy: OperationPolicy, logger: Logger): ErrorRequestHandler {
@@ -178,7 +184,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
   let db: Database;
   try {
     if (config.metricsPort !== null) metricsServer = await listenOn(metricsApp(metrics), "METRICS_PORT", config.metricsPort, config.metricsHost);
-    db = await Database.open(config.database);
+    db = await Database.open(config.database, entities);
   } catch (error) {
     await closeServer(metricsServer);
     await closeServer(httpServer);
@@ -243,7 +249,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       allowedOrigins: config.wsOrigins,
     });
 
-    const apollo = new ApolloServer<Context>({
+    const apollo = new ApolloServer<HttpContext>({
       schema,
       formatError,
       includeStacktraceInErrorResponses: false,
@@ -272,8 +278,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         ApolloServerPluginCacheControlDisabled(),
         ApolloServerPluginUsageReportingDisabled(),
         { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
-        admittedDocumentPlugin<Context>(),
-        responseCache.http.plugin<Context>(),
+        admittedDocumentPlugin<HttpContext>(),
+        responseCache.http.plugin<HttpContext>(),
         observabilityPlugin({ logger, metrics }),
         executions.plugin(),
       ],
@@ -309,7 +315,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           const scope = scopeOf(res);
           try {
             const viewer = await services.auth.authenticate(scope, req.headers.authorization);
-            return createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope, admitted: admittedOf(res) });
+            return { ...createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope }), admitted: admittedOf(res) };
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
             logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");

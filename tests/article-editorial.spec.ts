@@ -1,10 +1,10 @@
 import "reflect-metadata";
-import { toGlobalId } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
 import { addInstitution, addPerson } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 import { bearer, mintToken } from "./helpers/tokens";
-import { InstitutionKind } from "../src/modules/institution/institution.entity";
+import { InstitutionKind } from "../src/entities/institution.entity";
 
 type Story = { id: string; slug: string; title: string; status: string; summary: string | null; body: string; paragraphs: string[]; dateline: string | null; source: string | null; publishedAt: string | null; scheduledFor: string | null; createdAt: string; updatedAt: string; tags: Array<{ slug: string; name: string }>; institutions: Array<{ name: string }>; people: Array<{ name: string }> };
 

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { createClient } from "graphql-ws";
 import type { Client, FormattedExecutionResult } from "graphql-ws";
 import WebSocket from "ws";
-import { toGlobalId } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
 import { ConfigError, loadConfig } from "../src/config";
 import { startServerProcess } from "./helpers/process";
 import { addStory } from "./helpers/scenarios";

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { toGlobalId } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
 import { addStory, addTag } from "./helpers/scenarios";
 import { dataOf, metricOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

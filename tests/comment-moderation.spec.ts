@@ -1,6 +1,6 @@
 import "reflect-metadata";
-import { toGlobalId } from "../src/common/ids";
-import { ArticleStatus } from "../src/modules/article/article.entity";
+import { toGlobalId } from "../src/kernel/ids";
+import { ArticleStatus } from "../src/entities/article.entity";
 import { addStory } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { GraphQLResponse, TestServer } from "./helpers/server";

@@ -1,6 +1,6 @@
 import "reflect-metadata";
-import { toGlobalId } from "../src/common/ids";
-import { Tag } from "../src/modules/tag/tag.entity";
+import { toGlobalId } from "../src/kernel/ids";
+import { Tag } from "../src/entities/tag.entity";
 import { addStory } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import fc from "fast-check";
 import WebSocket from "ws";
-import { mergeVary } from "../src/common/vary";
+import { mergeVary } from "../src/kernel/vary";
 import { ConfigError, DEFAULT_CORS_ALLOW_HEADERS, loadConfig } from "../src/config";
 import { metricOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

@@ -3,14 +3,15 @@ import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { Database } from "../src/db/database";
+import { entities } from "../src/entities/entities";
 import { sqliteUtcInstant } from "../src/db/rows";
-import { Article } from "../src/modules/article/article.entity";
+import { Article } from "../src/entities/article.entity";
 import { tempSqliteFile } from "./helpers/server";
 
 /** A fresh SQLite database for `use`; closed (unless `use` closed it) and removed afterwards. */
 async function withSqlite(use: (db: Database) => Promise<void>): Promise<void> {
   const file = tempSqliteFile();
-  const db = await Database.open({ kind: "sqlite", file });
+  const db = await Database.open({ kind: "sqlite", file }, entities);
   try {
     await use(db);
   } finally {

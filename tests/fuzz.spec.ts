@@ -38,9 +38,9 @@ import type {
   SelectionSetNode,
 } from "graphql";
 import WebSocket from "ws";
-import { toGlobalId } from "../src/common/ids";
-import type { NodeType } from "../src/common/ids";
-import { DEFAULT_LIMITS } from "../src/policy/limits";
+import { toGlobalId } from "../src/kernel/ids";
+import type { NodeType } from "../src/kernel/ids";
+import { DEFAULT_LIMITS } from "../src/config";
 import { MAX_VARIABLE_DEPTH } from "../src/policy/operation-policy";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";

@@ -2,8 +2,8 @@ import "reflect-metadata";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { InstitutionKind } from "../src/modules/institution/institution.entity";
-import { MAX_BODY_CHARS } from "../src/modules/import/import.parser";
+import { InstitutionKind } from "../src/entities/institution.entity";
+import { MAX_BODY_CHARS } from "../src/services/import/import.parser";
 import { startNewsroom } from "./helpers/newsroom";
 import type { RoleHeaders } from "./helpers/newsroom";
 import { addInstitution } from "./helpers/scenarios";
@@ -15,7 +15,7 @@ import type { LiveClient } from "./helpers/ws";
 const STORIES = path.join(__dirname, "import", "stories");
 const storyText = (name: string): string => fs.readFileSync(path.join(STORIES, `${name}.txt`), "utf8");
 const expectedOf = (name: string): Expected => JSON.parse(fs.readFileSync(path.join(STORIES, `${name}.expected.json`), "utf8")) as Expected;
-const SEED_TEXT = fs.readFileSync(path.join(__dirname, "..", "src", "db", "seed", "seed-article.txt"), "utf8");
+const SEED_TEXT = fs.readFileSync(path.join(__dirname, "..", "src", "services", "seed", "seed-article.txt"), "utf8");
 
 interface Expected {
   title: string;

@@ -3,9 +3,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { toGlobalId } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
 import { Database } from "../src/db/database";
-import { Article } from "../src/modules/article/article.entity";
+import { entities } from "../src/entities/entities";
+import { Article } from "../src/entities/article.entity";
 import { runImportCommand } from "../src/tools/import";
 import type { ImportSummary } from "../src/tools/import";
 import { startTestServer } from "./helpers/server";
@@ -68,7 +69,7 @@ async function run(args: string[], file: string, options: { tty?: boolean } = {}
 
 /** Rows in every table of the file: what "changes nothing" is checked against. */
 async function rowCounts(file: string): Promise<Record<string, number>> {
-  const db = await Database.open({ kind: "sqlite", file });
+  const db = await Database.open({ kind: "sqlite", file }, entities);
   try {
     const tables = (await db.reader.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) as Array<{ name: string }>;
     const counts: Record<string, number> = {};
@@ -80,7 +81,7 @@ async function rowCounts(file: string): Promise<Record<string, number>> {
 }
 
 async function articleIds(file: string): Promise<Map<string, string>> {
-  const db = await Database.open({ kind: "sqlite", file });
+  const db = await Database.open({ kind: "sqlite", file }, entities);
   try {
     const articles = await db.reader.manager.find(Article);
     return new Map(articles.map((a) => [a.title, toGlobalId("Article", a.pk)]));

@@ -1,8 +1,9 @@
 import "reflect-metadata";
 import { getNamedType, isObjectType, parse } from "graphql";
 import type { GraphQLObjectType } from "graphql";
-import { DEFAULT_LIMITS, NESTED_LISTS, ROOT_LISTS, estimateOperationCost } from "../src/policy/limits";
-import { createSchema } from "../src/schema";
+import { DEFAULT_LIMITS } from "../src/config";
+import { NESTED_LISTS, ROOT_LISTS, estimateOperationCost } from "../src/policy/limits";
+import { createSchema } from "../src/api/schema";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

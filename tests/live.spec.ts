@@ -1,6 +1,6 @@
 import "reflect-metadata";
-import { toGlobalId } from "../src/common/ids";
-import { InstitutionKind } from "../src/modules/institution/institution.entity";
+import { toGlobalId } from "../src/kernel/ids";
+import { InstitutionKind } from "../src/entities/institution.entity";
 import { addInstitution, addPerson } from "./helpers/scenarios";
 import { dataOf, startTestServer, tempSqliteFile } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

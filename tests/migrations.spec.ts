@@ -2,6 +2,7 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { Database } from "../src/db/database";
+import { entities } from "../src/entities/entities";
 import { tempSqliteFile } from "./helpers/server";
 
 describe("migrations on SQLite", () => {
@@ -9,7 +10,7 @@ describe("migrations on SQLite", () => {
   let db: Database;
   beforeEach(async () => {
     file = tempSqliteFile();
-    db = await Database.open({ kind: "sqlite", file });
+    db = await Database.open({ kind: "sqlite", file }, entities);
   });
   afterEach(async () => {
     await db.close();
@@ -43,7 +44,7 @@ describe("migrations on SQLite", () => {
 
   it("run again on an already migrated file without change", async () => {
     await db.close();
-    db = await Database.open({ kind: "sqlite", file });
+    db = await Database.open({ kind: "sqlite", file }, entities);
     const applied = await db.writer.query(`SELECT COUNT(*) AS n FROM migrations`);
     expect(applied[0].n).toBe(3);
   });

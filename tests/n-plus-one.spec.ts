@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { DEFAULT_LIMITS } from "../src/policy/limits";
+import { DEFAULT_LIMITS } from "../src/config";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

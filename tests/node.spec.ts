@@ -1,6 +1,6 @@
 import "reflect-metadata";
-import { toGlobalId } from "../src/common/ids";
-import { ArticleStatus } from "../src/modules/article/article.entity";
+import { toGlobalId } from "../src/kernel/ids";
+import { ArticleStatus } from "../src/entities/article.entity";
 import { addStory, addTag } from "./helpers/scenarios";
 import { dataOf } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

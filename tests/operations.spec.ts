@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { Writable } from "node:stream";
-import { toGlobalId } from "../src/common/ids";
-import { createLogger } from "../src/common/logger";
+import { toGlobalId } from "../src/kernel/ids";
+import { createLogger } from "../src/kernel/logger";
 import { addStory } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

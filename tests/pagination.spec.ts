@@ -1,10 +1,11 @@
 import "reflect-metadata";
 import { parse } from "graphql";
-import { toGlobalId } from "../src/common/ids";
-import { ArticleStatus } from "../src/modules/article/article.entity";
-import { CommentStatus } from "../src/modules/comment/comment.entity";
-import { DEFAULT_LIMITS, estimateOperationCost } from "../src/policy/limits";
-import { createSchema } from "../src/schema";
+import { toGlobalId } from "../src/kernel/ids";
+import { ArticleStatus } from "../src/entities/article.entity";
+import { CommentStatus } from "../src/entities/comment.entity";
+import { DEFAULT_LIMITS } from "../src/config";
+import { estimateOperationCost } from "../src/policy/limits";
+import { createSchema } from "../src/api/schema";
 import { addComment, addStory, BASE_TIME, regionalNewsroom } from "./helpers/scenarios";
 import type { Newsroom } from "./helpers/newsroom";
 import { dataOf, startTestServer } from "./helpers/server";

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { toGlobalId } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
 import { dataOf } from "./helpers/server";
 import type { GraphQLResponse, TestServer } from "./helpers/server";
 import { startNewsroom } from "./helpers/newsroom";

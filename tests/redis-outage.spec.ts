@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { createLogger } from "../src/common/logger";
+import { createLogger } from "../src/kernel/logger";
 import { freePort } from "./helpers/daemon";
 import { startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { createHash } from "node:crypto";
-import { toGlobalId } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
 import { startNewsroom } from "./helpers/newsroom";
 import type { Newsroom, RoleHeaders } from "./helpers/newsroom";
 import { dataOf, metricOf, startTestServer } from "./helpers/server";

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { schemaSdl } from "../src/schema";
+import { schemaSdl } from "../src/api/schema";
 import { regionalNewsroom } from "./helpers/scenarios";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { extractStory } from "../src/modules/import/import.extract";
+import { extractStory } from "../src/services/import/import.extract";
 import { dataOf, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 
@@ -21,7 +21,7 @@ describe("seed story", () => {
       console.warn("../shared/seed-article.txt is absent here; skipping the comparison with it");
       return;
     }
-    expect(fs.readFileSync(path.resolve(__dirname, "..", "src", "db", "seed", "seed-article.txt"), "utf8")).toBe(fs.readFileSync(shared, "utf8"));
+    expect(fs.readFileSync(path.resolve(__dirname, "..", "src", "services", "seed", "seed-article.txt"), "utf8")).toBe(fs.readFileSync(shared, "utf8"));
   });
 
   it("serves the story's title, dateline, source and 12 body paragraphs without page furniture", async () => {
@@ -112,7 +112,7 @@ describe("seed story", () => {
   });
 
   it("is parsed from the text, not typed in: the importer finds the same facts in the raw story", () => {
-    const story = readStory(fs.readFileSync(path.resolve(__dirname, "..", "src", "db", "seed", "seed-article.txt"), "utf8"));
+    const story = readStory(fs.readFileSync(path.resolve(__dirname, "..", "src", "services", "seed", "seed-article.txt"), "utf8"));
     expect(story.quotes.map((q) => q.attribution)).toEqual(["ujarnya", "tambahnya", "tegas Wayan", "pungkasnya"]);
     expect(story.quotes.map((q) => q.paragraph)).toEqual([4, 6, 8, 10]);
     expect(readStory("Judul\n\nJAKARTA, Contoh.com – Isi berita.\n\nTinggalkan Balasan\n\nform")).toEqual({

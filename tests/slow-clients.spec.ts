@@ -4,7 +4,7 @@ import http from "node:http";
 import net from "node:net";
 import { Writable } from "node:stream";
 import { ConfigError, loadConfig } from "../src/config";
-import { createLogger } from "../src/common/logger";
+import { createLogger } from "../src/kernel/logger";
 import { addStory } from "./helpers/scenarios";
 import { dataOf, metricIn, startTestServer } from "./helpers/server";
 import type { TestServer } from "./helpers/server";

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { toGlobalId } from "../src/common/ids";
+import { toGlobalId } from "../src/kernel/ids";
 import { EventRecord } from "../src/events/event.entity";
 import { startNewsroom } from "./helpers/newsroom";
 import type { Newsroom, RoleHeaders } from "./helpers/newsroom";
@@ -190,6 +190,19 @@ describe("one visibility rule on every path", () => {
       expect(published.quotes.map((q) => q.text)).toEqual(["Kutipan nomor 0 tentang pembinaan", "Kutipan tambahan 0"]);
       expect(published.quotes.every((q) => q.article.title === "Versi lama terbit" && q.article.status === "PUBLISHED")).toBe(true);
       expect(JSON.stringify(sub.received)).not.toContain("Kutipan dari draf");
+    });
+
+    it("leaves out story events of a payload version it cannot read (written by a newer server)", async () => {
+      const storyPk = s.published[0]!.pk;
+      const article = { pk: storyPk, slug: "mendatang", title: "Versi mendatang", summary: null, body: "Isi.", dateline: null, source: null, status: "PUBLISHED", publishedAt: "2025-01-01T00:00:00.000Z", scheduledFor: null, createdAt: "2025-01-01T00:00:00.000Z", updatedAt: "2025-01-01T00:00:00.000Z" };
+      const payload = JSON.stringify({ version: 3, article, institutionPks: [], personPks: [], tags: [] });
+      await t.server.db.transaction((em) => em.insert(EventRecord, { topic: "article", type: "PUBLISHED", articleId: storyPk, commentId: null, payload, createdAt: new Date() }));
+      await olderEvent(storyPk, "Sesudah versi mendatang");
+      const sub = live("anonymous").subscribe<{ articlePublished: { article: { title: string } } }>(`subscription($after: String) { articlePublished(after: $after) { article { title } } }`, { after: ORIGIN });
+      await settle(800);
+      const titles = sub.received.map((r) => r.data!.articlePublished.article.title);
+      expect(titles).toContain("Sesudah versi mendatang");
+      expect(titles).not.toContain("Versi mendatang");
     });
   });
 

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from "graphql";
 import type { AppConfig } from "../config";
-import type { Logger } from "../common/logger";
+import type { Logger } from "../kernel/logger";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import { recordChange } from "../events/outbox";

@@ -1,4 +1,4 @@
-import type { Logger } from "../common/logger";
+import type { Logger } from "../kernel/logger";
 import type { Metrics } from "../observability/metrics";
 
 /** Purge requests one instance has on the way to the cache in front at once. */

@@ -1,4 +1,4 @@
-import { strongEtag } from "../common/etag";
+import { strongEtag } from "../kernel/etag";
 import { Admission } from "./admission";
 import type { CacheTag } from "./tags";
 

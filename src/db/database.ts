@@ -5,7 +5,8 @@ import fs from "node:fs";
 import sqlite3 from "sqlite3";
 import path from "node:path";
 import type { DatabaseConfig } from "../config";
-import { entities } from "./entities";
+import type { StatementTally } from "../kernel/request-scope";
+import { useInstantType } from "./column-types";
 import { migrations } from "./migrations";
 
 // List queries differ by filter and ordering, not by values, so a few hundred shapes cover them all.
@@ -37,11 +38,6 @@ function finalizeStatement(entry: PreparedEntry): void {
 
 /** Receives every SQL statement a data source runs; the N+1 guard counts them. */
 export type QueryListener = (sql: string) => void;
-
-/** Where one request's SQL statements are counted (its log line and `graphql_sql_statements_per_request`). */
-export interface StatementTally {
-  statements: number;
-}
 
 /** What a write transaction's query runner carries: the tally of the request that opened it, and the tables it writes. */
 interface RunnerData {
@@ -89,8 +85,15 @@ class ListeningLogger implements Logger {
   log(): void {}
 }
 
-/** Options of one data source, shared by the app, the TypeORM CLI (ormconfig.ts) and tests. */
-export function dataSourceOptions(config: DatabaseConfig, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+/** The entity classes a data source maps (the entities layer's list: `entities/entities.ts`). */
+export type EntityList = NonNullable<DataSourceOptions["entities"]>;
+
+/**
+ * Options of one data source, shared by the app, the TypeORM CLI (ormconfig.ts) and tests. The
+ * entities' instant columns take this dialect's type here, before the data source reads them.
+ */
+export function dataSourceOptions(config: DatabaseConfig, entities: EntityList, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  useInstantType(config.kind);
   const common = { entities, migrations, synchronize: false, migrationsRun: false } as const;
   if (config.kind === "postgres") {
     return { type: "postgres", url: config.url, ...common, ...extra } as DataSourceOptions;
@@ -146,17 +149,17 @@ export class Database {
     return this.config.kind === "postgres";
   }
 
-  /** Opens the connections and runs pending migrations. */
-  static async open(config: DatabaseConfig): Promise<Database> {
+  /** Opens the connections over `entities` and runs pending migrations. */
+  static async open(config: DatabaseConfig, entities: EntityList): Promise<Database> {
     const listeners = new Set<QueryListener>();
     const logger = new ListeningLogger(listeners);
     if (config.kind === "sqlite") fs.mkdirSync(path.dirname(config.file), { recursive: true });
-    const writer = new DataSource(dataSourceOptions(config, { logger, logging: ["query"] }));
+    const writer = new DataSource(dataSourceOptions(config, entities, { logger, logging: ["query"] }));
     await writer.initialize();
     await writer.runMigrations({ transaction: "each" });
     let reader = writer;
     if (config.kind === "sqlite") {
-      reader = new DataSource(dataSourceOptions(config, { logger, logging: ["query"] }));
+      reader = new DataSource(dataSourceOptions(config, entities, { logger, logging: ["query"] }));
       await reader.initialize();
     }
     return new Database(config, reader, writer, listeners);

@@ -1,8 +1,8 @@
 import { In } from "typeorm";
 import type { EntityManager, EntityTarget } from "typeorm";
-import { NotFoundError } from "../common/errors";
-import { pkOf } from "../common/ids";
-import type { NodeType } from "../common/ids";
+import { NotFoundError } from "../kernel/errors";
+import { pkOf } from "../kernel/ids";
+import type { NodeType } from "../kernel/ids";
 
 function article(type: string): string {
   return /^[AEIOU]/.test(type) ? "an" : "a";

@@ -1,5 +1,6 @@
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
-import type { Database, StatementTally } from "./database";
+import type { Database } from "./database";
+import type { StatementTally } from "../kernel/request-scope";
 
 /**
  * Reads rows of one entity by a list of keys with a constant SQL text (the key list travels as

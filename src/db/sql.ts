@@ -1,4 +1,4 @@
-import { BadUserInputError } from "../common/errors";
+import { BadUserInputError } from "../kernel/errors";
 import type { Database } from "./database";
 
 /**

@@ -1,5 +1,5 @@
 import { MoreThan } from "typeorm";
-import type { Logger } from "../common/logger";
+import type { Logger } from "../kernel/logger";
 import type { Database } from "../db/database";
 import { timeParam } from "../db/sql";
 import { EventLogState, EventRecord } from "./event.entity";

@@ -1,4 +1,4 @@
-import { RateLimitedError } from "../common/errors";
+import { RateLimitedError } from "../kernel/errors";
 
 /**
  * An async iterator fed by pushes: what a subscription hands to graphql-ws. Unlike an async

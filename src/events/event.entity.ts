@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
-import { timestampType } from "../db/column-types";
+import { InstantColumn } from "../db/column-types";
 
 /** What an event is about. */
 export type EventTopic = "article" | "comment" | "token" | "cache";
@@ -34,7 +34,7 @@ export class EventRecord {
   @Column({ type: "text" })
   payload!: string;
 
-  @Column({ name: "created_at", type: timestampType })
+  @InstantColumn({ name: "created_at" })
   createdAt!: Date;
 }
 

@@ -1,5 +1,6 @@
 import type { EventRecord } from "./event.entity";
-import type { ArticleSnapshot, ChangePayload, CommentSnapshot, TokenRevokedPayload } from "./outbox";
+import { readEventStory } from "./outbox";
+import type { ChangePayload, CommentSnapshot, EventStory, TokenRevokedPayload } from "./outbox";
 
 interface Logged {
   /** The event's place in the log, and the cursor clients resume after. */
@@ -12,7 +13,7 @@ export interface ArticleLogEvent extends Logged {
   readonly topic: "article";
   readonly type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED";
   readonly articlePk: number;
-  readonly snapshot: ArticleSnapshot;
+  readonly snapshot: EventStory;
 }
 
 /** A comment became visible. */
@@ -56,10 +57,13 @@ export function parseEvent(row: EventRecord): LogEvent | null {
   const { seq, createdAt } = row;
   let event: LogEvent;
   switch (row.topic) {
-    case "article":
+    case "article": {
       if (row.type !== "PUBLISHED" && row.type !== "UPDATED" && row.type !== "UNPUBLISHED") return null;
-      event = { topic: "article", type: row.type, seq, createdAt, articlePk: row.articleId, snapshot: JSON.parse(row.payload) as ArticleSnapshot };
+      const snapshot = readEventStory(row.payload);
+      if (snapshot === null) return null;
+      event = { topic: "article", type: row.type, seq, createdAt, articlePk: row.articleId, snapshot };
       break;
+    }
     case "comment":
       if (row.type !== "APPROVED") return null;
       event = { topic: "comment", type: row.type, seq, createdAt, articlePk: row.articleId, snapshot: JSON.parse(row.payload) as CommentSnapshot };

@@ -1,30 +1,62 @@
 import type { EntityManager } from "typeorm";
-import { Article, ArticleInstitution, ArticlePerson, ArticleTag } from "../modules/article/article.entity";
-import { Comment } from "../modules/comment/comment.entity";
-import { Quote } from "../modules/quote/quote.entity";
-import { Tag } from "../modules/tag/tag.entity";
 import { EventRecord } from "./event.entity";
 
-/** A story as an event carries it, with what subscription filters match on. */
-export interface ArticleSnapshot {
-  article: Omit<Article, "id" | "publishedAt" | "scheduledFor" | "createdAt" | "updatedAt"> & {
-    publishedAt: string | null;
-    scheduledFor: string | null;
-    createdAt: string;
-    updatedAt: string;
-  };
+/*
+ * The outbox's payloads are plain data of their own, written as JSON into the event log and read
+ * back by every instance, possibly one of another version: they are not entities, and whoever
+ * writes one builds it from the rows (the services do).
+ */
+
+/** A story's own fields as a story event carries them: everything public, instants as ISO text. */
+export interface StoryFields {
+  pk: number;
+  slug: string;
+  title: string;
+  summary: string | null;
+  body: string;
+  dateline: string | null;
+  source: string | null;
+  /** An ArticleStatus value. */
+  status: string;
+  publishedAt: string | null;
+  scheduledFor: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a story's nested fields answer in a feed, as the story stood when the event was written. */
+export interface StoryRelations {
+  tags: Array<{ pk: number; slug: string; name: string }>;
+  quotes: Array<{ pk: number; text: string; attribution: string | null; position: number; speakerId: number; institutionId: number | null }>;
+}
+
+/** A story event's story as the first version wrote it: what subscription filters match on, no nested rows. */
+export interface EventStoryV1 {
+  version: 1;
+  article: StoryFields;
   institutionPks: number[];
   personPks: number[];
   /** Tag slugs, what subscription filters match on. */
   tags: string[];
-  /**
-   * What the story's nested fields answer in a feed, as the story stood when the event was
-   * written. Absent from events written before it was added (see {@link EventStory}).
-   */
-  relations?: {
-    tags: Array<{ pk: number; slug: string; name: string }>;
-    quotes: Array<{ pk: number; text: string; attribution: string | null; position: number; speakerId: number; institutionId: number | null }>;
-  };
+}
+
+/** Version 2 also carries the story's tags and quotes, which its nested fields answer in a feed. */
+export interface EventStoryV2 extends Omit<EventStoryV1, "version"> {
+  version: 2;
+  relations: StoryRelations;
+}
+
+/** A story as a story event carries it; readers switch on `version`. */
+export type EventStory = EventStoryV1 | EventStoryV2;
+
+/**
+ * The story a log row's payload holds, or null for a version this code cannot read (written by a
+ * newer instance). Payloads written before `version` was stored are told apart by their relations.
+ */
+export function readEventStory(payload: string): EventStory | null {
+  const stored = JSON.parse(payload) as Omit<EventStory, "version"> & { version?: number; relations?: StoryRelations };
+  stored.version ??= stored.relations ? 2 : 1;
+  return stored.version === 1 || stored.version === 2 ? (stored as EventStory) : null;
 }
 
 /** A comment as an event carries it: everything public, never the email. */
@@ -39,42 +71,6 @@ export interface CommentSnapshot {
  */
 async function append(em: EntityManager, fields: Omit<EventRecord, "seq" | "createdAt">): Promise<void> {
   await em.insert(EventRecord, { ...fields, createdAt: new Date() });
-}
-
-/** Reads a story's links as they stand in this transaction. */
-export async function snapshotArticle(em: EntityManager, article: Article): Promise<ArticleSnapshot> {
-  // One after another: a transaction is one connection, and pg will not run two queries on it at once.
-  const institutions = await em.find(ArticleInstitution, { where: { articleId: article.pk }, order: { position: "ASC" } });
-  const people = await em.find(ArticlePerson, { where: { articleId: article.pk }, order: { position: "ASC" } });
-  const tagLinks = await em.find(ArticleTag, { where: { articleId: article.pk }, order: { position: "ASC" } });
-  const found = tagLinks.length === 0 ? [] : await em.createQueryBuilder(Tag, "t").where("t.id IN (:...ids)", { ids: tagLinks.map((l) => l.tagId) }).getMany();
-  const byPk = new Map(found.map((t) => [t.pk, t]));
-  const tags = tagLinks.map((l) => byPk.get(l.tagId)!);
-  const quotes = await em.find(Quote, { where: { articleId: article.pk }, order: { position: "ASC", pk: "ASC" } });
-  const { pk, slug, title, summary, body, dateline, source, status } = article;
-  return {
-    article: {
-      pk,
-      slug,
-      title,
-      summary,
-      body,
-      dateline,
-      source,
-      status,
-      publishedAt: article.publishedAt?.toISOString() ?? null,
-      scheduledFor: article.scheduledFor?.toISOString() ?? null,
-      createdAt: article.createdAt.toISOString(),
-      updatedAt: article.updatedAt.toISOString(),
-    },
-    institutionPks: institutions.map((l) => l.institutionId),
-    personPks: people.map((l) => l.personId),
-    tags: tags.map((t) => t.slug),
-    relations: {
-      tags: tags.map(({ pk: tagPk, slug: tagSlug, name }) => ({ pk: tagPk, slug: tagSlug, name })),
-      quotes: quotes.map((q) => ({ pk: q.pk, text: q.text, attribution: q.attribution, position: q.position, speakerId: q.speakerId, institutionId: q.institutionId })),
-    },
-  };
 }
 
 /** What a token revocation tells every instance: which token's open sockets to close. */
@@ -99,70 +95,13 @@ export async function recordChange(em: EntityManager, tags: readonly string[]): 
   await append(em, { topic: "cache", type: "CHANGED", articleId: 0, commentId: null, payload: JSON.stringify(payload) });
 }
 
-/** Writes a story event in the caller's transaction. Pass a snapshot taken before a deletion. */
-export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", snapshot: ArticleSnapshot): Promise<void> {
-  await append(em, { topic: "article", type, articleId: snapshot.article.pk, commentId: null, payload: JSON.stringify(snapshot) });
+/** Writes a story event in the caller's transaction. Pass a story read before a deletion. */
+export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", story: EventStoryV2): Promise<void> {
+  await append(em, { topic: "article", type, articleId: story.article.pk, commentId: null, payload: JSON.stringify(story) });
 }
 
 /** Writes a "comment became visible" event in the caller's transaction. */
-export async function recordCommentApproved(em: EntityManager, comment: Comment): Promise<void> {
-  const snapshot: CommentSnapshot = {
-    comment: {
-      pk: comment.pk,
-      articleId: comment.articleId,
-      parentId: comment.parentId,
-      authorName: comment.authorName,
-      authorWebsite: comment.authorWebsite,
-      body: comment.body,
-      status: comment.status,
-      createdAt: comment.createdAt.toISOString(),
-    },
-  };
+export async function recordCommentApproved(em: EntityManager, snapshot: CommentSnapshot): Promise<void> {
+  const { comment } = snapshot;
   await append(em, { topic: "comment", type: "APPROVED", articleId: comment.articleId, commentId: comment.pk, payload: JSON.stringify(snapshot) });
-}
-
-/**
- * What a story built from an event answers for its nested fields: the links and rows of the
- * event's snapshot, never the current rows (which may be a later draft). `tags` and `quotes` are
- * null for events written before snapshots carried them; the current rows may then stand in only
- * while the story is visible to the reader now.
- */
-export interface EventStory {
-  readonly institutionPks: readonly number[];
-  readonly personPks: readonly number[];
-  readonly tags: Tag[] | null;
-  readonly quotes: Quote[] | null;
-}
-
-const EVENT_STORY = Symbol("the event snapshot this story was built from");
-
-/** The story an event snapshot describes, as an entity the resolvers can use, carrying its snapshot's relations. */
-export function articleFromSnapshot(snapshot: ArticleSnapshot): Article {
-  const a = snapshot.article;
-  const story = Object.assign(new Article(), {
-    ...a,
-    publishedAt: a.publishedAt ? new Date(a.publishedAt) : null,
-    scheduledFor: a.scheduledFor ? new Date(a.scheduledFor) : null,
-    createdAt: new Date(a.createdAt),
-    updatedAt: new Date(a.updatedAt),
-  });
-  const relations = snapshot.relations;
-  const carried: EventStory = {
-    institutionPks: snapshot.institutionPks,
-    personPks: snapshot.personPks,
-    tags: relations ? relations.tags.map((t) => Object.assign(new Tag(), t)) : null,
-    quotes: relations ? relations.quotes.map((q) => Object.assign(new Quote(), { ...q, articleId: a.pk })) : null,
-  };
-  return Object.assign(story, { [EVENT_STORY]: carried });
-}
-
-/** The snapshot relations of a story built by {@link articleFromSnapshot}; undefined for a story read from the store. */
-export function eventStoryOf(article: Article): EventStory | undefined {
-  return (article as Article & { [EVENT_STORY]?: EventStory })[EVENT_STORY];
-}
-
-/** The comment an event snapshot describes. */
-export function commentFromSnapshot(snapshot: CommentSnapshot): Comment {
-  const c = snapshot.comment;
-  return Object.assign(new Comment(), { ...c, createdAt: new Date(c.createdAt) });
 }

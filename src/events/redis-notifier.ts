@@ -1,7 +1,7 @@
 import Redis from "ioredis";
-import type { Logger } from "../common/logger";
-import { createOutageLog } from "../common/outage-log";
-import type { OutageLog } from "../common/outage-log";
+import type { Logger } from "../kernel/logger";
+import { createOutageLog } from "../kernel/outage-log";
+import type { OutageLog } from "../kernel/outage-log";
 import type { Notifier } from "./bus";
 
 const CHANNEL = "newsroom:events";

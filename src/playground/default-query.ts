@@ -1,4 +1,4 @@
-/** Slug of the seed story (`src/db/seed/seed-article.txt`), which every fresh database holds. */
+/** Slug of the seed story (`src/services/seed/seed-article.txt`), which every fresh database holds. */
 export const SEED_STORY_SLUG = "sukses-raih-predikat-wbk-lapas-banyuwangi-jadi-rujukan-studi-tiru-lapas-bojonegoro";
 
 /**

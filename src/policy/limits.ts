@@ -2,27 +2,9 @@ import { getIntrospectionQuery, getNamedType, getNullableType, isListType, Kind,
 import type { ASTVisitor, DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLSchema, SelectionSetNode, ValidationContext, ValidationRule } from "graphql";
 import { getComplexity } from "graphql-query-complexity";
 import type { ComplexityEstimator } from "graphql-query-complexity";
-import { QueryTooComplexError } from "../common/errors";
-import { MAX_PAGE_SIZE } from "../common/pagination";
-
-/** The cost limits every operation must keep, over HTTP and WebSocket alike. */
-export interface QueryLimits {
-  /** Deepest field nesting (introspection has its own rule, {@link introspectionShapeRule}). */
-  readonly maxDepth: number;
-  /** Most aliases in one operation, counted through fragments (a fragment spread twice counts twice). */
-  readonly maxAliases: number;
-  /** Most selections of one field in one selection set once its fragments are merged in (aliased or repeated). */
-  readonly maxFieldRepeats: number;
-  /** Most directives on one field. */
-  readonly maxDirectivesPerField: number;
-  /** Highest estimated cost (see {@link estimateCost}). */
-  readonly maxComplexity: number;
-  /** Most lexical tokens in a document (graphql-js `maxTokens`), which bounds parsing and validation work. */
-  readonly maxTokens: number;
-}
-
-/** The defaults, documented in the README with the measurements they rest on. */
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 100, maxFieldRepeats: 100, maxDirectivesPerField: 5, maxComplexity: 5000, maxTokens: 5000 };
+import { QueryTooComplexError } from "../kernel/errors";
+import { MAX_PAGE_SIZE } from "../kernel/page-args";
+import type { QueryLimits } from "../config";
 
 /**
  * What the estimator counts for work beyond the fields themselves. Calibrated by `npm run
@@ -101,7 +83,7 @@ interface NestedListCost {
 
 /**
  * The connections nested under an object. Their loader reads the page of every parent in one
- * statement and counts them in one more (src/common/pagination.ts), so each statement is priced
+ * statement and counts them in one more (src/db/pagination.ts), so each statement is priced
  * once per place the list is selected (`batch`), plus per parent what reading that parent's whole
  * list costs (`page`, `count`), since the window numbers all its rows before it keeps a page.
  * That follows the length of the lists on the bench, not the page: a tag has ~1,000 stories, an

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from "graphql";
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, ValidationRule } from "graphql";
 import { getVariableValues } from "graphql/execution/values";
-import { AppError } from "../common/errors";
-import type { Logger } from "../common/logger";
+import { AppError } from "../kernel/errors";
+import type { Logger } from "../kernel/logger";
 import type { Metrics } from "../observability/metrics";
 import { DocumentCache } from "./document-cache";
 import { estimateOperationCost, limitRules } from "./limits";
-import type { QueryLimits } from "./limits";
+import type { QueryLimits } from "../config";
 
 /** The door an operation came through. */
 export type Transport = "http" | "websocket";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import express from "express";
 import type { Request, Response, Router } from "express";
-import { strongEtag } from "../common/etag";
+import { strongEtag } from "../kernel/etag";
 import { renderTickerPage, TICKER_FILTERS } from "./ticker.page";
 import type { TickerFilters } from "./ticker.page";
 

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { schemaSdl } from "../schema";
+import { schemaSdl } from "../api/schema";
 
 /** Writes the served schema to schema.graphql at the project root (`npm run schema:emit`). */
 async function emit(): Promise<void> {

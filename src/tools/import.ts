@@ -2,13 +2,14 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { databaseConfigFromEnv } from "../config";
-import { AppError } from "../common/errors";
-import { toGlobalId } from "../common/ids";
-import { NO_REQUEST } from "../common/request-context";
-import { terminalJson, terminalText } from "../common/terminal-text";
+import { AppError } from "../kernel/errors";
+import { toGlobalId } from "../kernel/ids";
+import { NO_REQUEST } from "../kernel/request-context";
+import { terminalJson, terminalText } from "../kernel/terminal-text";
 import { Database } from "../db/database";
-import { ImportService } from "../modules/import/import.service";
-import type { ImportPlan } from "../modules/import/import.service";
+import { entities } from "../entities/entities";
+import { ImportService } from "../services/import/import.service";
+import type { ImportPlan } from "../services/import/import.service";
 
 const USAGE = `usage: npm run --silent import -- <file or folder>… [--publish] [--dry-run] [--json]
   <file>      a story as plain text (UTF-8), in the shape of the seed story
@@ -195,7 +196,7 @@ export async function runImportCommand(
     return 2;
   }
 
-  const db = await Database.open(databaseConfigFromEnv(env));
+  const db = await Database.open(databaseConfigFromEnv(env), entities);
   try {
     const service = new ImportService(db);
     const summary: ImportSummary = { dryRun: options.dryRun, publish: options.publish, files: [], totals: { stories: files.length, imported: 0, refused: 0, ...zeroCounts() } };

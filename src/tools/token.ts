@@ -1,9 +1,10 @@
 import "reflect-metadata";
-import { NO_REQUEST } from "../common/request-context";
+import { NO_REQUEST } from "../kernel/request-context";
 import { databaseConfigFromEnv } from "../config";
 import { Database } from "../db/database";
-import { Role } from "../modules/auth/auth.entity";
-import { AuthService } from "../modules/auth/auth.service";
+import { entities } from "../entities/entities";
+import { Role } from "../kernel/viewer";
+import { AuthService } from "../services/auth.service";
 
 const USAGE = `usage:
   npm run --silent token -- create --name NAME --role ADMIN|EDITOR|MODERATOR   prints the new token as its last line
@@ -26,7 +27,7 @@ export async function runTokenCommand(args: readonly string[], print: (line: str
     print(USAGE);
     return 2;
   }
-  const db = await Database.open(databaseConfigFromEnv(env));
+  const db = await Database.open(databaseConfigFromEnv(env), entities);
   try {
     const auth = new AuthService(db);
     if (command === "create") {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type http from "node:http";
 import type { Socket } from "node:net";
-import type { Logger } from "../common/logger";
+import type { Logger } from "../kernel/logger";
 import type { Metrics } from "../observability/metrics";
 
 /** The time limits of {@link httpServerOptions}. */

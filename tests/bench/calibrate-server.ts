@@ -3,7 +3,7 @@ import { defaultFieldResolver, isObjectType, SchemaMetaFieldDef, TypeMetaFieldDe
 import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
 import sqlite3 from "sqlite3";
 import { loadConfig } from "../../src/config";
-import { createSchema } from "../../src/schema";
+import { createSchema } from "../../src/api/schema";
 import { createServer } from "../../src/server";
 
 /*

@@ -2,8 +2,9 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import type { EntityManager } from "typeorm";
-import { slugify } from "../../src/common/slug";
+import { slugify } from "../../src/kernel/slug";
 import { Database } from "../../src/db/database";
+import { entities } from "../../src/entities/entities";
 import { DATASET_SIZE, DATASET_VERSION } from "./lib/dataset-cache";
 import type { DatasetInfo } from "./lib/dataset-cache";
 import { Random } from "./lib/random";
@@ -102,7 +103,7 @@ const COMMENTERS = ["Rina", "Pak Darto", "Bu Wati", "Yusuf", "Andika", "Mbak Sri
 /** Writes the dataset into a fresh file at `file`. */
 export async function generateDataset(file: string): Promise<Omit<DatasetInfo, "generationMs" | "fileBytes">> {
   for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
-  const db = await Database.open({ kind: "sqlite", file });
+  const db = await Database.open({ kind: "sqlite", file }, entities);
   const rnd = new Random(0x5eed_2025);
   try {
     const inst = institutions(rnd);

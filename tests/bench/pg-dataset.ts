@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { Client } from "pg";
 import { betterSqlite3 } from "./lib/tools";
 import { Database } from "../../src/db/database";
+import { entities } from "../../src/entities/entities";
 
 /*
  * `bench --postgres`: the cached SQLite dataset, copied row for row into an empty PostgreSQL
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!file || !url) throw new Error("usage: DATABASE_URL=postgres://… node pg-dataset.js FILE.sqlite");
   const startedAt = performance.now();
-  await (await Database.open({ kind: "postgres", url })).close();
+  await (await Database.open({ kind: "postgres", url }, entities)).close();
   const SqliteDatabase = betterSqlite3();
   const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   const pg = new Client({ connectionString: url });

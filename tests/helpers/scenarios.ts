@@ -1,12 +1,12 @@
 import type { EntityManager } from "typeorm";
-import { slugify } from "../../src/common/slug";
+import { slugify } from "../../src/kernel/slug";
 import type { Database } from "../../src/db/database";
-import { Article, ArticleInstitution, ArticlePerson, ArticleStatus, ArticleTag } from "../../src/modules/article/article.entity";
-import { Comment, CommentStatus } from "../../src/modules/comment/comment.entity";
-import { Accreditation, Institution, InstitutionKind } from "../../src/modules/institution/institution.entity";
-import { Person, Position } from "../../src/modules/person/person.entity";
-import { Quote } from "../../src/modules/quote/quote.entity";
-import { Tag } from "../../src/modules/tag/tag.entity";
+import { Article, ArticleInstitution, ArticlePerson, ArticleStatus, ArticleTag } from "../../src/entities/article.entity";
+import { Comment, CommentStatus } from "../../src/entities/comment.entity";
+import { Accreditation, Institution, InstitutionKind } from "../../src/entities/institution.entity";
+import { Person, Position } from "../../src/entities/person.entity";
+import { Quote } from "../../src/entities/quote.entity";
+import { Tag } from "../../src/entities/tag.entity";
 
 /** Named test data, written straight to the store (the write API comes with the editorial issue). */
 

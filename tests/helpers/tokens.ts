@@ -1,6 +1,6 @@
-import { NO_REQUEST } from "../../src/common/request-context";
-import { Role } from "../../src/modules/auth/auth.entity";
-import { AuthService } from "../../src/modules/auth/auth.service";
+import { NO_REQUEST } from "../../src/kernel/request-context";
+import { Role } from "../../src/kernel/viewer";
+import { AuthService } from "../../src/services/auth.service";
 import type { TestServer } from "./server";
 
 /** Mints a token straight through the service (as the command line does) and returns its secret. */

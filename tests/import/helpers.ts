@@ -1,4 +1,4 @@
-import type { ExtractedStory } from "../../src/modules/import/import.types";
+import type { ExtractedStory } from "../../src/services/import/import.types";
 
 /** The facts of an extraction with references replaced by names, as the expected files state them. */
 export function factsOf(r: ExtractedStory) {

@@ -1,6 +1,6 @@
-import { BadUserInputError } from "../../src/common/errors";
-import { extractStory } from "../../src/modules/import/import.extract";
-import { MAX_BODY_CHARS, MAX_TEXT_CHARS, parseStoryText } from "../../src/modules/import/import.parser";
+import { BadUserInputError } from "../../src/kernel/errors";
+import { extractStory } from "../../src/services/import/import.extract";
+import { MAX_BODY_CHARS, MAX_TEXT_CHARS, parseStoryText } from "../../src/services/import/import.parser";
 
 function refusal(text: string): BadUserInputError {
   try {

@@ -1,4 +1,4 @@
-import { extractStory } from "../../src/modules/import/import.extract";
+import { extractStory } from "../../src/services/import/import.extract";
 import { expectNothingInvented, story } from "./helpers";
 
 function quotesOf(...paragraphs: string[]) {

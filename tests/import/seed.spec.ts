@@ -2,12 +2,13 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { Database } from "../../src/db/database";
-import { loadSeed, SEED_STORY_FILE } from "../../src/db/seed/seed";
-import { Article, ArticleInstitution, ArticlePerson } from "../../src/modules/article/article.entity";
-import { extractStory } from "../../src/modules/import/import.extract";
-import { Accreditation, Institution } from "../../src/modules/institution/institution.entity";
-import { Person, Position } from "../../src/modules/person/person.entity";
-import { Quote } from "../../src/modules/quote/quote.entity";
+import { entities } from "../../src/entities/entities";
+import { loadSeed, SEED_STORY_FILE } from "../../src/services/seed/seed";
+import { Article, ArticleInstitution, ArticlePerson } from "../../src/entities/article.entity";
+import { extractStory } from "../../src/services/import/import.extract";
+import { Accreditation, Institution } from "../../src/entities/institution.entity";
+import { Person, Position } from "../../src/entities/person.entity";
+import { Quote } from "../../src/entities/quote.entity";
 import { tempSqliteFile } from "../helpers/server";
 
 /*
@@ -50,7 +51,7 @@ function opening<T extends { text: string }>({ text, ...rest }: T): Omit<T, "tex
 /** What loadSeed stores, read back from a throwaway database. */
 async function storedFacts() {
   const file = tempSqliteFile();
-  const db = await Database.open({ kind: "sqlite", file });
+  const db = await Database.open({ kind: "sqlite", file }, entities);
   try {
     await loadSeed(db, new Date("2025-10-09T00:00:00Z"));
     const em = db.reader.manager;

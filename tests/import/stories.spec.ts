@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { extractStory } from "../../src/modules/import/import.extract";
+import { extractStory } from "../../src/services/import/import.extract";
 import { expectNothingInvented, factsOf } from "./helpers";
 
 const DIR = path.join(__dirname, "stories");
@@ -17,7 +17,7 @@ describe("the test stories", () => {
     expect(factsOf(extractStory(fs.readFileSync(path.join(DIR, file), "utf8")))).toEqual(expected);
   });
 
-  it.each([...STORIES, "../../../src/db/seed/seed-article.txt"])("%s: nothing is invented", (file) => {
+  it.each([...STORIES, "../../../src/services/seed/seed-article.txt"])("%s: nothing is invented", (file) => {
     expectNothingInvented(extractStory(fs.readFileSync(path.join(DIR, file), "utf8")));
   });
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { toGlobalId } from "../../src/common/ids";
+import { toGlobalId } from "../../src/kernel/ids";
 import { freePort, startDaemon } from "../helpers/daemon";
 import { addStory } from "../helpers/scenarios";
 import { adminQuery, startTestServer } from "../helpers/server";

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { Client } from "pg";
 import { Database } from "../../src/db/database";
+import { entities } from "../../src/entities/entities";
 import { dataOf, startTestServer } from "../helpers/server";
 
 const url = process.env.DATABASE_URL;
@@ -27,7 +28,7 @@ suite("migrations on PostgreSQL", () => {
   });
 
   it("build exactly the schema the entities describe, and revert cleanly", async () => {
-    const db = await Database.open({ kind: "postgres", url: url! });
+    const db = await Database.open({ kind: "postgres", url: url! }, entities);
     try {
       expect(db.reader).toBe(db.writer);
       expect((await db.writer.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);

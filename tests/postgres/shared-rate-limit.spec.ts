@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { randomInt } from "node:crypto";
 import Redis from "ioredis";
-import { toGlobalId } from "../../src/common/ids";
+import { toGlobalId } from "../../src/kernel/ids";
 import { addStory } from "../helpers/scenarios";
 import { adminQuery, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";

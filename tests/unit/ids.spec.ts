@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { GraphQLError } from "graphql";
-import { parseGlobalId, pkOf, toGlobalId } from "../../src/common/ids";
-import type { NodeType } from "../../src/common/ids";
+import { parseGlobalId, pkOf, toGlobalId } from "../../src/kernel/ids";
+import type { NodeType } from "../../src/kernel/ids";
 
 const TYPES: readonly NodeType[] = ["Article", "Institution", "Person", "Quote", "Comment", "Accreditation", "Position", "ApiToken", "Tag"];
 

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { GraphQLError } from "graphql";
-import { checkPageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../src/common/pagination";
+import { checkPageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../src/kernel/page-args";
 
 function refusal(call: () => unknown): GraphQLError {
   try {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { terminalJson, terminalText } from "../../src/common/terminal-text";
+import { terminalJson, terminalText } from "../../src/kernel/terminal-text";
 
 /** Everything a terminal acts on instead of showing, as the escapes must leave none of it. */
 const RAW = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;

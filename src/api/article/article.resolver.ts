@@ -1,0 +1,127 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../args";
+import { loadLocated, loadPks, toConnection } from "../page-loader";
+import { splitParagraphs } from "../../kernel/text";
+import type { Context } from "../context";
+import { eventStoryOf } from "../live/event-story";
+import { CommentConnection } from "../comment/comment.connection";
+import { Institution } from "../../entities/institution.entity";
+import { Person } from "../../entities/person.entity";
+import { Quote } from "../../entities/quote.entity";
+import { Tag } from "../../entities/tag.entity";
+import { ArticleConnection } from "./article.connection";
+import { Article } from "../../entities/article.entity";
+import { readAheadListRelations, readAheadOf } from "./article.loader";
+import { ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+import { ArticleOrder } from "../../services/article.inputs";
+import { Role } from "../../kernel/viewer";
+
+/**
+ * For an event written before snapshots carried tags and quotes: the current rows stand in, but
+ * only while the viewer may read the story now (they may be a later draft's otherwise).
+ */
+async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
+  const now = ctx.services.articles.visible(ctx, await ctx.loaders.article.load(article.pk));
+  return now === null ? [] : read();
+}
+
+@Resolver(() => Article)
+export class ArticleResolver {
+  @Query(() => Article, { nullable: true, description: "Drafts and scheduled stories only for editors." })
+  async article(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Article | null> {
+    return ctx.services.articles.visible(ctx, await loadLocated(ctx.services.articles.locate(ctx, args), ctx.loaders.article));
+  }
+
+  @Query(() => ArticleConnection)
+  async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = pageArgs(args, info);
+    const connection = await toConnection(ArticleConnection, ctx.services.articles.list(ctx, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
+    await readAheadListRelations(connection.nodes, info, ctx.loaders);
+    return connection;
+  }
+
+  @FieldResolver(() => String, { description: "Plain text; paragraphs separated by one blank line." })
+  body(@Root() article: Article, @Ctx() ctx: Context): string | Promise<string> {
+    return article.body ?? ctx.loaders.articleBody.load(article.pk);
+  }
+
+  @FieldResolver(() => [String])
+  async paragraphs(@Root() article: Article, @Ctx() ctx: Context): Promise<string[]> {
+    return splitParagraphs(await this.body(article, ctx));
+  }
+
+  /*
+   * A story a feed carries (built from its event) answers its relations from the event, as it
+   * was published then; `eventStoryOf` is undefined for stories read from the store.
+   */
+
+  @FieldResolver(() => [Tag])
+  tags(@Root() article: Article, @Ctx() ctx: Context): Tag[] | Promise<Tag[]> {
+    const event = eventStoryOf(ctx.eventStory, article);
+    if (event) return event.tags ?? whileVisibleNow(article, ctx, () => ctx.loaders.tagsOfArticle.load(article.pk));
+    return readAheadOf(article, "tags") ?? ctx.loaders.tagsOfArticle.load(article.pk);
+  }
+
+  @FieldResolver(() => [Institution], { description: "Institutions the story is about or mentions." })
+  institutions(@Root() article: Article, @Ctx() ctx: Context): Institution[] | Promise<Institution[]> {
+    const event = eventStoryOf(ctx.eventStory, article);
+    if (event) return loadPks(ctx.loaders.institution, event.institutionPks);
+    return readAheadOf(article, "institutions") ?? ctx.loaders.institutionsOfArticle.load(article.pk);
+  }
+
+  @FieldResolver(() => [Person], { description: "People the story mentions." })
+  people(@Root() article: Article, @Ctx() ctx: Context): Person[] | Promise<Person[]> {
+    const event = eventStoryOf(ctx.eventStory, article);
+    if (event) return loadPks(ctx.loaders.person, event.personPks);
+    return readAheadOf(article, "people") ?? ctx.loaders.peopleOfArticle.load(article.pk);
+  }
+
+  @FieldResolver(() => [Quote], { description: "Quotes in the order they appear in the story." })
+  quotes(@Root() article: Article, @Ctx() ctx: Context): Quote[] | Promise<Quote[]> {
+    const event = eventStoryOf(ctx.eventStory, article);
+    if (event) return event.quotes ?? whileVisibleNow(article, ctx, () => ctx.loaders.quotesOfArticle.load(article.pk));
+    return ctx.loaders.quotesOfArticle.load(article.pk);
+  }
+
+  @FieldResolver(() => CommentConnection, { description: "Approved comments for everyone; moderators also see the rest." })
+  comments(@Root() article: Article, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = ctx.loaders.pages.load("article.comments", article.pk, pageArgs(args, info), (pks, p) => ctx.services.comments.pagesByArticle(ctx, pks, p));
+    return toConnection(CommentConnection, page, ctx.loaders.comment);
+  }
+
+  @FieldResolver(() => Int, { description: "Number of approved comments." })
+  commentCount(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
+    return ctx.loaders.approvedCountOfArticle.load(article.pk);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article)
+  createArticle(@Arg("input", () => CreateArticleInput) input: CreateArticleInput, @Ctx() ctx: Context): Promise<Article> {
+    return ctx.services.articles.create(ctx, input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article)
+  updateArticle(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateArticleInput) input: UpdateArticleInput, @Ctx() ctx: Context): Promise<Article> {
+    return ctx.services.articles.update(ctx, id, input);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article, { description: "Publishes now, or schedules when `at` is in the future." })
+  publishArticle(@Arg("id", () => ID) id: string, @Arg("at", () => Date, { nullable: true }) at: Date | null, @Ctx() ctx: Context): Promise<Article> {
+    return ctx.services.articles.publish(ctx, id, at);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => Article, { description: "Back to DRAFT; live subscribers get an UNPUBLISHED event." })
+  unpublishArticle(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Article> {
+    return ctx.services.articles.unpublish(ctx, id);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => ID)
+  deleteArticle(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    return ctx.services.articles.delete(ctx, id);
+  }
+}

@@ -1,0 +1,54 @@
+import { Article } from "../../entities/article.entity";
+import { Comment } from "../../entities/comment.entity";
+import { Quote } from "../../entities/quote.entity";
+import { Tag } from "../../entities/tag.entity";
+import type { CommentSnapshot, EventStory } from "../../events/outbox";
+
+/**
+ * A story event as the fields of its subscribers' operations answer it: the story itself (one
+ * object per event: every field that reaches the event's story answers this one), and what its
+ * nested fields answer, the links and rows the event carries, never the current rows (which may
+ * be a later draft). `tags` and `quotes` are null for events of version 1, which did not carry
+ * them; the current rows may then stand in only while the story is visible to the reader now.
+ */
+export interface StoryOfEvent {
+  readonly article: Article;
+  readonly institutionPks: readonly number[];
+  readonly personPks: readonly number[];
+  readonly tags: Tag[] | null;
+  readonly quotes: Quote[] | null;
+}
+
+/** The story an event carries, as the entities the resolvers answer with. */
+export function storyFromEvent(story: EventStory): StoryOfEvent {
+  const a = story.article;
+  const article = Object.assign(new Article(), {
+    ...a,
+    publishedAt: a.publishedAt ? new Date(a.publishedAt) : null,
+    scheduledFor: a.scheduledFor ? new Date(a.scheduledFor) : null,
+    createdAt: new Date(a.createdAt),
+    updatedAt: new Date(a.updatedAt),
+  });
+  const relations = story.version === 2 ? story.relations : null;
+  return {
+    article,
+    institutionPks: story.institutionPks,
+    personPks: story.personPks,
+    tags: relations ? relations.tags.map((t) => Object.assign(new Tag(), t)) : null,
+    quotes: relations ? relations.quotes.map((q) => Object.assign(new Quote(), { ...q, articleId: a.pk })) : null,
+  };
+}
+
+/**
+ * `current` (the context's story event) when `article` is its story, so that the story's
+ * fields answer from the event; undefined for a story read from the store.
+ */
+export function eventStoryOf(current: StoryOfEvent | null, article: Article): StoryOfEvent | undefined {
+  return current !== null && current.article === article ? current : undefined;
+}
+
+/** The comment an event snapshot describes. */
+export function commentFromSnapshot(snapshot: CommentSnapshot): Comment {
+  const c = snapshot.comment;
+  return Object.assign(new Comment(), { ...c, createdAt: new Date(c.createdAt) });
+}

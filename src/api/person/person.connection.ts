@@ -1,0 +1,4 @@
+import { connectionType } from "../connection";
+import { Person } from "../../entities/person.entity";
+
+export const PersonConnection = connectionType("Person", () => Person);

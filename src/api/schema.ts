@@ -1,0 +1,42 @@
+// Loaded first: type-graphql lists the types that implement Node in the order their classes are
+// declared, and ApiToken has always led schema.graphql (reached only through node(id:), it is
+// otherwise the last to load).
+import "../entities/auth.entity";
+import { createPubSub } from "@graphql-yoga/subscription";
+import { printSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { authChecker } from "../kernel/permissions";
+import { DateTimeScalar } from "../kernel/scalars";
+import { ArticleResolver } from "./article/article.resolver";
+import { AuthResolver } from "./auth/auth.resolver";
+import { CommentResolver } from "./comment/comment.resolver";
+import { AccreditationResolver, InstitutionResolver } from "./institution/institution.resolver";
+import { ImportResolver } from "./import/import.resolver";
+import { LiveResolver } from "./live/live.resolver";
+import { NodeResolver } from "./node/node.resolver";
+import { PersonResolver, PositionResolver } from "./person/person.resolver";
+import { QuoteResolver } from "./quote/quote.resolver";
+import { TagResolver } from "./tag/tag.resolver";
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The served schema, built once per process from the decorated classes. */
+export function createSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    authChecker,
+    // Required by type-graphql for any subscription; ours bring their own event streams
+    // (`subscribe` in each @Subscription, fed by the event log), so nothing is published here.
+    pubSub: createPubSub(),
+    // Inputs are checked by the services, which know the contract's messages and error codes.
+    validate: false,
+  });
+  return built;
+}
+
+/** The schema as SDL, exactly as written to schema.graphql. */
+export async function schemaSdl(): Promise<string> {
+  return `${printSchema(await createSchema())}\n`;
+}

@@ -1,0 +1,12 @@
+import { Article, ArticleInstitution, ArticlePerson, ArticleTag } from "./article.entity";
+import { ApiToken } from "./auth.entity";
+import { Comment } from "./comment.entity";
+import { Accreditation, Institution } from "./institution.entity";
+import { Person, Position } from "./person.entity";
+import { Quote } from "./quote.entity";
+import { Tag } from "./tag.entity";
+import { EventLogState, EventRecord } from "../events/event.entity";
+import { SlugAlias } from "./slug-alias.entity";
+
+/** Every entity of the store, for the data sources and the migration CLI. */
+export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, EventRecord, EventLogState];

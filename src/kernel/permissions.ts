@@ -1,0 +1,15 @@
+import type { AuthChecker } from "type-graphql";
+import { ForbiddenError, UnauthenticatedError } from "./errors";
+import { Role } from "./viewer";
+import type { Viewer } from "./viewer";
+
+/**
+ * Decides `@Authorized(...roles)`: no viewer is UNAUTHENTICATED, a viewer without one of the
+ * roles is FORBIDDEN. ADMIN may do everything.
+ */
+export const authChecker: AuthChecker<{ readonly viewer: Viewer | null }, Role> = ({ context, info }, roles) => {
+  const viewer = context.viewer;
+  if (viewer === null) throw new UnauthenticatedError(`${info.fieldName} needs an API token: send 'Authorization: Bearer <token>'.`);
+  if (roles.length === 0 || viewer.role === Role.ADMIN || roles.includes(viewer.role)) return true;
+  throw new ForbiddenError(`${info.fieldName} needs the role ${[...roles, Role.ADMIN].join(" or ")}; this token's role is ${viewer.role}.`);
+};

@@ -1,4 +1,0 @@
-import { connectionType } from "../../common/pagination";
-import { Article } from "./article.entity";
-
-export const ArticleConnection = connectionType("Article", () => Article);

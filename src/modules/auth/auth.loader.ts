@@ -1,9 +1,0 @@
-import DataLoader from "dataloader";
-import type { RequestContext } from "../../common/request-context";
-import type { Services } from "../../context";
-import type { ApiToken } from "./auth.entity";
-
-/** Per-request batching of token reads (admins' `node(id:)`). */
-export const authLoaders = {
-  apiToken: ({ auth }: Services, ctx: RequestContext) => new DataLoader<number, ApiToken | null>((pks) => auth.byPks(ctx, pks)),
-};

@@ -1,4 +1,0 @@
-import { connectionType } from "../../common/pagination";
-import { Comment } from "./comment.entity";
-
-export const CommentConnection = connectionType("Comment", () => Comment);

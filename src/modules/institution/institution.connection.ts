@@ -1,4 +1,0 @@
-import { connectionType } from "../../common/pagination";
-import { Institution } from "./institution.entity";
-
-export const InstitutionConnection = connectionType("Institution", () => Institution);

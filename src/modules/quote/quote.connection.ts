@@ -1,4 +1,0 @@
-import { connectionType } from "../../common/pagination";
-import { Quote } from "./quote.entity";
-
-export const QuoteConnection = connectionType("Quote", () => Quote);

@@ -1,0 +1,366 @@
+import type { EntityManager } from "typeorm";
+import type { Viewer } from "../kernel/viewer";
+import type { CountingContext, RequestContext } from "../kernel/request-context";
+import { canSeeDrafts } from "../kernel/viewer";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../kernel/errors";
+import { slugify } from "../kernel/slug";
+import { idList, optionalText, requiredText, slugInput } from "../kernel/validate";
+import { getOrThrow, pksOrThrow } from "../db/lookups";
+import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
+import type { Located } from "./slugs";
+import { recordArticleEvent } from "../events/outbox";
+import { snapshotArticle } from "./outbox.writer";
+import { Institution } from "../entities/institution.entity";
+import { Person } from "../entities/person.entity";
+import { Tag } from "../entities/tag.entity";
+import { pkOf, toGlobalId } from "../kernel/ids";
+import { fetchPage, fetchPartitionedPages } from "../db/pagination";
+import type { ListSpec, Page } from "../db/pagination";
+import type { Ordering, PageArgs } from "../kernel/page-args";
+import type { Database } from "../db/database";
+import { keyListCondition, keyListParam, RowReader } from "../db/rows";
+import { Select } from "../db/select";
+import { matchStories, searchWords } from "../db/search";
+import { alignByPk, groupBy, timeParam } from "../db/sql";
+import { Article, ArticleInstitution, ArticlePerson, ArticleStatus, ArticleTag } from "../entities/article.entity";
+import { ArticleOrder } from "./article.inputs";
+import type { ArticleFilter, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
+
+const NEWEST: Ordering = { name: "a:published-desc", keys: [{ sql: "a.published_at", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
+const OLDEST: Ordering = { name: "a:published-asc", keys: [{ sql: "a.published_at", dir: "ASC", type: "time" }, { sql: "a.id", dir: "ASC", type: "int" }] };
+const UPDATED: Ordering = { name: "a:updated-desc", keys: [{ sql: "a.updated_at", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
+// Drafts have no publication time: editors' lists order them by their last change instead.
+const NEWEST_ANY: Ordering = { name: "a:newest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
+const OLDEST_ANY: Ordering = { name: "a:oldest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "ASC", type: "time" }, { sql: "a.id", dir: "ASC", type: "int" }] };
+/**
+ * Reads stories. Visibility is decided here, once: anonymous readers (and moderators) only ever
+ * see PUBLISHED stories; editors and admins see drafts and scheduled ones too.
+ */
+export class ArticleService {
+  /** Lists never show a story's body; it is read only for the stories whose body is asked for. */
+  private readonly listRows: RowReader<Article>;
+  private readonly fullRows: RowReader<Article>;
+  private readonly institutionRows: RowReader<Institution>;
+  private readonly personRows: RowReader<Person>;
+  private readonly tagRows: RowReader<Tag>;
+
+  constructor(private readonly db: Database) {
+    this.listRows = new RowReader(db, Article, ["body"]);
+    this.fullRows = new RowReader(db, Article);
+    this.institutionRows = new RowReader(db, Institution);
+    this.personRows = new RowReader(db, Person);
+    this.tagRows = new RowReader(db, Tag);
+    this.listEntity = { columns: this.listRows.columnsOf("a"), hydrate: (row) => this.listRows.hydrate(row, "_e_") };
+  }
+
+  /** Pages read their stories' columns in the same statement as their keys. */
+  private readonly listEntity: ListSpec["entity"];
+
+  private query(viewer: Viewer | null, status?: ArticleStatus | null): Select {
+    const qb = new Select(this.db, "article", "a");
+    if (!canSeeDrafts(viewer)) {
+      // A reader asking for drafts gets none rather than an error: the list simply has no such stories.
+      qb.where("a.status = :published", { published: status && status !== ArticleStatus.PUBLISHED ? "__none__" : ArticleStatus.PUBLISHED });
+    } else if (status) {
+      qb.where("a.status = :status", { status });
+    }
+    return qb;
+  }
+
+  /** The story if the viewer may see it, else null. */
+  visible(ctx: Pick<RequestContext, "viewer">, article: Article | null): Article | null {
+    if (article === null) return null;
+    return article.status === ArticleStatus.PUBLISHED || canSeeDrafts(ctx.viewer) ? article : null;
+  }
+
+  /** Rows by primary key in the order asked, visibility not applied (for loaders of already-filtered keys). */
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Article | null>> {
+    return alignByPk(pks, await this.listRows.byKeys(this.db, ctx.tally, "id", pks));
+  }
+
+  /**
+   * The story (`story`, read by key `pk`) a quote or comment (`item`, e.g. "Comment 'Q29tbWVudDox'")
+   * belongs to, for fields that must answer one: FORBIDDEN when the viewer may not read it (a
+   * moderator and a draft), never the draft itself.
+   */
+  ofItem(ctx: Pick<RequestContext, "viewer">, pk: number, story: Article | null, item: string): Article {
+    if (story === null) throw new NotFoundError(`${item} belongs to story '${toGlobalId("Article", pk)}', which no longer exists.`);
+    if (this.visible(ctx, story) === null) {
+      throw new ForbiddenError(`${item} belongs to story '${toGlobalId("Article", pk)}', which is not published; only editors and admins read drafts and scheduled stories.`);
+    }
+    return story;
+  }
+
+  /**
+   * Where `article(id:, slug:)` leads: the key to read the story by, or the story its slug found
+   * (see {@link Located}); the caller applies {@link visible} to what it reads.
+   */
+  locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Article>> {
+    return locateByIdOrSlug(this.db, ctx.tally, "article", args, (id) => pkOf(id, "Article"), this.fullRows);
+  }
+
+  /** A page of the story list, filtered and ordered as asked. */
+  async list(ctx: RequestContext, filter: ArticleFilter | null | undefined, orderBy: ArticleOrder, page: PageArgs): Promise<Page> {
+    const { viewer } = ctx;
+    const qb = this.query(viewer, filter?.status);
+    const drafts = canSeeDrafts(viewer) && filter?.status !== ArticleStatus.PUBLISHED;
+    let ordering = orderBy === ArticleOrder.PUBLISHED_AT_ASC ? (drafts ? OLDEST_ANY : OLDEST) : orderBy === ArticleOrder.UPDATED_AT_DESC ? UPDATED : drafts ? NEWEST_ANY : NEWEST;
+    if (filter?.institutionId) {
+      qb.where("EXISTS (SELECT 1 FROM article_institution fi WHERE fi.article_id = a.id AND fi.institution_id = :fInst)", {
+        fInst: pkOf(filter.institutionId, "Institution", "filter.institutionId"),
+      });
+    }
+    if (filter?.personId) {
+      qb.where("EXISTS (SELECT 1 FROM article_person fp WHERE fp.article_id = a.id AND fp.person_id = :fPerson)", {
+        fPerson: pkOf(filter.personId, "Person", "filter.personId"),
+      });
+    }
+    if (filter?.tag) {
+      qb.where("EXISTS (SELECT 1 FROM article_tag ft JOIN tag t ON t.id = ft.tag_id WHERE ft.article_id = a.id AND t.slug = :fTag)", { fTag: filter.tag });
+    }
+    if (filter?.publishedAfter) qb.where("a.published_at >= :fAfter", { fAfter: timeParam(this.db, filter.publishedAfter) });
+    if (filter?.publishedBefore) qb.where("a.published_at < :fBefore", { fBefore: timeParam(this.db, filter.publishedBefore) });
+    if (filter?.search != null) {
+      const byRank = matchStories(qb, searchWords(filter.search), orderBy === ArticleOrder.RELEVANCE);
+      if (byRank) ordering = byRank;
+    }
+    return fetchPage({ select: qb, pkSql: "a.id", ordering, entity: this.listEntity }, page, ctx.tally);
+  }
+
+  /** Newest published (or, for editors, any) stories mentioning each institution. */
+  pagesByInstitution(ctx: RequestContext, institutionPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const qb = this.query(ctx.viewer).innerJoin("article_institution", "ai", "ai.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ai.institution_id", entity: this.listEntity }, institutionPks, page, ctx.tally);
+  }
+
+  /** Newest stories mentioning each person. */
+  pagesByPerson(ctx: RequestContext, personPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const qb = this.query(ctx.viewer).innerJoin("article_person", "ap", "ap.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "ap.person_id", entity: this.listEntity }, personPks, page, ctx.tally);
+  }
+
+  /** Newest stories with each tag. */
+  pagesByTag(ctx: RequestContext, tagPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const qb = this.query(ctx.viewer).innerJoin("article_tag", "at", "at.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "at.tag_id", entity: this.listEntity }, tagPks, page, ctx.tally);
+  }
+
+  /** The bodies of stories read without one (lists leave bodies out). */
+  async bodies(ctx: RequestContext, pks: readonly number[]): Promise<string[]> {
+    const rows = await this.db.readPrepared(`SELECT "id", "body" FROM "article" WHERE ${keyListCondition(this.db, `"id"`)}`, [keyListParam(this.db, pks)], ctx.tally);
+    const byPk = new Map(rows.map((r) => [Number(r.id), String(r.body)]));
+    return pks.map((pk) => byPk.get(pk) ?? "");
+  }
+
+  /**
+   * The institutions, people or tags of each story, in the story's order, read with their link
+   * rows in one statement.
+   */
+  private async linked<T extends object>(ctx: RequestContext, articlePks: readonly number[], link: string, target: string, reader: RowReader<T>): Promise<T[][]> {
+    const rows = await this.db.readPrepared(
+      `SELECT l."article_id" AS _owner, ${reader.columnsOf("t")} FROM "${link}" l INNER JOIN "${target}" t ON t."id" = l."${target}_id" WHERE ${keyListCondition(this.db, `l."article_id"`)} ORDER BY l."position", l."${target}_id"`,
+      [keyListParam(this.db, articlePks)],
+      ctx.tally,
+    );
+    const groups = groupBy(rows, (r) => Number(r._owner));
+    return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => reader.hydrate(r, "_e_")));
+  }
+
+  institutionsOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Institution[][]> {
+    return this.linked(ctx, articlePks, "article_institution", "institution", this.institutionRows);
+  }
+
+  peopleOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Person[][]> {
+    return this.linked(ctx, articlePks, "article_person", "person", this.personRows);
+  }
+
+  tagsOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Tag[][]> {
+    return this.linked(ctx, articlePks, "article_tag", "tag", this.tagRows);
+  }
+
+  /** A new DRAFT story with its tags, institutions and people, all in one transaction. */
+  async create(ctx: CountingContext, input: CreateArticleInput): Promise<Article> {
+    const fields = checkStoryFields(input, true);
+    const tagNames = checkTags(input.tags);
+    const institutionIds = idList(input.institutionIds, "input.institutionIds");
+    const personIds = idList(input.personIds, "input.personIds");
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const institutions = await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds");
+      const people = await pksOrThrow(em, Person, "Person", personIds, "input.personIds");
+      const slug = handSlug ? await claimSlug(em, "article", handSlug, "input.slug") : await deriveSlug(em, "article", fields.title!);
+      const now = new Date();
+      const article = await em.save(
+        em.create(Article, {
+          title: fields.title!,
+          body: fields.body!,
+          summary: fields.summary ?? null,
+          dateline: fields.dateline ?? null,
+          source: fields.source ?? null,
+          slug,
+          status: ArticleStatus.DRAFT,
+          publishedAt: null,
+          scheduledFor: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      await this.replaceLinks(em, article.pk, { institutions, people, tags: await this.tagPksFor(em, tagNames) });
+      return article;
+    }, ctx.tally);
+  }
+
+  /** Changes what `input` names and nothing else; a new slug leaves the old one resolving. */
+  async update(ctx: CountingContext, id: string, input: UpdateArticleInput): Promise<Article> {
+    const fields = checkStoryFields(input, false);
+    const tagNames = input.tags == null ? null : checkTags(input.tags);
+    const institutionIds = input.institutionIds == null ? null : idList(input.institutionIds, "input.institutionIds");
+    const personIds = input.personIds == null ? null : idList(input.personIds, "input.personIds");
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", id, "id");
+      const institutions = institutionIds && (await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds"));
+      const people = personIds && (await pksOrThrow(em, Person, "Person", personIds, "input.personIds"));
+      if (handSlug && handSlug !== article.slug) {
+        await claimSlug(em, "article", handSlug, "input.slug", article.pk);
+        await recordRename(em, "article", article.pk, article.slug, handSlug);
+        article.slug = handSlug;
+      }
+      Object.assign(article, fields, { updatedAt: new Date() });
+      await em.save(article);
+      await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)) });
+      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
+      return article;
+    }, ctx.tally);
+  }
+
+  /** Publishes now, or schedules for `at` when that lies in the future. */
+  async publish(ctx: CountingContext, id: string, at: Date | null | undefined, now = new Date()): Promise<Article> {
+    if (at && Number.isNaN(at.getTime())) throw new BadUserInputError("at is not a valid instant.", "at");
+    return this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", id, "id");
+      if (at && at.getTime() > now.getTime()) {
+        if (article.status === ArticleStatus.PUBLISHED) {
+          throw new BadUserInputError(`Article '${id}' is already published; unpublish it before scheduling it for ${at.toISOString()}.`, "at");
+        }
+        Object.assign(article, { status: ArticleStatus.SCHEDULED, scheduledFor: at, publishedAt: null, updatedAt: now });
+        return em.save(article);
+      }
+      if (article.status === ArticleStatus.PUBLISHED) return article;
+      await publishInTransaction(em, article, now);
+      return article;
+    }, ctx.tally);
+  }
+
+  /** Back to DRAFT (from PUBLISHED or SCHEDULED). */
+  async unpublish(ctx: CountingContext, id: string): Promise<Article> {
+    return this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", id, "id");
+      if (article.status === ArticleStatus.DRAFT) return article;
+      // Tickers take the story down by id; they get it as it was last published.
+      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
+      Object.assign(article, { status: ArticleStatus.DRAFT, publishedAt: null, scheduledFor: null, updatedAt: new Date() });
+      return em.save(article);
+    }, ctx.tally);
+  }
+
+  /** Deletes a story with its quotes, comments and links. */
+  async delete(ctx: CountingContext, id: string): Promise<string> {
+    await this.db.transaction(async (em) => {
+      const article = await getOrThrow(em, Article, "Article", id, "id");
+      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
+      await em.delete(Article, { pk: article.pk });
+    }, ctx.tally);
+    return id;
+  }
+
+  /**
+   * Publishes every scheduled story that is due. Each goes live through a conditional update,
+   * so however many schedulers race for a story, exactly one publishes it. Returns the keys it
+   * published.
+   */
+  async publishDue(now = new Date()): Promise<number[]> {
+    const due = await this.db.reader
+      .getRepository(Article)
+      .createQueryBuilder("a")
+      .select("a.id", "pk")
+      .where("a.status = :scheduled AND a.scheduled_for <= :now", { scheduled: ArticleStatus.SCHEDULED, now: timeParam(this.db, now) })
+      .orderBy("a.scheduled_for", "ASC")
+      .addOrderBy("a.id", "ASC")
+      .limit(100)
+      .getRawMany<{ pk: number }>();
+    const published: number[] = [];
+    for (const { pk } of due) {
+      const won = await this.db.transaction(async (em) => {
+        const result = await em
+          .createQueryBuilder()
+          .update(Article)
+          .set({ status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now })
+          .where("id = :pk AND status = :scheduled AND scheduled_for <= :now", { pk, scheduled: ArticleStatus.SCHEDULED, now: timeParam(this.db, now) })
+          .execute();
+        if ((result.affected ?? 0) !== 1) return false;
+        // Only the scheduler whose update went through reports the publication.
+        await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, await em.findOneByOrFail(Article, { pk })));
+        return true;
+      });
+      if (won) published.push(pk);
+    }
+    return published;
+  }
+
+  private async tagPksFor(em: EntityManager, names: string[]): Promise<number[]> {
+    const pks: number[] = [];
+    for (const name of names) {
+      const slug = slugify(name, 100);
+      const existing = await em.findOneBy(Tag, { slug });
+      pks.push(existing ? existing.pk : (await em.save(em.create(Tag, { slug, name }))).pk);
+    }
+    return [...new Set(pks)];
+  }
+
+  private async replaceLinks(em: EntityManager, articlePk: number, links: { institutions: number[] | null; people: number[] | null; tags: number[] | null }): Promise<void> {
+    if (links.institutions) {
+      await em.delete(ArticleInstitution, { articleId: articlePk });
+      await em.save(links.institutions.map((institutionId, position) => em.create(ArticleInstitution, { articleId: articlePk, institutionId, position })));
+    }
+    if (links.people) {
+      await em.delete(ArticlePerson, { articleId: articlePk });
+      await em.save(links.people.map((personId, position) => em.create(ArticlePerson, { articleId: articlePk, personId, position })));
+    }
+    if (links.tags) {
+      await em.delete(ArticleTag, { articleId: articlePk });
+      await em.save(links.tags.map((tagId, position) => em.create(ArticleTag, { articleId: articlePk, tagId, position })));
+    }
+  }
+}
+
+/**
+ * Publishes `article` now inside the caller's transaction, with the PUBLISHED event live feeds
+ * read: the one way a story goes live at once (publishArticle, importArticle).
+ */
+export async function publishInTransaction(em: EntityManager, article: Article, now: Date): Promise<void> {
+  Object.assign(article, { status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now });
+  await em.save(article);
+  await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, article));
+}
+
+/** Checks the text fields of a story; with `creating`, title and body are required. */
+function checkStoryFields(input: UpdateArticleInput, creating: boolean): Partial<Pick<Article, "title" | "body" | "summary" | "dateline" | "source">> {
+  const fields: Partial<Pick<Article, "title" | "body" | "summary" | "dateline" | "source">> = {};
+  if (creating || input.title != null) fields.title = requiredText(input.title, "input.title", { max: 300 });
+  if (creating || input.body != null) fields.body = requiredText(input.body, "input.body", { max: 200_000, multiline: true });
+  if (input.summary !== undefined) fields.summary = optionalText(input.summary, "input.summary", { max: 1000 });
+  if (input.dateline !== undefined) fields.dateline = optionalText(input.dateline, "input.dateline", { max: 100 });
+  if (input.source !== undefined) fields.source = optionalText(input.source, "input.source", { max: 200 });
+  return fields;
+}
+
+function checkTags(names: readonly string[] | null | undefined): string[] {
+  const list = names ?? [];
+  if (list.length > 20) throw new BadUserInputError(`input.tags may hold at most 20 tags, got ${list.length}.`, "input.tags");
+  return list.map((name, i) => {
+    const clean = requiredText(name, `input.tags[${i}]`, { max: 100 });
+    if (slugify(clean, 100) === "") throw new BadUserInputError(`input.tags[${i}] '${clean}' has no letters or digits.`, `input.tags[${i}]`);
+    return clean;
+  });
+}

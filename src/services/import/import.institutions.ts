@@ -1,0 +1,525 @@
+import { InstitutionKind } from "../../entities/institution.entity";
+import type { KindForm, OrganisationForm } from "./import.lexicon";
+import {
+  CAPITAL_PROVINCE_FORMS,
+  CITIES_ALSO_NAMES,
+  CORRECTIONAL_CITIES,
+  KANWIL_FORM,
+  NAME_START_WORDS,
+  NOT_PLACES,
+  ORGANISATIONS,
+  PLACE_CONTINUATIONS,
+  PLACE_PREFIXES,
+  PROVINCE_ABBREVIATIONS,
+  PROVINCES,
+  RANK,
+  UNIT_KINDS,
+  UNIT_TYPES,
+} from "./import.lexicon";
+import { escapeRegExp, isNameWord, phrases, wordsOf } from "./import.text";
+import type { Word } from "./import.text";
+import type { ExtractedInstitution, ImportWarning, Mention, Span } from "./import.types";
+
+/** One place the body names an institution, with what that form says about it. */
+export interface InstitutionMention extends Mention {
+  ref: number;
+  kind: InstitutionKind;
+  /** The head's title the form is written in ("Kalapas Banyuwangi"), if any. */
+  headTitle: string | null;
+}
+
+export interface InstitutionReading {
+  institutions: ExtractedInstitution[];
+  /** Every mention, in body order. */
+  mentions: InstitutionMention[];
+  warnings: ImportWarning[];
+  /** Words after a head's title that may be a place or the start of a name, and the text does not tell which: no person is read there. */
+  unclear: Span[];
+}
+
+/** A form as read, before the forms of one institution are put together. */
+interface Form extends Mention {
+  kind: InstitutionKind;
+  key: string;
+  /** Written with the kind in full words ("Lembaga Pemasyarakatan …", "Kementerian …"). */
+  full: boolean;
+  /** The head's title the form stands in ("Kalapas"), so its place is followed by a name. */
+  head: KindForm | OrganisationForm | null;
+  /** The abbreviation in brackets after the full words. */
+  bracketed: string | null;
+  /** The abbreviation the form uses or gives ("Lapas"), for the short name. */
+  abbreviation: string | null;
+  unitType: string | null;
+  classification: string | null;
+  place: string | null;
+  /** The form's words without bracketed abbreviations, and with a head's title read as the institution. */
+  name: string;
+  /** Place followed straight by a capitalised word after a head's title: place or first name? Decided by the evidence of the story. */
+  ambiguous: boolean;
+  /** After a head's title: the capitalised words from the place on ("Binjai Iwan Wibowo"), among which the place ends and a name may start. */
+  run: Word[];
+  /** The form has a place whatever the run holds (written in full words, or with a class). */
+  placeCertain: boolean;
+  /** Kanwil only: whose regional office. */
+  organisation: OrganisationForm | null;
+}
+
+const CLASS = String.raw`\s+Kelas\s+(I{1,3}(?:\s?[AB])?|IV)\b|\s+(II[AB]|III)\b`;
+const unitTypes = new RegExp(String.raw`\s+(${phrases(UNIT_TYPES)})\b`, "y");
+const classRule = new RegExp(CLASS, "y");
+const provinceAfter = new RegExp(String.raw`,\s+(?:Provinsi\s+)?(${phrases(PROVINCES)})(?=[\s,.;:)]|$)`, "y");
+const capitalProvince = new RegExp(String.raw`(${phrases(CAPITAL_PROVINCE_FORMS)})\b`, "y");
+/** First words of every form, to find where one may begin. */
+const STARTS = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${phrases([
+    ...UNIT_KINDS.flatMap((k) => [...k.full, ...k.abbreviations, ...k.headAbbreviations]),
+    ...KANWIL_FORM.full,
+    ...KANWIL_FORM.abbreviations,
+    ...KANWIL_FORM.headAbbreviations,
+    ...ORGANISATIONS.flatMap((o) => [...o.full, ...o.abbreviations]),
+  ])})(?![\p{L}\p{N}])`,
+  "gu",
+);
+/** Words that start a person's name, so a capitalised word before them is a place ("Kalapas Banyuwangi I Wayan …"). */
+const NAME_STARTS = new RegExp(String.raw`^\s*(?:${phrases(NAME_START_WORDS)}|(?:H|Hj|Dr|Drs|Dra|Ir|Prof|KH)\.)(?![\p{L}])`, "u");
+/** Kind words and heads' titles: a run written after one of them again is the same title phrase, no evidence of a name. */
+const KIND_WORDS = new Set(["Kepala", ...[...UNIT_KINDS, KANWIL_FORM].flatMap((k) => [...k.abbreviations, ...k.headAbbreviations])]);
+/** Words before a place that say it is one: "di Binjai", "Kota Binjai", "Kabupaten Pamekasan". */
+const PLACE_MARKERS = String.raw`(?:di|ke|dari|asal|Kota|Kabupaten|Kab\.)`;
+
+/** Reads the institutions the body names; `knownPlaces` (the dateline) help tell a place from a first name. */
+export function readInstitutions(body: string, knownPlaces: readonly string[] = []): InstitutionReading {
+  const warnings: ImportWarning[] = [];
+  // A quotation holding only such a form is a programme's name (“Rutan Berdaya”, “Lapas Bersinar”), not an institution.
+  const forms = scan(body).filter((f) => !(/[“"]/.test(body[f.start - 1] ?? "") && /[”"]/.test(body[f.end] ?? "")));
+
+  // A head's title followed by capitalised words ("Karutan Binjai Iwan Wibowo", "Kalapas Hari Winarca"): where the
+  // place ends and the name starts is decided by what the story says elsewhere, or the known cities.
+  const places = new Set([...knownPlaces.map(placeKey), ...forms.filter((f) => !f.ambiguous && f.place).map((f) => placeKey(f.place!))]);
+  const unclear: Span[] = [];
+  const accepted = forms.flatMap((f): Form[] => {
+    if (!f.ambiguous) return [f];
+    const verdict = settle(f, body, places);
+    if (typeof verdict === "number") return [withPlaceOf(f, verdict, body)];
+    if (f.placeCertain) return [f];
+    if (verdict === "unclear") {
+      const run = { start: f.run[0]!.start, end: f.run[f.run.length - 1]!.end };
+      unclear.push(run);
+      warnings.push({
+        code: "AMBIGUOUS_NAME",
+        message: `'${body.slice(f.start, run.end)}': '${f.run[0]!.text}' may be the city of the ${f.abbreviation ?? f.kind} or the first word of a name, and the story does not tell; neither the post nor a person is read from it.`,
+        span: { start: f.start, end: run.end },
+      });
+    }
+    return [];
+  });
+
+  const groups = group(accepted);
+  const institutions: ExtractedInstitution[] = [];
+  const mentions: InstitutionMention[] = [];
+  groups.forEach((members, ref) => {
+    institutions.push(describe(members, ref, body, warnings));
+    for (const f of members) mentions.push({ start: f.start, end: f.end, text: f.text, ref, kind: f.kind, headTitle: f.head ? f.head.headTitle : null });
+  });
+  mentions.sort((a, b) => a.start - b.start);
+  readParents(body, institutions, mentions, warnings);
+  return { institutions, mentions, warnings, unclear };
+}
+
+/**
+ * How many words of a head's run are the place, or whether it is all a name: a name start or the whole
+ * run named elsewhere make it a name; a place the story names elsewhere (as a unit's city, the dateline,
+ * "di X", "Kota X"), a known city, or the rest of the run named elsewhere as a person make a place.
+ * With nothing to go on, two words are a name (as "Kalapas Hari Winarca"); more are unclear.
+ */
+function settle(f: Form, body: string, places: ReadonlySet<string>): number | "name" | "unclear" {
+  const run = f.run;
+  const nameStartsAt = (w: Word): boolean => NAME_STARTS.test(body.slice(w.start, w.start + 24));
+  if (nameStartsAt(run[0]!)) return "name";
+  if (namedElsewhere(body, run, null)) return "name";
+  let placeWords = 0;
+  while (placeWords < run.length - 1 && placeWords < 3 && isNameWord(run[placeWords]!.text)) placeWords++;
+  const placeOf = (k: number): string => body.slice(run[0]!.start, run[k - 1]!.end);
+  for (let k = placeWords; k >= 1; k--) {
+    const key = placeKey(placeOf(k));
+    if (places.has(key) || namedAsPlace(body, placeOf(k), run[0]!.start)) return k;
+    if (CORRECTIONAL_CITIES.has(key) && !CITIES_ALSO_NAMES.has(key)) return k;
+  }
+  for (let k = placeWords; k >= 1; k--) {
+    const rest = run.slice(k);
+    if ((rest.length >= 2 && namedElsewhere(body, rest, run[k - 1]!)) || nameStartsAt(rest[0]!)) return k;
+  }
+  return run.length >= 3 ? "unclear" : "name";
+}
+
+/** `words` written elsewhere in the body as a name: not at this place, and not after `before` or a kind's word. */
+function namedElsewhere(body: string, words: readonly Word[], before: Word | null): boolean {
+  const re = new RegExp(String.raw`(?<![\p{L}\p{N}])${words.map((w) => escapeRegExp(w.text)).join(String.raw`\s+`)}(?![\p{L}\p{N}])`, "gu");
+  for (let m = re.exec(body); m !== null; m = re.exec(body)) {
+    if (m.index === words[0]!.start) continue;
+    const prev = wordsOf(body, Math.max(0, m.index - 30), m.index).pop();
+    if (prev && /^\s+$/.test(body.slice(prev.end, m.index)) && (prev.text === before?.text || KIND_WORDS.has(prev.text))) continue;
+    return true;
+  }
+  return false;
+}
+
+/** "di Binjai", "Kota Binjai": the story names `place` as a place somewhere other than at `at`. */
+function namedAsPlace(body: string, place: string, at: number): boolean {
+  const re = new RegExp(String.raw`(?<![\p{L}])${PLACE_MARKERS}\s+(${escapeRegExp(place).replace(/\s+/g, "\\s+")})(?![\p{L}])`, "gu");
+  for (let m = re.exec(body); m !== null; m = re.exec(body)) if (m.index + m[0].length - m[1]!.length !== at) return true;
+  return false;
+}
+
+/** The form with its place cut to the first `k` words of its run. */
+function withPlaceOf(f: Form, k: number, body: string): Form {
+  const end = f.run[k - 1]!.end;
+  const place = body.slice(f.run[0]!.start, end);
+  const text = body.slice(f.start, end);
+  // The name ends with the place as written (withoutBrackets may have closed up its spaces).
+  const single = (t: string): string => t.replace(/\s+/g, " ");
+  const name = f.name.endsWith(f.place!) ? f.name.slice(0, f.name.length - f.place!.length) + place : single(f.name).slice(0, single(f.name).length - single(f.place!).length) + single(place);
+  return { ...f, end, text, name, place, key: `${f.kind}|${(f.unitType ?? "").toLowerCase()}|${placeKey(place)}`, ambiguous: false };
+}
+
+/** The capitalised words from `at` on, one space apart: a place, a name, or both ("Binjai Iwan Wibowo"). */
+function capitalRun(body: string, at: number): Word[] {
+  const run: Word[] = [];
+  for (const w of wordsOf(body, at, Math.min(body.length, at + 160))) {
+    if (run.length === 6) break;
+    if (run.length > 0 && !/^ +$/.test(body.slice(run[run.length - 1]!.end, w.start))) break;
+    if (!isNameWord(w.text) && !/^\p{Lu}$/u.test(w.text)) break;
+    if (NOT_PLACES.has(w.text)) break;
+    run.push(w);
+  }
+  return run;
+}
+
+/** Left to right, the longest form at each place a form may begin. */
+function scan(body: string): Form[] {
+  const out: Form[] = [];
+  let from = 0;
+  STARTS.lastIndex = 0;
+  for (let m = STARTS.exec(body); m !== null; m = STARTS.exec(body)) {
+    if (m.index < from) continue;
+    const candidates = [readKanwil(body, m.index), readUnit(body, m.index), readOrganisation(body, m.index)].filter((f): f is Form => f !== null);
+    if (candidates.length === 0) continue;
+    const best = candidates.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+    out.push(best);
+    from = best.end;
+    STARTS.lastIndex = best.end;
+  }
+  return out;
+}
+
+function sticky(pattern: string): RegExp {
+  return new RegExp(pattern, "uy");
+}
+
+function matchAt(re: RegExp, body: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(body);
+}
+
+/** A kind word: full ("Lembaga Pemasyarakatan (Lapas)"), abbreviated ("Lapas") or in a head's title ("Kalapas"). */
+function readKindWord(body: string, at: number, form: KindForm): { end: number; full: boolean; bracketed: string | null; head: boolean; abbreviation: string | null } | null {
+  const abbr = phrases(form.abbreviations);
+  const full = matchAt(sticky(String.raw`(?:${phrases(form.full)})(?:\s*\((${abbr})\))?(?![\p{L}])`), body, at);
+  if (full) return { end: at + full[0].length, full: true, bracketed: full[1] ?? null, head: false, abbreviation: full[1] ?? null };
+  const short = matchAt(sticky(String.raw`(${abbr})(?![\p{L}])`), body, at);
+  if (short) return { end: at + short[0].length, full: false, bracketed: null, head: false, abbreviation: short[1]! };
+  if (form.headAbbreviations.length > 0) {
+    const head = matchAt(sticky(String.raw`(?:${phrases(form.headAbbreviations)})(?![\p{L}])`), body, at);
+    if (head) return { end: at + head[0].length, full: false, bracketed: null, head: true, abbreviation: form.abbreviations[0]! };
+  }
+  return null;
+}
+
+/** Lapas, Rutan, LPKA, Bapas: kind, optional type and class, then the place. */
+function readUnit(body: string, at: number): Form | null {
+  for (const form of UNIT_KINDS) {
+    const kind = readKindWord(body, at, form);
+    if (!kind) continue;
+    let end = kind.end;
+    let unitType: string | null = null;
+    let classification: string | null = null;
+    const type1 = matchAt(unitTypes, body, end);
+    if (type1) {
+      unitType = type1[1]!;
+      end += type1[0].length;
+    }
+    const cls = matchAt(classRule, body, end);
+    if (cls) {
+      classification = (cls[1] ?? cls[2])!;
+      end += cls[0].length;
+    }
+    if (!unitType) {
+      const type2 = matchAt(unitTypes, body, end);
+      if (type2) {
+        unitType = type2[1]!;
+        end += type2[0].length;
+      }
+    }
+    const place = readPlace(body, end);
+    if (!place) return null;
+    const run = capitalRun(body, place.end - place.text.length);
+    end = place.end;
+    const text = body.slice(at, end);
+    const headContext = kind.head || /(?:^|\s)Kepala\s+$/.test(body.slice(Math.max(0, at - 8), at));
+    const ambiguous = headContext && run.length > 0 && run[run.length - 1]!.end > end;
+    return {
+      start: at,
+      end,
+      text,
+      kind: form.kind,
+      key: `${form.kind}|${(unitType ?? "").toLowerCase()}|${placeKey(place.text)}`,
+      full: kind.full,
+      head: kind.head ? form : null,
+      bracketed: kind.bracketed,
+      abbreviation: kind.abbreviation,
+      unitType,
+      classification,
+      place: place.text,
+      name: kind.head ? `${kind.abbreviation}${text.slice(kind.end - at)}` : withoutBrackets(text),
+      ambiguous,
+      run,
+      placeCertain: kind.full || classification !== null,
+      organisation: null,
+    };
+  }
+  return null;
+}
+
+/** Kantor Wilayah / Kanwil / Kakanwil, optionally whose (a ministry or Ditjenpas), then the province. */
+function readKanwil(body: string, at: number): Form | null {
+  const kind = readKindWord(body, at, KANWIL_FORM);
+  if (!kind) return null;
+  let end = kind.end;
+  let organisation: OrganisationForm | null = null;
+  const ws = matchAt(/\s+/y, body, end);
+  if (ws) {
+    const org = readOrganisation(body, end + ws[0].length);
+    if (org) {
+      organisation = org.organisation;
+      end = org.end;
+    }
+  }
+  const provinsi = matchAt(/\s+Provinsi(?= )/y, body, end);
+  if (provinsi) end += provinsi[0].length;
+  const gap = matchAt(/\s+/y, body, end);
+  if (!gap) return null;
+  const caps = matchAt(capitalProvince, body, end + gap[0].length);
+  const place = caps ? { text: caps[1]!, end: end + gap[0].length + caps[0].length } : readPlace(body, end);
+  if (!place) return null;
+  end = place.end;
+  const text = body.slice(at, end);
+  return {
+    start: at,
+    end,
+    text,
+    kind: InstitutionKind.KANWIL,
+    key: `KANWIL|${organisation?.key ?? ""}|${provinceKey(place.text)}`,
+    full: kind.full,
+    head: kind.head ? KANWIL_FORM : null,
+    bracketed: kind.bracketed,
+    abbreviation: kind.abbreviation,
+    unitType: null,
+    classification: null,
+    place: place.text,
+    name: kind.head ? `${kind.abbreviation}${text.slice(kind.end - at)}` : withoutBrackets(text),
+    ambiguous: false,
+    run: [],
+    placeCertain: true,
+    organisation,
+  };
+}
+
+/** A ministry or the Ditjenpas: full name with its abbreviation in brackets, or the abbreviation. */
+function readOrganisation(body: string, at: number): (Form & { organisation: OrganisationForm }) | null {
+  let best: (Form & { organisation: OrganisationForm }) | null = null;
+  for (const org of ORGANISATIONS) {
+    const full = matchAt(sticky(String.raw`(?:${phrases(org.full)})(?:\s*\((${phrases(org.abbreviations)})\))?(?![\p{L}])`), body, at);
+    const short = full ? null : matchAt(sticky(String.raw`(?:${phrases(org.abbreviations)})(?![\p{L}])`), body, at);
+    const m = full ?? short;
+    if (!m || (best && best.end - best.start >= m[0].length)) continue;
+    const text = m[0];
+    best = {
+      start: at,
+      end: at + text.length,
+      text,
+      kind: org.kind,
+      key: org.key,
+      full: full !== null,
+      head: null,
+      bracketed: full?.[1] ?? null,
+      abbreviation: full ? (full[1] ?? null) : text.replace(/\s+/g, " "),
+      unitType: null,
+      classification: null,
+      place: null,
+      name: withoutBrackets(text),
+      ambiguous: false,
+      run: [],
+      placeCertain: true,
+      organisation: org,
+    };
+  }
+  return best;
+}
+
+/** A place name at `at` (after spaces): capitalised words, the second only where place names go on ("Jakarta Timur"). */
+function readPlace(body: string, at: number): { text: string; end: number } | null {
+  const gap = matchAt(/[ \t]+/y, body, at);
+  if (!gap) return null;
+  const words = wordsOf(body, at + gap[0].length, Math.min(body.length, at + 120));
+  const first = words[0];
+  if (!first || first.start !== at + gap[0].length || !isNameWord(first.text) || NOT_PLACES.has(first.text)) return null;
+  let last = first;
+  for (let i = 1; i < words.length && i < 4; i++) {
+    const w = words[i]!;
+    if (!/^ +$/.test(body.slice(last.end, w.start)) || !isNameWord(w.text)) break;
+    if (!PLACE_CONTINUATIONS.has(w.text) && !PLACE_PREFIXES.has(last.text)) break;
+    last = w;
+  }
+  return { text: body.slice(first.start, last.end), end: last.end };
+}
+
+function withoutBrackets(text: string): string {
+  return text.replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ").trim();
+}
+
+export function placeKey(place: string): string {
+  return place.replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+function provinceKey(place: string): string {
+  const key = placeKey(place).replace(/^provinsi\s+/, "");
+  return PROVINCE_ABBREVIATIONS[key] ?? key;
+}
+
+function classKey(c: string): string {
+  return c.replace(/\s+/g, "").toUpperCase();
+}
+
+/** The forms of one institution together, in order of first mention. A Kanwil named without whose office joins the one of its province. */
+function group(forms: Form[]): Form[][] {
+  const byKey = new Map<string, Form[]>();
+  for (const f of forms) {
+    let key = f.key;
+    if (f.kind === InstitutionKind.KANWIL && f.organisation === null) {
+      const region = key.split("|")[2];
+      const same = [...new Set(forms.filter((o) => o.kind === InstitutionKind.KANWIL && o.organisation !== null && o.key.split("|")[2] === region).map((o) => o.key))];
+      if (same.length === 1) key = same[0]!;
+    }
+    const list = byKey.get(key);
+    if (list) list.push(f);
+    else byKey.set(key, [f]);
+  }
+  return [...byKey.values()];
+}
+
+function describe(forms: Form[], ref: number, body: string, warnings: ImportWarning[]): ExtractedInstitution {
+  const first = forms[0]!;
+  const kind = first.kind;
+  // The fullest form names it: the kind in full words, then one with a class, then any not inside a head's title.
+  const score = (f: Form): number => (f.full ? 4 : 0) + (f.classification ? 2 : 0) + (f.head ? 0 : 1);
+  const named = forms.reduce((a, b) => (score(b) > score(a) ? b : a));
+
+  let classification: string | null = null;
+  for (const f of forms) {
+    if (!f.classification) continue;
+    if (classification === null) classification = f.classification;
+    else if (classKey(classification) !== classKey(f.classification)) {
+      warnings.push({ code: "CONFLICT", message: `'${f.text}' gives class ${f.classification}, but the story gave ${classification} before; kept ${classification}.`, span: span(f) });
+    }
+  }
+
+  const bracketed = forms.find((f) => f.bracketed)?.bracketed ?? null;
+  const abbreviation = forms.find((f) => f.abbreviation)?.abbreviation ?? null;
+  let shortName: string | null = null;
+  let city: string | null = null;
+  let province: string | null = null;
+  if (kind === InstitutionKind.KANWIL) {
+    const short = forms.find((f) => !f.full && !f.head) ?? forms.find((f) => !f.full);
+    if (short) shortName = short.name;
+    else if (bracketed) shortName = `${bracketed} ${named.name.replace(/^Kantor\s+Wilayah\s+/, "")}`;
+    // The fullest spelling of the region: "Jawa Timur" over "Jatim".
+    province = forms.map((f) => f.place!).find((p) => PROVINCES.includes(p.replace(/^Provinsi\s+/, ""))) ?? first.place;
+  } else if (kind === InstitutionKind.MINISTRY || kind === InstitutionKind.DITJEN) {
+    shortName = abbreviation;
+  } else {
+    city = named.place;
+    if (abbreviation) shortName = [abbreviation, named.unitType, city].filter(Boolean).join(" ");
+    for (const f of forms) {
+      const stated = matchAt(provinceAfter, body, f.end);
+      if (stated) {
+        province = stated[1]!;
+        break;
+      }
+    }
+  }
+  return {
+    ref,
+    // A Kanwil named without whose office joined the group of one named with it: that one's key.
+    key: forms.find((f) => f.organisation !== null)?.key ?? first.key,
+    name: named.name,
+    shortName,
+    kind,
+    classification,
+    city,
+    province,
+    abbreviation: bracketed,
+    parent: null,
+    parentSpan: null,
+    mentions: forms.map((f) => ({ start: f.start, end: f.end, text: f.text })),
+  };
+}
+
+function span(s: Span): Span {
+  return { start: s.start, end: s.end };
+}
+
+const UNDER = /(?:,\s*)?(?:yang\s+)?(?:(?:kini|sekarang|saat\s+ini)\s+)?(?:(?:berada|bernaung)\s+)?(?:langsung\s+)?(?:di\s*bawah(?:\s+naungan)?|di\s+lingkungan|jajaran|naungan)\s+/giu;
+/** "UPT Pemasyarakatan", "unit pelaksana teknis", "satuan kerja": every unit of the story. */
+const ALL_UNITS = /(?:\bUPT|\bunit\s+pelaksana\s+teknis(?:\s*\(UPT\))?|\bsatuan\s+kerja|\bsatker)(?:\s+Pemasyarakatan)?\s*$/iu;
+const LIST_GAP = /^(?:\s*,\s*|\s+dan\s+|\s+serta\s+|\s*,\s*dan\s+|\s*,\s*serta\s+)$/u;
+
+/**
+ * A parent only where the text says one: "<units> di bawah <body>", "<unit> jajaran <Kanwil>",
+ * "UPT Pemasyarakatan di bawah <body>" (every unit of the story). The parent must rank above the child.
+ */
+function readParents(body: string, institutions: ExtractedInstitution[], mentions: InstitutionMention[], warnings: ImportWarning[]): void {
+  UNDER.lastIndex = 0;
+  for (let m = UNDER.exec(body); m !== null; m = UNDER.exec(body)) {
+    const parentMention = mentions.find((x) => x.start === m!.index + m![0].length);
+    if (!parentMention) continue;
+    const parent = institutions[parentMention.ref]!;
+    const before = body.slice(0, m.index);
+    const children: number[] = [];
+    let from = m.index;
+    for (let i = mentions.length - 1; i >= 0; i--) {
+      const c = mentions[i]!;
+      if (c.end > from) continue;
+      const gap = body.slice(c.end, from);
+      if (!(from === m.index ? /^\s*$/.test(gap) : LIST_GAP.test(gap))) break;
+      if (c.headTitle) break;
+      children.unshift(c.ref);
+      from = c.start;
+    }
+    const generic = children.length === 0 ? ALL_UNITS.exec(before) : null;
+    if (generic) {
+      from = generic.index;
+      for (const inst of institutions) if (RANK[inst.kind] === 0 && inst.parent === null && inst.ref !== parent.ref) children.push(inst.ref);
+    }
+    const said = { start: from, end: parentMention.end };
+    for (const ref of new Set(children)) {
+      const child = institutions[ref]!;
+      if (RANK[parent.kind] <= RANK[child.kind] || child.ref === parent.ref) continue;
+      if (child.parent !== null && child.parent !== parent.ref) {
+        warnings.push({ code: "CONFLICT", message: `${child.name} is said to be under ${parent.name}, but the story put it under ${institutions[child.parent]!.name} before; kept that.`, span: said });
+        continue;
+      }
+      child.parent = parent.ref;
+      child.parentSpan = said;
+    }
+  }
+}

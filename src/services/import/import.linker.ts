@@ -1,0 +1,328 @@
+import type { EntityManager } from "typeorm";
+import { BadUserInputError, quoted } from "../../kernel/errors";
+import { toGlobalId } from "../../kernel/ids";
+import { slugify } from "../../kernel/slug";
+import { SlugAlias } from "../../entities/slug-alias.entity";
+import { Article } from "../../entities/article.entity";
+import { Accreditation, Institution, InstitutionKind } from "../../entities/institution.entity";
+import { Person, Position } from "../../entities/person.entity";
+import { readInstitutions } from "./import.institutions";
+import { PROVINCE_ABBREVIATIONS } from "./import.lexicon";
+import { readName } from "./import.people";
+import type {
+  ExtractedInstitution,
+  ExtractedStory,
+  ImportPlan,
+  ImportWarning,
+  Mention,
+  PlannedAccreditation,
+  PlannedInstitution,
+  PlannedPerson,
+  PlannedPosition,
+  PlannedQuote,
+  Span,
+} from "./import.types";
+
+/** Kinds whose records are told apart by their city (the rest by their name, office and region). */
+const UNIT_KINDS = new Set<InstitutionKind>([InstitutionKind.LAPAS, InstitutionKind.RUTAN, InstitutionKind.LPKA, InstitutionKind.BAPAS]);
+
+const fold = (s: string): string => s.replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+const classKey = (c: string): string => c.replace(/\s+/g, "").toUpperCase();
+const provinceKey = (p: string): string => {
+  const key = fold(p).replace(/^provinsi\s+/, "");
+  return PROVINCE_ABBREVIATIONS[key] ?? key;
+};
+
+function mention(body: string, span: Span): Mention {
+  return { start: span.start, end: span.end, text: body.slice(span.start, span.end) };
+}
+
+/**
+ * The identities a stored name stands for, read by the same rules as a story ("Lapas Kelas IIA
+ * Banyuwangi" and "Lembaga Pemasyarakatan Kelas IIA Banyuwangi" are both "LAPAS||banyuwangi"):
+ * only when the whole name is one institution's name, so "Polres Banyuwangi" stands for none.
+ */
+function identitiesOf(stored: Institution): Set<string> {
+  const keys = new Set<string>();
+  for (const name of [stored.name, stored.shortName]) {
+    if (!name) continue;
+    const read = readInstitutions(name).institutions;
+    if (read.length === 1 && read[0]!.mentions.some((m) => m.start === 0 && m.end === name.length)) keys.add(read[0]!.key);
+  }
+  return keys;
+}
+
+/** A stored person's name without the degrees and honorifics a hand-typed record may carry. */
+function plainName(name: string): string {
+  return readName(name, 0)?.name ?? name;
+}
+
+/** Reads the store for one import; `em` is the import's transaction, or the reader for a preview. */
+class Linker {
+  readonly warnings: ImportWarning[] = [];
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly story: ExtractedStory,
+  ) {}
+
+  private get body(): string {
+    return this.story.story.body;
+  }
+
+  private warn(code: ImportWarning["code"], message: string, span: Span | null): void {
+    this.warnings.push({ code, message, span: span && { start: span.start, end: span.end } });
+  }
+
+  /** Refuses a story already stored: same title and same source, case aside. */
+  async refuseReimport(): Promise<void> {
+    const { title, source } = this.story.story;
+    const qb = this.em.createQueryBuilder(Article, "a").select(["a.pk", "a.slug"]).where("LOWER(a.title) = LOWER(:title)", { title });
+    if (source === null) qb.andWhere("a.source IS NULL");
+    else qb.andWhere("LOWER(a.source) = LOWER(:source)", { source });
+    const existing = await qb.orderBy("a.pk", "ASC").getOne();
+    if (existing) {
+      throw new BadUserInputError(
+        `This story is already stored: article '${toGlobalId("Article", existing.pk)}' (slug '${existing.slug}') has the same title ${quoted(title)} and source ${source === null ? "(none)" : quoted(source)}; edit that article instead of importing it again.`,
+        "text",
+      );
+    }
+  }
+
+  /** Stored records of the same kind that may be this institution (narrowed by place for units, then compared by identity). */
+  private async candidates(e: ExtractedInstitution): Promise<Institution[]> {
+    const qb = this.em.createQueryBuilder(Institution, "i").where("i.kind = :kind", { kind: e.kind });
+    if (UNIT_KINDS.has(e.kind) && e.city) {
+      const place = `%${e.city.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere("(LOWER(i.city) = :city OR LOWER(i.name) LIKE :place ESCAPE '\\' OR LOWER(i.short_name) LIKE :place ESCAPE '\\')", { city: e.city.toLowerCase(), place });
+    }
+    const rows = await qb.orderBy("i.pk", "ASC").getMany();
+    const forms = new Set([e.name, e.shortName, ...e.mentions.map((m) => m.text)].filter((f): f is string => Boolean(f)).map(fold));
+    const slug = slugify(e.shortName ?? e.name, 190);
+    return rows.filter((r) => identitiesOf(r).has(e.key) || forms.has(fold(r.name)) || (r.shortName !== null && forms.has(fold(r.shortName))) || r.slug === slug);
+  }
+
+  async institutions(): Promise<PlannedInstitution[]> {
+    const planned: PlannedInstitution[] = [];
+    /** The stored records as this import leaves them, so a second form of one record sees the first one's additions. */
+    const working = new Map<number, Institution>();
+    for (const e of this.story.institutions) {
+      const base = {
+        ref: e.ref,
+        name: e.name,
+        shortName: e.shortName,
+        kind: e.kind,
+        classification: e.classification,
+        city: e.city,
+        province: e.province,
+        parent: e.parent,
+        parentSpan: e.parentSpan && mention(this.body, e.parentSpan),
+        added: [] as string[],
+        mentions: e.mentions,
+      };
+      let found = await this.candidates(e);
+      if (found.length > 1 && e.classification) {
+        const sameClass = found.filter((r) => r.classification !== null && classKey(r.classification) === classKey(e.classification!));
+        if (sameClass.length > 0) found = sameClass;
+      }
+      if (found.length > 1) {
+        this.warn("AMBIGUOUS_NAME", `'${e.name}' fits ${found.length} stored institutions (${found.map((r) => `'${r.name}' ${toGlobalId("Institution", r.pk)}`).join(", ")}); a new one is created. Link it by hand if it is one of them.`, e.mentions[0] ?? null);
+      }
+      if (found.length !== 1) {
+        planned.push({ ...base, action: "CREATE", pk: null, id: null });
+        continue;
+      }
+      const stored = working.get(found[0]!.pk) ?? found[0]!;
+      working.set(stored.pk, stored);
+      const at = e.mentions[0] ?? null;
+      const added: string[] = [];
+      const compare = (field: "classification" | "city" | "province" | "shortName", value: string | null, same: (a: string, b: string) => boolean): void => {
+        if (value === null) return;
+        const current = stored[field];
+        if (current === null) {
+          stored[field] = value;
+          added.push(field);
+        } else if (!same(current, value) && field !== "shortName") {
+          this.warn("CONFLICT", `The story gives ${field} ${quoted(value)} for '${stored.name}', but the store has ${quoted(current)} (${toGlobalId("Institution", stored.pk)}); kept the stored one.`, at);
+        }
+      };
+      compare("classification", e.classification, (a, b) => classKey(a) === classKey(b));
+      compare("city", e.city, (a, b) => fold(a) === fold(b));
+      compare("province", e.province, (a, b) => provinceKey(a) === provinceKey(b));
+      compare("shortName", e.shortName, () => true);
+      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added });
+    }
+    await this.parents(planned, working);
+    return planned;
+  }
+
+  /** A parent the text states is written where the stored record has none; a different stored parent is a contradiction. */
+  private async parents(planned: PlannedInstitution[], working: Map<number, Institution>): Promise<void> {
+    for (const p of planned) {
+      if (p.parent === null || p.pk === null) continue;
+      const stored = working.get(p.pk)!;
+      const parent = planned[p.parent]!;
+      if (parent.pk !== null && stored.parentId === parent.pk) continue;
+      const loop = parent.pk !== null && (parent.pk === stored.pk || (await this.isBelow(parent.pk, stored.pk)));
+      if (stored.parentId === null && !loop) {
+        stored.parentId = parent.pk;
+        p.added.push("parent");
+        if (p.action === "LINK") p.action = "ADD";
+        continue;
+      }
+      const now = stored.parentId === null ? "none" : `'${(await this.em.findOneBy(Institution, { pk: stored.parentId }))?.name ?? stored.parentId}'`;
+      this.warn(
+        "CONFLICT",
+        loop
+          ? `The story puts '${stored.name}' under '${parent.name}', which the store has below it; not written.`
+          : `The story puts '${stored.name}' under '${parent.name}', but the store has it under ${now} (${toGlobalId("Institution", stored.pk)}); kept the stored parent.`,
+        p.parentSpan,
+      );
+      p.parent = null;
+      p.parentSpan = null;
+    }
+  }
+
+  /** True when `pk` is `ancestor` or stands (through stored parents) below it. */
+  private async isBelow(pk: number, ancestor: number): Promise<boolean> {
+    const seen = new Set<number>();
+    let current: number | null = pk;
+    while (current !== null && !seen.has(current)) {
+      if (current === ancestor) return true;
+      seen.add(current);
+      const row: Institution | null = await this.em.findOne(Institution, { select: { pk: true, parentId: true }, where: { pk: current } });
+      current = row?.parentId ?? null;
+    }
+    return false;
+  }
+
+  async accreditations(institutions: PlannedInstitution[]): Promise<PlannedAccreditation[]> {
+    const planned: PlannedAccreditation[] = [];
+    const seen = new Set<string>();
+    for (const a of this.story.accreditations) {
+      const holder = institutions[a.institution]!;
+      const key = `${holder.pk ?? `ref${holder.ref}`}|${a.code}|${a.year}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const base = { code: a.code, title: a.title, year: a.year, institution: a.institution, span: mention(this.body, a.span) };
+      const stored = holder.pk === null ? null : await this.em.findOneBy(Accreditation, { institutionId: holder.pk, code: a.code, year: a.year });
+      if (stored) planned.push({ ...base, action: "LINK", pk: stored.pk, id: toGlobalId("Accreditation", stored.pk) });
+      else planned.push({ ...base, action: holder.pk === null ? "CREATE" : "ADD", pk: null, id: null });
+    }
+    return planned;
+  }
+
+  /** Stored people this name stands for: the same name (degrees aside, case aside), or a name the person had before a rename. */
+  private async personCandidates(name: string): Promise<Person[]> {
+    const slug = slugify(name, 190);
+    const escaped = slug.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const rows = await this.em
+      .createQueryBuilder(Person, "p")
+      .where("LOWER(p.name) LIKE :like ESCAPE '\\' OR p.slug = :slug OR p.slug LIKE :numbered ESCAPE '\\'", { like: `%${name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`, slug, numbered: `${escaped}-%` })
+      .orderBy("p.pk", "ASC")
+      .getMany();
+    const same = rows.filter((r) => slugify(plainName(r.name), 190) === slug);
+    if (same.length > 0) return same;
+    const former = await this.em.findOneBy(SlugAlias, { kind: "person", slug });
+    const renamed = former ? await this.em.findOneBy(Person, { pk: former.targetId }) : null;
+    return renamed ? [renamed] : [];
+  }
+
+  async people(institutions: PlannedInstitution[]): Promise<PlannedPerson[]> {
+    const planned: PlannedPerson[] = [];
+    for (const e of this.story.people) {
+      const base = { ref: e.ref, name: e.name, mentions: e.mentions };
+      let found = await this.personCandidates(e.name);
+      if (found.length > 1) {
+        // Two stored people of one name: the one who holds a post at an institution of this story.
+        const at = new Set(e.positions.map((p) => institutions[p.institution]!.pk).filter((pk): pk is number => pk !== null));
+        const posts = at.size === 0 ? [] : await this.em.createQueryBuilder(Position, "po").where("po.person_id IN (:...people)", { people: found.map((f) => f.pk) }).getMany();
+        const holders = found.filter((f) => posts.some((po) => po.personId === f.pk && at.has(po.institutionId)));
+        if (holders.length === 1) found = holders;
+      }
+      if (found.length > 1) {
+        this.warn("AMBIGUOUS_NAME", `'${e.name}' fits ${found.length} stored people (${found.map((f) => toGlobalId("Person", f.pk)).join(", ")}); a new one is created. Link it by hand if it is one of them.`, e.mentions[0] ?? null);
+      }
+      if (found.length === 1) planned.push({ ...base, action: "LINK", pk: found[0]!.pk, id: toGlobalId("Person", found[0]!.pk) });
+      else planned.push({ ...base, action: "CREATE", pk: null, id: null });
+    }
+    return planned;
+  }
+
+  async positions(institutions: PlannedInstitution[], people: PlannedPerson[]): Promise<PlannedPosition[]> {
+    const planned: PlannedPosition[] = [];
+    const seen = new Set<string>();
+    for (const e of this.story.people) {
+      const person = people[e.ref]!;
+      for (const p of e.positions) {
+        const at = institutions[p.institution]!;
+        const key = `${person.pk ?? `ref${person.ref}`}|${at.pk ?? `ref${at.ref}`}|${p.title.toLowerCase()}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const base = { title: p.title, current: p.current, person: person.ref, institution: at.ref, span: mention(this.body, p.span) };
+        const stored =
+          person.pk !== null && at.pk !== null
+            ? (await this.em.find(Position, { where: { personId: person.pk, institutionId: at.pk } })).find((s) => fold(s.title) === fold(p.title))
+            : undefined;
+        if (stored) {
+          if (stored.current !== p.current) {
+            this.warn("CONFLICT", `The story calls ${person.name} ${p.current ? "the current" : "a former"} ${p.title} of '${at.name}', but the store has the post as ${stored.current ? "current" : "former"} (${toGlobalId("Position", stored.pk)}); kept the stored one.`, p.span);
+          }
+          planned.push({ ...base, current: stored.current, action: "LINK", pk: stored.pk, id: toGlobalId("Position", stored.pk) });
+        } else {
+          planned.push({ ...base, action: person.pk === null ? "CREATE" : "ADD", pk: null, id: null });
+        }
+      }
+    }
+    return planned;
+  }
+
+  quotes(): PlannedQuote[] {
+    return this.story.quotes.map((q) => ({
+      position: q.position,
+      text: q.text,
+      span: mention(this.body, q.span),
+      attribution: q.attribution,
+      attributionSpan: q.attributionSpan && mention(this.body, q.attributionSpan),
+      speaker: q.speaker,
+      institution: q.institution,
+    }));
+  }
+}
+
+/**
+ * What importing `story` stores, read against the store through `em`: every record linked to a
+ * stored one where the text names it in any of its forms, or created; new facts about stored
+ * records added, contradicting ones reported (CONFLICT) and left out. Refuses a story stored before.
+ */
+export async function planImport(em: EntityManager, story: ExtractedStory): Promise<ImportPlan> {
+  const linker = new Linker(em, story);
+  await linker.refuseReimport();
+  const institutions = await linker.institutions();
+  const accreditations = await linker.accreditations(institutions);
+  const people = await linker.people(institutions);
+  const positions = await linker.positions(institutions, people);
+  const quotes = linker.quotes();
+  const warnings = [...story.warnings, ...linker.warnings].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+  const distinct = (list: Array<{ pk: number | null }>): number => new Set(list.filter((r) => r.pk !== null).map((r) => r.pk)).size;
+  const { title, dateline, source, body, paragraphs } = story.story;
+  return {
+    story: { title, dateline, source, summary: null, body, paragraphs },
+    institutions,
+    accreditations,
+    people,
+    positions,
+    quotes,
+    warnings,
+    counts: {
+      institutionsCreated: institutions.filter((i) => i.action === "CREATE").length,
+      institutionsLinked: distinct(institutions),
+      peopleCreated: people.filter((p) => p.action === "CREATE").length,
+      peopleLinked: distinct(people),
+      positions: positions.filter((p) => p.action !== "LINK").length,
+      quotes: quotes.length,
+      accreditations: accreditations.filter((a) => a.action !== "LINK").length,
+      warnings: warnings.length,
+    },
+  };
+}

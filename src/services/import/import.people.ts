@@ -1,0 +1,370 @@
+import type { InstitutionKind } from "../../entities/institution.entity";
+import type { InstitutionMention, InstitutionReading } from "./import.institutions";
+import { FORMER, HONORIFICS, KANWIL_FORM, LOWER_POSTS, NOT_PLACES, ORGANISATIONS, POST_WORDS, RANK, UNDOTTED_DEGREES, UNIT_KINDS } from "./import.lexicon";
+import { escapeRegExp, inside, isNameWord, phrases, wordsOf } from "./import.text";
+import type { Word } from "./import.text";
+import type { ExtractedPerson, ImportWarning, Mention, Span } from "./import.types";
+
+/** A post as the text writes it: title, where, and whose name follows (if any). */
+export interface TitlePhrase extends Span {
+  title: string;
+  institution: number | null;
+  current: boolean;
+  /** The holder named right after the title, if the text names one there. */
+  person: number | null;
+}
+
+/** A mention of people: one ref when it is clear, several when a short name fits more than one. */
+export interface PersonMention extends Mention {
+  refs: number[];
+  how: "name" | "short" | "title";
+}
+
+/** Capitalised words that are not names: sentence words, pronouns, titles, kinds, days. */
+const NOT_NAMES = new Set([
+  ...NOT_PLACES,
+  "Ia", "Dia", "Beliau", "Mereka", "Kami", "Kita", "Saya", "Pihaknya", "Pihak", "Menurut", "Sementara", "Selain", "Namun", "Tim", "Rombongan",
+  "Petugas", "Warga", "Lapas", "Rutan", "LPKA", "Bapas", "Kanwil", "Kalapas", "Karutan", "Kabapas", "Kakanwil", "Kepala", "Ketua", "Wakil",
+  "Sekretaris", "Direktur", "Menteri", "Bapak", "Ibu", "Pak", "Bu", "Hal", "Tahun", "Bulan", "Selama", "Saat", "Ketika", "Usai", "Setelah",
+  "Sebelum", "Kegiatan", "Kunjungan", "Acara", "Program", "Para", "Seluruh", "Sejumlah", "Lembaga", "Rumah", "Balai", "Kantor", "Kementerian",
+  "Direktorat", "Ditjenpas", "Kemenkumham", "Kemenimipas", "Zona", "Integritas", "Wilayah", "Pembimbing", "Kasi", "Kasubsi",
+]);
+
+const HEAD_ABBREVIATIONS = [...UNIT_KINDS, KANWIL_FORM].flatMap((k) => k.headAbbreviations.map((word) => ({ word, form: k })));
+const TITLE_START = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${phrases([
+    "Kepala",
+    ...HEAD_ABBREVIATIONS.map((h) => h.word),
+    ...LOWER_POSTS.flatMap((p) => p.forms),
+    ...ORGANISATIONS.flatMap((o) => o.headForms),
+  ])})(?![\p{L}\p{N}])`,
+  "gu",
+);
+
+/** The people of one story: read from posts, added from attributions, then found wherever they are named again. */
+export class PeopleBook {
+  readonly people: ExtractedPerson[] = [];
+  readonly titles: TitlePhrase[] = [];
+  mentions: PersonMention[] = [];
+  readonly warnings: ImportWarning[] = [];
+  /** Where a person's name is written out in a title phrase or attribution (not to be read again as a short name). */
+  private readonly named: Array<Span & { ref: number }> = [];
+
+  constructor(
+    private readonly body: string,
+    private readonly institutions: InstitutionReading,
+    private readonly quoted: readonly Span[],
+  ) {
+    this.readTitles();
+  }
+
+  /** The person named `name` (as written, without degrees), created when new. */
+  add(name: string, at: Span): number {
+    const key = nameKey(name);
+    let person = this.people.find((p) => nameKey(p.name) === key);
+    if (!person) {
+      person = { ref: this.people.length, name, positions: [], mentions: [] };
+      this.people.push(person);
+    }
+    this.named.push({ ...at, ref: person.ref });
+    return person.ref;
+  }
+
+  /** Everyone a written name could be: the full name, or a short name (one word of it). */
+  lookup(name: string): number[] {
+    const key = nameKey(name);
+    const full = this.people.filter((p) => nameKey(p.name) === key).map((p) => p.ref);
+    if (full.length > 0) return full;
+    const words = key.split(" ");
+    return this.people.filter((p) => { const own = nameKey(p.name).split(" "); return words.every((w) => own.includes(w)); }).map((p) => p.ref);
+  }
+
+  /** Finds every mention of the people now known: full names, short names, and posts standing for their one holder. */
+  finish(): void {
+    const found: PersonMention[] = [];
+    const taken: Span[] = [...this.institutions.mentions.filter((m) => m.headTitle === null)];
+    for (const n of this.named) {
+      found.push({ start: n.start, end: n.end, text: this.body.slice(n.start, n.end), refs: [n.ref], how: "name" });
+      taken.push(n);
+    }
+    for (const person of this.people) {
+      const re = new RegExp(String.raw`(?<![\p{L}\p{N}])${escapeRegExp(person.name).replace(/\s+/g, "\\s+")}(?![\p{L}\p{N}])`, "gu");
+      for (let m = re.exec(this.body); m !== null; m = re.exec(this.body)) {
+        const s = { start: m.index, end: m.index + m[0].length };
+        if (overlaps(taken, s)) continue;
+        found.push({ ...s, text: m[0], refs: [person.ref], how: "name" });
+        taken.push(s);
+      }
+    }
+    // Short names: one word of a known name, standing alone ("tegas Wayan").
+    const byWord = new Map<string, Set<number>>();
+    for (const person of this.people) {
+      for (const w of person.name.split(/\s+/)) if (w.length >= 3 && isNameWord(w)) (byWord.get(w) ?? byWord.set(w, new Set()).get(w)!).add(person.ref);
+    }
+    for (const w of wordsOf(this.body)) {
+      const refs = byWord.get(w.text);
+      if (!refs || overlaps(taken, w) || commonWordHere(this.body, w)) continue;
+      found.push({ start: w.start, end: w.end, text: w.text, refs: [...refs], how: "short" });
+    }
+    for (const t of this.titles) {
+      if (t.person !== null) continue;
+      const holders = this.people.filter((p) => p.positions.some((pos) => pos.title === t.title && (t.institution === null || pos.institution === t.institution))).map((p) => p.ref);
+      if (holders.length > 0) found.push({ start: t.start, end: t.end, text: this.body.slice(t.start, t.end), refs: holders, how: "title" });
+    }
+    found.sort((a, b) => a.start - b.start || b.end - a.end);
+    this.mentions = found;
+    for (const m of found) if (m.refs.length === 1) this.people[m.refs[0]!]!.mentions.push({ start: m.start, end: m.end, text: m.text });
+  }
+
+  /** Posts: "Kepala Lapas Bojonegoro, Hari Winarca", "Kalapas Banyuwangi I Wayan …", "Kasi Binadik Lapas X, Nama", "Dirjenpas Nama". */
+  private readTitles(): void {
+    const body = this.body;
+    const pending: Array<{ ref: number; phrase: TitlePhrase }> = [];
+    let from = 0;
+    TITLE_START.lastIndex = 0;
+    for (let m = TITLE_START.exec(body); m !== null; m = TITLE_START.exec(body)) {
+      if (m.index < from || inside(this.quoted, m.index)) continue;
+      const phrase = this.readTitle(m.index, m[0]);
+      if (!phrase) continue;
+      const former = wordsOf(body, Math.max(0, m.index - 12), m.index).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
+      const title: TitlePhrase = { start: m.index, end: phrase.end, title: phrase.title, institution: phrase.institution, current: !former, person: null };
+      // The holder: named right after the title, after "kini diisi", or before "kini menjabat".
+      const filled = /^\s*(?:kini\s+|sekarang\s+)?(?:diisi|dijabat|dipegang|diemban)\s+(?:oleh\s+)?/u.exec(body.slice(phrase.end));
+      const name = readName(body, phrase.end + (filled ? filled[0].length : 0));
+      const unclear = name ? this.institutions.unclear.find((u) => name.span.start >= u.start && name.span.start < u.end) : undefined;
+      if (unclear) {
+        // The institution reader could not tell the place from the name here, and said so.
+        from = unclear.end;
+        TITLE_START.lastIndex = unclear.end;
+        continue;
+      }
+      const holder = name ? null : this.heldBy(m.index);
+      if (holder !== null) {
+        title.person = holder;
+        if (title.institution !== null) this.assign(holder, title);
+      } else if (name) {
+        title.person = this.add(name.name, name.span);
+        title.end = name.span.end;
+        if (title.institution === null) title.institution = this.ledBy(m.index);
+        if (title.institution !== null) this.assign(title.person, title);
+        else pending.push({ ref: title.person, phrase: title });
+      }
+      this.titles.push(title);
+      from = title.end;
+      TITLE_START.lastIndex = title.end;
+    }
+    // A post named once without its institution is the same post the text gives in full elsewhere.
+    for (const { ref, phrase } of pending) {
+      const person = this.people[ref]!;
+      const same = person.positions.filter((p) => p.title === phrase.title);
+      if (same.length === 1) phrase.institution = same[0]!.institution;
+      else if (same.length === 0) {
+        this.warnings.push({ code: "DROPPED", message: `${person.name} is called ${phrase.title}, but the text does not say of which institution; the post is not stored.`, span: { start: phrase.start, end: phrase.end } });
+      }
+    }
+  }
+
+  /**
+   * "Kepala Kantor Wilayah Rutan Pamekasan", "Kakanwil Lapas Tuban": a head's title of one kind straight before a unit
+   * of another is no post the text states (whose head? of which office?). Reported; no post or person is read from it.
+   */
+  private misjoined(title: string, kind: InstitutionKind, at: number, after: number): boolean {
+    const gap = /^\s+/.exec(this.body.slice(after));
+    if (!gap) return false;
+    const next = this.institutions.mentions.find((i) => i.start === after + gap[0].length && i.headTitle === null);
+    if (!next || next.kind === kind || RANK[next.kind] !== 0) return false;
+    this.warnings.push({
+      code: "DROPPED",
+      message: `'${this.body.slice(at, next.end)}' puts the title ${title} before ${next.text}, which is no office of that kind; neither a post nor a person is read from it.`,
+      span: { start: at, end: next.end },
+    });
+    return true;
+  }
+
+  private assign(ref: number, phrase: TitlePhrase): void {
+    const person = this.people[ref]!;
+    if (person.positions.some((p) => p.title === phrase.title && p.institution === phrase.institution)) return;
+    person.positions.push({ title: phrase.title, institution: phrase.institution!, current: phrase.current, span: { start: phrase.start, end: phrase.end } });
+  }
+
+  /** "Joko Susilo, kini menjabat Kepala Lapas Lamongan": the person just named holds the post that follows. */
+  private heldBy(at: number): number | null {
+    const last = this.named.filter((n) => n.end <= at).pop();
+    if (!last) return null;
+    return /^,?\s*(?:yang\s+)?(?:kini\s+|sekarang\s+|saat\s+ini\s+)?(?:menjabat(?:\s+sebagai)?|sebagai|selaku)\s+$/u.test(this.body.slice(last.end, at)) ? last.ref : null;
+  }
+
+  /** "Lapas Banyuwangi yang dipimpin Kalapas …": the institution led by the person of this post. */
+  private ledBy(at: number): number | null {
+    const before = this.body.slice(Math.max(0, at - 40), at);
+    const m = /(?:,\s*)?(?:yang\s+)?dipimpin\s+(?:langsung\s+)?(?:oleh\s+)?$/u.exec(before);
+    if (!m) return null;
+    const end = at - (before.length - m.index);
+    const led = this.institutions.mentions.find((i) => i.end === end || (i.end < end && /^\s*$/.test(this.body.slice(i.end, end))));
+    return led && led.headTitle === null ? led.ref : null;
+  }
+
+  /** The title at `at`, expanded (Kalapas → Kepala Lapas), with its institution and where the name may start. */
+  private readTitle(at: number, word: string): { title: string; institution: number | null; end: number } | null {
+    const body = this.body;
+    const mentionAt = (pos: number): InstitutionMention | undefined => this.institutions.mentions.find((i) => i.start === pos);
+
+    const head = HEAD_ABBREVIATIONS.find((h) => h.word === word);
+    if (head) {
+      const own = mentionAt(at);
+      if (own) return { title: head.form.headTitle, institution: own.ref, end: skipAfterTitle(body, own.end) };
+      if (this.misjoined(head.form.headTitle, head.form.kind, at, at + word.length)) return null;
+      return { title: head.form.headTitle, institution: null, end: skipAfterTitle(body, at + word.length) };
+    }
+
+    const org = ORGANISATIONS.find((o) => o.headForms.some((f) => new RegExp(`^${phrases([f])}$`, "u").test(word)));
+    if (org) {
+      const inst = this.institutions.institutions.find((i) => i.mentions.some((mm) => new RegExp(`^(?:${phrases([...org.full, ...org.abbreviations])})`, "u").test(mm.text)));
+      const end = skipAfterTitle(body, at + word.length);
+      if (!inst) {
+        this.warnings.push({ code: "DROPPED", message: `'${word}' is ${org.headTitle}, but the text names no ${org.full[0]} as an institution; the post is not stored.`, span: { start: at, end: at + word.length } });
+      }
+      return { title: org.headTitle, institution: inst ? inst.ref : null, end };
+    }
+
+    const post = LOWER_POSTS.find((p) => p.forms.some((f) => new RegExp(`^${phrases([f])}$`, "u").test(word)));
+    if (post) return this.readLowerPost(at, word, post.title);
+
+    // "Kepala" then a unit or a Kanwil: the head of it.
+    const gap = /^\s+/.exec(body.slice(at + word.length));
+    if (!gap) return null;
+    const next = at + word.length + gap[0].length;
+    const inst = mentionAt(next);
+    if (inst && inst.headTitle === null) {
+      const form = [...UNIT_KINDS, KANWIL_FORM].find((k) => k.kind === inst.kind);
+      if (form) return { title: form.headTitle, institution: inst.ref, end: skipAfterTitle(body, inst.end) };
+    }
+    // "Kepala Lapas Hari Winarca": a kind word with no place after it.
+    for (const form of [...UNIT_KINDS, KANWIL_FORM]) {
+      const kind = new RegExp(String.raw`^(?:${phrases([...form.full, ...form.abbreviations])})(?![\p{L}])`, "u").exec(body.slice(next));
+      if (!kind) continue;
+      if (this.misjoined(form.headTitle, form.kind, at, next + kind[0].length)) return null;
+      return { title: form.headTitle, institution: null, end: skipAfterTitle(body, next + kind[0].length) };
+    }
+    return null;
+  }
+
+  /**
+   * "Kepala Seksi Pembinaan (Binadik) Lapas Banyuwangi, Nama": the post's own capitalised words run
+   * to its institution, or to a comma before a name; with neither, they are the words a post is
+   * named with (POST_WORDS) and the holder's name starts at the first other word ("Kasi Binadik Budi Santoso").
+   */
+  private readLowerPost(at: number, word: string, title: string): { title: string; institution: number | null; end: number } {
+    const body = this.body;
+    const words: Word[] = [];
+    let pos = at + word.length;
+    let institution: number | null = null;
+    for (;;) {
+      const bracket = /^\s*\([^()]{1,40}\)/.exec(body.slice(pos));
+      if (bracket) {
+        pos += bracket[0].length;
+        continue;
+      }
+      const gap = /^[ \t]+/.exec(body.slice(pos));
+      if (!gap) break;
+      const inst = this.institutions.mentions.find((i) => i.start === pos + gap[0].length);
+      if (inst && inst.headTitle === null) {
+        institution = inst.ref;
+        pos = inst.end;
+        break;
+      }
+      const w = wordsOf(body, pos + gap[0].length, Math.min(body.length, pos + gap[0].length + 60))[0];
+      if (!w || w.start !== pos + gap[0].length || !(/^\p{Lu}/u.test(w.text) || /^(?:dan|&)$/.test(w.text))) break;
+      words.push(w);
+      pos = w.end;
+    }
+    let kept = words;
+    const nameAfterComma = /^\s*,/.test(body.slice(pos)) && readName(body, skipAfterTitle(body, pos)) !== null;
+    if (institution === null && !nameAfterComma) {
+      const cut = words.findIndex((w) => !w.text.split("/").every((part) => POST_WORDS.has(part.toLowerCase())));
+      if (cut !== -1) {
+        kept = words.slice(0, cut);
+        pos = cut === 0 ? at + word.length : kept[kept.length - 1]!.end;
+      }
+    }
+    while (kept.length > 0 && /^(?:dan|&)$/.test(kept[kept.length - 1]!.text)) kept = kept.slice(0, -1);
+    const tail = kept.length ? body.slice(kept[0]!.start, kept[kept.length - 1]!.end).replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ") : "";
+    return { title: tail ? `${title} ${tail}` : title, institution, end: skipAfterTitle(body, pos) };
+  }
+}
+
+/** After a title and its institution: an abbreviation in brackets and the comma before the name. */
+function skipAfterTitle(body: string, at: number): number {
+  const m = /^(?:\s*\([^()]{1,40}\))?\s*,?/.exec(body.slice(at));
+  return at + (m ? m[0].length : 0);
+}
+
+function nameKey(name: string): string {
+  return name.replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+function overlaps(spans: readonly Span[], s: Span): boolean {
+  return spans.some((t) => s.start < t.end && t.start < s.end);
+}
+
+/** "Hari ini" at the head of a sentence is a day, not Hari Winarca. */
+function commonWordHere(body: string, w: Word): boolean {
+  return /^\s+(?:ini|itu|pertama|kedua|ketiga|berikutnya|yang|raya|demi|ke-|ke\s)/u.test(body.slice(w.end, w.end + 12)) && /(?:^|[.!?”"]\s+|\n)$/u.test(body.slice(0, w.start));
+}
+
+function isDegree(word: Word, body: string): boolean {
+  const plain = word.text.replace(/\./g, "").toLowerCase();
+  if (/^\p{Lu}[\p{L}]{0,3}(?:\.[\p{L}]{1,4})+$/u.test(word.text)) return true;
+  return UNDOTTED_DEGREES.has(plain) && (/^\p{Lu}{2}/u.test(word.text) || body[word.end] === ".");
+}
+
+/**
+ * A person's name at `at`: honorifics before it (H., Hj., Dr., Bapak …) skipped, then name words
+ * ("I Wayan Nurasta Wibawa", "M. Ali"), then degrees after it (", S.H., M.H.") left out.
+ */
+export function readName(body: string, at: number, to = body.length): { name: string; span: Span; end: number } | null {
+  const words = wordsOf(body, at, Math.min(to, at + 200));
+  let i = 0;
+  const gapOk = (from: number, w: Word): boolean => /^[\s]*$/.test(body.slice(from, w.start));
+  if (!words[0] || !gapOk(at, words[0])) return null;
+  // Honorifics.
+  let cursor = at;
+  while (i < words.length && gapOk(cursor, words[i]!)) {
+    const w = words[i]!;
+    const lower = w.text.toLowerCase();
+    const dotted = body[w.end] === ".";
+    if (HONORIFICS.has(lower) && (dotted || ["bapak", "pak", "ibu", "bu"].includes(lower)) && words[i + 1]) {
+      cursor = dotted ? w.end + 1 : w.end;
+      i++;
+      continue;
+    }
+    break;
+  }
+  const parts: Word[] = [];
+  while (i < words.length && parts.length < 6) {
+    const w = words[i]!;
+    const prevEnd = parts.length ? parts[parts.length - 1]!.end + (body[parts[parts.length - 1]!.end] === "." ? 1 : 0) : cursor;
+    if (!/^ *$/.test(body.slice(prevEnd, w.start)) || (parts.length === 0 && !gapOk(cursor, w))) break;
+    const initial = /^\p{Lu}$/u.test(w.text);
+    if (parts.length > 0 && isDegree(w, body)) break;
+    if (!initial && !isNameWord(w.text)) break;
+    if (NOT_NAMES.has(w.text)) break;
+    parts.push(w);
+    i++;
+  }
+  // A name needs one word of letters, not only initials.
+  while (parts.length > 0 && /^\p{Lu}$/u.test(parts[parts.length - 1]!.text) && body[parts[parts.length - 1]!.end] !== ".") parts.pop();
+  if (!parts.some((p) => isNameWord(p.text))) return null;
+  const span = { start: parts[0]!.start, end: parts[parts.length - 1]!.end };
+  let end = span.end;
+  // Degrees: ", S.H., M.H." or " S.Sos."
+  for (;;) {
+    const m = /^(,?\s*)/.exec(body.slice(end))!;
+    const w = wordsOf(body, end + m[0].length, Math.min(body.length, end + m[0].length + 16))[0];
+    if (!w || w.start !== end + m[0].length || !isDegree(w, body)) break;
+    end = w.end + (body[w.end] === "." ? 1 : 0);
+  }
+  const trailing = /^\s*,/.exec(body.slice(end));
+  if (trailing) end += trailing[0].length;
+  return { name: body.slice(span.start, span.end).replace(/\s+/g, " "), span, end };
+}

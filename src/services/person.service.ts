@@ -1,0 +1,109 @@
+import { requiredText, slugInput } from "../kernel/validate";
+import type { CountingContext, RequestContext } from "../kernel/request-context";
+import { getOrThrow } from "../db/lookups";
+import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
+import type { Located } from "./slugs";
+import { Institution } from "../entities/institution.entity";
+import { pkOf } from "../kernel/ids";
+import { fetchPage } from "../db/pagination";
+import type { Page } from "../db/pagination";
+import type { Ordering, PageArgs } from "../kernel/page-args";
+import type { Database } from "../db/database";
+import { RowReader } from "../db/rows";
+import { Select } from "../db/select";
+import { alignByPk, containsPattern, containsSql, groupBy } from "../db/sql";
+import { Person, Position } from "../entities/person.entity";
+import type { CreatePersonInput, PersonFilter, PositionInput, UpdatePersonInput } from "./person.inputs";
+
+const BY_NAME: Ordering = { name: "p:name", keys: [{ sql: "p.name", dir: "ASC", type: "text" }, { sql: "p.id", dir: "ASC", type: "int" }] };
+
+/** Reads people and the positions they hold. */
+export class PersonService {
+  private readonly rows: RowReader<Person>;
+  private readonly positionRows: RowReader<Position>;
+
+  constructor(private readonly db: Database) {
+    this.rows = new RowReader(db, Person);
+    this.positionRows = new RowReader(db, Position);
+  }
+
+  async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Person | null>> {
+    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
+  }
+
+  async positionsByPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Position | null>> {
+    return alignByPk(pks, await this.positionRows.byKeys(this.db, ctx.tally, "id", pks));
+  }
+
+  /** Where `person(id:, slug:)` leads: the key to read the person by, or the person its slug found (see {@link Located}). */
+  locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Person>> {
+    return locateByIdOrSlug(this.db, ctx.tally, "person", args, (id) => pkOf(id, "Person"), this.rows);
+  }
+
+  /** A page of people by name. */
+  list(ctx: RequestContext, filter: PersonFilter | null | undefined, page: PageArgs): Promise<Page> {
+    const qb = new Select(this.db, "person", "p");
+    if (filter?.institutionId) {
+      qb.where("EXISTS (SELECT 1 FROM position po WHERE po.person_id = p.id AND po.institution_id = :inst)", {
+        inst: pkOf(filter.institutionId, "Institution", "filter.institutionId"),
+      });
+    }
+    if (filter?.search) qb.where(containsSql(this.db, "p.name", "search"), { search: containsPattern(filter.search) });
+    return fetchPage({ select: qb, pkSql: "p.id", ordering: BY_NAME, entity: { columns: this.rows.columnsOf("p"), hydrate: (row) => this.rows.hydrate(row, "_e_") } }, page, ctx.tally);
+  }
+
+  /** Positions held by each person, current ones first. */
+  async positionsOfPeople(ctx: RequestContext, personPks: readonly number[]): Promise<Position[][]> {
+    const rows = await this.positionRows.byKeys(this.db, ctx.tally, "person_id", personPks, `"current" DESC, "id"`);
+    const groups = groupBy(rows, (r) => r.personId);
+    return personPks.map((pk) => groups.get(pk) ?? []);
+  }
+
+  /** Positions at each institution, current ones first. */
+  async positionsAtInstitutions(ctx: RequestContext, institutionPks: readonly number[]): Promise<Position[][]> {
+    const rows = await this.positionRows.byKeys(this.db, ctx.tally, "institution_id", institutionPks, `"current" DESC, "id"`);
+    const groups = groupBy(rows, (r) => r.institutionId);
+    return institutionPks.map((pk) => groups.get(pk) ?? []);
+  }
+
+  async create(ctx: CountingContext, input: CreatePersonInput): Promise<Person> {
+    const name = requiredText(input.name, "input.name", { max: 200 });
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const slug = handSlug ? await claimSlug(em, "person", handSlug, "input.slug") : await deriveSlug(em, "person", name);
+      return em.save(em.create(Person, { name, slug }));
+    }, ctx.tally);
+  }
+
+  /** Renames a person or changes the slug; the old slug keeps resolving. */
+  async update(ctx: CountingContext, id: string, input: UpdatePersonInput): Promise<Person> {
+    const name = input.name == null ? null : requiredText(input.name, "input.name", { max: 200 });
+    const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
+    return this.db.transaction(async (em) => {
+      const person = await getOrThrow(em, Person, "Person", id, "id");
+      if (handSlug && handSlug !== person.slug) {
+        await claimSlug(em, "person", handSlug, "input.slug", person.pk);
+        await recordRename(em, "person", person.pk, person.slug, handSlug);
+        person.slug = handSlug;
+      }
+      if (name !== null) person.name = name;
+      return em.save(person);
+    }, ctx.tally);
+  }
+
+  /** Records a position; the same title at the same institution is updated rather than repeated. */
+  async assignPosition(ctx: CountingContext, input: PositionInput): Promise<Position> {
+    const title = requiredText(input.title, "input.title", { max: 200 });
+    const current = input.current ?? true;
+    return this.db.transaction(async (em) => {
+      const person = await getOrThrow(em, Person, "Person", input.personId, "input.personId");
+      const institution = await getOrThrow(em, Institution, "Institution", input.institutionId, "input.institutionId");
+      const existing = await em.findOneBy(Position, { personId: person.pk, institutionId: institution.pk, title });
+      if (existing) {
+        existing.current = current;
+        return em.save(existing);
+      }
+      return em.save(em.create(Position, { personId: person.pk, institutionId: institution.pk, title, current }));
+    }, ctx.tally);
+  }
+}
