@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { toGlobalId } from "../src/kernel/ids";
 import { InstitutionKind } from "../src/entities/institution.entity";
 import { addInstitution, addPerson } from "./helpers/scenarios";
-import { dataOf, startTestServer, tempSqliteFile } from "./helpers/server";
+import { dataOf, metricOf, startTestServer, tempSqliteFile } from "./helpers/server";
 import type { TestServer } from "./helpers/server";
 import { bearer, mintToken } from "./helpers/tokens";
 import { connect } from "./helpers/ws";
@@ -320,6 +320,26 @@ describe("live feeds", () => {
     await sub.waitFor(1);
     expect(t.server.stats.pushes).toBe(pushesBefore + 1);
     expect(t.server.stats.lagMaxMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("counts replayed events apart from the push lag of live ones", async () => {
+    const { liveCursor } = dataOf<{ liveCursor: string }>(await t.gql("{ liveCursor }"));
+    await story("Sebelum pemutaran ulang");
+    const lagBefore = await metricOf(t, "live_event_push_lag_seconds_count");
+    const replaysBefore = await metricOf(t, "live_event_replays_total");
+    const client = live();
+    // Every event since the cursor is replayed, committed before the subscription: none of them is a push lag.
+    const replay = client.subscribe<{ articleEvents: { type: string; article: { title: string } } }>(EVENTS, { after: liveCursor });
+    const deadline = Date.now() + 5000;
+    const counted = async () => (await metricOf(t, "live_event_replays_total")) - replaysBefore + (await metricOf(t, "live_event_push_lag_seconds_count")) - lagBefore;
+    // Replayed up to the story published before: from then on, the subscription follows the bus.
+    while (!replay.received.some((r) => r.data?.articleEvents.article.title === "Sebelum pemutaran ulang") && Date.now() < deadline) await settle(20);
+    await story("Sesudah pemutaran ulang");
+    while (!replay.received.some((r) => r.data?.articleEvents.article.title === "Sesudah pemutaran ulang") && Date.now() < deadline) await settle(20);
+    // The counts are taken as each result is handed to the socket: wait for the last one's.
+    while ((await counted()) < replay.received.length && Date.now() < deadline) await settle(20);
+    expect((await metricOf(t, "live_event_push_lag_seconds_count")) - lagBefore).toBe(1);
+    expect((await metricOf(t, "live_event_replays_total")) - replaysBefore).toBe(replay.received.length - 1);
   });
 });
 

@@ -6,6 +6,12 @@ interface Logged {
   /** The event's place in the log, and the cursor clients resume after. */
   readonly seq: number;
   readonly createdAt: Date;
+  /**
+   * Set on an event read back from the log to replay it to one subscriber (`after`), never on
+   * the events the bus hands to every listener as they are committed: a replayed event's age is
+   * not a push lag.
+   */
+  readonly replayed?: true;
 }
 
 /** A story was published, edited while published, or unpublished (or deleted); the snapshot is the story as it stood then. */
@@ -51,9 +57,10 @@ export function isLogEvent(value: unknown): value is LogEvent {
 
 /**
  * The event a log row holds, its payload parsed once; null for a row this version cannot read
- * (an unknown topic or type, written by a newer instance), which listeners never see.
+ * (an unknown topic or type, written by a newer instance), which listeners never see. `replayed`
+ * marks one read back for a single subscriber's replay.
  */
-export function parseEvent(row: EventRecord): LogEvent | null {
+export function parseEvent(row: EventRecord, read: { readonly replayed?: boolean } = {}): LogEvent | null {
   const { seq, createdAt } = row;
   let event: LogEvent;
   switch (row.topic) {
@@ -79,6 +86,7 @@ export function parseEvent(row: EventRecord): LogEvent | null {
     default:
       return null;
   }
+  if (read.replayed) event = { ...event, replayed: true };
   parsed.add(event);
   return event;
 }

@@ -8,8 +8,24 @@ export class LiveStats {
   pushes = 0;
   /** Largest push lag since start, in milliseconds (the histogram in /metrics has the distribution). */
   lagMaxMs = 0;
+  /** Events pushed from a replay (`after`): counted apart, their age is not a lag. */
+  replays = 0;
   private readonly lagListeners = new Set<(ms: number) => void>();
+  private readonly replayListeners = new Set<() => void>();
 
+  /** A replayed event went out to a subscriber. */
+  recordReplay(): void {
+    this.replays++;
+    for (const listener of this.replayListeners) listener();
+  }
+
+  /** Also tells `listener` of every replayed push (a counter). */
+  onReplay(listener: () => void): () => void {
+    this.replayListeners.add(listener);
+    return () => void this.replayListeners.delete(listener);
+  }
+
+  /** A live event went out to a subscriber, `now - committedAt` after its commit. */
   recordPush(committedAt: Date, now = Date.now()): void {
     const lag = Math.max(0, now - committedAt.getTime());
     this.pushes++;

@@ -96,7 +96,7 @@ export class Metrics {
     labelNames: ["outcome"],
     registers: [this.registry],
   });
-  readonly pushLag = new CountingHistogram("live_event_push_lag_seconds", "From an event's commit to its push to a subscriber.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
+  readonly pushLag = new CountingHistogram("live_event_push_lag_seconds", "From a live event's commit to its push to a subscriber (replays are counted in live_event_replays_total instead).", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
 
   constructor(stats: LiveStats) {
     collectDefaultMetrics({ register: this.registry });
@@ -105,6 +105,8 @@ export class Metrics {
     new Gauge({ name: "websocket_connections_open", help: "Open graphql-ws connections.", registers: [this.registry], collect() { this.set(stats.openConnections); } });
     new Gauge({ name: "graphql_subscriptions_active", help: "Subscriptions being served.", registers: [this.registry], collect() { this.set(stats.activeSubscriptions); } });
     stats.onPushLag((ms) => this.pushLag.observe(ms / 1000));
+    const replays = new Counter({ name: "live_event_replays_total", help: "Events pushed to subscribers from a replay of the log (a subscription's `after`).", registers: [this.registry] });
+    stats.onReplay(() => replays.inc());
   }
 
   /** A safe label for a client-chosen operation name. */

@@ -153,7 +153,7 @@ export class LiveService {
             // Waits for the socket: memory per replaying subscription stays a page of rows, whatever the log's length.
             await channel.room(REPLAY_AHEAD);
             if (channel.closed) return;
-            const event = parseEvent(row);
+            const event = parseEvent(row, { replayed: true });
             if (event !== null && spec.match(event)) await deliver(event);
             else last = row.seq;
           }

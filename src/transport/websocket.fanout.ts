@@ -95,7 +95,8 @@ export function subscribeShared(stats: LiveStats): (args: ExecutionArgs) => Prom
       const run = async () => execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
       // Subscribers of one event with the same operation, variables and audience get one shared execution.
       const result = event && sharedKey !== undefined ? await sharedExecution(event, sharedKey, run) : await run();
-      if (event) stats.recordPush(event.createdAt);
+      if (event?.replayed) stats.recordReplay();
+      else if (event) stats.recordPush(event.createdAt);
       return result;
     });
   };
