@@ -164,7 +164,10 @@ describe("CORS answers a shared cache keeps apart, with two listed origins", () 
     expect(computed.headers.get("cache-control")).toMatch(/^public, /);
     expect(computed.headers.get("access-control-allow-origin")).toBe(READER);
     expectVaryOn(computed, "computed GET");
-    const etag = computed.headers.get("etag")!;
+    // The response cache keeps an answer from its second sighting on.
+    const stored = await fetch(url, { headers: { origin: READER } });
+    expectVaryOn(stored, "GET stored");
+    const etag = stored.headers.get("etag")!;
 
     // The same spelling is answered before Express; another origin's request gets its own header.
     let before = await hits();
@@ -199,6 +202,8 @@ describe("CORS answers a shared cache keeps apart, with two listed origins", () 
     const computed = await postQuery(query, PARTNER);
     expect(computed.status).toBe(200);
     expectVaryOn(computed, "computed POST");
+    // The response cache keeps an answer from its second sighting on.
+    expectVaryOn(await postQuery(query, PARTNER), "POST stored");
     const before = await hits();
     const repeat = await postQuery(query, READER);
     expect(await hits()).toBe(before + 1);
