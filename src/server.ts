@@ -5,7 +5,6 @@ import { ApolloServer } from "@apollo/server";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from "@apollo/server/plugin/disabled";
-import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express from "express";
 import type { ErrorRequestHandler } from "express";
@@ -32,7 +31,7 @@ import { createTickerRouter } from "./ticker/ticker.router";
 import { observabilityPlugin } from "./observability/apollo-plugin";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./observability/request-scope";
-import { admittedDocumentPlugin, admittedOf, operationGate } from "./policy/http";
+import { admittedDocumentPlugin, admittedOf, executeAdmitted, operationGate } from "./policy/http";
 import { OperationPolicy } from "./policy/operation-policy";
 import { PersistedQueries } from "./policy/persisted-queries";
 import { startResponseCache } from "./cache/cache-sync";
@@ -231,7 +230,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         next(error ? Object.assign(error, { status: 400, type: "entity.parse.failed" }) : undefined);
       },
       operationGate(policy, { cache: responseCache.http, persisted }),
-      expressMiddleware(apollo, {
+      executeAdmitted(apollo, {
         context: async ({ req, res }) => {
           const scope = scopeOf(res);
           try {
