@@ -5,7 +5,6 @@ import { ApolloServer } from "@apollo/server";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from "@apollo/server/plugin/disabled";
-import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express from "express";
 import type { ErrorRequestHandler } from "express";
@@ -35,7 +34,7 @@ import { createTickerRouter } from "./ticker/ticker.router";
 import { observabilityPlugin } from "./transport/observability-plugin";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./kernel/request-scope";
-import { admittedDocumentPlugin, admittedOf, operationGate } from "./transport/http-gate";
+import { admittedDocumentPlugin, admittedOf, executeAdmitted, operationGate } from "./transport/http-gate";
 import { OperationPolicy } from "./policy/operation-policy";
 import type { AdmittedOperation } from "./policy/operation-policy";
 import { PersistedQueries } from "./policy/persisted-queries";
@@ -310,7 +309,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         next(error ? Object.assign(error, { status: 400, type: "entity.parse.failed" }) : undefined);
       },
       operationGate(policy, { cache: responseCache.http, persisted }),
-      expressMiddleware(apollo, {
+      executeAdmitted(apollo, {
         context: async ({ req, res }) => {
           const scope = scopeOf(res);
           try {

@@ -40,6 +40,7 @@ import type {
 import WebSocket from "ws";
 import { toGlobalId } from "../src/kernel/ids";
 import type { NodeType } from "../src/kernel/ids";
+import { GET_PARAMETERS, MAX_QUERY_PARAMETERS } from "../src/transport/http-request";
 import { DEFAULT_LIMITS } from "../src/config";
 import { MAX_VARIABLE_DEPTH } from "../src/policy/operation-policy";
 import { regionalNewsroom } from "./helpers/scenarios";
@@ -50,10 +51,11 @@ import { wsUrl } from "./helpers/ws";
 /*
  * Property-based fuzzing of the HTTP endpoint as an anonymous client (no token ever): documents
  * generated from schema.graphql, broken envelopes, mutated JSON, wrong content types and methods,
- * random GETs and oversized or deeply nested requests. Every response must stay under 500, leak
- * no stack, SQL or path, and carry only contract error codes (never INTERNAL_SERVER_ERROR); the
- * server must still answer /healthz after each property, and the anonymous traffic must leave
- * the database byte-for-byte as it found it.
+ * random GETs, padded GETs (answered exactly as their JSON POST, or refused with 400: a padded
+ * query string once hid variables from the policy) and oversized or deeply nested requests.
+ * Every response must stay under 500, leak no stack, SQL or path, and carry only contract error
+ * codes (never INTERNAL_SERVER_ERROR); the server must still answer /healthz after each
+ * property, and the anonymous traffic must leave the database byte-for-byte as it found it.
  *
  * `addComment` is the one public mutation that writes, so it is generated like every other field
  * but its `authorEmail` is always a string without "@" (or a value of the wrong type): the
@@ -79,7 +81,7 @@ import { wsUrl } from "./helpers/ws";
 const ROOT = path.resolve(__dirname, "..");
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
 const SCALE = process.env.FUZZ_SCALE ? Number(process.env.FUZZ_SCALE) : 1;
-/** Runs (one request each) per property; they add up to 9,100 (the attack shapes below add about 1,000 shapes, each sent over both transports). */
+/** Runs (one request each, two for padded GETs) per property; they add up to 9,600 (the attack shapes below add about 1,000 shapes, each sent over both transports). */
 const RUNS = {
   queries: 2000,
   mutations: 900,
@@ -87,6 +89,7 @@ const RUNS = {
   rawBodies: 1700,
   contentTypes: 1200,
   gets: 1200,
+  paddedGets: 500,
   extremes: 300,
 } as const;
 
@@ -967,6 +970,48 @@ const getRequest = fc.gen().map((g): FuzzRequest => {
   if (g(fc.integer, { min: 0, max: 3 }) > 0) headers["apollo-require-preflight"] = "true";
   if (g(fc.boolean)) headers.accept = g(fc.constantFrom, "application/json", "application/graphql-response+json", "text/html", "*/*", "text/event-stream", "multipart/mixed");
   return { method: g(fc.constantFrom, "GET", "GET", "GET", "HEAD"), target: `${pathname}?${query}`, headers };
+});
+
+/** A GET of a generated query whose query string was padded, given a parameter twice, or run together by an odd separator. */
+interface PaddedGet {
+  /** The parameters it was built from, as a client would have sent them. */
+  params: Array<[string, string]>;
+  req: FuzzRequest;
+}
+
+/** Separators a query string might be joined with; only `&` separates (`&&` pads). */
+const ODD_SEPARATORS = [";", "&&", "&amp;", "%26", "?", ",", "&#38;", "\\u0026"];
+
+const paddedGetRequest = fc.gen().map((g): PaddedGet => {
+  // Node reads 16 KB of request head: an operation whose parameters take more than 2 KB of URL (up to four copies of
+  // them, and 5,000 `&`, are sent) is drawn again, then replaced.
+  const tooLong = (o: Operation) => new URLSearchParams({ query: o.query, variables: JSON.stringify(o.variables) }).toString().length > 2000;
+  let op = operation(g, "query", 2);
+  for (let attempt = 0; attempt < 5 && tooLong(op); attempt++) op = operation(g, "query", 2);
+  if (tooLong(op)) op = { query: "query Front($n: Int) { articles(first: $n) { nodes { slug } } }", variables: { n: 2 }, operationName: "Front" };
+  const given: Array<[string, string]> = [["query", op.query]];
+  if (Object.keys(op.variables).length > 0 || g(fc.boolean)) given.push(["variables", JSON.stringify(op.variables)]);
+  if (op.operationName) given.push(["operationName", op.operationName]);
+  // As a URL carries them: a lone surrogate cannot be encoded and arrives as U+FFFD.
+  const params = given.map(([name, value]): [string, string] => [name, new URLSearchParams(new URLSearchParams({ v: value }).toString()).get("v")!]);
+  const segments = g(fc.shuffledSubarray, params, { minLength: params.length, maxLength: params.length }).map(([name, value]) => new URLSearchParams([[name, value]]).toString());
+  const repeats = g(fc.integer, { min: 0, max: 9 }) < 3 ? g(fc.integer, { min: 1, max: 3 }) : 0;
+  for (let i = 0; i < repeats; i++) {
+    const [name, value] = params[g(fc.nat, params.length - 1)]!;
+    segments.splice(g(fc.nat, segments.length), 0, new URLSearchParams([[name, g(fc.boolean) ? value : g(() => paramValue)]]).toString());
+  }
+  // Up to the limit, just under and just over it, and the thousand `&` that once hid parameters from a parser that stopped counting; in one to three runs.
+  const padding = g(() => fc.oneof(fc.integer({ min: 0, max: MAX_QUERY_PARAMETERS }), fc.constantFrom(Math.max(0, MAX_QUERY_PARAMETERS - segments.length), MAX_QUERY_PARAMETERS + 1 - segments.length, 999, 1000, 5000)));
+  const places = g(fc.array, fc.nat(), { minLength: 1, maxLength: 3 });
+  places.forEach((place, i) => {
+    const run = i < places.length - 1 ? Math.floor(padding / places.length) : padding - Math.floor(padding / places.length) * (places.length - 1);
+    segments.splice(place % (segments.length + 1), 0, ...Array<string>(run).fill(""));
+  });
+  // Joined by `&`, except where an odd separator runs two segments together.
+  const joins = Array<string>(Math.max(0, segments.length - 1)).fill("&");
+  if (joins.length > 0) for (const { at, separator } of g(fc.array, fc.record({ at: fc.nat(), separator: fc.constantFrom(...ODD_SEPARATORS) }), { maxLength: 2 })) joins[at % joins.length] = separator;
+  const search = segments.map((segment, i) => (i === 0 ? segment : `${joins[i - 1]}${segment}`)).join("");
+  return { params, req: { method: "GET", target: `/graphql?${search}`, headers: {} } };
 });
 
 /** Deep, wide and long: nesting, aliases, lists, fragments, directives, variables, huge strings. */
@@ -1924,6 +1969,62 @@ describe("fuzzing GraphQL over HTTP and graphql-ws as an anonymous client", () =
   property("wrong content types, encodings and methods", RUNS.contentTypes, contentTypeRequest);
   property("GETs with random query strings", RUNS.gets, getRequest);
   property("deep, wide, long and huge requests", RUNS.extremes, extremeRequest);
+
+  /**
+   * Whatever was done to its query string, a GET is read as the standard (WHATWG) rules read it,
+   * where an odd separator is part of a value: when that reading is a well-formed request (the
+   * four parameters of GraphQL over HTTP, once each, in at most MAX_QUERY_PARAMETERS segments,
+   * variables that parse) it is answered exactly as the JSON POST of the same parameters; when
+   * it is not, it is refused with 400. Never an answer to something else, never a 500.
+   */
+  it(`GETs padded, with repeated parameters or odd separators (${runs(RUNS.paddedGets)} GETs, each with its POST)`, async () => {
+    let failedAt: number | null = null;
+    let asBuilt = 0;
+    let refused = 0;
+    const predicate = async ({ params, req }: PaddedGet) => {
+      if (failedAt === null) generated++;
+      else if (Date.now() - failedAt > SHRINK_BUDGET_MS) return;
+      try {
+        const res = await send(req);
+        const problems = violations(req, res);
+        if (problems.length > 0) throw new Error(`${problems.join("; ")}\nrequest: ${describeRequest(req)}\nresponse: ${res.status} ${res.contentType}\n${clip(res.text, 1500)}`);
+        // As sent: a `#` (of an odd separator) starts a fragment, which no client sends.
+        const search = new URL(req.target, base).search.slice(1);
+        const read = [...new URLSearchParams(search)];
+        const names = read.map(([name]) => name);
+        let payload: Record<string, unknown> | null = null;
+        if (search.split("&").length <= MAX_QUERY_PARAMETERS && names.every((name) => GET_PARAMETERS.includes(name)) && new Set(names).size === names.length) {
+          try {
+            // An empty `variables` means none, as for the server.
+            payload = Object.fromEntries(read.map(([name, value]) => [name, name !== "variables" ? value : value === "" ? undefined : JSON.parse(value)]));
+          } catch {
+            // variables that are not JSON: the GET must be refused
+          }
+        }
+        // Without a query (the fragment took it) there is nothing to run: refused too.
+        if (payload === null || payload.query === undefined) {
+          if (res.status !== 400) throw new Error(`answered ${res.status} where 400 was due\nrequest: ${describeRequest(req)}\nresponse: ${clip(res.text, 800)}`);
+          refused++;
+          return;
+        }
+        const posted = await send(postJson(payload));
+        if (res.status !== posted.status || res.text !== posted.text) throw new Error(`the GET answered ${res.status} ${clip(res.text, 600)}\nits POST answered ${posted.status} ${clip(posted.text, 600)}\nrequest: ${describeRequest(req)}`);
+        if (read.length === params.length && params.every(([name, value]) => read.some(([n, v]) => n === name && v === value))) asBuilt++;
+      } catch (error) {
+        failedAt ??= Date.now();
+        throw error;
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        paddedGetRequest.map((c) => ({ ...c, req: printable(c.req) })),
+        predicate,
+      ),
+      { numRuns: runs(RUNS.paddedGets) },
+    );
+    // Both sides of the rule were walked: operations answered as built, and refusals.
+    if (runs(RUNS.paddedGets) >= 100) expect(Math.min(asBuilt, refused)).toBeGreaterThan(runs(RUNS.paddedGets) / 10);
+  }, 120_000);
 
   const origin = (server: TestServer) => `http://127.0.0.1:${server.server.port}`;
 

@@ -42,7 +42,7 @@ describe("logs, metrics and request ids", () => {
       body: JSON.stringify({ query: "query FrontPage { articles(first: 5) { nodes { title } } }" }),
     });
     expect(res.headers.get("x-request-id")).toBe("req-abc-123");
-    const line = captured.lines.find((l) => l.reqId === "req-abc-123");
+    const line = captured.lines.find((l) => l.reqId === "req-abc-123" && l.msg === "graphql request");
     expect(line).toMatchObject({ msg: "graphql request", operation: "FrontPage", outcome: "ok", status: 200 });
     expect(typeof line!.durationMs).toBe("number");
     expect(line!.statements).toBe(1);

@@ -186,7 +186,10 @@ export class OperationPolicy {
     }
     const max = this.options.limits.maxComplexity;
     if (cost > max) return refused(this.refusal(400, "QUERY_TOO_COMPLEX", `This operation's estimated cost is ${cost}; at most ${max} is allowed. Ask for fewer items (first or last) or fewer nested fields.`));
-    return { admitted: { source: query, sourceHash: key, document, operation, operationName: operation.name?.value ?? null, variables, cost } };
+    const admitted: AdmittedOperation = { source: query, sourceHash: key, document, operation, operationName: operation.name?.value ?? null, variables, cost };
+    // What was priced, for following one request through (never the variables: they may hold an email).
+    if (this.options.logger.isLevelEnabled("debug")) this.options.logger.debug({ reqId: request.requestId ?? undefined, transport: request.transport, operation: admitted.operationName, cost }, "operation admitted");
+    return { admitted };
   }
 
   /** Parses and validates a document text: the part of the decision that depends on the text alone. */
