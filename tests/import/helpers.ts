@@ -13,6 +13,8 @@ export function factsOf(r: ExtractedStory) {
     people: r.people.map((p) => ({ name: p.name, positions: p.positions.map((pos) => ({ title: pos.title, institution: inst(pos.institution), current: pos.current })) })),
     quotes: r.quotes.map((q) => ({ text: q.text, attribution: q.attribution, speaker: r.people[q.speaker]!.name, institution: inst(q.institution) })),
     warnings: r.warnings.map((w) => w.code),
+    /** The quotes left out for want of a speaker, by their text. */
+    unresolved: r.warnings.filter((w) => w.code === "UNRESOLVED_SPEAKER").map((w) => r.story.body.slice(w.span!.start, w.span!.end)),
   };
 }
 
