@@ -19,6 +19,14 @@ describe("institutions", () => {
     ["Lapas Perempuan Kelas IIA Malang", { name: "Lapas Perempuan Kelas IIA Malang", shortName: "Lapas Perempuan Malang", kind: "LAPAS", classification: "IIA", city: "Malang" }],
     ["Lapas IIB Tanjung Pinang", { name: "Lapas IIB Tanjung Pinang", shortName: "Lapas Tanjung Pinang", kind: "LAPAS", classification: "IIB", city: "Tanjung Pinang" }],
     ["Lembaga Pemasyarakatan Sukamiskin", { name: "Lembaga Pemasyarakatan Sukamiskin", kind: "LAPAS", city: "Sukamiskin" }],
+    // A class however it is spelled is stored one way; the name stays as written.
+    ["Lembaga Pemasyarakatan (Lapas) Kelas II A Ambon", { name: "Lembaga Pemasyarakatan Kelas II A Ambon", shortName: "Lapas Ambon", kind: "LAPAS", classification: "IIA", city: "Ambon" }],
+    ["Rutan Kelas II B Bojonegoro", { name: "Rutan Kelas II B Bojonegoro", shortName: "Rutan Bojonegoro", kind: "RUTAN", classification: "IIB", city: "Bojonegoro" }],
+    ["Lapas Kelas 2B Probolinggo", { name: "Lapas Kelas 2B Probolinggo", shortName: "Lapas Probolinggo", kind: "LAPAS", classification: "IIB", city: "Probolinggo" }],
+    ["Lapas Narkotika Kelas 2 A Muara Beliti", { name: "Lapas Narkotika Kelas 2 A Muara Beliti", shortName: "Lapas Narkotika Muara Beliti", kind: "LAPAS", classification: "IIA", city: "Muara Beliti" }],
+    ["LPKA Kelas 1 Kutoarjo", { name: "LPKA Kelas 1 Kutoarjo", shortName: "LPKA Kutoarjo", kind: "LPKA", classification: "I", city: "Kutoarjo" }],
+    ["Lapas kelas III Bangkinang", { name: "Lapas kelas III Bangkinang", shortName: "Lapas Bangkinang", kind: "LAPAS", classification: "III", city: "Bangkinang" }],
+    ["Bapas Kelas II Ambon", { name: "Bapas Kelas II Ambon", shortName: "Bapas Ambon", kind: "BAPAS", classification: "II", city: "Ambon" }],
   ])("reads %p", (written, expected) => {
     expect(institutionsOf(`Petugas ${written} menggelar apel pagi.`)).toEqual([unit(expected)]);
   });

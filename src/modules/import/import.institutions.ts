@@ -64,9 +64,10 @@ interface Form extends Mention {
   organisation: OrganisationForm | null;
 }
 
-const CLASS = String.raw`\s+Kelas\s+(I{1,3}(?:\s?[AB])?|IV)\b|\s+(II[AB]|III)\b`;
+// "Kelas IIA", "Kelas II A", "Kelas 2A", "Kelas 2 A", "kelas III"; or the class alone after the kind ("Lapas IIB Tanjung Pinang").
+const CLASS = String.raw`\s+[Kk]elas\s+(I{1,3}|IV|[1-4])(?:\s?([AB]))?(?![\p{L}\p{N}])|\s+(II[AB]|III)\b`;
 const unitTypes = new RegExp(String.raw`\s+(${phrases(UNIT_TYPES)})\b`, "y");
-const classRule = new RegExp(CLASS, "y");
+const classRule = new RegExp(CLASS, "uy");
 const provinceAfter = new RegExp(String.raw`,\s+(?:Provinsi\s+)?(${phrases(PROVINCES)})(?=[\s,.;:)]|$)`, "y");
 const capitalProvince = new RegExp(String.raw`(${phrases(CAPITAL_PROVINCE_FORMS)})\b`, "y");
 /** First words of every form, to find where one may begin. */
@@ -250,7 +251,7 @@ function readUnit(body: string, at: number): Form | null {
     }
     const cls = matchAt(classRule, body, end);
     if (cls) {
-      classification = (cls[1] ?? cls[2])!;
+      classification = cls[3] ?? normalClass(cls[1]!, cls[2] ?? "");
       end += cls[0].length;
     }
     if (!unitType) {
@@ -394,6 +395,12 @@ export function placeKey(place: string): string {
 function provinceKey(place: string): string {
   const key = placeKey(place).replace(/^provinsi\s+/, "");
   return PROVINCE_ABBREVIATIONS[key] ?? key;
+}
+
+/** One spelling of a class however the text writes it: "II A", "2A" and "IIA" are all "IIA". */
+function normalClass(numeral: string, letter: string): string {
+  const roman = ["I", "II", "III", "IV"][Number(numeral) - 1] ?? numeral;
+  return `${roman}${letter}`;
 }
 
 function classKey(c: string): string {
