@@ -43,6 +43,24 @@ describe("institutions", () => {
     ]);
   });
 
+  it.each([
+    ["Kantor Wilayah Direktorat Jenderal Pemasyarakatan (Kanwil Ditjenpas) Sulawesi Selatan", "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Sulawesi Selatan", "Kanwil Ditjenpas Sulawesi Selatan", "Sulawesi Selatan"],
+    ["Kantor Wilayah Kementerian Hukum dan HAM (Kanwil Kemenkumham) Jawa Timur", "Kantor Wilayah Kementerian Hukum dan HAM Jawa Timur", "Kanwil Kemenkumham Jawa Timur", "Jawa Timur"],
+    ["Kantor Wilayah Direktorat Jenderal Pemasyarakatan (Kanwil Ditjenpas) Provinsi Kepulauan Riau", "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Provinsi Kepulauan Riau", "Kanwil Ditjenpas Kepulauan Riau", "Kepulauan Riau"],
+  ])("reads a Kanwil whose abbreviation is bracketed before its region as the office, not its directorate: %p", (written, name, shortName, province) => {
+    expect(institutionsOf(`${written} menggelar rapat.`, `Kanwil Ditjenpas ${province} dan Kanwil Kemenkumham ${province} hadir.`).filter((i) => i.name === name)).toEqual([unit({ name, shortName, kind: "KANWIL", province })]);
+    expect(institutionsOf(`${written} menggelar rapat.`).map((i) => i.kind)).toEqual(["KANWIL"]);
+  });
+
+  it("reads a unit type's bracketed abbreviation, and the abbreviation alone, as that unit", () => {
+    expect(institutionsOf("Lembaga Pemasyarakatan Perempuan (LPP) Kelas IIA Palembang menggelar pelatihan.", "Kepala LPP Palembang hadir di LPP Palembang.")).toEqual([
+      unit({ name: "Lembaga Pemasyarakatan Perempuan Kelas IIA Palembang", shortName: "LPP Palembang", kind: "LAPAS", classification: "IIA", city: "Palembang" }),
+    ]);
+    expect(institutionsOf("Lembaga Pemasyarakatan Narkotika (Lapas Narkotika) Kelas IIA Bangli menggelar tes urine.")).toEqual([
+      unit({ name: "Lembaga Pemasyarakatan Narkotika Kelas IIA Bangli", shortName: "Lapas Narkotika Bangli", kind: "LAPAS", classification: "IIA", city: "Bangli" }),
+    ]);
+  });
+
   it("reads Ditjenpas and both ministries, with their abbreviations, and keeps them apart", () => {
     expect(
       institutionsOf("Direktorat Jenderal Pemasyarakatan (Ditjenpas) dan Kementerian Imigrasi dan Pemasyarakatan (Kemenimipas) hadir.", "Ditjenpas dulu bagian dari Kemenkumham, kini Kemenimipas."),

@@ -15,6 +15,7 @@ describe("people and posts", () => {
     ["Kakanwil Ditjenpas Jawa Timur Bambang Suryanto hadir.", "Bambang Suryanto", "Kepala Kantor Wilayah @ Kanwil Ditjenpas Jawa Timur"],
     ["Kepala Kantor Wilayah Kemenkumham Bali, Made Sutama, hadir.", "Made Sutama", "Kepala Kantor Wilayah @ Kantor Wilayah Kemenkumham Bali"],
     ["Kabapas Surabaya, Dewi Lestari, hadir.", "Dewi Lestari", "Kepala Bapas @ Bapas Surabaya"],
+    ["Kepala Kantor Wilayah Direktorat Jenderal Pemasyarakatan (Kanwil Ditjenpas) Sulawesi Selatan, Rudy Fernando Sianturi, hadir.", "Rudy Fernando Sianturi", "Kepala Kantor Wilayah @ Kantor Wilayah Direktorat Jenderal Pemasyarakatan Sulawesi Selatan"],
     ["Kepala LPKA Blitar, Teguh Prasetyo, hadir.", "Teguh Prasetyo", "Kepala LPKA @ LPKA Blitar"],
     ["Kepala Seksi Pembinaan Lapas Kediri, Rina Marlina, hadir.", "Rina Marlina", "Kepala Seksi Pembinaan @ Lapas Kediri"],
     ["Kepala Subseksi Registrasi Rutan Gresik, Yudi Hartono, hadir.", "Yudi Hartono", "Kepala Subseksi Registrasi @ Rutan Gresik"],

@@ -13,6 +13,7 @@ import {
   PROVINCE_ABBREVIATIONS,
   PROVINCES,
   RANK,
+  TYPED_ABBREVIATIONS,
   UNIT_KINDS,
   UNIT_TYPES,
 } from "./import.lexicon";
@@ -47,6 +48,8 @@ interface Form extends Mention {
   head: KindForm | OrganisationForm | null;
   /** The abbreviation in brackets after the full words. */
   bracketed: string | null;
+  /** The bracket abbreviates every word before it ("(Kanwil Ditjenpas)", "(LPP)"), so with the place it is the short name. */
+  bracketIsPrefix?: boolean;
   /** The abbreviation the form uses or gives ("Lapas"), for the short name. */
   abbreviation: string | null;
   unitType: string | null;
@@ -70,6 +73,7 @@ const unitTypes = new RegExp(String.raw`\s+(${phrases(UNIT_TYPES)})\b`, "y");
 const classRule = new RegExp(CLASS, "uy");
 const provinceAfter = new RegExp(String.raw`,\s+(?:Provinsi\s+)?(${phrases(PROVINCES)})(?=[\s,.;:)]|$)`, "y");
 const capitalProvince = new RegExp(String.raw`(${phrases(CAPITAL_PROVINCE_FORMS)})\b`, "y");
+const KANWIL_BRACKET = new RegExp(String.raw`\s*\(((?:${phrases(KANWIL_FORM.abbreviations)})(?:\s+(?:${phrases(ORGANISATIONS.flatMap((o) => o.abbreviations))}))?)\)`, "uy");
 /** First words of every form, to find where one may begin. */
 const STARTS = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:${phrases([
@@ -242,12 +246,20 @@ function readUnit(body: string, at: number): Form | null {
     const kind = readKindWord(body, at, form);
     if (!kind) continue;
     let end = kind.end;
-    let unitType: string | null = null;
+    let unitType: string | null = TYPED_ABBREVIATIONS[kind.abbreviation ?? ""] ?? null;
     let classification: string | null = null;
+    let bracketed = kind.bracketed;
+    let abbreviation = kind.abbreviation;
     const type1 = matchAt(unitTypes, body, end);
     if (type1) {
       unitType = type1[1]!;
       end += type1[0].length;
+      // "Lembaga Pemasyarakatan Perempuan (LPP) Kelas IIA Palembang": the bracket abbreviates kind and type.
+      const typed = kind.full && !bracketed ? matchAt(sticky(String.raw`\s*\(((?:${phrases(form.abbreviations)})(?:\s+${escapeRegExp(unitType)})?)\)`), body, end) : null;
+      if (typed) {
+        bracketed = abbreviation = typed[1]!;
+        end += typed[0].length;
+      }
     }
     const cls = matchAt(classRule, body, end);
     if (cls) {
@@ -276,8 +288,9 @@ function readUnit(body: string, at: number): Form | null {
       key: `${form.kind}|${(unitType ?? "").toLowerCase()}|${placeKey(place.text)}`,
       full: kind.full,
       head: kind.head ? form : null,
-      bracketed: kind.bracketed,
-      abbreviation: kind.abbreviation,
+      bracketed,
+      bracketIsPrefix: bracketed !== null && bracketed !== kind.bracketed,
+      abbreviation,
       unitType,
       classification,
       place: place.text,
@@ -305,6 +318,9 @@ function readKanwil(body: string, at: number): Form | null {
       end = org.end;
     }
   }
+  // "Kantor Wilayah Direktorat Jenderal Pemasyarakatan (Kanwil Ditjenpas) Sulawesi Selatan": the bracket abbreviates the words before it.
+  const prefix = kind.full ? matchAt(KANWIL_BRACKET, body, end) : null;
+  if (prefix) end += prefix[0].length;
   const provinsi = matchAt(/\s+Provinsi(?= )/y, body, end);
   if (provinsi) end += provinsi[0].length;
   const gap = matchAt(/\s+/y, body, end);
@@ -322,7 +338,8 @@ function readKanwil(body: string, at: number): Form | null {
     key: `KANWIL|${organisation?.key ?? ""}|${provinceKey(place.text)}`,
     full: kind.full,
     head: kind.head ? KANWIL_FORM : null,
-    bracketed: kind.bracketed,
+    bracketed: prefix ? prefix[1]! : kind.bracketed,
+    bracketIsPrefix: prefix !== null,
     abbreviation: kind.abbreviation,
     unitType: null,
     classification: null,
@@ -440,7 +457,8 @@ function describe(forms: Form[], ref: number, body: string, warnings: ImportWarn
     }
   }
 
-  const bracketed = forms.find((f) => f.bracketed)?.bracketed ?? null;
+  const bracketedForm = forms.find((f) => f.bracketed);
+  const bracketed = bracketedForm?.bracketed ?? null;
   const abbreviation = forms.find((f) => f.abbreviation)?.abbreviation ?? null;
   let shortName: string | null = null;
   let city: string | null = null;
@@ -448,6 +466,7 @@ function describe(forms: Form[], ref: number, body: string, warnings: ImportWarn
   if (kind === InstitutionKind.KANWIL) {
     const short = forms.find((f) => !f.full && !f.head) ?? forms.find((f) => !f.full);
     if (short) shortName = short.name;
+    else if (bracketedForm?.bracketIsPrefix) shortName = `${bracketed} ${bracketedForm.place}`;
     else if (bracketed) shortName = `${bracketed} ${named.name.replace(/^Kantor\s+Wilayah\s+/, "")}`;
     // The fullest spelling of the region: "Jawa Timur" over "Jatim".
     province = forms.map((f) => f.place!).find((p) => PROVINCES.includes(p.replace(/^Provinsi\s+/, ""))) ?? first.place;
@@ -455,7 +474,9 @@ function describe(forms: Form[], ref: number, body: string, warnings: ImportWarn
     shortName = abbreviation;
   } else {
     city = named.place;
-    if (abbreviation) shortName = [abbreviation, named.unitType, city].filter(Boolean).join(" ");
+    // An abbreviation that names the type too ("LPP", "(Lapas Narkotika)") is not followed by it again.
+    const typed = TYPED_ABBREVIATIONS[abbreviation ?? ""] !== undefined || (named.unitType !== null && abbreviation?.endsWith(named.unitType));
+    if (abbreviation) shortName = [abbreviation, typed ? null : named.unitType, city].filter(Boolean).join(" ");
     for (const f of forms) {
       const stated = matchAt(provinceAfter, body, f.end);
       if (stated) {

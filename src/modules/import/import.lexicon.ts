@@ -20,7 +20,7 @@ export interface KindForm {
 
 export const UNIT_KINDS: KindForm[] = [
   { kind: InstitutionKind.LPKA, full: ["Lembaga Pembinaan Khusus Anak"], abbreviations: ["LPKA"], headAbbreviations: [], headTitle: "Kepala LPKA" },
-  { kind: InstitutionKind.LAPAS, full: ["Lembaga Pemasyarakatan"], abbreviations: ["Lapas"], headAbbreviations: ["Kalapas"], headTitle: "Kepala Lapas" },
+  { kind: InstitutionKind.LAPAS, full: ["Lembaga Pemasyarakatan"], abbreviations: ["Lapas", "LPP"], headAbbreviations: ["Kalapas"], headTitle: "Kepala Lapas" },
   { kind: InstitutionKind.RUTAN, full: ["Rumah Tahanan Negara", "Rumah Tahanan"], abbreviations: ["Rutan"], headAbbreviations: ["Karutan"], headTitle: "Kepala Rutan" },
   { kind: InstitutionKind.BAPAS, full: ["Balai Pemasyarakatan"], abbreviations: ["Bapas"], headAbbreviations: ["Kabapas"], headTitle: "Kepala Bapas" },
 ];
@@ -82,6 +82,8 @@ export const ORGANISATIONS: OrganisationForm[] = [
 
 /** Words that name a special unit between the kind and the class ("Lapas Narkotika Kelas IIA …"). */
 export const UNIT_TYPES = ["Narkotika", "Perempuan", "Terbuka", "Khusus", "Industri", "Pemuda", "Anak"];
+/** Abbreviations that name the unit type with the kind: "LPP Palembang" is the Lapas Perempuan of Palembang. */
+export const TYPED_ABBREVIATIONS: Record<string, string> = { LPP: "Perempuan" };
 
 /** How the units rank under the bodies above them; a parent must rank higher than its child. */
 export const RANK: Record<InstitutionKind, number> = {
