@@ -87,6 +87,26 @@ describe("institutions", () => {
     expect(r.warnings.map((w) => w.code)).toEqual(["CONFLICT"]);
   });
 
+  it.each([
+    ["Lembaga Pemasyarakatan Kelas IIB Pangkalan Bun", "Pangkalan Bun"],
+    ["Rutan Kelas IIB Labuan Bajo", "Labuan Bajo"],
+    ["Rumah Tahanan Negara Kelas IIB Pasir Pengaraian", "Pasir Pengaraian"],
+    ["Lapas Kelas IIA Banda Aceh", "Banda Aceh"],
+    ["Bapas Kelas II Lima Puluh Kota", "Lima Puluh Kota"],
+    ["Rutan Kelas IIB Kepulauan Seribu", "Kepulauan Seribu"],
+  ])("reads a place of several words whole: %p", (written, city) => {
+    expect(institutionsOf(`Petugas ${written} menggelar apel pagi.`).map((i) => [i.name, i.city])).toEqual([[written, city]]);
+  });
+
+  it("reads a province of several words, or its short form, and not a city that starts with a province's name", () => {
+    expect(institutionsOf("Lembaga Pemasyarakatan Kelas I Cipinang, Jakarta Timur, menerima tamu.").map((i) => i.province)).toEqual([null]);
+    expect(institutionsOf("Lapas Kelas IIA Yogyakarta, DI Yogyakarta, menerima tamu.").map((i) => i.province)).toEqual(["DI Yogyakarta"]);
+    expect(institutionsOf("Kanwil Ditjenpas DI Yogyakarta dan Kanwil Ditjenpas DIY hadir. Kanwil Ditjenpas Nusa Tenggara Timur juga.").map((i) => [i.name, i.province])).toEqual([
+      ["Kanwil Ditjenpas DI Yogyakarta", "DI Yogyakarta"],
+      ["Kanwil Ditjenpas Nusa Tenggara Timur", "Nusa Tenggara Timur"],
+    ]);
+  });
+
   it("gives a province only where the text states it", () => {
     expect(institutionsOf("Lapas Banyuwangi, Jawa Timur, dan Lapas Bojonegoro di Jawa Timur.").map((i) => i.province)).toEqual(["Jawa Timur", null]);
   });
@@ -108,6 +128,7 @@ describe("institutions", () => {
     ["the dateline", "Kabapas Sidomulyo Iwan Wibowo hadir.", "Bapas Sidomulyo"],
     ["the rest of the name, named elsewhere", "Karutan Sidomulyo Iwan Wibowo hadir. Iwan Wibowo lalu pulang.", "Rutan Sidomulyo"],
     ["a known city after 'Kepala', cut before the name", "Kepala Lapas Padang Budi Santoso hadir.", "Lapas Padang"],
+    ["a regency of several words", "Karutan Deli Serdang Iwan Wibowo memimpin apel.", "Rutan Deli Serdang"],
   ])("reads the place after a head's title by %s", (_, text, name) => {
     const r = extractStory(text.startsWith("Kabapas") ? `Judul Berita Uji\n\nSIDOMULYO, Contoh.id – ${text}` : story(text));
     expectNothingInvented(r);

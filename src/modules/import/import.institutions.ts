@@ -17,6 +17,7 @@ import {
   UNIT_KINDS,
   UNIT_TYPES,
 } from "./import.lexicon";
+import { knownPlaceLength } from "./import.places";
 import { escapeRegExp, isNameWord, phrases, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
 import type { ExtractedInstitution, ImportWarning, Mention, Span } from "./import.types";
@@ -148,6 +149,7 @@ function settle(f: Form, body: string, places: ReadonlySet<string>): number | "n
   for (let k = placeWords; k >= 1; k--) {
     const key = placeKey(placeOf(k));
     if (places.has(key) || namedAsPlace(body, placeOf(k), run[0]!.start)) return k;
+    if (k >= 2 && knownPlaceLength(run.slice(0, k).map((w) => w.text)) === k) return k;
     if (CORRECTIONAL_CITIES.has(key) && !CITIES_ALSO_NAMES.has(key)) return k;
   }
   for (let k = placeWords; k >= 1; k--) {
@@ -391,6 +393,11 @@ function readPlace(body: string, at: number): { text: string; end: number } | nu
   const words = wordsOf(body, at + gap[0].length, Math.min(body.length, at + 120));
   const first = words[0];
   if (!first || first.start !== at + gap[0].length || !isNameWord(first.text) || NOT_PLACES.has(first.text)) return null;
+  // A place the gazetteer knows is read whole ("Pangkalan Bun", "Lima Puluh Kota").
+  const run = [first];
+  for (let i = 1; i < words.length && i < 6 && /^ +$/.test(body.slice(run[i - 1]!.end, words[i]!.start)) && isNameWord(words[i]!.text); i++) run.push(words[i]!);
+  const known = knownPlaceLength(run.map((w) => w.text));
+  if (known > 0) return { text: body.slice(first.start, run[known - 1]!.end), end: run[known - 1]!.end };
   let last = first;
   for (let i = 1; i < words.length && i < 4; i++) {
     const w = words[i]!;
@@ -479,7 +486,8 @@ function describe(forms: Form[], ref: number, body: string, warnings: ImportWarn
     if (abbreviation) shortName = [abbreviation, typed ? null : named.unitType, city].filter(Boolean).join(" ");
     for (const f of forms) {
       const stated = matchAt(provinceAfter, body, f.end);
-      if (stated) {
+      // "Cipinang, Jakarta Timur": a city whose name begins with a province's is no province.
+      if (stated && knownPlaceLength(wordsOf(body, f.end + stated[0].length - stated[1]!.length, Math.min(body.length, f.end + stated[0].length + 40)).map((w) => w.text)) <= stated[1]!.split(/\s+/).length) {
         province = stated[1]!;
         break;
       }

@@ -176,14 +176,14 @@ export const NAME_START_WORDS = [
 /** The provinces, for a stated province ("Lapas Banyuwangi, Jawa Timur") and a Kanwil's region. */
 export const PROVINCES = [
   "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi", "Sumatera Selatan", "Kepulauan Bangka Belitung", "Bangka Belitung",
-  "Bengkulu", "Lampung", "DKI Jakarta", "Jakarta", "Jawa Barat", "Banten", "Jawa Tengah", "Daerah Istimewa Yogyakarta", "Yogyakarta", "Jawa Timur",
+  "Bengkulu", "Lampung", "DKI Jakarta", "Jakarta", "Jawa Barat", "Banten", "Jawa Tengah", "Daerah Istimewa Yogyakarta", "DI Yogyakarta", "Yogyakarta", "Jawa Timur",
   "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur",
   "Kalimantan Utara", "Sulawesi Utara", "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat", "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku",
   "Maluku Utara", "Papua", "Papua Barat", "Papua Barat Daya", "Papua Selatan", "Papua Tengah", "Papua Pegunungan",
 ];
 /** Short forms of provinces, so "Kanwil Ditjenpas Jatim" and "Kanwil Ditjenpas Jawa Timur" are one office. */
 export const PROVINCE_ABBREVIATIONS: Record<string, string> = {
-  jatim: "jawa timur", jateng: "jawa tengah", jabar: "jawa barat", diy: "daerah istimewa yogyakarta", yogyakarta: "daerah istimewa yogyakarta",
+  jatim: "jawa timur", jateng: "jawa tengah", jabar: "jawa barat", diy: "daerah istimewa yogyakarta", "di yogyakarta": "daerah istimewa yogyakarta", yogyakarta: "daerah istimewa yogyakarta",
   jakarta: "dki jakarta", dki: "dki jakarta", sumut: "sumatera utara", sumbar: "sumatera barat", sumsel: "sumatera selatan", kepri: "kepulauan riau",
   babel: "kepulauan bangka belitung", "bangka belitung": "kepulauan bangka belitung", ntb: "nusa tenggara barat", ntt: "nusa tenggara timur",
   kalbar: "kalimantan barat", kalteng: "kalimantan tengah", kalsel: "kalimantan selatan", kaltim: "kalimantan timur", kaltara: "kalimantan utara",
@@ -191,7 +191,7 @@ export const PROVINCE_ABBREVIATIONS: Record<string, string> = {
   malut: "maluku utara", pabar: "papua barat",
 };
 /** Province short forms written in capitals, which the place rule (a capital then small letters) would not read. */
-export const CAPITAL_PROVINCE_FORMS = ["NTB", "NTT", "DIY", "DKI Jakarta"];
+export const CAPITAL_PROVINCE_FORMS = ["NTB", "NTT", "DIY", "DI Yogyakarta", "DKI Jakarta"];
 
 /** Words of attribution after a quote ("…,” ujar Wayan"), each also with -nya ("ujarnya"). */
 export const ATTRIBUTION_VERBS = [
