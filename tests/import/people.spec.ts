@@ -49,6 +49,27 @@ describe("people and posts", () => {
     expect(r.warnings.map((w) => w.code)).toEqual(["DROPPED"]);
   });
 
+  it("reads the unit of a post from the sentence: the head's title it acts for ('melalui', 'diwakili')", () => {
+    expect(peopleOf("Kepala Rutan Kendari melalui Kepala Pengamanan Rutan (KPR), Muh. Arif, mengatakan razia rutin digelar.")).toEqual([{ name: "Muh. Arif", posts: ["Kepala Pengamanan Rutan @ Rutan Kendari"] }]);
+    expect(peopleOf("Lapas Tuban dan Bapas Baubau hadir. Kepala Bapas Baubau yang diwakili Kepala Subseksi Bimbingan Klien Anak, La Ode Rahmat, membuka acara.")).toEqual([
+      { name: "La Ode Rahmat", posts: ["Kepala Subseksi Bimbingan Klien Anak @ Bapas Baubau"] },
+    ]);
+  });
+
+  it("reads the unit of a post from the story when the story names one unit of that kind, and only then", () => {
+    expect(peopleOf("Rutan Gresik meluncurkan layanan baru.", "Kepala Subseksi Registrasi, Andi Wijaya, menjelaskan layanan itu.", "Kalapas Hari Winarca hadir.")).toEqual([
+      { name: "Andi Wijaya", posts: ["Kepala Subseksi Registrasi @ Rutan Gresik"] },
+      { name: "Hari Winarca", posts: [] },
+    ]);
+    expect(peopleOf("Kanwil Ditjenpas Riau dan Lapas Pekanbaru meneken kerja sama.", "Kepala Bidang Pembinaan, Maulidi Hilal, hadir. Kepala Seksi Pembinaan, Rina Marlina, juga.")).toEqual([
+      { name: "Maulidi Hilal", posts: ["Kepala Bidang Pembinaan @ Kanwil Ditjenpas Riau"] },
+      { name: "Rina Marlina", posts: ["Kepala Seksi Pembinaan @ Lapas Pekanbaru"] },
+    ]);
+    const r = extractStory(story("Lapas Tuban dan Rutan Gresik menggelar razia.", "Kepala Subseksi Registrasi, Andi Wijaya, hadir. Mantan Kalapas, Joko Susilo, juga."));
+    expect(r.people.map((p) => [p.name, p.positions.length])).toEqual([["Andi Wijaya", 0], ["Joko Susilo", 0]]);
+    expect(r.warnings.map((w) => w.code)).toEqual(["DROPPED", "DROPPED"]);
+  });
+
   it("reads former posts and posts held by a person named before or after them", () => {
     expect(peopleOf("Mantan Kalapas Tuban, Joko Susilo, kini menjabat Kepala Lapas Lamongan.", "Jabatan Kalapas Tuban kini diisi Wahyu Hidayat.")).toEqual([
       { name: "Joko Susilo", posts: ["Kepala Lapas @ Lapas Tuban (former)", "Kepala Lapas @ Lapas Lamongan"] },

@@ -219,19 +219,20 @@ export const UNDOTTED_DEGREES = new Set([
   "sag", "mag", "shi", "shum", "sstp", "mpa", "map", "ak", "cpa", "spsi", "mpsi", "skm", "skep", "ners", "llm", "bcip",
 ]);
 
-/** Posts below the head: the forms a post's title starts with, and the title they mean in full. */
-export const LOWER_POSTS: Array<{ forms: string[]; title: string }> = [
-  { forms: ["Kepala Kesatuan Pengamanan", "KPLP", "Ka. KPLP"], title: "Kepala Kesatuan Pengamanan" },
-  { forms: ["Kepala Subseksi", "Kepala Sub Seksi", "Kasubsi", "Kasubsie"], title: "Kepala Subseksi" },
-  { forms: ["Kepala Seksi", "Kasi", "Kasie"], title: "Kepala Seksi" },
-  { forms: ["Kepala Subbagian", "Kepala Sub Bagian", "Kasubbag", "Kasubag"], title: "Kepala Subbagian" },
-  { forms: ["Kepala Bagian", "Kabag"], title: "Kepala Bagian" },
-  { forms: ["Kepala Bidang", "Kabid"], title: "Kepala Bidang" },
-  { forms: ["Kepala Divisi", "Kadiv"], title: "Kepala Divisi" },
-  { forms: ["Kepala Urusan", "Kaur"], title: "Kepala Urusan" },
-  { forms: ["Kepala Pengamanan Rutan"], title: "Kepala Pengamanan Rutan" },
-  { forms: ["Pembimbing Kemasyarakatan", "PK"], title: "Pembimbing Kemasyarakatan" },
-  { forms: ["Kadivpas", "Kadiv PAS"], title: "Kepala Divisi Pemasyarakatan" },
+/** Posts below the head: the forms a post's title starts with, the title they mean in full, and the kinds of institution that have the post. */
+const UNITS = [InstitutionKind.LAPAS, InstitutionKind.RUTAN, InstitutionKind.LPKA, InstitutionKind.BAPAS];
+export const LOWER_POSTS: Array<{ forms: string[]; title: string; at: InstitutionKind[] }> = [
+  { forms: ["Kepala Kesatuan Pengamanan", "KPLP", "Ka. KPLP"], title: "Kepala Kesatuan Pengamanan", at: [InstitutionKind.LAPAS, InstitutionKind.LPKA] },
+  { forms: ["Kepala Subseksi", "Kepala Sub Seksi", "Kasubsi", "Kasubsie"], title: "Kepala Subseksi", at: UNITS },
+  { forms: ["Kepala Seksi", "Kasi", "Kasie"], title: "Kepala Seksi", at: UNITS },
+  { forms: ["Kepala Subbagian", "Kepala Sub Bagian", "Kasubbag", "Kasubag"], title: "Kepala Subbagian", at: [...UNITS, InstitutionKind.KANWIL] },
+  { forms: ["Kepala Bagian", "Kabag"], title: "Kepala Bagian", at: [...UNITS, InstitutionKind.KANWIL] },
+  { forms: ["Kepala Bidang", "Kabid"], title: "Kepala Bidang", at: [InstitutionKind.KANWIL] },
+  { forms: ["Kepala Divisi", "Kadiv"], title: "Kepala Divisi", at: [InstitutionKind.KANWIL] },
+  { forms: ["Kepala Urusan", "Kaur"], title: "Kepala Urusan", at: UNITS },
+  { forms: ["Kepala Pengamanan Rutan"], title: "Kepala Pengamanan Rutan", at: [InstitutionKind.RUTAN] },
+  { forms: ["Pembimbing Kemasyarakatan", "PK"], title: "Pembimbing Kemasyarakatan", at: [InstitutionKind.BAPAS] },
+  { forms: ["Kadivpas", "Kadiv PAS"], title: "Kepala Divisi Pemasyarakatan", at: [InstitutionKind.KANWIL] },
 ];
 /** Words a lower post's name is made of, so the title can end where the person's name begins without a comma. */
 export const POST_WORDS = new Set(

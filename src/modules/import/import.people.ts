@@ -30,6 +30,9 @@ const NOT_NAMES = new Set([
   "Direktorat", "Ditjenpas", "Kemenkumham", "Kemenimipas", "Zona", "Integritas", "Wilayah", "Pembimbing", "Kasi", "Kasubsi",
 ]);
 
+/** Between a head's title and the post of the official who acts for the head. */
+const ACTING_FOR = /^\s*(?:yang\s+)?(?:melalui|diwakili(?:\s+oleh)?)\s+$/u;
+
 const HEAD_ABBREVIATIONS = [...UNIT_KINDS, KANWIL_FORM].flatMap((k) => k.headAbbreviations.map((word) => ({ word, form: k })));
 const TITLE_START = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:${phrases([
@@ -159,6 +162,12 @@ export class PeopleBook {
       const same = person.positions.filter((p) => p.title === phrase.title);
       if (same.length === 1) phrase.institution = same[0]!.institution;
       else if (same.length === 0) {
+        // Else the unit the sentence or the story states: the head's title it acts for, or the story's one unit that has the post.
+        phrase.institution = this.actingFor(phrase) ?? (phrase.current ? this.onlyInstitutionFor(phrase.title) : null);
+        if (phrase.institution !== null) {
+          this.assign(ref, phrase);
+          continue;
+        }
         this.warnings.push({ code: "DROPPED", message: `${person.name} is called ${phrase.title}, but the text does not say of which institution; the post is not stored.`, span: { start: phrase.start, end: phrase.end } });
       }
     }
@@ -179,6 +188,21 @@ export class PeopleBook {
       span: { start: at, end: next.end },
     });
     return true;
+  }
+
+  /** "Kepala Rutan Kendari melalui Kepala Pengamanan Rutan (KPR), Muh. Arif": the post is at the unit whose head it acts for. */
+  private actingFor(phrase: TitlePhrase): number | null {
+    const head = this.titles.find((t) => t.institution !== null && t.end <= phrase.start && ACTING_FOR.test(this.body.slice(t.end, phrase.start)));
+    return head ? head.institution : null;
+  }
+
+  /** The one institution of the story that has posts of this title ("Kepala Subseksi Registrasi" in a story of one Rutan), if there is exactly one. */
+  private onlyInstitutionFor(title: string): number | null {
+    const lower = LOWER_POSTS.find((p) => title === p.title || title.startsWith(`${p.title} `));
+    const head = [...UNIT_KINDS, KANWIL_FORM].find((k) => k.headTitle === title);
+    const kinds = lower ? lower.at : head ? [head.kind] : [];
+    const fit = this.institutions.institutions.filter((i) => kinds.includes(i.kind));
+    return fit.length === 1 ? fit[0]!.ref : null;
   }
 
   private assign(ref: number, phrase: TitlePhrase): void {
