@@ -26,6 +26,38 @@ describe("people and posts", () => {
     expect(peopleOf(text)).toEqual([{ name, posts: [post] }]);
   });
 
+  it.each([
+    // Police units and bodies named with their legal form are stored as institutions of kind OTHER, holding the post.
+    ["Kapolsek Kalipuro, AKP Budi Hartono, hadir.", "Budi Hartono", ["Kepala Polsek @ Polsek Kalipuro"]],
+    ["Kapolres Musi Rawas AKBP Andi Supriadi hadir.", "Andi Supriadi", ["Kepala Polres @ Polres Musi Rawas"]],
+    ["Kapolresta Banda Aceh, Kombes Pol Fahmi Irwan Ramli, hadir.", "Fahmi Irwan Ramli", ["Kepala Polresta @ Polresta Banda Aceh"]],
+    ["Pemilik CV Tenun Jaya, Nyimas Ratna Sari, hadir.", "Nyimas Ratna Sari", ["Pemilik @ CV Tenun Jaya"]],
+    ["Manajer Sumber Daya Manusia PT Komodo Bahari Resort, Yosef Pareira, hadir.", "Yosef Pareira", ["Manajer Sumber Daya Manusia @ PT Komodo Bahari Resort"]],
+    // A post of a correctional unit under a title of its own.
+    ["Ketua Tim Zona Integritas Lapas Tuban, Sri Wahyuni, hadir.", "Sri Wahyuni", ["Ketua Tim Zona Integritas @ Lapas Tuban"]],
+    // Other bodies: the person, whole, without the post.
+    ["Rektor Universitas Riau, Prof. Dr. Sri Indarti, hadir.", "Sri Indarti", []],
+    ["Kepala Dinas Pendidikan Kabupaten Banjar, Hj. Rusdiana, hadir.", "Rusdiana", []],
+    ["Kepala BNNK Gowa, AKBP Andi Irwan, hadir.", "Andi Irwan", []],
+    ["Pelatihan dipandu pemilik Sanggar Rias Dende Ayu, Baiq Nurul Aini, yang sudah lama berkarya.", "Baiq Nurul Aini", []],
+    // A role and a name in apposition.
+    ["Salah satu peserta, Dewi (34), mengaku senang.", "Dewi", []],
+    ["Pengunjung bazar, Sulastri, mengaku puas.", "Sulastri", []],
+  ])("reads the person a title or role outside the service introduces: %p", (text, name, posts) => {
+    expect(peopleOf(text)).toEqual([{ name, posts }]);
+  });
+
+  it("reads no person where an outside title runs into words it cannot tell a name in", () => {
+    expect(peopleOf("Kapolsek Montong Darsono hadir. Kepala Dinas Sosial juga hadir. Ketua Tim Zona Integritas dan anggota tim hadir.")).toEqual([]);
+  });
+
+  it("reads a head named after 'yang baru', and a person named before 'yang kini menjabat'", () => {
+    expect(peopleOf("Kepala Lapas Kelas I Madiun yang baru, Ardian Nova Christiawan, menggantikan Rudi Hartono yang kini menjabat Kepala Divisi Pemasyarakatan Kanwil Ditjenpas Jawa Tengah.")).toEqual([
+      { name: "Ardian Nova Christiawan", posts: ["Kepala Lapas @ Lapas Kelas I Madiun"] },
+      { name: "Rudi Hartono", posts: ["Kepala Divisi Pemasyarakatan @ Kanwil Ditjenpas Jawa Tengah"] },
+    ]);
+  });
+
   it("reads 'dipimpin Kalapas …' as the head of the institution led", () => {
     expect(peopleOf("Rombongan diterima jajaran Lapas Banyuwangi yang dipimpin Kalapas I Wayan Nurasta Wibawa.")).toEqual([{ name: "I Wayan Nurasta Wibawa", posts: ["Kepala Lapas @ Lapas Banyuwangi"] }]);
   });

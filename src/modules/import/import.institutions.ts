@@ -412,6 +412,23 @@ function withoutBrackets(text: string): string {
   return text.replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ").trim();
 }
 
+/**
+ * The institution of kind OTHER a post outside the service is held at ("Polsek Kalipuro", "CV Tenun
+ * Jaya"), found by name or added to the reading; `at` is where the text names it.
+ */
+export function outsideInstitution(reading: InstitutionReading, name: string, at: Mention, headTitle: string | null): number {
+  const key = `OTHER|${placeKey(name)}`;
+  let inst = reading.institutions.find((i) => i.key === key);
+  if (!inst) {
+    inst = { ref: reading.institutions.length, key, name, shortName: null, kind: InstitutionKind.OTHER, classification: null, city: null, province: null, abbreviation: null, parent: null, parentSpan: null, mentions: [] };
+    reading.institutions.push(inst);
+  }
+  inst.mentions.push({ start: at.start, end: at.end, text: at.text });
+  const after = reading.mentions.findIndex((m) => m.start > at.start);
+  reading.mentions.splice(after === -1 ? reading.mentions.length : after, 0, { start: at.start, end: at.end, text: at.text, ref: inst.ref, kind: InstitutionKind.OTHER, headTitle });
+  return inst.ref;
+}
+
 export function placeKey(place: string): string {
   return place.replace(/\s+/g, " ").trim().toLowerCase();
 }

@@ -263,3 +263,30 @@ export const NOT_YET = new Set([
   "akan", "ingin", "berharap", "harap", "bertekad", "menargetkan", "target", "targetkan", "siap", "untuk", "belum", "gagal", "berupaya", "upaya",
   "berusaha", "usaha", "mengejar", "diusulkan", "calon", "demi", "agar", "supaya", "bisa", "dapat", "mampukah", "semoga", "mimpi", "impian", "cita-cita", "tidak", "bukan", "menuju",
 ]);
+
+/** Ranks of the police and the armed forces, written before a name and not part of it ("AKP Budi Hartono", "Kombes Pol Fahmi"). */
+export const RANKS = new Set([
+  "Jenderal", "Komjen", "Irjen", "Brigjen", "Kombes", "Kombespol", "AKBP", "Kompol", "AKP", "Iptu", "Ipda", "Aiptu", "Aipda", "Bripka", "Brigpol",
+  "Brigadir", "Briptu", "Bripda", "Bharaka", "Bharatu", "Bharada", "Pol", "Letjen", "Mayjen", "Kolonel", "Letkol", "Mayor", "Kapten", "Lettu", "Letda",
+  "Peltu", "Pelda", "Serma", "Serka", "Sertu", "Serda", "Kopka", "Koptu", "Kopda", "Praka", "Pratu", "Prada",
+]);
+/** Heads of police units, written like "Kalapas": "Kapolsek Kalipuro" is the head of Polsek Kalipuro. */
+export const POLICE_HEADS = ["Kapolsek", "Kapolres", "Kapolresta", "Kapolrestabes", "Kapolda"];
+/** Legal forms that begin the name of a company, cooperative or foundation ("CV Tenun Jaya", "PT Komodo Bahari Resort"). */
+export const LEGAL_FORMS = ["PT", "CV", "UD", "Koperasi", "Yayasan"];
+/**
+ * Titles of posts outside the correctional service ("Pemilik CV Tenun Jaya, Nyimas Ratna Sari"): the
+ * person named after them is read; the post only at a body the importer stores (a correctional
+ * unit, a police unit, a body named with its legal form).
+ */
+export const OUTSIDE_TITLES = [
+  "Ketua", "Wakil Ketua", "Sekretaris", "Bendahara", "Koordinator", "Direktur Utama", "Direktur", "Manajer", "Pemilik", "Pengelola", "Pendiri",
+  "Rektor", "Dekan", "Dosen", "Guru", "Instruktur", "Pelatih", "Camat", "Lurah", "Bupati", "Wakil Bupati", "Wali Kota", "Wakil Wali Kota",
+  "Gubernur", "Wakil Gubernur", "Kades", "Kadis", "Kasat", "Kanit", "Danramil", "Dandim", "Kajari", "Kajati", "Hakim", "Jaksa", "Psikolog",
+  "Dokter", "Anggota", "Pimpinan", "Ustaz", "Ustadz", "Pendeta", "Penyuluh", "Pendamping", "Pengasuh",
+];
+/** Roles a name stands in apposition to at the head of a sentence ("Salah satu peserta, Dewi (34), mengaku …"). */
+export const ROLES = [
+  "peserta", "pengunjung", "warga binaan", "warga", "narapidana", "napi", "tahanan", "klien", "anak binaan", "orang tua", "ibu", "istri", "suami",
+  "pedagang", "pembeli", "perajin", "pengrajin", "siswa", "mahasiswa", "relawan", "korban", "saksi", "pengusaha", "nelayan", "petani",
+];
