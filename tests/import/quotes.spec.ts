@@ -52,6 +52,10 @@ describe("quotes", () => {
     expect(quotesOf(HARI, "Sementara itu, Kalapas Banyuwangi I Wayan Nurasta Wibawa menyambut rombongan.", "“Kami senang dikunjungi,” ujarnya.").quotes.map((q) => q.speaker)).toEqual(["I Wayan Nurasta Wibawa"]);
   });
 
+  it("reads a subject introduced with honorifics as the subject ('Prof. Dr. …' ends no sentence)", () => {
+    expect(quotesOf(HARI, "Rektor Universitas Riau, Prof. Dr. Sri Indarti, menyebut kegiatan itu penting.", "“Kami akan datang setiap pekan,” katanya.").quotes.map((q) => q.speaker)).toEqual(["Sri Indarti"]);
+  });
+
   describe("leaves out, with UNRESOLVED_SPEAKER, a -nya the text does not settle: never the last name seen", () => {
     it.each([
       ["another person is named in between", [HARI, "Kalapas Banyuwangi I Wayan Nurasta Wibawa menyambutnya.", "Wayan menyebut Hari sebagai sahabat lama.", "“Kami selalu terbuka untuk belajar bersama,” ujarnya."]],
