@@ -47,6 +47,10 @@ describe("people and posts", () => {
     expect(peopleOf(text)).toEqual([{ name, posts }]);
   });
 
+  it("reads 'Kepala KPLP, Nama' as the service's post, not as a title outside it", () => {
+    expect(peopleOf("Lapas Lamongan menggelar razia.", "Kepala KPLP, Ahmad Fauzan, memimpin pemeriksaan.")).toEqual([{ name: "Ahmad Fauzan", posts: ["Kepala Kesatuan Pengamanan @ Lapas Lamongan"] }]);
+  });
+
   it("reads no person where an outside title runs into words it cannot tell a name in", () => {
     expect(peopleOf("Kapolsek Montong Darsono hadir. Kepala Dinas Sosial juga hadir. Ketua Tim Zona Integritas dan anggota tim hadir.")).toEqual([]);
   });

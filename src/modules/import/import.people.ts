@@ -66,6 +66,8 @@ const TITLE_START = new RegExp(
   "gu",
 );
 const OUTSIDE = new Set([...POLICE_HEADS, ...OUTSIDE_TITLES]);
+/** First words of the service's own titles. */
+const SERVICE_TITLE_WORDS = new Set([...HEAD_ABBREVIATIONS.map((h) => h.word), ...LOWER_POSTS.flatMap((p) => p.forms), ...ORGANISATIONS.flatMap((o) => o.headForms)].map((f) => f.split(" ")[0]!));
 /** "Salah satu peserta, Dewi (34), mengaku …": a role at the head of a sentence, and a name in apposition to it. */
 const ROLE_APPOSITION = new RegExp(String.raw`(?:^|(?<=[.!?”"]\s|\n))(?:(?:Salah\s+(?:satu|seorang)|Seorang)\s+)?(?:${phrases(ROLES)})(?:\s+[a-z]+)?\s*,\s*`, "giu");
 
@@ -231,6 +233,8 @@ export class PeopleBook {
       pos = w.end;
       if (run.length > 12) return null;
     }
+    // "Kepala KPLP, …": a post of the service, read from its own words next.
+    if (run.length > 0 && SERVICE_TITLE_WORDS.has(run[0]!.text)) return null;
     const comma = /^\s*,\s*/.exec(body.slice(pos, pos + 8));
     const nameAt = comma ? pos + comma[0].length : pos;
     const ranked = RANKS.has(wordsOf(body, nameAt, Math.min(body.length, nameAt + 20))[0]?.text ?? "");
