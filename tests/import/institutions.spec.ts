@@ -168,6 +168,10 @@ describe("institutions", () => {
       expect(institutionsOf("Lapas Banyuwangi bertemu Rutan Jember.", "Keduanya UPT Pemasyarakatan di bawah Kementerian Hukum dan HAM.").map((i) => i.parent)).toEqual(["Kementerian Hukum dan HAM", "Kementerian Hukum dan HAM", null]);
     });
 
+    it("'Kedua UPT tersebut berada di bawah <body>': every unit of the story", () => {
+      expect(institutionsOf("Lapas Banyuwangi bertemu Rutan Jember.", "Kedua UPT tersebut berada di bawah Kanwil Kemenkumham Jawa Timur.").map((i) => i.parent)).toEqual(["Kanwil Kemenkumham Jawa Timur", "Kanwil Kemenkumham Jawa Timur", null]);
+    });
+
     it("none from mere nearness, and never a unit above a body", () => {
       expect(institutionsOf("Lapas Jember bersama Kanwil Ditjenpas Jawa Timur.", "Kementerian Hukum dan HAM di bawah Lapas Jember.").map((i) => i.parent)).toEqual([null, null, null]);
     });

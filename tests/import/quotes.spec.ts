@@ -52,6 +52,10 @@ describe("quotes", () => {
     expect(quotesOf(HARI, "Sementara itu, Kalapas Banyuwangi I Wayan Nurasta Wibawa menyambut rombongan.", "“Kami senang dikunjungi,” ujarnya.").quotes.map((q) => q.speaker)).toEqual(["I Wayan Nurasta Wibawa"]);
   });
 
+  it("reads 'Kepala KPLP, Nama, …' as the subject of its sentence", () => {
+    expect(quotesOf("Kepala Lapas Lamongan, Joko Susilo, memimpin razia.", "“Razia rutin,” kata Joko.", "Kepala KPLP, Ahmad Fauzan, menjelaskan petugas memeriksa badan penghuni.", "“Tidak ada telepon genggam,” ujarnya.").quotes.map((q) => q.speaker)).toEqual(["Joko Susilo", "Ahmad Fauzan"]);
+  });
+
   it("reads a subject introduced with honorifics as the subject ('Prof. Dr. …' ends no sentence)", () => {
     expect(quotesOf(HARI, "Rektor Universitas Riau, Prof. Dr. Sri Indarti, menyebut kegiatan itu penting.", "“Kami akan datang setiap pekan,” katanya.").quotes.map((q) => q.speaker)).toEqual(["Sri Indarti"]);
   });

@@ -532,8 +532,8 @@ function span(s: Span): Span {
 }
 
 const UNDER = /(?:,\s*)?(?:yang\s+)?(?:(?:kini|sekarang|saat\s+ini)\s+)?(?:(?:berada|bernaung)\s+)?(?:langsung\s+)?(?:di\s*bawah(?:\s+naungan)?|di\s+lingkungan|jajaran|naungan)\s+/giu;
-/** "UPT Pemasyarakatan", "unit pelaksana teknis", "satuan kerja": every unit of the story. */
-const ALL_UNITS = /(?:\bUPT|\bunit\s+pelaksana\s+teknis(?:\s*\(UPT\))?|\bsatuan\s+kerja|\bsatker)(?:\s+Pemasyarakatan)?\s*$/iu;
+/** "UPT Pemasyarakatan", "unit pelaksana teknis", "satuan kerja", "Kedua UPT tersebut": every unit of the story. */
+const ALL_UNITS = /(?:\bUPT|\bunit\s+pelaksana\s+teknis(?:\s*\(UPT\))?|\bsatuan\s+kerja|\bsatker)(?:\s+Pemasyarakatan)?(?:\s+(?:tersebut|itu|ini))?\s*$/iu;
 const LIST_GAP = /^(?:\s*,\s*|\s+dan\s+|\s+serta\s+|\s*,\s*dan\s+|\s*,\s*serta\s+)$/u;
 
 /**

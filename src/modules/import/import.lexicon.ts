@@ -258,6 +258,10 @@ export const AWARD_VERBS: Array<{ word: string; passive: boolean }> = [
   ...["diraih", "diperoleh", "didapat", "didapatkan", "diterima", "disabet", "dikantongi", "disandang", "diberikan", "dianugerahkan", "diserahkan"].map((word) => ({ word, passive: true })),
   ...["ditetapkan sebagai", "dinobatkan sebagai", "dinyatakan"].map((word) => ({ word, passive: false })),
 ];
+/** Verbs of announcing: "Kanwil X mengumumkan tiga UPT meraih …" makes the office no holder of the award. */
+export const ANNOUNCING_VERBS = new Set(["mengumumkan", "menetapkan", "mengusulkan", "melaporkan", "mencatat", "mengapresiasi", ...SAYING_VERBS]);
+/** Words that open the list of holders after an award ("… meraih WBK tahun 2023, yakni Lapas A dan Rutan B"). */
+export const LIST_OPENERS = ["yakni", "yaitu", "antara lain", "di antaranya", "ialah", "adalah"];
 /** Words just before an award verb that make it a wish, a plan or a failure, not a fact. */
 export const NOT_YET = new Set([
   "akan", "ingin", "berharap", "harap", "bertekad", "menargetkan", "target", "targetkan", "siap", "untuk", "belum", "gagal", "berupaya", "upaya",

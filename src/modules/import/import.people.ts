@@ -165,8 +165,10 @@ export class PeopleBook {
         }
         continue;
       }
-      const former = wordsOf(body, Math.max(0, m.index - 12), m.index).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
-      const title: TitlePhrase = { start: m.index, end: phrase.end, title: phrase.title, institution: phrase.institution, current: !former, person: null };
+      // "Kepala KPLP": the abbreviation's own "Kepala" written out before it belongs to the phrase.
+      const start = m[0] !== "Kepala" && /(?:^|\s)Kepala\s+$/u.test(body.slice(Math.max(0, m.index - 8), m.index)) ? body.lastIndexOf("Kepala", m.index) : m.index;
+      const former = wordsOf(body, Math.max(0, start - 12), start).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
+      const title: TitlePhrase = { start, end: phrase.end, title: phrase.title, institution: phrase.institution, current: !former, person: null };
       // The holder: named right after the title, after "kini diisi", or before "kini menjabat".
       const filled = /^\s*(?:kini\s+|sekarang\s+)?(?:diisi|dijabat|dipegang|diemban)\s+(?:oleh\s+)?/u.exec(body.slice(phrase.end));
       const name = readName(body, phrase.end + (filled ? filled[0].length : 0));
