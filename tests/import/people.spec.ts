@@ -47,6 +47,13 @@ describe("people and posts", () => {
     expect(peopleOf(text)).toEqual([{ name, posts }]);
   });
 
+  it("reads a deputy or an acting head as such, not as the head", () => {
+    expect(peopleOf("Wakil Kepala Lapas Tuban, Budi Santoso, hadir. Plt. Kalapas Lamongan, Joko Susilo, juga.")).toEqual([
+      { name: "Budi Santoso", posts: ["Wakil Kepala Lapas @ Lapas Tuban"] },
+      { name: "Joko Susilo", posts: ["Plt. Kepala Lapas @ Lapas Lamongan"] },
+    ]);
+  });
+
   it("reads 'Kepala KPLP, Nama' as the service's post, not as a title outside it", () => {
     expect(peopleOf("Lapas Lamongan menggelar razia.", "Kepala KPLP, Ahmad Fauzan, memimpin pemeriksaan.")).toEqual([{ name: "Ahmad Fauzan", posts: ["Kepala Kesatuan Pengamanan @ Lapas Lamongan"] }]);
   });

@@ -166,9 +166,12 @@ export class PeopleBook {
         continue;
       }
       // "Kepala KPLP": the abbreviation's own "Kepala" written out before it belongs to the phrase.
-      const start = m[0] !== "Kepala" && /(?:^|\s)Kepala\s+$/u.test(body.slice(Math.max(0, m.index - 8), m.index)) ? body.lastIndexOf("Kepala", m.index) : m.index;
+      let start = m[0] !== "Kepala" && /(?:^|\s)Kepala\s+$/u.test(body.slice(Math.max(0, m.index - 8), m.index)) ? body.lastIndexOf("Kepala", m.index) : m.index;
+      // "Wakil Kepala Lapas …", "Plt. Kalapas …": a deputy or an acting head holds that post, not the head's.
+      const deputy = /(?:^|\s)(Wakil|Plt\.?|Plh\.?)\s+$/u.exec(body.slice(Math.max(0, start - 8), start));
+      if (deputy) start = Math.max(0, start - 8) + deputy.index + deputy[0].indexOf(deputy[1]!);
       const former = wordsOf(body, Math.max(0, start - 12), start).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
-      const title: TitlePhrase = { start, end: phrase.end, title: phrase.title, institution: phrase.institution, current: !former, person: null };
+      const title: TitlePhrase = { start, end: phrase.end, title: deputy ? `${deputy[1]} ${phrase.title}` : phrase.title, institution: phrase.institution, current: !former, person: null };
       // The holder: named right after the title, after "kini diisi", or before "kini menjabat".
       const filled = /^\s*(?:kini\s+|sekarang\s+)?(?:diisi|dijabat|dipegang|diemban)\s+(?:oleh\s+)?/u.exec(body.slice(phrase.end));
       const name = readName(body, phrase.end + (filled ? filled[0].length : 0));
