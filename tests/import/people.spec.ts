@@ -58,6 +58,10 @@ describe("people and posts", () => {
     expect(peopleOf("Lapas Lamongan menggelar razia.", "Kepala KPLP, Ahmad Fauzan, memimpin pemeriksaan.")).toEqual([{ name: "Ahmad Fauzan", posts: ["Kepala Kesatuan Pengamanan @ Lapas Lamongan"] }]);
   });
 
+  it("keeps a name word that is also a title elsewhere ('Lukman Hakim')", () => {
+    expect(peopleOf("Kepala Lapas Tuban, Lukman Hakim, hadir.")).toEqual([{ name: "Lukman Hakim", posts: ["Kepala Lapas @ Lapas Tuban"] }]);
+  });
+
   it("reads no person where an outside title runs into words it cannot tell a name in", () => {
     expect(peopleOf("Kapolsek Montong Darsono hadir. Kepala Dinas Sosial juga hadir. Ketua Tim Zona Integritas dan anggota tim hadir.")).toEqual([]);
   });

@@ -281,12 +281,13 @@ export const LEGAL_FORMS = ["PT", "CV", "UD", "Koperasi", "Yayasan"];
 /**
  * Titles of posts outside the correctional service ("Pemilik CV Tenun Jaya, Nyimas Ratna Sari"): the
  * person named after them is read; the post only at a body the importer stores (a correctional
- * unit, a police unit, a body named with its legal form).
+ * unit, a police unit, a body named with its legal form). Words that are also names ("Hakim",
+ * as in Lukman Hakim) are left out.
  */
 export const OUTSIDE_TITLES = [
   "Ketua", "Wakil Ketua", "Sekretaris", "Bendahara", "Koordinator", "Direktur Utama", "Direktur", "Manajer", "Pemilik", "Pengelola", "Pendiri",
   "Rektor", "Dekan", "Dosen", "Guru", "Instruktur", "Pelatih", "Camat", "Lurah", "Bupati", "Wakil Bupati", "Wali Kota", "Wakil Wali Kota",
-  "Gubernur", "Wakil Gubernur", "Kades", "Kadis", "Kasat", "Kanit", "Danramil", "Dandim", "Kajari", "Kajati", "Hakim", "Jaksa", "Psikolog",
+  "Gubernur", "Wakil Gubernur", "Kades", "Kadis", "Kasat", "Kanit", "Danramil", "Dandim", "Kajari", "Kajati", "Psikolog",
   "Dokter", "Anggota", "Pimpinan", "Ustaz", "Ustadz", "Pendeta", "Penyuluh", "Pendamping", "Pengasuh",
 ];
 /** Roles a name stands in apposition to at the head of a sentence ("Salah satu peserta, Dewi (34), mengaku …"). */
