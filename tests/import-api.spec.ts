@@ -226,6 +226,22 @@ describe("importArticle and previewImport through the API", () => {
       expect((await seedStory()).people.map((x) => x.positions)).toEqual(seed.people.map((x) => x.positions));
     });
 
+    it("a follow-up links the police unit (an institution of kind OTHER), the unit and the people a first story stored", async () => {
+      const corpus = (name: string) => fs.readFileSync(path.join(__dirname, "import", "corpus", `${name}.txt`), "utf8");
+      dataOf(await importAs(corpus("03-kabur-probolinggo"), false));
+      const p = await preview(corpus("10-probolinggo-menara-pantau"));
+      const action = (name: string) => p.institutions.find((i) => i.name === name)?.action;
+      expect([action("Polsek Sumberasih"), action("Lapas Kelas IIB Probolinggo")]).toEqual(["LINK", "LINK"]);
+      expect(p.people.map((x) => [x.name, x.action])).toEqual([
+        ["Eko Prasetyo", "LINK"],
+        ["Slamet Riyanto", "LINK"],
+      ]);
+      expect(p.positions.map((x) => [x.personName, x.title, x.institutionName, x.action])).toEqual([
+        ["Eko Prasetyo", "Kepala Lapas", "Lapas Kelas IIB Probolinggo", "LINK"],
+        ["Slamet Riyanto", "Kepala Polsek", "Polsek Sumberasih", "LINK"],
+      ]);
+    });
+
     it("a new fact about a stored record is added: a class where it had none, an accreditation it lacks", async () => {
       const lamongan = await t.server.db.transaction((em) => addInstitution(em, { name: "Lapas Lamongan", shortName: "Lapas Lamongan", kind: InstitutionKind.LAPAS, city: "Lamongan" }));
       const text = `Lapas Lamongan Terima Kunjungan Kalapas Banyuwangi
