@@ -58,6 +58,15 @@ describe("people and posts", () => {
     expect(peopleOf("Lapas Lamongan menggelar razia.", "Kepala KPLP, Ahmad Fauzan, memimpin pemeriksaan.")).toEqual([{ name: "Ahmad Fauzan", posts: ["Kepala Kesatuan Pengamanan @ Lapas Lamongan"] }]);
   });
 
+  it("reads a post whose name lists fields with commas whole, and the name after it", () => {
+    expect(peopleOf("Kepala Bidang Pembinaan, Teknologi Informasi dan Kerja Sama Kanwil Ditjenpas Riau, Maulidi Hilal, hadir.")).toEqual([
+      { name: "Maulidi Hilal", posts: ["Kepala Bidang Pembinaan, Teknologi Informasi dan Kerja Sama @ Kanwil Ditjenpas Riau"] },
+    ]);
+    expect(peopleOf("Kanwil Ditjenpas Riau menggelar rapat. Rapat dihadiri Kepala Bidang Pelayanan Tahanan, Kesehatan, Rehabilitasi, Pengelolaan Basan dan Baran, Sri Wahyuni.")).toEqual([
+      { name: "Sri Wahyuni", posts: ["Kepala Bidang Pelayanan Tahanan, Kesehatan, Rehabilitasi, Pengelolaan Basan dan Baran @ Kanwil Ditjenpas Riau"] },
+    ]);
+  });
+
   it("keeps a name word that is also a title elsewhere ('Lukman Hakim')", () => {
     expect(peopleOf("Kepala Lapas Tuban, Lukman Hakim, hadir.")).toEqual([{ name: "Lukman Hakim", posts: ["Kepala Lapas @ Lapas Tuban"] }]);
   });

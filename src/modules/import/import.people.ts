@@ -411,7 +411,10 @@ export class PeopleBook {
         pos += bracket[0].length;
         continue;
       }
-      const gap = /^[ \t]+/.exec(body.slice(pos));
+      // "Kepala Bidang Pembinaan, Teknologi Informasi dan Kerja Sama …": a field the post's name lists after a comma, not a name.
+      const listed = /^,[ \t]+/.exec(body.slice(pos, pos + 4));
+      const next = listed ? wordsOf(body, pos + listed[0].length, Math.min(body.length, pos + listed[0].length + 40))[0] : undefined;
+      const gap = next && next.start === pos + listed![0].length && /^\p{Lu}/u.test(next.text) && POST_WORDS.has(next.text.toLowerCase()) ? listed : /^[ \t]+/.exec(body.slice(pos, pos + 8));
       if (!gap) break;
       const inst = this.institutions.mentions.find((i) => i.start === pos + gap[0].length);
       if (inst && inst.headTitle === null) {
