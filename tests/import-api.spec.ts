@@ -170,7 +170,8 @@ describe("importArticle and previewImport through the API", () => {
       expect(importArticle).toMatchObject({ status: "DRAFT", title: expected.title, publishedAt: null });
       const story = await stored(importArticle.slug);
       const facts = factsOf(story);
-      const { warnings: _warnings, ...stated } = expected as Expected & { warnings: unknown };
+      // Warnings and the quotes left out for want of a speaker are the import's report, not stored facts.
+      const { warnings: _warnings, unresolved: _unresolved, ...stated } = expected as Expected & { warnings: unknown; unresolved: unknown };
       expect({ ...facts, accreditations: byKey(facts.accreditations) }).toEqual({ ...stated, accreditations: byKey(stated.accreditations) });
       // Every quote is the body's own words, and nothing is left of the page around the story.
       for (const q of story.quotes) expect(story.body).toContain(q.text);
@@ -223,6 +224,22 @@ describe("importArticle and previewImport through the API", () => {
         [seed.people[0]!.id, seed.institutions[1]!.id],
       ]);
       expect((await seedStory()).people.map((x) => x.positions)).toEqual(seed.people.map((x) => x.positions));
+    });
+
+    it("a follow-up links the police unit (an institution of kind OTHER), the unit and the people a first story stored", async () => {
+      const corpus = (name: string) => fs.readFileSync(path.join(__dirname, "import", "corpus", `${name}.txt`), "utf8");
+      dataOf(await importAs(corpus("03-kabur-probolinggo"), false));
+      const p = await preview(corpus("10-probolinggo-menara-pantau"));
+      const action = (name: string) => p.institutions.find((i) => i.name === name)?.action;
+      expect([action("Polsek Sumberasih"), action("Lapas Kelas IIB Probolinggo")]).toEqual(["LINK", "LINK"]);
+      expect(p.people.map((x) => [x.name, x.action])).toEqual([
+        ["Eko Prasetyo", "LINK"],
+        ["Slamet Riyanto", "LINK"],
+      ]);
+      expect(p.positions.map((x) => [x.personName, x.title, x.institutionName, x.action])).toEqual([
+        ["Eko Prasetyo", "Kepala Lapas", "Lapas Kelas IIB Probolinggo", "LINK"],
+        ["Slamet Riyanto", "Kepala Polsek", "Polsek Sumberasih", "LINK"],
+      ]);
     });
 
     it("a new fact about a stored record is added: a class where it had none, an accreditation it lacks", async () => {

@@ -33,6 +33,15 @@ describe("accreditations", () => {
     expect(awardsOf("Lapas Kediri meraih WBK pada 2019 dan WBBM pada 2023.").awards).toEqual(["Lapas Kediri: WBK 2019", "Lapas Kediri: WBBM 2023"]);
   });
 
+  it("gives the award to the units an announcement lists, not to the office announcing it", () => {
+    expect(awardsOf("Kanwil Kemenkumham Jawa Timur mengumumkan tiga UPT di wilayahnya meraih predikat WBK tahun 2023, yakni Lapas Kelas IIA Banyuwangi, Rutan Kelas IIB Situbondo dan Bapas Kelas II Bojonegoro.").awards).toEqual([
+      "Lapas Kelas IIA Banyuwangi: WBK 2023",
+      "Rutan Kelas IIB Situbondo: WBK 2023",
+      "Bapas Kelas II Bojonegoro: WBK 2023",
+    ]);
+    expect(awardsOf("Kanwil Ditjenpas Bali menyebut dua UPT meraih WBK tahun 2024.")).toEqual({ awards: [], warnings: ["DROPPED"] });
+  });
+
   it("reads a passive verb with the institution after it", () => {
     expect(awardsOf("Predikat WBBM tahun 2022 diraih oleh Bapas Surabaya.").awards).toEqual(["Bapas Surabaya: WBBM 2022"]);
   });

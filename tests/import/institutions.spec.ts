@@ -19,6 +19,14 @@ describe("institutions", () => {
     ["Lapas Perempuan Kelas IIA Malang", { name: "Lapas Perempuan Kelas IIA Malang", shortName: "Lapas Perempuan Malang", kind: "LAPAS", classification: "IIA", city: "Malang" }],
     ["Lapas IIB Tanjung Pinang", { name: "Lapas IIB Tanjung Pinang", shortName: "Lapas Tanjung Pinang", kind: "LAPAS", classification: "IIB", city: "Tanjung Pinang" }],
     ["Lembaga Pemasyarakatan Sukamiskin", { name: "Lembaga Pemasyarakatan Sukamiskin", kind: "LAPAS", city: "Sukamiskin" }],
+    // A class however it is spelled is stored one way; the name stays as written.
+    ["Lembaga Pemasyarakatan (Lapas) Kelas II A Ambon", { name: "Lembaga Pemasyarakatan Kelas II A Ambon", shortName: "Lapas Ambon", kind: "LAPAS", classification: "IIA", city: "Ambon" }],
+    ["Rutan Kelas II B Bojonegoro", { name: "Rutan Kelas II B Bojonegoro", shortName: "Rutan Bojonegoro", kind: "RUTAN", classification: "IIB", city: "Bojonegoro" }],
+    ["Lapas Kelas 2B Probolinggo", { name: "Lapas Kelas 2B Probolinggo", shortName: "Lapas Probolinggo", kind: "LAPAS", classification: "IIB", city: "Probolinggo" }],
+    ["Lapas Narkotika Kelas 2 A Muara Beliti", { name: "Lapas Narkotika Kelas 2 A Muara Beliti", shortName: "Lapas Narkotika Muara Beliti", kind: "LAPAS", classification: "IIA", city: "Muara Beliti" }],
+    ["LPKA Kelas 1 Kutoarjo", { name: "LPKA Kelas 1 Kutoarjo", shortName: "LPKA Kutoarjo", kind: "LPKA", classification: "I", city: "Kutoarjo" }],
+    ["Lapas kelas III Bangkinang", { name: "Lapas kelas III Bangkinang", shortName: "Lapas Bangkinang", kind: "LAPAS", classification: "III", city: "Bangkinang" }],
+    ["Bapas Kelas II Ambon", { name: "Bapas Kelas II Ambon", shortName: "Bapas Ambon", kind: "BAPAS", classification: "II", city: "Ambon" }],
   ])("reads %p", (written, expected) => {
     expect(institutionsOf(`Petugas ${written} menggelar apel pagi.`)).toEqual([unit(expected)]);
   });
@@ -32,6 +40,24 @@ describe("institutions", () => {
     ).toEqual([
       unit({ name: "Kantor Wilayah Kementerian Hukum dan HAM Jawa Timur", shortName: "Kanwil Kemenkumham Jatim", kind: "KANWIL", province: "Jawa Timur" }),
       unit({ name: "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Jatim", shortName: "Kanwil Ditjenpas Jawa Timur", kind: "KANWIL", province: "Jawa Timur" }),
+    ]);
+  });
+
+  it.each([
+    ["Kantor Wilayah Direktorat Jenderal Pemasyarakatan (Kanwil Ditjenpas) Sulawesi Selatan", "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Sulawesi Selatan", "Kanwil Ditjenpas Sulawesi Selatan", "Sulawesi Selatan"],
+    ["Kantor Wilayah Kementerian Hukum dan HAM (Kanwil Kemenkumham) Jawa Timur", "Kantor Wilayah Kementerian Hukum dan HAM Jawa Timur", "Kanwil Kemenkumham Jawa Timur", "Jawa Timur"],
+    ["Kantor Wilayah Direktorat Jenderal Pemasyarakatan (Kanwil Ditjenpas) Provinsi Kepulauan Riau", "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Provinsi Kepulauan Riau", "Kanwil Ditjenpas Kepulauan Riau", "Kepulauan Riau"],
+  ])("reads a Kanwil whose abbreviation is bracketed before its region as the office, not its directorate: %p", (written, name, shortName, province) => {
+    expect(institutionsOf(`${written} menggelar rapat.`, `Kanwil Ditjenpas ${province} dan Kanwil Kemenkumham ${province} hadir.`).filter((i) => i.name === name)).toEqual([unit({ name, shortName, kind: "KANWIL", province })]);
+    expect(institutionsOf(`${written} menggelar rapat.`).map((i) => i.kind)).toEqual(["KANWIL"]);
+  });
+
+  it("reads a unit type's bracketed abbreviation, and the abbreviation alone, as that unit", () => {
+    expect(institutionsOf("Lembaga Pemasyarakatan Perempuan (LPP) Kelas IIA Palembang menggelar pelatihan.", "Kepala LPP Palembang hadir di LPP Palembang.")).toEqual([
+      unit({ name: "Lembaga Pemasyarakatan Perempuan Kelas IIA Palembang", shortName: "LPP Palembang", kind: "LAPAS", classification: "IIA", city: "Palembang" }),
+    ]);
+    expect(institutionsOf("Lembaga Pemasyarakatan Narkotika (Lapas Narkotika) Kelas IIA Bangli menggelar tes urine.")).toEqual([
+      unit({ name: "Lembaga Pemasyarakatan Narkotika Kelas IIA Bangli", shortName: "Lapas Narkotika Bangli", kind: "LAPAS", classification: "IIA", city: "Bangli" }),
     ]);
   });
 
@@ -61,6 +87,26 @@ describe("institutions", () => {
     expect(r.warnings.map((w) => w.code)).toEqual(["CONFLICT"]);
   });
 
+  it.each([
+    ["Lembaga Pemasyarakatan Kelas IIB Pangkalan Bun", "Pangkalan Bun"],
+    ["Rutan Kelas IIB Labuan Bajo", "Labuan Bajo"],
+    ["Rumah Tahanan Negara Kelas IIB Pasir Pengaraian", "Pasir Pengaraian"],
+    ["Lapas Kelas IIA Banda Aceh", "Banda Aceh"],
+    ["Bapas Kelas II Lima Puluh Kota", "Lima Puluh Kota"],
+    ["Rutan Kelas IIB Kepulauan Seribu", "Kepulauan Seribu"],
+  ])("reads a place of several words whole: %p", (written, city) => {
+    expect(institutionsOf(`Petugas ${written} menggelar apel pagi.`).map((i) => [i.name, i.city])).toEqual([[written, city]]);
+  });
+
+  it("reads a province of several words, or its short form, and not a city that starts with a province's name", () => {
+    expect(institutionsOf("Lembaga Pemasyarakatan Kelas I Cipinang, Jakarta Timur, menerima tamu.").map((i) => i.province)).toEqual([null]);
+    expect(institutionsOf("Lapas Kelas IIA Yogyakarta, DI Yogyakarta, menerima tamu.").map((i) => i.province)).toEqual(["DI Yogyakarta"]);
+    expect(institutionsOf("Kanwil Ditjenpas DI Yogyakarta dan Kanwil Ditjenpas DIY hadir. Kanwil Ditjenpas Nusa Tenggara Timur juga.").map((i) => [i.name, i.province])).toEqual([
+      ["Kanwil Ditjenpas DI Yogyakarta", "DI Yogyakarta"],
+      ["Kanwil Ditjenpas Nusa Tenggara Timur", "Nusa Tenggara Timur"],
+    ]);
+  });
+
   it("gives a province only where the text states it", () => {
     expect(institutionsOf("Lapas Banyuwangi, Jawa Timur, dan Lapas Bojonegoro di Jawa Timur.").map((i) => i.province)).toEqual(["Jawa Timur", null]);
   });
@@ -82,6 +128,7 @@ describe("institutions", () => {
     ["the dateline", "Kabapas Sidomulyo Iwan Wibowo hadir.", "Bapas Sidomulyo"],
     ["the rest of the name, named elsewhere", "Karutan Sidomulyo Iwan Wibowo hadir. Iwan Wibowo lalu pulang.", "Rutan Sidomulyo"],
     ["a known city after 'Kepala', cut before the name", "Kepala Lapas Padang Budi Santoso hadir.", "Lapas Padang"],
+    ["a regency of several words", "Karutan Deli Serdang Iwan Wibowo memimpin apel.", "Rutan Deli Serdang"],
   ])("reads the place after a head's title by %s", (_, text, name) => {
     const r = extractStory(text.startsWith("Kabapas") ? `Judul Berita Uji\n\nSIDOMULYO, Contoh.id – ${text}` : story(text));
     expectNothingInvented(r);
@@ -119,6 +166,10 @@ describe("institutions", () => {
 
     it("'UPT Pemasyarakatan di bawah <body>': every unit of the story", () => {
       expect(institutionsOf("Lapas Banyuwangi bertemu Rutan Jember.", "Keduanya UPT Pemasyarakatan di bawah Kementerian Hukum dan HAM.").map((i) => i.parent)).toEqual(["Kementerian Hukum dan HAM", "Kementerian Hukum dan HAM", null]);
+    });
+
+    it("'Kedua UPT tersebut berada di bawah <body>': every unit of the story", () => {
+      expect(institutionsOf("Lapas Banyuwangi bertemu Rutan Jember.", "Kedua UPT tersebut berada di bawah Kanwil Kemenkumham Jawa Timur.").map((i) => i.parent)).toEqual(["Kanwil Kemenkumham Jawa Timur", "Kanwil Kemenkumham Jawa Timur", null]);
     });
 
     it("none from mere nearness, and never a unit above a body", () => {

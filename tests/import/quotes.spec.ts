@@ -40,10 +40,43 @@ describe("quotes", () => {
     expect(quotesOf(HARI, "Hari menyebut kunjungan itu berharga. “Kami pulang membawa banyak catatan,” ujarnya.").quotes.map((q) => q.speaker)).toEqual(["Hari Winarca"]);
   });
 
-  it("takes -nya for the person the story was last speaking about: the subject of the last sentence naming someone", () => {
+  it("takes -nya for the subject of the sentence or quote just before, when no one else is named in between", () => {
     expect(
-      quotesOf(HARI, "Kalapas Banyuwangi I Wayan Nurasta Wibawa menyambutnya.", "Wayan menyebut Hari sebagai sahabat lama.", "“Kami selalu terbuka untuk belajar bersama,” ujarnya.").quotes.map((q) => [q.speaker, q.institution]),
+      quotesOf(HARI, "Kalapas Banyuwangi I Wayan Nurasta Wibawa menyambutnya.", "Wayan menyebut kunjungan itu sebagai silaturahmi.", "“Kami selalu terbuka untuk belajar bersama,” ujarnya.").quotes.map((q) => [q.speaker, q.institution]),
     ).toEqual([["I Wayan Nurasta Wibawa", "Lapas Banyuwangi"]]);
+    // Carried by the quotes and the sentences about the same speaker ("Ia …", "Menurut dia …") from paragraph to paragraph.
+    expect(
+      quotesOf(HARI, "“Kami datang untuk belajar,” kata Hari.", "Ia menyebut kunjungan itu penting.", "“Kami akan kembali tahun depan,” tambahnya.", "“Terima kasih atas sambutannya,” pungkasnya.").quotes.map((q) => q.speaker),
+    ).toEqual(["Hari Winarca", "Hari Winarca", "Hari Winarca"]);
+    // "Sementara itu, …", "Menurut …", "Hal senada disampaikan …": the person is still the sentence's subject.
+    expect(quotesOf(HARI, "Sementara itu, Kalapas Banyuwangi I Wayan Nurasta Wibawa menyambut rombongan.", "“Kami senang dikunjungi,” ujarnya.").quotes.map((q) => q.speaker)).toEqual(["I Wayan Nurasta Wibawa"]);
+  });
+
+  it("reads 'Kepala KPLP, Nama, …' as the subject of its sentence", () => {
+    expect(quotesOf("Kepala Lapas Lamongan, Joko Susilo, memimpin razia.", "“Razia rutin,” kata Joko.", "Kepala KPLP, Ahmad Fauzan, menjelaskan petugas memeriksa badan penghuni.", "“Tidak ada telepon genggam,” ujarnya.").quotes.map((q) => q.speaker)).toEqual(["Joko Susilo", "Ahmad Fauzan"]);
+  });
+
+  it("reads a subject introduced with honorifics as the subject ('Prof. Dr. …' ends no sentence)", () => {
+    expect(quotesOf(HARI, "Rektor Universitas Riau, Prof. Dr. Sri Indarti, menyebut kegiatan itu penting.", "“Kami akan datang setiap pekan,” katanya.").quotes.map((q) => q.speaker)).toEqual(["Sri Indarti"]);
+  });
+
+  describe("leaves out, with UNRESOLVED_SPEAKER, a -nya the text does not settle: never the last name seen", () => {
+    it.each([
+      ["another person is named in between", [HARI, "Kalapas Banyuwangi I Wayan Nurasta Wibawa menyambutnya.", "Wayan menyebut Hari sebagai sahabat lama.", "“Kami selalu terbuka untuk belajar bersama,” ujarnya."]],
+      [
+        "a unit head is named between the regional head's quotes",
+        ["Kakanwil Ditjenpas Jawa Timur Bambang Suryanto meninjau Rutan Situbondo.", "“Dapur adalah jantung pelayanan,” kata Bambang.", "Ia didampingi Karutan Situbondo, Dedi Kurniawan.", "“Kami minta semua petugas disiplin,” pungkasnya."],
+      ],
+      ["an unnamed mother is the subject", ["Kepala LPKA Blitar, Teguh Prasetyo, hadir.", "“Anak-anak harus kembali sekolah,” kata Teguh.", "Seorang ibu tak kuasa menahan haru saat memeluk anaknya.", "“Saya bersyukur anak saya sehat,” ujarnya."]],
+      ["a parent is the subject", ["Kepala LPKA Blitar, Teguh Prasetyo, hadir.", "Orang tua salah satu anak binaan mengaku lega.", "“Saya lega dia tetap sekolah,” katanya."]],
+      ["people without names are the subject", ["Kepala Lapas Tuban, Agus Salim, memimpin razia.", "Petugas gabungan memeriksa setiap kamar.", "“Semua kamar bersih,” ujarnya."]],
+      ["the subject is two paragraphs back", ["Kepala Lapas Tuban, Agus Salim, memimpin razia.", "Razia berlangsung hingga pagi.", "“Semua kamar bersih,” ujarnya."]],
+      ["two people are named in the sentence before", ["Kalapas Sragen, Teguh Santoso, membuka bazar bersama Kepala Seksi Kegiatan Kerja Lapas Sragen, Nanik Rahayu.", "“Hasil penjualan kami kembalikan sebagai premi,” ujarnya."]],
+    ])("%s", (_, paragraphs) => {
+      const { quotes, warnings } = quotesOf(...paragraphs);
+      expect(quotes.filter((q) => q.attribution!.endsWith("nya"))).toEqual([]);
+      expect(warnings).toContain("UNRESOLVED_SPEAKER");
+    });
   });
 
   it("reads a speaker named only in the attribution as a person of the story, without a post", () => {

@@ -1,5 +1,5 @@
 import type { InstitutionMention } from "./import.institutions";
-import { AWARD_VERBS, NOT_YET, PREDICATES } from "./import.lexicon";
+import { ANNOUNCING_VERBS, AWARD_VERBS, LIST_OPENERS, NOT_YET, PREDICATES } from "./import.lexicon";
 import { phrases, sentencesOf, wordsOf } from "./import.text";
 import type { AccreditationCode, ExtractedAccreditation, ImportWarning, Span } from "./import.types";
 
@@ -16,6 +16,8 @@ const VERB = new RegExp(String.raw`(?<![\p{L}])(${phrases(AWARD_VERBS.map((v) =>
 // A year standing alone; not the last part of a date like 9/10/2023.
 const YEAR = /(?<![\p{N}/.-])(20\d{2})(?![\p{N}/])/gu;
 const LIST_GAP = /^(?:\s*,\s*|\s+dan\s+|\s+serta\s+|\s*,\s*dan\s+|\s*,\s*serta\s+)$/u;
+// After a predicate (and its year): the words that open the list of its holders.
+const HOLDERS = new RegExp(String.raw`^(?:\s+(?:pada\s+)?(?:tahun\s+)?20\d{2})?\s*,?\s*(?:${phrases(LIST_OPENERS)})\s*:?\s+`, "iu");
 
 /**
  * Zona Integritas predicates given to institutions: in each sentence, an award verb ("meraih",
@@ -57,6 +59,8 @@ export function readAccreditations(body: string, paragraphs: readonly Span[], me
         }
         if (what.length === 0) return;
         boundary = Math.max(verb.end, ...what.map((p) => p.end));
+        // "… mengumumkan tiga UPT meraih predikat WBK tahun 2023, yakni Lapas A, Rutan B dan Bapas C": the holders are listed after.
+        if (who.length === 0 && !verb.passive) who = listedAfter(body, insts, what[what.length - 1]!.end, sentence.end);
         if (who.length === 0) {
           warnings.push({ code: "DROPPED", message: `'${body.slice(verb.start, boundary)}' names no institution that earned it; no accreditation stored.`, span: { start: verb.start, end: boundary } });
           return;
@@ -103,9 +107,14 @@ function wished(body: string, from: number, verb: Span): boolean {
   return before.some((w) => NOT_YET.has(w.text.toLowerCase()));
 }
 
-/** The institution nearest before `at` (after `from`), with those listed with it ("Lapas A dan Rutan B"). */
+/**
+ * The institution nearest before `at` (after `from`), with those listed with it ("Lapas A dan Rutan B");
+ * none when a verb of announcing stands between it and `at` ("Kanwil X mengumumkan … meraih").
+ */
 function listBefore(body: string, insts: readonly InstitutionMention[], from: number, at: number): InstitutionMention[] {
   const before = insts.filter((i) => i.start >= from && i.end <= at);
+  const last = before[before.length - 1];
+  if (last && wordsOf(body, last.end, at).some((w) => ANNOUNCING_VERBS.has(w.text.toLowerCase()))) return [];
   const out: InstitutionMention[] = [];
   for (let i = before.length - 1; i >= 0; i--) {
     const m = before[i]!;
@@ -122,6 +131,20 @@ function listAfter(body: string, insts: readonly InstitutionMention[], at: numbe
   if (!first || !/^\s+(?:oleh\s+|kepada\s+|untuk\s+)?$/iu.test(body.slice(at, first.start))) return [];
   const out = [first];
   for (const m of after.slice(1)) {
+    if (!LIST_GAP.test(body.slice(out[out.length - 1]!.end, m.start))) break;
+    out.push(m);
+  }
+  return uniqueRefs(out);
+}
+
+/** The institutions a list opened right after a predicate names ("…, yakni Lapas A, Rutan B dan Bapas C"). */
+function listedAfter(body: string, insts: readonly InstitutionMention[], at: number, to: number): InstitutionMention[] {
+  const opener = HOLDERS.exec(body.slice(at, Math.min(to, at + 60)));
+  if (!opener) return [];
+  const first = insts.find((i) => i.start === at + opener[0].length);
+  if (!first) return [];
+  const out = [first];
+  for (const m of insts.filter((i) => i.start > first.start && i.end <= to)) {
     if (!LIST_GAP.test(body.slice(out[out.length - 1]!.end, m.start))) break;
     out.push(m);
   }

@@ -13,9 +13,11 @@ import {
   PROVINCE_ABBREVIATIONS,
   PROVINCES,
   RANK,
+  TYPED_ABBREVIATIONS,
   UNIT_KINDS,
   UNIT_TYPES,
 } from "./import.lexicon";
+import { knownPlaceLength } from "./import.places";
 import { escapeRegExp, isNameWord, phrases, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
 import type { ExtractedInstitution, ImportWarning, Mention, Span } from "./import.types";
@@ -47,6 +49,8 @@ interface Form extends Mention {
   head: KindForm | OrganisationForm | null;
   /** The abbreviation in brackets after the full words. */
   bracketed: string | null;
+  /** The bracket abbreviates every word before it ("(Kanwil Ditjenpas)", "(LPP)"), so with the place it is the short name. */
+  bracketIsPrefix?: boolean;
   /** The abbreviation the form uses or gives ("Lapas"), for the short name. */
   abbreviation: string | null;
   unitType: string | null;
@@ -64,11 +68,13 @@ interface Form extends Mention {
   organisation: OrganisationForm | null;
 }
 
-const CLASS = String.raw`\s+Kelas\s+(I{1,3}(?:\s?[AB])?|IV)\b|\s+(II[AB]|III)\b`;
+// "Kelas IIA", "Kelas II A", "Kelas 2A", "Kelas 2 A", "kelas III"; or the class alone after the kind ("Lapas IIB Tanjung Pinang").
+const CLASS = String.raw`\s+[Kk]elas\s+(I{1,3}|IV|[1-4])(?:\s?([AB]))?(?![\p{L}\p{N}])|\s+(II[AB]|III)\b`;
 const unitTypes = new RegExp(String.raw`\s+(${phrases(UNIT_TYPES)})\b`, "y");
-const classRule = new RegExp(CLASS, "y");
+const classRule = new RegExp(CLASS, "uy");
 const provinceAfter = new RegExp(String.raw`,\s+(?:Provinsi\s+)?(${phrases(PROVINCES)})(?=[\s,.;:)]|$)`, "y");
 const capitalProvince = new RegExp(String.raw`(${phrases(CAPITAL_PROVINCE_FORMS)})\b`, "y");
+const KANWIL_BRACKET = new RegExp(String.raw`\s*\(((?:${phrases(KANWIL_FORM.abbreviations)})(?:\s+(?:${phrases(ORGANISATIONS.flatMap((o) => o.abbreviations))}))?)\)`, "uy");
 /** First words of every form, to find where one may begin. */
 const STARTS = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:${phrases([
@@ -143,6 +149,7 @@ function settle(f: Form, body: string, places: ReadonlySet<string>): number | "n
   for (let k = placeWords; k >= 1; k--) {
     const key = placeKey(placeOf(k));
     if (places.has(key) || namedAsPlace(body, placeOf(k), run[0]!.start)) return k;
+    if (k >= 2 && knownPlaceLength(run.slice(0, k).map((w) => w.text)) === k) return k;
     if (CORRECTIONAL_CITIES.has(key) && !CITIES_ALSO_NAMES.has(key)) return k;
   }
   for (let k = placeWords; k >= 1; k--) {
@@ -241,16 +248,24 @@ function readUnit(body: string, at: number): Form | null {
     const kind = readKindWord(body, at, form);
     if (!kind) continue;
     let end = kind.end;
-    let unitType: string | null = null;
+    let unitType: string | null = TYPED_ABBREVIATIONS[kind.abbreviation ?? ""] ?? null;
     let classification: string | null = null;
+    let bracketed = kind.bracketed;
+    let abbreviation = kind.abbreviation;
     const type1 = matchAt(unitTypes, body, end);
     if (type1) {
       unitType = type1[1]!;
       end += type1[0].length;
+      // "Lembaga Pemasyarakatan Perempuan (LPP) Kelas IIA Palembang": the bracket abbreviates kind and type.
+      const typed = kind.full && !bracketed ? matchAt(sticky(String.raw`\s*\(((?:${phrases(form.abbreviations)})(?:\s+${escapeRegExp(unitType)})?)\)`), body, end) : null;
+      if (typed) {
+        bracketed = abbreviation = typed[1]!;
+        end += typed[0].length;
+      }
     }
     const cls = matchAt(classRule, body, end);
     if (cls) {
-      classification = (cls[1] ?? cls[2])!;
+      classification = cls[3] ?? normalClass(cls[1]!, cls[2] ?? "");
       end += cls[0].length;
     }
     if (!unitType) {
@@ -275,8 +290,9 @@ function readUnit(body: string, at: number): Form | null {
       key: `${form.kind}|${(unitType ?? "").toLowerCase()}|${placeKey(place.text)}`,
       full: kind.full,
       head: kind.head ? form : null,
-      bracketed: kind.bracketed,
-      abbreviation: kind.abbreviation,
+      bracketed,
+      bracketIsPrefix: bracketed !== null && bracketed !== kind.bracketed,
+      abbreviation,
       unitType,
       classification,
       place: place.text,
@@ -304,6 +320,9 @@ function readKanwil(body: string, at: number): Form | null {
       end = org.end;
     }
   }
+  // "Kantor Wilayah Direktorat Jenderal Pemasyarakatan (Kanwil Ditjenpas) Sulawesi Selatan": the bracket abbreviates the words before it.
+  const prefix = kind.full ? matchAt(KANWIL_BRACKET, body, end) : null;
+  if (prefix) end += prefix[0].length;
   const provinsi = matchAt(/\s+Provinsi(?= )/y, body, end);
   if (provinsi) end += provinsi[0].length;
   const gap = matchAt(/\s+/y, body, end);
@@ -321,7 +340,8 @@ function readKanwil(body: string, at: number): Form | null {
     key: `KANWIL|${organisation?.key ?? ""}|${provinceKey(place.text)}`,
     full: kind.full,
     head: kind.head ? KANWIL_FORM : null,
-    bracketed: kind.bracketed,
+    bracketed: prefix ? prefix[1]! : kind.bracketed,
+    bracketIsPrefix: prefix !== null,
     abbreviation: kind.abbreviation,
     unitType: null,
     classification: null,
@@ -373,6 +393,11 @@ function readPlace(body: string, at: number): { text: string; end: number } | nu
   const words = wordsOf(body, at + gap[0].length, Math.min(body.length, at + 120));
   const first = words[0];
   if (!first || first.start !== at + gap[0].length || !isNameWord(first.text) || NOT_PLACES.has(first.text)) return null;
+  // A place the gazetteer knows is read whole ("Pangkalan Bun", "Lima Puluh Kota").
+  const run = [first];
+  for (let i = 1; i < words.length && i < 6 && /^ +$/.test(body.slice(run[i - 1]!.end, words[i]!.start)) && isNameWord(words[i]!.text); i++) run.push(words[i]!);
+  const known = knownPlaceLength(run.map((w) => w.text));
+  if (known > 0) return { text: body.slice(first.start, run[known - 1]!.end), end: run[known - 1]!.end };
   let last = first;
   for (let i = 1; i < words.length && i < 4; i++) {
     const w = words[i]!;
@@ -387,6 +412,23 @@ function withoutBrackets(text: string): string {
   return text.replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ").trim();
 }
 
+/**
+ * The institution of kind OTHER a post outside the service is held at ("Polsek Kalipuro", "CV Tenun
+ * Jaya"), found by name or added to the reading; `at` is where the text names it.
+ */
+export function outsideInstitution(reading: InstitutionReading, name: string, at: Mention, headTitle: string | null): number {
+  const key = `OTHER|${placeKey(name)}`;
+  let inst = reading.institutions.find((i) => i.key === key);
+  if (!inst) {
+    inst = { ref: reading.institutions.length, key, name, shortName: null, kind: InstitutionKind.OTHER, classification: null, city: null, province: null, abbreviation: null, parent: null, parentSpan: null, mentions: [] };
+    reading.institutions.push(inst);
+  }
+  inst.mentions.push({ start: at.start, end: at.end, text: at.text });
+  const after = reading.mentions.findIndex((m) => m.start > at.start);
+  reading.mentions.splice(after === -1 ? reading.mentions.length : after, 0, { start: at.start, end: at.end, text: at.text, ref: inst.ref, kind: InstitutionKind.OTHER, headTitle });
+  return inst.ref;
+}
+
 export function placeKey(place: string): string {
   return place.replace(/\s+/g, " ").trim().toLowerCase();
 }
@@ -394,6 +436,12 @@ export function placeKey(place: string): string {
 function provinceKey(place: string): string {
   const key = placeKey(place).replace(/^provinsi\s+/, "");
   return PROVINCE_ABBREVIATIONS[key] ?? key;
+}
+
+/** One spelling of a class however the text writes it: "II A", "2A" and "IIA" are all "IIA". */
+function normalClass(numeral: string, letter: string): string {
+  const roman = ["I", "II", "III", "IV"][Number(numeral) - 1] ?? numeral;
+  return `${roman}${letter}`;
 }
 
 function classKey(c: string): string {
@@ -433,7 +481,8 @@ function describe(forms: Form[], ref: number, body: string, warnings: ImportWarn
     }
   }
 
-  const bracketed = forms.find((f) => f.bracketed)?.bracketed ?? null;
+  const bracketedForm = forms.find((f) => f.bracketed);
+  const bracketed = bracketedForm?.bracketed ?? null;
   const abbreviation = forms.find((f) => f.abbreviation)?.abbreviation ?? null;
   let shortName: string | null = null;
   let city: string | null = null;
@@ -441,6 +490,7 @@ function describe(forms: Form[], ref: number, body: string, warnings: ImportWarn
   if (kind === InstitutionKind.KANWIL) {
     const short = forms.find((f) => !f.full && !f.head) ?? forms.find((f) => !f.full);
     if (short) shortName = short.name;
+    else if (bracketedForm?.bracketIsPrefix) shortName = `${bracketed} ${bracketedForm.place}`;
     else if (bracketed) shortName = `${bracketed} ${named.name.replace(/^Kantor\s+Wilayah\s+/, "")}`;
     // The fullest spelling of the region: "Jawa Timur" over "Jatim".
     province = forms.map((f) => f.place!).find((p) => PROVINCES.includes(p.replace(/^Provinsi\s+/, ""))) ?? first.place;
@@ -448,10 +498,13 @@ function describe(forms: Form[], ref: number, body: string, warnings: ImportWarn
     shortName = abbreviation;
   } else {
     city = named.place;
-    if (abbreviation) shortName = [abbreviation, named.unitType, city].filter(Boolean).join(" ");
+    // An abbreviation that names the type too ("LPP", "(Lapas Narkotika)") is not followed by it again.
+    const typed = TYPED_ABBREVIATIONS[abbreviation ?? ""] !== undefined || (named.unitType !== null && abbreviation?.endsWith(named.unitType));
+    if (abbreviation) shortName = [abbreviation, typed ? null : named.unitType, city].filter(Boolean).join(" ");
     for (const f of forms) {
       const stated = matchAt(provinceAfter, body, f.end);
-      if (stated) {
+      // "Cipinang, Jakarta Timur": a city whose name begins with a province's is no province.
+      if (stated && knownPlaceLength(wordsOf(body, f.end + stated[0].length - stated[1]!.length, Math.min(body.length, f.end + stated[0].length + 40)).map((w) => w.text)) <= stated[1]!.split(/\s+/).length) {
         province = stated[1]!;
         break;
       }
@@ -479,8 +532,8 @@ function span(s: Span): Span {
 }
 
 const UNDER = /(?:,\s*)?(?:yang\s+)?(?:(?:kini|sekarang|saat\s+ini)\s+)?(?:(?:berada|bernaung)\s+)?(?:langsung\s+)?(?:di\s*bawah(?:\s+naungan)?|di\s+lingkungan|jajaran|naungan)\s+/giu;
-/** "UPT Pemasyarakatan", "unit pelaksana teknis", "satuan kerja": every unit of the story. */
-const ALL_UNITS = /(?:\bUPT|\bunit\s+pelaksana\s+teknis(?:\s*\(UPT\))?|\bsatuan\s+kerja|\bsatker)(?:\s+Pemasyarakatan)?\s*$/iu;
+/** "UPT Pemasyarakatan", "unit pelaksana teknis", "satuan kerja", "Kedua UPT tersebut": every unit of the story. */
+const ALL_UNITS = /(?:\bUPT|\bunit\s+pelaksana\s+teknis(?:\s*\(UPT\))?|\bsatuan\s+kerja|\bsatker)(?:\s+Pemasyarakatan)?(?:\s+(?:tersebut|itu|ini))?\s*$/iu;
 const LIST_GAP = /^(?:\s*,\s*|\s+dan\s+|\s+serta\s+|\s*,\s*dan\s+|\s*,\s*serta\s+)$/u;
 
 /**

@@ -20,7 +20,7 @@ export interface KindForm {
 
 export const UNIT_KINDS: KindForm[] = [
   { kind: InstitutionKind.LPKA, full: ["Lembaga Pembinaan Khusus Anak"], abbreviations: ["LPKA"], headAbbreviations: [], headTitle: "Kepala LPKA" },
-  { kind: InstitutionKind.LAPAS, full: ["Lembaga Pemasyarakatan"], abbreviations: ["Lapas"], headAbbreviations: ["Kalapas"], headTitle: "Kepala Lapas" },
+  { kind: InstitutionKind.LAPAS, full: ["Lembaga Pemasyarakatan"], abbreviations: ["Lapas", "LPP"], headAbbreviations: ["Kalapas"], headTitle: "Kepala Lapas" },
   { kind: InstitutionKind.RUTAN, full: ["Rumah Tahanan Negara", "Rumah Tahanan"], abbreviations: ["Rutan"], headAbbreviations: ["Karutan"], headTitle: "Kepala Rutan" },
   { kind: InstitutionKind.BAPAS, full: ["Balai Pemasyarakatan"], abbreviations: ["Bapas"], headAbbreviations: ["Kabapas"], headTitle: "Kepala Bapas" },
 ];
@@ -82,6 +82,8 @@ export const ORGANISATIONS: OrganisationForm[] = [
 
 /** Words that name a special unit between the kind and the class ("Lapas Narkotika Kelas IIA …"). */
 export const UNIT_TYPES = ["Narkotika", "Perempuan", "Terbuka", "Khusus", "Industri", "Pemuda", "Anak"];
+/** Abbreviations that name the unit type with the kind: "LPP Palembang" is the Lapas Perempuan of Palembang. */
+export const TYPED_ABBREVIATIONS: Record<string, string> = { LPP: "Perempuan" };
 
 /** How the units rank under the bodies above them; a parent must rank higher than its child. */
 export const RANK: Record<InstitutionKind, number> = {
@@ -174,14 +176,14 @@ export const NAME_START_WORDS = [
 /** The provinces, for a stated province ("Lapas Banyuwangi, Jawa Timur") and a Kanwil's region. */
 export const PROVINCES = [
   "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi", "Sumatera Selatan", "Kepulauan Bangka Belitung", "Bangka Belitung",
-  "Bengkulu", "Lampung", "DKI Jakarta", "Jakarta", "Jawa Barat", "Banten", "Jawa Tengah", "Daerah Istimewa Yogyakarta", "Yogyakarta", "Jawa Timur",
+  "Bengkulu", "Lampung", "DKI Jakarta", "Jakarta", "Jawa Barat", "Banten", "Jawa Tengah", "Daerah Istimewa Yogyakarta", "DI Yogyakarta", "Yogyakarta", "Jawa Timur",
   "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur",
   "Kalimantan Utara", "Sulawesi Utara", "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat", "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku",
   "Maluku Utara", "Papua", "Papua Barat", "Papua Barat Daya", "Papua Selatan", "Papua Tengah", "Papua Pegunungan",
 ];
 /** Short forms of provinces, so "Kanwil Ditjenpas Jatim" and "Kanwil Ditjenpas Jawa Timur" are one office. */
 export const PROVINCE_ABBREVIATIONS: Record<string, string> = {
-  jatim: "jawa timur", jateng: "jawa tengah", jabar: "jawa barat", diy: "daerah istimewa yogyakarta", yogyakarta: "daerah istimewa yogyakarta",
+  jatim: "jawa timur", jateng: "jawa tengah", jabar: "jawa barat", diy: "daerah istimewa yogyakarta", "di yogyakarta": "daerah istimewa yogyakarta", yogyakarta: "daerah istimewa yogyakarta",
   jakarta: "dki jakarta", dki: "dki jakarta", sumut: "sumatera utara", sumbar: "sumatera barat", sumsel: "sumatera selatan", kepri: "kepulauan riau",
   babel: "kepulauan bangka belitung", "bangka belitung": "kepulauan bangka belitung", ntb: "nusa tenggara barat", ntt: "nusa tenggara timur",
   kalbar: "kalimantan barat", kalteng: "kalimantan tengah", kalsel: "kalimantan selatan", kaltim: "kalimantan timur", kaltara: "kalimantan utara",
@@ -189,7 +191,7 @@ export const PROVINCE_ABBREVIATIONS: Record<string, string> = {
   malut: "maluku utara", pabar: "papua barat",
 };
 /** Province short forms written in capitals, which the place rule (a capital then small letters) would not read. */
-export const CAPITAL_PROVINCE_FORMS = ["NTB", "NTT", "DIY", "DKI Jakarta"];
+export const CAPITAL_PROVINCE_FORMS = ["NTB", "NTT", "DIY", "DI Yogyakarta", "DKI Jakarta"];
 
 /** Words of attribution after a quote ("…,” ujar Wayan"), each also with -nya ("ujarnya"). */
 export const ATTRIBUTION_VERBS = [
@@ -217,19 +219,20 @@ export const UNDOTTED_DEGREES = new Set([
   "sag", "mag", "shi", "shum", "sstp", "mpa", "map", "ak", "cpa", "spsi", "mpsi", "skm", "skep", "ners", "llm", "bcip",
 ]);
 
-/** Posts below the head: the forms a post's title starts with, and the title they mean in full. */
-export const LOWER_POSTS: Array<{ forms: string[]; title: string }> = [
-  { forms: ["Kepala Kesatuan Pengamanan", "KPLP", "Ka. KPLP"], title: "Kepala Kesatuan Pengamanan" },
-  { forms: ["Kepala Subseksi", "Kepala Sub Seksi", "Kasubsi", "Kasubsie"], title: "Kepala Subseksi" },
-  { forms: ["Kepala Seksi", "Kasi", "Kasie"], title: "Kepala Seksi" },
-  { forms: ["Kepala Subbagian", "Kepala Sub Bagian", "Kasubbag", "Kasubag"], title: "Kepala Subbagian" },
-  { forms: ["Kepala Bagian", "Kabag"], title: "Kepala Bagian" },
-  { forms: ["Kepala Bidang", "Kabid"], title: "Kepala Bidang" },
-  { forms: ["Kepala Divisi", "Kadiv"], title: "Kepala Divisi" },
-  { forms: ["Kepala Urusan", "Kaur"], title: "Kepala Urusan" },
-  { forms: ["Kepala Pengamanan Rutan"], title: "Kepala Pengamanan Rutan" },
-  { forms: ["Pembimbing Kemasyarakatan", "PK"], title: "Pembimbing Kemasyarakatan" },
-  { forms: ["Kadivpas", "Kadiv PAS"], title: "Kepala Divisi Pemasyarakatan" },
+/** Posts below the head: the forms a post's title starts with, the title they mean in full, and the kinds of institution that have the post. */
+const UNITS = [InstitutionKind.LAPAS, InstitutionKind.RUTAN, InstitutionKind.LPKA, InstitutionKind.BAPAS];
+export const LOWER_POSTS: Array<{ forms: string[]; title: string; at: InstitutionKind[] }> = [
+  { forms: ["Kepala Kesatuan Pengamanan", "KPLP", "Ka. KPLP"], title: "Kepala Kesatuan Pengamanan", at: [InstitutionKind.LAPAS, InstitutionKind.LPKA] },
+  { forms: ["Kepala Subseksi", "Kepala Sub Seksi", "Kasubsi", "Kasubsie"], title: "Kepala Subseksi", at: UNITS },
+  { forms: ["Kepala Seksi", "Kasi", "Kasie"], title: "Kepala Seksi", at: UNITS },
+  { forms: ["Kepala Subbagian", "Kepala Sub Bagian", "Kasubbag", "Kasubag"], title: "Kepala Subbagian", at: [...UNITS, InstitutionKind.KANWIL] },
+  { forms: ["Kepala Bagian", "Kabag"], title: "Kepala Bagian", at: [...UNITS, InstitutionKind.KANWIL] },
+  { forms: ["Kepala Bidang", "Kabid"], title: "Kepala Bidang", at: [InstitutionKind.KANWIL] },
+  { forms: ["Kepala Divisi", "Kadiv"], title: "Kepala Divisi", at: [InstitutionKind.KANWIL] },
+  { forms: ["Kepala Urusan", "Kaur"], title: "Kepala Urusan", at: UNITS },
+  { forms: ["Kepala Pengamanan Rutan"], title: "Kepala Pengamanan Rutan", at: [InstitutionKind.RUTAN] },
+  { forms: ["Pembimbing Kemasyarakatan", "PK"], title: "Pembimbing Kemasyarakatan", at: [InstitutionKind.BAPAS] },
+  { forms: ["Kadivpas", "Kadiv PAS"], title: "Kepala Divisi Pemasyarakatan", at: [InstitutionKind.KANWIL] },
 ];
 /** Words a lower post's name is made of, so the title can end where the person's name begins without a comma. */
 export const POST_WORDS = new Set(
@@ -255,8 +258,40 @@ export const AWARD_VERBS: Array<{ word: string; passive: boolean }> = [
   ...["diraih", "diperoleh", "didapat", "didapatkan", "diterima", "disabet", "dikantongi", "disandang", "diberikan", "dianugerahkan", "diserahkan"].map((word) => ({ word, passive: true })),
   ...["ditetapkan sebagai", "dinobatkan sebagai", "dinyatakan"].map((word) => ({ word, passive: false })),
 ];
+/** Verbs of announcing: "Kanwil X mengumumkan tiga UPT meraih …" makes the office no holder of the award. */
+export const ANNOUNCING_VERBS = new Set(["mengumumkan", "menetapkan", "mengusulkan", "melaporkan", "mencatat", "mengapresiasi", ...SAYING_VERBS]);
+/** Words that open the list of holders after an award ("… meraih WBK tahun 2023, yakni Lapas A dan Rutan B"). */
+export const LIST_OPENERS = ["yakni", "yaitu", "antara lain", "di antaranya", "ialah", "adalah"];
 /** Words just before an award verb that make it a wish, a plan or a failure, not a fact. */
 export const NOT_YET = new Set([
   "akan", "ingin", "berharap", "harap", "bertekad", "menargetkan", "target", "targetkan", "siap", "untuk", "belum", "gagal", "berupaya", "upaya",
   "berusaha", "usaha", "mengejar", "diusulkan", "calon", "demi", "agar", "supaya", "bisa", "dapat", "mampukah", "semoga", "mimpi", "impian", "cita-cita", "tidak", "bukan", "menuju",
 ]);
+
+/** Ranks of the police and the armed forces, written before a name and not part of it ("AKP Budi Hartono", "Kombes Pol Fahmi"). */
+export const RANKS = new Set([
+  "Jenderal", "Komjen", "Irjen", "Brigjen", "Kombes", "Kombespol", "AKBP", "Kompol", "AKP", "Iptu", "Ipda", "Aiptu", "Aipda", "Bripka", "Brigpol",
+  "Brigadir", "Briptu", "Bripda", "Bharaka", "Bharatu", "Bharada", "Pol", "Letjen", "Mayjen", "Kolonel", "Letkol", "Mayor", "Kapten", "Lettu", "Letda",
+  "Peltu", "Pelda", "Serma", "Serka", "Sertu", "Serda", "Kopka", "Koptu", "Kopda", "Praka", "Pratu", "Prada",
+]);
+/** Heads of police units, written like "Kalapas": "Kapolsek Kalipuro" is the head of Polsek Kalipuro. */
+export const POLICE_HEADS = ["Kapolsek", "Kapolres", "Kapolresta", "Kapolrestabes", "Kapolda"];
+/** Legal forms that begin the name of a company, cooperative or foundation ("CV Tenun Jaya", "PT Komodo Bahari Resort"). */
+export const LEGAL_FORMS = ["PT", "CV", "UD", "Koperasi", "Yayasan"];
+/**
+ * Titles of posts outside the correctional service ("Pemilik CV Tenun Jaya, Nyimas Ratna Sari"): the
+ * person named after them is read; the post only at a body the importer stores (a correctional
+ * unit, a police unit, a body named with its legal form). Words that are also names ("Hakim",
+ * as in Lukman Hakim) are left out.
+ */
+export const OUTSIDE_TITLES = [
+  "Ketua", "Wakil Ketua", "Sekretaris", "Bendahara", "Koordinator", "Direktur Utama", "Direktur", "Manajer", "Pemilik", "Pengelola", "Pendiri",
+  "Rektor", "Dekan", "Dosen", "Guru", "Instruktur", "Pelatih", "Camat", "Lurah", "Bupati", "Wakil Bupati", "Wali Kota", "Wakil Wali Kota",
+  "Gubernur", "Wakil Gubernur", "Kades", "Kadis", "Kasat", "Kanit", "Danramil", "Dandim", "Kajari", "Kajati", "Psikolog",
+  "Dokter", "Anggota", "Pimpinan", "Ustaz", "Ustadz", "Pendeta", "Penyuluh", "Pendamping", "Pengasuh",
+];
+/** Roles a name stands in apposition to at the head of a sentence ("Salah satu peserta, Dewi (34), mengaku …"). */
+export const ROLES = [
+  "peserta", "pengunjung", "warga binaan", "warga", "narapidana", "napi", "tahanan", "klien", "anak binaan", "orang tua", "ibu", "istri", "suami",
+  "pedagang", "pembeli", "perajin", "pengrajin", "siswa", "mahasiswa", "relawan", "korban", "saksi", "pengusaha", "nelayan", "petani",
+];

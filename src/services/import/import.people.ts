@@ -1,6 +1,24 @@
 import type { InstitutionKind } from "../../entities/institution.entity";
 import type { InstitutionMention, InstitutionReading } from "./import.institutions";
-import { FORMER, HONORIFICS, KANWIL_FORM, LOWER_POSTS, NOT_PLACES, ORGANISATIONS, POST_WORDS, RANK, UNDOTTED_DEGREES, UNIT_KINDS } from "./import.lexicon";
+import { outsideInstitution } from "./import.institutions";
+import {
+  FORMER,
+  HONORIFICS,
+  KANWIL_FORM,
+  LEGAL_FORMS,
+  LOWER_POSTS,
+  NOT_PLACES,
+  ORGANISATIONS,
+  OUTSIDE_TITLES,
+  POLICE_HEADS,
+  POST_WORDS,
+  RANK,
+  RANKS,
+  ROLES,
+  UNDOTTED_DEGREES,
+  UNIT_KINDS,
+} from "./import.lexicon";
+import { knownPlaceLength } from "./import.places";
 import { escapeRegExp, inside, isNameWord, phrases, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
 import type { ExtractedPerson, ImportWarning, Mention, Span } from "./import.types";
@@ -28,7 +46,11 @@ const NOT_NAMES = new Set([
   "Sekretaris", "Direktur", "Menteri", "Bapak", "Ibu", "Pak", "Bu", "Hal", "Tahun", "Bulan", "Selama", "Saat", "Ketika", "Usai", "Setelah",
   "Sebelum", "Kegiatan", "Kunjungan", "Acara", "Program", "Para", "Seluruh", "Sejumlah", "Lembaga", "Rumah", "Balai", "Kantor", "Kementerian",
   "Direktorat", "Ditjenpas", "Kemenkumham", "Kemenimipas", "Zona", "Integritas", "Wilayah", "Pembimbing", "Kasi", "Kasubsi",
+  ...OUTSIDE_TITLES.filter((t) => !t.includes(" ")), ...POLICE_HEADS, ...LEGAL_FORMS,
 ]);
+
+/** Between a head's title and the post of the official who acts for the head. */
+const ACTING_FOR = /^\s*(?:yang\s+)?(?:melalui|diwakili(?:\s+oleh)?)\s+$/u;
 
 const HEAD_ABBREVIATIONS = [...UNIT_KINDS, KANWIL_FORM].flatMap((k) => k.headAbbreviations.map((word) => ({ word, form: k })));
 const TITLE_START = new RegExp(
@@ -37,9 +59,17 @@ const TITLE_START = new RegExp(
     ...HEAD_ABBREVIATIONS.map((h) => h.word),
     ...LOWER_POSTS.flatMap((p) => p.forms),
     ...ORGANISATIONS.flatMap((o) => o.headForms),
+    ...POLICE_HEADS,
+    ...OUTSIDE_TITLES,
+    ...OUTSIDE_TITLES.map((t) => t[0]!.toLowerCase() + t.slice(1)),
   ])})(?![\p{L}\p{N}])`,
   "gu",
 );
+const OUTSIDE = new Set([...POLICE_HEADS, ...OUTSIDE_TITLES]);
+/** First words of the service's own titles. */
+const SERVICE_TITLE_WORDS = new Set([...HEAD_ABBREVIATIONS.map((h) => h.word), ...LOWER_POSTS.flatMap((p) => p.forms), ...ORGANISATIONS.flatMap((o) => o.headForms)].map((f) => f.split(" ")[0]!));
+/** "Salah satu peserta, Dewi (34), mengaku …": a role at the head of a sentence, and a name in apposition to it. */
+const ROLE_APPOSITION = new RegExp(String.raw`(?:^|(?<=[.!?”"]\s|\n))(?:(?:Salah\s+(?:satu|seorang)|Seorang)\s+)?(?:${phrases(ROLES)})(?:\s+[a-z]+)?\s*,\s*`, "giu");
 
 /** The people of one story: read from posts, added from attributions, then found wherever they are named again. */
 export class PeopleBook {
@@ -124,10 +154,24 @@ export class PeopleBook {
     TITLE_START.lastIndex = 0;
     for (let m = TITLE_START.exec(body); m !== null; m = TITLE_START.exec(body)) {
       if (m.index < from || inside(this.quoted, m.index)) continue;
-      const phrase = this.readTitle(m.index, m[0]);
-      if (!phrase) continue;
-      const former = wordsOf(body, Math.max(0, m.index - 12), m.index).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
-      const title: TitlePhrase = { start: m.index, end: phrase.end, title: phrase.title, institution: phrase.institution, current: !former, person: null };
+      const phrase = OUTSIDE.has(m[0]) || /^\p{Ll}/u.test(m[0]) ? null : this.readTitle(m.index, m[0]);
+      if (!phrase) {
+        // A title outside the service ("Kapolsek Kalipuro, AKP Budi Hartono", "Rektor Universitas Riau, Prof. Dr. Sri Indarti").
+        const outside = m[0] === "Kepala" || !/^\p{Lu}/u.test(m[0]) || OUTSIDE.has(m[0]) ? this.readOutside(m.index, m[0]) : null;
+        if (outside) {
+          this.titles.push(outside);
+          from = outside.end;
+          TITLE_START.lastIndex = outside.end;
+        }
+        continue;
+      }
+      // "Kepala KPLP": the abbreviation's own "Kepala" written out before it belongs to the phrase.
+      let start = m[0] !== "Kepala" && /(?:^|\s)Kepala\s+$/u.test(body.slice(Math.max(0, m.index - 8), m.index)) ? body.lastIndexOf("Kepala", m.index) : m.index;
+      // "Wakil Kepala Lapas …", "Plt. Kalapas …": a deputy or an acting head holds that post, not the head's.
+      const deputy = /(?:^|\s)(Wakil|Plt\.?|Plh\.?)\s+$/u.exec(body.slice(Math.max(0, start - 8), start));
+      if (deputy) start = Math.max(0, start - 8) + deputy.index + deputy[0].indexOf(deputy[1]!);
+      const former = wordsOf(body, Math.max(0, start - 12), start).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
+      const title: TitlePhrase = { start, end: phrase.end, title: deputy ? `${deputy[1]} ${phrase.title}` : phrase.title, institution: phrase.institution, current: !former, person: null };
       // The holder: named right after the title, after "kini diisi", or before "kini menjabat".
       const filled = /^\s*(?:kini\s+|sekarang\s+)?(?:diisi|dijabat|dipegang|diemban)\s+(?:oleh\s+)?/u.exec(body.slice(phrase.end));
       const name = readName(body, phrase.end + (filled ? filled[0].length : 0));
@@ -153,14 +197,92 @@ export class PeopleBook {
       from = title.end;
       TITLE_START.lastIndex = title.end;
     }
+    this.readRoles();
     // A post named once without its institution is the same post the text gives in full elsewhere.
     for (const { ref, phrase } of pending) {
       const person = this.people[ref]!;
       const same = person.positions.filter((p) => p.title === phrase.title);
       if (same.length === 1) phrase.institution = same[0]!.institution;
       else if (same.length === 0) {
+        // Else the unit the sentence or the story states: the head's title it acts for, or the story's one unit that has the post.
+        phrase.institution = this.actingFor(phrase) ?? (phrase.current ? this.onlyInstitutionFor(phrase.title) : null);
+        if (phrase.institution !== null) {
+          this.assign(ref, phrase);
+          continue;
+        }
         this.warnings.push({ code: "DROPPED", message: `${person.name} is called ${phrase.title}, but the text does not say of which institution; the post is not stored.`, span: { start: phrase.start, end: phrase.end } });
       }
+    }
+  }
+
+  /**
+   * A title outside the service, its words (capitalised, up to a comma or a rank), and the person
+   * named after them. The post is kept where the body is one the importer stores: a police unit
+   * ("Kapolsek Kalipuro" → Polsek Kalipuro), a body named with its legal form ("Pemilik CV Tenun
+   * Jaya"), a correctional unit the title ends with ("Ketua Tim Zona Integritas Lapas Tuban"); at
+   * any other body only the person is read. Null where no name follows after a comma or a rank.
+   */
+  private readOutside(at: number, word: string): TitlePhrase | null {
+    const body = this.body;
+    const run: Word[] = [];
+    let pos = at + word.length;
+    for (;;) {
+      const bracket = /^\s*\([^()]{1,40}\)/.exec(body.slice(pos, pos + 44));
+      if (bracket) {
+        pos += bracket[0].length;
+        continue;
+      }
+      const w = wordsOf(body, pos, Math.min(body.length, pos + 60))[0];
+      if (!w || !/^[ \t]+$/.test(body.slice(pos, w.start)) || RANKS.has(w.text) || !(/^\p{Lu}/u.test(w.text) || /^(?:dan|&)$/.test(w.text))) break;
+      run.push(w);
+      pos = w.end;
+      if (run.length > 12) return null;
+    }
+    // "Kepala KPLP, …": a post of the service, read from its own words next.
+    if (run.length > 0 && SERVICE_TITLE_WORDS.has(run[0]!.text)) return null;
+    const comma = /^\s*,\s*/.exec(body.slice(pos, pos + 8));
+    const nameAt = comma ? pos + comma[0].length : pos;
+    const ranked = RANKS.has(wordsOf(body, nameAt, Math.min(body.length, nameAt + 20))[0]?.text ?? "");
+    const name = comma || ranked ? readName(body, nameAt) : null;
+    const former = wordsOf(body, Math.max(0, at - 12), at).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
+    const phrase = (title: string, institution: number | null): TitlePhrase => ({ start: at, end: name ? name.span.end : pos, title, institution, current: !former, person: null });
+
+    let found: TitlePhrase;
+    if (POLICE_HEADS.includes(word)) {
+      // The place is the whole run, unless a name may have begun in it ("Kapolsek Montong Darsono"): then nothing is read.
+      if (run.length === 0 || (run.length > 1 && !comma && !ranked && knownPlaceLength(run.map((w) => w.text)) !== run.length)) return null;
+      const unit = `P${word.slice(3)}`;
+      const end = run[run.length - 1]!.end;
+      const ref = outsideInstitution(this.institutions, `${unit} ${body.slice(run[0]!.start, end)}`, { start: at, end, text: body.slice(at, end) }, `Kepala ${unit}`);
+      found = phrase(`Kepala ${unit}`, ref);
+    } else {
+      if (!name) return null;
+      const capital = (t: string): string => t[0]!.toUpperCase() + t.slice(1);
+      const titleBefore = (end: number): string => capital(body.slice(at, end).replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ").trim());
+      const unit = this.institutions.mentions.find((i) => i.headTitle === null && run.length > 0 && i.end === run[run.length - 1]!.end && i.start > at);
+      const legal = run.findIndex((w) => LEGAL_FORMS.includes(w.text));
+      if (unit) found = phrase(titleBefore(unit.start), unit.ref);
+      else if (legal !== -1 && run.length > legal + 1) {
+        const start = run[legal]!.start;
+        const end = run[run.length - 1]!.end;
+        const bodyName = body.slice(start, end).replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ");
+        found = phrase(titleBefore(start), outsideInstitution(this.institutions, bodyName, { start, end, text: body.slice(start, end) }, null));
+      } else found = phrase(capital(word), null);
+    }
+    if (name) {
+      found.person = this.add(name.name, name.span);
+      if (found.institution !== null) this.assign(found.person, found);
+    }
+    return found;
+  }
+
+  /** "Salah satu peserta, Dewi (34), mengaku …", "Pengunjung bazar, Sulastri, mengaku …": the person named in apposition to a role. */
+  private readRoles(): void {
+    ROLE_APPOSITION.lastIndex = 0;
+    for (let m = ROLE_APPOSITION.exec(this.body); m !== null; m = ROLE_APPOSITION.exec(this.body)) {
+      if (inside(this.quoted, m.index)) continue;
+      const name = readName(this.body, m.index + m[0].length);
+      if (name && /^(?:\s*\(\d{1,3}(?:\s+tahun)?\))?\s*,/u.test(this.body.slice(name.span.end, name.span.end + 16))) this.add(name.name, name.span);
     }
   }
 
@@ -181,6 +303,21 @@ export class PeopleBook {
     return true;
   }
 
+  /** "Kepala Rutan Kendari melalui Kepala Pengamanan Rutan (KPR), Muh. Arif": the post is at the unit whose head it acts for. */
+  private actingFor(phrase: TitlePhrase): number | null {
+    const head = this.titles.find((t) => t.institution !== null && t.end <= phrase.start && ACTING_FOR.test(this.body.slice(t.end, phrase.start)));
+    return head ? head.institution : null;
+  }
+
+  /** The one institution of the story that has posts of this title ("Kepala Subseksi Registrasi" in a story of one Rutan), if there is exactly one. */
+  private onlyInstitutionFor(title: string): number | null {
+    const lower = LOWER_POSTS.find((p) => title === p.title || title.startsWith(`${p.title} `));
+    const head = [...UNIT_KINDS, KANWIL_FORM].find((k) => k.headTitle === title);
+    const kinds = lower ? lower.at : head ? [head.kind] : [];
+    const fit = this.institutions.institutions.filter((i) => kinds.includes(i.kind));
+    return fit.length === 1 ? fit[0]!.ref : null;
+  }
+
   private assign(ref: number, phrase: TitlePhrase): void {
     const person = this.people[ref]!;
     if (person.positions.some((p) => p.title === phrase.title && p.institution === phrase.institution)) return;
@@ -190,8 +327,17 @@ export class PeopleBook {
   /** "Joko Susilo, kini menjabat Kepala Lapas Lamongan": the person just named holds the post that follows. */
   private heldBy(at: number): number | null {
     const last = this.named.filter((n) => n.end <= at).pop();
-    if (!last) return null;
-    return /^,?\s*(?:yang\s+)?(?:kini\s+|sekarang\s+|saat\s+ini\s+)?(?:menjabat(?:\s+sebagai)?|sebagai|selaku)\s+$/u.test(this.body.slice(last.end, at)) ? last.ref : null;
+    if (last && HELD_BY.test(this.body.slice(last.end, at))) return last.ref;
+    // A name the text has not given a post yet: "menggantikan Rudi Hartono yang kini menjabat Kepala Divisi …".
+    const before = Math.max(0, at - 40);
+    const said = /,?\s*(?:yang\s+)?(?:kini\s+|sekarang\s+|saat\s+ini\s+)?(?:menjabat(?:\s+sebagai)?|sebagai|selaku)\s+$/u.exec(this.body.slice(before, at));
+    if (!said) return null;
+    const end = before + said.index;
+    const words = wordsOf(this.body, Math.max(0, end - 80), end);
+    let first = words.length;
+    while (first > 0 && isNameWord(words[first - 1]!.text) && !NOT_NAMES.has(words[first - 1]!.text) && (first === words.length ? words[first - 1]!.end === end : /^ +$/.test(this.body.slice(words[first - 1]!.end, words[first]!.start)))) first--;
+    const name = first < words.length ? readName(this.body, words[first]!.start, end) : null;
+    return name && name.span.end === end ? this.add(name.name, name.span) : null;
   }
 
   /** "Lapas Banyuwangi yang dipimpin Kalapas …": the institution led by the person of this post. */
@@ -265,7 +411,10 @@ export class PeopleBook {
         pos += bracket[0].length;
         continue;
       }
-      const gap = /^[ \t]+/.exec(body.slice(pos));
+      // "Kepala Bidang Pembinaan, Teknologi Informasi dan Kerja Sama …": a field the post's name lists after a comma, not a name.
+      const listed = /^,[ \t]+/.exec(body.slice(pos, pos + 4));
+      const next = listed ? wordsOf(body, pos + listed[0].length, Math.min(body.length, pos + listed[0].length + 40))[0] : undefined;
+      const gap = next && next.start === pos + listed![0].length && /^\p{Lu}/u.test(next.text) && POST_WORDS.has(next.text.toLowerCase()) ? listed : /^[ \t]+/.exec(body.slice(pos, pos + 8));
       if (!gap) break;
       const inst = this.institutions.mentions.find((i) => i.start === pos + gap[0].length);
       if (inst && inst.headTitle === null) {
@@ -293,9 +442,12 @@ export class PeopleBook {
   }
 }
 
-/** After a title and its institution: an abbreviation in brackets and the comma before the name. */
+/** "Joko Susilo, kini menjabat Kepala Lapas Lamongan": between a person's name and the post they hold. */
+const HELD_BY = /^,?\s*(?:yang\s+)?(?:kini\s+|sekarang\s+|saat\s+ini\s+)?(?:menjabat(?:\s+sebagai)?|sebagai|selaku)\s+$/u;
+
+/** After a title and its institution: an abbreviation in brackets, "yang baru", and the comma before the name. */
 function skipAfterTitle(body: string, at: number): number {
-  const m = /^(?:\s*\([^()]{1,40}\))?\s*,?/.exec(body.slice(at));
+  const m = /^(?:\s*\([^()]{1,40}\))?(?:\s+yang\s+(?:baru|lama)(?=\s*,))?\s*,?/.exec(body.slice(at, at + 64));
   return at + (m ? m[0].length : 0);
 }
 
@@ -333,7 +485,8 @@ export function readName(body: string, at: number, to = body.length): { name: st
     const w = words[i]!;
     const lower = w.text.toLowerCase();
     const dotted = body[w.end] === ".";
-    if (HONORIFICS.has(lower) && (dotted || ["bapak", "pak", "ibu", "bu"].includes(lower)) && words[i + 1]) {
+    if ((HONORIFICS.has(lower) && (dotted || ["bapak", "pak", "ibu", "bu"].includes(lower))) || RANKS.has(w.text)) {
+      if (!words[i + 1]) break;
       cursor = dotted ? w.end + 1 : w.end;
       i++;
       continue;

@@ -1,6 +1,7 @@
+import { SpeakerFocus } from "./import.focus";
 import type { InstitutionReading } from "./import.institutions";
 import { ACCORDING_TO, ATTRIBUTION_VERBS, PRONOUNS, SAYING_VERBS } from "./import.lexicon";
-import type { PeopleBook, PersonMention } from "./import.people";
+import type { PeopleBook } from "./import.people";
 import { readName } from "./import.people";
 import { inside, isNameWord, sentencesOf, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
@@ -22,6 +23,8 @@ interface Attribution {
 interface Candidate {
   /** The quotation marks and what they hold. */
   marks: Span;
+  /** Index of its paragraph. */
+  paragraph: number;
   text: string;
   span: Span;
   attribution: Attribution | null;
@@ -50,7 +53,7 @@ export function readQuotes(
     span: u,
   }));
   const candidates: Candidate[] = [];
-  for (const p of paragraphs) {
+  paragraphs.forEach((p, paragraph) => {
     const marks = quoted.filter((q) => q.start >= p.start && q.end <= p.end);
     marks.forEach((m, i) => {
       const inner = trimmedInner(body, m);
@@ -68,9 +71,9 @@ export function readQuotes(
       const speech = wordsOf(body, inner.span.start, inner.span.end).length >= 4 || /[,.!?…]$/.test(inner.raw);
       // Without attribution, only what reads as speech is a quote (to report); a quoted name or slogan is not.
       if (!attribution && !sharesWith && !speech) return;
-      candidates.push({ marks: m, text: inner.text, span: inner.span, attribution, sharesWith });
+      candidates.push({ marks: m, paragraph, text: inner.text, span: inner.span, attribution, sharesWith });
     });
-  }
+  });
 
   // Names written in attributions are people of the story, the longer first so "Agus" can stand for "Agus Salim".
   const named = candidates.flatMap((c) => (c.attribution?.name ? [c.attribution.name] : [])).sort((a, b) => b.name.split(" ").length - a.name.split(" ").length);
@@ -81,11 +84,14 @@ export function readQuotes(
   }
   book.finish();
 
-  const sentences = paragraphs.flatMap((p) => sentencesOf(body, p));
+  const sentences = paragraphs.flatMap((p, paragraph) => sentencesOf(body, p).map((s) => ({ ...s, paragraph })));
   const outside = book.mentions.filter((m) => !inside(quoted, m.start));
+  const attributions = candidates.flatMap((c) => (c.attribution ? [c.attribution.span] : []));
+  const focus = new SpeakerFocus(body, sentences, outside, book.titles, [...quoted, ...attributions].sort((a, b) => a.start - b.start));
   const quotes: ExtractedQuote[] = [];
   const speakers = new Map<Candidate, number>();
   for (const c of candidates) {
+    focus.advance(c.marks.start);
     const said = c.sharesWith ? c.sharesWith.attribution : c.attribution;
     let speaker: number | null = null;
     let reason = "it has no words of attribution";
@@ -100,14 +106,12 @@ export function readQuotes(
         reason = `'${within[0]!.text}' fits ${within[0]!.refs.map((r) => book.people[r]!.name).join(" and ")}`;
         warnings.push({ code: "AMBIGUOUS_NAME", message: `${reason}; the quote's speaker is not told.`, span: spanOf(within[0]!) });
       } else if (said.current) {
-        const focus = lastSpokenAbout(outside, sentences, c.marks.start);
-        if (focus && focus.refs.length === 1) speaker = focus.refs[0]!;
-        else if (focus) {
-          reason = `the person last spoken about could be ${focus.refs.map((r) => book.people[r]!.name).join(" or ")}`;
-          warnings.push({ code: "AMBIGUOUS_NAME", message: `'${focus.text}' fits ${focus.refs.map((r) => book.people[r]!.name).join(" and ")}.`, span: spanOf(focus) });
-        } else reason = `'${body.slice(said.span.start, said.span.end)}' points back to a person, but the story names none before it`;
+        const settled = focus.speakerAt(c.paragraph);
+        if ("speaker" in settled) speaker = settled.speaker;
+        else reason = `'${body.slice(said.span.start, said.span.end)}' points back to a person, and ${settled.why}`;
       } else reason = `'${body.slice(said.span.start, said.span.end)}' names no person`;
     }
+    focus.said(speaker, c.paragraph, "the quote before it has no speaker the text settles");
     if (speaker === null) {
       warnings.push({ code: "UNRESOLVED_SPEAKER", message: `Quote '${c.text.slice(0, 60)}${c.text.length > 60 ? "…" : ""}' is not stored: ${reason}.`, span: c.span });
       continue;
@@ -216,18 +220,6 @@ function trimSpan(body: string, start: number, end: number): Span {
   while (start < end && /[\s,;:]/.test(body[start]!)) start++;
   while (end > start && /[\s.,;:!?]/.test(body[end - 1]!)) end--;
   return { start, end };
-}
-
-/**
- * The person the story was last speaking about before `at`: in the last sentence (outside quotes)
- * that names someone, the first person it names — its subject, as in "Hari menyebut Wayan …".
- */
-function lastSpokenAbout(mentions: readonly PersonMention[], sentences: readonly Span[], at: number): PersonMention | null {
-  const earlier = mentions.filter((m) => m.end <= at);
-  const last = earlier[earlier.length - 1];
-  if (!last) return null;
-  const sentence = sentences.find((s) => last.start >= s.start && last.start < s.end);
-  return (sentence && earlier.find((m) => m.start >= sentence.start)) || last;
 }
 
 /** The speaker's institution in this story: the one of their posts, or of the post the attribution names. */

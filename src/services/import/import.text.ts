@@ -74,7 +74,7 @@ export function inside(spans: readonly Span[], at: number): boolean {
 }
 
 /** Words ending in a dot that do not end a sentence: initials, honorifics, degrees, "No.", "Kab.". */
-const ABBREVIATION_BEFORE_DOT = /(?:^|[\s(])(?:\p{Lu}|\p{Lu}\p{Ll}{0,2}|[\p{L}]+(?:\.[\p{L}]+)+|No|Kab|Kec|Jl|Prov|Sdr|Sdri|dkk|dll|dsb|tsb|a\.n|u\.p)$/u;
+const ABBREVIATION_BEFORE_DOT = /(?:^|[\s(])(?:\p{Lu}|\p{Lu}\p{Ll}{0,2}|[\p{L}]+(?:\.[\p{L}]+)+|No|Kab|Kec|Jl|Prov|Prof|Sdr|Sdri|dkk|dll|dsb|tsb|a\.n|u\.p)$/u;
 
 /** Where the sentences of a paragraph stand: each ends at . ! ? that is not an abbreviation's dot, or at a closing quote that ends one. */
 export function sentencesOf(body: string, paragraph: Span): Span[] {
