@@ -2001,6 +2001,9 @@ describe("fuzzing GraphQL over HTTP and graphql-ws as an anonymous client", () =
             // variables that are not JSON: the GET must be refused
           }
         }
+        // Variables that are not an object (`1e309` is Infinity, which a JSON POST cannot even carry): refused too.
+        const variables = payload?.variables;
+        if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) payload = null;
         // Without a query (the fragment took it) there is nothing to run: refused too.
         if (payload === null || payload.query === undefined) {
           if (res.status !== 400) throw new Error(`answered ${res.status} where 400 was due\nrequest: ${describeRequest(req)}\nresponse: ${clip(res.text, 800)}`);
