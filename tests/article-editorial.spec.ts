@@ -15,7 +15,7 @@ describe("the editorial workflow", () => {
   let personId: string;
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: true, config: { schedulerIntervalMs: 100 } });
+    t = await startTestServer({ seed: true, config: { events: { schedulerIntervalMs: 100 } } });
     editor = bearer(await mintToken(t, "EDITOR"));
     const ids = await t.server.db.transaction(async (em) => ({
       institution: (await addInstitution(em, { name: "Rumah Tahanan Negara Kelas IIB Denpasar", shortName: "Rutan Denpasar", kind: InstitutionKind.RUTAN })).pk,

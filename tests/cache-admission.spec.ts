@@ -17,7 +17,7 @@ const CACHE_BYTES = 256 * 1024;
 
 /** The seed story and the regional newsroom, behind a response cache of {@link CACHE_BYTES}. */
 async function startSmallCache(): Promise<TestServer> {
-  const t = await startTestServer({ seed: true, config: { responseCacheBytes: CACHE_BYTES } });
+  const t = await startTestServer({ seed: true, config: { cache: { bytes: CACHE_BYTES } } });
   await regionalNewsroom(t.server.db);
   return t;
 }
@@ -152,9 +152,9 @@ describe("a flood of distinct pages read twice each", () => {
 
 describe("RESPONSE_CACHE_ADMIT_AFTER", () => {
   it("defaults to 2 and takes 1 to 15", () => {
-    expect(loadConfig({}).responseCacheAdmitAfter).toBe(2);
-    expect(loadConfig({ RESPONSE_CACHE_ADMIT_AFTER: "1" }).responseCacheAdmitAfter).toBe(1);
-    expect(loadConfig({ RESPONSE_CACHE_ADMIT_AFTER: "15" }).responseCacheAdmitAfter).toBe(15);
+    expect(loadConfig({}).cache.admitAfter).toBe(2);
+    expect(loadConfig({ RESPONSE_CACHE_ADMIT_AFTER: "1" }).cache.admitAfter).toBe(1);
+    expect(loadConfig({ RESPONSE_CACHE_ADMIT_AFTER: "15" }).cache.admitAfter).toBe(15);
     for (const value of ["0", "16", "two"]) {
       expect(() => loadConfig({ RESPONSE_CACHE_ADMIT_AFTER: value })).toThrow(ConfigError);
       expect(() => loadConfig({ RESPONSE_CACHE_ADMIT_AFTER: value })).toThrow(`RESPONSE_CACHE_ADMIT_AFTER must be an integer from 1 to 15, got '${value}'`);

@@ -16,7 +16,7 @@ const LIMIT = 5;
 const PROXY_SAW = "203.0.113.7";
 
 describe("TRUST_PROXY", () => {
-  const trustProxy = (value: string) => loadConfig({ TRUST_PROXY: value }).trustProxy;
+  const trustProxy = (value: string) => loadConfig({ TRUST_PROXY: value }).http.trustProxy;
 
   it.each(["true", "TRUE", "yes", "on"])("refuses %s, saying why and what to set instead", (value) => {
     expect(() => trustProxy(value)).toThrow(ConfigError);
@@ -79,7 +79,7 @@ describe("the comment limit behind one trusted proxy (TRUST_PROXY=1)", () => {
   const clients: Client[] = [];
   let storyNumber = 0;
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { trustProxy: 1, commentRateLimit: LIMIT, commentRateWindowSeconds: 60 } });
+    t = await startTestServer({ seed: false, config: { http: { trustProxy: 1 }, comments: { rateLimit: LIMIT, rateWindowSeconds: 60 } } });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
@@ -139,7 +139,7 @@ describe("the comment limit behind listed proxies (TRUST_PROXY=loopback,10.0.0.0
   let t: TestServer;
   const clients: Client[] = [];
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { trustProxy: ["loopback", "10.0.0.0/8"], commentRateLimit: LIMIT, commentRateWindowSeconds: 60 } });
+    t = await startTestServer({ seed: false, config: { http: { trustProxy: ["loopback", "10.0.0.0/8"] }, comments: { rateLimit: LIMIT, rateWindowSeconds: 60 } } });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));

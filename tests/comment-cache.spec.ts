@@ -41,7 +41,7 @@ describe("comments and the response cache", () => {
 
   beforeAll(async () => {
     edge = await purgeReceiver();
-    t = await startTestServer({ seed: false, config: { cachePurgeUrl: edge.url } });
+    t = await startTestServer({ seed: false, config: { cache: { purgeUrl: edge.url } } });
     moderator = bearer(await mintToken(t, "MODERATOR"));
   });
   afterAll(async () => {

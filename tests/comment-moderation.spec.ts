@@ -27,7 +27,7 @@ describe("reader comments and moderation", () => {
   const storedComments = async () => Number((await t.server.db.reader.query(`SELECT COUNT(*) AS n FROM comment`))[0].n);
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { commentRateLimit: 1000 } });
+    t = await startTestServer({ seed: false, config: { comments: { rateLimit: 1000 } } });
     moderator = bearer(await mintToken(t, "MODERATOR"));
     const [story, other, draft] = await t.server.db.transaction(async (em) => [
       await addStory(em, { title: "Berita dengan komentar" }),
@@ -118,7 +118,7 @@ describe("reader comments and moderation", () => {
 
 describe("comment rate limit and moderation policy", () => {
   it("answers RATE_LIMITED past the limit per client and story, storing nothing", async () => {
-    const t = await startTestServer({ seed: false, config: { commentRateLimit: 3, commentRateWindowSeconds: 60 } });
+    const t = await startTestServer({ seed: false, config: { comments: { rateLimit: 3, rateWindowSeconds: 60 } } });
     try {
       const [a, b] = await t.server.db.transaction(async (em) => [await addStory(em, { title: "Satu" }), await addStory(em, { title: "Dua" })]);
       const post = (pk: number) => t.gql(ADD, { input: { articleId: toGlobalId("Article", pk), authorName: "Cepat", authorEmail: EMAIL, body: "Lagi." } });
@@ -135,7 +135,7 @@ describe("comment rate limit and moderation policy", () => {
   });
 
   it("approves at once when AUTO_APPROVE_COMMENTS is on", async () => {
-    const t = await startTestServer({ seed: false, config: { autoApproveComments: true } });
+    const t = await startTestServer({ seed: false, config: { comments: { autoApprove: true } } });
     try {
       const story = await t.server.db.transaction((em) => addStory(em, { title: "Langsung tampil" }));
       const res = await t.gql<{ addComment: { status: string } }>(ADD, { input: { articleId: toGlobalId("Article", story.pk), authorName: "A", authorEmail: EMAIL, body: "Halo" } });

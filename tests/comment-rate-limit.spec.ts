@@ -23,7 +23,7 @@ describe("the comment limit with REDIS_URL set and Redis down", () => {
   it("still limits on this instance, and logs the outage once", async () => {
     const lines: Array<{ level: number; msg: string }> = [];
     const logger = createLogger("info", { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const t = await startTestServer({ seed: false, logger, config: { redisUrl: `redis://127.0.0.1:${await closedPort()}`, commentRateLimit: 5, commentRateWindowSeconds: 60 } });
+    const t = await startTestServer({ seed: false, logger, config: { redis: { url: `redis://127.0.0.1:${await closedPort()}` }, comments: { rateLimit: 5, rateWindowSeconds: 60 } } });
     try {
       const story = await t.server.db.transaction((em) => addStory(em, { title: "Redis mati" }));
       const outcomes: string[] = [];
@@ -43,7 +43,7 @@ describe("the comment limit with REDIS_URL set and Redis down", () => {
 
 describe("the comment limit per address across stories", () => {
   it("admits the limit spread over as many stories, refuses one more on yet another story, and stores nothing for it", async () => {
-    const t = await startTestServer({ seed: false, config: { trustProxy: 1, commentRateLimit: 5, commentAddressRateLimit: 3, commentAddressRateWindowSeconds: 600 } });
+    const t = await startTestServer({ seed: false, config: { http: { trustProxy: 1 }, comments: { rateLimit: 5, addressRateLimit: 3, addressRateWindowSeconds: 600 } } });
     try {
       const stories = await t.server.db.transaction(async (em) => [
         await addStory(em, { title: "Satu" }),
@@ -72,7 +72,7 @@ describe("the cap on comments waiting for moderation per story", () => {
   let addresses = 0;
   beforeAll(async () => {
     // Every post comes from an address of its own: the cap is the story's, whoever posts.
-    t = await startTestServer({ seed: false, config: { trustProxy: 1, commentMaxPendingPerStory: 3 } });
+    t = await startTestServer({ seed: false, config: { http: { trustProxy: 1 }, comments: { maxPendingPerStory: 3 } } });
     moderator = bearer(await mintToken(t, "MODERATOR"));
   });
   afterAll(async () => {
@@ -112,11 +112,11 @@ describe("the cap on comments waiting for moderation per story", () => {
 
 describe("the comment limits' settings", () => {
   it("default to 20 comments per address every 600 s across stories and 100 waiting per story", () => {
-    expect(loadConfig({})).toMatchObject({ commentRateLimit: 5, commentRateWindowSeconds: 60, commentAddressRateLimit: 20, commentAddressRateWindowSeconds: 600, commentMaxPendingPerStory: 100 });
-    expect(loadConfig({ COMMENT_ADDRESS_RATE_LIMIT: "50", COMMENT_ADDRESS_RATE_WINDOW_SECONDS: "3600", COMMENT_MAX_PENDING_PER_STORY: "10" })).toMatchObject({
-      commentAddressRateLimit: 50,
-      commentAddressRateWindowSeconds: 3600,
-      commentMaxPendingPerStory: 10,
+    expect(loadConfig({}).comments).toMatchObject({ rateLimit: 5, rateWindowSeconds: 60, addressRateLimit: 20, addressRateWindowSeconds: 600, maxPendingPerStory: 100 });
+    expect(loadConfig({ COMMENT_ADDRESS_RATE_LIMIT: "50", COMMENT_ADDRESS_RATE_WINDOW_SECONDS: "3600", COMMENT_MAX_PENDING_PER_STORY: "10" }).comments).toMatchObject({
+      addressRateLimit: 50,
+      addressRateWindowSeconds: 3600,
+      maxPendingPerStory: 10,
     });
   });
 

@@ -10,7 +10,7 @@ describe("concurrent writes on SQLite", () => {
   let t: TestServer;
   beforeAll(async () => {
     // The comment limits are lifted: 200 comments from one address on one story is the load here.
-    t = await startTestServer({ seed: false, config: { commentRateLimit: 100_000, commentAddressRateLimit: 100_000, commentMaxPendingPerStory: 100_000 } });
+    t = await startTestServer({ seed: false, config: { comments: { rateLimit: 100_000, addressRateLimit: 100_000, maxPendingPerStory: 100_000 } } });
   });
   afterAll(async () => {
     await t.close();

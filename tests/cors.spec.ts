@@ -82,7 +82,7 @@ function roleOverSocket(port: number, headers: Record<string, string>, init: Rec
 describe("CORS for browsers' GraphQL clients", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { corsOrigins: [ORIGIN], corsMaxAgeSeconds: 900 } });
+    t = await startTestServer({ seed: false, config: { cors: { origins: [ORIGIN], maxAgeSeconds: 900 } } });
   });
   afterAll(async () => {
     await t?.close();
@@ -118,8 +118,8 @@ describe("CORS for browsers' GraphQL clients", () => {
 
   it("allows the extra headers CORS_ALLOW_HEADERS names, besides the defaults, and no others", async () => {
     const config = loadConfig({ CORS_ORIGINS: ORIGIN, CORS_ALLOW_HEADERS: "X-Newsroom-Edition, x-ab-test" });
-    expect(config.corsAllowHeaders).toEqual([...DEFAULT_CORS_ALLOW_HEADERS, "x-newsroom-edition", "x-ab-test"]);
-    const extra = await startTestServer({ seed: false, config: { corsOrigins: config.corsOrigins, corsAllowHeaders: config.corsAllowHeaders } });
+    expect(config.cors.allowHeaders).toEqual([...DEFAULT_CORS_ALLOW_HEADERS, "x-newsroom-edition", "x-ab-test"]);
+    const extra = await startTestServer({ seed: false, config: { cors: { origins: config.cors.origins, allowHeaders: config.cors.allowHeaders } } });
     try {
       const allowed = listed((await preflight(extra, ORIGIN, ["x-newsroom-edition"])).headers.get("access-control-allow-headers"));
       expect(allowed).toEqual(expect.arrayContaining(["x-newsroom-edition", "x-ab-test", ...BROWSER_HEADERS]));
@@ -151,7 +151,7 @@ describe("CORS answers a shared cache keeps apart, with two listed origins", () 
   const hits = () => metricOf(t, "response_cache_hits_total");
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: true, config: { corsOrigins: [READER, PARTNER] } });
+    t = await startTestServer({ seed: true, config: { cors: { origins: [READER, PARTNER] } } });
     base = `http://127.0.0.1:${t.server.port}`;
   });
   afterAll(async () => {
@@ -255,7 +255,7 @@ describe("mergeVary", () => {
 
 describe("CORS_ORIGINS=*", () => {
   it("answers every origin with the constant *, so the answer does not depend on Origin and a shared cache keeps one copy", async () => {
-    const t = await startTestServer({ seed: false, config: { corsOrigins: ["*"] } });
+    const t = await startTestServer({ seed: false, config: { cors: { origins: ["*"] } } });
     try {
       const url = `http://127.0.0.1:${t.server.port}/graphql?query=${encodeURIComponent("{ tags { name } }")}`;
       for (const origin of ORIGINS) {
@@ -273,13 +273,13 @@ describe("CORS_ORIGINS=*", () => {
 describe("CORS and WebSocket origin settings", () => {
   it("reads the defaults: the browser headers, a two-hour preflight cache, WebSockets from any origin", () => {
     const config = loadConfig({});
-    expect(config.corsOrigins).toEqual([]);
-    expect(config.corsAllowHeaders).toEqual(expect.arrayContaining(BROWSER_HEADERS));
-    expect(config.corsMaxAgeSeconds).toBe(7200);
-    expect(config.wsOrigins).toBeNull();
-    expect(loadConfig({ WS_ORIGINS: " " }).wsOrigins).toBeNull();
-    expect(loadConfig({ WS_ORIGINS: "https://koran.example, http://localhost:5173" }).wsOrigins).toEqual(["https://koran.example", "http://localhost:5173"]);
-    expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toEqual(["*"]);
+    expect(config.cors.origins).toEqual([]);
+    expect(config.cors.allowHeaders).toEqual(expect.arrayContaining(BROWSER_HEADERS));
+    expect(config.cors.maxAgeSeconds).toBe(7200);
+    expect(config.websocket.origins).toBeNull();
+    expect(loadConfig({ WS_ORIGINS: " " }).websocket.origins).toBeNull();
+    expect(loadConfig({ WS_ORIGINS: "https://koran.example, http://localhost:5173" }).websocket.origins).toEqual(["https://koran.example", "http://localhost:5173"]);
+    expect(loadConfig({ CORS_ORIGINS: "*" }).cors.origins).toEqual(["*"]);
   });
 
   it("refuses an origin no browser would send, naming it and the origin meant", () => {
@@ -294,14 +294,14 @@ describe("CORS and WebSocket origin settings", () => {
   it("refuses a header list or preflight cache time that cannot work", () => {
     expect(() => loadConfig({ CORS_ALLOW_HEADERS: "x-ok, x bad" })).toThrow(/CORS_ALLOW_HEADERS must be .* got 'x bad'/);
     expect(() => loadConfig({ CORS_MAX_AGE: "86401" })).toThrow(/CORS_MAX_AGE must be an integer from 0 to 86400, got '86401'/);
-    expect(loadConfig({ CORS_MAX_AGE: "86400" }).corsMaxAgeSeconds).toBe(86_400);
-    expect(loadConfig({ CORS_MAX_AGE: "0" }).corsMaxAgeSeconds).toBe(0);
+    expect(loadConfig({ CORS_MAX_AGE: "86400" }).cors.maxAgeSeconds).toBe(86_400);
+    expect(loadConfig({ CORS_MAX_AGE: "0" }).cors.maxAgeSeconds).toBe(0);
   });
 });
 
 describe("WebSocket origins", () => {
   it("with WS_ORIGINS, admits a page of the listed origin and clients without Origin, and answers any other origin 403 at the upgrade", async () => {
-    const t = await startTestServer({ seed: false, config: { wsOrigins: [ORIGIN] } });
+    const t = await startTestServer({ seed: false, config: { websocket: { origins: [ORIGIN] } } });
     try {
       expect(await upgrade(t.server.port, ORIGIN)).toBe("acknowledged");
       // Server-side clients (and the tests) send no Origin; only browsers do, and always.

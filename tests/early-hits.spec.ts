@@ -35,7 +35,7 @@ function chunkedPost(t: TestServer, body: string): Promise<{ status: number; tex
 describe("answers before Express", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ seed: true, config: { corsOrigins: ["https://pembaca.example"] } });
+    t = await startTestServer({ seed: true, config: { cors: { origins: ["https://pembaca.example"] } } });
   });
   afterAll(async () => {
     await t.close();

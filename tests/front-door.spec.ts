@@ -281,7 +281,7 @@ describe("the front door", () => {
 describe("limits per client address (attack 10)", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { wsMaxConnectionsPerAddress: 6, wsMaxSubscriptionsPerAddress: 8 } });
+    t = await startTestServer({ seed: false, config: { websocket: { maxConnectionsPerAddress: 6, maxSubscriptionsPerAddress: 8 } } });
   });
   afterAll(async () => {
     await t.close();
@@ -312,7 +312,7 @@ describe("limits per client address (attack 10)", () => {
 describe("replay streams from the log at the pace of the socket (attack 7)", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ seed: true, config: { eventPollIntervalMs: 600_000, schedulerIntervalMs: 3_600_000 } });
+    t = await startTestServer({ seed: true, config: { events: { pollIntervalMs: 600_000, schedulerIntervalMs: 3_600_000 } } });
   });
   afterAll(async () => {
     await t.close();
@@ -351,7 +351,7 @@ describe("replay streams from the log at the pace of the socket (attack 7)", () 
 
 describe("one heartbeat (attack 16)", () => {
   it("pings only at WS_KEEPALIVE_MS: no second 12-second loop beside it", async () => {
-    const t = await startTestServer({ seed: false, config: { wsKeepAliveMs: 60_000 } });
+    const t = await startTestServer({ seed: false, config: { websocket: { keepAliveMs: 60_000 } } });
     try {
       const socket = rawSocket(t.server.port);
       await socket.next((m) => m.type === "connection_ack");

@@ -38,7 +38,7 @@ describe("health endpoints", () => {
 
 describe("/metrics on a port of its own (METRICS_PORT)", () => {
   it("is served there and not on the public port", async () => {
-    const t = await startTestServer({ seed: false, config: { metricsPort: 0, metricsHost: "127.0.0.1" } });
+    const t = await startTestServer({ seed: false, config: { metrics: { port: 0, host: "127.0.0.1" } } });
     try {
       const port = t.server.metricsPort;
       expect(port).not.toBeNull();

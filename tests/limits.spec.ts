@@ -28,7 +28,7 @@ describe("cost limits, over HTTP and WebSocket alike", () => {
   const limits = { ...DEFAULT_LIMITS, maxFieldRepeats: 250, maxTokens: 2000, maxComplexity: 500, maxDirectivesPerField: 2 };
   beforeAll(async () => {
     // No background polling here: the statement count below must see this request alone.
-    t = await startTestServer({ seed: true, config: { limits, schedulerIntervalMs: 3_600_000, eventPollIntervalMs: 600_000 } });
+    t = await startTestServer({ seed: true, config: { graphql: { limits }, events: { schedulerIntervalMs: 3_600_000, pollIntervalMs: 600_000 } } });
     await regionalNewsroom(t.server.db);
   });
   afterAll(async () => {

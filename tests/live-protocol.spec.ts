@@ -62,7 +62,7 @@ describe("graphql-ws protocol hygiene", () => {
     return socket;
   };
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { wsInitTimeoutMs: 300, wsMaxSubscriptions: 3, wsMaxMessageBytes: 4096, wsKeepAliveMs: 200 } });
+    t = await startTestServer({ seed: false, config: { websocket: { initTimeoutMs: 300, maxSubscriptionsPerConnection: 3, maxMessageBytes: 4096, keepAliveMs: 200 } } });
   });
   afterEach(async () => {
     for (const socket of sockets.splice(0)) await socket.close();

@@ -41,7 +41,7 @@ describe("live feeds", () => {
   const opened = tracker();
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { commentRateLimit: 10_000, schedulerIntervalMs: 100 } });
+    t = await startTestServer({ seed: false, config: { comments: { rateLimit: 10_000 }, events: { schedulerIntervalMs: 100 } } });
     editor = bearer(await mintToken(t, "EDITOR"));
     moderator = bearer(await mintToken(t, "MODERATOR"));
     const ids = await t.server.db.transaction(async (em) => ({

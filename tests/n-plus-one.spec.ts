@@ -29,7 +29,7 @@ describe("no N+1", () => {
   beforeAll(async () => {
     // The deepest page here costs more than the default ceiling; the ceiling has its own tests.
     // No background polling: the statement counts below must see the request alone.
-    t = await startTestServer({ seed: true, config: { limits: { ...DEFAULT_LIMITS, maxComplexity: 100_000 }, schedulerIntervalMs: 3_600_000, eventPollIntervalMs: 600_000 } });
+    t = await startTestServer({ seed: true, config: { graphql: { limits: { ...DEFAULT_LIMITS, maxComplexity: 100_000 } }, events: { schedulerIntervalMs: 3_600_000, pollIntervalMs: 600_000 } } });
     await regionalNewsroom(t.server.db);
   });
   afterAll(async () => {

@@ -29,7 +29,7 @@ describe("logs, metrics and request ids", () => {
   const captured = capturingLogger();
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: true, logger: captured.logger, config: { commentRateLimit: 1 } });
+    t = await startTestServer({ seed: true, logger: captured.logger, config: { comments: { rateLimit: 1 } } });
   });
   afterAll(async () => {
     await t.close();
@@ -175,7 +175,7 @@ describe("production posture", () => {
   });
 
   it("turns introspection and the playground off when told to, on HTTP and WebSocket", async () => {
-    const t = await startTestServer({ seed: false, config: { introspection: false, playground: false } });
+    const t = await startTestServer({ seed: false, config: { graphql: { introspection: false, playground: false } } });
     try {
       const http = await t.gql(`{ __schema { types { name } } }`);
       expect(http.status).toBe(400);
@@ -195,7 +195,7 @@ describe("production posture", () => {
 
   it("answers cross-origin requests only from CORS_ORIGINS", async () => {
     const none = await startTestServer({ seed: false });
-    const some = await startTestServer({ seed: false, config: { corsOrigins: ["https://koran.example"] } });
+    const some = await startTestServer({ seed: false, config: { cors: { origins: ["https://koran.example"] } } });
     try {
       const preflight = (t: TestServer, origin: string) =>
         fetch(`http://127.0.0.1:${t.server.port}/graphql`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" } });

@@ -46,7 +46,7 @@ describe("connections page backwards (Relay's last/before) and answer first: 0 c
 
   beforeAll(async () => {
     // Whole lists in one page (tags × 100 stories) cost more than the default ceiling; the ceiling is tested on its own server below.
-    t = await startTestServer({ seed: false, config: { limits: { ...DEFAULT_LIMITS, maxComplexity: 100_000 }, schedulerIntervalMs: 3_600_000, eventPollIntervalMs: 600_000 } });
+    t = await startTestServer({ seed: false, config: { graphql: { limits: { ...DEFAULT_LIMITS, maxComplexity: 100_000 } }, events: { schedulerIntervalMs: 3_600_000, pollIntervalMs: 600_000 } } });
     s = await regionalNewsroom(t.server.db);
     await t.server.db.transaction(async (em) => {
       // Stories that match one word with different strengths, so relevance orders them by more than their ids.
@@ -230,7 +230,7 @@ describe("connections page backwards (Relay's last/before) and answer first: 0 c
     // A ceiling of 500, as in limits.spec.ts, so that a page of 100 can be just over it.
     let small: TestServer;
     beforeAll(async () => {
-      small = await startTestServer({ seed: false, config: { limits: { ...DEFAULT_LIMITS, maxComplexity: 500 }, schedulerIntervalMs: 3_600_000, eventPollIntervalMs: 600_000 } });
+      small = await startTestServer({ seed: false, config: { graphql: { limits: { ...DEFAULT_LIMITS, maxComplexity: 500 } }, events: { schedulerIntervalMs: 3_600_000, pollIntervalMs: 600_000 } } });
       await regionalNewsroom(small.server.db);
     });
     afterAll(async () => {

@@ -51,7 +51,7 @@ describe("a Redis outage in the logs", () => {
         done();
       },
     });
-    t = await startTestServer({ seed: false, config: { redisUrl: `redis://127.0.0.1:${port}`, redisOutageLogMs: 500 }, logger: createLogger("info", sink) });
+    t = await startTestServer({ seed: false, config: { redis: { url: `redis://127.0.0.1:${port}`, outageLogMs: 500 } }, logger: createLogger("info", sink) });
   });
   afterAll(async () => {
     await t?.close();

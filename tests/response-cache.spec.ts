@@ -126,7 +126,7 @@ describe("the response cache", () => {
 
 describe("automatic persisted queries", () => {
   it("registers a text once, then answers its hash alone over POST and GET, the GET with public caching headers; an unknown hash asks for the text", async () => {
-    const t = await startTestServer({ seed: true, config: { persistedQueriesBytes: 4096 } });
+    const t = await startTestServer({ seed: true, config: { graphql: { persistedQueriesBytes: 4096 } } });
     try {
       const query = `{ articles(first: 2) { nodes { title } } }`;
       const sha256Hash = createHash("sha256").update(query).digest("hex");
@@ -159,7 +159,7 @@ describe("automatic persisted queries", () => {
 
 describe("RESPONSE_CACHE=false", () => {
   it("computes every answer afresh", async () => {
-    const t = await startTestServer({ seed: true, config: { responseCache: false } });
+    const t = await startTestServer({ seed: true, config: { cache: { enabled: false } } });
     try {
       for (let i = 0; i < 3; i++) await t.gql(`{ articles(first: 1) { nodes { title } } }`);
       expect(await metricOf(t, "response_cache_hits_total")).toBe(0);

@@ -145,7 +145,7 @@ describe("slow and greedy clients", () => {
 
     it(`refuses at once what one address opens past ${CAP} connections, and another address is answered`, async () => {
       // Time limits far beyond the test: whatever closes here is closed by the cap.
-      t = await startTestServer({ seed: false, config: { httpMaxConnectionsPerAddress: CAP, httpHeadersTimeoutMs: 120_000, httpRequestTimeoutMs: 120_000 } });
+      t = await startTestServer({ seed: false, config: { http: { maxConnectionsPerAddress: CAP, headersTimeoutMs: 120_000, requestTimeoutMs: 120_000 } } });
       await t.server.db.transaction((em) => addStory(em, { title: STORY }));
       const slow = Array.from({ length: SLOW }, (_, i) => {
         const connection = raw();
@@ -170,7 +170,7 @@ describe("slow and greedy clients", () => {
 
     it("admits N connections from one address and refuses the N+1th; after one closes, a new one is admitted", async () => {
       const N = 4;
-      t = await startTestServer({ seed: false, config: { httpMaxConnectionsPerAddress: N } });
+      t = await startTestServer({ seed: false, config: { http: { maxConnectionsPerAddress: N } } });
       const admitted = Array.from({ length: N }, () => raw());
       // Each answered request proves its connection was admitted; keep-alive holds it open.
       expect(await Promise.all(admitted.map((c) => c.get("/healthz")))).toEqual(Array(N).fill("HTTP/1.1 200 OK"));
@@ -191,7 +191,7 @@ describe("slow and greedy clients", () => {
 
     it("holds N connections in all and closes the N+1th on accept, from any address", async () => {
       const N = 3;
-      t = await startTestServer({ seed: false, config: { httpMaxConnections: N } });
+      t = await startTestServer({ seed: false, config: { http: { maxConnections: N } } });
       const admitted = [raw(), raw(OTHER_CLIENT), raw()];
       expect(await Promise.all(admitted.map((c) => c.get("/healthz")))).toEqual(Array(N).fill("HTTP/1.1 200 OK"));
       const over = raw(OTHER_CLIENT);
@@ -214,7 +214,7 @@ describe("slow and greedy clients", () => {
 
     it("does not count a trusted proxy's connections against the cap: it carries many clients", async () => {
       const N = 2;
-      t = await startTestServer({ seed: false, config: { httpMaxConnectionsPerAddress: N, trustProxy: ["127.0.0.1"] } });
+      t = await startTestServer({ seed: false, config: { http: { maxConnectionsPerAddress: N, trustProxy: ["127.0.0.1"] } } });
       const proxy = Array.from({ length: N + 3 }, () => raw());
       expect(await Promise.all(proxy.map((c) => c.get("/healthz")))).toEqual(Array(N + 3).fill("HTTP/1.1 200 OK"));
 
@@ -227,7 +227,7 @@ describe("slow and greedy clients", () => {
   });
 
   describe("time limits", () => {
-    const LIMITS = { httpHeadersTimeoutMs: 1000, httpRequestTimeoutMs: 2000 };
+    const LIMITS = { http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000 } };
 
     it("cuts a client that sends its headers a line at a time when the headers' time is up", async () => {
       t = await startTestServer({ seed: false, config: LIMITS });
@@ -248,7 +248,7 @@ describe("slow and greedy clients", () => {
     });
 
     it("leaves a graphql-ws subscription open long past the request time limit", async () => {
-      t = await startTestServer({ seed: false, config: { httpHeadersTimeoutMs: 300, httpRequestTimeoutMs: 500 } });
+      t = await startTestServer({ seed: false, config: { http: { headersTimeoutMs: 300, requestTimeoutMs: 500 } } });
       const editor = bearer(await mintToken(t, "EDITOR"));
       const client = connect(t.server.port);
       clients.push(client);
@@ -268,18 +268,18 @@ describe("slow and greedy clients", () => {
   describe("settings", () => {
     it("defaults to limits that cut slowloris within seconds and leave readers' browsers room", () => {
       const config = loadConfig({});
-      expect([config.httpHeadersTimeoutMs, config.httpRequestTimeoutMs, config.httpKeepAliveTimeoutMs]).toEqual([10_000, 30_000, 65_000]);
-      expect([config.httpMaxConnections, config.httpMaxConnectionsPerAddress]).toEqual([16_000, 64]);
+      expect([config.http.headersTimeoutMs, config.http.requestTimeoutMs, config.http.keepAliveTimeoutMs]).toEqual([10_000, 30_000, 65_000]);
+      expect([config.http.maxConnections, config.http.maxConnectionsPerAddress]).toEqual([16_000, 64]);
     });
 
     it("refuses a headers limit longer than the whole request's, naming both", () => {
       const both = (headers: number, request: number) => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: String(headers), HTTP_REQUEST_TIMEOUT_MS: String(request) });
       expect(() => both(20_001, 20_000)).toThrow(ConfigError);
       expect(() => both(20_001, 20_000)).toThrow(/HTTP_HEADERS_TIMEOUT_MS \(20001\) must not be longer than HTTP_REQUEST_TIMEOUT_MS \(20000\)/);
-      expect(both(20_000, 20_000).httpHeadersTimeoutMs).toBe(20_000);
+      expect(both(20_000, 20_000).http.headersTimeoutMs).toBe(20_000);
       // Each alone, at the far end of its range, fits the other's default.
-      expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "30000" }).httpHeadersTimeoutMs).toBe(30_000);
-      expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "10000" }).httpRequestTimeoutMs).toBe(10_000);
+      expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "30000" }).http.headersTimeoutMs).toBe(30_000);
+      expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "10000" }).http.requestTimeoutMs).toBe(10_000);
       expect(() => loadConfig({ HTTP_MAX_CONNECTIONS_PER_ADDRESS: "0" })).toThrow(/HTTP_MAX_CONNECTIONS_PER_ADDRESS must be an integer from 1 to 1000000, got '0'/);
     });
 
@@ -293,7 +293,7 @@ describe("slow and greedy clients", () => {
             done();
           },
         });
-        t = await startTestServer({ seed: false, config: { httpMaxConnections: maxConnections }, logger: createLogger("warn", sink) });
+        t = await startTestServer({ seed: false, config: { http: { maxConnections: maxConnections } }, logger: createLogger("warn", sink) });
         await t.close();
         t = undefined;
         return lines.filter((line) => line.level === 40 && line.msg.startsWith("HTTP_MAX_CONNECTIONS")).map((line) => line.msg);

@@ -27,7 +27,7 @@ describe("the live ticker over HTTP", () => {
   beforeAll(async () => {
     t = await startTestServer({
       seed: true,
-      config: { tickerStoryUrl: "https://news.example/berita/{slug}", tickerFrameAncestors: `'self' ${EMBEDDER}`, corsOrigins: [EMBEDDER], playground: false },
+      config: { ticker: { storyUrl: "https://news.example/berita/{slug}", frameAncestors: `'self' ${EMBEDDER}` }, cors: { origins: [EMBEDDER] }, graphql: { playground: false } },
     });
     base = `http://127.0.0.1:${t.server.port}`;
     editor = bearer(await mintToken(t, "EDITOR"));
@@ -202,19 +202,19 @@ describe("Query.liveCursor", () => {
 describe("TICKER_STORY_URL and TICKER_FRAME_ANCESTORS", () => {
   it("default to /articles/{slug} and 'self'", () => {
     const config = loadConfig({});
-    expect(config.tickerStoryUrl).toBe("/articles/{slug}");
-    expect(config.tickerFrameAncestors).toBe("'self'");
+    expect(config.ticker.storyUrl).toBe("/articles/{slug}");
+    expect(config.ticker.frameAncestors).toBe("'self'");
   });
 
   it("take a URL or path with {slug}, and CSP sources separated by spaces or commas", () => {
-    expect(loadConfig({ TICKER_STORY_URL: "https://news.example/berita/{slug}?from=ticker" }).tickerStoryUrl).toBe("https://news.example/berita/{slug}?from=ticker");
-    expect(loadConfig({ TICKER_STORY_URL: "/berita/{slug}" }).tickerStoryUrl).toBe("/berita/{slug}");
-    expect(loadConfig({ TICKER_FRAME_ANCESTORS: "'self', https://portal.example  https://*.example.org:8443" }).tickerFrameAncestors).toBe("'self' https://portal.example https://*.example.org:8443");
-    expect(loadConfig({ TICKER_FRAME_ANCESTORS: "'none'" }).tickerFrameAncestors).toBe("'none'");
+    expect(loadConfig({ TICKER_STORY_URL: "https://news.example/berita/{slug}?from=ticker" }).ticker.storyUrl).toBe("https://news.example/berita/{slug}?from=ticker");
+    expect(loadConfig({ TICKER_STORY_URL: "/berita/{slug}" }).ticker.storyUrl).toBe("/berita/{slug}");
+    expect(loadConfig({ TICKER_FRAME_ANCESTORS: "'self', https://portal.example  https://*.example.org:8443" }).ticker.frameAncestors).toBe("'self' https://portal.example https://*.example.org:8443");
+    expect(loadConfig({ TICKER_FRAME_ANCESTORS: "'none'" }).ticker.frameAncestors).toBe("'none'");
   });
 
   it.each(["https://news.example/{slug}", "/articles/{slug}", "http://localhost:8080/{slug}", "HTTPS://News.Example/berita/{slug}/#top", "/{slug}", "/berita/{slug}?a=$'&b=$&"])("takes TICKER_STORY_URL=%s as it is", (value) => {
-    expect(loadConfig({ TICKER_STORY_URL: value }).tickerStoryUrl).toBe(value);
+    expect(loadConfig({ TICKER_STORY_URL: value }).ticker.storyUrl).toBe(value);
   });
 
   it.each([
@@ -254,7 +254,7 @@ describe("TICKER_STORY_URL and TICKER_FRAME_ANCESTORS", () => {
 
   it("writes TICKER_STORY_URL into ticker.js exactly, $' and $& included", async () => {
     const storyUrl = "https://news.example/berita/{slug}?from=$'&via=$&&t=$$";
-    const t = await startTestServer({ seed: false, config: { tickerStoryUrl: loadConfig({ TICKER_STORY_URL: storyUrl }).tickerStoryUrl } });
+    const t = await startTestServer({ seed: false, config: { ticker: { storyUrl: loadConfig({ TICKER_STORY_URL: storyUrl }).ticker.storyUrl } } });
     try {
       const script = await (await fetch(`http://127.0.0.1:${t.server.port}/live/ticker.js`)).text();
       expect(script).toContain(`const DEFAULTS = ${JSON.stringify({ storyUrl, endpoint: "/graphql" })};`);
