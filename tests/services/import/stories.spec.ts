@@ -17,7 +17,7 @@ describe("the test stories", () => {
     expect(factsOf(extractStory(fs.readFileSync(path.join(DIR, file), "utf8")))).toEqual(expected);
   });
 
-  it.each([...STORIES, "../../../src/services/seed/seed-article.txt"])("%s: nothing is invented", (file) => {
+  it.each([...STORIES, "../../../../src/services/seed/seed-article.txt"])("%s: nothing is invented", (file) => {
     expectNothingInvented(extractStory(fs.readFileSync(path.join(DIR, file), "utf8")));
   });
 
