@@ -33,94 +33,148 @@ export interface QueryLimits {
 /** The defaults, documented in the README with the measurements they rest on. */
 export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 100, maxFieldRepeats: 100, maxDirectivesPerField: 5, maxComplexity: 5000, maxTokens: 5000 };
 
-/** Everything the server reads from its environment, validated once at start. */
-export interface AppConfig {
+/** The public HTTP listener and what it lets clients hold and send. */
+export interface HttpConfig {
   readonly port: number;
   readonly host: string;
-  /**
-   * Where `/metrics` is served: null, on the public port with everything else; otherwise on a
-   * port of its own (0 picks a free one) on `metricsHost`, and not on the public port at all.
-   */
-  readonly metricsPort: number | null;
-  /** The interface the metrics port listens on (loopback unless a private network needs it). */
-  readonly metricsHost: string;
-  readonly database: DatabaseConfig;
-  /** Load the seed story into an empty database on start. */
-  readonly seed: boolean;
-  readonly logLevel: string;
-  readonly production: boolean;
-  /** New comments are APPROVED at once instead of waiting as PENDING. */
-  readonly autoApproveComments: boolean;
-  /** Comments one client may post to one story per window. */
-  readonly commentRateLimit: number;
-  readonly commentRateWindowSeconds: number;
-  /** Comments one client may post across all stories per window of its own (a flood spread over many stories). */
-  readonly commentAddressRateLimit: number;
-  readonly commentAddressRateWindowSeconds: number;
-  /** Comments one story may hold waiting for moderation; past it, new ones are refused until moderators act. */
-  readonly commentMaxPendingPerStory: number;
   /** Which proxies' X-Forwarded-For entries to believe for the client address (HTTP and WebSocket). */
   readonly trustProxy: TrustProxy;
-  /** How often the scheduler looks for scheduled stories that are due. */
-  readonly schedulerIntervalMs: number;
-  /** Redis for telling other instances about new events (and sharing rate limits); unset on one instance. */
-  readonly redisUrl: string | null;
-  /** While Redis is down, how often a summary line says it still is (the first failure and the recovery are logged at once). */
-  readonly redisOutageLogMs: number;
-  /** How often each instance reads the event log even without a notification. */
-  readonly eventPollIntervalMs: number;
-  /** How long events stay resumable. */
-  readonly eventRetentionMs: number;
-  readonly wsMaxSubscriptions: number;
-  /** Connections one client address may hold at once. */
-  readonly wsMaxConnectionsPerAddress: number;
-  /** Subscriptions all connections of one client address may hold at once. */
-  readonly wsMaxSubscriptionsPerAddress: number;
-  readonly wsMaxMessageBytes: number;
-  readonly wsKeepAliveMs: number;
-  readonly wsInitTimeoutMs: number;
-  /** Cost limits of every operation, HTTP and WebSocket alike. */
-  readonly limits: QueryLimits;
   /** Largest HTTP request body in bytes (larger: 413). */
   readonly maxBodyBytes: number;
   /** Time a client has to send a request's headers, from its first byte (or from connecting); slower: 408 and closed. */
-  readonly httpHeadersTimeoutMs: number;
+  readonly headersTimeoutMs: number;
   /** Time a client has to send a whole request, headers and body; slower: 408 and closed. Not the time to answer it. */
-  readonly httpRequestTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   /** How long a kept-alive connection may sit idle between requests. */
-  readonly httpKeepAliveTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
   /** TCP connections (HTTP and WebSocket) the server holds at once; more are closed on accept. */
-  readonly httpMaxConnections: number;
+  readonly maxConnections: number;
   /** TCP connections one peer address may hold at once (HTTP and WebSocket); trusted proxies are exempt. */
-  readonly httpMaxConnectionsPerAddress: number;
-  /** Origins allowed to call the API from browsers (CORS); empty: no cross-origin access; ["*"]: any. */
-  readonly corsOrigins: readonly string[];
+  readonly maxConnectionsPerAddress: number;
+}
+
+/** Cross-origin access from browsers. */
+export interface CorsConfig {
+  /** Origins allowed to call the API from browsers; empty: no cross-origin access; ["*"]: any. */
+  readonly origins: readonly string[];
   /** Request headers a cross-origin page may send: {@link DEFAULT_CORS_ALLOW_HEADERS} and CORS_ALLOW_HEADERS' extras, lower case. */
-  readonly corsAllowHeaders: readonly string[];
+  readonly allowHeaders: readonly string[];
   /** How long browsers may cache a preflight's answer (Access-Control-Max-Age), seconds; 0: they ask before every request. */
-  readonly corsMaxAgeSeconds: number;
+  readonly maxAgeSeconds: number;
+}
+
+/**
+ * Where `/metrics` is served: with a null `port`, on the public port with everything else;
+ * otherwise on a port of its own (0 picks a free one) on `host`, and not on the public port at all.
+ */
+export interface MetricsConfig {
+  readonly port: number | null;
+  /** The interface the metrics port listens on (loopback unless a private network needs it). */
+  readonly host: string;
+}
+
+export interface LogConfig {
+  readonly level: string;
+}
+
+/** Who may post comments how often, and how many may wait for moderation. */
+export interface CommentsConfig {
+  /** New comments are APPROVED at once instead of waiting as PENDING. */
+  readonly autoApprove: boolean;
+  /** Comments one client may post to one story per window. */
+  readonly rateLimit: number;
+  readonly rateWindowSeconds: number;
+  /** Comments one client may post across all stories per window of its own (a flood spread over many stories). */
+  readonly addressRateLimit: number;
+  readonly addressRateWindowSeconds: number;
+  /** Comments one story may hold waiting for moderation; past it, new ones are refused until moderators act. */
+  readonly maxPendingPerStory: number;
+}
+
+/** The event log and the scheduler that writes to it when scheduled stories come due. */
+export interface EventsConfig {
+  /** How often each instance reads the event log even without a notification. */
+  readonly pollIntervalMs: number;
+  /** How long events stay resumable. */
+  readonly retentionMs: number;
+  /** How often the scheduler looks for scheduled stories that are due. */
+  readonly schedulerIntervalMs: number;
+}
+
+/** Redis for telling other instances about new events (and sharing rate limits). */
+export interface RedisConfig {
+  /** Unset on one instance. */
+  readonly url: string | null;
+  /** While Redis is down, how often a summary line says it still is (the first failure and the recovery are logged at once). */
+  readonly outageLogMs: number;
+}
+
+/** The graphql-ws endpoint's limits. */
+export interface WebSocketConfig {
+  readonly maxSubscriptionsPerConnection: number;
+  /** Connections one client address may hold at once. */
+  readonly maxConnectionsPerAddress: number;
+  /** Subscriptions all connections of one client address may hold at once. */
+  readonly maxSubscriptionsPerAddress: number;
+  readonly maxMessageBytes: number;
+  readonly keepAliveMs: number;
+  readonly initTimeoutMs: number;
   /** Browser origins whose pages may open a WebSocket; null: any (see websocket.ts for why that is safe). */
-  readonly wsOrigins: readonly string[] | null;
+  readonly origins: readonly string[] | null;
+}
+
+/** What the GraphQL endpoint admits and offers, over HTTP and WebSocket alike. */
+export interface GraphQLConfig {
+  /** Cost limits of every operation. */
+  readonly limits: QueryLimits;
   readonly introspection: boolean;
-  /** Anonymous queries answered from memory, dropped by what changes (RESPONSE_CACHE=false turns it off). */
-  readonly responseCache: boolean;
-  /** What the response cache may hold, in bytes. */
-  readonly responseCacheBytes: number;
-  /** Sightings of an answer's key (lately) before the response cache stores it; 1: every answer that fits. */
-  readonly responseCacheAdmitAfter: number;
+  readonly playground: boolean;
   /** What the automatic persisted queries' store may hold, in bytes. */
   readonly persistedQueriesBytes: number;
+}
+
+/** The in-memory response cache, the Cache-Control of anonymous GET answers, and the HTTP cache in front. */
+export interface CacheConfig {
+  /** Anonymous queries answered from memory, dropped by what changes (RESPONSE_CACHE=false turns it off). */
+  readonly enabled: boolean;
+  /** What the response cache may hold, in bytes. */
+  readonly bytes: number;
+  /** Sightings of an answer's key (lately) before the response cache stores it; 1: every answer that fits. */
+  readonly admitAfter: number;
   /** Cache-Control max-age of anonymous GET answers, seconds. */
-  readonly cacheMaxAgeSeconds: number;
+  readonly maxAgeSeconds: number;
   /** Cache-Control stale-while-revalidate of anonymous GET answers, seconds. */
-  readonly cacheStaleSeconds: number;
+  readonly staleSeconds: number;
   /** Where to purge changed tags at the HTTP cache in front (Varnish, deploy/varnish); null: nothing in front to purge. */
-  readonly cachePurgeUrl: string | null;
-  readonly playground: boolean;
+  readonly purgeUrl: string | null;
+}
+
+/** The embeddable headline ticker. */
+export interface TickerConfig {
   /** Where a ticker headline links: a URL or absolute path with `{slug}` standing for the story's slug. */
-  readonly tickerStoryUrl: string;
+  readonly storyUrl: string;
   /** The CSP `frame-ancestors` sources of the ticker page: who may show it in an iframe. */
-  readonly tickerFrameAncestors: string;
+  readonly frameAncestors: string;
+}
+
+/** Everything the server reads from its environment, validated once at start, by subsystem. */
+export interface AppConfig {
+  readonly http: HttpConfig;
+  readonly cors: CorsConfig;
+  readonly metrics: MetricsConfig;
+  readonly database: DatabaseConfig;
+  /** Load the seed story into an empty database on start. */
+  readonly seed: boolean;
+  readonly log: LogConfig;
+  /** NODE_ENV=production: error answers give no hints about the schema. */
+  readonly production: boolean;
+  readonly comments: CommentsConfig;
+  readonly events: EventsConfig;
+  readonly redis: RedisConfig;
+  readonly websocket: WebSocketConfig;
+  readonly graphql: GraphQLConfig;
+  readonly cache: CacheConfig;
+  readonly ticker: TickerConfig;
 }
 
 export class ConfigError extends Error {
@@ -336,36 +390,80 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
   return { kind: "sqlite", file: path.resolve(env.SQLITE_FILE ?? path.join("data", "newsroom.sqlite")) };
 }
 
-/** Reads and validates the environment. Throws {@link ConfigError} naming the bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function parseHttpConfig(env: NodeJS.ProcessEnv): HttpConfig {
   const timeouts = parseRequestTimeouts(env);
   return {
     port: parsePort(env.PORT, 4000),
     host: env.HOST ?? "0.0.0.0",
-    metricsPort: parseMetricsPort(env.METRICS_PORT),
-    metricsHost: env.METRICS_HOST || "127.0.0.1",
-    database: databaseConfigFromEnv(env),
-    seed: parseBool("SEED", env.SEED, true),
-    logLevel: parseLogLevel(env.LOG_LEVEL),
-    production: env.NODE_ENV === "production",
-    autoApproveComments: parseBool("AUTO_APPROVE_COMMENTS", env.AUTO_APPROVE_COMMENTS, false),
-    commentRateLimit: parseInteger("COMMENT_RATE_LIMIT", env.COMMENT_RATE_LIMIT, 5, 1, 1_000_000),
-    commentRateWindowSeconds: parseInteger("COMMENT_RATE_WINDOW_SECONDS", env.COMMENT_RATE_WINDOW_SECONDS, 60, 1, 86_400),
-    commentAddressRateLimit: parseInteger("COMMENT_ADDRESS_RATE_LIMIT", env.COMMENT_ADDRESS_RATE_LIMIT, 20, 1, 1_000_000),
-    commentAddressRateWindowSeconds: parseInteger("COMMENT_ADDRESS_RATE_WINDOW_SECONDS", env.COMMENT_ADDRESS_RATE_WINDOW_SECONDS, 600, 1, 86_400),
-    commentMaxPendingPerStory: parseInteger("COMMENT_MAX_PENDING_PER_STORY", env.COMMENT_MAX_PENDING_PER_STORY, 100, 1, 1_000_000),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    maxBodyBytes: parseInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600),
+    headersTimeoutMs: timeouts.headersMs,
+    requestTimeoutMs: timeouts.requestMs,
+    // Above the 60 s idle timeout of nginx's upstream keepalive, Varnish's backends and cloud load
+    // balancers: closing a connection they are about to reuse fails that request with a 502.
+    keepAliveTimeoutMs: parseInteger("HTTP_KEEPALIVE_TIMEOUT_MS", env.HTTP_KEEPALIVE_TIMEOUT_MS, 65_000, 100, 3_600_000),
+    maxConnections: parseInteger("HTTP_MAX_CONNECTIONS", env.HTTP_MAX_CONNECTIONS, 16_000, 1, 10_000_000),
+    maxConnectionsPerAddress: parseInteger("HTTP_MAX_CONNECTIONS_PER_ADDRESS", env.HTTP_MAX_CONNECTIONS_PER_ADDRESS, 64, 1, 1_000_000),
+  };
+}
+
+export function parseCorsConfig(env: NodeJS.ProcessEnv): CorsConfig {
+  return {
+    origins: parseOrigins("CORS_ORIGINS", env.CORS_ORIGINS, { wildcard: true }),
+    allowHeaders: parseAllowHeaders(env.CORS_ALLOW_HEADERS),
+    // Chromium caps it at 7200 s, Firefox at 86400 s.
+    maxAgeSeconds: parseInteger("CORS_MAX_AGE", env.CORS_MAX_AGE, 7200, 0, 86_400),
+  };
+}
+
+export function parseMetricsConfig(env: NodeJS.ProcessEnv): MetricsConfig {
+  return { port: parseMetricsPort(env.METRICS_PORT), host: env.METRICS_HOST || "127.0.0.1" };
+}
+
+export function parseLogConfig(env: NodeJS.ProcessEnv): LogConfig {
+  return { level: parseLogLevel(env.LOG_LEVEL) };
+}
+
+export function parseCommentsConfig(env: NodeJS.ProcessEnv): CommentsConfig {
+  return {
+    autoApprove: parseBool("AUTO_APPROVE_COMMENTS", env.AUTO_APPROVE_COMMENTS, false),
+    rateLimit: parseInteger("COMMENT_RATE_LIMIT", env.COMMENT_RATE_LIMIT, 5, 1, 1_000_000),
+    rateWindowSeconds: parseInteger("COMMENT_RATE_WINDOW_SECONDS", env.COMMENT_RATE_WINDOW_SECONDS, 60, 1, 86_400),
+    addressRateLimit: parseInteger("COMMENT_ADDRESS_RATE_LIMIT", env.COMMENT_ADDRESS_RATE_LIMIT, 20, 1, 1_000_000),
+    addressRateWindowSeconds: parseInteger("COMMENT_ADDRESS_RATE_WINDOW_SECONDS", env.COMMENT_ADDRESS_RATE_WINDOW_SECONDS, 600, 1, 86_400),
+    maxPendingPerStory: parseInteger("COMMENT_MAX_PENDING_PER_STORY", env.COMMENT_MAX_PENDING_PER_STORY, 100, 1, 1_000_000),
+  };
+}
+
+export function parseEventsConfig(env: NodeJS.ProcessEnv): EventsConfig {
+  return {
+    pollIntervalMs: parseInteger("EVENT_POLL_INTERVAL_MS", env.EVENT_POLL_INTERVAL_MS, 1000, 20, 600_000),
+    retentionMs: parseInteger("EVENT_RETENTION_DAYS", env.EVENT_RETENTION_DAYS, 7, 1, 3650) * 86_400_000,
     schedulerIntervalMs: parseInteger("SCHEDULER_INTERVAL_MS", env.SCHEDULER_INTERVAL_MS, 1000, 50, 3_600_000),
-    redisUrl: parseRedisUrl(env.REDIS_URL),
-    redisOutageLogMs: parseInteger("REDIS_OUTAGE_LOG_SECONDS", env.REDIS_OUTAGE_LOG_SECONDS, 60, 1, 86_400) * 1000,
-    eventPollIntervalMs: parseInteger("EVENT_POLL_INTERVAL_MS", env.EVENT_POLL_INTERVAL_MS, 1000, 20, 600_000),
-    eventRetentionMs: parseInteger("EVENT_RETENTION_DAYS", env.EVENT_RETENTION_DAYS, 7, 1, 3650) * 86_400_000,
-    wsMaxSubscriptions: parseInteger("WS_MAX_SUBSCRIPTIONS", env.WS_MAX_SUBSCRIPTIONS, 50, 1, 10_000),
-    wsMaxConnectionsPerAddress: parseInteger("WS_MAX_CONNECTIONS_PER_ADDRESS", env.WS_MAX_CONNECTIONS_PER_ADDRESS, 32, 1, 1_000_000),
-    wsMaxSubscriptionsPerAddress: parseInteger("WS_MAX_SUBSCRIPTIONS_PER_ADDRESS", env.WS_MAX_SUBSCRIPTIONS_PER_ADDRESS, 256, 1, 10_000_000),
-    wsMaxMessageBytes: parseInteger("WS_MAX_MESSAGE_BYTES", env.WS_MAX_MESSAGE_BYTES, 65_536, 1024, 16_777_216),
-    wsKeepAliveMs: parseInteger("WS_KEEPALIVE_MS", env.WS_KEEPALIVE_MS, 12_000, 100, 600_000),
-    wsInitTimeoutMs: parseInteger("WS_INIT_TIMEOUT_MS", env.WS_INIT_TIMEOUT_MS, 3000, 100, 600_000),
+  };
+}
+
+export function parseRedisConfig(env: NodeJS.ProcessEnv): RedisConfig {
+  return {
+    url: parseRedisUrl(env.REDIS_URL),
+    outageLogMs: parseInteger("REDIS_OUTAGE_LOG_SECONDS", env.REDIS_OUTAGE_LOG_SECONDS, 60, 1, 86_400) * 1000,
+  };
+}
+
+export function parseWebSocketConfig(env: NodeJS.ProcessEnv): WebSocketConfig {
+  return {
+    maxSubscriptionsPerConnection: parseInteger("WS_MAX_SUBSCRIPTIONS", env.WS_MAX_SUBSCRIPTIONS, 50, 1, 10_000),
+    maxConnectionsPerAddress: parseInteger("WS_MAX_CONNECTIONS_PER_ADDRESS", env.WS_MAX_CONNECTIONS_PER_ADDRESS, 32, 1, 1_000_000),
+    maxSubscriptionsPerAddress: parseInteger("WS_MAX_SUBSCRIPTIONS_PER_ADDRESS", env.WS_MAX_SUBSCRIPTIONS_PER_ADDRESS, 256, 1, 10_000_000),
+    maxMessageBytes: parseInteger("WS_MAX_MESSAGE_BYTES", env.WS_MAX_MESSAGE_BYTES, 65_536, 1024, 16_777_216),
+    keepAliveMs: parseInteger("WS_KEEPALIVE_MS", env.WS_KEEPALIVE_MS, 12_000, 100, 600_000),
+    initTimeoutMs: parseInteger("WS_INIT_TIMEOUT_MS", env.WS_INIT_TIMEOUT_MS, 3000, 100, 600_000),
+    origins: env.WS_ORIGINS === undefined || env.WS_ORIGINS.trim() === "" ? null : parseOrigins("WS_ORIGINS", env.WS_ORIGINS, { wildcard: false }),
+  };
+}
+
+export function parseGraphQLConfig(env: NodeJS.ProcessEnv): GraphQLConfig {
+  return {
     limits: {
       maxDepth: parseInteger("MAX_QUERY_DEPTH", env.MAX_QUERY_DEPTH, DEFAULT_LIMITS.maxDepth, 1, 100),
       maxAliases: parseInteger("MAX_QUERY_ALIASES", env.MAX_QUERY_ALIASES, DEFAULT_LIMITS.maxAliases, 0, 10_000),
@@ -374,30 +472,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxComplexity: parseInteger("MAX_QUERY_COMPLEXITY", env.MAX_QUERY_COMPLEXITY, DEFAULT_LIMITS.maxComplexity, 1, 10_000_000),
       maxTokens: parseInteger("MAX_QUERY_TOKENS", env.MAX_QUERY_TOKENS, DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
     },
-    maxBodyBytes: parseInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600),
-    httpHeadersTimeoutMs: timeouts.headersMs,
-    httpRequestTimeoutMs: timeouts.requestMs,
-    // Above the 60 s idle timeout of nginx's upstream keepalive, Varnish's backends and cloud load
-    // balancers: closing a connection they are about to reuse fails that request with a 502.
-    httpKeepAliveTimeoutMs: parseInteger("HTTP_KEEPALIVE_TIMEOUT_MS", env.HTTP_KEEPALIVE_TIMEOUT_MS, 65_000, 100, 3_600_000),
-    httpMaxConnections: parseInteger("HTTP_MAX_CONNECTIONS", env.HTTP_MAX_CONNECTIONS, 16_000, 1, 10_000_000),
-    httpMaxConnectionsPerAddress: parseInteger("HTTP_MAX_CONNECTIONS_PER_ADDRESS", env.HTTP_MAX_CONNECTIONS_PER_ADDRESS, 64, 1, 1_000_000),
-    corsOrigins: parseOrigins("CORS_ORIGINS", env.CORS_ORIGINS, { wildcard: true }),
-    corsAllowHeaders: parseAllowHeaders(env.CORS_ALLOW_HEADERS),
-    // Chromium caps it at 7200 s, Firefox at 86400 s.
-    corsMaxAgeSeconds: parseInteger("CORS_MAX_AGE", env.CORS_MAX_AGE, 7200, 0, 86_400),
-    wsOrigins: env.WS_ORIGINS === undefined || env.WS_ORIGINS.trim() === "" ? null : parseOrigins("WS_ORIGINS", env.WS_ORIGINS, { wildcard: false }),
     introspection: parseBool("INTROSPECTION", env.INTROSPECTION, true),
-    responseCache: parseBool("RESPONSE_CACHE", env.RESPONSE_CACHE, true),
-    responseCacheBytes: parseInteger("RESPONSE_CACHE_MB", env.RESPONSE_CACHE_MB, 64, 1, 65_536) * 1_048_576,
-    // The admission's counts go up to 16 (src/cache/admission.ts).
-    responseCacheAdmitAfter: parseInteger("RESPONSE_CACHE_ADMIT_AFTER", env.RESPONSE_CACHE_ADMIT_AFTER, 2, 1, 15),
-    persistedQueriesBytes: parseInteger("PERSISTED_QUERIES_MB", env.PERSISTED_QUERIES_MB, 16, 1, 4096) * 1_048_576,
-    cacheMaxAgeSeconds: parseInteger("CACHE_MAX_AGE", env.CACHE_MAX_AGE, 5, 0, 86_400),
-    cacheStaleSeconds: parseInteger("CACHE_STALE_WHILE_REVALIDATE", env.CACHE_STALE_WHILE_REVALIDATE, 30, 0, 86_400),
-    cachePurgeUrl: parsePurgeUrl(env.CACHE_PURGE_URL),
     playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),
-    tickerStoryUrl: parseStoryUrl(env.TICKER_STORY_URL),
-    tickerFrameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS),
+    persistedQueriesBytes: parseInteger("PERSISTED_QUERIES_MB", env.PERSISTED_QUERIES_MB, 16, 1, 4096) * 1_048_576,
+  };
+}
+
+export function parseCacheConfig(env: NodeJS.ProcessEnv): CacheConfig {
+  return {
+    enabled: parseBool("RESPONSE_CACHE", env.RESPONSE_CACHE, true),
+    bytes: parseInteger("RESPONSE_CACHE_MB", env.RESPONSE_CACHE_MB, 64, 1, 65_536) * 1_048_576,
+    // The admission's counts go up to 16 (src/cache/admission.ts).
+    admitAfter: parseInteger("RESPONSE_CACHE_ADMIT_AFTER", env.RESPONSE_CACHE_ADMIT_AFTER, 2, 1, 15),
+    maxAgeSeconds: parseInteger("CACHE_MAX_AGE", env.CACHE_MAX_AGE, 5, 0, 86_400),
+    staleSeconds: parseInteger("CACHE_STALE_WHILE_REVALIDATE", env.CACHE_STALE_WHILE_REVALIDATE, 30, 0, 86_400),
+    purgeUrl: parsePurgeUrl(env.CACHE_PURGE_URL),
+  };
+}
+
+export function parseTickerConfig(env: NodeJS.ProcessEnv): TickerConfig {
+  return { storyUrl: parseStoryUrl(env.TICKER_STORY_URL), frameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS) };
+}
+
+/**
+ * Reads and validates the environment. Throws {@link ConfigError} naming the bad variable.
+ * `loadConfig({})` is the product's defaults (the test servers start from it too).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return {
+    http: parseHttpConfig(env),
+    cors: parseCorsConfig(env),
+    metrics: parseMetricsConfig(env),
+    database: databaseConfigFromEnv(env),
+    seed: parseBool("SEED", env.SEED, true),
+    log: parseLogConfig(env),
+    production: env.NODE_ENV === "production",
+    comments: parseCommentsConfig(env),
+    events: parseEventsConfig(env),
+    redis: parseRedisConfig(env),
+    websocket: parseWebSocketConfig(env),
+    graphql: parseGraphQLConfig(env),
+    cache: parseCacheConfig(env),
+    ticker: parseTickerConfig(env),
   };
 }

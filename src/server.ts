@@ -162,27 +162,27 @@ class InFlight {
  * `config.seed` is on and the store is empty, loads the seed story.
  */
 export async function createServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.log.level);
   const stats = new LiveStats();
   const metrics = new Metrics(stats);
   // The ports are taken first, so a port in use is reported before anything is written. Until
   // the application is built, the public port answers 503 "starting".
   let handle: http.RequestListener = answerStarting;
-  const httpServer = http.createServer(httpServerOptions({ headersTimeoutMs: config.httpHeadersTimeoutMs, requestTimeoutMs: config.httpRequestTimeoutMs }), (req, res) => handle(req, res));
-  httpServer.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
-  const peerTrust = proxyTrust(config.trustProxy);
+  const httpServer = http.createServer(httpServerOptions({ headersTimeoutMs: config.http.headersTimeoutMs, requestTimeoutMs: config.http.requestTimeoutMs }), (req, res) => handle(req, res));
+  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  const peerTrust = proxyTrust(config.http.trustProxy);
   guardConnections(httpServer, {
-    maxConnections: config.httpMaxConnections,
-    maxConnectionsPerAddress: config.httpMaxConnectionsPerAddress,
+    maxConnections: config.http.maxConnections,
+    maxConnectionsPerAddress: config.http.maxConnectionsPerAddress,
     isTrustedProxy: (address) => peerTrust(address, 0),
     metrics,
     logger,
   });
-  await listenOn(httpServer, "PORT", config.port, config.host);
+  await listenOn(httpServer, "PORT", config.http.port, config.http.host);
   let metricsServer: http.Server | null = null;
   let db: Database;
   try {
-    if (config.metricsPort !== null) metricsServer = await listenOn(metricsApp(metrics), "METRICS_PORT", config.metricsPort, config.metricsHost);
+    if (config.metrics.port !== null) metricsServer = await listenOn(metricsApp(metrics), "METRICS_PORT", config.metrics.port, config.metrics.host);
     db = await Database.open(config.database, entities);
   } catch (error) {
     await closeServer(metricsServer);
@@ -193,17 +193,17 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
   try {
     if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
     const schema = await createSchema();
-    const notifier: Notifier | undefined = config.redisUrl ? await createRedisNotifier(config.redisUrl, logger, config.redisOutageLogMs) : undefined;
-    const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
+    const notifier: Notifier | undefined = config.redis.url ? await createRedisNotifier(config.redis.url, logger, config.redis.outageLogMs) : undefined;
+    const bus = new EventBus(db, { pollIntervalMs: config.events.pollIntervalMs, retentionMs: config.events.retentionMs, logger, notifier });
     await bus.start();
     // With Redis, shared by every instance.
-    rateLimits = await openRateLimits({ redisUrl: config.redisUrl, logger, outageSummaryMs: config.redisOutageLogMs });
-    const services = createServices(db, config, { bus, stats }, rateLimits);
+    rateLimits = await openRateLimits({ redisUrl: config.redis.url, logger, outageSummaryMs: config.redis.outageLogMs });
+    const services = createServices(db, config.comments, { bus, stats }, rateLimits);
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
-    const persisted = new PersistedQueries(config.persistedQueriesBytes);
-    const responseCache = startResponseCache({ db, bus, schema, config, logger, metrics });
-    const policy = new OperationPolicy(schema, { limits: config.limits, introspection: config.introspection, hideHints: config.production, logger, metrics });
+    const persisted = new PersistedQueries(config.graphql.persistedQueriesBytes);
+    const responseCache = startResponseCache({ db, bus, schema, config: config.cache, logger, metrics });
+    const policy = new OperationPolicy(schema, { limits: config.graphql.limits, introspection: config.graphql.introspection, hideHints: config.production, logger, metrics });
     const executions = new InFlight();
 
     const app = express();
@@ -212,21 +212,21 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     // profile). GraphQL answers are POSTed and differ per viewer; nothing here revalidates them.
     app.set("etag", false);
     // The same rule as clientAddress, so whatever reads req.ip agrees with the limits.
-    app.set("trust proxy", proxyTrust(config.trustProxy));
-    const clientAddress = clientAddressOf(config.trustProxy);
+    app.set("trust proxy", proxyTrust(config.http.trustProxy));
+    const clientAddress = clientAddressOf(config.http.trustProxy);
     // CORS headers are set before anything else answers: Express's chain, or an early cache hit.
     const corsHeaders =
-      config.corsOrigins.length > 0
+      config.cors.origins.length > 0
         ? cors({
             // `*` is answered with the constant `*`, not each origin echoed back: the answer then does
             // not depend on Origin, and a shared cache keeps one copy instead of one per origin.
-            origin: config.corsOrigins.includes("*") ? "*" : [...config.corsOrigins],
+            origin: config.cors.origins.includes("*") ? "*" : [...config.cors.origins],
             methods: ["GET", "POST", "OPTIONS"],
-            allowedHeaders: [...config.corsAllowHeaders],
+            allowedHeaders: [...config.cors.allowHeaders],
             // A page can then quote the id a support request or the logs know its request by.
             exposedHeaders: ["x-request-id"],
             // Without it a browser asks again before nearly every POST (its default is 5 s).
-            maxAge: config.corsMaxAgeSeconds,
+            maxAge: config.cors.maxAgeSeconds,
             // No Access-Control-Allow-Credentials: no cookies exist here, a token is sent explicitly.
           })
         : null;
@@ -239,13 +239,13 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       policy,
       bus,
       clientAddress,
-      maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
-      maxConnectionsPerAddress: config.wsMaxConnectionsPerAddress,
-      maxSubscriptionsPerAddress: config.wsMaxSubscriptionsPerAddress,
-      maxMessageBytes: config.wsMaxMessageBytes,
-      keepAliveMs: config.wsKeepAliveMs,
-      initTimeoutMs: config.wsInitTimeoutMs,
-      allowedOrigins: config.wsOrigins,
+      maxSubscriptionsPerConnection: config.websocket.maxSubscriptionsPerConnection,
+      maxConnectionsPerAddress: config.websocket.maxConnectionsPerAddress,
+      maxSubscriptionsPerAddress: config.websocket.maxSubscriptionsPerAddress,
+      maxMessageBytes: config.websocket.maxMessageBytes,
+      keepAliveMs: config.websocket.keepAliveMs,
+      initTimeoutMs: config.websocket.initTimeoutMs,
+      allowedOrigins: config.websocket.origins,
     });
 
     const apollo = new ApolloServer<HttpContext>({
@@ -255,9 +255,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       // The operation policy parses and validates (operationGate); Apollo runs the document it
       // admitted. These are only what Apollo would use if it ever parsed on its own.
       validationRules: policy.validationRules,
-      parseOptions: { maxTokens: config.limits.maxTokens },
+      parseOptions: { maxTokens: config.graphql.limits.maxTokens },
       documentStore: null,
-      introspection: config.introspection,
+      introspection: config.graphql.introspection,
       // No "did you mean …?" hints in production: they map the schema for a prober.
       hideSchemaDetailsFromClientErrors: config.production,
       allowBatchedHttpRequests: false,
@@ -288,7 +288,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     app.use(requestScope());
     if (corsHeaders) app.use(corsHeaders);
     // On the public port only when no port of its own is configured (METRICS_PORT).
-    if (config.metricsPort === null) app.get("/metrics", metricsHandler(metrics));
+    if (config.metrics.port === null) app.get("/metrics", metricsHandler(metrics));
     app.get("/healthz", (_req, res) => {
       res.json({ status: "ok" });
     });
@@ -296,13 +296,13 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       const ok = await db.ping();
       res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", database: ok ? "up" : "down" });
     });
-    if (config.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
+    if (config.graphql.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
     // Not behind PLAYGROUND: the ticker is for readers, and embedded on other sites.
-    app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.tickerStoryUrl, frameAncestors: config.tickerFrameAncestors }));
+    app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.ticker.storyUrl, frameAncestors: config.ticker.frameAncestors }));
     app.use("/graphql", responseCache.http.varyHeaders());
     app.use(
       "/graphql",
-      express.json({ limit: config.maxBodyBytes }),
+      express.json({ limit: config.http.maxBodyBytes }),
       // A body read before Express (see EarlyHits) that is not JSON fails here, as the parser above would have.
       (req, _res, next) => {
         const error = early?.bodyErrorOf(req);
@@ -327,9 +327,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     app.use(bodyErrors(policy, logger));
 
     handle = early ? early.listener(app, corsHeaders) : app;
-    const scheduler = startScheduler(services.articles, config.schedulerIntervalMs, logger);
+    const scheduler = startScheduler(services.articles, config.events.schedulerIntervalMs, logger);
     const port = (httpServer.address() as AddressInfo).port;
-    const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+    const shownHost = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
     let stopping: Promise<void> | undefined;
     return {
       url: `http://${shownHost}:${port}/graphql`,

@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from "graphql";
-import type { AppConfig } from "../config";
+import type { CacheConfig } from "../config";
 import type { Logger } from "../kernel/logger";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
@@ -23,10 +23,10 @@ import type { CacheTag } from "./tags";
  * the page from an instance that had not yet read the event, and that instance's own purge,
  * sent after it has, is what drops such a page.
  */
-export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: Pick<AppConfig, "responseCache" | "responseCacheBytes" | "responseCacheAdmitAfter" | "cacheMaxAgeSeconds" | "cacheStaleSeconds" | "cachePurgeUrl">; logger: Logger; metrics: Metrics }): { http: HttpCache; stop(): void } {
+export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: CacheConfig; logger: Logger; metrics: Metrics }): { http: HttpCache; stop(): void } {
   const { db, bus, config, metrics } = options;
   const cache = new ResponseCache(
-    { maxBytes: config.responseCacheBytes, admitAfter: config.responseCacheAdmitAfter, keeps: config.responseCache },
+    { maxBytes: config.bytes, admitAfter: config.admitAfter, keeps: config.enabled },
     {
       hit: () => metrics.cacheHits.inc(),
       miss: () => metrics.cacheMisses.inc(),
@@ -54,8 +54,8 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
       else if (event.topic === "comment") cache.invalidate(["Comment"]);
     }),
   );
-  if (config.cachePurgeUrl) {
-    const purger = new EdgePurger(config.cachePurgeUrl, options.logger, metrics);
+  if (config.purgeUrl) {
+    const purger = new EdgePurger(config.purgeUrl, options.logger, metrics);
     stops.push(
       bus.listen((event) => {
         if (event.topic === "cache") purger.purge(event.tags);
@@ -64,7 +64,7 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
     );
   }
   return {
-    http: new HttpCache(options.schema, cache, { maxAgeSeconds: config.cacheMaxAgeSeconds, staleWhileRevalidateSeconds: config.cacheStaleSeconds }, options.logger, metrics),
+    http: new HttpCache(options.schema, cache, { maxAgeSeconds: config.maxAgeSeconds, staleWhileRevalidateSeconds: config.staleSeconds }, options.logger, metrics),
     stop: () => {
       for (const stop of stops) stop();
     },

@@ -1,4 +1,4 @@
-import type { AppConfig } from "../config";
+import type { CommentsConfig } from "../config";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
@@ -28,7 +28,7 @@ export interface Services {
 
 export function createServices(
   db: Database,
-  config: Pick<AppConfig, "autoApproveComments" | "commentRateLimit" | "commentRateWindowSeconds" | "commentAddressRateLimit" | "commentAddressRateWindowSeconds" | "commentMaxPendingPerStory">,
+  comments: CommentsConfig,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
 ): Services {
@@ -38,10 +38,10 @@ export function createServices(
     people: new PersonService(db),
     quotes: new QuoteService(db),
     comments: new CommentService(db, {
-      autoApprove: config.autoApproveComments,
-      perStory: rateLimits.limiter("comment", { points: config.commentRateLimit, durationSeconds: config.commentRateWindowSeconds }),
-      perAddress: rateLimits.limiter("comment-address", { points: config.commentAddressRateLimit, durationSeconds: config.commentAddressRateWindowSeconds }),
-      maxPendingPerStory: config.commentMaxPendingPerStory,
+      autoApprove: comments.autoApprove,
+      perStory: rateLimits.limiter("comment", { points: comments.rateLimit, durationSeconds: comments.rateWindowSeconds }),
+      perAddress: rateLimits.limiter("comment-address", { points: comments.addressRateLimit, durationSeconds: comments.addressRateWindowSeconds }),
+      maxPendingPerStory: comments.maxPendingPerStory,
     }),
     tags: new TagService(db),
     auth: new AuthService(db),

@@ -128,7 +128,7 @@ const FIRST_CURSOR = "0000000000000000";
 const CREATE_ARTICLE = `mutation ($input: CreateArticleInput!) { createArticle(input: $input) { id } }`;
 const PUBLISH_ARTICLE = `mutation ($id: ID!) { publishArticle(id: $id) { status } }`;
 
-/** Query's fields in the emitted schema.graphql, which tests/schema.spec.ts keeps equal to what the server builds. */
+/** Query's fields in the emitted schema.graphql, which tests/api/schema.spec.ts keeps equal to what the server builds. */
 const QUERY_FIELDS = buildSchema(fs.readFileSync(path.resolve(__dirname, "..", "..", "schema.graphql"), "utf8")).getQueryType()!.getFields();
 
 const OPERATION_EDITOR = ".graphiql-query-editor";

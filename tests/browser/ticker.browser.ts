@@ -36,7 +36,7 @@ const PHONE = { width: 390, height: 844 };
   let requested: string[];
 
   const start = (serverPort: number) =>
-    startTestServer({ seed: true, file, keepFile: true, config: { port: serverPort, corsOrigins: [embedOrigin], tickerFrameAncestors: `'self' ${embedOrigin}` } });
+    startTestServer({ seed: true, file, keepFile: true, config: { http: { port: serverPort }, cors: { origins: [embedOrigin] }, ticker: { frameAncestors: `'self' ${embedOrigin}` } } });
 
   beforeAll(async () => {
     // The other site, on a port of its own: a page with the script-tag embed, and one with the iframe.

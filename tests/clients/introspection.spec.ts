@@ -69,7 +69,7 @@ function depthOf(document: DocumentNode): number {
   return walk(operation?.kind === Kind.OPERATION_DEFINITION ? operation.selectionSet : undefined);
 }
 
-/** The emitted schema.graphql, which tests/schema.spec.ts keeps equal to what the server builds. */
+/** The emitted schema.graphql, which tests/api/schema.spec.ts keeps equal to what the server builds. */
 const EMITTED = lexicographicSortSchema(buildSchema(fs.readFileSync(path.resolve(__dirname, "..", "..", "schema.graphql"), "utf8")));
 
 function expectTheContract(data: unknown): void {

@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DEFAULT_CORS_ALLOW_HEADERS, DEFAULT_LIMITS } from "../../src/config";
-import type { AppConfig, DatabaseConfig } from "../../src/config";
+import { loadConfig } from "../../src/config";
+import type { AppConfig, DatabaseConfig, QueryLimits } from "../../src/config";
 import { createLogger } from "../../src/kernel/logger";
 import type { Logger } from "../../src/kernel/logger";
 import { createServer } from "../../src/server";
@@ -62,7 +62,59 @@ async function postgresFor(key: string, fresh: boolean): Promise<DatabaseConfig>
 
 const createdDatabases = new Set<string>();
 
-export async function startTestServer(options: { seed?: boolean; file?: string; database?: DatabaseConfig; keepFile?: boolean; config?: Partial<AppConfig>; logger?: Logger } = {}): Promise<TestServer> {
+/** What a test changes: any field of any group (and of the query limits); lists and the database choice are replaced whole. */
+export type ConfigOverrides = {
+  readonly [G in keyof AppConfig]?: AppConfig[G] extends DatabaseConfig | boolean
+    ? AppConfig[G]
+    : { readonly [K in keyof AppConfig[G]]?: AppConfig[G][K] extends QueryLimits ? Partial<QueryLimits> : AppConfig[G][K] };
+};
+
+/**
+ * The product's defaults (`loadConfig({})`), then what a test server needs to differ, then the
+ * test's own overrides, group by group.
+ */
+export function testConfig(database: DatabaseConfig, overrides: ConfigOverrides = {}): AppConfig {
+  const defaults = loadConfig({});
+  const base: AppConfig = {
+    ...defaults,
+    // A free port, on loopback only.
+    http: {
+      ...defaults.http,
+      port: 0,
+      host: "127.0.0.1",
+      // Every test client comes from 127.0.0.1, and some suites open 200 requests at once.
+      maxConnectionsPerAddress: 1000,
+    },
+    database,
+    // Quiet unless LOG_LEVEL asks otherwise while debugging a test.
+    log: { level: process.env.LOG_LEVEL ?? "silent" },
+    // Scheduled stories and other instances' events show up within a test's patience.
+    events: { ...defaults.events, schedulerIntervalMs: 100, pollIntervalMs: 200 },
+  };
+  return mergeConfig(base, overrides);
+}
+
+function mergeConfig(base: AppConfig, overrides: ConfigOverrides): AppConfig {
+  const merged = mergeObject(base, overrides) as unknown as AppConfig;
+  // A database choice is one whole: SQLite's file and PostgreSQL's URL do not mix.
+  return { ...merged, database: overrides.database ?? base.database };
+}
+
+function mergeObject(base: object, overrides: object): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? mergeObject(current, value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export async function startTestServer(options: { seed?: boolean; file?: string; database?: DatabaseConfig; keepFile?: boolean; config?: ConfigOverrides; logger?: Logger } = {}): Promise<TestServer> {
   const file = options.database ? null : (options.file ?? tempSqliteFile());
   let database = options.database;
   if (onPostgres && !database) {
@@ -70,59 +122,8 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     database = await postgresFor(key, !createdDatabases.has(key));
     createdDatabases.add(key);
   }
-  const config: AppConfig = {
-    port: 0,
-    host: "127.0.0.1",
-    metricsPort: null,
-    metricsHost: "127.0.0.1",
-    database: database ?? { kind: "sqlite", file: file! },
-    seed: options.seed ?? true,
-    logLevel: process.env.LOG_LEVEL ?? "silent",
-    production: false,
-    autoApproveComments: false,
-    commentRateLimit: 5,
-    commentRateWindowSeconds: 60,
-    commentAddressRateLimit: 20,
-    commentAddressRateWindowSeconds: 600,
-    commentMaxPendingPerStory: 100,
-    trustProxy: false,
-    schedulerIntervalMs: 100,
-    redisUrl: null,
-    redisOutageLogMs: 60_000,
-    eventPollIntervalMs: 200,
-    eventRetentionMs: 7 * 86_400_000,
-    wsMaxSubscriptions: 50,
-    wsMaxConnectionsPerAddress: 32,
-    wsMaxSubscriptionsPerAddress: 256,
-    wsMaxMessageBytes: 65_536,
-    wsKeepAliveMs: 12_000,
-    wsInitTimeoutMs: 3000,
-    limits: DEFAULT_LIMITS,
-    maxBodyBytes: 1_048_576,
-    httpHeadersTimeoutMs: 10_000,
-    httpRequestTimeoutMs: 30_000,
-    httpKeepAliveTimeoutMs: 65_000,
-    httpMaxConnections: 16_000,
-    // Every test client comes from 127.0.0.1, and some suites open 200 requests at once.
-    httpMaxConnectionsPerAddress: 1000,
-    corsOrigins: [],
-    corsAllowHeaders: DEFAULT_CORS_ALLOW_HEADERS,
-    corsMaxAgeSeconds: 7200,
-    wsOrigins: null,
-    introspection: true,
-    responseCache: true,
-    responseCacheBytes: 64 * 1_048_576,
-    responseCacheAdmitAfter: 2,
-    persistedQueriesBytes: 16 * 1_048_576,
-    cacheMaxAgeSeconds: 5,
-    cacheStaleSeconds: 30,
-    cachePurgeUrl: null,
-    playground: true,
-    tickerStoryUrl: "/articles/{slug}",
-    tickerFrameAncestors: "'self'",
-    ...options.config,
-  };
-  const server = await createServer(config, { logger: options.logger ?? createLogger(config.logLevel) });
+  const config = testConfig(database ?? { kind: "sqlite", file: file! }, { seed: options.seed ?? true, ...options.config });
+  const server = await createServer(config, { logger: options.logger ?? createLogger(config.log.level) });
   const base = `http://127.0.0.1:${server.port}`;
   return {
     server,

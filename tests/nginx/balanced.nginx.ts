@@ -105,7 +105,7 @@ function loopbackAddress(not?: string): string {
   const clients: LiveClient[] = [];
 
   const start = () =>
-    startTestServer({ database: { kind: "postgres", url: database.toString() }, seed: false, config: { redisUrl: redisUrl!, trustProxy: 1, commentRateLimit: LIMIT, commentRateWindowSeconds: 60, eventPollIntervalMs: 1000 } });
+    startTestServer({ database: { kind: "postgres", url: database.toString() }, seed: false, config: { redis: { url: redisUrl! }, http: { trustProxy: 1 }, comments: { rateLimit: LIMIT, rateWindowSeconds: 60 }, events: { pollIntervalMs: 1000 } } });
   /** Which instance nginx sent a request to, by its X-Upstream header. */
   const instanceOf = (answer: Answer): TestServer => {
     const upstream = String(answer.headers["x-upstream"]);

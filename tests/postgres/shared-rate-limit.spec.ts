@@ -31,7 +31,7 @@ suite("the comment limit shared by instances through Redis", () => {
   let redis: Redis;
 
   const start = () =>
-    startTestServer({ database: { kind: "postgres", url: database.toString() }, seed: false, config: { redisUrl: redisUrl!, trustProxy: 1, commentRateLimit: LIMIT, commentRateWindowSeconds: 60, commentAddressRateLimit: ADDRESS_LIMIT, commentAddressRateWindowSeconds: 600 } });
+    startTestServer({ database: { kind: "postgres", url: database.toString() }, seed: false, config: { redis: { url: redisUrl! }, http: { trustProxy: 1 }, comments: { rateLimit: LIMIT, rateWindowSeconds: 60, addressRateLimit: ADDRESS_LIMIT, addressRateWindowSeconds: 600 } } });
   /** This process's instances' rate-limit connections (the name carries the pid). */
   const limiterConnections = async () => ((await redis.client("LIST")) as string).split("\n").filter((line) => line.includes(` name=newsroom-rate-limit-${process.pid} `)).length;
   /** Redis drops a client just after answering its QUIT, so the list may show it a moment longer. */

@@ -89,7 +89,7 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
   beforeAll(async () => {
     const port = await freePort();
     // A max-age far longer than the test: a page fresh after a change was purged, not expired.
-    t = await startTestServer({ seed: false, config: { cachePurgeUrl: `http://127.0.0.1:${port}/`, cacheMaxAgeSeconds: 600, cacheStaleSeconds: 0 } });
+    t = await startTestServer({ seed: false, config: { cache: { purgeUrl: `http://127.0.0.1:${port}/`, maxAgeSeconds: 600, staleSeconds: 0 } } });
     const s = await regionalNewsroom(t.server.db);
     draftsId = toGlobalId("Article", s.drafts[0]!.pk);
     editor = bearer(await mintToken(t, "EDITOR"));
@@ -229,7 +229,7 @@ const deserved = (origin: RequestOrigin) => (origin === READER || origin === PAR
   };
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { corsOrigins: [READER, PARTNER], cacheMaxAgeSeconds: 600, cacheStaleSeconds: 0 } });
+    t = await startTestServer({ seed: false, config: { cors: { origins: [READER, PARTNER] }, cache: { maxAgeSeconds: 600, staleSeconds: 0 } } });
     await regionalNewsroom(t.server.db);
     varnish = await startVarnish(await freePort(), t.server.port);
   }, 60_000);
@@ -294,7 +294,7 @@ const deserved = (origin: RequestOrigin) => (origin === READER || origin === PAR
       },
     });
     const port = await freePort();
-    const t = await startTestServer({ seed: false, config: { cachePurgeUrl: `http://127.0.0.1:${port}/`, responseCache: false }, logger: createLogger("info", sink) });
+    const t = await startTestServer({ seed: false, config: { cache: { purgeUrl: `http://127.0.0.1:${port}/`, enabled: false } }, logger: createLogger("info", sink) });
     let varnish: Varnish | null = null;
     try {
       const editor = bearer(await mintToken(t, "EDITOR"));

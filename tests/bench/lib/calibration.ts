@@ -2,7 +2,7 @@ import { getIntrospectionQuery } from "graphql";
 
 /*
  * The operations the cost estimate is calibrated against (`npm run calibrate`) and that
- * tests/cost-calibration.spec.ts proves the default limits admit: what real pages send, and the
+ * tests/policy/cost-calibration.spec.ts proves the default limits admit: what real pages send, and the
  * attack shapes that try to get the most server work past the limits. Plain text only, so the
  * driver, the test and the README all mean the same documents.
  */
@@ -451,7 +451,7 @@ export const WORST_ADMITTED = { family: "aliased relevance searches", size: 7 } 
 
 /**
  * The largest size the default limits admit of the shapes that price a statement once per place
- * rather than per row (counts, scans, nested batches): tests/cost-calibration.spec.ts admits each
+ * rather than per row (counts, scans, nested batches): tests/policy/cost-calibration.spec.ts admits each
  * at its size and refuses it one size up, and `npm run calibrate` fails when its bisection finds
  * another size (the weights changed: measure, then update this).
  */
