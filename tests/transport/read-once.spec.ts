@@ -2,11 +2,11 @@ import "reflect-metadata";
 import http from "node:http";
 import { Writable } from "node:stream";
 import fc from "fast-check";
-import { createLogger } from "../src/kernel/logger";
-import { MAX_QUERY_PARAMETERS } from "../src/transport/http-request";
-import { addStory } from "./helpers/scenarios";
-import { startTestServer } from "./helpers/server";
-import type { TestServer } from "./helpers/server";
+import { createLogger } from "../../src/kernel/logger";
+import { MAX_QUERY_PARAMETERS } from "../../src/transport/http-request";
+import { addStory } from "../helpers/scenarios";
+import { startTestServer } from "../helpers/server";
+import type { TestServer } from "../helpers/server";
 
 /*
  * A request is read once: the operation policy prices and keys exactly what Apollo then runs.
