@@ -227,7 +227,7 @@ describe("importArticle and previewImport through the API", () => {
     });
 
     it("a follow-up links the police unit (an institution of kind OTHER), the unit and the people a first story stored", async () => {
-      const corpus = (name: string) => fs.readFileSync(path.join(__dirname, "import", "corpus", `${name}.txt`), "utf8");
+      const corpus = (name: string) => fs.readFileSync(path.join(__dirname, "..", "..", "services", "import", "corpus", `${name}.txt`), "utf8");
       dataOf(await importAs(corpus("03-kabur-probolinggo"), false));
       const p = await preview(corpus("10-probolinggo-menara-pantau"));
       const action = (name: string) => p.institutions.find((i) => i.name === name)?.action;
