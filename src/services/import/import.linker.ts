@@ -118,6 +118,7 @@ class Linker {
         parent: e.parent,
         parentSpan: e.parentSpan && mention(this.body, e.parentSpan),
         added: [] as string[],
+        agreed: [] as string[],
         mentions: e.mentions,
       };
       let found = await this.candidates(e);
@@ -136,21 +137,24 @@ class Linker {
       working.set(stored.pk, stored);
       const at = e.mentions[0] ?? null;
       const added: string[] = [];
+      const agreed: string[] = [];
       const compare = (field: "classification" | "city" | "province" | "shortName", value: string | null, same: (a: string, b: string) => boolean): void => {
         if (value === null) return;
         const current = stored[field];
         if (current === null) {
           stored[field] = value;
           added.push(field);
-        } else if (!same(current, value) && field !== "shortName") {
+        } else if (same(current, value)) {
+          agreed.push(field);
+        } else if (field !== "shortName") {
           this.warn("CONFLICT", `The story gives ${field} ${quoted(value)} for '${stored.name}', but the store has ${quoted(current)} (${toGlobalId("Institution", stored.pk)}); kept the stored one.`, at);
         }
       };
       compare("classification", e.classification, (a, b) => classKey(a) === classKey(b));
       compare("city", e.city, (a, b) => fold(a) === fold(b));
       compare("province", e.province, (a, b) => provinceKey(a) === provinceKey(b));
-      compare("shortName", e.shortName, () => true);
-      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added });
+      compare("shortName", e.shortName, (a, b) => fold(a) === fold(b));
+      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added, agreed });
     }
     await this.parents(planned, working);
     return planned;
@@ -162,7 +166,10 @@ class Linker {
       if (p.parent === null || p.pk === null) continue;
       const stored = working.get(p.pk)!;
       const parent = planned[p.parent]!;
-      if (parent.pk !== null && stored.parentId === parent.pk) continue;
+      if (parent.pk !== null && stored.parentId === parent.pk) {
+        p.agreed.push("parent");
+        continue;
+      }
       const loop = parent.pk !== null && (parent.pk === stored.pk || (await this.isBelow(parent.pk, stored.pk)));
       if (stored.parentId === null && !loop) {
         stored.parentId = parent.pk;
