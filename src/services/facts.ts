@@ -120,7 +120,54 @@ async function recompute(em: EntityManager, facts: ReadonlyArray<Pick<StatedFact
       })
       .where([{ pk: In(list(positions)) }, { institutionId: In(list(institutions)) }, { personId: In(list(people)) }])
       .execute();
+    await oneCurrentHolder(em, list(positions), list(institutions), list(people));
   }
+}
+
+/**
+ * A post has one current holder for readers: where two stated sources each make someone the
+ * current holder of one title at one unit, the one an editor entered last is shown, else the
+ * one first stated (a post stored before sources were kept counts as first); the others are
+ * kept from readers, and the importer reports them as a CONFLICT. Editors see all.
+ */
+async function oneCurrentHolder(em: EntityManager, positionPks: number[], institutionPks: number[], personPks: number[]): Promise<void> {
+  const units = em
+    .createQueryBuilder(Position, "touched")
+    .select("touched.institution_id")
+    .where([{ pk: In(positionPks) }, { institutionId: In(institutionPks) }, { personId: In(personPks) }]);
+  const holders = await em
+    .createQueryBuilder(Position, "po")
+    .where(`po.visible = TRUE AND po.current = TRUE AND po.institution_id IN (${units.getQuery()})`)
+    .setParameters(units.getParameters())
+    .getMany();
+  const posts = new Map<string, Position[]>();
+  for (const p of holders) {
+    const key = `${p.institutionId}|${p.title.trim().toLowerCase()}`;
+    posts.set(key, [...(posts.get(key) ?? []), p]);
+  }
+  const contested = [...posts.values()].filter((list) => list.length > 1);
+  if (contested.length === 0) return;
+  const pks = contested.flat().map((p) => p.pk);
+  const stated = await em
+    .createQueryBuilder(FactSource, "fs")
+    .select("fs.subject_id", "pk")
+    .addSelect("MIN(fs.stated_at)", "first")
+    .addSelect("MAX(CASE WHEN fs.article_title IS NULL THEN fs.stated_at END)", "direct")
+    .where("fs.fact = 'POSITION' AND fs.state = 'STATED' AND fs.subject_id IN (:...pks)", { pks })
+    .groupBy("fs.subject_id")
+    .getRawMany<{ pk: number; first: Date | string; direct: Date | string | null }>();
+  // PostgreSQL answers an instant, SQLite the UTC text TypeORM wrote.
+  const instant = (v: Date | string): number => (v instanceof Date ? v.getTime() : Date.parse(`${v.replace(" ", "T")}Z`));
+  const firstStated = new Map(stated.map((r) => [Number(r.pk), instant(r.first)]));
+  const lastDirect = new Map(stated.filter((r) => r.direct !== null).map((r) => [Number(r.pk), instant(r.direct!)]));
+  const hidden: number[] = [];
+  for (const list of contested) {
+    // An editor's latest entry stands (a correction); otherwise the post stated first, one
+    // without a stated source predating the sources (0 sorts it first).
+    const ranked = [...list].sort((a, b) => (lastDirect.get(b.pk) ?? -1) - (lastDirect.get(a.pk) ?? -1) || (firstStated.get(a.pk) ?? 0) - (firstStated.get(b.pk) ?? 0) || a.pk - b.pk);
+    hidden.push(...ranked.slice(1).map((p) => p.pk));
+  }
+  await em.update(Position, { pk: In(hidden) }, { visible: false });
 }
 
 /**

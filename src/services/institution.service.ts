@@ -128,7 +128,8 @@ export class InstitutionService {
         throw new BadUserInputError(`'${institution.name}' already holds ${code} for ${year}.`, "input");
       }
       const accreditation = await em.save(em.create(Accreditation, { institutionId: institution.pk, code, title, year }));
-      await recordDirectSources(em, ctx, [{ fact: "ACCREDITATION", subjectId: accreditation.pk, origin: true }]);
+      // Entering a fact about a unit states that the unit exists, as a story naming it would.
+      await recordDirectSources(em, ctx, [{ fact: "INSTITUTION", subjectId: institution.pk, origin: false }, { fact: "ACCREDITATION", subjectId: accreditation.pk, origin: true }]);
       return accreditation;
     }, ctx.tally);
   }

@@ -109,7 +109,12 @@ export class PersonService {
       const existing = await em.findOneBy(Position, { personId: person.pk, institutionId: institution.pk, title });
       const position = existing ? Object.assign(existing, { current }) : em.create(Position, { personId: person.pk, institutionId: institution.pk, title, current });
       await em.save(position);
-      await recordDirectSources(em, ctx, [{ fact: "POSITION", subjectId: position.pk, origin: !existing }]);
+      // Entering a post states that its holder and its unit exist, as a story naming them would.
+      await recordDirectSources(em, ctx, [
+        { fact: "PERSON", subjectId: person.pk, origin: false },
+        { fact: "INSTITUTION", subjectId: institution.pk, origin: false },
+        { fact: "POSITION", subjectId: position.pk, origin: !existing },
+      ]);
       return position;
     }, ctx.tally);
   }

@@ -102,7 +102,12 @@ export class QuoteService {
         .where("article_id = :article AND position >= :position", { article: article.pk, position })
         .execute();
       const quote = await em.save(em.create(Quote, { articleId: article.pk, speakerId: speaker.pk, institutionId: institution?.pk ?? null, text, attribution, position }));
-      await recordDirectSources(em, ctx, [{ fact: "QUOTE", subjectId: quote.pk, origin: true }]);
+      // Attributing a quote states that its speaker (and the unit spoken for) exist.
+      await recordDirectSources(em, ctx, [
+        { fact: "QUOTE", subjectId: quote.pk, origin: true },
+        { fact: "PERSON", subjectId: speaker.pk, origin: false },
+        ...(institution ? [{ fact: "INSTITUTION" as const, subjectId: institution.pk, origin: false }] : []),
+      ]);
       await this.storyChanged(em, article);
       return quote;
     }, ctx.tally);

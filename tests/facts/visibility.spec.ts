@@ -38,6 +38,8 @@ afterAll(async () => {
 
 /** Imports the embargoed story as a draft and answers the ids of what it proposes, read as the editor sees them. */
 async function importDraft(text: string): Promise<Drafted> {
+  const { previewImport } = dataOf(await t.gql<{ previewImport: { warnings: Array<{ code: string; message: string }> } }>(PREVIEW, { text }, editor));
+  expect(previewImport.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "CONFLICT", message: expect.stringContaining("Ahmad Fauzi the current Kepala Lapas") })]));
   const { importArticle: a } = dataOf(await t.gql<{ importArticle: ImportedStory }>(IMPORT, { text }, editor));
   expect(a.status).toBe("DRAFT");
   const rutan = a.institutions.find((i) => i.shortName === "Rutan Situbondo")!;
@@ -93,6 +95,9 @@ async function expectShownToReaders(d: Drafted): Promise<void> {
   expect(one.rutan!.accreditations.map((a) => a.code)).toEqual(["WBBM"]);
   expect(one.rutan!.positions.map((p) => p.person.name)).toEqual(["Budi Santoso"]);
   expect(one.budi!.positions.map((p) => p.institution.shortName)).toEqual(["Rutan Situbondo"]);
+  // A second current head of one post is a dispute: readers see the head stated first.
+  expect(one.banyuwangi!.positions.filter((p) => p.current).map((p) => p.person.name)).toEqual(["I Wayan Nurasta Wibawa"]);
+  expect(one.fauzi!.positions).toEqual([]);
   expect(await readerCounts()).toEqual({ wbbm: 1, searchRutan: 1, searchBudi: 1, searchFauzi: 1, papua: 1 });
   const lists = dataOf(await t.gql<Lists>(READER_LISTS));
   expect(lists.institutions.totalCount).toBe(before.institutions + 1);
@@ -183,6 +188,12 @@ const IMPORT = /* GraphQL */ `
       institutions { id slug shortName accreditations { id code } positions { id person { id slug name } } }
       quotes { id }
     }
+  }
+`;
+
+const PREVIEW = /* GraphQL */ `
+  query Preview($text: String!) {
+    previewImport(text: $text) { warnings { code message } }
   }
 `;
 

@@ -275,13 +275,28 @@ class Linker {
           if (stored.current !== p.current) {
             this.warn("CONFLICT", `The story calls ${person.name} ${p.current ? "the current" : "a former"} ${p.title} of '${at.name}', but the store has the post as ${stored.current ? "current" : "former"} (${toGlobalId("Position", stored.pk)}); kept the stored one.`, p.span);
           }
+          if (stored.current && p.current) await this.secondHolder(person, at, p.title, p.span);
           planned.push({ ...base, current: stored.current, action: "LINK", pk: stored.pk, id: toGlobalId("Position", stored.pk) });
         } else {
+          if (p.current && at.pk !== null) await this.secondHolder(person, at, p.title, p.span);
           planned.push({ ...base, action: person.pk === null ? "CREATE" : "ADD", pk: null, id: null });
         }
       }
     }
     return planned;
+  }
+
+  /** A new current holder of a post the store has someone else in: stored, but readers keep seeing the first one (see ../facts.ts). */
+  private async secondHolder(person: PlannedPerson, at: PlannedInstitution, title: string, span: Span): Promise<void> {
+    const holders = await this.em.find(Position, { where: { institutionId: at.pk!, current: true } });
+    const other = holders.find((h) => fold(h.title) === fold(title) && h.personId !== person.pk);
+    if (!other) return;
+    const holder = await this.em.findOneBy(Person, { pk: other.personId });
+    this.warn(
+      "CONFLICT",
+      `The story makes ${person.name} the current ${title} of '${at.name}', but the store has ${holder?.name ?? "someone else"} in that post (${toGlobalId("Position", other.pk)}); readers keep seeing the first until one is marked former.`,
+      span,
+    );
   }
 
   quotes(): PlannedQuote[] {
