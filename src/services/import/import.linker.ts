@@ -119,6 +119,7 @@ class Linker {
         parentSpan: e.parentSpan && mention(this.body, e.parentSpan),
         added: [] as string[],
         agreed: [] as string[],
+        disputed: [] as Array<{ field: string; value: string }>,
         mentions: e.mentions,
       };
       let found = await this.candidates(e);
@@ -138,6 +139,7 @@ class Linker {
       const at = e.mentions[0] ?? null;
       const added: string[] = [];
       const agreed: string[] = [];
+      const disputed: Array<{ field: string; value: string }> = [];
       const compare = (field: "classification" | "city" | "province" | "shortName", value: string | null, same: (a: string, b: string) => boolean): void => {
         if (value === null) return;
         const current = stored[field];
@@ -147,6 +149,7 @@ class Linker {
         } else if (same(current, value)) {
           agreed.push(field);
         } else if (field !== "shortName") {
+          disputed.push({ field, value });
           this.warn("CONFLICT", `The story gives ${field} ${quoted(value)} for '${stored.name}', but the store has ${quoted(current)} (${toGlobalId("Institution", stored.pk)}); kept the stored one.`, at);
         }
       };
@@ -154,7 +157,7 @@ class Linker {
       compare("city", e.city, (a, b) => fold(a) === fold(b));
       compare("province", e.province, (a, b) => provinceKey(a) === provinceKey(b));
       compare("shortName", e.shortName, (a, b) => fold(a) === fold(b));
-      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added, agreed });
+      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added, agreed, disputed });
     }
     await this.parents(planned, working);
     return planned;
@@ -177,6 +180,7 @@ class Linker {
         if (p.action === "LINK") p.action = "ADD";
         continue;
       }
+      if (!loop && parent.pk !== null) p.disputed.push({ field: "parent", value: String(parent.pk) });
       const now = stored.parentId === null ? "none" : `'${(await this.em.findOneBy(Institution, { pk: stored.parentId }))?.name ?? stored.parentId}'`;
       this.warn(
         "CONFLICT",

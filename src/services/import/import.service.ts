@@ -175,6 +175,11 @@ function factsOf(plan: ImportPlan, quotes: readonly Quote[]): StatedFact[] {
       const value = field === "parent" ? (i.parent === null ? null : String(plan.institutions[i.parent]!.pk)) : i[field];
       if (value !== null) add({ fact, subjectId: i.pk!, value, origin }, field === "parent" ? (i.parentSpan ?? at) : at);
     }
+    // A contradiction is a source too: it disputes the accepted value, which it never replaces (see ../facts.ts).
+    for (const d of i.disputed) {
+      const fact = ATTRIBUTES.find(([, field]) => field === d.field)![0];
+      add({ fact, subjectId: i.pk!, value: d.value, origin: false }, at);
+    }
   }
   for (const a of plan.accreditations) add({ fact: "ACCREDITATION", subjectId: a.pk!, origin: a.action !== "LINK" }, a.span);
   for (const p of plan.people) add({ fact: "PERSON", subjectId: p.pk!, origin: p.action === "CREATE" }, p.mentions[0]);

@@ -157,6 +157,8 @@ export interface PlannedInstitution extends Stored {
   added: string[];
   /** With LINK or ADD: which fields the story states as the store already has them (each a source of that fact). */
   agreed: string[];
+  /** With LINK or ADD: fields the story states otherwise than the store (CONFLICT), kept as disputing sources. */
+  disputed: Array<{ field: string; value: string }>;
   mentions: Mention[];
 }
 
