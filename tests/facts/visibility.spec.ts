@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { ArticleService } from "../../src/services/article.service";
 import { dataOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
@@ -129,6 +130,16 @@ test("publishing shows the story's facts; unpublishing and deleting withdraw the
   expect(bojonegoro!.province).toBeNull();
 });
 
+test("a scheduled story's facts stay proposals until the scheduler publishes it", async () => {
+  const d = await importDraft(EMBARGOED.replace("{n}", "3"));
+  const at = new Date(Date.now() + 3_600_000);
+  expect(dataOf(await t.gql<{ publishArticle: { status: string } }>(SCHEDULE, { id: d.id, at: at.toISOString() }, editor)).publishArticle.status).toBe("SCHEDULED");
+  await expectHiddenFromReaders(d);
+  // What the scheduler runs when the time comes.
+  expect(await new ArticleService(t.server.db).publishDue(new Date(at.getTime() + 1000))).toHaveLength(1);
+  await expectShownToReaders(d);
+});
+
 /** The embargoed report: a new Rutan with WBBM and its head, a second current head of the seed's Lapas Banyuwangi, and Lapas Bojonegoro "in Papua". */
 const EMBARGOED = `Rutan Situbondo Raih Predikat WBBM, Bojonegoro Ikut Belajar {n}
 
@@ -241,6 +252,12 @@ const NODE = /* GraphQL */ `
 const PUBLISH = /* GraphQL */ `
   mutation Publish($id: ID!) {
     publishArticle(id: $id) { status }
+  }
+`;
+
+const SCHEDULE = /* GraphQL */ `
+  mutation Schedule($id: ID!, $at: DateTime!) {
+    publishArticle(id: $id, at: $at) { status }
   }
 `;
 
