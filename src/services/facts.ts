@@ -172,9 +172,9 @@ async function oneCurrentHolder(em: EntityManager, positionPks: number[], instit
 
 /**
  * An institution's attribute, where a source set it: the latest direct entry (an editor's
- * correction), else the earliest stated story's value; with none stated, the earliest proposal
- * while the institution itself is still only proposed (editors see what the draft says), else
- * nothing (a withdrawn story's value goes with it).
+ * correction), else the earliest stated story's value; with none stated, what the record's first
+ * source said while readers do not see the record itself (editors see what the draft says, also
+ * after it is withdrawn), else nothing (a withdrawn story's value goes with it).
  */
 async function recomputeAttributes(em: EntityManager, institutionPks: readonly number[]): Promise<void> {
   const sources = await em.find(FactSource, { where: { fact: In(ATTRIBUTE_KINDS), subjectId: In([...institutionPks]) }, order: { pk: "ASC" } });
@@ -202,7 +202,8 @@ function acceptedValue(sources: readonly FactSource[], recordVisible: boolean): 
     const earliest = [...stated].sort((a, b) => (a.statedAt?.getTime() ?? 0) - (b.statedAt?.getTime() ?? 0) || a.pk - b.pk)[0]!;
     return earliest.value;
   }
-  if (!recordVisible) return sources.find((s) => s.state === "PROPOSED")?.value ?? null;
+  // A record readers do not see keeps what its first source said, for editors (also once withdrawn).
+  if (!recordVisible) return (sources.find((s) => s.origin) ?? sources[0])?.value ?? null;
   return null;
 }
 

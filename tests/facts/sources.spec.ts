@@ -71,6 +71,9 @@ test("a published story's facts name it and the words that state them; a draft's
   expect(head.person.sources.map((s) => s.article?.slug)).toEqual([draft.slug]);
 
   dataOf(await t.gql(DELETE, { id: draft.id }, editor));
+  // Withdrawn from readers, the record keeps for editors what its story said.
+  expect(await unit(rutanSlug)).toBeNull();
+  expect(await unit(rutanSlug, editor)).toMatchObject({ classification: "IIB" });
   const kept = (await unit(bojonegoroSlug, editor))!.sources.find((s) => s.fact === "PROVINCE")!;
   expect(kept).toMatchObject({ value: "Papua", withdrawn: true, article: null, articleTitle: "Rutan Situbondo Raih Predikat WBBM" });
   expect((await unit(bojonegoroSlug))!.sources.map((s) => s.articleTitle)).not.toContain("Rutan Situbondo Raih Predikat WBBM");

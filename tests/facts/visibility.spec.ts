@@ -86,7 +86,10 @@ async function expectHiddenFromReaders(d: Drafted): Promise<void> {
 
 /** What the editor still sees of a draft's proposals. */
 async function expectEditorSees(d: Drafted): Promise<void> {
-  const { rutan, budi } = dataOf(await t.gql<{ rutan: { accreditations: Array<{ code: string }> } | null; budi: { positions: Array<{ title: string }> } | null }>(EDITOR_ONE, { rutan: d.rutan.slug, budi: d.budi.slug }, editor));
+  const { rutan, budi } = dataOf(
+    await t.gql<{ rutan: { shortName: string | null; classification: string | null; accreditations: Array<{ code: string }> } | null; budi: { positions: Array<{ title: string }> } | null }>(EDITOR_ONE, { rutan: d.rutan.slug, budi: d.budi.slug }, editor),
+  );
+  expect(rutan).toMatchObject({ shortName: "Rutan Situbondo", classification: "IIB" });
   expect(rutan!.accreditations.map((a) => a.code)).toEqual(["WBBM"]);
   expect(budi!.positions.map((p) => p.title)).toEqual(["Kepala Rutan"]);
 }
@@ -238,7 +241,7 @@ const READER_COUNTS = {
 
 const EDITOR_ONE = /* GraphQL */ `
   query Editor($rutan: String!, $budi: String!) {
-    rutan: institution(slug: $rutan) { accreditations { code } }
+    rutan: institution(slug: $rutan) { shortName classification accreditations { code } }
     budi: person(slug: $budi) { positions { title } }
   }
 `;
