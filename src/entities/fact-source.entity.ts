@@ -26,7 +26,7 @@ export type SourceState = "STATED" | "PROPOSED" | "WITHDRAWN";
  * to null on delete, the title snapshot and the WITHDRAWN state remain.
  */
 @Entity("fact_source")
-@Index("idx_fact_source_subject", ["fact", "subjectId"])
+@Index("idx_fact_source_subject", ["fact", "subjectId", "state"])
 @Index("idx_fact_source_article", ["articleId"])
 export class FactSource {
   @PrimaryGeneratedColumn({ name: "id" })

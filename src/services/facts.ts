@@ -41,7 +41,9 @@ const EXCERPT_MAX = 500;
 /** Records what a story states, as proposals until the story is published (see {@link setStoryState}). */
 export async function recordStorySources(em: EntityManager, article: { pk: number; title: string }, facts: readonly StatedFact[]): Promise<void> {
   await insert(em, facts, { articleId: article.pk, articleTitle: article.title, tokenId: null, state: "PROPOSED", statedAt: null });
-  await recompute(em, facts);
+  // A proposal changes what readers see only where it brings a record or a value in (it hides
+  // the new record); one more proposal about a stored record changes nothing until published.
+  await recompute(em, facts.filter((f) => f.origin));
 }
 
 /** Records an editor's direct entry: stated at once. */

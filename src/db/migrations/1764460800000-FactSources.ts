@@ -24,7 +24,7 @@ export class FactSources1764460800000 implements MigrationInterface {
       for (const table of ["institution", "accreditation", "person", "position"]) await runner.query(`ALTER TABLE "${table}" ADD COLUMN "visible" boolean NOT NULL DEFAULT (1)`);
     }
     await runner.query(`CREATE INDEX "idx_fact_source_article" ON "fact_source" ("article_id")`);
-    await runner.query(`CREATE INDEX "idx_fact_source_subject" ON "fact_source" ("fact", "subject_id")`);
+    await runner.query(`CREATE INDEX "idx_fact_source_subject" ON "fact_source" ("fact", "subject_id", "state")`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
