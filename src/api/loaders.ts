@@ -3,6 +3,7 @@ import type { Services } from "../services/services";
 import { articleLoaders } from "./article/article.loader";
 import { authLoaders } from "./auth/auth.loader";
 import { commentLoaders } from "./comment/comment.loader";
+import { factSourceLoaders } from "./facts/fact-source.loader";
 import { institutionLoaders } from "./institution/institution.loader";
 import { PageLoaders } from "./page-loader";
 import { personLoaders } from "./person/person.loader";
@@ -17,6 +18,7 @@ const LOADERS = {
   ...quoteLoaders,
   ...commentLoaders,
   ...authLoaders,
+  ...factSourceLoaders,
   pages: () => new PageLoaders(),
 };
 

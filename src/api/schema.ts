@@ -12,6 +12,7 @@ import { ArticleResolver } from "./article/article.resolver";
 import { AuthResolver } from "./auth/auth.resolver";
 import { CommentResolver } from "./comment/comment.resolver";
 import { AccreditationResolver, InstitutionResolver } from "./institution/institution.resolver";
+import { FactSourceResolver } from "./facts/fact-source.resolver";
 import { ImportResolver } from "./import/import.resolver";
 import { LiveResolver } from "./live/live.resolver";
 import { NodeResolver } from "./node/node.resolver";
@@ -24,7 +25,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The served schema, built once per process from the decorated classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     // Required by type-graphql for any subscription; ours bring their own event streams

@@ -62,6 +62,10 @@ export class Institution implements Node {
   @ManyToOne(() => Institution, { onDelete: "SET NULL" })
   @JoinColumn({ name: "parent_id" })
   parent?: Institution;
+
+  /** Whether readers see it: kept from its sources (see FactSource), never set by hand. */
+  @Column({ type: "boolean", default: true })
+  visible!: boolean;
 }
 
 @ObjectType("Accreditation", { simpleResolvers: true, implements: Node })
@@ -95,4 +99,8 @@ export class Accreditation implements Node {
   @ManyToOne(() => Institution, { onDelete: "CASCADE" })
   @JoinColumn({ name: "institution_id" })
   institution?: Institution;
+
+  /** Whether readers see it: kept from its sources (see FactSource), never set by hand. */
+  @Column({ type: "boolean", default: true })
+  visible!: boolean;
 }

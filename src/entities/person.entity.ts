@@ -23,6 +23,10 @@ export class Person implements Node {
   @Field(() => String)
   @Column({ type: "varchar", length: 200 })
   name!: string;
+
+  /** Whether readers see it: kept from its sources (see FactSource), never set by hand. */
+  @Column({ type: "boolean", default: true })
+  visible!: boolean;
 }
 
 /** A role a person holds (or held) at an institution, e.g. Kepala Lapas. */
@@ -60,4 +64,8 @@ export class Position implements Node {
   @ManyToOne(() => Institution, { onDelete: "CASCADE" })
   @JoinColumn({ name: "institution_id" })
   institution?: Institution;
+
+  /** Whether readers see it: kept from its sources (see FactSource), never set by hand. */
+  @Column({ type: "boolean", default: true })
+  visible!: boolean;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { setStoryState, shownTo } from "./facts";
 import type { Viewer } from "../kernel/viewer";
 import type { CountingContext, RequestContext } from "../kernel/request-context";
 import { canSeeDrafts } from "../kernel/viewer";
@@ -166,12 +167,13 @@ export class ArticleService {
     return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => reader.hydrate(r, "_e_")));
   }
 
-  institutionsOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Institution[][]> {
-    return this.linked(ctx, articlePks, "article_institution", "institution", this.institutionRows);
+  /** A story's institutions, as `ctx`'s viewer may see them (a record only proposed is an editor's). */
+  async institutionsOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Institution[][]> {
+    return (await this.linked(ctx, articlePks, "article_institution", "institution", this.institutionRows)).map((list) => list.filter((i) => shownTo(ctx.viewer, i)));
   }
 
-  peopleOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Person[][]> {
-    return this.linked(ctx, articlePks, "article_person", "person", this.personRows);
+  async peopleOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Person[][]> {
+    return (await this.linked(ctx, articlePks, "article_person", "person", this.personRows)).map((list) => list.filter((p) => shownTo(ctx.viewer, p)));
   }
 
   tagsOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Tag[][]> {
@@ -260,6 +262,7 @@ export class ArticleService {
       // Tickers take the story down by id; they get it as it was last published.
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
       Object.assign(article, { status: ArticleStatus.DRAFT, publishedAt: null, scheduledFor: null, updatedAt: new Date() });
+      await setStoryState(em, article.pk, "PROPOSED", null);
       return em.save(article);
     }, ctx.tally);
   }
@@ -269,6 +272,8 @@ export class ArticleService {
     await this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
+      // Its sources stay (the link set to null, the title kept), withdrawn from readers.
+      await setStoryState(em, article.pk, "WITHDRAWN", null);
       await em.delete(Article, { pk: article.pk });
     }, ctx.tally);
     return id;
@@ -299,6 +304,7 @@ export class ArticleService {
           .where("id = :pk AND status = :scheduled AND scheduled_for <= :now", { pk, scheduled: ArticleStatus.SCHEDULED, now: timeParam(this.db, now) })
           .execute();
         if ((result.affected ?? 0) !== 1) return false;
+        await setStoryState(em, pk, "STATED", now);
         // Only the scheduler whose update went through reports the publication.
         await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, await em.findOneByOrFail(Article, { pk })));
         return true;
@@ -341,6 +347,7 @@ export class ArticleService {
 export async function publishInTransaction(em: EntityManager, article: Article, now: Date): Promise<void> {
   Object.assign(article, { status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now });
   await em.save(article);
+  await setStoryState(em, article.pk, "STATED", now);
   await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, article));
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import type { CountingContext, RequestContext } from "../kernel/request-context";
+import type { RequestContext } from "../kernel/request-context";
 import { BadUserInputError } from "../kernel/errors";
 import { intInRange, optionalText, requiredText, slugInput } from "../kernel/validate";
 import { getOrThrow } from "../db/lookups";
@@ -15,6 +15,9 @@ import { Select } from "../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../db/sql";
 import { Accreditation, Institution } from "../entities/institution.entity";
 import { InstitutionKind } from "../entities/institution.entity";
+import { canSeeDrafts } from "../kernel/viewer";
+import { ifShown, recordDirectSources, shownTo } from "./facts";
+import type { DirectContext, StatedFact } from "./facts";
 import type { AccreditationInput, CreateInstitutionInput, InstitutionFilter, UpdateInstitutionInput } from "./institution.inputs";
 
 const BY_NAME: Ordering = { name: "i:name", keys: [{ sql: "i.name", dir: "ASC", type: "text" }, { sql: "i.id", dir: "ASC", type: "int" }] };
@@ -30,26 +33,29 @@ export class InstitutionService {
   }
 
   async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Institution | null>> {
-    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
+    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks)).map((row) => ifShown(ctx.viewer, row));
   }
 
   async accreditationsByPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Accreditation | null>> {
-    return alignByPk(pks, await this.accreditationRows.byKeys(this.db, ctx.tally, "id", pks));
+    return alignByPk(pks, await this.accreditationRows.byKeys(this.db, ctx.tally, "id", pks)).map((row) => ifShown(ctx.viewer, row));
   }
 
   /** Where `institution(id:, slug:)` leads: the key to read the institution by, or the institution its slug found (see {@link Located}). */
-  locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Institution>> {
-    return locateByIdOrSlug(this.db, ctx.tally, "institution", args, (id) => pkOf(id, "Institution"), this.rows);
+  async locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Institution>> {
+    const found = await locateByIdOrSlug(this.db, ctx.tally, "institution", args, (id) => pkOf(id, "Institution"), this.rows);
+    return found !== null && "row" in found && !shownTo(ctx.viewer, found.row) ? null : found;
   }
 
   /** A page of institutions by name. */
   list(ctx: RequestContext, filter: InstitutionFilter | null | undefined, page: PageArgs): Promise<Page> {
     const qb = new Select(this.db, "institution", "i");
+    const readers = !canSeeDrafts(ctx.viewer);
+    if (readers) qb.where("i.visible = TRUE");
     if (filter?.kind) qb.where("i.kind = :kind", { kind: filter.kind });
     if (filter?.province) qb.where("LOWER(i.province) = LOWER(:province)", { province: filter.province });
     if (filter?.city) qb.where("LOWER(i.city) = LOWER(:city)", { city: filter.city });
     if (filter?.accreditationCode) {
-      qb.where("EXISTS (SELECT 1 FROM accreditation ac WHERE ac.institution_id = i.id AND UPPER(ac.code) = UPPER(:code))", { code: filter.accreditationCode });
+      qb.where(`EXISTS (SELECT 1 FROM accreditation ac WHERE ac.institution_id = i.id AND UPPER(ac.code) = UPPER(:code)${readers ? " AND ac.visible = TRUE" : ""})`, { code: filter.accreditationCode });
     }
     if (filter?.search) {
       qb.where(`(${containsSql(this.db, "i.name", "search")} OR ${containsSql(this.db, "i.short_name", "search")})`, { search: containsPattern(filter.search) });
@@ -59,7 +65,8 @@ export class InstitutionService {
 
   /** Direct children of each institution, by name. */
   async childPks(ctx: RequestContext, parentPks: readonly number[]): Promise<number[][]> {
-    const rows = await this.db.readPrepared(`SELECT "id", "parent_id" FROM "institution" WHERE ${keyListCondition(this.db, `"parent_id"`)} ORDER BY "name", "id"`, [keyListParam(this.db, parentPks)], ctx.tally);
+    const readers = canSeeDrafts(ctx.viewer) ? "" : ` AND "visible" = TRUE`;
+    const rows = await this.db.readPrepared(`SELECT "id", "parent_id" FROM "institution" WHERE ${keyListCondition(this.db, `"parent_id"`)}${readers} ORDER BY "name", "id"`, [keyListParam(this.db, parentPks)], ctx.tally);
     const groups = groupBy(rows, (r) => Number(r.parent_id));
     return parentPks.map((pk) => (groups.get(pk) ?? []).map((r) => Number(r.id)));
   }
@@ -67,23 +74,25 @@ export class InstitutionService {
   /** Accreditations of each institution, newest year first. */
   async accreditations(ctx: RequestContext, institutionPks: readonly number[]): Promise<Accreditation[][]> {
     const rows = await this.accreditationRows.byKeys(this.db, ctx.tally, "institution_id", institutionPks, `"year" DESC, "id"`);
-    const groups = groupBy(rows, (r) => r.institutionId);
+    const groups = groupBy(rows.filter((r) => shownTo(ctx.viewer, r)), (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }
 
   /** A new institution, optionally under a parent body. */
-  async create(ctx: CountingContext, input: CreateInstitutionInput): Promise<Institution> {
+  async create(ctx: DirectContext, input: CreateInstitutionInput): Promise<Institution> {
     const fields = checkInstitutionFields(input, true);
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const parentId = input.parentId != null ? (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk : null;
       const slug = handSlug ? await claimSlug(em, "institution", handSlug, "input.slug") : await deriveSlug(em, "institution", [fields.shortName, fields.name]);
-      return em.save(em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
+      const institution = await em.save(em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
+      await recordDirectSources(em, ctx, [{ fact: "INSTITUTION", subjectId: institution.pk, origin: true }, ...attributeFacts(institution.pk, { ...fields, parentId })]);
+      return institution;
     }, ctx.tally);
   }
 
   /** Changes what `input` names; a parent may not be the institution itself or one below it. */
-  async update(ctx: CountingContext, id: string, input: UpdateInstitutionInput): Promise<Institution> {
+  async update(ctx: DirectContext, id: string, input: UpdateInstitutionInput): Promise<Institution> {
     const fields = checkInstitutionFields(input, false);
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
@@ -101,12 +110,15 @@ export class InstitutionService {
         institution.slug = handSlug;
       }
       Object.assign(institution, fields);
-      return em.save(institution);
+      await em.save(institution);
+      // The editor's values are sources too: a correction stands over what stories stated.
+      await recordDirectSources(em, ctx, attributeFacts(institution.pk, input.parentId === undefined ? fields : { ...fields, parentId: institution.parentId }, true));
+      return institution;
     }, ctx.tally);
   }
 
   /** Records an accreditation (e.g. WBK 2023); the same code twice in one year is refused. */
-  async addAccreditation(ctx: CountingContext, institutionId: string, input: AccreditationInput): Promise<Accreditation> {
+  async addAccreditation(ctx: DirectContext, institutionId: string, input: AccreditationInput): Promise<Accreditation> {
     const code = requiredText(input.code, "input.code", { max: 20 }).toUpperCase();
     const title = requiredText(input.title, "input.title", { max: 200 });
     const year = intInRange(input.year, "input.year", 1945, new Date().getUTCFullYear() + 1);
@@ -115,7 +127,10 @@ export class InstitutionService {
       if (await em.findOneBy(Accreditation, { institutionId: institution.pk, code, year })) {
         throw new BadUserInputError(`'${institution.name}' already holds ${code} for ${year}.`, "input");
       }
-      return em.save(em.create(Accreditation, { institutionId: institution.pk, code, title, year }));
+      const accreditation = await em.save(em.create(Accreditation, { institutionId: institution.pk, code, title, year }));
+      // Entering a fact about a unit states that the unit exists, as a story naming it would.
+      await recordDirectSources(em, ctx, [{ fact: "INSTITUTION", subjectId: institution.pk, origin: false }, { fact: "ACCREDITATION", subjectId: accreditation.pk, origin: true }]);
+      return accreditation;
     }, ctx.tally);
   }
 
@@ -130,6 +145,19 @@ export class InstitutionService {
     }
     return false;
   }
+}
+
+const ATTRIBUTE_OF = { classification: "CLASSIFICATION", city: "CITY", province: "PROVINCE", shortName: "SHORT_NAME", parentId: "PARENT" } as const;
+
+/** The attributes an editor entered, as facts; with `nulls`, a cleared one too (it states there is none). */
+function attributeFacts(pk: number, values: Partial<Record<keyof typeof ATTRIBUTE_OF, string | number | null>>, nulls = false): StatedFact[] {
+  const facts: StatedFact[] = [];
+  for (const [field, fact] of Object.entries(ATTRIBUTE_OF) as Array<[keyof typeof ATTRIBUTE_OF, (typeof ATTRIBUTE_OF)[keyof typeof ATTRIBUTE_OF]]>) {
+    const value = values[field];
+    if (value === undefined || (value === null && !nulls)) continue;
+    facts.push({ fact, subjectId: pk, value: value === null ? null : String(value), origin: true });
+  }
+  return facts;
 }
 
 type InstitutionFields = Partial<Pick<Institution, "name" | "shortName" | "kind" | "classification" | "city" | "province">>;

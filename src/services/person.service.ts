@@ -13,6 +13,9 @@ import { RowReader } from "../db/rows";
 import { Select } from "../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../db/sql";
 import { Person, Position } from "../entities/person.entity";
+import { canSeeDrafts } from "../kernel/viewer";
+import { ifShown, recordDirectSources, shownTo } from "./facts";
+import type { DirectContext } from "./facts";
 import type { CreatePersonInput, PersonFilter, PositionInput, UpdatePersonInput } from "./person.inputs";
 
 const BY_NAME: Ordering = { name: "p:name", keys: [{ sql: "p.name", dir: "ASC", type: "text" }, { sql: "p.id", dir: "ASC", type: "int" }] };
@@ -28,23 +31,26 @@ export class PersonService {
   }
 
   async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Person | null>> {
-    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks));
+    return alignByPk(pks, await this.rows.byKeys(this.db, ctx.tally, "id", pks)).map((row) => ifShown(ctx.viewer, row));
   }
 
   async positionsByPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<Position | null>> {
-    return alignByPk(pks, await this.positionRows.byKeys(this.db, ctx.tally, "id", pks));
+    return alignByPk(pks, await this.positionRows.byKeys(this.db, ctx.tally, "id", pks)).map((row) => ifShown(ctx.viewer, row));
   }
 
   /** Where `person(id:, slug:)` leads: the key to read the person by, or the person its slug found (see {@link Located}). */
-  locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Person>> {
-    return locateByIdOrSlug(this.db, ctx.tally, "person", args, (id) => pkOf(id, "Person"), this.rows);
+  async locate(ctx: RequestContext, args: { id?: string | null; slug?: string | null }): Promise<Located<Person>> {
+    const found = await locateByIdOrSlug(this.db, ctx.tally, "person", args, (id) => pkOf(id, "Person"), this.rows);
+    return found !== null && "row" in found && !shownTo(ctx.viewer, found.row) ? null : found;
   }
 
   /** A page of people by name. */
   list(ctx: RequestContext, filter: PersonFilter | null | undefined, page: PageArgs): Promise<Page> {
     const qb = new Select(this.db, "person", "p");
+    const readers = !canSeeDrafts(ctx.viewer);
+    if (readers) qb.where("p.visible = TRUE");
     if (filter?.institutionId) {
-      qb.where("EXISTS (SELECT 1 FROM position po WHERE po.person_id = p.id AND po.institution_id = :inst)", {
+      qb.where(`EXISTS (SELECT 1 FROM position po WHERE po.person_id = p.id AND po.institution_id = :inst${readers ? " AND po.visible = TRUE" : ""})`, {
         inst: pkOf(filter.institutionId, "Institution", "filter.institutionId"),
       });
     }
@@ -55,23 +61,25 @@ export class PersonService {
   /** Positions held by each person, current ones first. */
   async positionsOfPeople(ctx: RequestContext, personPks: readonly number[]): Promise<Position[][]> {
     const rows = await this.positionRows.byKeys(this.db, ctx.tally, "person_id", personPks, `"current" DESC, "id"`);
-    const groups = groupBy(rows, (r) => r.personId);
+    const groups = groupBy(rows.filter((r) => shownTo(ctx.viewer, r)), (r) => r.personId);
     return personPks.map((pk) => groups.get(pk) ?? []);
   }
 
   /** Positions at each institution, current ones first. */
   async positionsAtInstitutions(ctx: RequestContext, institutionPks: readonly number[]): Promise<Position[][]> {
     const rows = await this.positionRows.byKeys(this.db, ctx.tally, "institution_id", institutionPks, `"current" DESC, "id"`);
-    const groups = groupBy(rows, (r) => r.institutionId);
+    const groups = groupBy(rows.filter((r) => shownTo(ctx.viewer, r)), (r) => r.institutionId);
     return institutionPks.map((pk) => groups.get(pk) ?? []);
   }
 
-  async create(ctx: CountingContext, input: CreatePersonInput): Promise<Person> {
+  async create(ctx: DirectContext, input: CreatePersonInput): Promise<Person> {
     const name = requiredText(input.name, "input.name", { max: 200 });
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const slug = handSlug ? await claimSlug(em, "person", handSlug, "input.slug") : await deriveSlug(em, "person", name);
-      return em.save(em.create(Person, { name, slug }));
+      const person = await em.save(em.create(Person, { name, slug }));
+      await recordDirectSources(em, ctx, [{ fact: "PERSON", subjectId: person.pk, origin: true }]);
+      return person;
     }, ctx.tally);
   }
 
@@ -92,18 +100,22 @@ export class PersonService {
   }
 
   /** Records a position; the same title at the same institution is updated rather than repeated. */
-  async assignPosition(ctx: CountingContext, input: PositionInput): Promise<Position> {
+  async assignPosition(ctx: DirectContext, input: PositionInput): Promise<Position> {
     const title = requiredText(input.title, "input.title", { max: 200 });
     const current = input.current ?? true;
     return this.db.transaction(async (em) => {
       const person = await getOrThrow(em, Person, "Person", input.personId, "input.personId");
       const institution = await getOrThrow(em, Institution, "Institution", input.institutionId, "input.institutionId");
       const existing = await em.findOneBy(Position, { personId: person.pk, institutionId: institution.pk, title });
-      if (existing) {
-        existing.current = current;
-        return em.save(existing);
-      }
-      return em.save(em.create(Position, { personId: person.pk, institutionId: institution.pk, title, current }));
+      const position = existing ? Object.assign(existing, { current }) : em.create(Position, { personId: person.pk, institutionId: institution.pk, title, current });
+      await em.save(position);
+      // Entering a post states that its holder and its unit exist, as a story naming them would.
+      await recordDirectSources(em, ctx, [
+        { fact: "PERSON", subjectId: person.pk, origin: false },
+        { fact: "INSTITUTION", subjectId: institution.pk, origin: false },
+        { fact: "POSITION", subjectId: position.pk, origin: !existing },
+      ]);
+      return position;
     }, ctx.tally);
   }
 }

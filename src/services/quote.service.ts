@@ -1,4 +1,6 @@
 import type { EntityManager } from "typeorm";
+import { recordDirectSources } from "./facts";
+import type { DirectContext } from "./facts";
 import type { CountingContext, RequestContext } from "../kernel/request-context";
 import type { Viewer } from "../kernel/viewer";
 import { canSeeDrafts } from "../kernel/viewer";
@@ -84,7 +86,7 @@ export class QuoteService {
   }
 
   /** Adds a quote at `position` (the end when left out); later quotes move down one. */
-  async add(ctx: CountingContext, input: AddQuoteInput): Promise<Quote> {
+  async add(ctx: DirectContext, input: AddQuoteInput): Promise<Quote> {
     const text = requiredText(input.text, "input.text", { max: 5000, multiline: true });
     const attribution = optionalText(input.attribution, "input.attribution", { max: 200 });
     return this.db.transaction(async (em) => {
@@ -100,6 +102,12 @@ export class QuoteService {
         .where("article_id = :article AND position >= :position", { article: article.pk, position })
         .execute();
       const quote = await em.save(em.create(Quote, { articleId: article.pk, speakerId: speaker.pk, institutionId: institution?.pk ?? null, text, attribution, position }));
+      // Attributing a quote states that its speaker (and the unit spoken for) exist.
+      await recordDirectSources(em, ctx, [
+        { fact: "QUOTE", subjectId: quote.pk, origin: true },
+        { fact: "PERSON", subjectId: speaker.pk, origin: false },
+        ...(institution ? [{ fact: "INSTITUTION" as const, subjectId: institution.pk, origin: false }] : []),
+      ]);
       await this.storyChanged(em, article);
       return quote;
     }, ctx.tally);

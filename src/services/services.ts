@@ -5,6 +5,7 @@ import type { LiveStats } from "../events/stats";
 import { ArticleService } from "./article.service";
 import { AuthService } from "./auth.service";
 import { CommentService } from "./comment.service";
+import { FactSourceService } from "./fact-source.service";
 import { ImportService } from "./import/import.service";
 import { InstitutionService } from "./institution.service";
 import { LiveService } from "./live.service";
@@ -24,6 +25,7 @@ export interface Services {
   readonly auth: AuthService;
   readonly live: LiveService;
   readonly imports: ImportService;
+  readonly facts: FactSourceService;
 }
 
 export function createServices(
@@ -47,5 +49,6 @@ export function createServices(
     auth: new AuthService(db),
     live: new LiveService(db, live.bus, live.stats),
     imports: new ImportService(db),
+    facts: new FactSourceService(db),
   };
 }

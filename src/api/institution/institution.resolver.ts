@@ -3,6 +3,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, R
 import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../args";
 import { loadLocated, loadPks, toConnection } from "../page-loader";
 import type { Context } from "../context";
+import { FactSourceView, sourceViews } from "../facts/fact-source.types";
 import { ArticleConnection } from "../article/article.connection";
 import { Position } from "../../entities/person.entity";
 import { QuoteConnection } from "../quote/quote.connection";
@@ -43,6 +44,11 @@ export class InstitutionResolver {
     return ctx.loaders.positionsAtInstitution.load(institution.pk);
   }
 
+  @FieldResolver(() => [FactSourceView], { description: "Where this institution's facts come from: its existence (INSTITUTION) and each attribute (CLASSIFICATION, CITY, PROVINCE, SHORT_NAME, PARENT), oldest first." })
+  async sources(@Root() institution: Institution, @Ctx() ctx: Context): Promise<FactSourceView[]> {
+    return sourceViews(await ctx.loaders.sourcesOfInstitution.load(institution.pk), institution);
+  }
+
   @FieldResolver(() => ArticleConnection, { description: "Published stories that mention this institution, newest first." })
   articles(@Root() institution: Institution, @Args(() => PageArgsInput) args: PageArgsInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const page = ctx.loaders.pages.load("institution.articles", institution.pk, pageArgs(args, info), (pks, p) => ctx.services.articles.pagesByInstitution(ctx, pks, p));
@@ -79,5 +85,10 @@ export class AccreditationResolver {
   @FieldResolver(() => Institution)
   institution(@Root() accreditation: Accreditation, @Ctx() ctx: Context): Promise<Institution | null> {
     return ctx.loaders.institution.load(accreditation.institutionId);
+  }
+
+  @FieldResolver(() => [FactSourceView], { description: "The stories (and editors' entries) that state this accreditation." })
+  async sources(@Root() accreditation: Accreditation, @Ctx() ctx: Context): Promise<FactSourceView[]> {
+    return sourceViews(await ctx.loaders.sourcesOfAccreditation.load(accreditation.pk));
   }
 }

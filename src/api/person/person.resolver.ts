@@ -3,6 +3,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, R
 import { IdOrSlugArgs, PageArgsInput, pageArgs } from "../args";
 import { loadLocated, toConnection } from "../page-loader";
 import type { Context } from "../context";
+import { FactSourceView, sourceViews } from "../facts/fact-source.types";
 import { ArticleConnection } from "../article/article.connection";
 import { Institution } from "../../entities/institution.entity";
 import { QuoteConnection } from "../quote/quote.connection";
@@ -26,6 +27,11 @@ export class PersonResolver {
   @FieldResolver(() => [Position])
   positions(@Root() person: Person, @Ctx() ctx: Context): Promise<Position[]> {
     return ctx.loaders.positionsOfPerson.load(person.pk);
+  }
+
+  @FieldResolver(() => [FactSourceView], { description: "The stories (and editors' entries) that name this person." })
+  async sources(@Root() person: Person, @Ctx() ctx: Context): Promise<FactSourceView[]> {
+    return sourceViews(await ctx.loaders.sourcesOfPerson.load(person.pk));
   }
 
   @FieldResolver(() => QuoteConnection)
@@ -69,5 +75,10 @@ export class PositionResolver {
   @FieldResolver(() => Institution)
   institution(@Root() position: Position, @Ctx() ctx: Context): Promise<Institution | null> {
     return ctx.loaders.institution.load(position.institutionId);
+  }
+
+  @FieldResolver(() => [FactSourceView], { description: "The stories (and editors' entries) that state this position." })
+  async sources(@Root() position: Position, @Ctx() ctx: Context): Promise<FactSourceView[]> {
+    return sourceViews(await ctx.loaders.sourcesOfPosition.load(position.pk));
   }
 }

@@ -3,6 +3,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, R
 import { pageArgs } from "../args";
 import { toConnection } from "../page-loader";
 import type { Context } from "../context";
+import { FactSourceView, sourceViews } from "../facts/fact-source.types";
 import { Article } from "../../entities/article.entity";
 import { storyOfItem } from "../article/article.story";
 import { Institution } from "../../entities/institution.entity";
@@ -32,6 +33,11 @@ export class QuoteResolver {
   @FieldResolver(() => Article)
   article(@Root() quote: Quote, @Ctx() ctx: Context): Article | Promise<Article> {
     return storyOfItem(ctx, quote.articleId, `Quote '${quote.id}'`);
+  }
+
+  @FieldResolver(() => [FactSourceView], { description: "Where the quote comes from: its story's span, or the editor who entered it." })
+  async sources(@Root() quote: Quote, @Ctx() ctx: Context): Promise<FactSourceView[]> {
+    return sourceViews(await ctx.loaders.sourcesOfQuote.load(quote.pk));
   }
 
   @Authorized(Role.EDITOR)

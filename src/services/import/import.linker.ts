@@ -118,6 +118,8 @@ class Linker {
         parent: e.parent,
         parentSpan: e.parentSpan && mention(this.body, e.parentSpan),
         added: [] as string[],
+        agreed: [] as string[],
+        disputed: [] as Array<{ field: string; value: string }>,
         mentions: e.mentions,
       };
       let found = await this.candidates(e);
@@ -136,21 +138,26 @@ class Linker {
       working.set(stored.pk, stored);
       const at = e.mentions[0] ?? null;
       const added: string[] = [];
+      const agreed: string[] = [];
+      const disputed: Array<{ field: string; value: string }> = [];
       const compare = (field: "classification" | "city" | "province" | "shortName", value: string | null, same: (a: string, b: string) => boolean): void => {
         if (value === null) return;
         const current = stored[field];
         if (current === null) {
           stored[field] = value;
           added.push(field);
-        } else if (!same(current, value) && field !== "shortName") {
+        } else if (same(current, value)) {
+          agreed.push(field);
+        } else if (field !== "shortName") {
+          disputed.push({ field, value });
           this.warn("CONFLICT", `The story gives ${field} ${quoted(value)} for '${stored.name}', but the store has ${quoted(current)} (${toGlobalId("Institution", stored.pk)}); kept the stored one.`, at);
         }
       };
       compare("classification", e.classification, (a, b) => classKey(a) === classKey(b));
       compare("city", e.city, (a, b) => fold(a) === fold(b));
       compare("province", e.province, (a, b) => provinceKey(a) === provinceKey(b));
-      compare("shortName", e.shortName, () => true);
-      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added });
+      compare("shortName", e.shortName, (a, b) => fold(a) === fold(b));
+      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added, agreed, disputed });
     }
     await this.parents(planned, working);
     return planned;
@@ -162,7 +169,10 @@ class Linker {
       if (p.parent === null || p.pk === null) continue;
       const stored = working.get(p.pk)!;
       const parent = planned[p.parent]!;
-      if (parent.pk !== null && stored.parentId === parent.pk) continue;
+      if (parent.pk !== null && stored.parentId === parent.pk) {
+        p.agreed.push("parent");
+        continue;
+      }
       const loop = parent.pk !== null && (parent.pk === stored.pk || (await this.isBelow(parent.pk, stored.pk)));
       if (stored.parentId === null && !loop) {
         stored.parentId = parent.pk;
@@ -170,6 +180,7 @@ class Linker {
         if (p.action === "LINK") p.action = "ADD";
         continue;
       }
+      if (!loop && parent.pk !== null) p.disputed.push({ field: "parent", value: String(parent.pk) });
       const now = stored.parentId === null ? "none" : `'${(await this.em.findOneBy(Institution, { pk: stored.parentId }))?.name ?? stored.parentId}'`;
       this.warn(
         "CONFLICT",
@@ -268,13 +279,28 @@ class Linker {
           if (stored.current !== p.current) {
             this.warn("CONFLICT", `The story calls ${person.name} ${p.current ? "the current" : "a former"} ${p.title} of '${at.name}', but the store has the post as ${stored.current ? "current" : "former"} (${toGlobalId("Position", stored.pk)}); kept the stored one.`, p.span);
           }
+          if (stored.current && p.current) await this.secondHolder(person, at, p.title, p.span);
           planned.push({ ...base, current: stored.current, action: "LINK", pk: stored.pk, id: toGlobalId("Position", stored.pk) });
         } else {
+          if (p.current && at.pk !== null) await this.secondHolder(person, at, p.title, p.span);
           planned.push({ ...base, action: person.pk === null ? "CREATE" : "ADD", pk: null, id: null });
         }
       }
     }
     return planned;
+  }
+
+  /** A new current holder of a post the store has someone else in: stored, but readers keep seeing the first one (see ../facts.ts). */
+  private async secondHolder(person: PlannedPerson, at: PlannedInstitution, title: string, span: Span): Promise<void> {
+    const holders = await this.em.find(Position, { where: { institutionId: at.pk!, current: true } });
+    const other = holders.find((h) => fold(h.title) === fold(title) && h.personId !== person.pk);
+    if (!other) return;
+    const holder = await this.em.findOneBy(Person, { pk: other.personId });
+    this.warn(
+      "CONFLICT",
+      `The story makes ${person.name} the current ${title} of '${at.name}', but the store has ${holder?.name ?? "someone else"} in that post (${toGlobalId("Position", other.pk)}); readers keep seeing the first until one is marked former.`,
+      span,
+    );
   }
 
   quotes(): PlannedQuote[] {

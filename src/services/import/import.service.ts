@@ -10,7 +10,10 @@ import { Person, Position } from "../../entities/person.entity";
 import { Quote } from "../../entities/quote.entity";
 import { extractStory } from "./import.extract";
 import { planImport } from "./import.linker";
-import type { ImportPlan } from "./import.types";
+import type { ImportPlan, Mention } from "./import.types";
+import { recordStorySources } from "../facts";
+import type { StatedFact } from "../facts";
+import type { AttributeFact } from "../../entities/fact-source.entity";
 
 export type { ImportPlan } from "./import.types";
 
@@ -71,17 +74,11 @@ async function write(em: EntityManager, plan: ImportPlan, publish: boolean, now:
     i.pk = saved.pk;
     i.id = toGlobalId("Institution", saved.pk);
   }
+  // A stored record's new facts (ADD) are not written here: they are the story's sources, and
+  // reach the record's columns when the story is published (see ../facts.ts).
   for (const i of plan.institutions) {
     const parentPk = i.parent === null ? null : plan.institutions[i.parent]!.pk;
-    const changes: Partial<Institution> = {};
-    if (i.action === "CREATE" && parentPk !== null) changes.parentId = parentPk;
-    if (i.action === "ADD") {
-      for (const field of i.added) {
-        if (field === "parent") changes.parentId = parentPk;
-        else if (field === "classification" || field === "city" || field === "province" || field === "shortName") changes[field] = i[field];
-      }
-    }
-    if (Object.keys(changes).length > 0) await em.update(Institution, { pk: i.pk! }, changes);
+    if (i.action === "CREATE" && parentPk !== null) await em.update(Institution, { pk: i.pk! }, { parentId: parentPk });
   }
 
   for (const a of plan.accreditations) {
@@ -127,8 +124,9 @@ async function write(em: EntityManager, plan: ImportPlan, publish: boolean, now:
   const personPks = [...new Set(plan.people.map((p) => p.pk!))];
   if (institutionPks.length > 0) await em.save(institutionPks.map((institutionId, position) => em.create(ArticleInstitution, { articleId: article.pk, institutionId, position })));
   if (personPks.length > 0) await em.save(personPks.map((personId, position) => em.create(ArticlePerson, { articleId: article.pk, personId, position })));
+  let quotes: Quote[] = [];
   if (plan.quotes.length > 0) {
-    await em.save(
+    quotes = await em.save(
       plan.quotes.map((q) =>
         em.create(Quote, {
           articleId: article.pk,
@@ -141,6 +139,51 @@ async function write(em: EntityManager, plan: ImportPlan, publish: boolean, now:
       ),
     );
   }
+  await recordStorySources(em, article, factsOf(plan, quotes));
   if (publish) await publishInTransaction(em, article, now);
   return article;
+}
+
+const ATTRIBUTES: ReadonlyArray<[AttributeFact, "classification" | "city" | "province" | "shortName" | "parent"]> = [
+  ["CLASSIFICATION", "classification"],
+  ["CITY", "city"],
+  ["PROVINCE", "province"],
+  ["SHORT_NAME", "shortName"],
+  ["PARENT", "parent"],
+];
+
+/**
+ * Every fact the stored plan states, each with the span of the story that states it: the
+ * records it names (created ones as their origin), the attributes it gives a record (where it
+ * creates the record or adds what the record had none of), accreditations, positions, quotes.
+ */
+function factsOf(plan: ImportPlan, quotes: readonly Quote[]): StatedFact[] {
+  const facts: StatedFact[] = [];
+  const seen = new Set<string>();
+  const add = (fact: StatedFact, mention: Mention | null | undefined): void => {
+    const key = `${fact.fact}|${fact.subjectId}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    facts.push({ ...fact, span: mention ? { start: mention.start, end: mention.end } : null, excerpt: mention?.text ?? null });
+  };
+  for (const i of plan.institutions) {
+    const at = i.mentions[0];
+    add({ fact: "INSTITUTION", subjectId: i.pk!, origin: i.action === "CREATE" }, at);
+    for (const [fact, field] of ATTRIBUTES) {
+      const origin = i.action === "CREATE" || i.added.includes(field);
+      if (!origin && !i.agreed.includes(field)) continue;
+      const value = field === "parent" ? (i.parent === null ? null : String(plan.institutions[i.parent]!.pk)) : i[field];
+      if (value !== null) add({ fact, subjectId: i.pk!, value, origin }, field === "parent" ? (i.parentSpan ?? at) : at);
+    }
+    // A contradiction is a source too: it disputes the accepted value, which it never replaces (see ../facts.ts).
+    for (const d of i.disputed) {
+      const fact = ATTRIBUTES.find(([, field]) => field === d.field)![0];
+      add({ fact, subjectId: i.pk!, value: d.value, origin: false }, at);
+    }
+  }
+  for (const a of plan.accreditations) add({ fact: "ACCREDITATION", subjectId: a.pk!, origin: a.action !== "LINK" }, a.span);
+  for (const p of plan.people) add({ fact: "PERSON", subjectId: p.pk!, origin: p.action === "CREATE" }, p.mentions[0]);
+  for (const p of plan.positions) add({ fact: "POSITION", subjectId: p.pk!, origin: p.action !== "LINK" }, p.span);
+  plan.quotes.forEach((q, n) => add({ fact: "QUOTE", subjectId: quotes[n]!.pk, origin: true }, q.span));
+  return facts;
 }

@@ -155,6 +155,10 @@ export interface PlannedInstitution extends Stored {
   parentSpan: Mention | null;
   /** With ADD: which fields of the stored record this story fills in ("classification", "parent" …). */
   added: string[];
+  /** With LINK or ADD: which fields the story states as the store already has them (each a source of that fact). */
+  agreed: string[];
+  /** With LINK or ADD: fields the story states otherwise than the store (CONFLICT), kept as disputing sources. */
+  disputed: Array<{ field: string; value: string }>;
   mentions: Mention[];
 }
 

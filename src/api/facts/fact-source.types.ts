@@ -1,0 +1,93 @@
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
+import { toGlobalId } from "../../kernel/ids";
+import type { FactSource as StoredSource } from "../../entities/fact-source.entity";
+import type { Institution } from "../../entities/institution.entity";
+
+/** Which fact a source states: a record's existence, or one attribute of an institution. */
+export enum Fact {
+  INSTITUTION = "INSTITUTION",
+  CLASSIFICATION = "CLASSIFICATION",
+  CITY = "CITY",
+  PROVINCE = "PROVINCE",
+  SHORT_NAME = "SHORT_NAME",
+  PARENT = "PARENT",
+  PERSON = "PERSON",
+  ACCREDITATION = "ACCREDITATION",
+  POSITION = "POSITION",
+  QUOTE = "QUOTE",
+}
+registerEnumType(Fact, { name: "Fact", description: "Which fact a source states: a record's existence, or one attribute of an institution." });
+
+@ObjectType("SourceSpan", { simpleResolvers: true, description: "Where in the story's body the fact is stated (0-based, end exclusive)." })
+export class SourceSpan {
+  @Field(() => Int)
+  start!: number;
+
+  @Field(() => Int)
+  end!: number;
+}
+
+@ObjectType("FactSource", {
+  description:
+    "Where a fact comes from: a story (the span of its text that states it) or an editor's direct entry. Readers see the sources of published stories and editors' entries; editors also see a draft's proposals and withdrawn sources.",
+})
+export class FactSourceView {
+  @Field(() => Fact)
+  fact!: Fact;
+
+  @Field(() => String, { nullable: true, description: "What an attribute source states (a parent as its institution id); null for a record's existence." })
+  value!: string | null;
+
+  /** The story's key; its `article` field shows it only to viewers who may read the story. */
+  articlePk!: number | null;
+
+  @Field(() => String, { nullable: true, description: "The story's title when the source was recorded, kept when the story is deleted." })
+  articleTitle!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The words of the story that state the fact." })
+  excerpt!: string | null;
+
+  @Field(() => SourceSpan, { nullable: true })
+  span!: SourceSpan | null;
+
+  @Field(() => Boolean, { description: "Entered by an editor rather than read from a story." })
+  direct!: boolean;
+
+  @Field(() => Boolean, { description: "Stated only by a draft or scheduled story: a proposal readers do not see (editors only)." })
+  proposed!: boolean;
+
+  @Field(() => Boolean, { description: "Its story went back to draft or was deleted before it was published again (editors only)." })
+  withdrawn!: boolean;
+
+  @Field(() => Boolean, { description: "States a value other than the one readers see (a CONFLICT the import reported)." })
+  disputed!: boolean;
+}
+
+const ATTRIBUTE_COLUMNS = { CLASSIFICATION: "classification", CITY: "city", PROVINCE: "province", SHORT_NAME: "shortName" } as const;
+
+/** The GraphQL view of stored sources; with the institution they describe, which attribute sources dispute its values. */
+export function sourceViews(sources: readonly StoredSource[], institution?: Institution): FactSourceView[] {
+  return sources.map((s) => {
+    const view = new FactSourceView();
+    const parent = s.fact === "PARENT" && s.value !== null;
+    view.fact = s.fact as Fact;
+    view.value = parent ? toGlobalId("Institution", Number(s.value)) : s.value;
+    view.articlePk = s.articleId;
+    view.articleTitle = s.articleTitle;
+    view.excerpt = s.excerpt;
+    view.span = s.spanStart === null || s.spanEnd === null ? null : Object.assign(new SourceSpan(), { start: s.spanStart, end: s.spanEnd });
+    view.direct = s.articleId === null && s.articleTitle === null;
+    view.proposed = s.state === "PROPOSED";
+    view.withdrawn = s.state === "WITHDRAWN";
+    view.disputed = institution !== undefined && s.value !== null && disputes(s, institution);
+    return view;
+  });
+}
+
+function disputes(s: StoredSource, institution: Institution): boolean {
+  if (s.fact === "PARENT") return institution.parentId !== Number(s.value);
+  const column = ATTRIBUTE_COLUMNS[s.fact as keyof typeof ATTRIBUTE_COLUMNS];
+  if (!column) return false;
+  const accepted = institution[column];
+  return accepted === null || accepted.replace(/\s+/g, "").toLowerCase() !== s.value!.replace(/\s+/g, "").toLowerCase();
+}
