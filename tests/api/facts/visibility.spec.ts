@@ -1,8 +1,8 @@
 import "reflect-metadata";
-import { ArticleService } from "../../src/services/article.service";
-import { dataOf, startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
-import { bearer, mintToken } from "../helpers/tokens";
+import { ArticleService } from "../../../src/services/article.service";
+import { dataOf, startTestServer } from "../../helpers/server";
+import type { TestServer } from "../../helpers/server";
+import { bearer, mintToken } from "../../helpers/tokens";
 
 /**
  * A draft's facts are proposals: an anonymous reader sees none of them on any path until a

@@ -1,7 +1,7 @@
 import "reflect-metadata";
-import { dataOf, startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
-import { bearer, mintToken } from "../helpers/tokens";
+import { dataOf, startTestServer } from "../../helpers/server";
+import type { TestServer } from "../../helpers/server";
+import { bearer, mintToken } from "../../helpers/tokens";
 
 /** Where each fact comes from, as readers and editors see it: the story and its words, or the editor's entry. */
 
