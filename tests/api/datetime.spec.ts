@@ -1,20 +1,16 @@
 import "reflect-metadata";
 import { buildClientSchema, getIntrospectionQuery, isScalarType } from "graphql";
 import type { IntrospectionQuery } from "graphql";
-import { dataOf, startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
+import { dataOf } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
+import { useTestServer } from "../helpers/fixture";
 
 /** DateTime names its specification, and takes as input what that specification (RFC 3339 date-time) allows. */
 describe("the DateTime scalar", () => {
-  let t: TestServer;
+  const t = useTestServer({ seed: false });
   let editor: string;
   beforeAll(async () => {
-    t = await startTestServer({ seed: false });
     editor = await mintToken(t, "EDITOR");
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const schedule = async (at: string) => {

@@ -4,8 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { schemaSdl } from "../../src/api/schema";
 import { regionalNewsroom } from "../helpers/scenarios";
-import { dataOf, startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
+import { dataOf } from "../helpers/server";
+import { useTestServer } from "../helpers/fixture";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CONTRACT_TOOL = path.resolve(ROOT, "..", "shared", "tools", "check-contract.mjs");
@@ -33,13 +33,9 @@ describe("schema", () => {
 });
 
 describe("the commenter's email", () => {
-  let t: TestServer;
+  const t = useTestServer({ seed: true });
   beforeAll(async () => {
-    t = await startTestServer({ seed: true });
     await regionalNewsroom(t.server.db);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it("is no field of any output type", async () => {

@@ -3,17 +3,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { extractStory } from "../../src/services/import/import.extract";
 import { dataOf, startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/fixture";
 
 /** The seed story, as the API serves it after a first start on an empty database. */
 describe("seed story", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ seed: true });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestServer({ seed: true });
 
   it("is the project's own copy of shared/seed-article.txt", () => {
     const shared = path.resolve(__dirname, "..", "..", "..", "shared", "seed-article.txt");

@@ -1,8 +1,9 @@
 import "reflect-metadata";
 import http from "node:http";
-import { dataOf, metricOf, startTestServer } from "../helpers/server";
+import { dataOf, metricOf } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/fixture";
 
 /*
  * Repeat anonymous requests are answered from the response cache before Express and the
@@ -33,13 +34,7 @@ function chunkedPost(t: TestServer, body: string): Promise<{ status: number; tex
 }
 
 describe("answers before Express", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ seed: true, config: { cors: { origins: ["https://pembaca.example"] } } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestServer({ seed: true, config: { cors: { origins: ["https://pembaca.example"] } } });
 
   it("answers a repeat with the same body, headers, request id and CORS headers as the first answer", async () => {
     const first = await post(t, FRONT, { origin: "https://pembaca.example" });

@@ -1,9 +1,9 @@
 import "reflect-metadata";
 import { runClientScript } from "../helpers/clients";
 import type { SentRequest } from "../helpers/clients";
-import { dataOf, startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
+import { dataOf } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
+import { useTestServer } from "../helpers/fixture";
 
 const SEED_SLUG = "sukses-raih-predikat-wbk-lapas-banyuwangi-jadi-rujukan-studi-tiru-lapas-bojonegoro";
 const FRONT_PAGE = `query FrontPage { articles(first: 5) { totalCount nodes { title slug } } }`;
@@ -27,7 +27,7 @@ interface GraphqlRequestResult {
  * wire is recorded, so a test also proves which transport it exercised.
  */
 describe("urql and graphql-request against the server", () => {
-  let t: TestServer;
+  const t = useTestServer({ seed: true });
   let moderator: string;
   let articleId: string;
   /** The answers over a plain JSON POST, which every client must get too. */
@@ -35,15 +35,11 @@ describe("urql and graphql-request against the server", () => {
   let story: Record<string, unknown>;
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: true });
     moderator = await mintToken(t, "MODERATOR");
     frontPage = dataOf(await t.gql(FRONT_PAGE));
     story = dataOf(await t.gql(STORY, { slug: SEED_SLUG }));
     const seed = dataOf<{ article: { id: string } | null }>(await t.gql(`query ($slug: String!) { article(slug: $slug) { id } }`, { slug: SEED_SLUG }));
     articleId = seed.article!.id;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   /** Every comment on the seed story, of any status (a moderator's view): what a mutation could have written. */

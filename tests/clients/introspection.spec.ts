@@ -3,9 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildClientSchema, buildSchema, getIntrospectionQuery, isObjectType, Kind, lexicographicSortSchema, parse, printSchema } from "graphql";
 import type { DocumentNode, FragmentDefinitionNode, IntrospectionQuery, SelectionSetNode } from "graphql";
-import { startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { connect } from "../helpers/ws";
+import { useTestServer } from "../helpers/fixture";
 
 /** What GraphiQL 5 and GraphQL Code Generator send: graphql-js's query with these options. */
 const OPTIONS = { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true } as const;
@@ -84,13 +84,7 @@ function expectTheContract(data: unknown): void {
 }
 
 describe("graphql-js getIntrospectionQuery (GraphiQL 5, GraphQL Code Generator) against the server", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ seed: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestServer({ seed: true });
 
   it("answers the standard introspection query over HTTP POST, and buildClientSchema gives the contract", async () => {
     const res = await post(t, STANDARD);

@@ -3,10 +3,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { runClientScript } from "../helpers/clients";
 import type { SentRequest } from "../helpers/clients";
-import { dataOf, startTestServer } from "../helpers/server";
+import { dataOf } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 import { wsUrl } from "../helpers/ws";
+import { useTestServer } from "../helpers/fixture";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RECIPES = path.join(__dirname, "recipes");
@@ -46,7 +47,7 @@ async function subscribed(t: TestServer, count: number): Promise<void> {
 
 /** The client recipes (tests/clients/recipes/, quoted in docs/clients.md), each run in a Node process of its own against a real server. */
 describe("the client recipes against the server", () => {
-  let t: TestServer;
+  const t = useTestServer({ seed: true });
   let editor: string;
   let admin: string;
   const publishStory = async (title: string): Promise<string> => {
@@ -58,14 +59,10 @@ describe("the client recipes against the server", () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: true });
     editor = await mintToken(t, "EDITOR");
     admin = await mintToken(t, "ADMIN");
     // The seed's one story and three more: two pages of two.
     for (const n of [1, 2, 3]) await publishStory(`Berita untuk halaman ${n}`);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe("Apollo Client (HttpLink + GraphQLWsLink, split by operation type)", () => {

@@ -7,6 +7,7 @@ import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 import { connect } from "../helpers/ws";
 import type { LiveClient } from "../helpers/ws";
+import { useTestServer } from "../helpers/fixture";
 
 type ArticleEventData = { cursor: string; type: string; article: { id: string; title: string; status?: string } };
 
@@ -33,7 +34,7 @@ async function errorsOf(sub: { ended: Promise<unknown>; received: Array<{ errors
 }
 
 describe("live feeds", () => {
-  let t: TestServer;
+  const t = useTestServer({ seed: false, config: { comments: { rateLimit: 10_000 }, events: { schedulerIntervalMs: 100 } } });
   let editor: Record<string, string>;
   let moderator: Record<string, string>;
   let institutionId: string;
@@ -41,7 +42,6 @@ describe("live feeds", () => {
   const opened = tracker();
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { comments: { rateLimit: 10_000 }, events: { schedulerIntervalMs: 100 } } });
     editor = bearer(await mintToken(t, "EDITOR"));
     moderator = bearer(await mintToken(t, "MODERATOR"));
     const ids = await t.server.db.transaction(async (em) => ({
@@ -53,9 +53,6 @@ describe("live feeds", () => {
   });
   afterEach(async () => {
     await opened.closeAll();
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const live = (params?: Record<string, unknown>): LiveClient => opened.add(connect(t.server.port, params));

@@ -1,15 +1,9 @@
 import "reflect-metadata";
 import { startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/fixture";
 
 describe("health endpoints", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ seed: false });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestServer({ seed: false });
 
   it("GET /healthz says the process is up", async () => {
     const res = await t.get("/healthz");

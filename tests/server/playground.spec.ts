@@ -1,18 +1,13 @@
 import "reflect-metadata";
 import http from "node:http";
-import { startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/fixture";
 
 /** The self-hosted GraphiQL on GET /graphql, its assets, and GraphQL still answering on the same URL. */
 describe("GraphiQL playground", () => {
-  let t: TestServer;
+  const t = useTestServer({ seed: true });
   let base: string;
   beforeAll(async () => {
-    t = await startTestServer({ seed: true });
     base = `http://127.0.0.1:${t.server.port}`;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it("serves the page to a browser on GET /graphql, with the seed story's query preloaded", async () => {

@@ -1,9 +1,8 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
 import { connect } from "../helpers/ws";
+import { useTestServer } from "../helpers/fixture";
 
 const README = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
 
@@ -47,13 +46,7 @@ function listsIn(value: unknown): unknown[][] {
 
 /** The README's examples, parsed out of it, against a freshly seeded server: what a newcomer pastes must work. */
 describe("the README's examples on a fresh install", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ seed: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestServer({ seed: true });
 
   it("finds the examples", () => {
     expect(CURL_BODIES.length).toBe(3);

@@ -7,6 +7,7 @@ import { metricOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 import { wsUrl } from "../helpers/ws";
+import { useTestServer } from "../helpers/fixture";
 
 const ORIGIN = "https://koran.example";
 /** What Apollo Client (with a name and version), an OpenTelemetry web tracer and Sentry's browser SDK add to a request. */
@@ -80,13 +81,7 @@ function roleOverSocket(port: number, headers: Record<string, string>, init: Rec
 }
 
 describe("CORS for browsers' GraphQL clients", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { cors: { origins: [ORIGIN], maxAgeSeconds: 900 } } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestServer({ seed: false, config: { cors: { origins: [ORIGIN], maxAgeSeconds: 900 } } });
 
   it("answers a preflight carrying Apollo's client awareness and tracing headers with 204, all of them allowed, cached for CORS_MAX_AGE", async () => {
     const res = await preflight(t, ORIGIN);

@@ -10,6 +10,7 @@ import { dataOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 import { connect, wsUrl } from "../helpers/ws";
+import { useTestServer } from "../helpers/fixture";
 
 /*
  * The attacks issue 9 reproduced against the front door, each walked through the real server
@@ -279,13 +280,7 @@ describe("the front door", () => {
 });
 
 describe("limits per client address (attack 10)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ seed: false, config: { websocket: { maxConnectionsPerAddress: 6, maxSubscriptionsPerAddress: 8 } } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestServer({ seed: false, config: { websocket: { maxConnectionsPerAddress: 6, maxSubscriptionsPerAddress: 8 } } });
 
   it("limits sockets and subscriptions per client address, just under admitted and just over refused (attack 10)", async () => {
     const sockets = Array.from({ length: 6 }, () => rawSocket(t.server.port));
@@ -310,13 +305,7 @@ describe("limits per client address (attack 10)", () => {
 });
 
 describe("replay streams from the log at the pace of the socket (attack 7)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer({ seed: true, config: { events: { pollIntervalMs: 600_000, schedulerIntervalMs: 3_600_000 } } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestServer({ seed: true, config: { events: { pollIntervalMs: 600_000, schedulerIntervalMs: 3_600_000 } } });
 
   it("50 replays on a socket that does not read pull a page or two each, not the whole log", async () => {
     const editor = bearer(await mintToken(t, "EDITOR"));

@@ -3,8 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { serverAudits } from "graphql-http";
 import type { Audit, AuditResult } from "graphql-http";
-import { startTestServer } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
+import { useTestServer } from "../helpers/fixture";
 
 /*
  * The GraphQL over HTTP audits of graphql-http, run against the real server. Every MUST audit is
@@ -37,13 +36,9 @@ async function answer(result: AuditResult, max = 400): Promise<string> {
 }
 
 describe("GraphQL over HTTP (graphql-http server audits)", () => {
-  let t: TestServer;
+  const t = useTestServer({ seed: true });
   beforeAll(async () => {
-    t = await startTestServer({ seed: true });
     url = `http://127.0.0.1:${t.server.port}/graphql`;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it("has MUST audits to run", () => {

@@ -1,21 +1,20 @@
 import "reflect-metadata";
 import { toGlobalId } from "../../../src/kernel/ids";
 import { addInstitution, addPerson } from "../../helpers/scenarios";
-import { dataOf, startTestServer } from "../../helpers/server";
-import type { TestServer } from "../../helpers/server";
+import { dataOf } from "../../helpers/server";
 import { bearer, mintToken } from "../../helpers/tokens";
 import { InstitutionKind } from "../../../src/entities/institution.entity";
+import { useTestServer } from "../../helpers/fixture";
 
 type Story = { id: string; slug: string; title: string; status: string; summary: string | null; body: string; paragraphs: string[]; dateline: string | null; source: string | null; publishedAt: string | null; scheduledFor: string | null; createdAt: string; updatedAt: string; tags: Array<{ slug: string; name: string }>; institutions: Array<{ name: string }>; people: Array<{ name: string }> };
 
 describe("the editorial workflow", () => {
-  let t: TestServer;
+  const t = useTestServer({ seed: true, config: { events: { schedulerIntervalMs: 100 } } });
   let editor: Record<string, string>;
   let institutionId: string;
   let personId: string;
 
   beforeAll(async () => {
-    t = await startTestServer({ seed: true, config: { events: { schedulerIntervalMs: 100 } } });
     editor = bearer(await mintToken(t, "EDITOR"));
     const ids = await t.server.db.transaction(async (em) => ({
       institution: (await addInstitution(em, { name: "Rumah Tahanan Negara Kelas IIB Denpasar", shortName: "Rutan Denpasar", kind: InstitutionKind.RUTAN })).pk,
@@ -23,9 +22,6 @@ describe("the editorial workflow", () => {
     }));
     institutionId = toGlobalId("Institution", ids.institution);
     personId = toGlobalId("Person", ids.person);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const create = async (input: Record<string, unknown>) => dataOf<{ createArticle: Story }>(await t.gql(CREATE, { input }, editor)).createArticle;

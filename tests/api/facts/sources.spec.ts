@@ -1,7 +1,7 @@
 import "reflect-metadata";
-import { dataOf, startTestServer } from "../../helpers/server";
-import type { TestServer } from "../../helpers/server";
+import { dataOf } from "../../helpers/server";
 import { bearer, mintToken } from "../../helpers/tokens";
+import { useTestServer } from "../../helpers/fixture";
 
 /** Where each fact comes from, as readers and editors see it: the story and its words, or the editor's entry. */
 
@@ -28,17 +28,13 @@ interface Unit {
   positions: Array<{ person: { name: string; sources: Source[] }; sources: Source[] }>;
 }
 
-let t: TestServer;
+const t = useTestServer({ seed: true });
 let editor: Record<string, string>;
 
 beforeAll(async () => {
-  t = await startTestServer({ seed: true });
   editor = bearer(await mintToken(t, "EDITOR"));
 });
 
-afterAll(async () => {
-  await t.close();
-});
 
 const unit = async (slug: string, headers: Record<string, string> = {}): Promise<Unit | null> => dataOf(await t.gql<{ institution: Unit | null }>(UNIT, { slug }, headers)).institution;
 const slugOf = async (shortName: string): Promise<string> =>

@@ -1,8 +1,8 @@
 import "reflect-metadata";
 import { ArticleService } from "../../../src/services/article.service";
-import { dataOf, startTestServer } from "../../helpers/server";
-import type { TestServer } from "../../helpers/server";
+import { dataOf } from "../../helpers/server";
 import { bearer, mintToken } from "../../helpers/tokens";
+import { useTestServer } from "../../helpers/fixture";
 
 /**
  * A draft's facts are proposals: an anonymous reader sees none of them on any path until a
@@ -18,14 +18,13 @@ interface Drafted {
   quote: string;
 }
 
-let t: TestServer;
+const t = useTestServer({ seed: true });
 let editor: Record<string, string>;
 let banyuwangiSlug: string;
 let bojonegoroSlug: string;
 let before: { institutions: number; people: number };
 
 beforeAll(async () => {
-  t = await startTestServer({ seed: true });
   editor = bearer(await mintToken(t, "EDITOR"));
   const { institutions, people } = dataOf(await t.gql<Lists>(READER_LISTS));
   before = { institutions: institutions.totalCount, people: people.totalCount };
@@ -33,9 +32,6 @@ beforeAll(async () => {
   bojonegoroSlug = institutions.nodes.find((i) => i.shortName === "Lapas Bojonegoro")!.slug;
 });
 
-afterAll(async () => {
-  await t.close();
-});
 
 /** Imports the embargoed story as a draft and answers the ids of what it proposes, read as the editor sees them. */
 async function importDraft(text: string): Promise<Drafted> {
