@@ -102,7 +102,25 @@ export interface AppConfig {
   readonly tickerStoryUrl: string;
   /** The CSP `frame-ancestors` sources of the ticker page: who may show it in an iframe. */
   readonly tickerFrameAncestors: string;
+  /** How imported stories are read: off the main thread, within a time budget (IMPORT_WORKERS, IMPORT_TIME_BUDGET_MS, IMPORT_QUEUE). */
+  readonly importPool: ImportPoolConfig;
 }
+
+/**
+ * The worker threads that read imported stories (previewImport, importArticle, the seed, `npm run
+ * import`), so that a story slow to read holds up no other request.
+ */
+export interface ImportPoolConfig {
+  /** Worker threads reading stories at once (IMPORT_WORKERS, default 1). */
+  readonly workers: number;
+  /** Longest one story may take to read, in ms (IMPORT_TIME_BUDGET_MS, default 2000): past it its worker is stopped and replaced, and the import refused. */
+  readonly timeBudgetMs: number;
+  /** Stories that may wait for a worker (IMPORT_QUEUE, default 8): past it, more are refused RATE_LIMITED. */
+  readonly maxQueued: number;
+}
+
+/** The import pool's settings when none is set (and the seed's, loaded without a server). */
+export const DEFAULT_IMPORT_POOL: ImportPoolConfig = { workers: 1, timeBudgetMs: 2000, maxQueued: 8 };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -317,6 +335,15 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
   return { kind: "sqlite", file: path.resolve(env.SQLITE_FILE ?? path.join("data", "newsroom.sqlite")) };
 }
 
+/** Reads the import pool's settings alone, for the import command (which reads no other setting but the database). */
+export function importPoolConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ImportPoolConfig {
+  return {
+    workers: parseInteger("IMPORT_WORKERS", env.IMPORT_WORKERS, DEFAULT_IMPORT_POOL.workers, 1, 16),
+    timeBudgetMs: parseInteger("IMPORT_TIME_BUDGET_MS", env.IMPORT_TIME_BUDGET_MS, DEFAULT_IMPORT_POOL.timeBudgetMs, 1, 600_000),
+    maxQueued: parseInteger("IMPORT_QUEUE", env.IMPORT_QUEUE, DEFAULT_IMPORT_POOL.maxQueued, 0, 1000),
+  };
+}
+
 /** Reads and validates the environment. Throws {@link ConfigError} naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const timeouts = parseRequestTimeouts(env);
@@ -378,5 +405,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),
     tickerStoryUrl: parseStoryUrl(env.TICKER_STORY_URL),
     tickerFrameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS),
+    importPool: importPoolConfigFromEnv(env),
   };
 }

@@ -18,6 +18,7 @@ import { LiveService } from "./modules/live/live.service";
 import { ArticleService } from "./modules/article/article.service";
 import { commentLoaders } from "./modules/comment/comment.loader";
 import { CommentService } from "./modules/comment/comment.service";
+import type { ImportPool } from "./modules/import/import.pool";
 import { ImportService } from "./modules/import/import.service";
 import { institutionLoaders } from "./modules/institution/institution.loader";
 import { InstitutionService } from "./modules/institution/institution.service";
@@ -46,6 +47,7 @@ export function createServices(
   config: Pick<AppConfig, "autoApproveComments" | "commentRateLimit" | "commentRateWindowSeconds" | "commentAddressRateLimit" | "commentAddressRateWindowSeconds" | "commentMaxPendingPerStory">,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
+  imports: ImportPool,
 ): Services {
   return {
     articles: new ArticleService(db),
@@ -61,7 +63,7 @@ export function createServices(
     tags: new TagService(db),
     auth: new AuthService(db),
     live: new LiveService(db, live.bus, live.stats),
-    imports: new ImportService(db),
+    imports: new ImportService(db, imports),
   };
 }
 

@@ -21,6 +21,7 @@ import type { Logger } from "./common/logger";
 import { createContext, createServices } from "./context";
 import type { Context } from "./context";
 import { Database } from "./db/database";
+import { ImportPool } from "./modules/import/import.pool";
 import { loadSeed } from "./db/seed/seed";
 import { EventBus } from "./events/bus";
 import type { Notifier } from "./events/bus";
@@ -185,15 +186,17 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     throw error;
   }
   let rateLimits: RateLimits | undefined;
+  // Stories are read in worker threads, so a story slow to read holds up no other request.
+  const imports = new ImportPool(config.importPool, logger);
   try {
-    if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
+    if (config.seed && (await loadSeed(db, new Date(), imports))) logger.info("loaded the seed story");
     const schema = await createSchema();
     const notifier: Notifier | undefined = config.redisUrl ? await createRedisNotifier(config.redisUrl, logger, config.redisOutageLogMs) : undefined;
     const bus = new EventBus(db, { pollIntervalMs: config.eventPollIntervalMs, retentionMs: config.eventRetentionMs, logger, notifier });
     await bus.start();
     // With Redis, shared by every instance.
     rateLimits = await openRateLimits({ redisUrl: config.redisUrl, logger, outageSummaryMs: config.redisOutageLogMs });
-    const services = createServices(db, config, { bus, stats }, rateLimits);
+    const services = createServices(db, config, { bus, stats }, rateLimits, imports);
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const persisted = new PersistedQueries(config.persistedQueriesBytes);
@@ -344,6 +347,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           // The drain waits for open connections only: a request whose client hung up may still be executing.
           await executions.settled(STOP_GRACE_MS);
           responseCache.stop();
+          await imports.close();
           await bus.stop();
           await notifier?.close();
           await rateLimits?.close();
@@ -351,6 +355,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         })()),
     };
   } catch (error) {
+    await imports.close();
     await rateLimits?.close();
     await db.close();
     await closeServer(metricsServer);

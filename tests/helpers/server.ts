@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DEFAULT_CORS_ALLOW_HEADERS } from "../../src/config";
+import { DEFAULT_CORS_ALLOW_HEADERS, DEFAULT_IMPORT_POOL } from "../../src/config";
 import type { AppConfig, DatabaseConfig } from "../../src/config";
 import { DEFAULT_LIMITS } from "../../src/policy/limits";
 import { createLogger } from "../../src/common/logger";
@@ -120,6 +120,7 @@ export async function startTestServer(options: { seed?: boolean; file?: string; 
     playground: true,
     tickerStoryUrl: "/articles/{slug}",
     tickerFrameAncestors: "'self'",
+    importPool: DEFAULT_IMPORT_POOL,
     ...options.config,
   };
   const server = await createServer(config, { logger: options.logger ?? createLogger(config.logLevel) });
