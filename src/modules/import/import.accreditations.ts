@@ -1,5 +1,6 @@
 import type { InstitutionMention } from "./import.institutions";
 import { AWARD_VERBS, NOT_YET, PREDICATES } from "./import.lexicon";
+import { firstAtLeast } from "./import.spans";
 import { phrases, sentencesOf, wordsOf } from "./import.text";
 import type { AccreditationCode, ExtractedAccreditation, ImportWarning, Span } from "./import.types";
 
@@ -39,38 +40,42 @@ export function readAccreditations(body: string, paragraphs: readonly Span[], me
       if (predicates.length === 0) continue;
       const verbs = all(VERB, text, sentence.start, (m) => ({ passive: AWARD_VERBS.find((v) => v.word === m[1]!.toLowerCase().replace(/\s+/g, " "))!.passive })).filter((v) => !wished(body, sentence.start, v));
       const years = all(YEAR, text, sentence.start, (m) => ({ year: Number(m[1]) }));
-      const insts = subjects.filter((m) => m.start >= sentence.start && m.end <= sentence.end);
+      const insts = within(subjects, sentence.start, sentence.end);
       const oneYear = new Set(years.map((y) => y.year)).size === 1 ? years[0]! : null;
+      let eachTheirOwn: boolean | undefined;
 
       let boundary = sentence.start;
       verbs.forEach((verb, vi) => {
         const nextVerb = verbs[vi + 1]?.start ?? sentence.end;
         let who: InstitutionMention[];
         let what: Predicate[];
+        // Verbs, predicates, years and institutions are each in order and apart (ordered by end too), so each question is a search, not a scan.
         if (verb.passive) {
-          what = predicates.filter((p) => p.start >= boundary && p.end <= verb.start);
+          what = within(predicates, boundary, verb.start);
           who = listAfter(body, insts, verb.end, nextVerb);
         } else {
           who = listBefore(body, insts, boundary, verb.start);
-          const nextSubject = insts.find((i) => i.start > verb.end)?.start ?? nextVerb;
-          what = predicates.filter((p) => p.start >= verb.end && p.start < Math.min(nextVerb, nextSubject));
+          const nextSubject = insts[firstAtLeast(insts, verb.end + 1, (i) => i.start)]?.start ?? nextVerb;
+          const limit = Math.min(nextVerb, nextSubject);
+          what = predicates.slice(firstAtLeast(predicates, verb.end, (p) => p.start), firstAtLeast(predicates, limit, (p) => p.start));
         }
         if (what.length === 0) return;
-        boundary = Math.max(verb.end, ...what.map((p) => p.end));
+        boundary = Math.max(verb.end, what[what.length - 1]!.end);
         if (who.length === 0) {
           warnings.push({ code: "DROPPED", message: `'${body.slice(verb.start, boundary)}' names no institution that earned it; no accreditation stored.`, span: { start: verb.start, end: boundary } });
           return;
         }
         let pairs: Array<[InstitutionMention, Predicate]>;
         if (who.length === 1 || what.length === 1) pairs = who.flatMap((w) => what.map((p): [InstitutionMention, Predicate] => [w, p]));
-        else if (who.length === what.length && /\bmasing-masing\b/i.test(text)) pairs = who.map((w, i) => [w, what[i]!]);
+        else if (who.length === what.length && (eachTheirOwn ??= /\bmasing-masing\b/i.test(text))) pairs = who.map((w, i) => [w, what[i]!]);
         else {
-          warnings.push({ code: "DROPPED", message: `'${text}' gives ${what.length} predicates to ${who.length} institutions without saying which is whose; none stored.`, span: sentence });
+          warnings.push({ code: "DROPPED", message: `${quotedSentence(text)} gives ${what.length} predicates to ${who.length} institutions without saying which is whose; none stored.`, span: sentence });
           return;
         }
         for (const [inst, predicate] of pairs) {
-          const nextPredicate = predicates.find((p) => p.start > predicate.end)?.start ?? nextVerb;
-          const own = years.find((y) => y.start > predicate.end && y.start < Math.min(nextPredicate, nextVerb));
+          const nextPredicate = predicates[firstAtLeast(predicates, predicate.end + 1, (p) => p.start)]?.start ?? nextVerb;
+          const after = years[firstAtLeast(years, predicate.end + 1, (y) => y.start)];
+          const own = after && after.start < Math.min(nextPredicate, nextVerb) ? after : undefined;
           const year = own ?? oneYear;
           if (!year) {
             warnings.push({ code: "DROPPED", message: `${predicate.code} for '${inst.text}' is stated without a year the sentence makes clear; not stored.`, span: predicate });
@@ -103,29 +108,39 @@ function wished(body: string, from: number, verb: Span): boolean {
   return before.some((w) => NOT_YET.has(w.text.toLowerCase()));
 }
 
+/** The items (in order and apart) that start at or after `from` and end by `to`. */
+function within<T extends Span>(items: readonly T[], from: number, to: number): T[] {
+  return items.slice(firstAtLeast(items, from, (i) => i.start), firstAtLeast(items, to + 1, (i) => i.end));
+}
+
 /** The institution nearest before `at` (after `from`), with those listed with it ("Lapas A dan Rutan B"). */
 function listBefore(body: string, insts: readonly InstitutionMention[], from: number, at: number): InstitutionMention[] {
-  const before = insts.filter((i) => i.start >= from && i.end <= at);
   const out: InstitutionMention[] = [];
-  for (let i = before.length - 1; i >= 0; i--) {
-    const m = before[i]!;
-    if (out.length > 0 && !LIST_GAP.test(body.slice(m.end, out[0]!.start))) break;
-    out.unshift(m);
+  for (let i = firstAtLeast(insts, at + 1, (m) => m.end) - 1; i >= 0 && insts[i]!.start >= from; i--) {
+    const m = insts[i]!;
+    if (out.length > 0 && !LIST_GAP.test(body.slice(m.end, out[out.length - 1]!.start))) break;
+    out.push(m);
   }
-  return uniqueRefs(out);
+  return uniqueRefs(out.reverse());
 }
 
 /** The institutions right after a passive verb ("diraih oleh Lapas A dan Rutan B"). */
 function listAfter(body: string, insts: readonly InstitutionMention[], at: number, to: number): InstitutionMention[] {
-  const after = insts.filter((i) => i.start >= at && i.end <= to);
-  const first = after[0];
-  if (!first || !/^\s+(?:oleh\s+|kepada\s+|untuk\s+)?$/iu.test(body.slice(at, first.start))) return [];
+  const from = firstAtLeast(insts, at, (m) => m.start);
+  const first = insts[from];
+  if (!first || first.end > to || !/^\s+(?:oleh\s+|kepada\s+|untuk\s+)?$/iu.test(body.slice(at, first.start))) return [];
   const out = [first];
-  for (const m of after.slice(1)) {
+  for (let i = from + 1; i < insts.length && insts[i]!.end <= to; i++) {
+    const m = insts[i]!;
     if (!LIST_GAP.test(body.slice(out[out.length - 1]!.end, m.start))) break;
     out.push(m);
   }
   return uniqueRefs(out);
+}
+
+/** A sentence quoted in a message, cut short: a sentence can be the whole body, and a warning is given per verb in it. */
+function quotedSentence(text: string): string {
+  return text.length > 300 ? `'${text.slice(0, 299)}…'` : `'${text}'`;
 }
 
 function uniqueRefs(list: InstitutionMention[]): InstitutionMention[] {

@@ -1,9 +1,12 @@
 import type { InstitutionKind } from "../institution/institution.entity";
 import type { InstitutionMention, InstitutionReading } from "./import.institutions";
 import { FORMER, HONORIFICS, KANWIL_FORM, LOWER_POSTS, NOT_PLACES, ORGANISATIONS, POST_WORDS, RANK, UNDOTTED_DEGREES, UNIT_KINDS } from "./import.lexicon";
-import { escapeRegExp, inside, isNameWord, phrases, wordsOf } from "./import.text";
+import type { OrganisationForm } from "./import.lexicon";
+import { BodyRuns, findPhrases } from "./import.occurrences";
+import { byStart, Coverage, firstAtLeast, FirstCover } from "./import.spans";
+import { isNameWord, phrases, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
-import type { ExtractedPerson, ImportWarning, Mention, Span } from "./import.types";
+import type { ExtractedInstitution, ExtractedPerson, ImportWarning, Mention, Span } from "./import.types";
 
 /** A post as the text writes it: title, where, and whose name follows (if any). */
 export interface TitlePhrase extends Span {
@@ -40,6 +43,10 @@ const TITLE_START = new RegExp(
   ])})(?![\p{L}\p{N}])`,
   "gu",
 );
+// The title's forms as rules, made once: made per title, their compiling showed in profiles.
+const ORGANISATION_HEADS = ORGANISATIONS.map((org) => ({ org, forms: org.headForms.map((f) => new RegExp(`^${phrases([f])}$`, "u")), named: new RegExp(`^(?:${phrases([...org.full, ...org.abbreviations])})`, "u") }));
+const LOWER_POST_FORMS = LOWER_POSTS.map((post) => ({ post, forms: post.forms.map((f) => new RegExp(`^${phrases([f])}$`, "u")) }));
+const KIND_WORDS_AFTER_HEAD = [...UNIT_KINDS, KANWIL_FORM].map((form) => ({ form, rule: new RegExp(String.raw`^(?:${phrases([...form.full, ...form.abbreviations])})(?![\p{L}])`, "u") }));
 
 /** The people of one story: read from posts, added from attributions, then found wherever they are named again. */
 export class PeopleBook {
@@ -49,51 +56,82 @@ export class PeopleBook {
   readonly warnings: ImportWarning[] = [];
   /** Where a person's name is written out in a title phrase or attribution (not to be read again as a short name). */
   private readonly named: Array<Span & { ref: number }> = [];
+  /*
+   * Indexes over the people, the quotations and the institutions' mentions: each question below was
+   * a scan over all of them, once per title or name, which made the reading quadratic in the text.
+   */
+  private readonly byKey = new Map<string, ExtractedPerson>();
+  /** People by each word of their name (refs ascending). */
+  private readonly byWord = new Map<string, number[]>();
+  private readonly quoted: Coverage;
+  private readonly unclear: FirstCover<Span>;
+  private readonly mentionAt: Map<number, InstitutionMention>;
+  /** Where the words after a lower post's title end, from each place they were read from (see {@link postRun}). */
+  private readonly postRuns = new Map<number, { end: number; institution: number | null }>();
+  private readonly organisationNamed = new Map<OrganisationForm, ExtractedInstitution | undefined>();
 
   constructor(
     private readonly body: string,
     private readonly institutions: InstitutionReading,
-    private readonly quoted: readonly Span[],
+    quoted: readonly Span[],
   ) {
+    this.quoted = new Coverage(body.length, quoted);
+    this.unclear = new FirstCover(body.length, institutions.unclear);
+    this.mentionAt = byStart(institutions.mentions);
     this.readTitles();
   }
 
   /** The person named `name` (as written, without degrees), created when new. */
   add(name: string, at: Span): number {
     const key = nameKey(name);
-    let person = this.people.find((p) => nameKey(p.name) === key);
+    let person = this.byKey.get(key);
     if (!person) {
       person = { ref: this.people.length, name, positions: [], mentions: [] };
       this.people.push(person);
+      this.byKey.set(key, person);
+      for (const word of new Set(key.split(" "))) (this.byWord.get(word) ?? this.byWord.set(word, []).get(word)!).push(person.ref);
     }
     this.named.push({ ...at, ref: person.ref });
     return person.ref;
   }
 
-  /** Everyone a written name could be: the full name, or a short name (one word of it). */
-  lookup(name: string): number[] {
+  /** Whether a written name is someone's already: their full name, or words of it (a short name). */
+  knows(name: string): boolean {
     const key = nameKey(name);
-    const full = this.people.filter((p) => nameKey(p.name) === key).map((p) => p.ref);
-    if (full.length > 0) return full;
-    const words = key.split(" ");
-    return this.people.filter((p) => { const own = nameKey(p.name).split(" "); return words.every((w) => own.includes(w)); }).map((p) => p.ref);
+    return this.byKey.has(key) || this.sharingWords(key.split(" ")).some((ref) => this.hasWords(ref, key.split(" ")));
+  }
+
+  /** The people with the rarest of `words` in their name: the only ones who can have them all. */
+  private sharingWords(words: readonly string[]): number[] {
+    let fewest: number[] | undefined;
+    for (const word of words) {
+      const refs = this.byWord.get(word) ?? [];
+      if (!fewest || refs.length < fewest.length) fewest = refs;
+    }
+    return fewest ?? [];
+  }
+
+  private hasWords(ref: number, words: readonly string[]): boolean {
+    const own = nameKey(this.people[ref]!.name).split(" ");
+    return words.every((w) => own.includes(w));
   }
 
   /** Finds every mention of the people now known: full names, short names, and posts standing for their one holder. */
   finish(): void {
     const found: PersonMention[] = [];
-    const taken: Span[] = [...this.institutions.mentions.filter((m) => m.headTitle === null)];
+    const taken = new Coverage(this.body.length, this.institutions.mentions.filter((m) => m.headTitle === null));
     for (const n of this.named) {
       found.push({ start: n.start, end: n.end, text: this.body.slice(n.start, n.end), refs: [n.ref], how: "name" });
-      taken.push(n);
+      taken.add(n);
     }
+    // Every person's full name, all found in one pass over the body.
+    const runs = new BodyRuns(this.body);
+    const written = findPhrases(runs, this.people.map((p) => runs.phrase(p.name)));
     for (const person of this.people) {
-      const re = new RegExp(String.raw`(?<![\p{L}\p{N}])${escapeRegExp(person.name).replace(/\s+/g, "\\s+")}(?![\p{L}\p{N}])`, "gu");
-      for (let m = re.exec(this.body); m !== null; m = re.exec(this.body)) {
-        const s = { start: m.index, end: m.index + m[0].length };
-        if (overlaps(taken, s)) continue;
-        found.push({ ...s, text: m[0], refs: [person.ref], how: "name" });
-        taken.push(s);
+      for (const s of written[person.ref]!) {
+        if (taken.overlaps(s)) continue;
+        found.push({ ...s, text: this.body.slice(s.start, s.end), refs: [person.ref], how: "name" });
+        taken.add(s);
       }
     }
     // Short names: one word of a known name, standing alone ("tegas Wayan").
@@ -103,12 +141,23 @@ export class PeopleBook {
     }
     for (const w of wordsOf(this.body)) {
       const refs = byWord.get(w.text);
-      if (!refs || overlaps(taken, w) || commonWordHere(this.body, w)) continue;
+      if (!refs || taken.overlaps(w) || commonWordHere(this.body, w)) continue;
       found.push({ start: w.start, end: w.end, text: w.text, refs: [...refs], how: "short" });
+    }
+    // Holders of each post, by title and by title at an institution (refs ascending). A list is
+    // shared by every mention of its post (nothing changes them): a copy each would grow as posts times holders.
+    const holdersOf = new Map<string, number[]>();
+    for (const person of this.people) {
+      for (const pos of person.positions) {
+        for (const key of [pos.title, `${pos.title}\u0000${pos.institution}`]) {
+          const list = holdersOf.get(key) ?? holdersOf.set(key, []).get(key)!;
+          if (list[list.length - 1] !== person.ref) list.push(person.ref);
+        }
+      }
     }
     for (const t of this.titles) {
       if (t.person !== null) continue;
-      const holders = this.people.filter((p) => p.positions.some((pos) => pos.title === t.title && (t.institution === null || pos.institution === t.institution))).map((p) => p.ref);
+      const holders = holdersOf.get(t.institution === null ? t.title : `${t.title}\u0000${t.institution}`) ?? [];
       if (holders.length > 0) found.push({ start: t.start, end: t.end, text: this.body.slice(t.start, t.end), refs: holders, how: "title" });
     }
     found.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -123,7 +172,7 @@ export class PeopleBook {
     let from = 0;
     TITLE_START.lastIndex = 0;
     for (let m = TITLE_START.exec(body); m !== null; m = TITLE_START.exec(body)) {
-      if (m.index < from || inside(this.quoted, m.index)) continue;
+      if (m.index < from || this.quoted.covers(m.index)) continue;
       const phrase = this.readTitle(m.index, m[0]);
       if (!phrase) continue;
       const former = wordsOf(body, Math.max(0, m.index - 12), m.index).slice(-1).some((w) => FORMER.has(w.text.toLowerCase()));
@@ -131,7 +180,7 @@ export class PeopleBook {
       // The holder: named right after the title, after "kini diisi", or before "kini menjabat".
       const filled = /^\s*(?:kini\s+|sekarang\s+)?(?:diisi|dijabat|dipegang|diemban)\s+(?:oleh\s+)?/u.exec(body.slice(phrase.end));
       const name = readName(body, phrase.end + (filled ? filled[0].length : 0));
-      const unclear = name ? this.institutions.unclear.find((u) => name.span.start >= u.start && name.span.start < u.end) : undefined;
+      const unclear = name ? this.unclear.at(name.span.start) : undefined;
       if (unclear) {
         // The institution reader could not tell the place from the name here, and said so.
         from = unclear.end;
@@ -171,7 +220,8 @@ export class PeopleBook {
   private misjoined(title: string, kind: InstitutionKind, at: number, after: number): boolean {
     const gap = /^\s+/.exec(this.body.slice(after));
     if (!gap) return false;
-    const next = this.institutions.mentions.find((i) => i.start === after + gap[0].length && i.headTitle === null);
+    const first = this.mentionAt.get(after + gap[0].length);
+    const next = first && first.headTitle === null ? first : undefined;
     if (!next || next.kind === kind || RANK[next.kind] !== 0) return false;
     this.warnings.push({
       code: "DROPPED",
@@ -189,7 +239,9 @@ export class PeopleBook {
 
   /** "Joko Susilo, kini menjabat Kepala Lapas Lamongan": the person just named holds the post that follows. */
   private heldBy(at: number): number | null {
-    const last = this.named.filter((n) => n.end <= at).pop();
+    let i = this.named.length - 1;
+    while (i >= 0 && this.named[i]!.end > at) i--;
+    const last = this.named[i];
     if (!last) return null;
     return /^,?\s*(?:yang\s+)?(?:kini\s+|sekarang\s+|saat\s+ini\s+)?(?:menjabat(?:\s+sebagai)?|sebagai|selaku)\s+$/u.test(this.body.slice(last.end, at)) ? last.ref : null;
   }
@@ -200,26 +252,33 @@ export class PeopleBook {
     const m = /(?:,\s*)?(?:yang\s+)?dipimpin\s+(?:langsung\s+)?(?:oleh\s+)?$/u.exec(before);
     if (!m) return null;
     const end = at - (before.length - m.index);
-    const led = this.institutions.mentions.find((i) => i.end === end || (i.end < end && /^\s*$/.test(this.body.slice(i.end, end))));
+    // The mention that ends at `end`, or where only white space stands between it and `end` (mentions are in order and apart, so ordered by end too).
+    let blank = end;
+    while (blank > 0 && /\s/.test(this.body[blank - 1]!)) blank--;
+    const mentions = this.institutions.mentions;
+    const candidate = mentions[firstAtLeast(mentions, blank, (i) => i.end)];
+    const led = candidate && candidate.end <= end ? candidate : undefined;
     return led && led.headTitle === null ? led.ref : null;
   }
 
   /** The title at `at`, expanded (Kalapas → Kepala Lapas), with its institution and where the name may start. */
   private readTitle(at: number, word: string): { title: string; institution: number | null; end: number } | null {
     const body = this.body;
-    const mentionAt = (pos: number): InstitutionMention | undefined => this.institutions.mentions.find((i) => i.start === pos);
 
     const head = HEAD_ABBREVIATIONS.find((h) => h.word === word);
     if (head) {
-      const own = mentionAt(at);
+      const own = this.mentionAt.get(at);
       if (own) return { title: head.form.headTitle, institution: own.ref, end: skipAfterTitle(body, own.end) };
       if (this.misjoined(head.form.headTitle, head.form.kind, at, at + word.length)) return null;
       return { title: head.form.headTitle, institution: null, end: skipAfterTitle(body, at + word.length) };
     }
 
-    const org = ORGANISATIONS.find((o) => o.headForms.some((f) => new RegExp(`^${phrases([f])}$`, "u").test(word)));
-    if (org) {
-      const inst = this.institutions.institutions.find((i) => i.mentions.some((mm) => new RegExp(`^(?:${phrases([...org.full, ...org.abbreviations])})`, "u").test(mm.text)));
+    const orgHead = ORGANISATION_HEADS.find((o) => o.forms.some((f) => f.test(word)));
+    if (orgHead) {
+      const org = orgHead.org;
+      // The same for every title of the organisation: looked for once.
+      if (!this.organisationNamed.has(org)) this.organisationNamed.set(org, this.institutions.institutions.find((i) => i.mentions.some((mm) => orgHead.named.test(mm.text))));
+      const inst = this.organisationNamed.get(org);
       const end = skipAfterTitle(body, at + word.length);
       if (!inst) {
         this.warnings.push({ code: "DROPPED", message: `'${word}' is ${org.headTitle}, but the text names no ${org.full[0]} as an institution; the post is not stored.`, span: { start: at, end: at + word.length } });
@@ -227,21 +286,21 @@ export class PeopleBook {
       return { title: org.headTitle, institution: inst ? inst.ref : null, end };
     }
 
-    const post = LOWER_POSTS.find((p) => p.forms.some((f) => new RegExp(`^${phrases([f])}$`, "u").test(word)));
+    const post = LOWER_POST_FORMS.find((p) => p.forms.some((f) => f.test(word)))?.post;
     if (post) return this.readLowerPost(at, word, post.title);
 
     // "Kepala" then a unit or a Kanwil: the head of it.
     const gap = /^\s+/.exec(body.slice(at + word.length));
     if (!gap) return null;
     const next = at + word.length + gap[0].length;
-    const inst = mentionAt(next);
+    const inst = this.mentionAt.get(next);
     if (inst && inst.headTitle === null) {
       const form = [...UNIT_KINDS, KANWIL_FORM].find((k) => k.kind === inst.kind);
       if (form) return { title: form.headTitle, institution: inst.ref, end: skipAfterTitle(body, inst.end) };
     }
     // "Kepala Lapas Hari Winarca": a kind word with no place after it.
-    for (const form of [...UNIT_KINDS, KANWIL_FORM]) {
-      const kind = new RegExp(String.raw`^(?:${phrases([...form.full, ...form.abbreviations])})(?![\p{L}])`, "u").exec(body.slice(next));
+    for (const { form, rule } of KIND_WORDS_AFTER_HEAD) {
+      const kind = rule.exec(body.slice(next));
       if (!kind) continue;
       if (this.misjoined(form.headTitle, form.kind, at, next + kind[0].length)) return null;
       return { title: form.headTitle, institution: null, end: skipAfterTitle(body, next + kind[0].length) };
@@ -256,32 +315,17 @@ export class PeopleBook {
    */
   private readLowerPost(at: number, word: string, title: string): { title: string; institution: number | null; end: number } {
     const body = this.body;
-    const words: Word[] = [];
-    let pos = at + word.length;
-    let institution: number | null = null;
-    for (;;) {
-      const bracket = /^\s*\([^()]{1,40}\)/.exec(body.slice(pos));
-      if (bracket) {
-        pos += bracket[0].length;
-        continue;
-      }
-      const gap = /^[ \t]+/.exec(body.slice(pos));
-      if (!gap) break;
-      const inst = this.institutions.mentions.find((i) => i.start === pos + gap[0].length);
-      if (inst && inst.headTitle === null) {
-        institution = inst.ref;
-        pos = inst.end;
-        break;
-      }
-      const w = wordsOf(body, pos + gap[0].length, Math.min(body.length, pos + gap[0].length + 60))[0];
-      if (!w || w.start !== pos + gap[0].length || !(/^\p{Lu}/u.test(w.text) || /^(?:dan|&)$/.test(w.text))) break;
-      words.push(w);
-      pos = w.end;
-    }
+    const run = this.postRun(at + word.length);
+    const institution = run.institution;
+    let pos = run.end;
+    const nameAfterComma = institution === null && /^\s*,/.test(body.slice(pos)) && readName(body, skipAfterTitle(body, pos)) !== null;
+    // Unless an institution or a comma and a name end the words, they are cut at the first one a
+    // post is not named with, and read only that far (to the end, the run was read once in postRun).
+    const whole = institution !== null || nameAfterComma;
+    const words = this.postWords(at + word.length, !whole);
     let kept = words;
-    const nameAfterComma = /^\s*,/.test(body.slice(pos)) && readName(body, skipAfterTitle(body, pos)) !== null;
-    if (institution === null && !nameAfterComma) {
-      const cut = words.findIndex((w) => !w.text.split("/").every((part) => POST_WORDS.has(part.toLowerCase())));
+    if (!whole) {
+      const cut = words.findIndex((w) => !isPostWord(w));
       if (cut !== -1) {
         kept = words.slice(0, cut);
         pos = cut === 0 ? at + word.length : kept[kept.length - 1]!.end;
@@ -291,6 +335,59 @@ export class PeopleBook {
     const tail = kept.length ? body.slice(kept[0]!.start, kept[kept.length - 1]!.end).replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ") : "";
     return { title: tail ? `${title} ${tail}` : title, institution, end: skipAfterTitle(body, pos) };
   }
+
+  /** One step over a lower post's words from `pos`: past a bracket, onto the institution that ends them, or over a capitalised word; null where they end. */
+  private postStep(pos: number): { pos: number; word?: Word; institution?: number } | null {
+    const body = this.body;
+    const bracket = /^\s*\([^()]{1,40}\)/.exec(body.slice(pos));
+    if (bracket) return { pos: pos + bracket[0].length };
+    const gap = /^[ \t]+/.exec(body.slice(pos));
+    if (!gap) return null;
+    const at = pos + gap[0].length;
+    const inst = this.mentionAt.get(at);
+    if (inst && inst.headTitle === null) return { pos: inst.end, institution: inst.ref };
+    const w = wordsOf(body, at, Math.min(body.length, at + 60), 1)[0];
+    if (!w || w.start !== at || !(/^\p{Lu}/u.test(w.text) || /^(?:dan|&)$/.test(w.text))) return null;
+    return { pos: w.end, word: w };
+  }
+
+  /**
+   * Where the words from `start` end, and the institution that ends them. Remembered for every
+   * place on the way: a title inside a run of capitalised words reads the rest of that same run,
+   * and each title of a long run walking it to its end again was quadratic.
+   */
+  private postRun(start: number): { end: number; institution: number | null } {
+    const visited: number[] = [];
+    let pos = start;
+    let run = this.postRuns.get(pos);
+    while (!run) {
+      visited.push(pos);
+      const step = this.postStep(pos);
+      if (!step) run = { end: pos, institution: null };
+      else if (step.institution !== undefined) run = { end: step.pos, institution: step.institution };
+      else {
+        pos = step.pos;
+        run = this.postRuns.get(pos);
+      }
+    }
+    for (const at of visited) this.postRuns.set(at, run);
+    return run;
+  }
+
+  /** The words from `start`, up to the first one a post is not named with when `untilOther`. */
+  private postWords(start: number, untilOther: boolean): Word[] {
+    const words: Word[] = [];
+    for (let step = this.postStep(start); step && step.institution === undefined; step = this.postStep(step.pos)) {
+      if (!step.word) continue;
+      words.push(step.word);
+      if (untilOther && !isPostWord(step.word)) break;
+    }
+    return words;
+  }
+}
+
+function isPostWord(w: Word): boolean {
+  return w.text.split("/").every((part) => POST_WORDS.has(part.toLowerCase()));
 }
 
 /** After a title and its institution: an abbreviation in brackets and the comma before the name. */
@@ -303,13 +400,17 @@ function nameKey(name: string): string {
   return name.replace(/\s+/g, " ").trim().toLowerCase();
 }
 
-function overlaps(spans: readonly Span[], s: Span): boolean {
-  return spans.some((t) => s.start < t.end && t.start < s.end);
-}
-
 /** "Hari ini" at the head of a sentence is a day, not Hari Winarca. */
 function commonWordHere(body: string, w: Word): boolean {
-  return /^\s+(?:ini|itu|pertama|kedua|ketiga|berikutnya|yang|raya|demi|ke-|ke\s)/u.test(body.slice(w.end, w.end + 12)) && /(?:^|[.!?”"]\s+|\n)$/u.test(body.slice(0, w.start));
+  return /^\s+(?:ini|itu|pertama|kedua|ketiga|berikutnya|yang|raya|demi|ke-|ke\s)/u.test(body.slice(w.end, w.end + 12)) && opensSentence(body, w.start);
+}
+
+/** `/(?:^|[.!?”"]\s+|\n)$/u` on the body before `at`, read backwards from `at`: run on the whole text before it, it cost that text at each word. */
+function opensSentence(body: string, at: number): boolean {
+  if (at === 0 || body[at - 1] === "\n") return true;
+  let blank = at;
+  while (blank > 0 && /\s/.test(body[blank - 1]!)) blank--;
+  return blank < at && blank > 0 && /[.!?”"]/.test(body[blank - 1]!);
 }
 
 function isDegree(word: Word, body: string): boolean {
@@ -360,7 +461,7 @@ export function readName(body: string, at: number, to = body.length): { name: st
   // Degrees: ", S.H., M.H." or " S.Sos."
   for (;;) {
     const m = /^(,?\s*)/.exec(body.slice(end))!;
-    const w = wordsOf(body, end + m[0].length, Math.min(body.length, end + m[0].length + 16))[0];
+    const w = wordsOf(body, end + m[0].length, Math.min(body.length, end + m[0].length + 16), 1)[0];
     if (!w || w.start !== end + m[0].length || !isDegree(w, body)) break;
     end = w.end + (body[w.end] === "." ? 1 : 0);
   }

@@ -5,16 +5,65 @@ export interface Word extends Span {
   text: string;
 }
 
-const WORD = /[\p{L}\p{N}]+(?:[.'’\-/][\p{L}\p{N}]+)*/gu;
-
-export function wordsOf(text: string, from = 0, to = text.length): Word[] {
+/**
+ * The words in [from, to), the first `limit` of them: what `/[\p{L}\p{N}]+(?:[.'’\-/][\p{L}\p{N}]+)*\/gu`
+ * finds there, but a word that goes on past `to` is left out and ends the list. Read character by
+ * character, and only in [from, to): a regex run on the whole text went on to the next word after
+ * `to` (or through a long word across it) on every call, and its matches were much of the garbage
+ * a long story made.
+ */
+export function wordsOf(text: string, from = 0, to = text.length, limit = Infinity): Word[] {
   const out: Word[] = [];
-  WORD.lastIndex = from;
-  for (let m = WORD.exec(text); m !== null && m.index < to; m = WORD.exec(text)) {
-    if (m.index + m[0].length > to) break;
-    out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  let i = Math.max(0, from);
+  // As the u flag does: a start inside a surrogate pair moves back to the pair's start.
+  if (i > 0 && isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1))) i--;
+  const hi = Math.max(i, Math.min(to, text.length));
+  while (i < hi && out.length < limit) {
+    let n = alnumAt(text, i, hi);
+    if (n === 0) {
+      i += isHighSurrogate(text.charCodeAt(i)) && i + 1 < hi && isLowSurrogate(text.charCodeAt(i + 1)) ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    for (;;) {
+      while (n > 0) {
+        i += n;
+        n = alnumAt(text, i, hi);
+      }
+      if (i >= hi || !isWordJoin(text.charCodeAt(i)) || (n = alnumAt(text, i + 1, hi)) === 0) break;
+      i++;
+    }
+    if (i + 2 >= hi && wordGoesOn(text, i)) break;
+    out.push({ text: text.slice(start, i), start, end: i });
   }
   return out;
+}
+
+/** Whether each UTF-16 code is a letter or digit (1: no, 2: yes, 0: not asked yet). */
+const ALNUM_CODES = new Uint8Array(65536);
+const ALNUM = /^[\p{L}\p{N}]$/u;
+
+/** The length (1, or 2 for a surrogate pair) of the letter or digit at `i` in `text` read up to `hi`; 0 when none is there. */
+export function alnumAt(text: string, i: number, hi: number): number {
+  if (i >= hi) return 0;
+  const c = text.charCodeAt(i);
+  if (isHighSurrogate(c) && i + 1 < hi && isLowSurrogate(text.charCodeAt(i + 1))) return ALNUM.test(text.slice(i, i + 2)) ? 2 : 0;
+  let known = ALNUM_CODES[c]!;
+  if (known === 0) ALNUM_CODES[c] = known = ALNUM.test(String.fromCharCode(c)) ? 2 : 1;
+  return known === 2 ? 1 : 0;
+}
+
+/** . ' ’ - / : they join letters or digits into one word. */
+function isWordJoin(c: number): boolean {
+  return c === 0x2e || c === 0x27 || c === 0x2019 || c === 0x2d || c === 0x2f;
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/** The word ending at `at` goes on in the whole text: a letter or digit, or one of .'’-/ and then one. */
+function wordGoesOn(text: string, at: number): boolean {
+  return alnumAt(text, at, text.length) > 0 || (isWordJoin(text.charCodeAt(at)) && alnumAt(text, at + 1, text.length) > 0);
 }
 
 export function isCapitalised(word: string): boolean {
