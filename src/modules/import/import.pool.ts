@@ -38,6 +38,12 @@ interface Slot {
  * worker is stopped (and the story refused) instead of the process.
  */
 const WORKER_HEAP_MB = 512;
+/**
+ * A worker's young generation: reading keeps much of what it makes until the end, so with the
+ * default (semi-spaces of 16 MB) each of some 70 scavenges of a story at the body limit copied
+ * it again; with three times that, reading such a story took about a tenth less.
+ */
+const WORKER_YOUNG_MB = 96;
 
 /**
  * The worker threads that read imported stories. Reading (extractStory) is plain computation on
@@ -187,7 +193,7 @@ export class ImportPool {
 function startWorker(): Worker {
   const extension = path.extname(__filename);
   const entry = path.join(__dirname, `import.worker${extension}`);
-  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB };
   if (extension !== ".ts") return new Worker(entry, { resourceLimits });
   return new Worker(TYPESCRIPT_LOADER, { eval: true, workerData: { entry }, resourceLimits });
 }
