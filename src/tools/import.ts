@@ -1,7 +1,8 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { databaseConfigFromEnv, importPoolConfigFromEnv } from "../config";
+import { ConfigError, databaseConfigFromEnv, importPoolConfigFromEnv } from "../config";
+import type { ImportPoolConfig } from "../config";
 import { AppError } from "../common/errors";
 import { toGlobalId } from "../common/ids";
 import { NO_REQUEST } from "../common/request-context";
@@ -176,7 +177,8 @@ function summaryLines(summary: ImportSummary): string[] {
  * into the database the server uses (SQLITE_FILE or DATABASE_URL), running pending migrations
  * first. Safe beside a running server: writes take the database's write lock, and a published
  * story's PUBLISHED event goes into the event log, which every server instance reads.
- * Returns the exit code: 0 when every story went in, 1 when any was refused, 2 on a usage error.
+ * Returns the exit code: 0 when every story went in, 1 when any was refused, 2 on a usage error
+ * or a bad IMPORT_* setting.
  */
 export async function runImportCommand(
   args: readonly string[],
@@ -186,17 +188,22 @@ export async function runImportCommand(
 ): Promise<number> {
   let options: Options;
   let files: string[];
+  let poolConfig: ImportPoolConfig;
   try {
     options = parseArgs(args);
     files = storyFiles(options.paths, (line) => progress.write(`${line}\n`));
+    poolConfig = importPoolConfigFromEnv(env);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      print(`error: ${error.message}`);
+      return 2;
+    }
     if (!(error instanceof UsageError)) throw error;
     print(`error: ${error.message}`);
     print(USAGE);
     return 2;
   }
 
-  const poolConfig = importPoolConfigFromEnv(env);
   const db = await Database.open(databaseConfigFromEnv(env));
   // Each story is read as the server reads one: in a worker, within IMPORT_TIME_BUDGET_MS; one
   // that takes longer is refused like any bad story, and the batch goes on.
