@@ -1,10 +1,8 @@
 import "reflect-metadata";
 import { toGlobalId } from "../../src/kernel/ids";
 import { EventRecord } from "../../src/events/event.entity";
-import { startNewsroom } from "../helpers/newsroom";
-import type { Newsroom, RoleHeaders } from "../helpers/newsroom";
+import { useNewsroom } from "../helpers/newsroom";
 import { dataOf } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
 import { connect } from "../helpers/ws";
 import type { LiveClient } from "../helpers/ws";
 
@@ -34,21 +32,13 @@ const COMMENT_ADDED = `subscription($after: String, $articleId: ID) { commentAdd
 type Audience = "anonymous" | "MODERATOR";
 
 describe("one visibility rule on every path", () => {
-  let t: TestServer;
-  let s: Newsroom;
-  let as: RoleHeaders;
+  const { t, s, as } = useNewsroom({ roles: true });
   const open: LiveClient[] = [];
 
-  beforeAll(async () => {
-    ({ t, s, as } = await startNewsroom({ roles: true }));
-  });
   afterEach(async () => {
     for (const client of open.splice(0)) await client.close().catch(() => undefined);
     const deadline = Date.now() + 3000;
     while (t.server.stats.activeSubscriptions > 0 && Date.now() < deadline) await settle(10);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const live = (audience: Audience): LiveClient => {

@@ -16,9 +16,18 @@ export function useTestServer(options: Parameters<typeof startTestServer>[0] = {
     await started?.close();
     started = null;
   });
+  return handleOf(() => started);
+}
+
+/**
+ * A TestServer that forwards to the one `current()` returns, so a suite can hold it before its
+ * beforeAll has started the server; outside the suite's tests and hooks it says so.
+ */
+export function handleOf(current: () => TestServer | null): TestServer {
   const running = (): TestServer => {
-    if (started === null) throw new Error("the suite's test server is not running here: use it inside a test or a hook after its beforeAll");
-    return started;
+    const server = current();
+    if (server === null) throw new Error("the suite's test server is not running here: use it inside a test or a hook after its beforeAll");
+    return server;
   };
   return {
     get server() {

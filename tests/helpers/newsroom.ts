@@ -2,6 +2,7 @@ import { regionalNewsroom } from "./scenarios";
 import { startTestServer } from "./server";
 import type { TestServer } from "./server";
 import { bearer, mintToken } from "./tokens";
+import { handleOf } from "./fixture";
 
 /** The records {@link regionalNewsroom} writes, by name. */
 export type Newsroom = Awaited<ReturnType<typeof regionalNewsroom>>;
@@ -21,4 +22,26 @@ export async function startNewsroom(options: { seed?: boolean; roles?: boolean }
   const as = {} as RoleHeaders;
   if (options.roles) for (const role of ["ADMIN", "EDITOR", "MODERATOR"] as const) as[role] = bearer(await mintToken(t, role));
   return { t, s, as };
+}
+
+/**
+ * {@link startNewsroom} as a suite's shared fixture: started before its first test, closed after
+ * its last. The records and role headers are filled in by the suite's beforeAll, so read them
+ * inside tests and later hooks only.
+ */
+export function useNewsroom(options: { seed?: boolean; roles?: boolean } = {}): { t: TestServer; s: Newsroom; as: RoleHeaders } {
+  let started: TestServer | null = null;
+  const s = {} as Newsroom;
+  const as = {} as RoleHeaders;
+  beforeAll(async () => {
+    const newsroom = await startNewsroom(options);
+    started = newsroom.t;
+    Object.assign(s, newsroom.s);
+    Object.assign(as, newsroom.as);
+  });
+  afterAll(async () => {
+    await started?.close();
+    started = null;
+  });
+  return { t: handleOf(() => started), s, as };
 }

@@ -1,10 +1,8 @@
 import "reflect-metadata";
 import { ADMITTED_SIZES, ATTACK_FAMILIES, REALISTIC_OPERATIONS, SAMPLES_QUERY, WORST_ADMITTED, aliasedIntrospection, samplesFrom } from "../bench/lib/calibration";
 import type { Samples } from "../bench/lib/calibration";
-import { startNewsroom } from "../helpers/newsroom";
-import type { RoleHeaders } from "../helpers/newsroom";
+import { useNewsroom } from "../helpers/newsroom";
 import { dataOf } from "../helpers/server";
-import type { TestServer } from "../helpers/server";
 import { connect } from "../helpers/ws";
 
 /*
@@ -15,15 +13,10 @@ import { connect } from "../helpers/ws";
  * limit, and so does each shape whose statements are priced once per place rather than per row.
  */
 describe("cost calibration: the default limits admit real pages and stop the worst shape at the limit", () => {
-  let t: TestServer;
-  let as: RoleHeaders;
+  const { t, as } = useNewsroom({ roles: true });
   let samples: Samples;
   beforeAll(async () => {
-    ({ t, as } = await startNewsroom({ roles: true }));
     samples = samplesFrom(dataOf(await t.gql(SAMPLES_QUERY)));
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it.each(REALISTIC_OPERATIONS.map((op) => [op.name, op] as const))("admits the %s over HTTP", async (_name, op) => {

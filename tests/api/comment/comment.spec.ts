@@ -1,19 +1,10 @@
 import "reflect-metadata";
 import { toGlobalId } from "../../../src/kernel/ids";
 import { dataOf } from "../../helpers/server";
-import type { TestServer } from "../../helpers/server";
-import { startNewsroom } from "../../helpers/newsroom";
-import type { Newsroom } from "../../helpers/newsroom";
+import { useNewsroom } from "../../helpers/newsroom";
 
 describe("comments (reading)", () => {
-  let t: TestServer;
-  let s: Newsroom;
-  beforeAll(async () => {
-    ({ t, s } = await startNewsroom());
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, s } = useNewsroom();
 
   it("shows readers approved comments on published stories only, newest first", async () => {
     const data = dataOf<{ comments: { totalCount: number; nodes: Array<{ body: string; status: string; authorName: string; article: { title: string } }> } }>(

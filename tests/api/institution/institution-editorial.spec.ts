@@ -1,9 +1,8 @@
 import "reflect-metadata";
 import { toGlobalId } from "../../../src/kernel/ids";
 import { dataOf } from "../../helpers/server";
-import type { GraphQLResponse, TestServer } from "../../helpers/server";
-import { startNewsroom } from "../../helpers/newsroom";
-import type { Newsroom, RoleHeaders } from "../../helpers/newsroom";
+import type { GraphQLResponse } from "../../helpers/server";
+import { useNewsroom } from "../../helpers/newsroom";
 import { expectRefused } from "../../helpers/refusal";
 import type { ErrorExpectation } from "../../helpers/refusal";
 
@@ -24,15 +23,7 @@ interface InstitutionView {
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 
 describe("institution editorial mutations", () => {
-  let t: TestServer;
-  let s: Newsroom;
-  let as: RoleHeaders;
-  beforeAll(async () => {
-    ({ t, s, as } = await startNewsroom({ roles: true }));
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, s, as } = useNewsroom({ roles: true });
 
   const idOf = (pk: number) => toGlobalId("Institution", pk);
   const create = (input: Record<string, unknown>, headers: Record<string, string> = as.EDITOR) =>

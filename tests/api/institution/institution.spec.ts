@@ -1,21 +1,12 @@
 import "reflect-metadata";
 import { toGlobalId } from "../../../src/kernel/ids";
 import { dataOf } from "../../helpers/server";
-import type { TestServer } from "../../helpers/server";
-import { startNewsroom } from "../../helpers/newsroom";
-import type { Newsroom } from "../../helpers/newsroom";
+import { useNewsroom } from "../../helpers/newsroom";
 
 type Names = { institutions: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ name: string }> } };
 
 describe("institutions and institution", () => {
-  let t: TestServer;
-  let s: Newsroom;
-  beforeAll(async () => {
-    ({ t, s } = await startNewsroom({ seed: true }));
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, s } = useNewsroom({ seed: true });
 
   const names = async (variables: Record<string, unknown>) => dataOf<Names>(await t.gql(INSTITUTIONS, variables)).institutions;
 

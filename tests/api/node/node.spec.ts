@@ -3,20 +3,10 @@ import { toGlobalId } from "../../../src/kernel/ids";
 import { ArticleStatus } from "../../../src/entities/article.entity";
 import { addStory, addTag } from "../../helpers/scenarios";
 import { dataOf } from "../../helpers/server";
-import type { TestServer } from "../../helpers/server";
-import { startNewsroom } from "../../helpers/newsroom";
-import type { Newsroom, RoleHeaders } from "../../helpers/newsroom";
+import { useNewsroom } from "../../helpers/newsroom";
 
 describe("node and me", () => {
-  let t: TestServer;
-  let s: Newsroom;
-  let as: RoleHeaders;
-  beforeAll(async () => {
-    ({ t, s, as } = await startNewsroom({ roles: true }));
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, s, as } = useNewsroom({ roles: true });
 
   const node = async (id: string, headers: Record<string, string> = {}) => dataOf<{ node: Record<string, unknown> | null }>(await t.gql(NODE, { id }, headers)).node;
 

@@ -1,9 +1,8 @@
 import "reflect-metadata";
 import { toGlobalId } from "../../../src/kernel/ids";
 import { dataOf } from "../../helpers/server";
-import type { GraphQLResponse, TestServer } from "../../helpers/server";
-import { startNewsroom } from "../../helpers/newsroom";
-import type { Newsroom, RoleHeaders } from "../../helpers/newsroom";
+import type { GraphQLResponse } from "../../helpers/server";
+import { useNewsroom } from "../../helpers/newsroom";
 import { expectRefused } from "../../helpers/refusal";
 import type { ErrorExpectation } from "../../helpers/refusal";
 
@@ -23,15 +22,7 @@ interface PositionView {
 }
 
 describe("person editorial mutations", () => {
-  let t: TestServer;
-  let s: Newsroom;
-  let as: RoleHeaders;
-  beforeAll(async () => {
-    ({ t, s, as } = await startNewsroom({ roles: true }));
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, s, as } = useNewsroom({ roles: true });
 
   const personId = (pk: number) => toGlobalId("Person", pk);
   const institutionId = (pk: number) => toGlobalId("Institution", pk);

@@ -1,19 +1,10 @@
 import "reflect-metadata";
 import { toGlobalId } from "../../../src/kernel/ids";
 import { dataOf } from "../../helpers/server";
-import type { TestServer } from "../../helpers/server";
-import { startNewsroom } from "../../helpers/newsroom";
-import type { Newsroom } from "../../helpers/newsroom";
+import { useNewsroom } from "../../helpers/newsroom";
 
 describe("people and person", () => {
-  let t: TestServer;
-  let s: Newsroom;
-  beforeAll(async () => {
-    ({ t, s } = await startNewsroom({ seed: true }));
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, s } = useNewsroom({ seed: true });
 
   const names = async (variables: Record<string, unknown>) =>
     dataOf<{ people: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: Array<{ name: string }> } }>(await t.gql(PEOPLE, variables)).people;

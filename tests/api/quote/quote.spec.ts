@@ -1,19 +1,10 @@
 import "reflect-metadata";
 import { toGlobalId } from "../../../src/kernel/ids";
 import { dataOf } from "../../helpers/server";
-import type { TestServer } from "../../helpers/server";
-import { startNewsroom } from "../../helpers/newsroom";
-import type { Newsroom } from "../../helpers/newsroom";
+import { useNewsroom } from "../../helpers/newsroom";
 
 describe("quotes", () => {
-  let t: TestServer;
-  let s: Newsroom;
-  beforeAll(async () => {
-    ({ t, s } = await startNewsroom());
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, s } = useNewsroom();
 
   const texts = async (variables: Record<string, unknown>) =>
     dataOf<{ quotes: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: Array<{ text: string }> } }>(await t.gql(QUOTES, variables)).quotes;
