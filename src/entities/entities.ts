@@ -8,6 +8,8 @@ import { Tag } from "./tag.entity";
 import { EventLogState, EventRecord } from "../events/event.entity";
 import { SlugAlias } from "./slug-alias.entity";
 import { FactSource } from "./fact-source.entity";
+import { ArticleAuthor, Author } from "./author.entity";
+import { ArticleImage } from "./image.entity";
 
 /** Every entity of the store, for the data sources and the migration CLI. */
-export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, FactSource, EventRecord, EventLogState];
+export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, FactSource, Author, ArticleAuthor, ArticleImage, EventRecord, EventLogState];

@@ -4,6 +4,7 @@ import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
 import { ArticleService } from "./article.service";
 import { AuthService } from "./auth.service";
+import { AuthorService } from "./author.service";
 import { CommentService } from "./comment.service";
 import { FactSourceService } from "./fact-source.service";
 import { ImportService } from "./import/import.service";
@@ -26,6 +27,7 @@ export interface Services {
   readonly live: LiveService;
   readonly imports: ImportService;
   readonly facts: FactSourceService;
+  readonly authors: AuthorService;
 }
 
 export function createServices(
@@ -50,5 +52,6 @@ export function createServices(
     live: new LiveService(db, live.bus, live.stats),
     imports: new ImportService(db),
     facts: new FactSourceService(db),
+    authors: new AuthorService(db),
   };
 }

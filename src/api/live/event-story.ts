@@ -2,14 +2,17 @@ import { Article } from "../../entities/article.entity";
 import { Comment } from "../../entities/comment.entity";
 import { Quote } from "../../entities/quote.entity";
 import { Tag } from "../../entities/tag.entity";
+import { Author } from "../../entities/author.entity";
+import { ArticleImage } from "../../entities/image.entity";
 import type { CommentSnapshot, EventStory } from "../../events/outbox";
 
 /**
  * A story event as the fields of its subscribers' operations answer it: the story itself (one
  * object per event: every field that reaches the event's story answers this one), and what its
  * nested fields answer, the links and rows the event carries, never the current rows (which may
- * be a later draft). `tags` and `quotes` are null for events of version 1, which did not carry
- * them; the current rows may then stand in only while the story is visible to the reader now.
+ * be a later draft). `tags` and `quotes` are null for events of version 1, `authors` and `images`
+ * for events before version 3, which did not carry them; the current rows may then stand in only
+ * while the story is visible to the reader now.
  */
 export interface StoryOfEvent {
   readonly article: Article;
@@ -17,6 +20,10 @@ export interface StoryOfEvent {
   readonly personPks: readonly number[];
   readonly tags: Tag[] | null;
   readonly quotes: Quote[] | null;
+  /** Null for events before version 3, which carried no byline. */
+  readonly authors: Author[] | null;
+  /** Lead image first (flagged); null for events before version 3. */
+  readonly images: ArticleImage[] | null;
 }
 
 /** The story an event carries, as the entities the resolvers answer with. */
@@ -29,13 +36,16 @@ export function storyFromEvent(story: EventStory): StoryOfEvent {
     createdAt: new Date(a.createdAt),
     updatedAt: new Date(a.updatedAt),
   });
-  const relations = story.version === 2 ? story.relations : null;
+  const relations = story.version === 1 ? null : story.relations;
+  const credits = story.version === 3 ? story.credits : null;
   return {
     article,
     institutionPks: story.institutionPks,
     personPks: story.personPks,
     tags: relations ? relations.tags.map((t) => Object.assign(new Tag(), t)) : null,
     quotes: relations ? relations.quotes.map((q) => Object.assign(new Quote(), { ...q, articleId: a.pk })) : null,
+    authors: credits ? credits.authors.map((au) => Object.assign(new Author(), au)) : null,
+    images: credits ? credits.images.map((image) => Object.assign(new ArticleImage(), { ...image, articleId: a.pk })) : null,
   };
 }
 
