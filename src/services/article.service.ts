@@ -165,6 +165,22 @@ export class ArticleService {
     return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "aa.author_id", entity: this.listEntity }, authorPks, page, ctx.tally);
   }
 
+  /** How many stories readers can see: what a sitemap index divides into pages. */
+  async publishedCount(ctx: RequestContext): Promise<number> {
+    const { sql, values } = this.query(null).compile("COUNT(*) AS n");
+    const [row] = await this.db.readPrepared(sql, values, ctx.tally);
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Published stories (without bodies) oldest first from `offset`: a sitemap page. Oldest first,
+   * so a page keeps its stories as new ones are published at the end.
+   */
+  async publishedInOrder(ctx: RequestContext, offset: number, limit: number): Promise<Article[]> {
+    const { sql, values } = this.query(null).compile(this.listRows.columnsOf("a"), ` ORDER BY a.published_at ASC, a.id ASC LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`);
+    return (await this.db.readPrepared(sql, values, ctx.tally)).map((row) => this.listRows.hydrate(row, "_e_"));
+  }
+
   /** The bodies of stories read without one (lists leave bodies out). */
   async bodies(ctx: RequestContext, pks: readonly number[]): Promise<string[]> {
     const rows = await this.db.readPrepared(`SELECT "id", "body" FROM "article" WHERE ${keyListCondition(this.db, `"id"`)}`, [keyListParam(this.db, pks)], ctx.tally);
