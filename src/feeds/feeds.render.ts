@@ -35,8 +35,10 @@ const SUMMARY_CHARS = 300;
 /** An instant no story precedes: a feed without stories was last updated then (it must name some instant). */
 const EPOCH = new Date(0);
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 /** The story's text as HTML paragraphs. */

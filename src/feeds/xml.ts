@@ -13,9 +13,15 @@ export function escapeText(text: string): string {
   return text.replace(NOT_XML, "").replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
 }
 
-/** Text as a double-quoted attribute value (newlines and tabs kept as character references, as attribute normalisation would fold them). */
+const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;" };
+
+/**
+ * Text as a double-quoted attribute value: the predefined entities (some feed readers decode no
+ * numeric references in attributes, which broke an image URL's `&`), and tabs and newlines as
+ * references, since attribute normalisation would fold them.
+ */
 function escapeAttribute(text: string): string {
-  return text.replace(NOT_XML, "").replace(/[&<"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(NOT_XML, "").replace(/[&<>"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c]!);
 }
 
 /** Shorthand for an element. */
