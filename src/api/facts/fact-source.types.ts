@@ -66,7 +66,7 @@ export class FactSourceView {
   @Field(() => Boolean, { description: "Its story went back to draft or was deleted before it was published again (editors only)." })
   withdrawn!: boolean;
 
-  @Field(() => Boolean, { description: "States a value other than the one readers see (a CONFLICT the import reported)." })
+  @Field(() => Boolean, { description: "States a value other than the one readers see, or makes someone the current holder of a post readers see another hold: a conflict (factConflicts) the import reported." })
   disputed!: boolean;
 }
 
