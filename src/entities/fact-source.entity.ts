@@ -15,8 +15,8 @@ export type AttributeFact = keyof typeof ATTRIBUTE_FACTS;
 
 /**
  * Where a source stands: STATED by a published story or an editor's direct entry (readers see
- * what it states), PROPOSED by a draft or scheduled story (editors alone), WITHDRAWN when its
- * story went back to draft or was deleted.
+ * what it states), PROPOSED by a draft or scheduled story, also one unpublished again (editors
+ * alone), WITHDRAWN when its story was deleted.
  */
 export type SourceState = "STATED" | "PROPOSED" | "WITHDRAWN";
 

@@ -63,7 +63,7 @@ export class FactSourceView {
   @Field(() => Boolean, { description: "Stated only by a draft or scheduled story: a proposal readers do not see (editors only)." })
   proposed!: boolean;
 
-  @Field(() => Boolean, { description: "Its story went back to draft or was deleted before it was published again (editors only)." })
+  @Field(() => Boolean, { description: "Its story was deleted (editors only); an unpublished story's sources are proposals again." })
   withdrawn!: boolean;
 
   @Field(() => Boolean, { description: "States a value other than the one readers see, or makes someone the current holder of a post readers see another hold: a conflict (factConflicts) the import reported." })
