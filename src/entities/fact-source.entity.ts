@@ -15,8 +15,8 @@ export type AttributeFact = keyof typeof ATTRIBUTE_FACTS;
 
 /**
  * Where a source stands: STATED by a published story or an editor's direct entry (readers see
- * what it states), PROPOSED by a draft or scheduled story (editors alone), WITHDRAWN when its
- * story went back to draft or was deleted.
+ * what it states), PROPOSED by a draft or scheduled story, also one unpublished again (editors
+ * alone), WITHDRAWN when its story was deleted.
  */
 export type SourceState = "STATED" | "PROPOSED" | "WITHDRAWN";
 
@@ -74,7 +74,16 @@ export class FactSource {
   @Column({ type: "varchar", length: 500, nullable: true })
   excerpt!: string | null;
 
-  /** When readers could first see it (publication or entry); the earliest stated source of an attribute wins. */
+  /** When readers could first see it (publication or entry); the earliest stated source of an attribute wins. Null for a backfilled one: before sources were kept. */
   @InstantColumn({ name: "stated_at", nullable: true })
   statedAt!: Date | null;
+
+  /**
+   * Recorded for a record or value stored before sources were kept (migration
+   * FactSourcesBackfill1764547200000): its story where one could be told (a quote's, the first
+   * published story linked to an institution or person), else neither story nor token. Never an
+   * origin, never an editor's entry.
+   */
+  @Column({ type: "boolean", default: false })
+  backfilled!: boolean;
 }

@@ -6,6 +6,7 @@ import { ArticleService } from "./article.service";
 import { AuthService } from "./auth.service";
 import { AuthorService } from "./author.service";
 import { CommentService } from "./comment.service";
+import { ConflictService } from "./conflict.service";
 import { FactSourceService } from "./fact-source.service";
 import { ImportService } from "./import/import.service";
 import { InstitutionService } from "./institution.service";
@@ -28,6 +29,7 @@ export interface Services {
   readonly imports: ImportService;
   readonly facts: FactSourceService;
   readonly authors: AuthorService;
+  readonly conflicts: ConflictService;
 }
 
 export function createServices(
@@ -53,5 +55,6 @@ export function createServices(
     imports: new ImportService(db),
     facts: new FactSourceService(db),
     authors: new AuthorService(db),
+    conflicts: new ConflictService(db),
   };
 }

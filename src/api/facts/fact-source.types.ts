@@ -2,6 +2,7 @@ import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import { toGlobalId } from "../../kernel/ids";
 import type { FactSource as StoredSource } from "../../entities/fact-source.entity";
 import type { Institution } from "../../entities/institution.entity";
+import { isDirect } from "../../services/facts";
 
 /** Which fact a source states: a record's existence, or one attribute of an institution. */
 export enum Fact {
@@ -53,20 +54,30 @@ export class FactSourceView {
   @Field(() => Boolean, { description: "Entered by an editor rather than read from a story." })
   direct!: boolean;
 
+  @Field(() => Boolean, {
+    description:
+      "Recorded when sources began to be kept, for a record or value stored before: its story where one could be told (a quote's; the first published story naming an institution or person), with no excerpt or span of the words that state it; otherwise neither story nor editor (`direct` is false).",
+  })
+  backfilled!: boolean;
+
   @Field(() => Boolean, { description: "Stated only by a draft or scheduled story: a proposal readers do not see (editors only)." })
   proposed!: boolean;
 
-  @Field(() => Boolean, { description: "Its story went back to draft or was deleted before it was published again (editors only)." })
+  @Field(() => Boolean, { description: "Its story was deleted (editors only); an unpublished story's sources are proposals again." })
   withdrawn!: boolean;
 
-  @Field(() => Boolean, { description: "States a value other than the one readers see (a CONFLICT the import reported)." })
+  @Field(() => Boolean, { description: "States a value other than the one readers see, or makes someone the current holder of a post readers see another hold: a conflict (factConflicts) the import reported." })
   disputed!: boolean;
 }
 
 const ATTRIBUTE_COLUMNS = { CLASSIFICATION: "classification", CITY: "city", PROVINCE: "province", SHORT_NAME: "shortName" } as const;
 
-/** The GraphQL view of stored sources; with the institution they describe, which attribute sources dispute its values. */
-export function sourceViews(sources: readonly StoredSource[], institution?: Institution): FactSourceView[] {
+/**
+ * The GraphQL view of stored sources. Which of them are `disputed`: with the institution they
+ * describe, the attribute sources that state another value than it holds; with a flag, all of
+ * them or none (a conflict's choice readers do not see, a post's holder another one outranks).
+ */
+export function sourceViews(sources: readonly StoredSource[], disputing?: Institution | boolean): FactSourceView[] {
   return sources.map((s) => {
     const view = new FactSourceView();
     const parent = s.fact === "PARENT" && s.value !== null;
@@ -76,10 +87,11 @@ export function sourceViews(sources: readonly StoredSource[], institution?: Inst
     view.articleTitle = s.articleTitle;
     view.excerpt = s.excerpt;
     view.span = s.spanStart === null || s.spanEnd === null ? null : Object.assign(new SourceSpan(), { start: s.spanStart, end: s.spanEnd });
-    view.direct = s.articleId === null && s.articleTitle === null;
+    view.direct = isDirect(s);
+    view.backfilled = s.backfilled;
     view.proposed = s.state === "PROPOSED";
     view.withdrawn = s.state === "WITHDRAWN";
-    view.disputed = institution !== undefined && s.value !== null && disputes(s, institution);
+    view.disputed = typeof disputing === "boolean" ? disputing : disputing !== undefined && s.value !== null && disputes(s, disputing);
     return view;
   });
 }
