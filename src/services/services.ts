@@ -3,6 +3,8 @@ import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
 import { ArticleService } from "./article.service";
+import { AuditService } from "./audit.service";
+import type { LostAuditEntry } from "./audit.service";
 import { AuthService } from "./auth.service";
 import { CommentService } from "./comment.service";
 import { FactSourceService } from "./fact-source.service";
@@ -26,6 +28,7 @@ export interface Services {
   readonly live: LiveService;
   readonly imports: ImportService;
   readonly facts: FactSourceService;
+  readonly audit: AuditService;
 }
 
 export function createServices(
@@ -33,6 +36,7 @@ export function createServices(
   comments: CommentsConfig,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
+  audit: { lost?: LostAuditEntry } = {},
 ): Services {
   return {
     articles: new ArticleService(db),
@@ -50,5 +54,6 @@ export function createServices(
     live: new LiveService(db, live.bus, live.stats),
     imports: new ImportService(db),
     facts: new FactSourceService(db),
+    audit: new AuditService(db, audit.lost),
   };
 }
