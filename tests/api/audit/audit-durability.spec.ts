@@ -83,6 +83,24 @@ describe("the audit trail and its change, together", () => {
     expect(row).toEqual({ field: "pingSomething", outcome: "OK", records: `${toGlobalId("Article", 7)} ${toGlobalId("Person", 8)}`, requestId: "no-transaction" });
   });
 
+  it("can be pruned outside the API by the statements docs/operations.md gives, records and all", async () => {
+    const audit = new AuditService(t.server.db);
+    const old = { tokenId: 1, tokenName: "Lama", tokenRole: Role.EDITOR, operation: null, field: "createPerson", address: "192.0.2.1", outcome: "OK", requestId: null, records: [toGlobalId("Person", 424242)] };
+    await t.server.db.transaction(async (em) => {
+      await audit.insert(em, { ...old, at: new Date("2020-01-01T00:00:00Z") });
+      await audit.insert(em, { ...old, at: new Date(Date.now() - 86_400_000), records: [toGlobalId("Person", 434343)] });
+    });
+    const statements = t.server.db.isPostgres
+      ? [`DELETE FROM audit_entry WHERE at < now() - interval '400 days'`]
+      : [`DELETE FROM audit_record WHERE entry_id IN (SELECT id FROM audit_entry WHERE at < datetime('now', '-400 days'))`, `DELETE FROM audit_entry WHERE at < datetime('now', '-400 days')`];
+    await t.server.db.transaction(async (em) => {
+      for (const sql of statements) await em.query(sql);
+    });
+    expect(await count(t, `SELECT COUNT(*) AS n FROM audit_record WHERE record = '${toGlobalId("Person", 424242)}'`)).toBe(0);
+    expect(await count(t, `SELECT COUNT(*) AS n FROM audit_entry WHERE at < '2021-01-01'`)).toBe(0);
+    expect(await count(t, `SELECT COUNT(*) AS n FROM audit_record WHERE record = '${toGlobalId("Person", 434343)}'`)).toBe(1);
+  });
+
   it("refuses a change whose entry cannot be written, and logs and counts an entry it could not write after", async () => {
     const people = await count(t, `SELECT COUNT(*) AS n FROM person`);
     await t.server.db.transaction((em) => em.query(`ALTER TABLE audit_entry RENAME TO audit_entry_gone`));

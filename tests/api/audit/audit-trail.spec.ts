@@ -152,7 +152,7 @@ describe("the audit trail", () => {
     expect((await trail({ filter: { outcome: "FORBIDDEN", actor: moderator.id } })).totalCount).toBe(1);
   });
 
-  it("records a reader's comment without an actor, and no entry for a change that rolled back", async () => {
+  it("records a reader's comment without an actor, and a refused change only as refused, with the ids it was given", async () => {
     const story = await t.server.db.transaction((em) => addStory(em, { title: "Cerita untuk komentar audit" }));
     const articleId = toGlobalId("Article", story.pk);
     const comment = dataOf<{ addComment: { id: string } }>(await t.gql(ADD_COMMENT, { input: { articleId, authorName: "Pembaca", authorEmail: "pembaca.audit@contoh.id", body: "Bagus." } })).addComment;
@@ -196,6 +196,14 @@ describe("the audit trail", () => {
     } finally {
       await client.close();
     }
+  });
+
+  it("answers the example of docs/api.md", async () => {
+    const docs = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "api.md"), "utf8");
+    const example = /^```graphql\n([^]*?)^```$/m.exec(docs.slice(docs.indexOf("## The audit trail (admins)")))![1]!;
+    const story = dataOf<{ createArticle: { id: string } }>(await t.gql(CREATE, { input: { title: "Contoh dokumen", body: "Isi." } }, editor.headers)).createArticle;
+    const res = dataOf<{ ofStory: { nodes: Entry[] }; lastWeek: Trail }>(await t.gql(example, { story: story.id, editor: editor.id }, as.ADMIN));
+    expect(res.ofStory.nodes.map((e) => [e.field, e.actor?.id])).toEqual([["createArticle", editor.id]]);
   });
 
   it("has no mutation that changes or removes an entry", async () => {
