@@ -1,4 +1,5 @@
 import type { Viewer } from "../kernel/viewer";
+import { TouchedRecords } from "../kernel/request-context";
 import type { RequestContext } from "../kernel/request-context";
 import type { RequestScope } from "../kernel/request-scope";
 import type { LogEvent } from "../events/log-event";
@@ -41,7 +42,7 @@ export function createContext(
   services: Services,
   request: { viewer: Viewer | null; clientAddress: string; transport: "http" | "websocket"; tally?: RequestScope | null },
 ): Context {
-  const own: RequestContext = { viewer: request.viewer, tally: request.tally ?? null, clientAddress: request.clientAddress, transport: request.transport };
+  const own: RequestContext = { viewer: request.viewer, tally: request.tally ?? null, clientAddress: request.clientAddress, transport: request.transport, audit: new TouchedRecords() };
   return {
     ...own,
     services,

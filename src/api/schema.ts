@@ -9,6 +9,8 @@ import { buildSchema } from "type-graphql";
 import { authChecker } from "../kernel/permissions";
 import { DateTimeScalar } from "../kernel/scalars";
 import { ArticleResolver } from "./article/article.resolver";
+import { auditMutations } from "./audit/audit.trail";
+import { AuditResolver } from "./audit/audit.resolver";
 import { AuthResolver } from "./auth/auth.resolver";
 import { AuthorResolver } from "./author/author.resolver";
 import { CommentResolver } from "./comment/comment.resolver";
@@ -24,10 +26,10 @@ import { TagResolver } from "./tag/tag.resolver";
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The served schema, built once per process from the decorated classes. */
+/** The served schema, built once per process from the decorated classes; every mutation is audited (audit/audit.trail.ts). */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, AuthorResolver, FactConflictResolver, FactChoiceResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, AuthorResolver, FactConflictResolver, FactChoiceResolver, AuditResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     // Required by type-graphql for any subscription; ours bring their own event streams
@@ -35,7 +37,7 @@ export function createSchema(): Promise<GraphQLSchema> {
     pubSub: createPubSub(),
     // Inputs are checked by the services, which know the contract's messages and error codes.
     validate: false,
-  });
+  }).then(auditMutations);
   return built;
 }
 

@@ -120,6 +120,13 @@ export function dataSourceOptions(config: DatabaseConfig, entities: EntityList, 
 export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet<string>) => Promise<void>;
 
 /**
+ * Work a request asks to run last inside each of its write transactions, before commit, with the
+ * transaction's result (the audit trail writes a mutation's row there, so it commits or rolls
+ * back with the change).
+ */
+export type TransactionHook = (manager: EntityManager, result: unknown) => Promise<void>;
+
+/**
  * The store the services use: a reader and a writer. On SQLite they are two connections to the
  * same file, because TypeORM's SQLite driver funnels everything through one connection, where a
  * read issued during another request's open transaction would see (and could publish) rows that
@@ -128,6 +135,8 @@ export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet
 export class Database {
   private readonly commitListeners = new Set<(written: ReadonlySet<string>) => void>();
   private readonly beforeCommitListeners = new Set<BeforeCommitListener>();
+  /** Per request (its tally, which every write of it hands over), the hook its transactions run. */
+  private readonly requestHooks = new WeakMap<StatementTally, TransactionHook>();
   private readonly prepared = new Map<string, PreparedEntry>();
   /** Everything that changes after opening: the write queue, and the reads close() waits for. */
   private readonly state = {
@@ -178,6 +187,8 @@ export class Database {
     const tables = { written: new Set<string>(), unseen: new Set<string>() };
     const result = await this.runTransaction(async (manager) => {
       const value = await work(manager);
+      const hook = tally === null ? undefined : this.requestHooks.get(tally);
+      if (hook) await hook(manager, value);
       const seen = seenByReaders(tables.written, tables.unseen);
       if (seen.size > 0) for (const listener of this.beforeCommitListeners) await listener(manager, seen);
       return value;
@@ -195,6 +206,18 @@ export class Database {
   onCommit(listener: (written: ReadonlySet<string>) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /**
+   * Runs `hook` inside every write transaction opened with `tally` (one request's) until the
+   * returned function is called: last, after the transaction's own work, before it commits.
+   * A request holds one hook at a time (its mutations run one after another).
+   */
+  hookTransactionsOf(tally: StatementTally, hook: TransactionHook): () => void {
+    this.requestHooks.set(tally, hook);
+    return () => {
+      if (this.requestHooks.get(tally) === hook) this.requestHooks.delete(tally);
+    };
   }
 
   /** Calls `listener` inside every write transaction that wrote rows, before it commits (the outbox records the change there). */

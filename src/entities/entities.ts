@@ -10,6 +10,7 @@ import { SlugAlias } from "./slug-alias.entity";
 import { FactSource } from "./fact-source.entity";
 import { ArticleAuthor, Author } from "./author.entity";
 import { ArticleImage } from "./image.entity";
+import { AuditEntry, AuditRecord } from "./audit.entity";
 
 /** Every entity of the store, for the data sources and the migration CLI. */
-export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, FactSource, Author, ArticleAuthor, ArticleImage, EventRecord, EventLogState];
+export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, FactSource, Author, ArticleAuthor, ArticleImage, EventRecord, EventLogState, AuditEntry, AuditRecord];

@@ -11,5 +11,5 @@ export const authChecker: AuthChecker<{ readonly viewer: Viewer | null }, Role> 
   const viewer = context.viewer;
   if (viewer === null) throw new UnauthenticatedError(`${info.fieldName} needs an API token: send 'Authorization: Bearer <token>'.`);
   if (roles.length === 0 || viewer.role === Role.ADMIN || roles.includes(viewer.role)) return true;
-  throw new ForbiddenError(`${info.fieldName} needs the role ${[...roles, Role.ADMIN].join(" or ")}; this token's role is ${viewer.role}.`);
+  throw new ForbiddenError(`${info.fieldName} needs the role ${[...new Set([...roles, Role.ADMIN])].join(" or ")}; this token's role is ${viewer.role}.`);
 };

@@ -64,6 +64,7 @@ export class Metrics {
   });
   readonly statements = new Histogram({ name: "graphql_sql_statements_per_request", help: "SQL statements one GraphQL request ran.", buckets: [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64, 128], registers: [this.registry] });
   readonly rateLimited = new Counter({ name: "graphql_rate_limited_total", help: "Operations refused with RATE_LIMITED.", registers: [this.registry] });
+  readonly auditEntriesLost = new Counter({ name: "audit_entries_lost_total", help: "Audit entries that could not be written after their mutation ended (each logged at error level with its content).", registers: [this.registry] });
   readonly refused = new Counter({
     name: "graphql_operations_refused_total",
     help: "Operations the operation policy or a transport limit refused before running them, by transport and code.",

@@ -18,6 +18,7 @@ import { ArticleAuthor, Author } from "../entities/author.entity";
 import { ArticleImage } from "../entities/image.entity";
 import { checkImage, checkImages } from "./article.images";
 import type { CheckedImage } from "./article.images";
+import { Quote } from "../entities/quote.entity";
 import { pkOf, toGlobalId } from "../kernel/ids";
 import { fetchPage, fetchPartitionedPages } from "../db/pagination";
 import type { ListSpec, Page } from "../db/pagination";
@@ -307,7 +308,7 @@ export class ArticleService {
         return em.save(article);
       }
       if (article.status === ArticleStatus.PUBLISHED) return article;
-      await publishInTransaction(em, article, now);
+      ctx.audit?.touch(...(await publishInTransaction(em, article, now)));
       return article;
     }, ctx.tally);
   }
@@ -320,7 +321,7 @@ export class ArticleService {
       // Tickers take the story down by id; they get it as it was last published.
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
       Object.assign(article, { status: ArticleStatus.DRAFT, publishedAt: null, scheduledFor: null, updatedAt: new Date() });
-      await setStoryState(em, article.pk, "PROPOSED", null);
+      ctx.audit?.touch(...(await setStoryState(em, article.pk, "PROPOSED", null)));
       return em.save(article);
     }, ctx.tally);
   }
@@ -331,7 +332,10 @@ export class ArticleService {
       const article = await getOrThrow(em, Article, "Article", id, "id");
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
       // Its sources stay (the link set to null, the title kept), withdrawn from readers.
-      await setStoryState(em, article.pk, "WITHDRAWN", null);
+      ctx.audit?.touch(...(await setStoryState(em, article.pk, "WITHDRAWN", null)));
+      // Its quotes go with it (and its comments, which the trail does not list one by one).
+      const quotes = await em.find(Quote, { select: { pk: true }, where: { articleId: article.pk } });
+      ctx.audit?.touch(...quotes.map((q) => q.id));
       await em.delete(Article, { pk: article.pk });
     }, ctx.tally);
     return id;
@@ -404,13 +408,15 @@ export class ArticleService {
 
 /**
  * Publishes `article` now inside the caller's transaction, with the PUBLISHED event live feeds
- * read: the one way a story goes live at once (publishArticle, importArticle).
+ * read: the one way a story goes live at once (publishArticle, importArticle). Answers the global
+ * ids of the records whose facts it states.
  */
-export async function publishInTransaction(em: EntityManager, article: Article, now: Date): Promise<void> {
+export async function publishInTransaction(em: EntityManager, article: Article, now: Date): Promise<string[]> {
   Object.assign(article, { status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now });
   await em.save(article);
-  await setStoryState(em, article.pk, "STATED", now);
+  const stated = await setStoryState(em, article.pk, "STATED", now);
   await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, article));
+  return stated;
 }
 
 /** What a story's images become: each part left out (undefined) stays as it is. */

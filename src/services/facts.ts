@@ -2,6 +2,8 @@ import { In } from "typeorm";
 import type { EntityManager } from "typeorm";
 import type { CountingContext } from "../kernel/request-context";
 import type { Viewer } from "../kernel/viewer";
+import { toGlobalId } from "../kernel/ids";
+import type { NodeType } from "../kernel/ids";
 import { canSeeDrafts } from "../kernel/viewer";
 import { Accreditation, Institution } from "../entities/institution.entity";
 import { Person, Position } from "../entities/person.entity";
@@ -52,14 +54,35 @@ export async function recordDirectSources(em: EntityManager, ctx: DirectContext,
   await recompute(em, facts);
 }
 
+/** The type of the record a fact is about. */
+const SUBJECT_TYPE: Record<FactKind, NodeType> = {
+  INSTITUTION: "Institution",
+  CLASSIFICATION: "Institution",
+  CITY: "Institution",
+  PROVINCE: "Institution",
+  SHORT_NAME: "Institution",
+  PARENT: "Institution",
+  PERSON: "Person",
+  ACCREDITATION: "Accreditation",
+  POSITION: "Position",
+  QUOTE: "Quote",
+};
+
 /**
  * A story's sources follow its status: STATED when it is published (at `statedAt`), PROPOSED as
- * a draft or scheduled, WITHDRAWN before it is deleted. Recomputes what its facts touch.
+ * a draft or scheduled, WITHDRAWN before it is deleted. Recomputes what its facts touch, and
+ * answers the global ids of the records its facts are about (for the audit trail).
  */
-export async function setStoryState(em: EntityManager, articlePk: number, state: SourceState, statedAt: Date | null): Promise<void> {
+export async function setStoryState(em: EntityManager, articlePk: number, state: SourceState, statedAt: Date | null): Promise<string[]> {
   await em.update(FactSource, { articleId: articlePk }, { state, statedAt });
   const facts = await em.find(FactSource, { select: { fact: true, subjectId: true }, where: { articleId: articlePk } });
   await recompute(em, facts);
+  return subjectIdsOf(facts);
+}
+
+/** The global ids of the records `facts` are about, each once. */
+export function subjectIdsOf(facts: ReadonlyArray<Pick<StatedFact, "fact" | "subjectId">>): string[] {
+  return [...new Set(facts.map((f) => toGlobalId(SUBJECT_TYPE[f.fact], f.subjectId)))];
 }
 
 async function insert(em: EntityManager, facts: readonly StatedFact[], source: Pick<FactSource, "articleId" | "articleTitle" | "tokenId" | "state" | "statedAt">): Promise<void> {

@@ -124,7 +124,10 @@ export class QuoteService {
         .set({ position: () => "position - 1" })
         .where("article_id = :article AND position > :position", { article: quote.articleId, position: quote.position })
         .execute();
-      await this.storyChanged(em, await em.findOneByOrFail(Article, { pk: quote.articleId }));
+      const article = await em.findOneByOrFail(Article, { pk: quote.articleId });
+      // The story's quotes changed: the audit trail lists it with the quote.
+      ctx.audit?.touch(article.id);
+      await this.storyChanged(em, article);
     }, ctx.tally);
     return id;
   }

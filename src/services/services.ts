@@ -3,6 +3,8 @@ import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
 import { ArticleService } from "./article.service";
+import { AuditService } from "./audit.service";
+import type { LostAuditEntry } from "./audit.service";
 import { AuthService } from "./auth.service";
 import { AuthorService } from "./author.service";
 import { CommentService } from "./comment.service";
@@ -30,6 +32,7 @@ export interface Services {
   readonly facts: FactSourceService;
   readonly authors: AuthorService;
   readonly conflicts: ConflictService;
+  readonly audit: AuditService;
 }
 
 export function createServices(
@@ -37,6 +40,7 @@ export function createServices(
   comments: CommentsConfig,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
+  audit: { lost?: LostAuditEntry } = {},
 ): Services {
   return {
     articles: new ArticleService(db),
@@ -56,5 +60,6 @@ export function createServices(
     facts: new FactSourceService(db),
     authors: new AuthorService(db),
     conflicts: new ConflictService(db),
+    audit: new AuditService(db, audit.lost),
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { IncomingMessage } from "node:http";
 import { GraphQLError } from "graphql";
@@ -152,7 +153,9 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       const admission = policy.admit({ transport: "websocket", query: payload.query, operationName: payload.operationName, variables: payload.variables });
       if (admission.refused) return [...admission.refused.errors];
       const { document, operationName, variables } = admission.admitted;
-      const contextValue = createContext(services, { viewer: extra.viewer, clientAddress: extra.address, transport: "websocket" });
+      // A mutation gets a scope of its own: its writes hand it to their transactions, where its audit entry is written.
+      const tally = admission.admitted.operation.operation === "mutation" ? { id: randomUUID(), statements: 0 } : null;
+      const contextValue = createContext(services, { viewer: extra.viewer, clientAddress: extra.address, transport: "websocket", tally });
       shareResultsOf(contextValue, { operationName, variables, source: admission.admitted.source });
       return { schema, document, operationName, variableValues: variables, contextValue };
     },

@@ -4,6 +4,7 @@ import { EventsAndPostgresSearch1764374400000 } from "./1764374400000-EventsAndP
 import { FactSources1764460800000 } from "./1764460800000-FactSources";
 import { FactSourcesBackfill1764547200000 } from "./1764547200000-FactSourcesBackfill";
 import { BylinesAndImages1764633600000 } from "./1764633600000-BylinesAndImages";
+import { AuditTrail1764806400000 } from "./1764806400000-AuditTrail";
 
 /** Every migration, in order. A new one is generated with `npm run migration:generate` and listed here. */
 export const migrations: Function[] = [
@@ -13,4 +14,5 @@ export const migrations: Function[] = [
   FactSources1764460800000,
   FactSourcesBackfill1764547200000,
   BylinesAndImages1764633600000,
+  AuditTrail1764806400000,
 ];

@@ -13,7 +13,7 @@ import { linkBylines, readBylines } from "./import.byline";
 import type { Byline } from "./import.byline";
 import { planImport } from "./import.linker";
 import type { ImportPlan, Mention } from "./import.types";
-import { recordStorySources } from "../facts";
+import { recordStorySources, subjectIdsOf } from "../facts";
 import type { StatedFact } from "../facts";
 import type { AttributeFact } from "../../entities/fact-source.entity";
 
@@ -60,14 +60,18 @@ export class ImportService {
       if (await skip(em)) return null;
       // Planned again under the write lock, so what it links is what is stored when it writes.
       const plan = await planImport(em, story);
-      const article = await write(em, plan, bylines, options.publish, options.now ?? new Date());
+      const { article, touched } = await write(em, plan, bylines, options.publish, options.now ?? new Date());
+      ctx.audit?.touch(...touched);
       return { article, plan };
     }, ctx.tally);
   }
 }
 
-/** Writes a plan; fills in the ids of the records it creates. */
-async function write(em: EntityManager, plan: ImportPlan, bylines: readonly Byline[], publish: boolean, now: Date): Promise<Article> {
+/**
+ * Writes a plan; fills in the ids of the records it creates. Answers the story and the global ids
+ * of the records it created or linked (their facts gained the story as a source).
+ */
+async function write(em: EntityManager, plan: ImportPlan, bylines: readonly Byline[], publish: boolean, now: Date): Promise<{ article: Article; touched: string[] }> {
   for (const i of plan.institutions) {
     if (i.action !== "CREATE") continue;
     const slug = await deriveSlug(em, "institution", [i.shortName, i.name]);
@@ -142,10 +146,11 @@ async function write(em: EntityManager, plan: ImportPlan, bylines: readonly Byli
       ),
     );
   }
-  await recordStorySources(em, article, factsOf(plan, quotes));
+  const facts = factsOf(plan, quotes);
+  await recordStorySources(em, article, facts);
   await linkBylines(em, article.pk, bylines);
   if (publish) await publishInTransaction(em, article, now);
-  return article;
+  return { article, touched: subjectIdsOf(facts) };
 }
 
 const ATTRIBUTES: ReadonlyArray<[AttributeFact, "classification" | "city" | "province" | "shortName" | "parent"]> = [

@@ -79,7 +79,7 @@ interface Preview {
   counts: Record<string, number>;
 }
 
-/** A SHA-256 over every table's rows, per table: what "nothing changed" means. */
+/** A SHA-256 over every table's rows, per table (the audit trail's aside): what "nothing changed" means. */
 async function digest(t: TestServer): Promise<Record<string, string>> {
   const reader = t.server.db.reader;
   const tables = t.server.db.isPostgres
@@ -87,7 +87,9 @@ async function digest(t: TestServer): Promise<Record<string, string>> {
     : ((await reader.query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)) as Array<{ name: string }>);
   const digests: Record<string, string> = {};
   for (const { name } of tables) {
-    const rows = (await reader.query(`SELECT * FROM "${name}"`)) as unknown[];
+    // A refused import leaves an audit entry by design (tests/api/audit): the digest is of what an import stores.
+    if (name === "audit_entry" || name === "audit_record") continue;
+    const rows = (await reader.query(name === "sqlite_sequence" ? `SELECT * FROM sqlite_sequence WHERE name <> 'audit_entry'` : `SELECT * FROM "${name}"`)) as unknown[];
     const lines = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).sort();
     digests[name] = `${rows.length}:${createHash("sha256").update(lines.join("\n")).digest("hex")}`;
   }
