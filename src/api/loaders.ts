@@ -9,6 +9,7 @@ import { PageLoaders } from "./page-loader";
 import { personLoaders } from "./person/person.loader";
 import { quoteLoaders } from "./quote/quote.loader";
 import { tagLoaders } from "./tag/tag.loader";
+import { webhookLoaders } from "./webhook/webhook.loader";
 
 const LOADERS = {
   ...articleLoaders,
@@ -19,6 +20,7 @@ const LOADERS = {
   ...commentLoaders,
   ...authLoaders,
   ...factSourceLoaders,
+  ...webhookLoaders,
   pages: () => new PageLoaders(),
 };
 

@@ -19,13 +19,14 @@ import { NodeResolver } from "./node/node.resolver";
 import { PersonResolver, PositionResolver } from "./person/person.resolver";
 import { QuoteResolver } from "./quote/quote.resolver";
 import { TagResolver } from "./tag/tag.resolver";
+import { WebhookDeliveryResolver, WebhookResolver } from "./webhook/webhook.resolver";
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The served schema, built once per process from the decorated classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, WebhookResolver, WebhookDeliveryResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     // Required by type-graphql for any subscription; ours bring their own event streams

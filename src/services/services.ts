@@ -1,4 +1,4 @@
-import type { CommentsConfig } from "../config";
+import type { CommentsConfig, WebhooksConfig } from "../config";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
@@ -13,6 +13,8 @@ import { PersonService } from "./person.service";
 import { QuoteService } from "./quote.service";
 import type { RateLimits } from "./rate-limit";
 import { TagService } from "./tag.service";
+import { AddressPolicy, systemResolver } from "./webhooks/address-policy";
+import { WebhookService } from "./webhooks/webhook.service";
 
 /** The services of one server; stateless apart from the database they share. */
 export interface Services {
@@ -26,6 +28,7 @@ export interface Services {
   readonly live: LiveService;
   readonly imports: ImportService;
   readonly facts: FactSourceService;
+  readonly webhooks: WebhookService;
 }
 
 export function createServices(
@@ -33,6 +36,7 @@ export function createServices(
   comments: CommentsConfig,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
+  webhooks: Pick<WebhooksConfig, "allowHosts">,
 ): Services {
   return {
     articles: new ArticleService(db),
@@ -50,5 +54,6 @@ export function createServices(
     live: new LiveService(db, live.bus, live.stats),
     imports: new ImportService(db),
     facts: new FactSourceService(db),
+    webhooks: new WebhookService(db, new AddressPolicy(webhooks.allowHosts), systemResolver),
   };
 }
