@@ -249,8 +249,8 @@ export class WebhookDispatcher {
       .where("d.status = :pending AND e.disabled_at IS NULL AND d.next_attempt_at <= :at", { pending: WebhookDeliveryStatus.PENDING, at })
       .andWhere("(d.claimed_until IS NULL OR d.claimed_until < :at)")
       .andWhere("NOT EXISTS (SELECT 1 FROM webhook_delivery p WHERE p.endpoint_id = d.endpoint_id AND p.article_id = d.article_id AND p.status = :pending AND p.id < d.id)")
-      .orderBy("d.next_attempt_at", "ASC")
-      .addOrderBy("d.id", "ASC")
+      .orderBy("d.nextAttemptAt", "ASC")
+      .addOrderBy("d.pk", "ASC")
       .limit(limit)
       .getMany();
   }

@@ -174,7 +174,7 @@ export class WebhookService {
     }
     const refusals = answers.map((a) => this.policy.refusal(a.address, host));
     if (answers.length > 0 && refusals.every((why) => why !== null)) {
-      throw new BadUserInputError(`${field} ${shown(text)} is refused: ${host} resolves to ${refusals[0]}${allowHint}.`, field);
+      throw new BadUserInputError(`${field} ${shown(text)} is refused: ${host} resolves only to addresses webhooks may not reach (${refusals.join("; ")})${allowHint}.`, field);
     }
     return url.href;
   }
