@@ -101,6 +101,9 @@ export const NESTED_LISTS: Readonly<Record<string, NestedListCost>> = {
   "Institution.quotes": { batch: 300, page: 30, count: 4 },
   "Person.quotes": { batch: 300, page: 8, count: 2 },
   "Article.comments": { batch: 50, page: 1, count: 1 },
+  // Admins' delivery logs: one statement per endpoint along its index (at most 50 endpoints);
+  // with 10,000 deliveries an endpoint, 0.5 ms a page and 0.8 ms a count on a loaded machine.
+  "WebhookEndpoint.deliveries": { batch: 0, page: 15, count: 25 },
 };
 
 /** A connection not in the tables (one added since the last calibration) is priced as the dearest one is. */

@@ -84,7 +84,10 @@ export function retryDelay(attempt: number, baseMs: number, maxMs: number, rando
 export class WebhookDispatcher {
   private readonly inFlight = new Map<number, Promise<void>>();
   private running: Promise<void> | null = null;
-  private again = false;
+  /** A look is wanted after the running one: `"full"` from the timer or an attempt, `"event"` when only an event asked. */
+  private again: "full" | "event" | null = null;
+  /** Whether the last look found any endpoint: events wake the dispatcher only then (the timer looks regardless). */
+  private hasEndpoints = true;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
@@ -101,7 +104,7 @@ export class WebhookDispatcher {
 
   start(): void {
     this.unlisten = this.bus.listen((event) => {
-      if (event.topic === "article" || event.topic === "comment") this.poke();
+      if (event.topic === "article" || event.topic === "comment") this.poke("event");
     });
     this.timer = setInterval(() => this.poke(), this.options.pollIntervalMs);
     this.timer.unref();
@@ -111,21 +114,26 @@ export class WebhookDispatcher {
     this.poke();
   }
 
-  /** Looks for new events and due deliveries soon (coalesced: one look runs at a time). */
-  poke(): void {
+  /**
+   * Looks for new events and due deliveries soon (coalesced: one look runs at a time). A look an
+   * event asks for is skipped while the last one found no endpoint at all: a server without
+   * webhooks then reads nothing more than the timer's one statement (and an endpoint registered
+   * on another instance is found by the timer, its events still after its cursor).
+   */
+  poke(reason: "full" | "event" = "full"): void {
     if (this.stopped) return;
     if (this.running) {
-      this.again = true;
+      if (this.again !== "full") this.again = reason;
       return;
     }
+    if (reason === "event" && !this.hasEndpoints) return;
     this.running = this.work()
       .catch((error: unknown) => this.options.logger.error({ err: error }, "webhook dispatch failed"))
       .finally(() => {
         this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.poke();
-        }
+        const again = this.again;
+        this.again = null;
+        if (again) this.poke(again);
       });
   }
 
@@ -151,7 +159,7 @@ export class WebhookDispatcher {
 
   private async work(): Promise<void> {
     await this.fanOut();
-    await this.sendDue();
+    if (this.hasEndpoints) await this.sendDue();
   }
 
   /** Makes the deliveries of every event past the endpoints' cursors, a batch per transaction. */
@@ -159,9 +167,10 @@ export class WebhookDispatcher {
     for (;;) {
       // Read first, outside any write transaction: most looks find nothing to do.
       const lowest = await this.db.reader.getRepository(WebhookEndpoint).createQueryBuilder("w").select("MIN(w.event_cursor)", "cursor").getRawOne<{ cursor: number | null }>();
-      if (lowest?.cursor === null || lowest?.cursor === undefined) return;
+      this.hasEndpoints = lowest?.cursor !== null && lowest?.cursor !== undefined;
+      if (!this.hasEndpoints) return;
       const newest = await this.db.reader.getRepository(EventRecord).find({ select: { seq: true }, order: { seq: "DESC" }, take: 1 });
-      if ((newest[0]?.seq ?? 0) <= Number(lowest.cursor)) return;
+      if ((newest[0]?.seq ?? 0) <= Number(lowest!.cursor)) return;
       const more = await this.db.transaction((em) => this.fanOutBatch(em));
       if (!more || this.stopped) return;
     }
