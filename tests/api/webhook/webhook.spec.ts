@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { dataOf, startTestServer } from "../../helpers/server";
+import { dataOf, metricOf, startTestServer } from "../../helpers/server";
 import type { TestServer } from "../../helpers/server";
 import { bearer, mintToken } from "../../helpers/tokens";
 import { startReceiver } from "../../helpers/webhook-receiver";
@@ -228,6 +228,8 @@ describe("signed webhooks", () => {
     expect(res.text).not.toContain("STACK TRACE");
     const stored = JSON.stringify(await t.server.db.reader.query(`SELECT * FROM webhook_attempt`)) + JSON.stringify(await t.server.db.reader.query(`SELECT * FROM webhook_delivery`));
     expect(stored).not.toContain("STACK TRACE");
+    expect(await metricOf(t, "webhook_attempts_total", 'outcome="HTTP_STATUS"')).toBeGreaterThanOrEqual(2);
+    expect(await metricOf(t, "webhook_attempts_total", 'outcome="SUCCESS"')).toBeGreaterThanOrEqual(1);
   });
 
   it("holds a story's later events while an earlier one fails, and lets other stories through", async () => {
