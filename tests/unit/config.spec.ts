@@ -47,6 +47,12 @@ const INTEGERS = [
   "HTTP_MAX_CONNECTIONS_PER_ADDRESS",
   "HTTP_MAX_CONNECTIONS",
   "RESPONSE_CACHE_ADMIT_AFTER",
+  "WEBHOOK_TIMEOUT_MS",
+  "WEBHOOK_MAX_RESPONSE_BYTES",
+  "WEBHOOK_DISABLE_AFTER_MS",
+  "WEBHOOK_CONCURRENCY",
+  "WEBHOOK_POLL_INTERVAL_MS",
+  "WEBHOOK_LOG_RETENTION_DAYS",
 ];
 
 const BOOLEANS = ["SEED", "AUTO_APPROVE_COMMENTS", "INTROSPECTION", "RESPONSE_CACHE", "PLAYGROUND"];
@@ -85,10 +91,25 @@ describe("loadConfig", () => {
     ["WS_ORIGINS", "*", "got '*'"],
     ["TICKER_STORY_URL", "/\\evil.example/{slug}", "got '/\\\\evil.example/{slug}'"],
     ["TICKER_FRAME_ANCESTORS", "self", "got 'self'"],
+    ["WEBHOOK_ALLOW_HOSTS", "127.0.0.1, 10.0.0", "got '10.0.0'"],
+    ["WEBHOOK_ALLOW_HOSTS", "10.0.0.0/33", "got '10.0.0.0/33'"],
+    ["WEBHOOK_ALLOW_HOSTS", "hooks.internal:8080", "got 'hooks.internal:8080'"],
+    ["WEBHOOK_ALLOW_HOSTS", "http://hooks.internal", "got 'http://hooks.internal'"],
   ])("refuses %s=%s, naming the variable and the value", (name, value, shown) => {
     const message = refusal({ [name]: value });
     expect(message.startsWith(name)).toBe(true);
     expect(message).toContain(shown);
+  });
+
+  it("refuses a first webhook retry longer than the longest", () => {
+    expect(refusal({ WEBHOOK_RETRY_BASE_MS: "60000", WEBHOOK_RETRY_MAX_MS: "30000" })).toBe("WEBHOOK_RETRY_BASE_MS (60000) must not be longer than WEBHOOK_RETRY_MAX_MS (30000)");
+    expect(refusal({ WEBHOOK_RETRY_MAX_MS: "many" })).toBe("WEBHOOK_RETRY_MAX_MS must be an integer from 10 to 86400000, got 'many'");
+    expect(loadConfig({ WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_RETRY_MAX_MS: "200" }).webhooks).toMatchObject({ retryBaseMs: 50, retryMaxMs: 200 });
+  });
+
+  it("reads WEBHOOK_ALLOW_HOSTS as addresses, subnets and host names", () => {
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: "127.0.0.1, ::1,10.0.5.0/24 , fd00::/8,Hooks.Internal" }).webhooks.allowHosts).toEqual(["127.0.0.1", "::1", "10.0.5.0/24", "fd00::/8", "hooks.internal"]);
+    expect(loadConfig({}).webhooks.allowHosts).toEqual([]);
   });
 
   it.each([
