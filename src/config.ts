@@ -180,6 +180,8 @@ export interface WebhooksConfig {
   readonly pollIntervalMs: number;
   /** How long delivered (and withdrawn) deliveries stay in an endpoint's log. */
   readonly logRetentionMs: number;
+  /** 32 bytes that seal endpoint secrets in the database (AES-256-GCM); null: they are stored as they are. */
+  readonly secretKey: Buffer | null;
 }
 
 /** Everything the server reads from its environment, validated once at start, by subsystem. */
@@ -538,6 +540,16 @@ function parseAllowHosts(raw: string | undefined): string[] {
   return entries;
 }
 
+/** WEBHOOK_SECRET_KEY: 32 bytes, as 64 hexadecimal digits or in base64 (e.g. `openssl rand -base64 32`). */
+function parseSecretKey(raw: string | undefined): Buffer | null {
+  if (raw === undefined || raw.trim() === "") return null;
+  const text = raw.trim();
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : /^[A-Za-z0-9+/]{43}=$/.test(text) ? Buffer.from(text, "base64") : null;
+  // The key itself is never echoed: its length says enough.
+  if (key === null || key.length !== 32) throw new ConfigError(`WEBHOOK_SECRET_KEY must be 32 bytes as 64 hexadecimal digits or 44 characters of base64 (openssl rand -base64 32), got ${text.length} characters`);
+  return key;
+}
+
 export function parseWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
   const retryBaseMs = parseInteger("WEBHOOK_RETRY_BASE_MS", env.WEBHOOK_RETRY_BASE_MS, 10_000, 10, 3_600_000);
   const retryMaxMs = parseInteger("WEBHOOK_RETRY_MAX_MS", env.WEBHOOK_RETRY_MAX_MS, 3_600_000, 10, 86_400_000);
@@ -552,6 +564,7 @@ export function parseWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
     concurrency: parseInteger("WEBHOOK_CONCURRENCY", env.WEBHOOK_CONCURRENCY, 4, 1, 64),
     pollIntervalMs: parseInteger("WEBHOOK_POLL_INTERVAL_MS", env.WEBHOOK_POLL_INTERVAL_MS, 1000, 20, 600_000),
     logRetentionMs: parseInteger("WEBHOOK_LOG_RETENTION_DAYS", env.WEBHOOK_LOG_RETENTION_DAYS, 30, 1, 3650) * 86_400_000,
+    secretKey: parseSecretKey(env.WEBHOOK_SECRET_KEY),
   };
 }
 

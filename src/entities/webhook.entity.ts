@@ -72,7 +72,8 @@ export class WebhookEndpoint implements Node {
     return this.eventTypes.split(",") as WebhookEventType[];
   }
 
-  @Column({ type: "varchar", length: 100, select: false })
+  /** The signing secret, sealed when WEBHOOK_SECRET_KEY is set (services/webhooks/secret-box.ts); never selected for the API. */
+  @Column({ type: "varchar", length: 200, select: false })
   secret?: string;
 
   /** The last event of the log this endpoint's deliveries were made up to. */

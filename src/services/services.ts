@@ -36,7 +36,7 @@ export function createServices(
   comments: CommentsConfig,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
-  webhooks: Pick<WebhooksConfig, "allowHosts">,
+  webhooks: Pick<WebhooksConfig, "allowHosts" | "secretKey">,
 ): Services {
   return {
     articles: new ArticleService(db),
@@ -54,6 +54,6 @@ export function createServices(
     live: new LiveService(db, live.bus, live.stats),
     imports: new ImportService(db),
     facts: new FactSourceService(db),
-    webhooks: new WebhookService(db, new AddressPolicy(webhooks.allowHosts), systemResolver),
+    webhooks: new WebhookService(db, new AddressPolicy(webhooks.allowHosts), systemResolver, webhooks.secretKey),
   };
 }

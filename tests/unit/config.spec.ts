@@ -107,6 +107,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_RETRY_MAX_MS: "200" }).webhooks).toMatchObject({ retryBaseMs: 50, retryMaxMs: 200 });
   });
 
+  it("reads WEBHOOK_SECRET_KEY as 32 bytes in hex or base64, and never echoes a bad one", () => {
+    expect(loadConfig({ WEBHOOK_SECRET_KEY: "ab".repeat(32) }).webhooks.secretKey).toEqual(Buffer.alloc(32, 0xab));
+    expect(loadConfig({ WEBHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString("base64") }).webhooks.secretKey).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({}).webhooks.secretKey).toBeNull();
+    const message = refusal({ WEBHOOK_SECRET_KEY: "hunter2-not-a-key" });
+    expect(message).toBe("WEBHOOK_SECRET_KEY must be 32 bytes as 64 hexadecimal digits or 44 characters of base64 (openssl rand -base64 32), got 17 characters");
+  });
+
   it("reads WEBHOOK_ALLOW_HOSTS as addresses, subnets and host names", () => {
     expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: "127.0.0.1, ::1,10.0.5.0/24 , fd00::/8,Hooks.Internal" }).webhooks.allowHosts).toEqual(["127.0.0.1", "::1", "10.0.5.0/24", "fd00::/8", "hooks.internal"]);
     expect(loadConfig({}).webhooks.allowHosts).toEqual([]);

@@ -15,6 +15,7 @@ import { webhookIdOf, WebhookAttempt, WebhookAttemptOutcome, WebhookDelivery, We
 import { articleRefV1, articleV1, commentV1, PAYLOAD_TYPE } from "./webhook.payload";
 import type { WebhookPayloadV1 } from "./webhook.payload";
 import type { SendResult, WebhookSender } from "./webhook.sender";
+import { openSecret } from "./secret-box";
 
 /** Events read from the log per transaction when making deliveries (a story event may carry 200 KB of story). */
 const FAN_OUT_BATCH = 100;
@@ -35,6 +36,8 @@ export interface DispatcherOptions {
   readonly onAttempt?: (result: SendResult) => void;
   /** The jitter's source (tests fix it). */
   readonly random?: () => number;
+  /** WEBHOOK_SECRET_KEY, to open sealed secrets. */
+  readonly secretKey: Buffer | null;
 }
 
 /** The webhook event a log event is, or null for events no webhook reports. */
@@ -297,7 +300,7 @@ export class WebhookDispatcher {
     const headers = {
       "webhook-id": id,
       "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
-      "webhook-signature": new Webhook(endpoint.secret!).sign(id, sentAt, body),
+      "webhook-signature": new Webhook(openSecret(endpoint.secret!, this.options.secretKey)).sign(id, sentAt, body),
       "user-agent": "newsroom-webhooks/1",
     };
     const result = await this.options.sender.send(endpoint.url, headers, body);
@@ -317,6 +320,8 @@ export class WebhookDispatcher {
     const ok = result.outcome === WebhookAttemptOutcome.SUCCESS;
     const finished = new Date(at.getTime() + result.durationMs);
     await this.db.transaction(async (em) => {
+      // Its endpoint may have been deleted while it was being sent: then there is no log to write.
+      if (!(await em.existsBy(WebhookDelivery, { pk: delivery.pk }))) return;
       await em.insert(WebhookAttempt, { deliveryId: delivery.pk, attemptedAt: at, durationMs: result.durationMs, statusCode: result.statusCode, outcome: result.outcome });
       if (ok) {
         await em

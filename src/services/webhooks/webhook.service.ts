@@ -13,6 +13,7 @@ import { alignByPk, groupBy } from "../../db/sql";
 import { EventRecord } from "../../events/event.entity";
 import { WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEventType } from "../../entities/webhook.entity";
 import type { AddressPolicy, HostResolver } from "./address-policy";
+import { sealSecret } from "./secret-box";
 
 /** A secret's prefix, as Standard Webhooks' libraries expect it: `whsec_` and the key in base64. */
 const SECRET_PREFIX = "whsec_";
@@ -43,6 +44,8 @@ export class WebhookService {
     private readonly db: Database,
     private readonly policy: AddressPolicy,
     private readonly resolve: HostResolver,
+    /** WEBHOOK_SECRET_KEY: seals secrets before they are stored. */
+    private readonly secretKey: Buffer | null = null,
   ) {
     this.endpointRows = new RowReader(db, WebhookEndpoint);
     this.deliveryRows = new RowReader(db, WebhookDelivery);
@@ -67,7 +70,7 @@ export class WebhookService {
       const newest = await em.getRepository(EventRecord).find({ select: { seq: true }, order: { seq: "DESC" }, take: 1 });
       const now = new Date();
       return em.save(
-        em.create(WebhookEndpoint, { url: target, eventTypes, secret, eventCursor: newest[0]?.seq ?? 0, disabledAt: null, disabledReason: null, failingSince: null, createdAt: now, updatedAt: now }),
+        em.create(WebhookEndpoint, { url: target, eventTypes, secret: sealSecret(secret, this.secretKey), eventCursor: newest[0]?.seq ?? 0, disabledAt: null, disabledReason: null, failingSince: null, createdAt: now, updatedAt: now }),
       );
     }, ctx.tally);
     delete endpoint.secret;

@@ -313,6 +313,33 @@ describe("signed webhooks: a failing endpoint", () => {
   });
 });
 
+describe("signed webhooks with WEBHOOK_SECRET_KEY", () => {
+  let t: TestServer;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    t = await startTestServer({ seed: false, config: { webhooks: { ...FAST, secretKey: Buffer.alloc(32, 3) } } });
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await t.close();
+  });
+
+  it("stores the secret sealed, and signs with it all the same", async () => {
+    const admin = bearer(await mintToken(t, "ADMIN"));
+    const made = dataOf<{ createWebhookEndpoint: { secret: string } }>(await t.gql(CREATE_ENDPOINT, { url: receiver.url, events: ["ARTICLE_PUBLISHED"] }, admin)).createWebhookEndpoint;
+    receiver.secret = made.secret;
+    const [row] = await t.server.db.reader.query(`SELECT secret FROM webhook_endpoint`);
+    expect(row.secret).toMatch(/^enc1:/);
+    expect(row.secret).not.toContain(made.secret.slice(6));
+    const editor = bearer(await mintToken(t, "EDITOR"));
+    const { createArticle } = dataOf<{ createArticle: { id: string } }>(await t.gql(CREATE_ARTICLE, { title: "Cerita bersegel" }, editor));
+    dataOf(await t.gql(PUBLISH, { id: createArticle.id }, editor));
+    await receiver.waitFor((r) => r.length === 1);
+    expect(receiver.received[0]!.verified).toBe(true);
+  });
+});
+
 describe("signed webhooks without an allow-list", () => {
   let t: TestServer;
   let admin: Record<string, string>;
