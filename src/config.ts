@@ -1,3 +1,4 @@
+import net from "node:net";
 import path from "node:path";
 import proxyAddr from "proxy-addr";
 import { terminalText } from "./kernel/terminal-text";
@@ -174,6 +175,32 @@ export interface FeedsConfig {
   readonly items: number;
 }
 
+/** Signed webhooks: which addresses they may reach, and how their deliveries are paced. */
+export interface WebhooksConfig {
+  /**
+   * Host names, addresses and subnets a webhook may reach although they are private, loopback,
+   * link-local or otherwise not public (WEBHOOK_ALLOW_HOSTS); empty: public addresses only.
+   */
+  readonly allowHosts: readonly string[];
+  /** One attempt's whole time: resolving, connecting, sending, and the response's headers and (capped) body. */
+  readonly timeoutMs: number;
+  /** Response bytes read (and thrown away) before the connection is dropped; never stored. */
+  readonly maxResponseBytes: number;
+  /** The first retry's delay; each later one doubles, up to `retryMaxMs`, then jittered. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** An endpoint whose deliveries have failed without a success for this long is disabled. */
+  readonly disableAfterMs: number;
+  /** Deliveries one instance sends at once. */
+  readonly concurrency: number;
+  /** How often an instance looks for deliveries due for a retry. */
+  readonly pollIntervalMs: number;
+  /** How long delivered (and withdrawn) deliveries stay in an endpoint's log. */
+  readonly logRetentionMs: number;
+  /** 32 bytes that seal endpoint secrets in the database (AES-256-GCM); null: they are stored as they are. */
+  readonly secretKey: Buffer | null;
+}
+
 /** Everything the server reads from its environment, validated once at start, by subsystem. */
 export interface AppConfig {
   readonly http: HttpConfig;
@@ -193,6 +220,7 @@ export interface AppConfig {
   readonly cache: CacheConfig;
   readonly ticker: TickerConfig;
   readonly feeds: FeedsConfig;
+  readonly webhooks: WebhooksConfig;
 }
 
 export class ConfigError extends Error {
@@ -547,6 +575,52 @@ export function parseFeedsConfig(env: NodeJS.ProcessEnv): FeedsConfig {
   };
 }
 
+// Digits and dots that are not an address (10.0.0) would be read as one by URLs, never as a name.
+const DOTTED_DIGITS = /^[0-9.]+$/;
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** WEBHOOK_ALLOW_HOSTS: addresses (`127.0.0.1`, `::1`), subnets (`10.0.0.0/8`, `fd00::/8`) or host names (`hooks.internal`). */
+function parseAllowHosts(raw: string | undefined): string[] {
+  const entries = parseList(raw).map((entry) => entry.toLowerCase());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split("/");
+    const family = net.isIP(address!);
+    const ok =
+      extra === undefined &&
+      (family !== 0 ? bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)) : bits === undefined && !DOTTED_DIGITS.test(address!) && HOST_NAME.test(address!));
+    if (!ok) throw new ConfigError(`WEBHOOK_ALLOW_HOSTS must list addresses, subnets (10.0.0.0/8) or host names, separated by commas, got '${terminalText(entry)}'`);
+  }
+  return entries;
+}
+
+/** WEBHOOK_SECRET_KEY: 32 bytes, as 64 hexadecimal digits or in base64 (e.g. `openssl rand -base64 32`). */
+function parseSecretKey(raw: string | undefined): Buffer | null {
+  if (raw === undefined || raw.trim() === "") return null;
+  const text = raw.trim();
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : /^[A-Za-z0-9+/]{43}=$/.test(text) ? Buffer.from(text, "base64") : null;
+  // The key itself is never echoed: its length says enough.
+  if (key === null || key.length !== 32) throw new ConfigError(`WEBHOOK_SECRET_KEY must be 32 bytes as 64 hexadecimal digits or 44 characters of base64 (openssl rand -base64 32), got ${text.length} characters`);
+  return key;
+}
+
+export function parseWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
+  const retryBaseMs = parseInteger("WEBHOOK_RETRY_BASE_MS", env.WEBHOOK_RETRY_BASE_MS, 10_000, 10, 3_600_000);
+  const retryMaxMs = parseInteger("WEBHOOK_RETRY_MAX_MS", env.WEBHOOK_RETRY_MAX_MS, 3_600_000, 10, 86_400_000);
+  if (retryBaseMs > retryMaxMs) throw new ConfigError(`WEBHOOK_RETRY_BASE_MS (${retryBaseMs}) must not be longer than WEBHOOK_RETRY_MAX_MS (${retryMaxMs})`);
+  return {
+    allowHosts: parseAllowHosts(env.WEBHOOK_ALLOW_HOSTS),
+    timeoutMs: parseInteger("WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000),
+    maxResponseBytes: parseInteger("WEBHOOK_MAX_RESPONSE_BYTES", env.WEBHOOK_MAX_RESPONSE_BYTES, 65_536, 0, 10_485_760),
+    retryBaseMs,
+    retryMaxMs,
+    disableAfterMs: parseInteger("WEBHOOK_DISABLE_AFTER_MS", env.WEBHOOK_DISABLE_AFTER_MS, 86_400_000, 1000, 2_592_000_000),
+    concurrency: parseInteger("WEBHOOK_CONCURRENCY", env.WEBHOOK_CONCURRENCY, 4, 1, 64),
+    pollIntervalMs: parseInteger("WEBHOOK_POLL_INTERVAL_MS", env.WEBHOOK_POLL_INTERVAL_MS, 1000, 20, 600_000),
+    logRetentionMs: parseInteger("WEBHOOK_LOG_RETENTION_DAYS", env.WEBHOOK_LOG_RETENTION_DAYS, 30, 1, 3650) * 86_400_000,
+    secretKey: parseSecretKey(env.WEBHOOK_SECRET_KEY),
+  };
+}
+
 /**
  * Reads and validates the environment. Throws {@link ConfigError} naming the bad variable.
  * `loadConfig({})` is the product's defaults (the test servers start from it too).
@@ -568,5 +642,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cache: parseCacheConfig(env),
     ticker: parseTickerConfig(env),
     feeds: parseFeedsConfig(env),
+    webhooks: parseWebhooksConfig(env),
   };
 }

@@ -43,6 +43,8 @@ import { startResponseCache } from "./cache/cache-sync";
 import { guardConnections, httpServerOptions } from "./transport/connection-guard";
 import { attachGraphqlWs } from "./transport/websocket";
 import { createSchema } from "./api/schema";
+import { startWebhooks } from "./services/webhooks/webhooks";
+import type { WebhookDispatcher } from "./services/webhooks/webhook.dispatcher";
 
 /** An HTTP request's context: the API's, and the operation the policy admitted for it (graphql-ws hands its document to execution itself). */
 type HttpContext = Context & { readonly admitted: AdmittedOperation | null };
@@ -118,6 +120,8 @@ export interface RunningServer {
   readonly bus: EventBus;
   readonly stats: LiveStats;
   readonly metrics: Metrics;
+  /** Sends the signed webhooks (tests settle it). */
+  readonly webhooks: WebhookDispatcher;
   /** The port `/metrics` is served on when METRICS_PORT gave it one of its own; null when it is on {@link port}. */
   readonly metricsPort: number | null;
   /** Stops accepting, closes sockets with 1001, finishes in-flight work and closes the database. */
@@ -199,7 +203,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     await bus.start();
     // With Redis, shared by every instance.
     rateLimits = await openRateLimits({ redisUrl: config.redis.url, logger, outageSummaryMs: config.redis.outageLogMs });
-    const services = createServices(db, config.comments, { bus, stats }, rateLimits, {
+    const services = createServices(db, config.comments, { bus, stats }, rateLimits, config.webhooks, {
       // The entry goes to the log instead: a change that committed, or a refused attempt, is never left unrecorded silently.
       lost: (entry, error) => {
         metrics.auditEntriesLost.inc();
@@ -347,6 +351,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
 
     handle = early ? early.listener(app, corsHeaders) : app;
     const scheduler = startScheduler(services.articles, config.events.schedulerIntervalMs, logger);
+    const webhooks = startWebhooks(db, bus, config.webhooks, logger, (result) => metrics.webhookAttempts.inc({ outcome: result.outcome }));
     const port = (httpServer.address() as AddressInfo).port;
     const shownHost = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
     let stopping: Promise<void> | undefined;
@@ -358,10 +363,12 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       bus,
       stats,
       metrics,
+      webhooks,
       metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null,
       stop: () =>
         (stopping ??= (async () => {
           await scheduler.stop();
+          await webhooks.stop();
           // Apollo's drain stops the HTTP server, waits for requests in flight and closes the sockets.
           await apollo.stop();
           await closeServer(metricsServer);

@@ -10,6 +10,7 @@ import { PageLoaders } from "./page-loader";
 import { personLoaders } from "./person/person.loader";
 import { quoteLoaders } from "./quote/quote.loader";
 import { tagLoaders } from "./tag/tag.loader";
+import { webhookLoaders } from "./webhook/webhook.loader";
 
 const LOADERS = {
   ...articleLoaders,
@@ -21,6 +22,7 @@ const LOADERS = {
   ...authLoaders,
   ...factSourceLoaders,
   ...authorLoaders,
+  ...webhookLoaders,
   pages: () => new PageLoaders(),
 };
 

@@ -10,7 +10,8 @@ import { SlugAlias } from "./slug-alias.entity";
 import { FactSource } from "./fact-source.entity";
 import { ArticleAuthor, Author } from "./author.entity";
 import { ArticleImage } from "./image.entity";
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "./webhook.entity";
 import { AuditEntry, AuditRecord } from "./audit.entity";
 
 /** Every entity of the store, for the data sources and the migration CLI. */
-export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, FactSource, Author, ArticleAuthor, ArticleImage, EventRecord, EventLogState, AuditEntry, AuditRecord];
+export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, FactSource, Author, ArticleAuthor, ArticleImage, EventRecord, EventLogState, AuditEntry, AuditRecord, WebhookEndpoint, WebhookDelivery, WebhookAttempt];

@@ -44,6 +44,12 @@ export interface EventStoryV1 {
 export interface EventStoryV2 extends Omit<EventStoryV1, "version"> {
   version: 2;
   relations: StoryRelations;
+  /**
+   * On an UNPUBLISHED event, set when the story was deleted rather than taken back to draft
+   * (webhooks tell the two apart; feeds take the story down either way). Absent on events
+   * written before it existed, which were all plain unpublishings or deletions alike.
+   */
+  deleted?: true;
 }
 
 /** A story's byline and pictures as a story event carries them. */
@@ -107,9 +113,10 @@ export async function recordChange(em: EntityManager, tags: readonly string[]): 
   await append(em, { topic: "cache", type: "CHANGED", articleId: 0, commentId: null, payload: JSON.stringify(payload) });
 }
 
-/** Writes a story event in the caller's transaction. Pass a story read before a deletion. */
-export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", story: EventStoryV3): Promise<void> {
-  await append(em, { topic: "article", type, articleId: story.article.pk, commentId: null, payload: JSON.stringify(story) });
+/** Writes a story event in the caller's transaction. Pass a story read before a deletion, and `deleted` with its UNPUBLISHED event. */
+export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", story: EventStoryV3, options: { deleted?: boolean } = {}): Promise<void> {
+  const payload: EventStoryV3 = type === "UNPUBLISHED" && options.deleted ? { ...story, deleted: true } : story;
+  await append(em, { topic: "article", type, articleId: story.article.pk, commentId: null, payload: JSON.stringify(payload) });
 }
 
 /** Writes a "comment became visible" event in the caller's transaction. */

@@ -1,9 +1,9 @@
 import { BadUserInputError, quoted } from "./errors";
 
 /** GraphQL types whose ids are global (usable with `node(id:)`). */
-export type NodeType = "Article" | "Institution" | "Person" | "Quote" | "Comment" | "Accreditation" | "Position" | "ApiToken" | "Tag" | "Author";
+export type NodeType = "Article" | "Institution" | "Person" | "Quote" | "Comment" | "Accreditation" | "Position" | "ApiToken" | "Tag" | "Author" | "WebhookEndpoint" | "WebhookDelivery";
 
-const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(["Article", "Institution", "Person", "Quote", "Comment", "Accreditation", "Position", "ApiToken", "Tag", "Author"]);
+const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(["Article", "Institution", "Person", "Quote", "Comment", "Accreditation", "Position", "ApiToken", "Tag", "Author", "WebhookEndpoint", "WebhookDelivery"]);
 
 /** The public id of a row: opaque, and says which type it is so `node(id:)` needs no guessing. */
 export function toGlobalId(type: NodeType, pk: number): string {

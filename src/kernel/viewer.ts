@@ -25,6 +25,11 @@ export function canManageTokens(viewer: Viewer | null): boolean {
   return viewer !== null && viewer.role === Role.ADMIN;
 }
 
+/** Only admins see webhook endpoints and their deliveries (they alone register them). */
+export function canManageWebhooks(viewer: Viewer | null): boolean {
+  return viewer !== null && viewer.role === Role.ADMIN;
+}
+
 /** Moderators (and admins) see comments that are not approved. */
 export function canModerate(viewer: Viewer | null): boolean {
   return viewer !== null && (viewer.role === Role.ADMIN || viewer.role === Role.MODERATOR);

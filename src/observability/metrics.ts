@@ -80,6 +80,7 @@ export class Metrics {
   readonly connectionsOpen = new Gauge({ name: "http_connections_open", help: "Open TCP connections admitted by the connection caps, HTTP and WebSocket alike.", registers: [this.registry] });
   readonly documentsChecked = new Counter({ name: "graphql_documents_checked_total", help: "Document texts the operation policy parsed and validated (a text seen before, admitted or refused, is looked up instead).", registers: [this.registry] });
   readonly documentCacheBytes = new Gauge({ name: "graphql_document_cache_bytes", help: "Estimated bytes held by the operation policy's document cache (bounded).", registers: [this.registry] });
+  readonly webhookAttempts = new Counter({ name: "webhook_attempts_total", help: "Webhook delivery attempts by outcome (SUCCESS, HTTP_STATUS, TIMEOUT, DNS, ADDRESS_REFUSED, CONNECTION, TLS).", labelNames: ["outcome"], registers: [this.registry] });
   readonly cacheHits = new Counter({ name: "response_cache_hits_total", help: "Anonymous queries answered from the response cache.", registers: [this.registry] });
   readonly cacheMisses = new Counter({ name: "response_cache_misses_total", help: "Cacheable anonymous queries that had to be computed.", registers: [this.registry] });
   readonly cacheEvictions = new Counter({ name: "response_cache_evictions_total", help: "Answers dropped to keep the response cache within its bytes.", registers: [this.registry] });

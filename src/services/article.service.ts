@@ -330,7 +330,8 @@ export class ArticleService {
   async delete(ctx: CountingContext, id: string): Promise<string> {
     await this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
-      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
+      // A draft's deletion tells nobody: nobody outside the newsroom knew of it.
+      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article), { deleted: true });
       // Its sources stay (the link set to null, the title kept), withdrawn from readers.
       ctx.audit?.touch(...(await setStoryState(em, article.pk, "WITHDRAWN", null)));
       // Its quotes go with it (and its comments, which the trail does not list one by one).

@@ -1,4 +1,4 @@
-import type { CommentsConfig } from "../config";
+import type { CommentsConfig, WebhooksConfig } from "../config";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
@@ -17,6 +17,8 @@ import { PersonService } from "./person.service";
 import { QuoteService } from "./quote.service";
 import type { RateLimits } from "./rate-limit";
 import { TagService } from "./tag.service";
+import { AddressPolicy, systemResolver } from "./webhooks/address-policy";
+import { WebhookService } from "./webhooks/webhook.service";
 
 /** The services of one server; stateless apart from the database they share. */
 export interface Services {
@@ -33,6 +35,7 @@ export interface Services {
   readonly authors: AuthorService;
   readonly conflicts: ConflictService;
   readonly audit: AuditService;
+  readonly webhooks: WebhookService;
 }
 
 export function createServices(
@@ -40,6 +43,7 @@ export function createServices(
   comments: CommentsConfig,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
+  webhooks: Pick<WebhooksConfig, "allowHosts" | "secretKey">,
   audit: { lost?: LostAuditEntry } = {},
 ): Services {
   return {
@@ -61,5 +65,6 @@ export function createServices(
     authors: new AuthorService(db),
     conflicts: new ConflictService(db),
     audit: new AuditService(db, audit.lost),
+    webhooks: new WebhookService(db, new AddressPolicy(webhooks.allowHosts), systemResolver, webhooks.secretKey),
   };
 }

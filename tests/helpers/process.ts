@@ -14,7 +14,8 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** `startMs`: how long it may take to say it is ready (transpiling the sources on a busy machine takes a while). */
+export async function startServerProcess(env: Record<string, string>, startMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["-r", path.join(ROOT, "tests", "helpers", "ts-register.js"), path.join(ROOT, "src", "main.ts")], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
@@ -25,7 +26,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${startMs / 1000} s:\n${output}`)), startMs);
     const look = () => {
       const match = /"url":"http:\/\/[^:]+:(\d+)\/graphql"/.exec(output);
       if (match) {

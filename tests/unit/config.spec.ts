@@ -48,6 +48,12 @@ const INTEGERS = [
   "HTTP_MAX_CONNECTIONS_PER_ADDRESS",
   "HTTP_MAX_CONNECTIONS",
   "RESPONSE_CACHE_ADMIT_AFTER",
+  "WEBHOOK_TIMEOUT_MS",
+  "WEBHOOK_MAX_RESPONSE_BYTES",
+  "WEBHOOK_DISABLE_AFTER_MS",
+  "WEBHOOK_CONCURRENCY",
+  "WEBHOOK_POLL_INTERVAL_MS",
+  "WEBHOOK_LOG_RETENTION_DAYS",
 ];
 
 const BOOLEANS = ["SEED", "AUTO_APPROVE_COMMENTS", "INTROSPECTION", "RESPONSE_CACHE", "PLAYGROUND"];
@@ -91,10 +97,33 @@ describe("loadConfig", () => {
     ["SITE_LANGUAGE", "Indonesian", "got 'Indonesian'"],
     ["SITE_LANGUAGE", "id-ID", "got 'id-ID'"],
     ["FEED_CONTENT", "excerpt", "got 'excerpt'"],
+    ["WEBHOOK_ALLOW_HOSTS", "127.0.0.1, 10.0.0", "got '10.0.0'"],
+    ["WEBHOOK_ALLOW_HOSTS", "10.0.0.0/33", "got '10.0.0.0/33'"],
+    ["WEBHOOK_ALLOW_HOSTS", "hooks.internal:8080", "got 'hooks.internal:8080'"],
+    ["WEBHOOK_ALLOW_HOSTS", "http://hooks.internal", "got 'http://hooks.internal'"],
   ])("refuses %s=%s, naming the variable and the value", (name, value, shown) => {
     const message = refusal({ [name]: value });
     expect(message.startsWith(name)).toBe(true);
     expect(message).toContain(shown);
+  });
+
+  it("refuses a first webhook retry longer than the longest", () => {
+    expect(refusal({ WEBHOOK_RETRY_BASE_MS: "60000", WEBHOOK_RETRY_MAX_MS: "30000" })).toBe("WEBHOOK_RETRY_BASE_MS (60000) must not be longer than WEBHOOK_RETRY_MAX_MS (30000)");
+    expect(refusal({ WEBHOOK_RETRY_MAX_MS: "many" })).toBe("WEBHOOK_RETRY_MAX_MS must be an integer from 10 to 86400000, got 'many'");
+    expect(loadConfig({ WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_RETRY_MAX_MS: "200" }).webhooks).toMatchObject({ retryBaseMs: 50, retryMaxMs: 200 });
+  });
+
+  it("reads WEBHOOK_SECRET_KEY as 32 bytes in hex or base64, and never echoes a bad one", () => {
+    expect(loadConfig({ WEBHOOK_SECRET_KEY: "ab".repeat(32) }).webhooks.secretKey).toEqual(Buffer.alloc(32, 0xab));
+    expect(loadConfig({ WEBHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString("base64") }).webhooks.secretKey).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({}).webhooks.secretKey).toBeNull();
+    const message = refusal({ WEBHOOK_SECRET_KEY: "hunter2-not-a-key" });
+    expect(message).toBe("WEBHOOK_SECRET_KEY must be 32 bytes as 64 hexadecimal digits or 44 characters of base64 (openssl rand -base64 32), got 17 characters");
+  });
+
+  it("reads WEBHOOK_ALLOW_HOSTS as addresses, subnets and host names", () => {
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: "127.0.0.1, ::1,10.0.5.0/24 , fd00::/8,Hooks.Internal" }).webhooks.allowHosts).toEqual(["127.0.0.1", "::1", "10.0.5.0/24", "fd00::/8", "hooks.internal"]);
+    expect(loadConfig({}).webhooks.allowHosts).toEqual([]);
   });
 
   it.each([

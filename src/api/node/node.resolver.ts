@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
-import { canManageTokens } from "../../kernel/viewer";
+import { canManageTokens, canManageWebhooks } from "../../kernel/viewer";
 import { parseGlobalId } from "../../kernel/ids";
 import { Node } from "../../kernel/node";
 import type { Context } from "../context";
@@ -9,7 +9,7 @@ import type { Context } from "../context";
  * people and what hangs off them (accreditations, positions) are public; a story only as the
  * viewer may read it, a quote or comment only with its story; a tag once a published story
  * carries it (editors see every tag); an author an editor entered or a published story carries;
- * an API token to admins alone. What the viewer may not see
+ * an API token or a webhook endpoint or delivery to admins alone. What the viewer may not see
  * is null, as if it did not exist.
  */
 @Resolver()
@@ -47,6 +47,10 @@ export class NodeResolver {
         return loaders.author.load(pk);
       case "ApiToken":
         return canManageTokens(viewer) ? loaders.apiToken.load(pk) : null;
+      case "WebhookEndpoint":
+        return canManageWebhooks(viewer) ? loaders.webhookEndpoint.load(pk) : null;
+      case "WebhookDelivery":
+        return canManageWebhooks(viewer) ? loaders.webhookDelivery.load(pk) : null;
     }
   }
 }

@@ -5,6 +5,7 @@ import { FactSources1764460800000 } from "./1764460800000-FactSources";
 import { FactSourcesBackfill1764547200000 } from "./1764547200000-FactSourcesBackfill";
 import { BylinesAndImages1764633600000 } from "./1764633600000-BylinesAndImages";
 import { AuditTrail1764806400000 } from "./1764806400000-AuditTrail";
+import { Webhooks1764892800000 } from "./1764892800000-Webhooks";
 
 /** Every migration, in order. A new one is generated with `npm run migration:generate` and listed here. */
 export const migrations: Function[] = [
@@ -15,4 +16,5 @@ export const migrations: Function[] = [
   FactSourcesBackfill1764547200000,
   BylinesAndImages1764633600000,
   AuditTrail1764806400000,
+  Webhooks1764892800000,
 ];

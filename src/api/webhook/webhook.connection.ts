@@ -1,0 +1,4 @@
+import { connectionType } from "../connection";
+import { WebhookDelivery } from "../../entities/webhook.entity";
+
+export const WebhookDeliveryConnection = connectionType("WebhookDelivery", () => WebhookDelivery);
