@@ -157,6 +157,12 @@ export interface TickerConfig {
   readonly frameAncestors: string;
 }
 
+/** The editor's desk: the page at /desk where editors review, correct and import stories. */
+export interface DeskConfig {
+  /** DESK=false serves no /desk (the API it uses stays as it is). */
+  readonly enabled: boolean;
+}
+
 /** Everything the server reads from its environment, validated once at start, by subsystem. */
 export interface AppConfig {
   readonly http: HttpConfig;
@@ -175,6 +181,7 @@ export interface AppConfig {
   readonly graphql: GraphQLConfig;
   readonly cache: CacheConfig;
   readonly ticker: TickerConfig;
+  readonly desk: DeskConfig;
 }
 
 export class ConfigError extends Error {
@@ -494,6 +501,10 @@ export function parseTickerConfig(env: NodeJS.ProcessEnv): TickerConfig {
   return { storyUrl: parseStoryUrl(env.TICKER_STORY_URL), frameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS) };
 }
 
+export function parseDeskConfig(env: NodeJS.ProcessEnv): DeskConfig {
+  return { enabled: parseBool("DESK", env.DESK, true) };
+}
+
 /**
  * Reads and validates the environment. Throws {@link ConfigError} naming the bad variable.
  * `loadConfig({})` is the product's defaults (the test servers start from it too).
@@ -514,5 +525,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphql: parseGraphQLConfig(env),
     cache: parseCacheConfig(env),
     ticker: parseTickerConfig(env),
+    desk: parseDeskConfig(env),
   };
 }

@@ -31,6 +31,7 @@ import { LiveStats } from "./events/stats";
 import { DEFAULT_PLAYGROUND_QUERY } from "./playground/default-query";
 import { createPlaygroundRouter } from "./playground/playground";
 import { createTickerRouter } from "./ticker/ticker.router";
+import { createDeskRouter } from "./desk/desk.router";
 import { observabilityPlugin } from "./transport/observability-plugin";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./kernel/request-scope";
@@ -299,6 +300,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     if (config.graphql.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
     // Not behind PLAYGROUND: the ticker is for readers, and embedded on other sites.
     app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.ticker.storyUrl, frameAncestors: config.ticker.frameAncestors }));
+    // Beside the playground, but not behind PLAYGROUND: editors need it where GraphiQL is off.
+    if (config.desk.enabled) app.use(createDeskRouter({ endpoint: "/graphql" }));
     app.use("/graphql", responseCache.http.varyHeaders());
     app.use(
       "/graphql",
