@@ -13,6 +13,7 @@ import { AuthResolver } from "./auth/auth.resolver";
 import { CommentResolver } from "./comment/comment.resolver";
 import { AccreditationResolver, InstitutionResolver } from "./institution/institution.resolver";
 import { FactSourceResolver } from "./facts/fact-source.resolver";
+import { FactChoiceResolver, FactConflictResolver } from "./facts/conflict.resolver";
 import { ImportResolver } from "./import/import.resolver";
 import { LiveResolver } from "./live/live.resolver";
 import { NodeResolver } from "./node/node.resolver";
@@ -25,7 +26,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The served schema, built once per process from the decorated classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, FactConflictResolver, FactChoiceResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     // Required by type-graphql for any subscription; ours bring their own event streams

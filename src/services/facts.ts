@@ -198,7 +198,7 @@ async function recomputeAttributes(em: EntityManager, institutionPks: readonly n
 
 function acceptedValue(sources: readonly FactSource[], recordVisible: boolean): string | null {
   const stated = sources.filter((s) => s.state === "STATED");
-  const direct = stated.filter((s) => s.articleTitle === null && s.articleId === null);
+  const direct = stated.filter(isDirect);
   if (direct.length > 0) return direct[direct.length - 1]!.value;
   if (stated.length > 0) {
     const earliest = [...stated].sort((a, b) => (a.statedAt?.getTime() ?? 0) - (b.statedAt?.getTime() ?? 0) || a.pk - b.pk)[0]!;
@@ -207,6 +207,16 @@ function acceptedValue(sources: readonly FactSource[], recordVisible: boolean): 
   // A record readers do not see keeps what its first source said, for editors (also once withdrawn).
   if (!recordVisible) return (sources.find((s) => s.origin) ?? sources[0])?.value ?? null;
   return null;
+}
+
+/** Whether a source is an editor's direct entry rather than a story's. */
+export function isDirect(source: Pick<FactSource, "articleId" | "articleTitle">): boolean {
+  return source.articleId === null && source.articleTitle === null;
+}
+
+/** An editor's entry readers see: it decides against every source older than it (the latest entry wins). */
+export function isEditorEntry(source: FactSource): boolean {
+  return source.state === "STATED" && isDirect(source);
 }
 
 /** Whether `viewer` sees a record or fact: readers what is stated, editors proposals too. */

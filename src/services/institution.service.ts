@@ -99,7 +99,7 @@ export class InstitutionService {
       const institution = await getOrThrow(em, Institution, "Institution", id, "id");
       if (input.parentId !== undefined) {
         const parentPk = input.parentId === null ? null : (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk;
-        if (parentPk !== null && (await this.isSelfOrBelow(em, parentPk, institution.pk))) {
+        if (parentPk !== null && (await isSelfOrBelow(em, parentPk, institution.pk))) {
           throw new BadUserInputError(`input.parentId '${input.parentId}' is this institution or one below it; that would make a loop.`, "input.parentId");
         }
         institution.parentId = parentPk;
@@ -133,18 +133,19 @@ export class InstitutionService {
       return accreditation;
     }, ctx.tally);
   }
+}
 
-  private async isSelfOrBelow(em: EntityManager, candidatePk: number, institutionPk: number): Promise<boolean> {
-    let current: number | null = candidatePk;
-    const seen = new Set<number>();
-    while (current !== null && !seen.has(current)) {
-      if (current === institutionPk) return true;
-      seen.add(current);
-      const row: Institution | null = await em.findOne(Institution, { select: { pk: true, parentId: true }, where: { pk: current } });
-      current = row?.parentId ?? null;
-    }
-    return false;
+/** Whether `candidatePk` is the institution itself or one below it: as its parent it would make a loop. */
+export async function isSelfOrBelow(em: EntityManager, candidatePk: number, institutionPk: number): Promise<boolean> {
+  let current: number | null = candidatePk;
+  const seen = new Set<number>();
+  while (current !== null && !seen.has(current)) {
+    if (current === institutionPk) return true;
+    seen.add(current);
+    const row: Institution | null = await em.findOne(Institution, { select: { pk: true, parentId: true }, where: { pk: current } });
+    current = row?.parentId ?? null;
   }
+  return false;
 }
 
 const ATTRIBUTE_OF = { classification: "CLASSIFICATION", city: "CITY", province: "PROVINCE", shortName: "SHORT_NAME", parentId: "PARENT" } as const;

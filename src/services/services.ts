@@ -5,6 +5,7 @@ import type { LiveStats } from "../events/stats";
 import { ArticleService } from "./article.service";
 import { AuthService } from "./auth.service";
 import { CommentService } from "./comment.service";
+import { ConflictService } from "./conflict.service";
 import { FactSourceService } from "./fact-source.service";
 import { ImportService } from "./import/import.service";
 import { InstitutionService } from "./institution.service";
@@ -26,6 +27,7 @@ export interface Services {
   readonly live: LiveService;
   readonly imports: ImportService;
   readonly facts: FactSourceService;
+  readonly conflicts: ConflictService;
 }
 
 export function createServices(
@@ -50,5 +52,6 @@ export function createServices(
     live: new LiveService(db, live.bus, live.stats),
     imports: new ImportService(db),
     facts: new FactSourceService(db),
+    conflicts: new ConflictService(db),
   };
 }

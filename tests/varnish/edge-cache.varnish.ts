@@ -1,66 +1,21 @@
 import "reflect-metadata";
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { Writable } from "node:stream";
 import fc from "fast-check";
 import { createLogger } from "../../src/kernel/logger";
 import { toGlobalId } from "../../src/kernel/ids";
-import { freePort, startDaemon } from "../helpers/daemon";
+import { freePort } from "../helpers/daemon";
 import { regionalNewsroom } from "../helpers/scenarios";
 import { dataOf, metricOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
+import { counterReaches, hasVarnish, purgesSent, startVarnish, VARNISHD } from "../helpers/varnish";
+import type { Varnish } from "../helpers/varnish";
 
-/** Debian's varnishd (apt-get install varnish varnish-modules). */
-const VARNISHD = "/usr/sbin/varnishd";
-const hasVarnish = fs.existsSync(VARNISHD);
 if (!hasVarnish) console.warn(`skipped: ${VARNISHD} is absent, so the Varnish test cannot run here (apt-get install varnish varnish-modules)`);
-
-const VCL = path.resolve(__dirname, "..", "..", "deploy", "varnish", "default.vcl");
-
-interface Varnish {
-  port: number;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/**
- * varnishd in the foreground, in a process group of its own (manager and cache child), with a
- * work directory of its own, in front of `backendPort` with deploy/varnish/default.vcl: the copy
- * it runs differs from the shipped file in the backend port alone.
- */
-async function startVarnish(port: number, backendPort: number): Promise<Varnish> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-varnish-"));
-  // Run as root, varnishd reads the VCL as its unprivileged user (Debian's jail: varnish, vcache).
-  fs.chmodSync(dir, 0o755);
-  const shipped = fs.readFileSync(VCL, "utf8");
-  const vcl = shipped.replace(/(backend origin \{[^}]*\.port = )"4000";/, `$1"${backendPort}";`);
-  if (vcl === shipped) throw new Error(`${VCL} no longer names port "4000" in backend origin; the test cannot point it at its server`);
-  fs.writeFileSync(path.join(dir, "default.vcl"), vcl, { mode: 0o644 });
-  const daemon = await startDaemon({
-    name: "varnishd",
-    command: VARNISHD,
-    args: ["-F", "-a", `127.0.0.1:${port}`, "-f", path.join(dir, "default.vcl"), "-n", path.join(dir, "work"), "-s", "malloc,32m"],
-    dir,
-    url: `http://127.0.0.1:${port}`,
-  });
-  return { port, url: daemon.url, stop: daemon.stop };
-}
-
-/** Waits for a counter to reach `value`, failing after `ms`. */
-async function counterReaches(t: TestServer, name: string, labels: string, value: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while ((await metricOf(t, name, labels)) < value) {
-    if (Date.now() > deadline) throw new Error(`${name}{${labels}} stayed at ${await metricOf(t, name, labels)}, below ${value}, for ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** GraphQL requests the server itself answered (from its memory or computed). */
 const seenByServer = (t: TestServer) => metricOf(t, "graphql_requests_total");
-const purgesSent = (t: TestServer) => metricOf(t, "edge_cache_purges_total", 'outcome="sent"');
 
 /** A request straight over a socket, from a chosen local address (fetch cannot pick one). */
 function rawRequest(url: string, options: { method: string; headers?: Record<string, string>; localAddress?: string }): Promise<{ status: number; body: string }> {

@@ -18,8 +18,9 @@ import { ArticleOrder } from "../../services/article.inputs";
 import { Role } from "../../kernel/viewer";
 
 /**
- * For an event written before snapshots carried tags and quotes: the current rows stand in, but
- * only while the viewer may read the story now (they may be a later draft's otherwise).
+ * What an event's story shows only while the viewer may read the story now: its quotes (facts the
+ * story states, withdrawn with it), and for an event written before snapshots carried tags and
+ * quotes, the current rows standing in (they may be a later draft's otherwise).
  */
 async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
   const now = ctx.services.articles.visible(ctx, await ctx.loaders.article.load(article.pk));
@@ -80,7 +81,9 @@ export class ArticleResolver {
   @FieldResolver(() => [Quote], { description: "Quotes in the order they appear in the story." })
   quotes(@Root() article: Article, @Ctx() ctx: Context): Quote[] | Promise<Quote[]> {
     const event = eventStoryOf(ctx.eventStory, article);
-    if (event) return event.quotes ?? whileVisibleNow(article, ctx, () => ctx.loaders.quotesOfArticle.load(article.pk));
+    // A quote is a fact its story states: once the story is unpublished or deleted it is withdrawn
+    // from readers, also from the events that carried it (its speaker may be withdrawn with it).
+    if (event) return whileVisibleNow(article, ctx, async () => event.quotes ?? ctx.loaders.quotesOfArticle.load(article.pk));
     return ctx.loaders.quotesOfArticle.load(article.pk);
   }
 

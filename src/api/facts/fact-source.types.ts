@@ -2,6 +2,7 @@ import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import { toGlobalId } from "../../kernel/ids";
 import type { FactSource as StoredSource } from "../../entities/fact-source.entity";
 import type { Institution } from "../../entities/institution.entity";
+import { isDirect } from "../../services/facts";
 
 /** Which fact a source states: a record's existence, or one attribute of an institution. */
 export enum Fact {
@@ -65,8 +66,12 @@ export class FactSourceView {
 
 const ATTRIBUTE_COLUMNS = { CLASSIFICATION: "classification", CITY: "city", PROVINCE: "province", SHORT_NAME: "shortName" } as const;
 
-/** The GraphQL view of stored sources; with the institution they describe, which attribute sources dispute its values. */
-export function sourceViews(sources: readonly StoredSource[], institution?: Institution): FactSourceView[] {
+/**
+ * The GraphQL view of stored sources. Which of them are `disputed`: with the institution they
+ * describe, the attribute sources that state another value than it holds; with a flag, all of
+ * them or none (a conflict's choice readers do not see, a post's holder another one outranks).
+ */
+export function sourceViews(sources: readonly StoredSource[], disputing?: Institution | boolean): FactSourceView[] {
   return sources.map((s) => {
     const view = new FactSourceView();
     const parent = s.fact === "PARENT" && s.value !== null;
@@ -76,10 +81,10 @@ export function sourceViews(sources: readonly StoredSource[], institution?: Inst
     view.articleTitle = s.articleTitle;
     view.excerpt = s.excerpt;
     view.span = s.spanStart === null || s.spanEnd === null ? null : Object.assign(new SourceSpan(), { start: s.spanStart, end: s.spanEnd });
-    view.direct = s.articleId === null && s.articleTitle === null;
+    view.direct = isDirect(s);
     view.proposed = s.state === "PROPOSED";
     view.withdrawn = s.state === "WITHDRAWN";
-    view.disputed = institution !== undefined && s.value !== null && disputes(s, institution);
+    view.disputed = typeof disputing === "boolean" ? disputing : disputing !== undefined && s.value !== null && disputes(s, disputing);
     return view;
   });
 }

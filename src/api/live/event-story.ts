@@ -10,6 +10,7 @@ import type { CommentSnapshot, EventStory } from "../../events/outbox";
  * nested fields answer, the links and rows the event carries, never the current rows (which may
  * be a later draft). `tags` and `quotes` are null for events of version 1, which did not carry
  * them; the current rows may then stand in only while the story is visible to the reader now.
+ * The event's quotes, facts the story states, are shown on the same condition.
  */
 export interface StoryOfEvent {
   readonly article: Article;

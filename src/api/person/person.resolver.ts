@@ -79,6 +79,10 @@ export class PositionResolver {
 
   @FieldResolver(() => [FactSourceView], { description: "The stories (and editors' entries) that state this position." })
   async sources(@Root() position: Position, @Ctx() ctx: Context): Promise<FactSourceView[]> {
-    return sourceViews(await ctx.loaders.sourcesOfPosition.load(position.pk));
+    const sources = await ctx.loaders.sourcesOfPosition.load(position.pk);
+    // A current holder kept from readers while its holder and unit are shown is one another holder of the post outranks (editors alone see it).
+    const outranked =
+      position.current && !position.visible && sources.some((s) => s.state === "STATED") && (await ctx.loaders.person.load(position.personId))?.visible === true && (await ctx.loaders.institution.load(position.institutionId))?.visible === true;
+    return sourceViews(sources, outranked);
   }
 }
