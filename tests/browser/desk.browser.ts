@@ -261,6 +261,44 @@ const PHONE = { width: 390, height: 844 };
     expect(await page.evaluate("sessionStorage.length")).toBe(0);
   }, 60_000);
 
+  it("lists open conflicts with the stored and the disputing value and the sentences that state each, marks a draft's as proposed, and settles one in the API", async () => {
+    const editor = bearer(editorToken);
+    for (const [text, publish] of [
+      [TUBAN_IIB, true],
+      [TUBAN_I, true],
+      [MADIUN_JATENG, true],
+      [MADIUN_JATIM, false],
+    ] as const) {
+      dataOf(await t.gql(`mutation ($text: String!, $publish: Boolean) { importArticle(text: $text, publish: $publish) { id } }`, { text, publish }, editor));
+    }
+    await signIn();
+    await page.getByRole("link", { name: "Conflicts" }).click();
+    const tuban = page.locator("li.conflict", { hasText: "Tuban" });
+    await tuban.waitFor();
+    expect(await tuban.getByRole("heading").textContent()).toBe("Class — Lembaga Pemasyarakatan Kelas IIB Tuban");
+    const cards = tuban.locator(".choice-card");
+    expect(await cards.locator(".title").allTextContents()).toEqual(["STORED IIB", "DISPUTING I"]);
+    expect(await cards.nth(0).locator("blockquote").textContent()).toBe("Lembaga Pemasyarakatan (Lapas) Kelas IIB Tuban menggelar pameran hasil karya warga binaan pada Sabtu (7/6).");
+    expect(await cards.nth(1).locator("blockquote").textContent()).toBe("Lembaga Pemasyarakatan (Lapas) Kelas I Tuban menerima kunjungan rombongan mahasiswa pada Senin (9/6).");
+    expect(await cards.nth(1).getByRole("link").textContent()).toBe("Lapas Tuban Terima Kunjungan");
+
+    // Stated by a story not published yet: marked as proposed, the conflict and its source.
+    const madiun = page.locator("li.conflict", { hasText: "Madiun" });
+    expect(await madiun.getByRole("heading").textContent()).toBe("Province — Lapas Madiun PROPOSED");
+    expect(await madiun.locator(".choice-card").nth(1).textContent()).toContain("Lapas Madiun Ikut Rapat proposed");
+    expect(await tuban.locator(".badge-PROPOSED").count()).toBe(0);
+
+    await cards.nth(1).getByRole("button", { name: "Settle on this value I" }).click();
+    await page.getByText("Settled: Class of Lembaga Pemasyarakatan Kelas IIB Tuban is “I”.").first().waitFor();
+    await tuban.waitFor({ state: "detached" });
+    // Settled in the API: readers see the chosen class, and the conflict is no longer open.
+    const read = dataOf(await t.gql<{ institutions: { nodes: Array<{ classification: string }> } }>(`{ institutions(filter: { search: "Tuban" }) { nodes { classification } } }`, {}));
+    expect(read.institutions.nodes).toEqual([{ classification: "I" }]);
+    const open = dataOf(await t.gql<{ factConflicts: Array<{ fact: string; institution: { name: string } }> }>(`{ factConflicts { fact institution { name } } }`, {}, editor)).factConflicts;
+    expect(open.filter((c) => c.institution.name.includes("Tuban"))).toEqual([]);
+    expect(open.filter((c) => c.institution.name.includes("Madiun")).map((c) => c.fact)).toEqual(["PROVINCE"]);
+  }, 60_000);
+
   it("is usable on a phone: one column, no sideways scrolling", async () => {
     await page.setViewportSize(PHONE);
     await signIn();
@@ -351,3 +389,19 @@ TUBAN, Actanews.id – Kepala Lapas Tuban, Budi <b>Santoso</b>, memimpin razia p
 
 <a href="javascript:alert(4)">Baca juga</a>
 `;
+
+const TUBAN_IIB = `Lapas Tuban Gelar Pameran
+
+TUBAN, Contoh.id – Lembaga Pemasyarakatan (Lapas) Kelas IIB Tuban menggelar pameran hasil karya warga binaan pada Sabtu (7/6). Pengunjung memadati aula.`;
+
+const TUBAN_I = `Lapas Tuban Terima Kunjungan
+
+TUBAN, Contoh.id – Lembaga Pemasyarakatan (Lapas) Kelas I Tuban menerima kunjungan rombongan mahasiswa pada Senin (9/6). Kunjungan berlangsung hangat.`;
+
+const MADIUN_JATENG = `Rombongan Madiun Berkunjung
+
+SURABAYA, Contoh.id – Rombongan Lapas Madiun, Provinsi Jawa Tengah, turut hadir dalam rapat kerja.`;
+
+const MADIUN_JATIM = `Lapas Madiun Ikut Rapat
+
+SURABAYA, Contoh.id – Rombongan Lapas Madiun, Provinsi Jawa Timur, hadir dalam rapat koordinasi.`;

@@ -89,9 +89,16 @@ describe("the editor's desk over HTTP", () => {
     expect(dataOf(await t.gql<{ institutions: { nodes: unknown[] } }>(ops.FIND_INSTITUTIONS!, { search: "Banyuwangi" }, editor)).institutions.nodes).toHaveLength(1);
     expect(dataOf(await t.gql<{ people: { nodes: unknown[] } }>(ops.FIND_PEOPLE!, { search: "Wayan" }, editor)).people.nodes).toHaveLength(1);
 
+    // The conflicts panel's two: valid for an editor (none open here; a settlement of nothing is refused by the API, not by the policy).
+    expect(dataOf(await t.gql(ops.CONFLICTS!, {}, editor))).toEqual({ factConflicts: [] });
+    const settle = await t.gql(ops.SETTLE!, { input: { conflict: "bukan", choice: "bukan" } }, editor);
+    expect(settle.body.errors![0]!.extensions?.code).toBe("BAD_USER_INPUT");
+
     for (const [document, variables] of [
       [ops.PREVIEW!, { text: SEED_TEXT }],
       [ops.IMPORT!, { text: SEED_TEXT.replace("Sukses", "Moderator") }],
+      [ops.CONFLICTS!, {}],
+      [ops.SETTLE!, { input: { conflict: "bukan", choice: "bukan" } }],
     ] as const) {
       const refused = await t.gql(document, variables, moderator);
       expect(refused.body.errors![0]!.extensions?.code).toBe("FORBIDDEN");

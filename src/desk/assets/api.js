@@ -129,7 +129,7 @@ export const CONFLICTS = `query DeskConflicts {
     choices {
       id value label accepted
       position { id title current person { id name } }
-      sources { articleTitle excerpt span { start end } direct proposed article { slug title status } }
+      sources { articleTitle excerpt span { start end } direct proposed article { slug title status body } }
     }
   }
 }`;

@@ -4,6 +4,11 @@
 import { CONFLICTS, SETTLE } from "./api.js";
 import { bdi, h, plural, replace } from "./dom.js";
 
+const FACT_NAMES = { CLASSIFICATION: "Class", CITY: "City", PROVINCE: "Province", SHORT_NAME: "Short name", PARENT: "Parent unit", POSITION: "Current holder" };
+
+/** What the conflict is about: "Class", or a post's title ("Current Kepala Lapas"). */
+const about = (conflict) => (conflict.fact === "POSITION" && conflict.title ? `Current ${conflict.title}` : (FACT_NAMES[conflict.fact] ?? conflict.fact));
+
 export class ConflictsDesk {
   constructor({ call, announce }) {
     this.call = call;
@@ -49,7 +54,7 @@ export class ConflictsDesk {
           h(
             "h3",
             { id: titleId },
-            bdi(conflict.title ?? conflict.fact),
+            about(conflict),
             " — ",
             h("a", { href: `#institution/${encodeURIComponent(conflict.institution.id)}` }, bdi(conflict.institution.name)),
             conflict.proposed ? [" ", h("span", { class: "badge badge-PROPOSED", title: "Stated by a story not published yet" }, "PROPOSED")] : null,
@@ -79,7 +84,7 @@ export class ConflictsDesk {
                       {},
                       s.direct ? "Entered by an editor" : s.article ? h("a", { href: `#article/${encodeURIComponent(s.article.slug)}` }, bdi(s.article.title)) : bdi(s.articleTitle ?? "A deleted story"),
                       s.proposed ? [" ", h("span", { class: "badge badge-PROPOSED" }, "proposed")] : null,
-                      s.excerpt ? h("blockquote", {}, bdi(s.excerpt)) : null,
+                      stated(s),
                     ),
                   ),
                 ),
@@ -97,7 +102,7 @@ export class ConflictsDesk {
     this.status.textContent = "Settling…";
     try {
       await this.call(SETTLE, "DeskSettle", { input: { conflict: conflict.id, choice: choice.id } });
-      const said = `Settled: ${conflict.title ?? conflict.fact} of ${conflict.institution.name} is “${choice.label}”.`;
+      const said = `Settled: ${about(conflict)} of ${conflict.institution.name} is “${choice.label}”.`;
       await this.load();
       this.status.textContent = said;
       this.announce(said);
@@ -108,4 +113,23 @@ export class ConflictsDesk {
       this.error.textContent = error.message;
     }
   }
+}
+
+/** The sentence of the story that states a source, its words marked; the excerpt alone when the story is gone. */
+function stated(source) {
+  const body = source.article && source.article.body;
+  if (!body || !source.span || source.span.end > body.length) return source.excerpt ? h("blockquote", {}, bdi(source.excerpt)) : null;
+  const { start, end } = source.span;
+  const [from, to] = sentenceAround(body, start, end);
+  return h("blockquote", {}, h("bdi", {}, body.slice(from, start), h("mark", { class: "hl hl-conflict-source" }, body.slice(start, end)), body.slice(end, to)));
+}
+
+/** Where the sentence holding [start, end) begins and ends: at a full stop (or ! ?) followed by a space, or a paragraph's edge. */
+export function sentenceAround(body, start, end) {
+  let from = start;
+  while (from > 0 && body[from - 1] !== "\n" && !(/\s/.test(body[from - 1]) && /[.!?]/.test(body[from - 2] ?? ""))) from--;
+  let to = end;
+  while (to < body.length && body[to] !== "\n" && !(/[.!?]/.test(body[to]) && (to + 1 === body.length || /\s/.test(body[to + 1])))) to++;
+  if (to < body.length && body[to] !== "\n") to++;
+  return [from, to];
 }
