@@ -140,6 +140,9 @@ export class ImportDesk {
       this.text = text;
       this.base = base;
       this.shown = shown;
+      // The preview is what the editor reads now; the pasted text stays a few lines tall (and can be dragged taller).
+      this.textarea.rows = 5;
+      this.textarea.scrollTop = 0;
       this.render();
       this.status.textContent = `Read: ${this.summary()}`;
     } catch (error) {
