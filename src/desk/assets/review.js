@@ -258,10 +258,19 @@ export class ImportDesk {
     const byStart = new Map();
     for (const i of this.base.institutions) if (i.mentions[0]) byStart.set(`${i.mentions[0].start}|${i.mentions[0].end}`, `institution-${i.ref}`);
     for (const p of this.base.people) if (p.mentions[0]) byStart.set(`${p.mentions[0].start}|${p.mentions[0].end}`, `person-${p.ref}`);
-    for (const p of this.base.positions) byStart.set(`${p.span.start}|${p.span.end}`, `post-${postKey(p)}`);
-    for (const a of this.base.accreditations) byStart.set(`${a.span.start}|${a.span.end}`, `accreditation-${accreditationKey(a)}`);
+    for (const p of this.base.positions) byStart.set(`${p.span.start}|${p.span.end}`, this.postEntry(p));
+    for (const a of this.base.accreditations) byStart.set(`${a.span.start}|${a.span.end}`, this.accreditationEntry(a));
     for (const q of this.baseQuotes()) byStart.set(`${q.span.start}|${q.span.end}`, `quote-${q.span.start}`);
     return (w, index) => (w.span && (editorMade(w) || w.code === "UNRESOLVED_SPEAKER") && byStart.get(`${w.span.start}|${w.span.end}`)) || `warning-${index}`;
+  }
+
+  /** A post's entry, by its place in the reading without choices (so that the key is a plain word, fit for an id). */
+  postEntry(p) {
+    return `post-${this.base.positions.findIndex((b) => postKey(b) === postKey(p))}`;
+  }
+
+  accreditationEntry(a) {
+    return `accreditation-${this.base.accreditations.findIndex((b) => accreditationKey(b) === accreditationKey(a))}`;
   }
 
   highlights(keyOf) {
@@ -272,8 +281,8 @@ export class ImportDesk {
     };
     for (const i of shown.institutions) for (const m of i.mentions) add(m, "institution", `institution-${i.ref}`, `${i.name} (${i.action})`);
     for (const p of shown.people) for (const m of p.mentions) add(m, "person", `person-${p.ref}`, `${p.name} (${p.action})`);
-    for (const p of shown.positions) add(p.span, "post", `post-${postKey(p)}`, `${p.personName}, ${p.title} of ${p.institutionName}`);
-    for (const a of shown.accreditations) add(a.span, "accreditation", `accreditation-${accreditationKey(a)}`, `${a.code} ${a.year}, ${a.institutionName}`);
+    for (const p of shown.positions) add(p.span, "post", this.postEntry(p), `${p.personName}, ${p.title} of ${p.institutionName}`);
+    for (const a of shown.accreditations) add(a.span, "accreditation", this.accreditationEntry(a), `${a.code} ${a.year}, ${a.institutionName}`);
     for (const q of shown.quotes) {
       add(q.span, "quote", `quote-${q.span.start}`, `said by ${q.speakerName}`);
       add(q.attributionSpan, "attribution", `quote-${q.span.start}`, `said by ${q.speakerName}`);
@@ -475,7 +484,7 @@ export class ImportDesk {
         const pk = postKey(b);
         const s = shown.get(pk);
         const chosen = this.choices.positions.has(pk);
-        const key = `post-${pk}`;
+        const key = this.postEntry(b);
         const what = [bdi(s?.personName ?? b.personName), `, ${b.title}${b.current ? "" : " (former)"} of `, bdi(s?.institutionName ?? b.institutionName)];
         return this.entry(
           key,
@@ -502,7 +511,7 @@ export class ImportDesk {
         const ak = accreditationKey(b);
         const s = shown.get(ak);
         const chosen = this.choices.accreditations.has(ak);
-        const key = `accreditation-${ak}`;
+        const key = this.accreditationEntry(b);
         const what = [`${b.code} ${b.year} (${b.title}), `, bdi(s?.institutionName ?? b.institutionName)];
         return this.entry(
           key,
