@@ -172,6 +172,10 @@ const PHONE = { width: 390, height: 844 };
     expect(await institution.textContent()).toContain("Stored as Lembaga Pemasyarakatan Kelas IIA Banyuwangi");
 
     await person.getByText("Correct").click();
+    // The misspelt name finds no stored person whole; its longest word finds the one meant.
+    await person.getByRole("button", { name: "Search" }).click();
+    await person.getByRole("button", { name: "Link to I Wayan Nurasta Wibawa" }).waitFor();
+    expect(await person.locator(".results").textContent()).toContain("Nothing has the whole name; these have “Nurasta”:");
     await person.getByLabel("Name, spelt right").fill("I Wayan Nurasta Wibawa");
     await person.getByRole("button", { name: "Use this name" }).click();
     await page.getByText("Previewed with your choices").waitFor();

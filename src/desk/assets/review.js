@@ -405,15 +405,26 @@ export class ImportDesk {
       const term = search.value.trim();
       if (!term) return;
       replace(results, h("li", {}, "Searching…"));
+      const lookup = async (words) => {
+        const data = kind === "institution" ? await this.call(FIND_INSTITUTIONS, "DeskFindInstitutions", { search: words }) : await this.call(FIND_PEOPLE, "DeskFindPeople", { search: words });
+        return kind === "institution" ? data.institutions.nodes : data.people.nodes;
+      };
       try {
-        const data = kind === "institution" ? await this.call(FIND_INSTITUTIONS, "DeskFindInstitutions", { search: term }) : await this.call(FIND_PEOPLE, "DeskFindPeople", { search: term });
-        const nodes = kind === "institution" ? data.institutions.nodes : data.people.nodes;
+        let nodes = await lookup(term);
+        let note = null;
+        // A misspelt name finds nothing whole: its longest word may still find the record meant.
+        const longest = term.split(/\s+/).sort((a, b) => b.length - a.length)[0];
+        if (nodes.length === 0 && longest !== term && longest.length >= 3) {
+          nodes = await lookup(longest);
+          if (nodes.length > 0) note = h("li", { class: "detail" }, "Nothing has the whole name; these have “", bdi(longest), "”:");
+        }
         if (nodes.length === 0) {
           replace(results, h("li", {}, "No stored record has that in its name."));
           return;
         }
         replace(
           results,
+          note,
           nodes.map((node) => {
             const about = kind === "institution" ? [KIND_TEXT[node.kind] ?? node.kind, node.city].filter(Boolean).join(" · ") : node.positions.map((p) => `${p.title}, ${p.institution.name}`).join("; ");
             return h(
