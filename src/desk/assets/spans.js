@@ -1,12 +1,62 @@
 // Highlights as a tree: the spans of a preview (quotes holding names, a post holding its person
 // and unit, a mention inside a warning) nest; where two only overlap, the later one is cut at the
 // earlier one's end and goes on after it, so every highlight is one or more whole elements.
+// In O(n log n) per level of nesting: a story at the body limit may hold thousands of mentions in
+// one paragraph, and the page must not stall on them.
 
 /** Outer before inner when two spans cover the same words. */
-export const RANK = { quote: 0, accreditation: 1, post: 2, warning: 3, attribution: 4, institution: 5, person: 6 };
+export const RANK = { quote: 0, accreditation: 1, post: 2, conflict: 3, dropped: 3, unattributed: 3, attribution: 4, institution: 5, person: 6 };
 
 function order(a, b) {
   return a.start - b.start || b.end - a.end || (RANK[a.kind] ?? 9) - (RANK[b.kind] ?? 9);
+}
+
+/** A binary min-heap in `order`: the pieces of spans cut at another's end, waiting for their place. */
+class Waiting {
+  constructor() {
+    this.items = [];
+  }
+
+  get size() {
+    return this.items.length;
+  }
+
+  peek() {
+    return this.items[0];
+  }
+
+  push(item) {
+    const items = this.items;
+    items.push(item);
+    let at = items.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (order(items[parent], items[at]) <= 0) break;
+      [items[parent], items[at]] = [items[at], items[parent]];
+      at = parent;
+    }
+  }
+
+  pop() {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0) {
+      items[0] = last;
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        const right = left + 1;
+        let least = at;
+        if (left < items.length && order(items[left], items[least]) < 0) least = left;
+        if (right < items.length && order(items[right], items[least]) < 0) least = right;
+        if (least === at) break;
+        [items[least], items[at]] = [items[at], items[least]];
+        at = least;
+      }
+    }
+    return top;
+  }
 }
 
 /**
@@ -24,31 +74,29 @@ export function nest(spans, from, to) {
   return build(inside.sort(order), from, to);
 }
 
+/** `list` sorted in `order`, every item within [from, to). */
 function build(list, from, to) {
   const pieces = [];
+  const waiting = new Waiting();
+  let next = 0;
+  const more = () => next < list.length || waiting.size > 0;
+  const peek = () => (waiting.size > 0 && (next >= list.length || order(waiting.peek(), list[next]) < 0) ? waiting.peek() : list[next]);
+  const take = () => (waiting.size > 0 && (next >= list.length || order(waiting.peek(), list[next]) < 0) ? waiting.pop() : list[next++]);
   let cursor = from;
-  let queue = list;
-  while (queue.length > 0) {
-    const [first, ...others] = queue;
-    const start = Math.max(first.start, cursor);
-    if (start >= first.end) {
-      queue = others;
-      continue;
-    }
-    if (start > cursor) pieces.push({ text: [cursor, start] });
+  while (more()) {
+    const first = take();
+    if (first.start > cursor) pieces.push({ text: [cursor, first.start] });
     const children = [];
-    const rest = [];
-    for (const other of others) {
-      if (other.start >= first.end) rest.push(other);
-      else if (other.end <= first.end) children.push(other);
+    while (more() && peek().start < first.end) {
+      const other = take();
+      if (other.end <= first.end) children.push(other);
       else {
         children.push({ ...other, end: first.end });
-        rest.push({ ...other, start: first.end });
+        waiting.push({ ...other, start: first.end });
       }
     }
-    pieces.push({ span: first.span, start, end: first.end, children: build(children.sort(order), start, first.end) });
+    pieces.push({ span: first.span, start: first.start, end: first.end, children: build(children.sort(order), first.start, first.end) });
     cursor = first.end;
-    queue = rest.sort(order);
   }
   if (cursor < to) pieces.push({ text: [cursor, to] });
   return pieces;
