@@ -266,11 +266,23 @@ export class ImportDesk {
 
   /** A post's entry, by its place in the reading without choices (so that the key is a plain word, fit for an id). */
   postEntry(p) {
-    return `post-${this.base.positions.findIndex((b) => postKey(b) === postKey(p))}`;
+    return `post-${this.places().posts.get(postKey(p))}`;
   }
 
   accreditationEntry(a) {
-    return `accreditation-${this.base.accreditations.findIndex((b) => accreditationKey(b) === accreditationKey(a))}`;
+    return `accreditation-${this.places().accreditations.get(accreditationKey(a))}`;
+  }
+
+  /** Where each post and accreditation stands in the reading without choices, worked out once per reading. */
+  places() {
+    if (this.placesOf !== this.base) {
+      this.placesOf = this.base;
+      this.placed = {
+        posts: new Map(this.base.positions.map((p, index) => [postKey(p), index])),
+        accreditations: new Map(this.base.accreditations.map((a, index) => [accreditationKey(a), index])),
+      };
+    }
+    return this.placed;
   }
 
   highlights(keyOf) {
