@@ -89,7 +89,7 @@ export interface ImportChoices {
   readonly dropPositions: ReadonlyArray<KeyChoice<PositionKeyInput>>;
 }
 
-/** More choices than a story at the body limit could need; a longer list is refused before the story is read. */
+/** Far more choices than an editor makes by hand; a longer list is refused before the story is read. */
 export const MAX_CHOICES = 1000;
 
 const NAME_MAX = { institution: 300, person: 200 } as const;
@@ -157,7 +157,7 @@ export function checkChoices(input: ImportChoicesInput | null | undefined, field
     input.dropAccreditations,
     "dropAccreditations",
     (a, b) => a.institutionRef === b.institutionRef && a.code.toUpperCase() === b.code.toUpperCase() && a.year === b.year,
-    (k) => `${k.code} ${k.year} of institution ${k.institutionRef}`,
+    (k) => `${quoted(k.code)} ${k.year} of institution ${k.institutionRef}`,
   );
   const dropPositions = keys(
     input.dropPositions,
@@ -204,7 +204,7 @@ export function applyChoices(story: ExtractedStory, choices: ImportChoices | nul
 
   for (const { key, field } of choices.dropAccreditations) {
     const found = story.accreditations.some((a) => a.institution === key.institutionRef && a.code === key.code.toUpperCase() && a.year === key.year);
-    if (!found) throw new BadUserInputError(`${field} names ${key.code} ${key.year} of institution ${key.institutionRef}, which the story's reading does not have.`, field);
+    if (!found) throw new BadUserInputError(`${field} names ${quoted(key.code)} ${key.year} of institution ${key.institutionRef}, which the story's reading does not have.`, field);
   }
   for (const { key, field } of choices.dropPositions) {
     const found = story.people[key.personRef]?.positions.some((p) => p.institution === key.institutionRef && fold(p.title) === fold(key.title));

@@ -245,7 +245,7 @@ describe("previewImport and importArticle with an editor's choices", () => {
       ["a record choice saying nothing", () => ({ institutions: [{ ref: 0 }] }), "choices.institutions[0]", "chooses nothing"],
       ["a new name for a linked record", () => ({ institutions: [{ ref: MINISTRY, linkTo: s.ministry.id, name: "Kemenkumham" }] }), "choices.institutions[0].name", "updateInstitution"],
       ["a blank name", () => ({ people: [{ ref: 0, name: "  " }] }), "choices.people[0].name", "blank"],
-      ["an accreditation the reading lacks", () => ({ dropAccreditations: [{ institutionRef: BANYUWANGI, code: "WBBM", year: 2023 }] }), "choices.dropAccreditations[0]", "WBBM 2023"],
+      ["an accreditation the reading lacks", () => ({ dropAccreditations: [{ institutionRef: BANYUWANGI, code: "WBBM", year: 2023 }] }), "choices.dropAccreditations[0]", "'WBBM' 2023"],
       ["a post the reading lacks", () => ({ dropPositions: [{ personRef: HARI, institutionRef: BANYUWANGI, title: "Kepala Lapas" }] }), "choices.dropPositions[0]", "Kepala Lapas"],
     ];
     it.each(bad)("%s", async (_name, choices, field, mention) => {
