@@ -74,7 +74,16 @@ export class FactSource {
   @Column({ type: "varchar", length: 500, nullable: true })
   excerpt!: string | null;
 
-  /** When readers could first see it (publication or entry); the earliest stated source of an attribute wins. */
+  /** When readers could first see it (publication or entry); the earliest stated source of an attribute wins. Null for a backfilled one: before sources were kept. */
   @InstantColumn({ name: "stated_at", nullable: true })
   statedAt!: Date | null;
+
+  /**
+   * Recorded for a record or value stored before sources were kept (migration
+   * FactSourcesBackfill1764547200000): its story where one could be told (a quote's, the first
+   * published story linked to an institution or person), else neither story nor token. Never an
+   * origin, never an editor's entry.
+   */
+  @Column({ type: "boolean", default: false })
+  backfilled!: boolean;
 }

@@ -228,16 +228,17 @@ async function attributeConflicts(em: EntityManager, states: SourceState[], only
 
 async function postConflicts(em: EntityManager, states: SourceState[], only: ConflictKey | null): Promise<Found[]> {
   const query = em.createQueryBuilder(Position, "po").where("po.current = TRUE");
-  if (only !== null) query.andWhere("po.institution_id = :unit AND LOWER(TRIM(po.title)) = :post", { unit: only.institutionPk, post: only.post });
+  if (only !== null) query.andWhere("po.institution_id = :unit", { unit: only.institutionPk });
   else {
-    const contested = em
+    // Units with two current holders of one title, as a first sieve (SQLite folds ASCII case only): the posts are matched again below.
+    const crowded = em
       .createQueryBuilder(Position, "c")
       .select("c.institution_id")
       .where("c.current = TRUE")
       .groupBy("c.institution_id")
       .addGroupBy("LOWER(TRIM(c.title))")
       .having("COUNT(*) > 1");
-    query.andWhere(`po.institution_id IN (${contested.getQuery()})`);
+    query.andWhere(`po.institution_id IN (${crowded.getQuery()})`);
   }
   const positions = await query.orderBy("po.id", "ASC").getMany();
   if (positions.length === 0) return [];
@@ -246,6 +247,7 @@ async function postConflicts(em: EntityManager, states: SourceState[], only: Con
   const people = new Map((await em.find(Person, { where: { pk: In([...new Set(positions.map((p) => p.personId))]) } })).map((p) => [p.pk, p]));
   const posts = new Map<string, Position[]>();
   for (const p of positions) {
+    if (only !== null && postKey(p.title) !== only.post) continue;
     const key = `${p.institutionId}|${postKey(p.title)}`;
     posts.set(key, [...(posts.get(key) ?? []), p]);
   }

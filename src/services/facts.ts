@@ -16,9 +16,9 @@ import type { AttributeFact, FactKind, SourceState } from "../entities/fact-sour
  * and an institution's attribute values) recomputed here from the sources, in the transaction
  * that changed them, so reads filter on a column and cost no extra statement.
  *
- * Records stored before sources were kept have none (or were written outside the services):
- * a record without an origin source keeps `visible` as it is, and an attribute nobody set
- * through a source keeps its value.
+ * Records stored before sources were kept (or written outside the services) have no origin
+ * source, whether or not they were given backfilled sources since: such a record keeps
+ * `visible` as it is, and an attribute nobody set through a source keeps its value.
  */
 
 /** A mutation's context: the viewer's token is the source of a direct entry. */
@@ -154,13 +154,15 @@ async function oneCurrentHolder(em: EntityManager, positionPks: number[], instit
     .createQueryBuilder(FactSource, "fs")
     .select("fs.subject_id", "pk")
     .addSelect("MIN(fs.stated_at)", "first")
-    .addSelect("MAX(CASE WHEN fs.article_title IS NULL THEN fs.stated_at END)", "direct")
+    .addSelect("MAX(CASE WHEN fs.article_title IS NULL AND fs.backfilled = FALSE THEN fs.stated_at END)", "direct")
+    .addSelect("MAX(CASE WHEN fs.backfilled = TRUE THEN 1 ELSE 0 END)", "before")
     .where("fs.fact = 'POSITION' AND fs.state = 'STATED' AND fs.subject_id IN (:...pks)", { pks })
     .groupBy("fs.subject_id")
-    .getRawMany<{ pk: number; first: Date | string; direct: Date | string | null }>();
+    .getRawMany<{ pk: number; first: Date | string | null; direct: Date | string | null; before: number | string }>();
   // PostgreSQL answers an instant, SQLite the UTC text TypeORM wrote.
   const instant = (v: Date | string): number => (v instanceof Date ? v.getTime() : Date.parse(`${v.replace(" ", "T")}Z`));
-  const firstStated = new Map(stated.map((r) => [Number(r.pk), instant(r.first)]));
+  // A post stored before sources were kept (its source backfilled) counts as stated first, as one with no source does.
+  const firstStated = new Map(stated.map((r) => [Number(r.pk), Number(r.before) === 1 || r.first === null ? 0 : instant(r.first)]));
   const lastDirect = new Map(stated.filter((r) => r.direct !== null).map((r) => [Number(r.pk), instant(r.direct!)]));
   const hidden: number[] = [];
   for (const list of contested) {
@@ -209,9 +211,9 @@ function acceptedValue(sources: readonly FactSource[], recordVisible: boolean): 
   return null;
 }
 
-/** Whether a source is an editor's direct entry rather than a story's. */
-export function isDirect(source: Pick<FactSource, "articleId" | "articleTitle">): boolean {
-  return source.articleId === null && source.articleTitle === null;
+/** Whether a source is an editor's direct entry: no story, and not backfilled for a record stored before sources were kept. */
+export function isDirect(source: Pick<FactSource, "articleId" | "articleTitle" | "backfilled">): boolean {
+  return source.articleId === null && source.articleTitle === null && !source.backfilled;
 }
 
 /** An editor's entry readers see: it decides against every source older than it (the latest entry wins). */

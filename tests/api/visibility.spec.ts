@@ -110,7 +110,10 @@ describe("one visibility rule on every path", () => {
       }
       const byType = new Map(events.map((e) => [e.type, e.article as { quotes: Array<{ text: string }> }]));
       expect(byType.get("PUBLISHED")!.quotes).toEqual([]);
-      if (byType.has("UPDATED")) expect(byType.get("UPDATED")!.quotes.map((q) => q.text)).toEqual(["Kutipan terbit"]);
+      // A quote is a fact its story states, shown as it stands when the event is delivered: while
+      // the story is published the quote it added, once it is a draft again none (docs/facts.md).
+      // Delivered live, the UPDATED event may arrive on either side of the unpublishing.
+      if (byType.has("UPDATED")) expect([[], ["Kutipan terbit"]]).toContainEqual(byType.get("UPDATED")!.quotes.map((q) => q.text));
     };
 
     it.each<[Audience]>([["anonymous"], ["MODERATOR"]])("articleEvents replayed to %s: the published version, no later draft", async (audience) => {
@@ -124,6 +127,8 @@ describe("one visibility rule on every path", () => {
       const events = received.map((r) => r.data!.articleEvents);
       expect(events.map((e) => e.type)).toEqual(["PUBLISHED", "UPDATED", "UNPUBLISHED"]);
       expectPublishedVersion(events, id);
+      // Replayed after the story went back to draft: its quotes are proposals now.
+      expect(events.map((e) => (e.article as { quotes: unknown[] }).quotes)).toEqual([[], [], []]);
     });
 
     it.each<[Audience]>([["anonymous"], ["MODERATOR"]])("articlePublished replayed to %s: the published version, no later draft", async (audience) => {

@@ -54,13 +54,19 @@ export class FactSourceView {
   @Field(() => Boolean, { description: "Entered by an editor rather than read from a story." })
   direct!: boolean;
 
+  @Field(() => Boolean, {
+    description:
+      "Recorded when sources began to be kept, for a record or value stored before: its story where one could be told (a quote's; the first published story naming an institution or person), with no excerpt or span of the words that state it; otherwise neither story nor editor (`direct` is false).",
+  })
+  backfilled!: boolean;
+
   @Field(() => Boolean, { description: "Stated only by a draft or scheduled story: a proposal readers do not see (editors only)." })
   proposed!: boolean;
 
   @Field(() => Boolean, { description: "Its story went back to draft or was deleted before it was published again (editors only)." })
   withdrawn!: boolean;
 
-  @Field(() => Boolean, { description: "States a value other than the one readers see (a CONFLICT the import reported)." })
+  @Field(() => Boolean, { description: "States a value other than the one readers see, or makes someone the current holder of a post readers see another hold: a conflict (factConflicts) the import reported." })
   disputed!: boolean;
 }
 
@@ -82,6 +88,7 @@ export function sourceViews(sources: readonly StoredSource[], disputing?: Instit
     view.excerpt = s.excerpt;
     view.span = s.spanStart === null || s.spanEnd === null ? null : Object.assign(new SourceSpan(), { start: s.spanStart, end: s.spanEnd });
     view.direct = isDirect(s);
+    view.backfilled = s.backfilled;
     view.proposed = s.state === "PROPOSED";
     view.withdrawn = s.state === "WITHDRAWN";
     view.disputed = typeof disputing === "boolean" ? disputing : disputing !== undefined && s.value !== null && disputes(s, disputing);
