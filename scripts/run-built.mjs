@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
 // Files and folders the build copies next to the compiled code (tsc copies only .ts output).
-const assets = ["src/services/seed/seed-article.txt", "src/ticker/assets"];
+const assets = ["src/services/seed/seed-article.txt", "src/ticker/assets", "src/desk/assets"];
 
 const PROFILES = {
   src: { config: "tsconfig.build.json", inputs: ["src", "ormconfig.ts", "tsconfig.json", "tsconfig.build.json", "package.json"] },

@@ -201,6 +201,12 @@ export interface WebhooksConfig {
   readonly secretKey: Buffer | null;
 }
 
+/** The editor's desk: the page at /desk where editors review, correct and import stories. */
+export interface DeskConfig {
+  /** DESK=false serves no /desk (the API it uses stays as it is). */
+  readonly enabled: boolean;
+}
+
 /** Everything the server reads from its environment, validated once at start, by subsystem. */
 export interface AppConfig {
   readonly http: HttpConfig;
@@ -221,6 +227,7 @@ export interface AppConfig {
   readonly ticker: TickerConfig;
   readonly feeds: FeedsConfig;
   readonly webhooks: WebhooksConfig;
+  readonly desk: DeskConfig;
 }
 
 export class ConfigError extends Error {
@@ -621,6 +628,10 @@ export function parseWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
   };
 }
 
+export function parseDeskConfig(env: NodeJS.ProcessEnv): DeskConfig {
+  return { enabled: parseBool("DESK", env.DESK, true) };
+}
+
 /**
  * Reads and validates the environment. Throws {@link ConfigError} naming the bad variable.
  * `loadConfig({})` is the product's defaults (the test servers start from it too).
@@ -643,5 +654,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ticker: parseTickerConfig(env),
     feeds: parseFeedsConfig(env),
     webhooks: parseWebhooksConfig(env),
+    desk: parseDeskConfig(env),
   };
 }

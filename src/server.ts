@@ -32,6 +32,7 @@ import { DEFAULT_PLAYGROUND_QUERY } from "./playground/default-query";
 import { createPlaygroundRouter } from "./playground/playground";
 import { createTickerRouter } from "./ticker/ticker.router";
 import { createFeedsRouter } from "./feeds/feeds.router";
+import { createDeskRouter } from "./desk/desk.router";
 import { observabilityPlugin } from "./transport/observability-plugin";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./kernel/request-scope";
@@ -322,6 +323,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         logger,
       }),
     );
+    // Beside the playground, but not behind PLAYGROUND: editors need it where GraphiQL is off.
+    if (config.desk.enabled) app.use(createDeskRouter({ endpoint: "/graphql" }));
     app.use("/graphql", responseCache.http.varyHeaders());
     app.use(
       "/graphql",

@@ -47,7 +47,7 @@ export class TextSpan {
 
 @ObjectType("PreviewInstitution", { simpleResolvers: true })
 export class PreviewInstitution {
-  @Field(() => Int, { description: "Index in `ImportPreview.institutions`; other entries point here by it." })
+  @Field(() => Int, { description: "Its number in the story's reading; other entries and ImportChoices point here by it. Its index in `ImportPreview.institutions` unless choices drop an institution (which leaves a gap)." })
   ref!: number;
 
   @Field(() => ImportAction)
@@ -55,6 +55,9 @@ export class PreviewInstitution {
 
   @Field(() => ID, { nullable: true, description: "The stored institution this links (LINK, ADD); null when one is created." })
   id!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The stored institution's name (LINK, ADD), which may be another form than the story's." })
+  storedName!: string | null;
 
   @Field(() => String)
   name!: string;
@@ -116,7 +119,7 @@ export class PreviewAccreditation {
 
 @ObjectType("PreviewPerson", { simpleResolvers: true })
 export class PreviewPerson {
-  @Field(() => Int, { description: "Index in `ImportPreview.people`." })
+  @Field(() => Int, { description: "Its number in the story's reading; other entries and ImportChoices point here by it. Its index in `ImportPreview.people` unless choices drop a person (which leaves a gap)." })
   ref!: number;
 
   @Field(() => ImportAction)
@@ -124,6 +127,9 @@ export class PreviewPerson {
 
   @Field(() => ID, { nullable: true, description: "The stored person this links; null when one is created." })
   id!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The stored person's name as stored (LINK)." })
+  storedName!: string | null;
 
   @Field(() => String)
   name!: string;
@@ -251,6 +257,9 @@ export class ImportPreview {
   @Field(() => [String])
   paragraphs!: string[];
 
+  @Field(() => [String], { description: "The lines of the text left out as page furniture (banners, share bars, the comment form and what follows it), as written." })
+  furniture!: string[];
+
   @Field(() => [PreviewInstitution])
   institutions!: PreviewInstitution[];
 
@@ -280,10 +289,11 @@ export function toPreview(plan: ImportPlan): ImportPreview {
   const institutionName = (ref: number): string => plan.institutions[ref]!.name;
   return {
     ...plan.story,
-    institutions: plan.institutions.map((i) => ({
+    institutions: plan.institutions.filter((i) => !i.dropped).map((i) => ({
       ref: i.ref,
       action: ImportAction[i.action],
       id: i.action === "CREATE" ? null : i.id,
+      storedName: i.storedName,
       name: i.name,
       shortName: i.shortName,
       kind: i.kind,
@@ -305,7 +315,9 @@ export function toPreview(plan: ImportPlan): ImportPreview {
       institutionName: institutionName(a.institution),
       span: span(a.span),
     })),
-    people: plan.people.map((p) => ({ ref: p.ref, action: ImportAction[p.action], id: p.action === "CREATE" ? null : p.id, name: p.name, mentions: p.mentions.map(span) })),
+    people: plan.people
+      .filter((p) => !p.dropped)
+      .map((p) => ({ ref: p.ref, action: ImportAction[p.action], id: p.action === "CREATE" ? null : p.id, storedName: p.storedName, name: p.name, mentions: p.mentions.map(span) })),
     positions: plan.positions.map((p) => ({
       action: ImportAction[p.action],
       id: p.action === "LINK" ? p.id : null,

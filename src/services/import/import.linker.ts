@@ -1,4 +1,4 @@
-import type { EntityManager } from "typeorm";
+import type { EntityManager, FindOptionsWhere } from "typeorm";
 import { BadUserInputError, quoted } from "../../kernel/errors";
 import { toGlobalId } from "../../kernel/ids";
 import { slugify } from "../../kernel/slug";
@@ -9,6 +9,8 @@ import { Person, Position } from "../../entities/person.entity";
 import { readInstitutions } from "./import.institutions";
 import { PROVINCE_ABBREVIATIONS } from "./import.lexicon";
 import { readName } from "./import.people";
+import { NO_LINK_CHOICES } from "./import.choices";
+import type { LinkChoices, LinkDecision } from "./import.choices";
 import type {
   ExtractedInstitution,
   ExtractedStory,
@@ -64,7 +66,16 @@ class Linker {
   constructor(
     private readonly em: EntityManager,
     private readonly story: ExtractedStory,
+    private readonly choices: LinkChoices,
   ) {}
+
+  /** The stored records an editor chose instead of the importer's: none (create), or the one named (BAD_USER_INPUT naming the choice when it is not stored). */
+  private async chosen<T extends Institution | Person>(type: new () => T, decision: Exclude<LinkDecision, { kind: "drop" }>): Promise<T[]> {
+    if (decision.kind === "create") return [];
+    const row = await this.em.getRepository(type).findOneBy({ pk: decision.pk } as FindOptionsWhere<T>);
+    if (!row) throw new BadUserInputError(`${decision.field} ${quoted(decision.id)} names no stored ${type === Institution ? "institution" : "person"}.`, decision.field);
+    return [row];
+  }
 
   private get body(): string {
     return this.story.story.body;
@@ -121,8 +132,15 @@ class Linker {
         agreed: [] as string[],
         disputed: [] as Array<{ field: string; value: string }>,
         mentions: e.mentions,
+        storedName: null,
+        dropped: false,
       };
-      let found = await this.candidates(e);
+      const decision = this.choices.institutions.get(e.ref);
+      if (decision?.kind === "drop") {
+        planned.push({ ...base, parent: null, parentSpan: null, action: "CREATE", pk: null, id: null, dropped: true });
+        continue;
+      }
+      let found = decision ? await this.chosen(Institution, decision) : await this.candidates(e);
       if (found.length > 1 && e.classification) {
         const sameClass = found.filter((r) => r.classification !== null && classKey(r.classification) === classKey(e.classification!));
         if (sameClass.length > 0) found = sameClass;
@@ -157,7 +175,7 @@ class Linker {
       compare("city", e.city, (a, b) => fold(a) === fold(b));
       compare("province", e.province, (a, b) => provinceKey(a) === provinceKey(b));
       compare("shortName", e.shortName, (a, b) => fold(a) === fold(b));
-      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added, agreed, disputed });
+      planned.push({ ...base, action: added.length > 0 ? "ADD" : "LINK", pk: stored.pk, id: toGlobalId("Institution", stored.pk), added, agreed, disputed, storedName: stored.name });
     }
     await this.parents(planned, working);
     return planned;
@@ -242,8 +260,13 @@ class Linker {
   async people(institutions: PlannedInstitution[]): Promise<PlannedPerson[]> {
     const planned: PlannedPerson[] = [];
     for (const e of this.story.people) {
-      const base = { ref: e.ref, name: e.name, mentions: e.mentions };
-      let found = await this.personCandidates(e.name);
+      const base = { ref: e.ref, name: e.name, mentions: e.mentions, storedName: null, dropped: false };
+      const decision = this.choices.people.get(e.ref);
+      if (decision?.kind === "drop") {
+        planned.push({ ...base, action: "CREATE", pk: null, id: null, dropped: true });
+        continue;
+      }
+      let found = decision ? await this.chosen(Person, decision) : await this.personCandidates(e.name);
       if (found.length > 1) {
         // Two stored people of one name: the one who holds a post at an institution of this story.
         const at = new Set(e.positions.map((p) => institutions[p.institution]!.pk).filter((pk): pk is number => pk !== null));
@@ -254,7 +277,7 @@ class Linker {
       if (found.length > 1) {
         this.warn("AMBIGUOUS_NAME", `'${e.name}' fits ${found.length} stored people (${found.map((f) => toGlobalId("Person", f.pk)).join(", ")}); a new one is created. Link it by hand if it is one of them.`, e.mentions[0] ?? null);
       }
-      if (found.length === 1) planned.push({ ...base, action: "LINK", pk: found[0]!.pk, id: toGlobalId("Person", found[0]!.pk) });
+      if (found.length === 1) planned.push({ ...base, action: "LINK", pk: found[0]!.pk, id: toGlobalId("Person", found[0]!.pk), storedName: found[0]!.name });
       else planned.push({ ...base, action: "CREATE", pk: null, id: null });
     }
     return planned;
@@ -321,8 +344,8 @@ class Linker {
  * stored one where the text names it in any of its forms, or created; new facts about stored
  * records added, contradicting ones reported (CONFLICT) and left out. Refuses a story stored before.
  */
-export async function planImport(em: EntityManager, story: ExtractedStory): Promise<ImportPlan> {
-  const linker = new Linker(em, story);
+export async function planImport(em: EntityManager, story: ExtractedStory, choices: LinkChoices = NO_LINK_CHOICES): Promise<ImportPlan> {
+  const linker = new Linker(em, story, choices);
   await linker.refuseReimport();
   const institutions = await linker.institutions();
   const accreditations = await linker.accreditations(institutions);
@@ -331,9 +354,9 @@ export async function planImport(em: EntityManager, story: ExtractedStory): Prom
   const quotes = linker.quotes();
   const warnings = [...story.warnings, ...linker.warnings].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   const distinct = (list: Array<{ pk: number | null }>): number => new Set(list.filter((r) => r.pk !== null).map((r) => r.pk)).size;
-  const { title, dateline, source, body, paragraphs } = story.story;
+  const { title, dateline, source, body, paragraphs, furniture } = story.story;
   return {
-    story: { title, dateline, source, summary: null, body, paragraphs },
+    story: { title, dateline, source, summary: null, body, paragraphs, furniture },
     institutions,
     accreditations,
     people,
@@ -341,9 +364,9 @@ export async function planImport(em: EntityManager, story: ExtractedStory): Prom
     quotes,
     warnings,
     counts: {
-      institutionsCreated: institutions.filter((i) => i.action === "CREATE").length,
+      institutionsCreated: institutions.filter((i) => i.action === "CREATE" && !i.dropped).length,
       institutionsLinked: distinct(institutions),
-      peopleCreated: people.filter((p) => p.action === "CREATE").length,
+      peopleCreated: people.filter((p) => p.action === "CREATE" && !p.dropped).length,
       peopleLinked: distinct(people),
       positions: positions.filter((p) => p.action !== "LINK").length,
       quotes: quotes.length,

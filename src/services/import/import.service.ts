@@ -12,18 +12,23 @@ import { extractStory } from "./import.extract";
 import { linkBylines, readBylines } from "./import.byline";
 import type { Byline } from "./import.byline";
 import { planImport } from "./import.linker";
+import { applyChoices, checkChoices } from "./import.choices";
+import type { ImportChoicesInput } from "./import.choices";
 import type { ImportPlan, Mention } from "./import.types";
 import { recordStorySources, subjectIdsOf } from "../facts";
 import type { StatedFact } from "../facts";
 import type { AttributeFact } from "../../entities/fact-source.entity";
 
 export type { ImportPlan } from "./import.types";
+export type { ImportChoicesInput } from "./import.choices";
 
 export interface ImportOptions {
   /** Publish at once (a PUBLISHED event, like publishArticle); otherwise the story is a DRAFT. */
   publish: boolean;
   /** The import's time: creation, and publication with `publish` (defaults to now). */
   now?: Date;
+  /** An editor's corrections to the reading (see ./import.choices.ts); BAD_USER_INPUT, and nothing stored, when one names nothing. */
+  choices?: ImportChoicesInput | null;
 }
 
 /**
@@ -34,10 +39,11 @@ export interface ImportOptions {
 export class ImportService {
   constructor(private readonly db: Database) {}
 
-  /** What import would store, linking or creating each record; writes nothing. */
-  async preview(text: string): Promise<ImportPlan> {
-    const story = extractStory(text);
-    return planImport(this.db.reader.manager, story);
+  /** What import would store, linking or creating each record, with the editor's `choices` applied; writes nothing. */
+  async preview(text: string, choices?: ImportChoicesInput | null): Promise<ImportPlan> {
+    const checked = checkChoices(choices);
+    const chosen = applyChoices(extractStory(text), checked);
+    return planImport(this.db.reader.manager, chosen.story, chosen.links);
   }
 
   /**
@@ -54,12 +60,13 @@ export class ImportService {
    * transaction (the seed loads only into a store without stories, decided under the write lock).
    */
   async importUnless(ctx: CountingContext, text: string, options: ImportOptions, skip: (em: EntityManager) => Promise<boolean>): Promise<{ article: Article; plan: ImportPlan } | null> {
-    const story = extractStory(text);
+    const checked = checkChoices(options.choices);
+    const chosen = applyChoices(extractStory(text), checked);
     const bylines = readBylines(text);
     return this.db.transaction(async (em) => {
       if (await skip(em)) return null;
       // Planned again under the write lock, so what it links is what is stored when it writes.
-      const plan = await planImport(em, story);
+      const plan = await planImport(em, chosen.story, chosen.links);
       const { article, touched } = await write(em, plan, bylines, options.publish, options.now ?? new Date());
       ctx.audit?.touch(...touched);
       return { article, plan };
@@ -73,7 +80,7 @@ export class ImportService {
  */
 async function write(em: EntityManager, plan: ImportPlan, bylines: readonly Byline[], publish: boolean, now: Date): Promise<{ article: Article; touched: string[] }> {
   for (const i of plan.institutions) {
-    if (i.action !== "CREATE") continue;
+    if (i.action !== "CREATE" || i.dropped) continue;
     const slug = await deriveSlug(em, "institution", [i.shortName, i.name]);
     const saved = await em.save(
       em.create(Institution, { name: i.name, shortName: i.shortName, kind: i.kind, classification: i.classification, city: i.city, province: i.province, slug, parentId: null }),
@@ -96,7 +103,7 @@ async function write(em: EntityManager, plan: ImportPlan, bylines: readonly Byli
   }
 
   for (const p of plan.people) {
-    if (p.action !== "CREATE") continue;
+    if (p.action !== "CREATE" || p.dropped) continue;
     const saved = await em.save(em.create(Person, { name: p.name, slug: await deriveSlug(em, "person", p.name) }));
     p.pk = saved.pk;
     p.id = toGlobalId("Person", saved.pk);
@@ -127,8 +134,8 @@ async function write(em: EntityManager, plan: ImportPlan, bylines: readonly Byli
     }),
   );
   // Two forms the extractor kept apart may be one stored record: it is linked once, at its first place.
-  const institutionPks = [...new Set(plan.institutions.map((i) => i.pk!))];
-  const personPks = [...new Set(plan.people.map((p) => p.pk!))];
+  const institutionPks = [...new Set(plan.institutions.filter((i) => !i.dropped).map((i) => i.pk!))];
+  const personPks = [...new Set(plan.people.filter((p) => !p.dropped).map((p) => p.pk!))];
   if (institutionPks.length > 0) await em.save(institutionPks.map((institutionId, position) => em.create(ArticleInstitution, { articleId: article.pk, institutionId, position })));
   if (personPks.length > 0) await em.save(personPks.map((personId, position) => em.create(ArticlePerson, { articleId: article.pk, personId, position })));
   let quotes: Quote[] = [];
@@ -176,6 +183,7 @@ function factsOf(plan: ImportPlan, quotes: readonly Quote[]): StatedFact[] {
     facts.push({ ...fact, span: mention ? { start: mention.start, end: mention.end } : null, excerpt: mention?.text ?? null });
   };
   for (const i of plan.institutions) {
+    if (i.dropped) continue;
     const at = i.mentions[0];
     add({ fact: "INSTITUTION", subjectId: i.pk!, origin: i.action === "CREATE" }, at);
     for (const [fact, field] of ATTRIBUTES) {
@@ -191,7 +199,7 @@ function factsOf(plan: ImportPlan, quotes: readonly Quote[]): StatedFact[] {
     }
   }
   for (const a of plan.accreditations) add({ fact: "ACCREDITATION", subjectId: a.pk!, origin: a.action !== "LINK" }, a.span);
-  for (const p of plan.people) add({ fact: "PERSON", subjectId: p.pk!, origin: p.action === "CREATE" }, p.mentions[0]);
+  for (const p of plan.people) if (!p.dropped) add({ fact: "PERSON", subjectId: p.pk!, origin: p.action === "CREATE" }, p.mentions[0]);
   for (const p of plan.positions) add({ fact: "POSITION", subjectId: p.pk!, origin: p.action !== "LINK" }, p.span);
   plan.quotes.forEach((q, n) => add({ fact: "QUOTE", subjectId: quotes[n]!.pk, origin: true }, q.span));
   return facts;

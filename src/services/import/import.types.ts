@@ -160,6 +160,10 @@ export interface PlannedInstitution extends Stored {
   /** With LINK or ADD: fields the story states otherwise than the store (CONFLICT), kept as disputing sources. */
   disputed: Array<{ field: string; value: string }>;
   mentions: Mention[];
+  /** With LINK or ADD: the stored record's name, which may be another form than the story's. */
+  storedName: string | null;
+  /** Left out by an editor's choice: kept in its place so that refs hold, but neither linked nor stored. */
+  dropped: boolean;
 }
 
 export interface PlannedAccreditation extends Stored {
@@ -174,6 +178,10 @@ export interface PlannedPerson extends Stored {
   ref: number;
   name: string;
   mentions: Mention[];
+  /** With LINK: the stored person's name as stored (degrees and honorifics included). */
+  storedName: string | null;
+  /** Left out by an editor's choice: kept in its place so that refs hold, but neither linked nor stored. */
+  dropped: boolean;
 }
 
 export interface PlannedPosition extends Stored {
@@ -214,7 +222,8 @@ export interface ImportCounts {
 
 /** What importing one story stores, record by record, and what it leaves out and why. */
 export interface ImportPlan {
-  story: { title: string; dateline: string | null; source: string | null; summary: string | null; body: string; paragraphs: string[] };
+  story: { title: string; dateline: string | null; source: string | null; summary: string | null; body: string; paragraphs: string[]; furniture: string[] };
+  /** Indexed by `ref`, dropped records included (marked `dropped`); so is `people`. */
   institutions: PlannedInstitution[];
   accreditations: PlannedAccreditation[];
   people: PlannedPerson[];
