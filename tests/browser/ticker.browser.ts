@@ -123,6 +123,21 @@ const PHONE = { width: 390, height: 844 };
     expect(await page.content()).not.toContain("Draf Rahasia");
   }, 60_000);
 
+  it("shows each story's byline as text, and a byline changed on a published story in place", async () => {
+    const author = async (name: string) => dataOf<{ createAuthor: { id: string } }>(await t.gql(`mutation ($input: CreateAuthorInput!) { createAuthor(input: $input) { id } }`, { input: { name } }, editor));
+    const rina = (await author("Rina Wulandari")).createAuthor.id;
+    const hostile = (await author("<b>Dimas</b> Pratama")).createAuthor.id;
+    const story = await publish("Lapas Pemuda Madiun Gelar Pameran Karya Warga Binaan", { authorIds: [rina] });
+    const ticker = await openTicker(page);
+    const item = headline(ticker, "Lapas Pemuda Madiun Gelar Pameran Karya Warga Binaan").locator("..");
+    await item.waitFor();
+    expect(await item.locator(".byline").textContent()).toBe("by Rina Wulandari");
+
+    dataOf(await t.gql(`mutation ($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id } }`, { id: story.id, input: { authorIds: [rina, hostile] } }, editor));
+    await item.locator(".byline", { hasText: "by Rina Wulandari, <b>Dimas</b> Pratama" }).waitFor({ timeout: 10_000 });
+    expect(await item.locator(".byline b").count()).toBe(0);
+  }, 60_000);
+
   it("shows a story published through the API on the open page within 1 s, then its update in place, and takes it down when unpublished", async () => {
     const ticker = await openTicker(page);
     const story = await publish("Warga Binaan Lapas Banyuwangi Panen Sayur Hidroponik");

@@ -29,10 +29,10 @@
   // liveCursor first: the server reads it before the list, so following from it misses nothing.
   const LIST_QUERY = `query TickerList($first: Int!, $filter: ArticleFilter) {
   liveCursor
-  articles(first: $first, filter: $filter) { nodes { id slug title publishedAt } }
+  articles(first: $first, filter: $filter) { nodes { id slug title publishedAt authors { name } } }
 }`;
   const EVENTS_SUBSCRIPTION = `subscription TickerEvents($filter: ArticleSubscriptionFilter, $after: String) {
-  articleEvents(filter: $filter, after: $after) { cursor type article { id slug title publishedAt } }
+  articleEvents(filter: $filter, after: $after) { cursor type article { id slug title publishedAt authors { name } } }
 }`;
 
   const STYLE = `
@@ -50,6 +50,8 @@ li { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25rem 0.75rem
 time { flex: none; font-size: 0.8125rem; font-variant-numeric: tabular-nums; opacity: 0.75; }
 a { flex: 1 1 16rem; min-width: 0; color: inherit; font-weight: 600; line-height: 1.35; text-decoration: none; overflow-wrap: anywhere; }
 a:hover, a:focus-visible { text-decoration: underline; }
+.byline { flex: 1 1 100%; font-size: 0.8125rem; opacity: 0.75; }
+.byline[hidden] { display: none; }
 .empty { padding: 0.625rem 0.75rem; margin: 0; opacity: 0.75; }
 @container (max-width: 24rem) { li { flex-direction: column; } a { flex-basis: auto; } }
 `;
@@ -404,9 +406,11 @@ a:hover, a:focus-visible { text-decoration: underline; }
         if (!item) {
           item = document.createElement("li");
           item.dataset.id = story.id;
-          item.append(document.createElement("time"), document.createElement("a"));
+          const byline = document.createElement("span");
+          byline.className = "byline";
+          item.append(document.createElement("time"), document.createElement("a"), byline);
         }
-        const [time, link] = item.children;
+        const [time, link, byline] = item.children;
         if (time.dateTime !== story.publishedAt) {
           time.dateTime = story.publishedAt || "";
           time.textContent = story.publishedAt ? shownTime(story.publishedAt) : "";
@@ -415,6 +419,10 @@ a:hover, a:focus-visible { text-decoration: underline; }
         if (link.getAttribute("href") !== href) link.setAttribute("href", href);
         if (link.target !== this.config.linkTarget) link.target = this.config.linkTarget;
         if (link.textContent !== story.title) link.textContent = story.title;
+        // The newsroom's byline, as text like the title: a name is never read as markup.
+        const credit = story.authors.length > 0 ? `by ${story.authors.join(", ")}` : "";
+        if (byline.textContent !== credit) byline.textContent = credit;
+        byline.hidden = credit === "";
         const wanted = previous ? previous.nextSibling : this.list.firstChild;
         if (wanted !== item) this.list.insertBefore(item, wanted);
         previous = item;
@@ -425,7 +433,8 @@ a:hover, a:focus-visible { text-decoration: underline; }
   }
 
   function pick(story) {
-    return { id: story.id, slug: story.slug, title: story.title, publishedAt: story.publishedAt };
+    const authors = Array.isArray(story.authors) ? story.authors.map((author) => author.name) : [];
+    return { id: story.id, slug: story.slug, title: story.title, publishedAt: story.publishedAt, authors };
   }
 
   function hasKeys(object) {
