@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { Client } from "pg";
 import { Database } from "../../src/db/database";
 import { entities } from "../../src/entities/entities";
+import { migrations } from "../../src/db/migrations";
 import { dataOf, startTestServer } from "../helpers/server";
 
 const url = process.env.DATABASE_URL;
@@ -33,7 +34,7 @@ suite("migrations on PostgreSQL", () => {
       expect(db.reader).toBe(db.writer);
       expect((await db.writer.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
       expect((await db.writer.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'article' AND column_name = 'published_at'`))[0].data_type).toBe("timestamp with time zone");
-      for (let i = 0; i < 4; i++) await db.writer.undoLastMigration();
+      for (let i = 0; i < migrations.length; i++) await db.writer.undoLastMigration();
       expect(await db.writer.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`)).toEqual([]);
       await db.writer.runMigrations();
       expect((await db.writer.driver.createSchemaBuilder().log()).upQueries).toEqual([]);

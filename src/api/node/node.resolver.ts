@@ -44,6 +44,11 @@ export class NodeResolver {
       }
       case "ApiToken":
         return canManageTokens(viewer) ? loaders.apiToken.load(pk) : null;
+      // Not Nodes: reached through their story (revisions and preview links by editors alone).
+      case "ArticleRevision":
+      case "Correction":
+      case "PreviewLink":
+        return null;
     }
   }
 }
