@@ -198,7 +198,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     await bus.start();
     // With Redis, shared by every instance.
     rateLimits = await openRateLimits({ redisUrl: config.redis.url, logger, outageSummaryMs: config.redis.outageLogMs });
-    const services = createServices(db, config.comments, { bus, stats }, rateLimits);
+    const services = createServices(db, config.comments, { bus, stats }, rateLimits, config.previews);
     // Masking only: the observability plugin logs unexpected errors, where the request's id is known.
     const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error);
     const persisted = new PersistedQueries(config.graphql.persistedQueriesBytes);

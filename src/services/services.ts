@@ -1,17 +1,20 @@
-import type { CommentsConfig } from "../config";
+import type { CommentsConfig, PreviewsConfig } from "../config";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
 import { ArticleService } from "./article.service";
 import { AuthService } from "./auth.service";
 import { CommentService } from "./comment.service";
+import { CorrectionService } from "./correction.service";
 import { FactSourceService } from "./fact-source.service";
 import { ImportService } from "./import/import.service";
 import { InstitutionService } from "./institution.service";
 import { LiveService } from "./live.service";
 import { PersonService } from "./person.service";
+import { PreviewService } from "./preview.service";
 import { QuoteService } from "./quote.service";
 import type { RateLimits } from "./rate-limit";
+import { RevisionService } from "./revision.service";
 import { TagService } from "./tag.service";
 
 /** The services of one server; stateless apart from the database they share. */
@@ -26,6 +29,9 @@ export interface Services {
   readonly live: LiveService;
   readonly imports: ImportService;
   readonly facts: FactSourceService;
+  readonly revisions: RevisionService;
+  readonly corrections: CorrectionService;
+  readonly previews: PreviewService;
 }
 
 export function createServices(
@@ -33,6 +39,7 @@ export function createServices(
   comments: CommentsConfig,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
+  previews: PreviewsConfig,
 ): Services {
   return {
     articles: new ArticleService(db),
@@ -50,5 +57,8 @@ export function createServices(
     live: new LiveService(db, live.bus, live.stats),
     imports: new ImportService(db),
     facts: new FactSourceService(db),
+    revisions: new RevisionService(db),
+    corrections: new CorrectionService(db),
+    previews: new PreviewService(db, rateLimits.limiter("preview-address", { points: previews.rateLimit, durationSeconds: previews.rateWindowSeconds })),
   };
 }
