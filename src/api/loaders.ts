@@ -8,6 +8,9 @@ import { institutionLoaders } from "./institution/institution.loader";
 import { PageLoaders } from "./page-loader";
 import { personLoaders } from "./person/person.loader";
 import { quoteLoaders } from "./quote/quote.loader";
+import { revisionLoaders } from "./revision/revision.loader";
+import { correctionLoaders } from "./correction/correction.loader";
+import { previewLoaders } from "./preview/preview.loader";
 import { tagLoaders } from "./tag/tag.loader";
 
 const LOADERS = {
@@ -19,6 +22,9 @@ const LOADERS = {
   ...commentLoaders,
   ...authLoaders,
   ...factSourceLoaders,
+  ...revisionLoaders,
+  ...correctionLoaders,
+  ...previewLoaders,
   pages: () => new PageLoaders(),
 };
 

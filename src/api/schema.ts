@@ -19,13 +19,16 @@ import { NodeResolver } from "./node/node.resolver";
 import { PersonResolver, PositionResolver } from "./person/person.resolver";
 import { QuoteResolver } from "./quote/quote.resolver";
 import { TagResolver } from "./tag/tag.resolver";
+import { ArticleRevisionResolver, ArticleRevisionsResolver } from "./revision/revision.resolver";
+import { CorrectionResolver } from "./correction/correction.resolver";
+import { PreviewResolver } from "./preview/preview.resolver";
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The served schema, built once per process from the decorated classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, ArticleRevisionResolver, ArticleRevisionsResolver, CorrectionResolver, PreviewResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     // Required by type-graphql for any subscription; ours bring their own event streams

@@ -24,6 +24,14 @@ export enum RevisedField {
 }
 registerEnumType(RevisedField, { name: "RevisedField", description: "A field of a story that revisions keep." });
 
+/** Whether a stretch of a diff between two revisions stands in both, or only in one of them. */
+export enum DiffChange {
+  SAME = "SAME",
+  ADDED = "ADDED",
+  REMOVED = "REMOVED",
+}
+registerEnumType(DiffChange, { name: "DiffChange", description: "Whether a stretch of a diff stands in both revisions, or only in the later (ADDED) or the earlier (REMOVED)." });
+
 /**
  * One state of a story's editable fields, kept at every change to them, with who made the change
  * and when. The fields travel as a versioned JSON snapshot (see services/revisions.ts), read only

@@ -101,6 +101,9 @@ export const NESTED_LISTS: Readonly<Record<string, NestedListCost>> = {
   "Institution.quotes": { batch: 300, page: 30, count: 4 },
   "Person.quotes": { batch: 300, page: 8, count: 2 },
   "Article.comments": { batch: 50, page: 1, count: 1 },
+  // Editors' list of a story's revisions, through its (article_id, number) index; priced as a
+  // story's comments until calibrated: a story has a few revisions as it has a few comments.
+  "Article.revisions": { batch: 50, page: 1, count: 1 },
 };
 
 /** A connection not in the tables (one added since the last calibration) is priced as the dearest one is. */

@@ -4,7 +4,8 @@ import type { Article } from "../entities/article.entity";
 import type { Comment } from "../entities/comment.entity";
 import { Quote } from "../entities/quote.entity";
 import { Tag } from "../entities/tag.entity";
-import type { CommentSnapshot, EventStoryV2 } from "../events/outbox";
+import type { CommentSnapshot, EventStoryV3 } from "../events/outbox";
+import { Correction } from "../entities/correction.entity";
 
 /*
  * What the services write into the outbox (events/outbox.ts), built from the rows as they stand
@@ -12,7 +13,7 @@ import type { CommentSnapshot, EventStoryV2 } from "../events/outbox";
  */
 
 /** A story as its events carry it, its links and rows read as they stand in this transaction. */
-export async function snapshotArticle(em: EntityManager, article: Article): Promise<EventStoryV2> {
+export async function snapshotArticle(em: EntityManager, article: Article): Promise<EventStoryV3> {
   // One after another: a transaction is one connection, and pg will not run two queries on it at once.
   const institutions = await em.find(ArticleInstitution, { where: { articleId: article.pk }, order: { position: "ASC" } });
   const people = await em.find(ArticlePerson, { where: { articleId: article.pk }, order: { position: "ASC" } });
@@ -21,9 +22,10 @@ export async function snapshotArticle(em: EntityManager, article: Article): Prom
   const byPk = new Map(found.map((t) => [t.pk, t]));
   const tags = tagLinks.map((l) => byPk.get(l.tagId)!);
   const quotes = await em.find(Quote, { where: { articleId: article.pk }, order: { position: "ASC", pk: "ASC" } });
+  const corrections = await em.find(Correction, { where: { articleId: article.pk }, order: { pk: "ASC" } });
   const { pk, slug, title, summary, body, dateline, source, status } = article;
   return {
-    version: 2,
+    version: 3,
     article: {
       pk,
       slug,
@@ -45,6 +47,8 @@ export async function snapshotArticle(em: EntityManager, article: Article): Prom
       tags: tags.map(({ pk: tagPk, slug: tagSlug, name }) => ({ pk: tagPk, slug: tagSlug, name })),
       quotes: quotes.map((q) => ({ pk: q.pk, text: q.text, attribution: q.attribution, position: q.position, speakerId: q.speakerId, institutionId: q.institutionId })),
     },
+    correctedAt: article.correctedAt?.toISOString() ?? null,
+    corrections: corrections.map((c) => ({ pk: c.pk, text: c.text, createdAt: c.createdAt.toISOString() })),
   };
 }
 

@@ -1,10 +1,7 @@
 import { diffArrays, diffLines, diffWords } from "diff";
-import { RevisedField } from "../entities/revision.entity";
+import { DiffChange, RevisedField } from "../entities/revision.entity";
 import { fieldOf, REVISED_FIELDS } from "./revisions";
 import type { StorySnapshot } from "./revisions";
-
-/** Whether a stretch of text stands in both versions, or only in the newer or the older one. */
-export type DiffChange = "SAME" | "ADDED" | "REMOVED";
 
 /** One stretch of a field's diff: text in both versions, or in one of them. */
 export interface DiffPart {
@@ -38,13 +35,17 @@ const LIMITS = {
 
 function replacedWhole(before: string, after: string): DiffPart[] {
   return [
-    ...(before === "" ? [] : [{ change: "REMOVED" as const, text: before }]),
-    ...(after === "" ? [] : [{ change: "ADDED" as const, text: after }]),
+    ...(before === "" ? [] : [{ change: DiffChange.REMOVED, text: before }]),
+    ...(after === "" ? [] : [{ change: DiffChange.ADDED, text: after }]),
   ];
 }
 
+function changeOf(c: { added: boolean; removed: boolean }): DiffChange {
+  return c.added ? DiffChange.ADDED : c.removed ? DiffChange.REMOVED : DiffChange.SAME;
+}
+
 function partsOf(changes: ReadonlyArray<{ value: string; added: boolean; removed: boolean }>): DiffPart[] {
-  return changes.map((c) => ({ change: c.added ? "ADDED" : c.removed ? "REMOVED" : "SAME", text: c.value }));
+  return changes.map((c) => ({ change: changeOf(c), text: c.value }));
 }
 
 /** Neighbouring parts of one kind as one (a refined paragraph ends where the next unchanged one starts). */
@@ -89,7 +90,7 @@ function bodyDiff(before: string, after: string): DiffPart[] {
 }
 
 function tagsDiff(before: string[], after: string[]): DiffPart[] {
-  return diffArrays(before, after).flatMap((c) => c.value.map((name) => ({ change: c.added ? "ADDED" : c.removed ? "REMOVED" : "SAME", text: name }) as DiffPart));
+  return diffArrays(before, after).flatMap((c) => c.value.map((name): DiffPart => ({ change: changeOf(c), text: name })));
 }
 
 /** How `to` differs from `from`, field by field; fields that are the same in both are left out. */

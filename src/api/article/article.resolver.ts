@@ -5,6 +5,7 @@ import { loadLocated, loadPks, toConnection } from "../page-loader";
 import { splitParagraphs } from "../../kernel/text";
 import type { Context } from "../context";
 import { eventStoryOf } from "../live/event-story";
+import { isPreview } from "./article.preview";
 import { CommentConnection } from "../comment/comment.connection";
 import { Institution } from "../../entities/institution.entity";
 import { Person } from "../../entities/person.entity";
@@ -21,9 +22,19 @@ import { Role } from "../../kernel/viewer";
  * For an event written before snapshots carried tags and quotes: the current rows stand in, but
  * only while the viewer may read the story now (they may be a later draft's otherwise).
  */
-async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
+export async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
   const now = ctx.services.articles.visible(ctx, await ctx.loaders.article.load(article.pk));
   return now === null ? [] : read();
+}
+
+/**
+ * A preview's quotes: those whose speaker readers already see. A person only the unpublished
+ * story brings in is its proposal (docs/facts.md), and stays out of the preview with their quotes.
+ */
+async function quotesOfPreview(article: Article, ctx: Context): Promise<Quote[]> {
+  const quotes = await ctx.loaders.quotesOfArticle.load(article.pk);
+  const speakers = await ctx.loaders.person.loadMany(quotes.map((q) => q.speakerId));
+  return quotes.filter((_, i) => speakers[i] !== null && !(speakers[i] instanceof Error));
 }
 
 @Resolver(() => Article)
@@ -81,6 +92,7 @@ export class ArticleResolver {
   quotes(@Root() article: Article, @Ctx() ctx: Context): Quote[] | Promise<Quote[]> {
     const event = eventStoryOf(ctx.eventStory, article);
     if (event) return event.quotes ?? whileVisibleNow(article, ctx, () => ctx.loaders.quotesOfArticle.load(article.pk));
+    if (isPreview(article)) return quotesOfPreview(article, ctx);
     return ctx.loaders.quotesOfArticle.load(article.pk);
   }
 

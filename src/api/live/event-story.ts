@@ -1,5 +1,6 @@
 import { Article } from "../../entities/article.entity";
 import { Comment } from "../../entities/comment.entity";
+import { Correction } from "../../entities/correction.entity";
 import { Quote } from "../../entities/quote.entity";
 import { Tag } from "../../entities/tag.entity";
 import type { CommentSnapshot, EventStory } from "../../events/outbox";
@@ -8,8 +9,9 @@ import type { CommentSnapshot, EventStory } from "../../events/outbox";
  * A story event as the fields of its subscribers' operations answer it: the story itself (one
  * object per event: every field that reaches the event's story answers this one), and what its
  * nested fields answer, the links and rows the event carries, never the current rows (which may
- * be a later draft). `tags` and `quotes` are null for events of version 1, which did not carry
- * them; the current rows may then stand in only while the story is visible to the reader now.
+ * be a later draft). `tags` and `quotes` are null for events of version 1, `corrections` for
+ * events before version 3, which did not carry them; the current rows may then stand in only
+ * while the story is visible to the reader now.
  */
 export interface StoryOfEvent {
   readonly article: Article;
@@ -17,6 +19,7 @@ export interface StoryOfEvent {
   readonly personPks: readonly number[];
   readonly tags: Tag[] | null;
   readonly quotes: Quote[] | null;
+  readonly corrections: Correction[] | null;
 }
 
 /** The story an event carries, as the entities the resolvers answer with. */
@@ -28,14 +31,17 @@ export function storyFromEvent(story: EventStory): StoryOfEvent {
     scheduledFor: a.scheduledFor ? new Date(a.scheduledFor) : null,
     createdAt: new Date(a.createdAt),
     updatedAt: new Date(a.updatedAt),
+    // Events before version 3 did not carry it: null there.
+    correctedAt: story.version === 3 && story.correctedAt !== null ? new Date(story.correctedAt) : null,
   });
-  const relations = story.version === 2 ? story.relations : null;
+  const relations = story.version === 1 ? null : story.relations;
   return {
     article,
     institutionPks: story.institutionPks,
     personPks: story.personPks,
     tags: relations ? relations.tags.map((t) => Object.assign(new Tag(), t)) : null,
     quotes: relations ? relations.quotes.map((q) => Object.assign(new Quote(), { ...q, articleId: a.pk })) : null,
+    corrections: story.version === 3 ? story.corrections.map((c) => Object.assign(new Correction(), { ...c, articleId: a.pk, tokenId: null, createdAt: new Date(c.createdAt) })) : null,
   };
 }
 
