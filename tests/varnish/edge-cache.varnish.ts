@@ -186,7 +186,7 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
     const url = `${varnish.url}/graphql?query=${encodeURIComponent(`query($token: String!) { articlePreview(token: $token) { title status } }`)}&variables=${encodeURIComponent(JSON.stringify({ token }))}`;
 
     // The holder twice, then another client (another origin) with the very same URL.
-    for (const headers of [{}, {}, { origin: "https://lain.example" }]) {
+    for (const headers of [{}, {}, { origin: "https://lain.example" }] as Array<Record<string, string>>) {
       const before = await seenByServer(t);
       const res = await fetch(url, { headers });
       expect(res.headers.get("x-cache")).not.toMatch(/^hit/);
