@@ -1,4 +1,4 @@
-import { diffArrays, diffLines, diffWords } from "diff";
+import { diffArrays, diffLines, diffWordsWithSpace } from "diff";
 import { DiffChange, RevisedField } from "../entities/revision.entity";
 import { fieldOf, REVISED_FIELDS } from "./revisions";
 import type { StorySnapshot } from "./revisions";
@@ -59,9 +59,39 @@ function merged(parts: readonly DiffPart[]): DiffPart[] {
   return out;
 }
 
+/**
+ * Changes separated only by spaces as one removal and one addition: a rewritten sentence reads
+ * as the old one and the new one, not as its words interleaved around the spaces they share.
+ */
+function coalesced(parts: readonly DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  let i = 0;
+  while (i < parts.length) {
+    if (parts[i]!.change === DiffChange.SAME) {
+      out.push(parts[i++]!);
+      continue;
+    }
+    let removed = "";
+    let added = "";
+    for (; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (part.change === DiffChange.SAME) {
+        const next = parts[i + 1];
+        if (!/^\s+$/.test(part.text) || next === undefined || next.change === DiffChange.SAME) break;
+        removed += part.text;
+        added += part.text;
+      } else if (part.change === DiffChange.REMOVED) removed += part.text;
+      else added += part.text;
+    }
+    out.push(...replacedWhole(removed, added));
+  }
+  return out;
+}
+
 function wordDiff(before: string, after: string, maxWords: number): DiffPart[] {
-  const changes = diffWords(before, after, { maxEditLength: maxWords });
-  return changes === undefined ? replacedWhole(before, after) : partsOf(changes);
+  // Spaces count as words: a diff must spell out both versions exactly (diffWords takes a change of spacing for none).
+  const changes = diffWordsWithSpace(before, after, { maxEditLength: maxWords });
+  return changes === undefined ? replacedWhole(before, after) : coalesced(partsOf(changes));
 }
 
 /**

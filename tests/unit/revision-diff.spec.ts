@@ -1,0 +1,57 @@
+import "reflect-metadata";
+import fc from "fast-check";
+import { diffSnapshots } from "../../src/services/revision.diff";
+import type { StorySnapshot } from "../../src/services/revisions";
+
+/** A field's text as one side of its diff has it: the parts in both, and those only on that side. */
+const side = (parts: Array<{ change: string; text: string }>, drop: "ADDED" | "REMOVED") => parts.filter((p) => p.change !== drop).map((p) => p.text);
+
+const story = (fields: Partial<StorySnapshot>): StorySnapshot => ({ title: "Judul", summary: null, body: "Paragraf.", tags: [], ...fields });
+
+const words = fc.array(fc.constantFrom("remisi", "warga", "binaan", "120", "125", "Lapas", "Kelas", "IIA", ",", ".", "—", "dan", "di"), { maxLength: 12 }).map((w) => w.join(" "));
+const body = fc.array(words, { minLength: 1, maxLength: 6 }).map((ps) => ps.join("\n\n"));
+const snapshot = fc.record({ title: words, summary: fc.option(words, { nil: null }), body, tags: fc.uniqueArray(fc.constantFrom("Remisi", "Natal", "Lapas", "Hukum"), { maxLength: 4 }) });
+
+describe("diffs between two revisions", () => {
+  it("spell out both versions of every field that differs, and list no field that does not", () => {
+    fc.assert(
+      fc.property(snapshot, snapshot, (from, to) => {
+        const diffs = diffSnapshots(from, to);
+        for (const { field, parts } of diffs) {
+          if (field === "TAGS") {
+            expect(side(parts, "ADDED")).toEqual(from.tags);
+            expect(side(parts, "REMOVED")).toEqual(to.tags);
+          } else {
+            const key = field.toLowerCase() as "title" | "summary" | "body";
+            expect(side(parts, "ADDED").join("")).toBe(from[key] ?? "");
+            expect(side(parts, "REMOVED").join("")).toBe(to[key] ?? "");
+            expect(parts.every((p) => p.text !== "")).toBe(true);
+          }
+        }
+        const listed = diffs.map((d) => d.field);
+        expect(listed.includes("TITLE")).toBe(from.title !== to.title);
+        expect(listed.includes("BODY")).toBe(from.body !== to.body);
+        expect(listed.includes("TAGS")).toBe(from.tags.join("|") !== to.tags.join("|"));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("shows a corrected figure in a long body as that figure", () => {
+    const paragraphs = Array.from({ length: 400 }, (_, i) => `Paragraf ${i} tentang pembinaan warga binaan di Lapas.`);
+    const before = paragraphs.join("\n\n");
+    const after = before.replace("Paragraf 250 tentang", "Paragraf 251 tentang");
+    const [diff] = diffSnapshots(story({ body: before }), story({ body: after }));
+    expect(diff!.parts.filter((p) => p.change !== "SAME")).toEqual([
+      { change: "REMOVED", text: "250" },
+      { change: "ADDED", text: "251" },
+    ]);
+  });
+
+  it("shows bodies past its bounds as replaced whole, still spelling out both", () => {
+    const paragraphs = (seed: string) => Array.from({ length: 500 }, (_, i) => `${seed} ${i} ${seed}`).join("\n\n");
+    const [diff] = diffSnapshots(story({ body: paragraphs("lama") }), story({ body: paragraphs("baru") }));
+    expect(diff!.parts.map((p) => p.change)).toEqual(["REMOVED", "ADDED"]);
+    expect(diff!.parts.map((p) => p.text)).toEqual([paragraphs("lama"), paragraphs("baru")]);
+  });
+});
