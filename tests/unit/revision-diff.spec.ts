@@ -2,6 +2,7 @@ import "reflect-metadata";
 import fc from "fast-check";
 import { diffSnapshots } from "../../src/services/revision.diff";
 import type { StorySnapshot } from "../../src/services/revisions";
+import { RevisedField } from "../../src/entities/revision.entity";
 
 /** A field's text as one side of its diff has it: the parts in both, and those only on that side. */
 const side = (parts: Array<{ change: string; text: string }>, drop: "ADDED" | "REMOVED") => parts.filter((p) => p.change !== drop).map((p) => p.text);
@@ -18,7 +19,7 @@ describe("diffs between two revisions", () => {
       fc.property(snapshot, snapshot, (from, to) => {
         const diffs = diffSnapshots(from, to);
         for (const { field, parts } of diffs) {
-          if (field === "TAGS") {
+          if (field === RevisedField.TAGS) {
             expect(side(parts, "ADDED")).toEqual(from.tags);
             expect(side(parts, "REMOVED")).toEqual(to.tags);
           } else {
@@ -29,9 +30,9 @@ describe("diffs between two revisions", () => {
           }
         }
         const listed = diffs.map((d) => d.field);
-        expect(listed.includes("TITLE")).toBe(from.title !== to.title);
-        expect(listed.includes("BODY")).toBe(from.body !== to.body);
-        expect(listed.includes("TAGS")).toBe(from.tags.join("|") !== to.tags.join("|"));
+        expect(listed.includes(RevisedField.TITLE)).toBe(from.title !== to.title);
+        expect(listed.includes(RevisedField.BODY)).toBe(from.body !== to.body);
+        expect(listed.includes(RevisedField.TAGS)).toBe(from.tags.join("|") !== to.tags.join("|"));
       }),
       { numRuns: 300 },
     );
