@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { useTestServer } from "../helpers/fixture";
 import { dataOf } from "../helpers/server";
+import type { GraphQLResponse } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 
 const README = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
@@ -28,7 +29,7 @@ describe("the README's corrections, revisions and preview link", () => {
     const editor = bearer(await mintToken(t, "EDITOR"));
     const run = async <T,>(document: string, operationName: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
       const res = await fetch(`http://127.0.0.1:${t.server.port}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query: document, operationName, variables }) });
-      return dataOf<T>({ status: res.status, body: await res.json(), text: "" });
+      return dataOf<T>({ status: res.status, body: (await res.json()) as GraphQLResponse<T>["body"], text: "" });
     };
     const { id, slug } = dataOf<{ articles: { nodes: Array<{ id: string; slug: string }> } }>(await t.gql(`{ articles(first: 1) { nodes { id slug } } }`)).articles.nodes[0]!;
     await t.gql(`mutation($id: ID!) { updateArticle(id: $id, input: { summary: "Ringkasan yang diperbaiki." }) { id } }`, { id }, editor);
