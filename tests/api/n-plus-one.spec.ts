@@ -111,6 +111,8 @@ const FRONT_PAGE_DEEP = `
         tags { slug }
         quotes { text speaker { name } institution { shortName } }
         commentCount
+        correctedAt
+        corrections { text createdAt }
       }
     }
   }`;
