@@ -92,6 +92,20 @@ describe("draft preview links", () => {
     expect(unknown.body.errors?.[0]).toMatchObject({ extensions: { code: "NOT_FOUND", field: "token" } });
   });
 
+  it("goes with its story: a deleted story's links, revisions and notes are gone, its token names nothing", async () => {
+    const id = dataOf<{ createArticle: { id: string } }>(await t.gql(`mutation { createArticle(input: { title: "Berita yang dihapus", body: "Isi." }) { id } }`, {}, as.EDITOR)).createArticle.id;
+    await t.gql(`mutation($id: ID!) { updateArticle(id: $id, input: { body: "Isi kedua." }) { id } }`, { id }, as.EDITOR);
+    await t.gql(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, { id }, as.EDITOR);
+    dataOf(await t.gql(`mutation($id: ID!) { addCorrection(article: $id, text: "Koreksi.") { id } }`, { id }, as.EDITOR));
+    const { token } = await made(id);
+    const { pk } = parseGlobalId(id);
+    const rows = () => Promise.all(["preview_link", "article_revision", "article_correction"].map((table) => t.server.db.reader.createQueryBuilder().from(table, "x").where("x.article_id = :pk", { pk }).getCount()));
+    expect(await rows()).toEqual([1, 2, 1]);
+    await t.gql(`mutation($id: ID!) { deleteArticle(id: $id) }`, { id }, as.EDITOR);
+    expect((await preview(token)).body.errors?.[0]).toMatchObject({ extensions: { code: "NOT_FOUND", field: "token" } });
+    expect(await rows()).toEqual([0, 0, 0]);
+  });
+
   it("needs an expiry in the future at most 30 days away, an editor, and a story", async () => {
     for (const [expiresAt, words] of [
       [inDays(-1 / 24), "not in the future"],
