@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { DirectContext } from "./facts";
 import type { RateLimiter } from "./rate-limit";
 import type { RequestContext } from "../kernel/request-context";
-import { canSeeDrafts } from "../kernel/viewer";
-import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../kernel/errors";
+import { requireEditor } from "../kernel/permissions";
+import { hashSecret, newSecret } from "../kernel/secrets";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../kernel/errors";
 import type { Database } from "../db/database";
 import { getOrThrow } from "../db/lookups";
 import { keyListCondition, keyListParam, RowReader } from "../db/rows";
@@ -20,10 +20,6 @@ const DAY_MS = 86_400_000;
 export const MAX_PREVIEW_DAYS = 30;
 /** Links of one story that have not expired (revoked ones count until they would have): the editors' list stays short. */
 export const MAX_UNEXPIRED_LINKS = 20;
-
-function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
-}
 
 /** A new link and its token, the one copy of its secret there will ever be. */
 export interface CreatedPreviewLink {
@@ -48,12 +44,6 @@ export class PreviewService {
     this.rows = new RowReader(db, PreviewLink);
   }
 
-  private checkEditor(ctx: Pick<RequestContext, "viewer">): void {
-    if (canSeeDrafts(ctx.viewer)) return;
-    if (ctx.viewer === null) throw new UnauthenticatedError("A story's preview links are for editors: sign in with an EDITOR token.");
-    throw new ForbiddenError(`A story's preview links are for editors; this token's role is ${ctx.viewer.role}.`);
-  }
-
   /** Makes a link to a story that expires at `expiresAt`, in the future and at most {@link MAX_PREVIEW_DAYS} days away. */
   async create(ctx: DirectContext, articleId: string, expiresAt: Date, now = new Date()): Promise<CreatedPreviewLink> {
     if (Number.isNaN(expiresAt.getTime())) throw new BadUserInputError("expiresAt is not a valid instant.", "expiresAt");
@@ -62,7 +52,7 @@ export class PreviewService {
     if (expiresAt.getTime() > latest.getTime()) {
       throw new BadUserInputError(`expiresAt ${expiresAt.toISOString()} is more than ${MAX_PREVIEW_DAYS} days away; the latest allowed now is ${latest.toISOString()}.`, "expiresAt");
     }
-    const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
+    const token = newSecret(TOKEN_PREFIX);
     const link = await this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", articleId, "article");
       const unexpired = await em
@@ -94,7 +84,7 @@ export class PreviewService {
 
   /** Each story's links that have not expired, newest first (editors only). */
   async ofArticles(ctx: RequestContext, articlePks: readonly number[], now = new Date()): Promise<PreviewLink[][]> {
-    this.checkEditor(ctx);
+    requireEditor(ctx.viewer, "A story's preview links");
     const rows = (await this.rows.byKeys(this.db, ctx.tally, "article_id", articlePks, `"id" DESC`)).filter((l) => l.expiresAt.getTime() > now.getTime());
     const groups = groupBy(rows, (r) => r.articleId);
     return articlePks.map((pk) => groups.get(pk) ?? []);

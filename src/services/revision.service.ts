@@ -1,6 +1,6 @@
 import type { RequestContext } from "../kernel/request-context";
-import { canSeeDrafts } from "../kernel/viewer";
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../kernel/errors";
+import { requireEditor } from "../kernel/permissions";
+import { NotFoundError } from "../kernel/errors";
 import { pkOf } from "../kernel/ids";
 import { intInRange } from "../kernel/validate";
 import type { Database } from "../db/database";
@@ -39,15 +39,9 @@ export class RevisionService {
     this.fullRows = new RowReader(db, ArticleRevision);
   }
 
-  private checkEditor(ctx: Pick<RequestContext, "viewer">): void {
-    if (canSeeDrafts(ctx.viewer)) return;
-    if (ctx.viewer === null) throw new UnauthenticatedError("A story's revisions are for editors: sign in with an EDITOR token.");
-    throw new ForbiddenError(`A story's revisions are for editors; this token's role is ${ctx.viewer.role}.`);
-  }
-
   /** Each story's revisions, newest first. */
   pagesByArticle(ctx: RequestContext, articlePks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
-    this.checkEditor(ctx);
+    requireEditor(ctx.viewer, "A story's revisions");
     return fetchPartitionedPages(
       { select: new Select(this.db, "article_revision", "r"), pkSql: "r.id", ordering: NEWEST, partitionSql: "r.article_id", entity: { columns: this.listRows.columnsOf("r"), hydrate: (row) => this.listRows.hydrate(row, "_e_") } },
       articlePks,
@@ -57,13 +51,13 @@ export class RevisionService {
   }
 
   async byPks(ctx: RequestContext, pks: readonly number[]): Promise<Array<ArticleRevision | null>> {
-    this.checkEditor(ctx);
+    requireEditor(ctx.viewer, "A story's revisions");
     return alignByPk(pks, await this.listRows.byKeys(this.db, ctx.tally, "id", pks));
   }
 
   /** The fields each revision kept. */
   async snapshots(ctx: RequestContext, pks: readonly number[]): Promise<StorySnapshot[]> {
-    this.checkEditor(ctx);
+    requireEditor(ctx.viewer, "A story's revisions");
     const rows = await this.fullRows.byKeys(this.db, ctx.tally, "id", pks);
     const byPk = new Map(rows.map((r) => [r.pk, readSnapshot(r)]));
     return pks.map((pk) => byPk.get(pk)!);
@@ -71,7 +65,7 @@ export class RevisionService {
 
   /** How revision `to` of a story differs from its revision `from` (by their numbers), field by field. */
   async diff(ctx: RequestContext, articleId: string, from: number, to: number): Promise<RevisionDiff> {
-    this.checkEditor(ctx);
+    requireEditor(ctx.viewer, "A story's revisions");
     const articlePk = pkOf(articleId, "Article", "article");
     intInRange(from, "from", 1, 2_147_483_647);
     intInRange(to, "to", 1, 2_147_483_647);
