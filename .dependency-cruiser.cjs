@@ -17,7 +17,7 @@ const LAYERS = [
   { name: "api", path: "^src/api/", owns: "the GraphQL schema: resolvers, inputs, connections, loaders, per-request context" },
   { name: "policy", path: "^src/policy/", owns: "the operation policy: parse, validate, limits, cost, persisted queries" },
   { name: "cache", path: "^src/cache/", owns: "the response cache, its HTTP side and invalidation" },
-  { name: "transport", path: "^src/(transport|playground|ticker)/", owns: "HTTP and WebSocket doors, and the HTTP pages" },
+  { name: "transport", path: "^src/(transport|playground|ticker|feeds)/", owns: "HTTP and WebSocket doors, and the HTTP pages, feeds and sitemaps" },
   { name: "root", path: "^src/(server|main)\\.ts$|^src/tools/", owns: "the composition root: builds and wires everything" },
 ];
 

@@ -167,6 +167,23 @@ export interface TickerConfig {
   readonly frameAncestors: string;
 }
 
+/**
+ * Feeds (RSS, Atom, JSON Feed) and sitemaps. Their story links come from the ticker's one
+ * setting ({@link TickerConfig.storyUrl}), so a headline links to the same page everywhere.
+ */
+export interface FeedsConfig {
+  /** The public origin of this server (`https://api.koran.example`), for the feeds' and sitemaps' own addresses and for a story URL given as a path; null: the request's own. */
+  readonly publicUrl: string | null;
+  /** The publication's name: the feeds' title, the Google News sitemap's publication name. */
+  readonly siteName: string;
+  /** The stories' language (ISO 639, two or three letters, or zh-cn / zh-tw). */
+  readonly language: string;
+  /** Whether a feed item carries the story's full text or its summary alone. */
+  readonly content: "full" | "summary";
+  /** Stories in a feed, newest first. */
+  readonly items: number;
+}
+
 /** Everything the server reads from its environment, validated once at start, by subsystem. */
 export interface AppConfig {
   readonly http: HttpConfig;
@@ -186,6 +203,7 @@ export interface AppConfig {
   readonly graphql: GraphQLConfig;
   readonly cache: CacheConfig;
   readonly ticker: TickerConfig;
+  readonly feeds: FeedsConfig;
 }
 
 export class ConfigError extends Error {
@@ -512,6 +530,41 @@ export function parseTickerConfig(env: NodeJS.ProcessEnv): TickerConfig {
   return { storyUrl: parseStoryUrl(env.TICKER_STORY_URL), frameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS) };
 }
 
+function parsePublicUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === "") return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== raw.replace(/\/$/, "")) {
+    throw new ConfigError(`PUBLIC_URL must be this server's public origin, scheme://host[:port] with no path (https://api.koran.example), got '${terminalText(raw)}'`);
+  }
+  return url.origin;
+}
+
+function parseLanguage(raw: string | undefined): string {
+  if (raw === undefined || raw === "") return "id";
+  // What the Google News sitemap schema accepts, which RSS and JSON Feed accept too.
+  if (!/^(?:[a-z]{2,3}|zh-cn|zh-tw)$/.test(raw)) throw new ConfigError(`SITE_LANGUAGE must be an ISO 639 code of two or three lowercase letters (id, en), or zh-cn / zh-tw, got '${terminalText(raw)}'`);
+  return raw;
+}
+
+export function parseFeedsConfig(env: NodeJS.ProcessEnv): FeedsConfig {
+  const siteName = (env.SITE_NAME ?? "").trim();
+  if (siteName.length > 200 || /\p{Cc}/u.test(siteName)) throw new ConfigError(`SITE_NAME must be at most 200 characters with no control characters, got '${terminalText(siteName.slice(0, 60))}'`);
+  const content = env.FEED_CONTENT === undefined || env.FEED_CONTENT === "" ? "full" : env.FEED_CONTENT;
+  if (content !== "full" && content !== "summary") throw new ConfigError(`FEED_CONTENT must be full or summary, got '${terminalText(content)}'`);
+  return {
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
+    siteName: siteName || "Newsroom",
+    language: parseLanguage(env.SITE_LANGUAGE),
+    content,
+    items: parseInteger("FEED_ITEMS", env.FEED_ITEMS, 20, 1, 100),
+  };
+}
+
 /**
  * Reads and validates the environment. Throws {@link ConfigError} naming the bad variable.
  * `loadConfig({})` is the product's defaults (the test servers start from it too).
@@ -533,5 +586,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphql: parseGraphQLConfig(env),
     cache: parseCacheConfig(env),
     ticker: parseTickerConfig(env),
+    feeds: parseFeedsConfig(env),
   };
 }

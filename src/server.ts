@@ -31,6 +31,7 @@ import { LiveStats } from "./events/stats";
 import { DEFAULT_PLAYGROUND_QUERY } from "./playground/default-query";
 import { createPlaygroundRouter } from "./playground/playground";
 import { createTickerRouter } from "./ticker/ticker.router";
+import { createFeedsRouter } from "./feeds/feeds.router";
 import { observabilityPlugin } from "./transport/observability-plugin";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./kernel/request-scope";
@@ -299,6 +300,18 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     if (config.graphql.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
     // Not behind PLAYGROUND: the ticker is for readers, and embedded on other sites.
     app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.ticker.storyUrl, frameAncestors: config.ticker.frameAncestors }));
+    // Feeds and sitemaps link stories where the ticker does: one setting, TICKER_STORY_URL.
+    app.use(
+      createFeedsRouter({
+        services,
+        cache: responseCache.cache,
+        feeds: config.feeds,
+        storyUrl: config.ticker.storyUrl,
+        maxAgeSeconds: config.cache.maxAgeSeconds,
+        staleWhileRevalidateSeconds: config.cache.staleSeconds,
+        logger,
+      }),
+    );
     app.use("/graphql", responseCache.http.varyHeaders());
     app.use(
       "/graphql",

@@ -2,6 +2,7 @@ import type { RequestContext } from "../kernel/request-context";
 import type { Services } from "../services/services";
 import { articleLoaders } from "./article/article.loader";
 import { authLoaders } from "./auth/auth.loader";
+import { authorLoaders } from "./author/author.loader";
 import { commentLoaders } from "./comment/comment.loader";
 import { factSourceLoaders } from "./facts/fact-source.loader";
 import { institutionLoaders } from "./institution/institution.loader";
@@ -22,6 +23,7 @@ const LOADERS = {
   ...commentLoaders,
   ...authLoaders,
   ...factSourceLoaders,
+  ...authorLoaders,
   ...revisionLoaders,
   ...correctionLoaders,
   ...previewLoaders,

@@ -10,6 +10,7 @@ import { authChecker } from "../kernel/permissions";
 import { DateTimeScalar } from "../kernel/scalars";
 import { ArticleResolver } from "./article/article.resolver";
 import { AuthResolver } from "./auth/auth.resolver";
+import { AuthorResolver } from "./author/author.resolver";
 import { CommentResolver } from "./comment/comment.resolver";
 import { AccreditationResolver, InstitutionResolver } from "./institution/institution.resolver";
 import { FactSourceResolver } from "./facts/fact-source.resolver";
@@ -28,7 +29,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The served schema, built once per process from the decorated classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, ArticleRevisionResolver, ArticleRevisionsResolver, CorrectionResolver, PreviewResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, AuthorResolver, ArticleRevisionResolver, ArticleRevisionsResolver, CorrectionResolver, PreviewResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     // Required by type-graphql for any subscription; ours bring their own event streams

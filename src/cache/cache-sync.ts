@@ -23,7 +23,12 @@ import type { CacheTag } from "./tags";
  * the page from an instance that had not yet read the event, and that instance's own purge,
  * sent after it has, is what drops such a page.
  */
-export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: CacheConfig; logger: Logger; metrics: Metrics }): { http: HttpCache; stop(): void } {
+export function startResponseCache(options: { db: Database; bus: EventBus; schema: GraphQLSchema; config: CacheConfig; logger: Logger; metrics: Metrics }): {
+  http: HttpCache;
+  /** The same store, for answers other than GraphQL's (feeds, sitemaps), kept fresh by the same changes. */
+  cache: ResponseCache;
+  stop(): void;
+} {
   const { db, bus, config, metrics } = options;
   const cache = new ResponseCache(
     { maxBytes: config.bytes, admitAfter: config.admitAfter, keeps: config.enabled },
@@ -65,6 +70,7 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
   }
   return {
     http: new HttpCache(options.schema, cache, { maxAgeSeconds: config.maxAgeSeconds, staleWhileRevalidateSeconds: config.staleSeconds }, options.logger, metrics),
+    cache,
     stop: () => {
       for (const stop of stops) stop();
     },

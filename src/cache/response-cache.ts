@@ -20,6 +20,8 @@ export interface CacheSlot {
   readonly hash: number;
   /** The request as it arrived (see {@link RawSpelling}), to know it by before it is parsed next time. */
   readonly spelling?: RawSpelling;
+  /** false: an answer told apart from a stale one but never kept (see {@link ResponseCache.passingSlot}). */
+  readonly keep?: false;
 }
 
 /**
@@ -135,6 +137,14 @@ export class ResponseCache {
     return { slot: { key, tags, generation: this.generation, hash, spelling } };
   }
 
+  /**
+   * A slot whose answer is only checked for staleness by {@link store}, never kept: for an
+   * answer that changes with the clock alone, which no change would drop.
+   */
+  passingSlot(key: string, tags: readonly CacheTag[]): CacheSlot {
+    return { key, tags, generation: this.generation, hash: 0, keep: false };
+  }
+
   /** The stored answer a request spelled exactly so was last answered with. */
   lookupSpelling(raw: string): { hit: CachedResponse; spelling: RawSpelling } | undefined {
     const known = this.spellings.get(raw);
@@ -172,7 +182,7 @@ export class ResponseCache {
     const entry: CachedResponse = { body, bytes: Buffer.from(body), etag: strongEtag(body), tags: slot.tags };
     // Keys hold the variables as JSON: they count too.
     const bytes = (body.length + slot.key.length) * 2 + 256;
-    if (!this.admission || bytes > this.maxBytes / 10) return entry;
+    if (!this.admission || slot.keep === false || bytes > this.maxBytes / 10) return entry;
     const frequency = this.admission.frequency(slot.hash);
     if (frequency < this.admitAfter) {
       this.counters.rejected();

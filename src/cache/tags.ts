@@ -9,7 +9,7 @@ import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefi
  * may only take a table out when what it wrote there no reader can see (`unseenByReaders`: a
  * comment waiting for moderation).
  */
-export type CacheTag = "Article" | "Institution" | "Accreditation" | "Person" | "Position" | "Quote" | "Comment" | "Tag";
+export type CacheTag = "Article" | "Institution" | "Accreditation" | "Person" | "Position" | "Quote" | "Comment" | "Tag" | "Author";
 
 /** The tables whose rows each tag's answers show. A story's links belong to the story. */
 const TABLE_TAGS: Readonly<Record<string, readonly CacheTag[]>> = {
@@ -24,14 +24,19 @@ const TABLE_TAGS: Readonly<Record<string, readonly CacheTag[]>> = {
   quote: ["Quote"],
   comment: ["Comment"],
   tag: ["Tag"],
+  author: ["Author"],
+  // A byline shows on the story, and an author's story list shows the story.
+  article_author: ["Article", "Author"],
+  // Images are shown only through their story.
+  article_image: ["Article"],
   // A rename keeps the old slug resolving: lookups by slug of any kind may change.
-  slug_alias: ["Article", "Institution", "Person"],
+  slug_alias: ["Article", "Institution", "Person", "Author"],
   // A story's correction notes are part of it. Its revisions and preview links are editors'
   // alone: no cached answer shows them, so they touch no tag.
   article_correction: ["Article"],
 };
 
-const TYPE_TAGS = new Set<string>(["Article", "Institution", "Accreditation", "Person", "Position", "Quote", "Comment", "Tag"]);
+const TYPE_TAGS = new Set<string>(["Article", "Institution", "Accreditation", "Person", "Position", "Quote", "Comment", "Tag", "Author"]);
 
 /** The tag of a type a selection reaches: a connection or edge shows its nodes (its totalCount counts them); `Node` may be any of them. */
 function tagsOfType(name: string): readonly CacheTag[] {
@@ -76,8 +81,8 @@ const byOperation = new WeakMap<OperationDefinitionNode, OperationFacts>();
 
 /**
  * The tags of an operation's answer: every object type its selection can reach, through
- * fragments. Quotes, comments and tags are shown only through a story the reader may see, so
- * their answers depend on stories too. Worked out once per parsed operation.
+ * fragments. Quotes, comments and tags are shown only through a story the reader may see (and
+ * authors listed by one), so their answers depend on stories too. Worked out once per parsed operation.
  */
 export function tagsOfOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly CacheTag[] {
   return factsOf(schema, document, operation).tags;
@@ -123,7 +128,8 @@ function factsOf(schema: GraphQLSchema, document: DocumentNode, operation: Opera
       }),
     );
   }
-  if (tags.has("Quote") || tags.has("Comment") || tags.has("Tag")) tags.add("Article");
+  // An author is public once a published story carries them, like a tag.
+  if (tags.has("Quote") || tags.has("Comment") || tags.has("Tag") || tags.has("Author")) tags.add("Article");
   const facts: OperationFacts = { tags: [...tags].sort(), private: isPrivate };
   byOperation.set(operation, facts);
   return facts;

@@ -8,9 +8,11 @@ import { Tag } from "./tag.entity";
 import { EventLogState, EventRecord } from "../events/event.entity";
 import { SlugAlias } from "./slug-alias.entity";
 import { FactSource } from "./fact-source.entity";
+import { ArticleAuthor, Author } from "./author.entity";
+import { ArticleImage } from "./image.entity";
 import { ArticleRevision } from "./revision.entity";
 import { Correction } from "./correction.entity";
 import { PreviewLink } from "./preview-link.entity";
 
 /** Every entity of the store, for the data sources and the migration CLI. */
-export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, FactSource, EventRecord, EventLogState, ArticleRevision, Correction, PreviewLink];
+export const entities = [Article, ArticleInstitution, ArticlePerson, ArticleTag, Tag, Institution, Accreditation, Person, Position, Quote, Comment, ApiToken, SlugAlias, FactSource, Author, ArticleAuthor, ArticleImage, EventRecord, EventLogState, ArticleRevision, Correction, PreviewLink];

@@ -21,6 +21,7 @@ export enum RevisedField {
   SUMMARY = "SUMMARY",
   BODY = "BODY",
   TAGS = "TAGS",
+  IMAGES = "IMAGES",
 }
 registerEnumType(RevisedField, { name: "RevisedField", description: "A field of a story that revisions keep." });
 
@@ -37,7 +38,7 @@ registerEnumType(DiffChange, { name: "DiffChange", description: "Whether a stret
  * and when. The fields travel as a versioned JSON snapshot (see services/revisions.ts), read only
  * when a client asks for them: a story's body may be 200,000 characters. Editors only.
  */
-@ObjectType("ArticleRevision", { simpleResolvers: true, description: "A story's title, summary, body and tags as one change left them (editors only)." })
+@ObjectType("ArticleRevision", { simpleResolvers: true, description: "A story's title, summary, body, tags and images as one change left them (editors only)." })
 @Entity("article_revision")
 @Index("idx_article_revision_number", ["articleId", "number"], { unique: true })
 export class ArticleRevision {

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { InstantColumn } from "../db/column-types";
 
 /** The kinds of record whose slugs appear in URLs. */
-export type SlugKind = "article" | "institution" | "person";
+export type SlugKind = "article" | "institution" | "person" | "author";
 
 /** A slug a record used to have: old links keep resolving after a rename. */
 @Entity("slug_alias")

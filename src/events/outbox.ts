@@ -46,6 +46,18 @@ export interface EventStoryV2 extends Omit<EventStoryV1, "version"> {
   relations: StoryRelations;
 }
 
+/** A story's byline and pictures as a story event carries them. */
+export interface StoryCredits {
+  authors: Array<{ pk: number; slug: string; name: string; bio: string | null; role: string }>;
+  images: Array<{ lead: boolean; position: number; url: string; width: number | null; height: number | null; alt: string; caption: string | null; credit: string | null }>;
+}
+
+/** Version 3 also carries the story's byline and images (lead image first). */
+export interface EventStoryV3 extends Omit<EventStoryV2, "version"> {
+  version: 3;
+  credits: StoryCredits;
+}
+
 /** A correction note as a story event carries it. */
 export interface StoryCorrection {
   pk: number;
@@ -53,15 +65,15 @@ export interface StoryCorrection {
   createdAt: string;
 }
 
-/** Version 3 also carries the story's correction notes, oldest first, and when the latest was added. */
-export interface EventStoryV3 extends Omit<EventStoryV2, "version"> {
-  version: 3;
+/** Version 4 also carries the story's correction notes, oldest first, and when the latest was added. */
+export interface EventStoryV4 extends Omit<EventStoryV3, "version"> {
+  version: 4;
   correctedAt: string | null;
   corrections: StoryCorrection[];
 }
 
 /** A story as a story event carries it; readers switch on `version`. */
-export type EventStory = EventStoryV1 | EventStoryV2 | EventStoryV3;
+export type EventStory = EventStoryV1 | EventStoryV2 | EventStoryV3 | EventStoryV4;
 
 /**
  * The story a log row's payload holds, or null for a version this code cannot read (written by a
@@ -70,7 +82,7 @@ export type EventStory = EventStoryV1 | EventStoryV2 | EventStoryV3;
 export function readEventStory(payload: string): EventStory | null {
   const stored = JSON.parse(payload) as Omit<EventStory, "version"> & { version?: number; relations?: StoryRelations };
   stored.version ??= stored.relations ? 2 : 1;
-  return stored.version === 1 || stored.version === 2 || stored.version === 3 ? (stored as EventStory) : null;
+  return stored.version === 1 || stored.version === 2 || stored.version === 3 || stored.version === 4 ? (stored as EventStory) : null;
 }
 
 /** A comment as an event carries it: everything public, never the email. */
@@ -110,7 +122,7 @@ export async function recordChange(em: EntityManager, tags: readonly string[]): 
 }
 
 /** Writes a story event in the caller's transaction. Pass a story read before a deletion. */
-export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", story: EventStoryV3): Promise<void> {
+export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", story: EventStoryV4): Promise<void> {
   await append(em, { topic: "article", type, articleId: story.article.pk, commentId: null, payload: JSON.stringify(story) });
 }
 

@@ -4,9 +4,9 @@ import { BadUserInputError, quoted } from "./errors";
  * GraphQL types whose ids are global. `node(id:)` fetches those that implement Node; a story's
  * revisions, corrections and preview links are reached through their story.
  */
-export type NodeType = "Article" | "Institution" | "Person" | "Quote" | "Comment" | "Accreditation" | "Position" | "ApiToken" | "Tag" | "ArticleRevision" | "Correction" | "PreviewLink";
+export type NodeType = "Article" | "Institution" | "Person" | "Quote" | "Comment" | "Accreditation" | "Position" | "ApiToken" | "Tag" | "Author" | "ArticleRevision" | "Correction" | "PreviewLink";
 
-const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(["Article", "Institution", "Person", "Quote", "Comment", "Accreditation", "Position", "ApiToken", "Tag", "ArticleRevision", "Correction", "PreviewLink"]);
+const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(["Article", "Institution", "Person", "Quote", "Comment", "Accreditation", "Position", "ApiToken", "Tag", "Author", "ArticleRevision", "Correction", "PreviewLink"]);
 
 /** The public id of a row: opaque, and says which type it is so `node(id:)` needs no guessing. */
 export function toGlobalId(type: NodeType, pk: number): string {

@@ -18,6 +18,7 @@ export interface ArticleFilter {
   status?: ArticleStatus | null;
   institutionId?: string | null;
   personId?: string | null;
+  authorId?: string | null;
   tag?: string | null;
   publishedAfter?: Date | null;
   publishedBefore?: Date | null;
@@ -34,6 +35,9 @@ export interface CreateArticleInput {
   tags?: string[] | null;
   institutionIds?: string[] | null;
   personIds?: string[] | null;
+  authorIds?: string[] | null;
+  leadImage?: ImageInput | null;
+  images?: ImageInput[] | null;
 }
 
 export interface UpdateArticleInput {
@@ -46,4 +50,19 @@ export interface UpdateArticleInput {
   tags?: string[] | null;
   institutionIds?: string[] | null;
   personIds?: string[] | null;
+  authorIds?: string[] | null;
+  /** Left out: unchanged; null: removed. */
+  leadImage?: ImageInput | null;
+  /** Left out: unchanged; null or []: removed. */
+  images?: ImageInput[] | null;
+}
+
+/** A picture on the newsroom's CDN or media library, as a story is given it. */
+export interface ImageInput {
+  url: string;
+  width?: number | null;
+  height?: number | null;
+  alt: string;
+  caption?: string | null;
+  credit?: string | null;
 }

@@ -17,6 +17,10 @@ import { snapshotArticle } from "./outbox.writer";
 import { Institution } from "../entities/institution.entity";
 import { Person } from "../entities/person.entity";
 import { Tag } from "../entities/tag.entity";
+import { ArticleAuthor, Author } from "../entities/author.entity";
+import { ArticleImage } from "../entities/image.entity";
+import { checkImage, checkImages } from "./article.images";
+import type { CheckedImage } from "./article.images";
 import { pkOf, toGlobalId } from "../kernel/ids";
 import { fetchPage, fetchPartitionedPages } from "../db/pagination";
 import type { ListSpec, Page } from "../db/pagination";
@@ -47,6 +51,8 @@ export class ArticleService {
   private readonly institutionRows: RowReader<Institution>;
   private readonly personRows: RowReader<Person>;
   private readonly tagRows: RowReader<Tag>;
+  private readonly authorRows: RowReader<Author>;
+  private readonly imageRows: RowReader<ArticleImage>;
 
   constructor(private readonly db: Database) {
     this.listRows = new RowReader(db, Article, ["body"]);
@@ -54,6 +60,8 @@ export class ArticleService {
     this.institutionRows = new RowReader(db, Institution);
     this.personRows = new RowReader(db, Person);
     this.tagRows = new RowReader(db, Tag);
+    this.authorRows = new RowReader(db, Author);
+    this.imageRows = new RowReader(db, ArticleImage);
     this.listEntity = { columns: this.listRows.columnsOf("a"), hydrate: (row) => this.listRows.hydrate(row, "_e_") };
   }
 
@@ -119,6 +127,11 @@ export class ArticleService {
         fPerson: pkOf(filter.personId, "Person", "filter.personId"),
       });
     }
+    if (filter?.authorId) {
+      qb.where("EXISTS (SELECT 1 FROM article_author fa WHERE fa.article_id = a.id AND fa.author_id = :fAuthor)", {
+        fAuthor: pkOf(filter.authorId, "Author", "filter.authorId"),
+      });
+    }
     if (filter?.tag) {
       qb.where("EXISTS (SELECT 1 FROM article_tag ft JOIN tag t ON t.id = ft.tag_id WHERE ft.article_id = a.id AND t.slug = :fTag)", { fTag: filter.tag });
     }
@@ -147,6 +160,28 @@ export class ArticleService {
   pagesByTag(ctx: RequestContext, tagPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
     const qb = this.query(ctx.viewer).innerJoin("article_tag", "at", "at.article_id = a.id");
     return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "at.tag_id", entity: this.listEntity }, tagPks, page, ctx.tally);
+  }
+
+  /** Newest stories by each author. */
+  pagesByAuthor(ctx: RequestContext, authorPks: readonly number[], page: PageArgs): Promise<Map<number, Page>> {
+    const qb = this.query(ctx.viewer).innerJoin("article_author", "aa", "aa.article_id = a.id");
+    return fetchPartitionedPages({ select: qb, pkSql: "a.id", ordering: canSeeDrafts(ctx.viewer) ? NEWEST_ANY : NEWEST, partitionSql: "aa.author_id", entity: this.listEntity }, authorPks, page, ctx.tally);
+  }
+
+  /** How many stories readers can see: what a sitemap index divides into pages. */
+  async publishedCount(ctx: RequestContext): Promise<number> {
+    const { sql, values } = this.query(null).compile("COUNT(*) AS n");
+    const [row] = await this.db.readPrepared(sql, values, ctx.tally);
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Published stories (without bodies) oldest first from `offset`: a sitemap page. Oldest first,
+   * so a page keeps its stories as new ones are published at the end.
+   */
+  async publishedInOrder(ctx: RequestContext, offset: number, limit: number): Promise<Article[]> {
+    const { sql, values } = this.query(null).compile(this.listRows.columnsOf("a"), ` ORDER BY a.published_at ASC, a.id ASC LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`);
+    return (await this.db.readPrepared(sql, values, ctx.tally)).map((row) => this.listRows.hydrate(row, "_e_"));
   }
 
   /** The bodies of stories read without one (lists leave bodies out). */
@@ -183,16 +218,34 @@ export class ArticleService {
     return this.linked(ctx, articlePks, "article_tag", "tag", this.tagRows);
   }
 
-  /** A new DRAFT story with its tags, institutions and people, and its first revision, all in one transaction. */
+  /**
+   * Each story's byline, in order. No filter: whoever may read a story may read its byline (a
+   * published story's authors are public by that alone; see AuthorService).
+   */
+  authorsOf(ctx: RequestContext, articlePks: readonly number[]): Promise<Author[][]> {
+    return this.linked(ctx, articlePks, "article_author", "author", this.authorRows);
+  }
+
+  /** Each story's images in one statement: the lead image first (flagged `lead`), then the others in order. */
+  async imagesOf(ctx: RequestContext, articlePks: readonly number[]): Promise<ArticleImage[][]> {
+    const rows = await this.imageRows.byKeys(this.db, ctx.tally, "article_id", articlePks, `"article_id", "lead" DESC, "position", "id"`);
+    const groups = groupBy(rows, (r) => r.articleId);
+    return articlePks.map((pk) => groups.get(pk) ?? []);
+  }
+
+  /** A new DRAFT story with its tags, institutions, people, byline and images, and its first revision, all in one transaction. */
   async create(ctx: DirectContext, input: CreateArticleInput): Promise<Article> {
     const fields = checkStoryFields(input, true);
     const tagNames = checkTags(input.tags);
     const institutionIds = idList(input.institutionIds, "input.institutionIds");
     const personIds = idList(input.personIds, "input.personIds");
+    const authorIds = idList(input.authorIds, "input.authorIds", 20);
+    const images = checkStoryImages(input);
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const institutions = await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds");
       const people = await pksOrThrow(em, Person, "Person", personIds, "input.personIds");
+      const authors = await pksOrThrow(em, Author, "Author", authorIds, "input.authorIds");
       const slug = handSlug ? await claimSlug(em, "article", handSlug, "input.slug") : await deriveSlug(em, "article", fields.title!);
       const now = new Date();
       const article = await em.save(
@@ -210,7 +263,8 @@ export class ArticleService {
           updatedAt: now,
         }),
       );
-      await this.replaceLinks(em, article.pk, { institutions, people, tags: await this.tagPksFor(em, tagNames) });
+      await this.replaceLinks(em, article.pk, { institutions, people, tags: await this.tagPksFor(em, tagNames), authors });
+      await replaceImages(em, article.pk, images);
       await recordRevision(em, ctx, article, null, RevisionKind.CREATED);
       return article;
     }, ctx.tally);
@@ -218,18 +272,21 @@ export class ArticleService {
 
   /**
    * Changes what `input` names and nothing else; a new slug leaves the old one resolving. A change
-   * to the title, summary, body or tags is kept as a revision.
+   * to the title, summary, body, tags or images is kept as a revision.
    */
   async update(ctx: DirectContext, id: string, input: UpdateArticleInput): Promise<Article> {
     const fields = checkStoryFields(input, false);
     const tagNames = input.tags == null ? null : checkTags(input.tags);
     const institutionIds = input.institutionIds == null ? null : idList(input.institutionIds, "input.institutionIds");
     const personIds = input.personIds == null ? null : idList(input.personIds, "input.personIds");
+    const authorIds = input.authorIds == null ? null : idList(input.authorIds, "input.authorIds", 20);
+    const images = checkStoryImages(input);
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
       const institutions = institutionIds && (await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds"));
       const people = personIds && (await pksOrThrow(em, Person, "Person", personIds, "input.personIds"));
+      const authors = authorIds && (await pksOrThrow(em, Author, "Author", authorIds, "input.authorIds"));
       const before = await priorState(em, article);
       if (handSlug && handSlug !== article.slug) {
         await claimSlug(em, "article", handSlug, "input.slug", article.pk);
@@ -238,7 +295,8 @@ export class ArticleService {
       }
       Object.assign(article, fields, { updatedAt: new Date() });
       await em.save(article);
-      await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)) });
+      await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)), authors });
+      await replaceImages(em, article.pk, images);
       await recordRevision(em, ctx, article, before, RevisionKind.UPDATED);
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
       return article;
@@ -246,9 +304,10 @@ export class ArticleService {
   }
 
   /**
-   * Brings a story's title, summary, body and tags back to what `revisionId` kept, as a new
-   * RESTORED revision; a published story's feeds get an UPDATED event. Restoring what the story
-   * already says changes nothing and records nothing.
+   * Brings a story's title, summary, body, tags and images back to what `revisionId` kept, as a
+   * new RESTORED revision; a published story's feeds get an UPDATED event. Restoring what the
+   * story already says changes nothing and records nothing. A revision written before images were
+   * kept leaves the images as they are.
    */
   async restore(ctx: DirectContext, revisionId: string, now = new Date()): Promise<Article> {
     return this.db.transaction(async (em) => {
@@ -261,7 +320,8 @@ export class ArticleService {
       // The tags by the names the revision kept (any missing is made again).
       const tags = await this.tagPksFor(em, kept.tags);
       await em.save(article);
-      await this.replaceLinks(em, article.pk, { institutions: null, people: null, tags });
+      await this.replaceLinks(em, article.pk, { institutions: null, people: null, tags, authors: null });
+      if (kept.images !== null) await replaceImages(em, article.pk, { lead: kept.images.lead, others: kept.images.others });
       await recordRevision(em, ctx, article, before, RevisionKind.RESTORED, { restoredFrom: revision.number });
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
       return article;
@@ -356,7 +416,7 @@ export class ArticleService {
     return [...new Set(pks)];
   }
 
-  private async replaceLinks(em: EntityManager, articlePk: number, links: { institutions: number[] | null; people: number[] | null; tags: number[] | null }): Promise<void> {
+  private async replaceLinks(em: EntityManager, articlePk: number, links: { institutions: number[] | null; people: number[] | null; tags: number[] | null; authors: number[] | null }): Promise<void> {
     if (links.institutions) {
       await em.delete(ArticleInstitution, { articleId: articlePk });
       await em.save(links.institutions.map((institutionId, position) => em.create(ArticleInstitution, { articleId: articlePk, institutionId, position })));
@@ -368,6 +428,10 @@ export class ArticleService {
     if (links.tags) {
       await em.delete(ArticleTag, { articleId: articlePk });
       await em.save(links.tags.map((tagId, position) => em.create(ArticleTag, { articleId: articlePk, tagId, position })));
+    }
+    if (links.authors) {
+      await em.delete(ArticleAuthor, { articleId: articlePk });
+      await em.save(links.authors.map((authorId, position) => em.create(ArticleAuthor, { articleId: articlePk, authorId, position })));
     }
   }
 }
@@ -381,6 +445,32 @@ export async function publishInTransaction(em: EntityManager, article: Article, 
   await em.save(article);
   await setStoryState(em, article.pk, "STATED", now);
   await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, article));
+}
+
+/** What a story's images become: each part left out (undefined) stays as it is. */
+interface StoryImages {
+  lead: CheckedImage | null | undefined;
+  others: CheckedImage[] | undefined;
+}
+
+/** Checks a story's lead image and further images before anything is written. */
+function checkStoryImages(input: Pick<UpdateArticleInput, "leadImage" | "images">): StoryImages {
+  return {
+    lead: input.leadImage === undefined ? undefined : input.leadImage === null ? null : checkImage(input.leadImage, "input.leadImage"),
+    others: input.images === undefined ? undefined : checkImages(input.images ?? [], "input.images"),
+  };
+}
+
+/** Replaces the parts of a story's images that `images` names. */
+async function replaceImages(em: EntityManager, articlePk: number, images: StoryImages): Promise<void> {
+  if (images.lead !== undefined) {
+    await em.delete(ArticleImage, { articleId: articlePk, lead: true });
+    if (images.lead) await em.save(em.create(ArticleImage, { ...images.lead, articleId: articlePk, lead: true, position: 0 }));
+  }
+  if (images.others !== undefined) {
+    await em.delete(ArticleImage, { articleId: articlePk, lead: false });
+    await em.save(images.others.map((image, position) => em.create(ArticleImage, { ...image, articleId: articlePk, lead: false, position })));
+  }
 }
 
 /** Checks the text fields of a story; with `creating`, title and body are required. */

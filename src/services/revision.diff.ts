@@ -1,6 +1,6 @@
 import { diffArrays, diffLines, diffWordsWithSpace } from "diff";
 import { DiffChange, RevisedField } from "../entities/revision.entity";
-import { fieldOf, REVISED_FIELDS } from "./revisions";
+import { fieldOf, REVISED_FIELDS, sameValue } from "./revisions";
 import type { StorySnapshot } from "./revisions";
 
 /** One stretch of a field's diff: text in both versions, or in one of them. */
@@ -119,24 +119,25 @@ function bodyDiff(before: string, after: string): DiffPart[] {
   return merged(parts);
 }
 
-function tagsDiff(before: string[], after: string[]): DiffPart[] {
-  return diffArrays(before, after).flatMap((c) => c.value.map((name): DiffPart => ({ change: changeOf(c), text: name })));
+/** A list's diff (tags by name, images one line each), item by item. */
+function listDiff(before: string[], after: string[]): DiffPart[] {
+  return diffArrays(before, after).flatMap((c) => c.value.map((item): DiffPart => ({ change: changeOf(c), text: item })));
 }
 
-/** How `to` differs from `from`, field by field; fields that are the same in both are left out. */
+/**
+ * How `to` differs from `from`, field by field; fields that are the same in both are left out, and
+ * so are images when either revision was written before images were kept.
+ */
 export function diffSnapshots(from: StorySnapshot, to: StorySnapshot): FieldDiff[] {
   const diffs: FieldDiff[] = [];
   for (const field of REVISED_FIELDS) {
     const before = fieldOf(from, field);
     const after = fieldOf(to, field);
-    if (Array.isArray(before) || Array.isArray(after)) {
-      const a = (before ?? []) as string[];
-      const b = (after ?? []) as string[];
-      if (a.length !== b.length || a.some((v, i) => v !== b[i])) diffs.push({ field, parts: tagsDiff(a, b) });
-      continue;
-    }
-    if ((before ?? "") === (after ?? "")) continue;
-    const parts = field === RevisedField.BODY ? bodyDiff(before ?? "", after ?? "") : merged(wordDiff(before ?? "", after ?? "", LIMITS.shortWords));
+    if (sameValue(before, after) || before === undefined || after === undefined) continue;
+    let parts: DiffPart[];
+    if (Array.isArray(before) || Array.isArray(after)) parts = listDiff((before ?? []) as string[], (after ?? []) as string[]);
+    else if (field === RevisedField.BODY) parts = bodyDiff(before ?? "", after ?? "");
+    else parts = merged(wordDiff(before ?? "", after ?? "", LIMITS.shortWords));
     diffs.push({ field, parts });
   }
   return diffs;

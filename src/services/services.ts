@@ -4,6 +4,7 @@ import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
 import { ArticleService } from "./article.service";
 import { AuthService } from "./auth.service";
+import { AuthorService } from "./author.service";
 import { CommentService } from "./comment.service";
 import { CorrectionService } from "./correction.service";
 import { FactSourceService } from "./fact-source.service";
@@ -29,6 +30,7 @@ export interface Services {
   readonly live: LiveService;
   readonly imports: ImportService;
   readonly facts: FactSourceService;
+  readonly authors: AuthorService;
   readonly revisions: RevisionService;
   readonly corrections: CorrectionService;
   readonly previews: PreviewService;
@@ -57,6 +59,7 @@ export function createServices(
     live: new LiveService(db, live.bus, live.stats),
     imports: new ImportService(db),
     facts: new FactSourceService(db),
+    authors: new AuthorService(db),
     revisions: new RevisionService(db),
     corrections: new CorrectionService(db),
     previews: new PreviewService(db, rateLimits.limiter("preview-address", { points: previews.rateLimit, durationSeconds: previews.rateWindowSeconds })),

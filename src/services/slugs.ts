@@ -8,7 +8,7 @@ import { Select } from "../db/select";
 import { SlugAlias } from "../entities/slug-alias.entity";
 import type { SlugKind } from "../entities/slug-alias.entity";
 
-const TABLE: Record<SlugKind, string> = { article: "article", institution: "institution", person: "person" };
+const TABLE: Record<SlugKind, string> = { article: "article", institution: "institution", person: "person", author: "author" };
 
 /** Slugs of `kind` equal to `base` or `base-<n>`, held by records other than `exceptPk` (current or former). */
 async function takenLike(em: EntityManager, kind: SlugKind, base: string, exceptPk: number): Promise<Set<string>> {

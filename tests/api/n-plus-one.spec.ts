@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { DEFAULT_LIMITS } from "../../src/config";
-import { regionalNewsroom } from "../helpers/scenarios";
+import { addAuthor, addByline, addImage, regionalNewsroom } from "../helpers/scenarios";
+import { AuthorRole } from "../../src/entities/author.entity";
 import { dataOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 
@@ -93,6 +94,27 @@ describe("no N+1", () => {
     expect(skipped.articles.nodes.every((n) => !("institutions" in n))).toBe(true);
   });
 
+  it("reads bylines, images and authors' story lists in a constant number of statements", async () => {
+    await t.server.db.transaction(async (em) => {
+      const authors = [await addAuthor(em, "Penulis Satu"), await addAuthor(em, "Penulis Dua"), await addAuthor(em, "Fotografer Tiga", AuthorRole.PHOTOGRAPHER)];
+      const stories: Array<{ pk: number }> = await em.query(`SELECT id AS pk FROM article WHERE status = 'PUBLISHED' ORDER BY id`);
+      for (const [i, { pk }] of stories.entries()) {
+        const article = { pk } as Parameters<typeof addByline>[1];
+        await addByline(em, article, i % 2 === 0 ? [authors[0]!, authors[2]!] : [authors[1]!]);
+        await addImage(em, article, { url: `https://cdn.koran.example/${pk}/lead.jpg`, alt: `Foto ${pk}`, lead: true });
+        for (let n = 0; n < 2; n++) await addImage(em, article, { url: `https://cdn.koran.example/${pk}/${n}.jpg`, alt: `Foto ${pk}-${n}`, position: n });
+      }
+    });
+    for (const first of [1, 5, 20, 40]) {
+      const { count, perShape, data } = await statementsOf(t, BYLINES, { first });
+      const nodes = (data as { articles: { nodes: Array<{ authors: Array<{ articles: { nodes: unknown[] } }>; leadImage: unknown; images: unknown[] }> } }).articles.nodes;
+      expect(nodes).toHaveLength(first);
+      expect(nodes.every((n) => n.authors.length > 0 && n.leadImage !== null && n.images.length === 2 && n.authors.every((a) => a.articles.nodes.length === 2))).toBe(true);
+      // The page, the bylines, the images (read once for both image fields) and the authors' story pages.
+      expect([first, count, perShape]).toEqual([first, 4, 1]);
+    }
+  });
+
   it("reports the front-page query's statement count", async () => {
     const { count } = await statementsOf(t, FRONT_PAGE, {});
     // The figure quoted in the README and the issue note; it must not creep up unnoticed.
@@ -115,6 +137,11 @@ const FRONT_PAGE_DEEP = `
         corrections { text createdAt }
       }
     }
+  }`;
+
+const BYLINES = `
+  query Bylines($first: Int) {
+    articles(first: $first) { nodes { title authors { name role articles(first: 2) { nodes { title } } } leadImage { url alt width } images { url alt } } }
   }`;
 
 const NESTED = `

@@ -23,7 +23,10 @@ const STORY_TREE = `
   people { name articles(first: 3) { nodes { title body } } quotes(first: 3) { nodes { text article { title body status } } } }
   quotes { text attribution position speaker { name } institution { name } article { title body status tags { name } quotes { text } } }
   comments(first: 3) { nodes { body article { title body status } } }
-  commentCount`;
+  commentCount
+  authors { name articles(first: 3) { nodes { title body } } }
+  leadImage { url alt }
+  images { url }`;
 
 const ARTICLE_EVENTS = `subscription($after: String, $tag: String) { articleEvents(after: $after, filter: { tag: $tag }) { cursor type article { ${STORY_TREE} } } }`;
 const ARTICLE_PUBLISHED = `subscription($after: String, $tag: String) { articlePublished(after: $after, filter: { tag: $tag }) { cursor type article { ${STORY_TREE} } } }`;
@@ -58,9 +61,20 @@ describe("one visibility rule on every path", () => {
      * rewritten as an embargoed draft with new links, a new quote and an approved comment.
      */
     const publishThenEmbargo = async (tag: string) => {
+      const author = async (name: string) => (await editorial<{ createAuthor: { id: string } }>(`mutation($input: CreateAuthorInput!) { createAuthor(input: $input) { id } }`, { input: { name } })).createAuthor.id;
+      const published = await author(`Penulis Terbit ${tag}`);
+      const embargoed = await author(`Penulis Embargo ${tag}`);
       const id = (
         await editorial<{ createArticle: { id: string } }>(`mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, {
-          input: { title: "Judul terbit", body: "Isi terbit.", tags: [tag], institutionIds: [toGlobalId("Institution", s.surabaya.pk)], personIds: [toGlobalId("Person", s.sari.pk)] },
+          input: {
+            title: "Judul terbit",
+            body: "Isi terbit.",
+            tags: [tag],
+            institutionIds: [toGlobalId("Institution", s.surabaya.pk)],
+            personIds: [toGlobalId("Person", s.sari.pk)],
+            authorIds: [published],
+            leadImage: { url: "https://cdn.koran.example/terbit.jpg", alt: "Foto terbit" },
+          },
         })
       ).createArticle.id;
       await editorial(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id });
@@ -73,7 +87,16 @@ describe("one visibility rule on every path", () => {
       await editorial(`mutation($id: ID!) { unpublishArticle(id: $id) { status } }`, { id });
       await editorial(`mutation($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id } }`, {
         id,
-        input: { title: "Judul embargo", body: "Isi embargo.", tags: [tag, "Tag Embargo"], institutionIds: [toGlobalId("Institution", s.denpasar.pk)], personIds: [toGlobalId("Person", s.budi.pk)] },
+        input: {
+          title: "Judul embargo",
+          body: "Isi embargo.",
+          tags: [tag, "Tag Embargo"],
+          institutionIds: [toGlobalId("Institution", s.denpasar.pk)],
+          personIds: [toGlobalId("Person", s.budi.pk)],
+          authorIds: [embargoed, published],
+          leadImage: { url: "https://cdn.koran.example/embargo.jpg", alt: "Foto embargo" },
+          images: [{ url: "https://cdn.koran.example/embargo-2.jpg", alt: "Foto embargo kedua" }],
+        },
       });
       await addQuote("Kutipan embargo");
       // Approved while the story is a draft: no reader may see it.
@@ -98,11 +121,19 @@ describe("one visibility rule on every path", () => {
           quotes: Array<{ text: string; article: { title: string; body: string; status: string; tags: Array<{ name: string }> } }>;
           comments: { nodes: unknown[] };
           commentCount: number;
+          authors: Array<{ name: string; articles: { nodes: Array<{ title: string }> } }>;
+          leadImage: { url: string; alt: string } | null;
+          images: Array<{ url: string }>;
         };
         expect(story).toMatchObject({ id, title: "Judul terbit", body: "Isi terbit.", status: "PUBLISHED" });
         expect(story.institutions.map((i) => i.name)).toEqual([s.surabaya.name]);
         expect(story.people.map((p) => p.name)).toEqual(["Sari Dewi"]);
         expect(story.tags).toHaveLength(1);
+        // The byline and pictures as published, never the embargoed draft's.
+        expect(story.authors.map((a) => a.name)).toEqual([expect.stringMatching(/^Penulis Terbit /)]);
+        for (const author of story.authors) for (const listed of author.articles.nodes) expect(listed.title).not.toContain("embargo");
+        expect(story.leadImage).toEqual({ url: "https://cdn.koran.example/terbit.jpg", alt: "Foto terbit" });
+        expect(story.images).toEqual([]);
         for (const quote of story.quotes) expect(quote.article).toMatchObject({ title: "Judul terbit", body: "Isi terbit.", status: "PUBLISHED", tags: story.tags.map((tg) => ({ name: tg.name })) });
         // The story is a draft now: its comments are nobody's to read.
         expect(story.comments.nodes).toEqual([]);

@@ -22,7 +22,7 @@ describe("migrations on SQLite", () => {
     const pending = await db.writer.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
     const applied = await db.writer.query(`SELECT name FROM migrations ORDER BY id`);
-    expect(applied.map((m: { name: string }) => m.name)).toEqual(["Init1764201600000", "SlugAliases1764288000000", "EventsAndPostgresSearch1764374400000", "FactSources1764460800000", "RevisionsAndPreviewLinks1764720000000"]);
+    expect(applied.map((m: { name: string }) => m.name)).toEqual(["Init1764201600000", "SlugAliases1764288000000", "EventsAndPostgresSearch1764374400000", "FactSources1764460800000", "BylinesAndImages1764633600000", "RevisionsAndPreviewLinks1764720000000"]);
   });
 
   it("open the file in WAL mode with foreign keys and a busy timeout", async () => {

@@ -7,6 +7,8 @@ import { Accreditation, Institution, InstitutionKind } from "../../src/entities/
 import { Person, Position } from "../../src/entities/person.entity";
 import { Quote } from "../../src/entities/quote.entity";
 import { Tag } from "../../src/entities/tag.entity";
+import { ArticleAuthor, Author, AuthorRole } from "../../src/entities/author.entity";
+import { ArticleImage } from "../../src/entities/image.entity";
 
 /** Named test data, written straight to the store (the write API comes with the editorial issue). */
 
@@ -61,6 +63,32 @@ export async function addPerson(em: EntityManager, name: string, at?: { institut
 
 export async function addTag(em: EntityManager, name: string): Promise<Tag> {
   return em.save(em.create(Tag, { name, slug: slugify(name) }));
+}
+
+export async function addAuthor(em: EntityManager, name: string, role = AuthorRole.WRITER, fields: { bio?: string; listed?: boolean } = {}): Promise<Author> {
+  return em.save(em.create(Author, { name, slug: slugify(name), role, bio: fields.bio ?? null, listed: fields.listed ?? true }));
+}
+
+/** Puts `authors` in the byline of `article`, in this order. */
+export async function addByline(em: EntityManager, article: Article, authors: Author[]): Promise<void> {
+  await em.save(authors.map((author, position) => em.create(ArticleAuthor, { articleId: article.pk, authorId: author.pk, position })));
+}
+
+/** An image of `article`: its lead image with `lead`, else the next of its further images. */
+export async function addImage(em: EntityManager, article: Article, fields: { url: string; alt: string; lead?: boolean; position?: number; width?: number; height?: number; caption?: string; credit?: string }): Promise<ArticleImage> {
+  return em.save(
+    em.create(ArticleImage, {
+      articleId: article.pk,
+      lead: fields.lead ?? false,
+      position: fields.position ?? 0,
+      url: fields.url,
+      alt: fields.alt,
+      width: fields.width ?? null,
+      height: fields.height ?? null,
+      caption: fields.caption ?? null,
+      credit: fields.credit ?? null,
+    }),
+  );
 }
 
 export async function addQuote(em: EntityManager, article: Article, speaker: Person, text: string, position: number, institution?: Institution): Promise<Quote> {

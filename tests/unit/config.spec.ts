@@ -37,6 +37,7 @@ const INTEGERS = [
   "RESPONSE_CACHE_MB",
   "PERSISTED_QUERIES_MB",
   "CACHE_MAX_AGE",
+  "FEED_ITEMS",
   "CACHE_STALE_WHILE_REVALIDATE",
   "COMMENT_ADDRESS_RATE_LIMIT",
   "COMMENT_ADDRESS_RATE_WINDOW_SECONDS",
@@ -87,6 +88,11 @@ describe("loadConfig", () => {
     ["WS_ORIGINS", "*", "got '*'"],
     ["TICKER_STORY_URL", "/\\evil.example/{slug}", "got '/\\\\evil.example/{slug}'"],
     ["TICKER_FRAME_ANCESTORS", "self", "got 'self'"],
+    ["PUBLIC_URL", "https://api.koran.example/feeds", "got 'https://api.koran.example/feeds'"],
+    ["PUBLIC_URL", "api.koran.example", "got 'api.koran.example'"],
+    ["SITE_LANGUAGE", "Indonesian", "got 'Indonesian'"],
+    ["SITE_LANGUAGE", "id-ID", "got 'id-ID'"],
+    ["FEED_CONTENT", "excerpt", "got 'excerpt'"],
   ])("refuses %s=%s, naming the variable and the value", (name, value, shown) => {
     const message = refusal({ [name]: value });
     expect(message.startsWith(name)).toBe(true);
@@ -102,5 +108,21 @@ describe("loadConfig", () => {
     expect(message.startsWith(name)).toBe(true);
     expect(message).toContain(shown);
     expect(message).not.toContain("s3cret");
+  });
+});
+
+describe("feeds settings", () => {
+  it("default to the request's own origin, full text, twenty items, Indonesian", () => {
+    expect(loadConfig({}).feeds).toEqual({ publicUrl: null, siteName: "Newsroom", language: "id", content: "full", items: 20 });
+  });
+
+  it("take a public origin with or without its trailing slash, and the publication's name and language", () => {
+    expect(loadConfig({ PUBLIC_URL: "https://api.koran.example/", SITE_NAME: " Koran Contoh ", SITE_LANGUAGE: "zh-tw", FEED_CONTENT: "summary" }).feeds).toEqual({
+      publicUrl: "https://api.koran.example",
+      siteName: "Koran Contoh",
+      language: "zh-tw",
+      content: "summary",
+      items: 20,
+    });
   });
 });

@@ -156,6 +156,33 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
     expect(await metricOf(t, "edge_cache_purges_total", 'outcome="failed"')).toBe(failedBefore);
   });
 
+  it("serves every feed and sitemap from its cache, and shows a story published through the API within a second", async () => {
+    const paths = ["/feed.xml", "/feed.atom", "/feed.json", "/tags/korupsi/feed.xml", "/tags/korupsi/feed.json", "/sitemap.xml", "/sitemaps/stories-1.xml", "/sitemaps/news.xml"];
+    const read = (path: string) => fetch(`${varnish.url}${path}`);
+    for (const path of paths) {
+      expect([path, (await read(path)).status]).toEqual([path, 200]);
+      const hit = await read(path);
+      expect([path, hit.headers.get("x-cache")]).toEqual([path, "hit"]);
+      expect(await hit.text()).not.toContain("Kabar feed terbaru");
+    }
+    const created = await post(`mutation { createArticle(input: { title: "Kabar feed terbaru", body: "Isi.", tags: ["Korupsi"] }) { id slug } }`, {}, editor);
+    const { id, slug } = ((await created.json()) as { data: { createArticle: { id: string; slug: string } } }).data.createArticle;
+    await post(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id }, editor);
+    const published = Date.now();
+    // The index lists pages, not stories: it is fresh when it is fetched anew.
+    const shows = async (path: string) => {
+      const res = await read(path);
+      const text = await res.text();
+      return path === "/sitemap.xml" ? res.headers.get("x-cache") === "miss" : text.includes(path.startsWith("/sitemaps") ? slug : "Kabar feed terbaru");
+    };
+    for (const path of paths) {
+      while (!(await shows(path))) {
+        if (Date.now() - published > 1000) throw new Error(`${path} still showed the page from before the publish ${Date.now() - published} ms after it`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  });
+
   it("passes requests with a token through, never cached and never answered with the readers' copy", async () => {
     const query = `{ article(id: "${draftsId}") { title } }`;
     const reader = await through(query);

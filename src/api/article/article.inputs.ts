@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from "type-graphql";
 import type * as Accepted from "../../services/article.inputs";
 import { PageArgsInput } from "../args";
 import { ArticleStatus } from "../../entities/article.entity";
@@ -20,6 +20,9 @@ export class ArticleFilter implements Accepted.ArticleFilter {
   @Field(() => ID, { nullable: true })
   personId?: string | null;
 
+  @Field(() => ID, { nullable: true, description: "Stories with this author in the byline." })
+  authorId?: string | null;
+
   @Field(() => String, { nullable: true })
   tag?: string | null;
 
@@ -40,6 +43,27 @@ export class ArticlesArgs extends PageArgsInput {
 
   @Field(() => ArticleOrder, { nullable: true, defaultValue: ArticleOrder.PUBLISHED_AT_DESC })
   orderBy?: ArticleOrder | null;
+}
+
+@InputType("ImageInput", { description: "A picture on the newsroom's CDN or media library; the server stores its address, not the file." })
+export class ImageInput implements Accepted.ImageInput {
+  @Field(() => String, { description: "An absolute http or https address, at most 2,000 characters." })
+  url!: string;
+
+  @Field(() => Int, { nullable: true, description: "In pixels, from 1 to 20,000." })
+  width?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "In pixels, from 1 to 20,000." })
+  height?: number | null;
+
+  @Field(() => String, { description: "What the picture shows; required, at most 500 characters." })
+  alt!: string;
+
+  @Field(() => String, { nullable: true, description: "At most 1,000 characters." })
+  caption?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Who made it; at most 300 characters." })
+  credit?: string | null;
 }
 
 @InputType("CreateArticleInput")
@@ -70,6 +94,15 @@ export class CreateArticleInput implements Accepted.CreateArticleInput {
 
   @Field(() => [ID], { nullable: true })
   personIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: "The byline, in order (at most 20 authors)." })
+  authorIds?: string[] | null;
+
+  @Field(() => ImageInput, { nullable: true })
+  leadImage?: ImageInput | null;
+
+  @Field(() => [ImageInput], { nullable: true, description: "Further images, in order (at most 50)." })
+  images?: ImageInput[] | null;
 }
 
 @InputType("UpdateArticleInput", { description: "Fields left out stay as they are; null clears an optional field." })
@@ -100,4 +133,13 @@ export class UpdateArticleInput implements Accepted.UpdateArticleInput {
 
   @Field(() => [ID], { nullable: true, description: "Replaces the people." })
   personIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: "Replaces the byline." })
+  authorIds?: string[] | null;
+
+  @Field(() => ImageInput, { nullable: true, description: "Replaces the lead image; null removes it." })
+  leadImage?: ImageInput | null;
+
+  @Field(() => [ImageInput], { nullable: true, description: "Replaces the further images; null or [] removes them." })
+  images?: ImageInput[] | null;
 }

@@ -7,6 +7,8 @@ import type { Institution } from "../../entities/institution.entity";
 import type { Person } from "../../entities/person.entity";
 import type { Tag } from "../../entities/tag.entity";
 import type { Article } from "../../entities/article.entity";
+import type { Author } from "../../entities/author.entity";
+import type { ArticleImage } from "../../entities/image.entity";
 
 /** Per-request batching of story reads: each entry builds its loader from the request's services. */
 export const articleLoaders = {
@@ -15,23 +17,41 @@ export const articleLoaders = {
   institutionsOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Institution[]>((pks) => articles.institutionsOf(ctx, pks)),
   peopleOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Person[]>((pks) => articles.peopleOf(ctx, pks)),
   tagsOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Tag[]>((pks) => articles.tagsOf(ctx, pks)),
+  authorsOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, Author[]>((pks) => articles.authorsOf(ctx, pks)),
+  /** A story's images, the lead image first (flagged `lead`). */
+  imagesOfArticle: ({ articles }: Services, ctx: RequestContext) => new DataLoader<number, ArticleImage[]>((pks) => articles.imagesOf(ctx, pks)),
 };
 
 /** The story loaders of a request. */
 type ArticleLoaders = { readonly [K in keyof typeof articleLoaders]: ReturnType<(typeof articleLoaders)[K]> };
 
-type ListRelation = "institutions" | "people" | "tags";
+type ListRelation = "institutions" | "people" | "tags" | "authors" | "leadImage" | "images";
 
-const RELATION_LOADERS = { institutions: "institutionsOfArticle", people: "peopleOfArticle", tags: "tagsOfArticle" } as const;
+const RELATION_LOADERS = {
+  institutions: "institutionsOfArticle",
+  people: "peopleOfArticle",
+  tags: "tagsOfArticle",
+  authors: "authorsOfArticle",
+  leadImage: "imagesOfArticle",
+  images: "imagesOfArticle",
+} as const;
 
-type ReadAhead = { institutions?: Institution[]; people?: Person[]; tags?: Tag[] };
+/** What was read ahead per field; both image fields read a story's images, the lead image flagged. */
+type ReadAhead = { institutions?: Institution[]; people?: Person[]; tags?: Tag[]; authors?: Author[]; leadImage?: ArticleImage[]; images?: ArticleImage[] };
 
 /**
  * Where a story object keeps what was read ahead for it. The objects are the request's own
  * (hydrated for it, cached in its loaders); a property is cheaper here than a WeakMap, whose
  * short-lived keys cost the garbage collector more than the lookups saved (measured).
  */
-const READ_AHEAD = { institutions: Symbol("institutions read ahead"), people: Symbol("people read ahead"), tags: Symbol("tags read ahead") } as const;
+const READ_AHEAD = {
+  institutions: Symbol("institutions read ahead"),
+  people: Symbol("people read ahead"),
+  tags: Symbol("tags read ahead"),
+  authors: Symbol("authors read ahead"),
+  leadImage: Symbol("images read ahead for the lead image"),
+  images: Symbol("images read ahead"),
+} as const;
 type WithReadAhead = Article & { [key: symbol]: unknown };
 
 /** Per list field of a parsed document (documents are cached and reused), the relations it selects on every story. */
@@ -59,7 +79,7 @@ export async function readAheadListRelations(stories: readonly Article[], info: 
   if (wanted.length === 0) return;
   await Promise.all(
     wanted.map(async (relation) => {
-      const lists = await (loaders[RELATION_LOADERS[relation]] as DataLoader<number, Array<Institution | Person | Tag>>).loadMany(stories.map((story) => story.pk));
+      const lists = await (loaders[RELATION_LOADERS[relation]] as DataLoader<number, Array<Institution | Person | Tag | Author | ArticleImage>>).loadMany(stories.map((story) => story.pk));
       stories.forEach((story, i) => {
         const list = lists[i];
         // A failed batch is left to the field's own load, which reports it where it belongs.

@@ -11,6 +11,8 @@ import { Institution } from "../../entities/institution.entity";
 import { Person } from "../../entities/person.entity";
 import { Quote } from "../../entities/quote.entity";
 import { Tag } from "../../entities/tag.entity";
+import { Author } from "../../entities/author.entity";
+import { ArticleImage } from "../../entities/image.entity";
 import { ArticleConnection } from "./article.connection";
 import { Article } from "../../entities/article.entity";
 import { readAheadListRelations, readAheadOf } from "./article.loader";
@@ -36,6 +38,8 @@ async function quotesOfPreview(article: Article, ctx: Context): Promise<Quote[]>
   const speakers = await ctx.loaders.person.loadMany(quotes.map((q) => q.speakerId));
   return quotes.filter((_, i) => speakers[i] !== null && !(speakers[i] instanceof Error));
 }
+const leadOf = (images: readonly ArticleImage[]): ArticleImage | null => images.find((image) => image.lead) ?? null;
+const othersOf = (images: readonly ArticleImage[]): ArticleImage[] => images.filter((image) => !image.lead);
 
 @Resolver(() => Article)
 export class ArticleResolver {
@@ -86,6 +90,32 @@ export class ArticleResolver {
     const event = eventStoryOf(ctx.eventStory, article);
     if (event) return loadPks(ctx.loaders.person, event.personPks);
     return readAheadOf(article, "people") ?? ctx.loaders.peopleOfArticle.load(article.pk);
+  }
+
+  @FieldResolver(() => [Author], { description: "The byline: the newsroom's authors of the story, in order." })
+  authors(@Root() article: Article, @Ctx() ctx: Context): Author[] | Promise<Author[]> {
+    const event = eventStoryOf(ctx.eventStory, article);
+    if (event) return event.authors ?? whileVisibleNow(article, ctx, () => ctx.loaders.authorsOfArticle.load(article.pk));
+    return readAheadOf(article, "authors") ?? ctx.loaders.authorsOfArticle.load(article.pk);
+  }
+
+  @FieldResolver(() => ArticleImage, { nullable: true, description: "The picture shown with the story's headline." })
+  leadImage(@Root() article: Article, @Ctx() ctx: Context): ArticleImage | null | Promise<ArticleImage | null> {
+    const images = this.imagesOf(article, ctx, "leadImage");
+    return Array.isArray(images) ? leadOf(images) : images.then(leadOf);
+  }
+
+  @FieldResolver(() => [ArticleImage], { description: "Further pictures, in the story's order (the lead image is not among them)." })
+  images(@Root() article: Article, @Ctx() ctx: Context): ArticleImage[] | Promise<ArticleImage[]> {
+    const images = this.imagesOf(article, ctx, "images");
+    return Array.isArray(images) ? othersOf(images) : images.then(othersOf);
+  }
+
+  /** Every image of the story, the lead image first (flagged): from its event in a feed, else read ahead or loaded. */
+  private imagesOf(article: Article, ctx: Context, field: "leadImage" | "images"): ArticleImage[] | Promise<ArticleImage[]> {
+    const event = eventStoryOf(ctx.eventStory, article);
+    if (event) return event.images ?? whileVisibleNow(article, ctx, () => ctx.loaders.imagesOfArticle.load(article.pk));
+    return readAheadOf(article, field) ?? ctx.loaders.imagesOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Quote], { description: "Quotes in the order they appear in the story." })

@@ -8,7 +8,8 @@ import type { Context } from "../context";
  * Every type with a global id answers here, by the rule its other paths apply: institutions,
  * people and what hangs off them (accreditations, positions) are public; a story only as the
  * viewer may read it, a quote or comment only with its story; a tag once a published story
- * carries it (editors see every tag); an API token to admins alone. What the viewer may not see
+ * carries it (editors see every tag); an author an editor entered or a published story carries;
+ * an API token to admins alone. What the viewer may not see
  * is null, as if it did not exist.
  */
 @Resolver()
@@ -42,6 +43,8 @@ export class NodeResolver {
         const [tag, visible] = await Promise.all([loaders.tag.load(pk), loaders.tagVisible.load(pk)]);
         return tag && visible ? tag : null;
       }
+      case "Author":
+        return loaders.author.load(pk);
       case "ApiToken":
         return canManageTokens(viewer) ? loaders.apiToken.load(pk) : null;
       // Not Nodes: reached through their story (revisions and preview links by editors alone).

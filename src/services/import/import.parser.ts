@@ -19,7 +19,7 @@ const FURNITURE_LINES: RegExp[] = [
   /^(?:banner|iklan)\s+\d+\s*[x×]\s*\d+\b.*$/i,
   /^scroll\b.*\b(?:continue|lanjut|melanjutkan|baca)\b.*$/i,
   /^baca\s+(?:juga|pula)\s*:.*$/i,
-  /^(?:editor|penulis|reporter|pewarta|redaktur|foto|sumber|tags?|topik|kategori)\s*:.*$/i,
+  /^(?:editor|penulis|oleh|reporter|pewarta|wartawan|redaktur|penyunting|foto|fotografer|sumber|tags?|topik|kategori)\s*:.*$/i,
   /^(?:bagikan|share|ikuti kami|follow us)\b.{0,60}$/i,
   /^(?:home|beranda)\s*[»›>/].*$/i,
   /^dibaca\s+\d+\s*(?:kali)?$/i,
@@ -28,7 +28,7 @@ const FURNITURE_LINES: RegExp[] = [
 ];
 
 /** Where the page's own matter below the story begins; it and everything after it are dropped. */
-const TAIL_START = /^(?:tinggalkan\s+(?:balasan|komentar)|leave a (?:reply|comment)|berikan komentar|komentar anda|berita terkait|artikel terkait|baca (?:berita|artikel) lainnya)\b/i;
+export const TAIL_START = /^(?:tinggalkan\s+(?:balasan|komentar)|leave a (?:reply|comment)|berikan komentar|komentar anda|berita terkait|artikel terkait|baca (?:berita|artikel) lainnya)\b/i;
 
 /*
  * The lead-in of the first paragraph: "BANYUWANGI, Actanews.id – ", "SURABAYA – ",

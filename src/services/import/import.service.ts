@@ -8,6 +8,8 @@ import { Accreditation, Institution } from "../../entities/institution.entity";
 import { Person, Position } from "../../entities/person.entity";
 import { Quote } from "../../entities/quote.entity";
 import { extractStory } from "./import.extract";
+import { linkBylines, readBylines } from "./import.byline";
+import type { Byline } from "./import.byline";
 import { planImport } from "./import.linker";
 import type { ImportPlan, Mention } from "./import.types";
 import { recordStorySources } from "../facts";
@@ -54,11 +56,12 @@ export class ImportService {
    */
   async importUnless(ctx: DirectContext, text: string, options: ImportOptions, skip: (em: EntityManager) => Promise<boolean>): Promise<{ article: Article; plan: ImportPlan } | null> {
     const story = extractStory(text);
+    const bylines = readBylines(text);
     return this.db.transaction(async (em) => {
       if (await skip(em)) return null;
       // Planned again under the write lock, so what it links is what is stored when it writes.
       const plan = await planImport(em, story);
-      const article = await write(em, plan, options.publish, options.now ?? new Date());
+      const article = await write(em, plan, bylines, options.publish, options.now ?? new Date());
       await recordRevision(em, ctx, article, null, RevisionKind.IMPORTED);
       return { article, plan };
     }, ctx.tally);
@@ -66,7 +69,7 @@ export class ImportService {
 }
 
 /** Writes a plan; fills in the ids of the records it creates. */
-async function write(em: EntityManager, plan: ImportPlan, publish: boolean, now: Date): Promise<Article> {
+async function write(em: EntityManager, plan: ImportPlan, bylines: readonly Byline[], publish: boolean, now: Date): Promise<Article> {
   for (const i of plan.institutions) {
     if (i.action !== "CREATE") continue;
     const slug = await deriveSlug(em, "institution", [i.shortName, i.name]);
@@ -142,6 +145,7 @@ async function write(em: EntityManager, plan: ImportPlan, publish: boolean, now:
     );
   }
   await recordStorySources(em, article, factsOf(plan, quotes));
+  await linkBylines(em, article.pk, bylines);
   if (publish) await publishInTransaction(em, article, now);
   return article;
 }

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { parseGlobalId, toGlobalId } from "../../../src/kernel/ids";
 import { EventRecord } from "../../../src/events/event.entity";
+import { ArticleRevision } from "../../../src/entities/revision.entity";
 import { useNewsroom } from "../../helpers/newsroom";
 import { dataOf } from "../../helpers/server";
 
@@ -33,7 +34,7 @@ describe("a story's revisions", () => {
     expect(revisions.nodes.map((r) => [r.number, r.kind, r.changedFields, r.actor])).toEqual([
       [3, "UPDATED", ["SUMMARY", "TAGS"], "editor of the test"],
       [2, "UPDATED", ["TITLE", "BODY"], "editor of the test"],
-      [1, "CREATED", ["TITLE", "SUMMARY", "BODY", "TAGS"], "editor of the test"],
+      [1, "CREATED", ["TITLE", "SUMMARY", "BODY", "TAGS", "IMAGES"], "editor of the test"],
     ]);
     expect(revisions.nodes[2]).toMatchObject({ title: "Napi bebas bersyarat 2024", summary: null, tags: ["Remisi"], body: "Sebanyak 120 warga binaan menerima remisi.\n\nParagraf penutup." });
     expect(revisions.nodes[0]).toMatchObject({ title: "Napi bebas bersyarat 2025", summary: "Ringkasan", tags: ["Remisi", "Pembebasan Bersyarat"] });
@@ -95,6 +96,47 @@ describe("a story's revisions", () => {
     expect(await updatedEvents(pk)).toBe(eventsBefore + 1);
   });
 
+  it("keeps the images too: a change to them is a revision, its diff lists them one by one, a restore brings them back", async () => {
+    const lead = { url: "https://cdn.example/lapas.jpg", width: 1200, height: 800, alt: "Gerbang Lapas", caption: "Gerbang depan", credit: "Foto: Humas" };
+    const second = { url: "https://cdn.example/kegiatan.jpg", alt: "Kegiatan pembinaan" };
+    const id = (await editorial<{ createArticle: { id: string } }>(CREATE, { input: { title: "Berita bergambar", body: "Isi.", leadImage: lead, images: [second] } })).createArticle.id;
+    await editorial(UPDATE, { id, input: { leadImage: null, images: [second, { url: "https://cdn.example/baru.jpg", alt: "Gambar baru" }] } });
+    const revisions = (await editorial<{ article: { revisions: { nodes: Array<{ id: string; number: number; changedFields: string[]; leadImage: { url: string; alt: string } | null; images: Array<{ url: string }> }> } } }>(
+      `query($id: ID!) { article(id: $id) { revisions { nodes { id number changedFields leadImage { url alt } images { url } } } } }`,
+      { id },
+    )).article.revisions.nodes;
+    expect(revisions.map((r) => [r.number, r.changedFields, r.leadImage?.url ?? null, r.images.map((i) => i.url)])).toEqual([
+      [2, ["IMAGES"], null, ["https://cdn.example/kegiatan.jpg", "https://cdn.example/baru.jpg"]],
+      [1, ["TITLE", "SUMMARY", "BODY", "TAGS", "IMAGES"], "https://cdn.example/lapas.jpg", ["https://cdn.example/kegiatan.jpg"]],
+    ]);
+    const images = (await diff(id, 1, 2)).fields;
+    expect(images.map((f) => f.field)).toEqual(["IMAGES"]);
+    expect(images[0]!.parts.map((p) => [p.change, (JSON.parse(p.text) as { url: string; lead: boolean }).url, (JSON.parse(p.text) as { lead: boolean }).lead])).toEqual([
+      ["REMOVED", "https://cdn.example/lapas.jpg", true],
+      ["SAME", "https://cdn.example/kegiatan.jpg", false],
+      ["ADDED", "https://cdn.example/baru.jpg", false],
+    ]);
+    await editorial(RESTORE, { revision: revisions[1]!.id });
+    const restored = (await editorial<{ article: { leadImage: unknown; images: Array<{ url: string }> } }>(`query($id: ID!) { article(id: $id) { leadImage { url width height alt caption credit } images { url } } }`, { id })).article;
+    expect(restored).toEqual({ leadImage: lead, images: [{ url: "https://cdn.example/kegiatan.jpg" }] });
+  });
+
+  it("reads a revision written before images were kept (snapshot version 1): no images shown, compared or restored", async () => {
+    const lead = { url: "https://cdn.example/lama.jpg", alt: "Gambar lama" };
+    const id = (await editorial<{ createArticle: { id: string } }>(CREATE, { input: { title: "Judul versi satu", body: "Isi.", leadImage: lead } })).createArticle.id;
+    const { pk } = parseGlobalId(id);
+    await t.server.db.transaction((em) =>
+      em.update(ArticleRevision, { articleId: pk, number: 1 }, { snapshotVersion: 1, snapshot: JSON.stringify({ title: "Judul versi satu", summary: null, body: "Isi.", tags: [] }), changed: "TITLE,SUMMARY,BODY,TAGS" }),
+    );
+    await editorial(UPDATE, { id, input: { title: "Judul versi dua", leadImage: { url: "https://cdn.example/baru.jpg", alt: "Gambar baru" } } });
+    const revisions = (await editorial<{ article: { revisions: { nodes: Array<{ id: string; leadImage: unknown; images: unknown }> } } }>(`query($id: ID!) { article(id: $id) { revisions { nodes { id leadImage { url } images { url } } } } }`, { id })).article.revisions.nodes;
+    expect(revisions[1]).toMatchObject({ leadImage: null, images: null });
+    expect((await diff(id, 1, 2)).fields.map((f) => f.field)).toEqual(["TITLE"]);
+    await editorial(RESTORE, { revision: revisions[1]!.id });
+    const story = (await editorial<{ article: { title: string; leadImage: { url: string } } }>(`query($id: ID!) { article(id: $id) { title leadImage { url } } }`, { id })).article;
+    expect(story).toEqual({ title: "Judul versi satu", leadImage: { url: "https://cdn.example/baru.jpg" } });
+  });
+
   it("records a story stored before revisions were kept as it stood (ORIGINAL) at its first change, so that change can be undone", async () => {
     const id = toGlobalId("Article", s.published[7]!.pk);
     expect((await revisionsOf(id)).totalCount).toBe(0);
@@ -102,7 +144,7 @@ describe("a story's revisions", () => {
     const revisions = (await revisionsOf(id)).nodes;
     expect(revisions.map((r) => [r.number, r.kind, r.changedFields, r.actor, r.title])).toEqual([
       [2, "UPDATED", ["TITLE"], "editor of the test", "Berita nomor 07, diperbarui"],
-      [1, "ORIGINAL", ["TITLE", "SUMMARY", "BODY", "TAGS"], null, "Berita nomor 07"],
+      [1, "ORIGINAL", ["TITLE", "SUMMARY", "BODY", "TAGS", "IMAGES"], null, "Berita nomor 07"],
     ]);
     expect(revisions[1]!.createdAt).toBe(s.published[7]!.updatedAt.toISOString());
     expect(revisions[1]!.tags).toEqual([]);
