@@ -8,6 +8,7 @@ import { useNewsroom } from "../../helpers/newsroom";
 import { dataOf, metricOf, startTestServer } from "../../helpers/server";
 import type { TestServer } from "../../helpers/server";
 import { bearer, mintToken } from "../../helpers/tokens";
+import { connect } from "../../helpers/ws";
 
 /*
  * Draft preview links: an editor makes one for one story (expiry required, at most 30 days,
@@ -165,6 +166,17 @@ describe("draft preview links", () => {
   });
 });
 
+/** `articlePreview` as a query over graphql-ws, from this machine's address as the HTTP requests. */
+async function overSocket(t: TestServer, token: string): Promise<{ data?: { articlePreview: { title: string } | null } | null; errors?: Array<{ extensions?: Record<string, unknown> }> }> {
+  const client = connect(t.server.port);
+  try {
+    const [result] = await client.subscribe<{ articlePreview: { title: string } | null }>(PREVIEW_TITLE, { token }).waitFor(1);
+    return result as { data?: { articlePreview: { title: string } | null } | null; errors?: Array<{ extensions?: Record<string, unknown> }> };
+  } finally {
+    await client.close();
+  }
+}
+
 describe("wrong preview tokens from one address", () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -178,8 +190,9 @@ describe("wrong preview tokens from one address", () => {
     const editor = bearer(await mintToken(t, "EDITOR"));
     const id = dataOf<{ createArticle: { id: string } }>(await t.gql(`mutation { createArticle(input: { title: "Draf pratinjau", body: "Isi." }) { id } }`, {}, editor)).createArticle.id;
     const { token } = dataOf<{ createPreviewLink: { token: string } }>(await t.gql(CREATE_LINK, { article: id, expiresAt: inDays(1) }, editor)).createPreviewLink;
-    // A right token does not count.
+    // A right token does not count, over HTTP or WebSocket.
     for (let i = 0; i < 5; i++) expect(dataOf<Preview>(await t.gql(PREVIEW_TITLE, { token })).articlePreview).toEqual({ title: "Draf pratinjau" });
+    expect(await overSocket(t, token)).toEqual({ data: { articlePreview: { title: "Draf pratinjau" } } });
     for (const wrong of ["salah", `nwp_${"C".repeat(43)}`, `${token.slice(0, -1)}x`]) {
       expect((await t.gql(PREVIEW_TITLE, { token: wrong })).body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
     }
@@ -188,6 +201,10 @@ describe("wrong preview tokens from one address", () => {
       expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED" });
       expect(refused.body.errors?.[0]?.message).toContain("preview tokens from this address");
     }
+    // The same address over WebSocket is held back too.
+    const socket = await overSocket(t, token);
+    expect(socket.data?.articlePreview ?? null).toBeNull();
+    expect(socket.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED" });
     // Editors' own reads are not previews and are not held back.
     expect(dataOf<{ article: { title: string } }>(await t.gql(`query($id: ID!) { article(id: $id) { title } }`, { id }, editor)).article.title).toBe("Draf pratinjau");
   });
