@@ -92,6 +92,16 @@ export interface CommentsConfig {
   readonly maxPendingPerStory: number;
 }
 
+/** Preview links: how many wrong secrets one client may try. */
+export interface PreviewsConfig {
+  /**
+   * Wrong, revoked or expired preview tokens one client address may present per window; past it,
+   * every preview read from that address is refused until the window ends.
+   */
+  readonly rateLimit: number;
+  readonly rateWindowSeconds: number;
+}
+
 /** The event log and the scheduler that writes to it when scheduled stories come due. */
 export interface EventsConfig {
   /** How often each instance reads the event log even without a notification. */
@@ -219,6 +229,7 @@ export interface AppConfig {
   /** NODE_ENV=production: error answers give no hints about the schema. */
   readonly production: boolean;
   readonly comments: CommentsConfig;
+  readonly previews: PreviewsConfig;
   readonly events: EventsConfig;
   readonly redis: RedisConfig;
   readonly websocket: WebSocketConfig;
@@ -488,6 +499,13 @@ export function parseCommentsConfig(env: NodeJS.ProcessEnv): CommentsConfig {
   };
 }
 
+export function parsePreviewsConfig(env: NodeJS.ProcessEnv): PreviewsConfig {
+  return {
+    rateLimit: parseInteger("PREVIEW_RATE_LIMIT", env.PREVIEW_RATE_LIMIT, 10, 1, 1_000_000),
+    rateWindowSeconds: parseInteger("PREVIEW_RATE_WINDOW_SECONDS", env.PREVIEW_RATE_WINDOW_SECONDS, 600, 1, 86_400),
+  };
+}
+
 export function parseEventsConfig(env: NodeJS.ProcessEnv): EventsConfig {
   return {
     pollIntervalMs: parseInteger("EVENT_POLL_INTERVAL_MS", env.EVENT_POLL_INTERVAL_MS, 1000, 20, 600_000),
@@ -646,6 +664,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     log: parseLogConfig(env),
     production: env.NODE_ENV === "production",
     comments: parseCommentsConfig(env),
+    previews: parsePreviewsConfig(env),
     events: parseEventsConfig(env),
     redis: parseRedisConfig(env),
     websocket: parseWebSocketConfig(env),

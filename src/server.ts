@@ -204,7 +204,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     await bus.start();
     // With Redis, shared by every instance.
     rateLimits = await openRateLimits({ redisUrl: config.redis.url, logger, outageSummaryMs: config.redis.outageLogMs });
-    const services = createServices(db, config.comments, { bus, stats }, rateLimits, config.webhooks, {
+    const services = createServices(db, config.comments, { bus, stats }, rateLimits, config.webhooks, config.previews, {
       // The entry goes to the log instead: a change that committed, or a refused attempt, is never left unrecorded silently.
       lost: (entry, error) => {
         metrics.auditEntriesLost.inc();

@@ -5,7 +5,9 @@
 # Caches what the origin itself marks `Cache-Control: public` (anonymous GET queries of /graphql)
 # for its max-age, serves it stale for its stale-while-revalidate while it refetches, and
 # revalidates with the origin's ETag. Requests with an Authorization header, every method but
-# GET and HEAD, and anything else the origin does not call public go straight through.
+# GET and HEAD, and anything else the origin does not call public go straight through: among
+# them every answer read with a preview link's token (`articlePreview`), which the origin marks
+# `private, no-store` whoever asks, so its URL (token included) is never answered from here.
 # Each Origin header gets its own copies (see vcl_hash): CORS answers name the asking origin.
 #
 # Purges: each server instance with CACHE_PURGE_URL=http://<this varnish>/ sends, for every change

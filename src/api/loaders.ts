@@ -9,6 +9,9 @@ import { institutionLoaders } from "./institution/institution.loader";
 import { PageLoaders } from "./page-loader";
 import { personLoaders } from "./person/person.loader";
 import { quoteLoaders } from "./quote/quote.loader";
+import { revisionLoaders } from "./revision/revision.loader";
+import { correctionLoaders } from "./correction/correction.loader";
+import { previewLoaders } from "./preview/preview.loader";
 import { tagLoaders } from "./tag/tag.loader";
 import { webhookLoaders } from "./webhook/webhook.loader";
 
@@ -23,6 +26,9 @@ const LOADERS = {
   ...factSourceLoaders,
   ...authorLoaders,
   ...webhookLoaders,
+  ...revisionLoaders,
+  ...correctionLoaders,
+  ...previewLoaders,
   pages: () => new PageLoaders(),
 };
 

@@ -24,13 +24,16 @@ import { PersonResolver, PositionResolver } from "./person/person.resolver";
 import { QuoteResolver } from "./quote/quote.resolver";
 import { TagResolver } from "./tag/tag.resolver";
 import { WebhookDeliveryResolver, WebhookResolver } from "./webhook/webhook.resolver";
+import { ArticleRevisionResolver, ArticleRevisionsResolver } from "./revision/revision.resolver";
+import { CorrectionResolver } from "./correction/correction.resolver";
+import { PreviewResolver } from "./preview/preview.resolver";
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The served schema, built once per process from the decorated classes; every mutation is audited (audit/audit.trail.ts). */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, AuthorResolver, FactConflictResolver, FactChoiceResolver, AuditResolver, WebhookResolver, WebhookDeliveryResolver],
+    resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, AuthorResolver, FactConflictResolver, FactChoiceResolver, AuditResolver, WebhookResolver, WebhookDeliveryResolver, ArticleRevisionResolver, ArticleRevisionsResolver, CorrectionResolver, PreviewResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     // Required by type-graphql for any subscription; ours bring their own event streams

@@ -11,7 +11,7 @@ import type { AdmittedOperation } from "../policy/operation-policy";
 import { EarlyHits } from "./early-hits";
 import { ResponseCache } from "./response-cache";
 import type { CachedResponse, CacheSlot, RawSpelling } from "./response-cache";
-import { tagsOfOperation } from "./tags";
+import { answersPrivately, tagsOfOperation } from "./tags";
 
 /** The media types Apollo answers a single result with, in its order of preference. */
 const MEDIA_TYPES = ["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"];
@@ -39,8 +39,8 @@ function mediaTypeOf(req: Request): string | null {
  * in this process (answers by document, operation, variables and media type, dropped by the
  * tags of what changed), and the headers a CDN can use (`Cache-Control: public` with a strong
  * ETag and `xkey`/`Surrogate-Key` tags for anonymous GETs, 304 on a matching If-None-Match;
- * `private, no-store` for anything sent with a token). Only the operation policy's admitted
- * operations get here.
+ * `private, no-store` for anything sent with a token, and for a preview link's reading, which
+ * neither layer keeps). Only the operation policy's admitted operations get here.
  */
 export class HttpCache {
   private readonly slots = new WeakMap<AdmittedOperation, CacheSlot>();
@@ -82,6 +82,8 @@ export class HttpCache {
    */
   answer(req: Request, res: Response, admitted: AdmittedOperation): boolean {
     if (admitted.operation.operation !== "query" || req.get("authorization") !== undefined) return false;
+    // No slot: its answer is stored nowhere, so neither this path nor an early hit can ever serve it.
+    if (answersPrivately(this.schema, admitted.document, admitted.operation)) return false;
     const mediaType = mediaTypeOf(req);
     if (mediaType === null) return false;
     const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
@@ -131,11 +133,11 @@ export class HttpCache {
       requestDidStart: async () => ({
         willSendResponse: async ({ request, response, contextValue }) => {
           const headers = response.http.headers;
-          if (request.http?.headers.get("authorization") !== undefined) {
+          const admitted = contextValue.admitted;
+          if (request.http?.headers.get("authorization") !== undefined || (admitted && answersPrivately(this.schema, admitted.document, admitted.operation))) {
             headers.set("cache-control", "private, no-store");
             return;
           }
-          const admitted = contextValue.admitted;
           const slot = admitted ? this.slots.get(admitted) : undefined;
           const body = response.body;
           // A POST answer nothing keeps needs no serialising here: no header of it depends on its bytes.

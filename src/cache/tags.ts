@@ -31,6 +31,9 @@ const TABLE_TAGS: Readonly<Record<string, readonly CacheTag[]>> = {
   article_image: ["Article"],
   // A rename keeps the old slug resolving: lookups by slug of any kind may change.
   slug_alias: ["Article", "Institution", "Person", "Author"],
+  // A story's correction notes are part of it. Its revisions and preview links are editors'
+  // alone: no cached answer shows them, so they touch no tag.
+  article_correction: ["Article"],
 };
 
 const TYPE_TAGS = new Set<string>(["Article", "Institution", "Accreditation", "Person", "Position", "Quote", "Comment", "Tag", "Author"]);
@@ -61,7 +64,20 @@ const DERIVED_FIELD_TAGS: ReadonlyMap<string, readonly CacheTag[]> = new Map([
   ["Article.commentCount", ["Comment"]],
 ]);
 
-const byOperation = new WeakMap<OperationDefinitionNode, readonly CacheTag[]>();
+/**
+ * Fields whose answers are their caller's alone, whoever the caller is: an operation that selects
+ * one is never kept in a cache (a preview link's secret grants one reader one story).
+ */
+const PRIVATE_FIELDS: ReadonlySet<string> = new Set(["Query.articlePreview"]);
+
+/** What the cache needs to know of an operation, worked out once per parsed operation. */
+interface OperationFacts {
+  readonly tags: readonly CacheTag[];
+  /** It selects a field of {@link PRIVATE_FIELDS}. */
+  readonly private: boolean;
+}
+
+const byOperation = new WeakMap<OperationDefinitionNode, OperationFacts>();
 
 /**
  * The tags of an operation's answer: every object type its selection can reach, through
@@ -69,9 +85,22 @@ const byOperation = new WeakMap<OperationDefinitionNode, readonly CacheTag[]>();
  * authors listed by one), so their answers depend on stories too. Worked out once per parsed operation.
  */
 export function tagsOfOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly CacheTag[] {
+  return factsOf(schema, document, operation).tags;
+}
+
+/**
+ * Whether an operation's answer is its caller's alone (it selects `articlePreview`): such an
+ * answer is kept in no cache and sent `Cache-Control: private, no-store`, with or without a token.
+ */
+export function answersPrivately(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): boolean {
+  return factsOf(schema, document, operation).private;
+}
+
+function factsOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): OperationFacts {
   const known = byOperation.get(operation);
   if (known) return known;
   const tags = new Set<CacheTag>();
+  let isPrivate = false;
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const seen = new Set<string>();
   const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
@@ -87,6 +116,7 @@ export function tagsOfOperation(schema: GraphQLSchema, document: DocumentNode, o
           if (named) for (const tag of tagsOfType(named.name)) tags.add(tag);
           const parent = typeInfo.getParentType();
           if (parent) for (const tag of DERIVED_FIELD_TAGS.get(`${parent.name}.${field.name.value}`) ?? []) tags.add(tag);
+          if (parent && PRIVATE_FIELDS.has(`${parent.name}.${field.name.value}`)) isPrivate = true;
         },
         FragmentSpread(spread) {
           const fragment = fragments.get(spread.name.value);
@@ -100,7 +130,7 @@ export function tagsOfOperation(schema: GraphQLSchema, document: DocumentNode, o
   }
   // An author is public once a published story carries them, like a tag.
   if (tags.has("Quote") || tags.has("Comment") || tags.has("Tag") || tags.has("Author")) tags.add("Article");
-  const list = [...tags].sort();
-  byOperation.set(operation, list);
-  return list;
+  const facts: OperationFacts = { tags: [...tags].sort(), private: isPrivate };
+  byOperation.set(operation, facts);
+  return facts;
 }

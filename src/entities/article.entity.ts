@@ -67,9 +67,13 @@ export class Article implements Node {
   @InstantColumn({ name: "created_at" })
   createdAt!: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "The last change of any kind (an edit, a correction, publication)." })
   @InstantColumn({ name: "updated_at" })
   updatedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: "When the latest correction note was added; null for a story never corrected." })
+  @InstantColumn({ name: "corrected_at", nullable: true })
+  correctedAt!: Date | null;
 }
 
 /** An institution a story is about or mentions, in the story's order. */

@@ -64,8 +64,22 @@ export interface EventStoryV3 extends Omit<EventStoryV2, "version"> {
   credits: StoryCredits;
 }
 
+/** A correction note as a story event carries it. */
+export interface StoryCorrection {
+  pk: number;
+  text: string;
+  createdAt: string;
+}
+
+/** Version 4 also carries the story's correction notes, oldest first, and when the latest was added. */
+export interface EventStoryV4 extends Omit<EventStoryV3, "version"> {
+  version: 4;
+  correctedAt: string | null;
+  corrections: StoryCorrection[];
+}
+
 /** A story as a story event carries it; readers switch on `version`. */
-export type EventStory = EventStoryV1 | EventStoryV2 | EventStoryV3;
+export type EventStory = EventStoryV1 | EventStoryV2 | EventStoryV3 | EventStoryV4;
 
 /**
  * The story a log row's payload holds, or null for a version this code cannot read (written by a
@@ -74,7 +88,7 @@ export type EventStory = EventStoryV1 | EventStoryV2 | EventStoryV3;
 export function readEventStory(payload: string): EventStory | null {
   const stored = JSON.parse(payload) as Omit<EventStory, "version"> & { version?: number; relations?: StoryRelations };
   stored.version ??= stored.relations ? 2 : 1;
-  return stored.version === 1 || stored.version === 2 || stored.version === 3 ? (stored as EventStory) : null;
+  return stored.version === 1 || stored.version === 2 || stored.version === 3 || stored.version === 4 ? (stored as EventStory) : null;
 }
 
 /** A comment as an event carries it: everything public, never the email. */
@@ -114,8 +128,8 @@ export async function recordChange(em: EntityManager, tags: readonly string[]): 
 }
 
 /** Writes a story event in the caller's transaction. Pass a story read before a deletion, and `deleted` with its UNPUBLISHED event. */
-export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", story: EventStoryV3, options: { deleted?: boolean } = {}): Promise<void> {
-  const payload: EventStoryV3 = type === "UNPUBLISHED" && options.deleted ? { ...story, deleted: true } : story;
+export async function recordArticleEvent(em: EntityManager, type: "PUBLISHED" | "UPDATED" | "UNPUBLISHED", story: EventStoryV4, options: { deleted?: boolean } = {}): Promise<void> {
+  const payload: EventStoryV4 = type === "UNPUBLISHED" && options.deleted ? { ...story, deleted: true } : story;
   await append(em, { topic: "article", type, articleId: story.article.pk, commentId: null, payload: JSON.stringify(payload) });
 }
 

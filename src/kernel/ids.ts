@@ -1,9 +1,12 @@
 import { BadUserInputError, quoted } from "./errors";
 
-/** GraphQL types whose ids are global (usable with `node(id:)`). */
-export type NodeType = "Article" | "Institution" | "Person" | "Quote" | "Comment" | "Accreditation" | "Position" | "ApiToken" | "Tag" | "Author" | "WebhookEndpoint" | "WebhookDelivery";
+/**
+ * GraphQL types whose ids are global. `node(id:)` fetches those that implement Node; a story's
+ * revisions, corrections and preview links are reached through their story.
+ */
+export type NodeType = "Article" | "Institution" | "Person" | "Quote" | "Comment" | "Accreditation" | "Position" | "ApiToken" | "Tag" | "Author" | "ArticleRevision" | "Correction" | "PreviewLink" | "WebhookEndpoint" | "WebhookDelivery";
 
-const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(["Article", "Institution", "Person", "Quote", "Comment", "Accreditation", "Position", "ApiToken", "Tag", "Author", "WebhookEndpoint", "WebhookDelivery"]);
+const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(["Article", "Institution", "Person", "Quote", "Comment", "Accreditation", "Position", "ApiToken", "Tag", "Author", "ArticleRevision", "Correction", "PreviewLink", "WebhookEndpoint", "WebhookDelivery"]);
 
 /** The public id of a row: opaque, and says which type it is so `node(id:)` needs no guessing. */
 export function toGlobalId(type: NodeType, pk: number): string {

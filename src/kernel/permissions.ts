@@ -1,6 +1,6 @@
 import type { AuthChecker } from "type-graphql";
 import { ForbiddenError, UnauthenticatedError } from "./errors";
-import { Role } from "./viewer";
+import { canSeeDrafts, Role } from "./viewer";
 import type { Viewer } from "./viewer";
 
 /**
@@ -13,3 +13,14 @@ export const authChecker: AuthChecker<{ readonly viewer: Viewer | null }, Role> 
   if (roles.length === 0 || viewer.role === Role.ADMIN || roles.includes(viewer.role)) return true;
   throw new ForbiddenError(`${info.fieldName} needs the role ${[...new Set([...roles, Role.ADMIN])].join(" or ")}; this token's role is ${viewer.role}.`);
 };
+
+/**
+ * For services whose reads are editors' alone whatever path reaches them (a story's revisions,
+ * its preview links): UNAUTHENTICATED without a viewer, FORBIDDEN for a role that does not see
+ * drafts. `what` names them, e.g. "A story's revisions".
+ */
+export function requireEditor(viewer: Viewer | null, what: string): void {
+  if (canSeeDrafts(viewer)) return;
+  if (viewer === null) throw new UnauthenticatedError(`${what} are for editors: sign in with an EDITOR token.`);
+  throw new ForbiddenError(`${what} are for editors; this token's role is ${viewer.role}.`);
+}

@@ -111,6 +111,10 @@ export const NESTED_LISTS: Readonly<Record<string, NestedListCost>> = {
   // Admins' delivery logs: one statement per endpoint along its index (at most 50 endpoints);
   // with 10,000 deliveries an endpoint, 0.5 ms a page and 0.8 ms a count on a loaded machine.
   "WebhookEndpoint.deliveries": { batch: 0, page: 15, count: 25 },
+  // Editors' list of a story's revisions, through its (article_id, number) index. Measured with
+  // 50 revisions a story (more than most will have), 200 stories: one parent's page 2 ms, each
+  // further parent 0.37 ms with its 20 nodes resolved (the nodes are priced apart), a count 0.07 ms.
+  "Article.revisions": { batch: 50, page: 2, count: 2 },
 };
 
 /** A connection not in the tables (one added since the last calibration) is priced as the dearest one is. */

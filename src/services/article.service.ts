@@ -1,5 +1,8 @@
 import type { EntityManager } from "typeorm";
 import { setStoryState, shownTo } from "./facts";
+import type { DirectContext } from "./facts";
+import { changedFields, priorState, readSnapshot, recordRevision } from "./revisions";
+import { ArticleRevision, RevisionKind } from "../entities/revision.entity";
 import type { Viewer } from "../kernel/viewer";
 import type { CountingContext, RequestContext } from "../kernel/request-context";
 import { canSeeDrafts } from "../kernel/viewer";
@@ -231,8 +234,8 @@ export class ArticleService {
     return articlePks.map((pk) => groups.get(pk) ?? []);
   }
 
-  /** A new DRAFT story with its tags, institutions and people, all in one transaction. */
-  async create(ctx: CountingContext, input: CreateArticleInput): Promise<Article> {
+  /** A new DRAFT story with its tags, institutions, people, byline and images, and its first revision, all in one transaction. */
+  async create(ctx: DirectContext, input: CreateArticleInput): Promise<Article> {
     const fields = checkStoryFields(input, true);
     const tagNames = checkTags(input.tags);
     const institutionIds = idList(input.institutionIds, "input.institutionIds");
@@ -263,12 +266,16 @@ export class ArticleService {
       );
       await this.replaceLinks(em, article.pk, { institutions, people, tags: await this.tagPksFor(em, tagNames), authors });
       await replaceImages(em, article.pk, images);
+      await recordRevision(em, ctx, article, null, RevisionKind.CREATED);
       return article;
     }, ctx.tally);
   }
 
-  /** Changes what `input` names and nothing else; a new slug leaves the old one resolving. */
-  async update(ctx: CountingContext, id: string, input: UpdateArticleInput): Promise<Article> {
+  /**
+   * Changes what `input` names and nothing else; a new slug leaves the old one resolving. A change
+   * to the title, summary, body, tags or images is kept as a revision.
+   */
+  async update(ctx: DirectContext, id: string, input: UpdateArticleInput): Promise<Article> {
     const fields = checkStoryFields(input, false);
     const tagNames = input.tags == null ? null : checkTags(input.tags);
     const institutionIds = input.institutionIds == null ? null : idList(input.institutionIds, "input.institutionIds");
@@ -281,6 +288,7 @@ export class ArticleService {
       const institutions = institutionIds && (await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds"));
       const people = personIds && (await pksOrThrow(em, Person, "Person", personIds, "input.personIds"));
       const authors = authorIds && (await pksOrThrow(em, Author, "Author", authorIds, "input.authorIds"));
+      const before = await priorState(em, article);
       if (handSlug && handSlug !== article.slug) {
         await claimSlug(em, "article", handSlug, "input.slug", article.pk);
         await recordRename(em, "article", article.pk, article.slug, handSlug);
@@ -290,6 +298,32 @@ export class ArticleService {
       await em.save(article);
       await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)), authors });
       await replaceImages(em, article.pk, images);
+      await recordRevision(em, ctx, article, before, RevisionKind.UPDATED);
+      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
+      return article;
+    }, ctx.tally);
+  }
+
+  /**
+   * Brings a story's title, summary, body, tags and images back to what `revisionId` kept, as a
+   * new RESTORED revision; a published story's feeds get an UPDATED event. Restoring what the
+   * story already says changes nothing and records nothing. A revision written before images were
+   * kept leaves the images as they are.
+   */
+  async restore(ctx: DirectContext, revisionId: string, now = new Date()): Promise<Article> {
+    return this.db.transaction(async (em) => {
+      const revision = await getOrThrow(em, ArticleRevision, "ArticleRevision", revisionId, "revision");
+      const article = await em.findOneByOrFail(Article, { pk: revision.articleId });
+      const before = await priorState(em, article);
+      const kept = readSnapshot(revision);
+      if (changedFields(before.snapshot, kept).length === 0) return article;
+      Object.assign(article, { title: kept.title, summary: kept.summary, body: kept.body, updatedAt: now });
+      // The tags by the names the revision kept (any missing is made again).
+      const tags = await this.tagPksFor(em, kept.tags);
+      await em.save(article);
+      await this.replaceLinks(em, article.pk, { institutions: null, people: null, tags, authors: null });
+      if (kept.images !== null) await replaceImages(em, article.pk, { lead: kept.images.lead, others: kept.images.others });
+      await recordRevision(em, ctx, article, before, RevisionKind.RESTORED, { restoredFrom: revision.number });
       if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
       return article;
     }, ctx.tally);

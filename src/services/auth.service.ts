@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { Viewer } from "../kernel/viewer";
 import type { CountingContext, RequestContext } from "../kernel/request-context";
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../kernel/errors";
 import { pkOf } from "../kernel/ids";
 import { requiredText } from "../kernel/validate";
+import { hashSecret, newSecret } from "../kernel/secrets";
 import type { Database } from "../db/database";
 import type { StatementTally } from "../kernel/request-scope";
 import { RowReader } from "../db/rows";
@@ -13,10 +13,6 @@ import { ApiToken } from "../entities/auth.entity";
 import { Role } from "../kernel/viewer";
 
 const TOKEN_PREFIX = "nwr_";
-
-function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
-}
 
 /**
  * API tokens: made with a 32-byte random secret, kept only as its SHA-256 hash, shown once.
@@ -34,7 +30,7 @@ export class AuthService {
   async createToken(ctx: CountingContext, name: string, role: Role): Promise<{ token: string; apiToken: ApiToken }> {
     const cleanName = requiredText(name, "name", { max: 100 });
     if (!Object.values(Role).includes(role)) throw new BadUserInputError(`role '${String(role)}' is not one of ${Object.values(Role).join(", ")}.`, "role");
-    const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
+    const token = newSecret(TOKEN_PREFIX);
     const apiToken = await this.db.transaction((em) =>
       em.save(em.create(ApiToken, { name: cleanName, role, tokenHash: hashSecret(token), createdAt: new Date(), revokedAt: null })), ctx.tally,
     );

@@ -6,7 +6,8 @@ import { Quote } from "../entities/quote.entity";
 import { Tag } from "../entities/tag.entity";
 import { ArticleAuthor, Author } from "../entities/author.entity";
 import { ArticleImage } from "../entities/image.entity";
-import type { CommentSnapshot, EventStoryV3 } from "../events/outbox";
+import { Correction } from "../entities/correction.entity";
+import type { CommentSnapshot, EventStoryV4 } from "../events/outbox";
 
 /*
  * What the services write into the outbox (events/outbox.ts), built from the rows as they stand
@@ -14,7 +15,7 @@ import type { CommentSnapshot, EventStoryV3 } from "../events/outbox";
  */
 
 /** A story as its events carry it, its links and rows read as they stand in this transaction. */
-export async function snapshotArticle(em: EntityManager, article: Article): Promise<EventStoryV3> {
+export async function snapshotArticle(em: EntityManager, article: Article): Promise<EventStoryV4> {
   // One after another: a transaction is one connection, and pg will not run two queries on it at once.
   const institutions = await em.find(ArticleInstitution, { where: { articleId: article.pk }, order: { position: "ASC" } });
   const people = await em.find(ArticlePerson, { where: { articleId: article.pk }, order: { position: "ASC" } });
@@ -28,9 +29,10 @@ export async function snapshotArticle(em: EntityManager, article: Article): Prom
   const authorByPk = new Map(authorRows.map((a) => [a.pk, a]));
   const authors = authorLinks.map((l) => authorByPk.get(l.authorId)!);
   const images = await em.find(ArticleImage, { where: { articleId: article.pk }, order: { lead: "DESC", position: "ASC", pk: "ASC" } });
+  const corrections = await em.find(Correction, { where: { articleId: article.pk }, order: { pk: "ASC" } });
   const { pk, slug, title, summary, body, dateline, source, status } = article;
   return {
-    version: 3,
+    version: 4,
     article: {
       pk,
       slug,
@@ -56,6 +58,8 @@ export async function snapshotArticle(em: EntityManager, article: Article): Prom
       authors: authors.map((a) => ({ pk: a.pk, slug: a.slug, name: a.name, bio: a.bio, role: a.role })),
       images: images.map(({ lead, position, url, width, height, alt, caption, credit }) => ({ lead, position, url, width, height, alt, caption, credit })),
     },
+    correctedAt: article.correctedAt?.toISOString() ?? null,
+    corrections: corrections.map((c) => ({ pk: c.pk, text: c.text, createdAt: c.createdAt.toISOString() })),
   };
 }
 

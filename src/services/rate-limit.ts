@@ -9,6 +9,11 @@ import { createOutageLog } from "../kernel/outage-log";
 export interface RateLimiter {
   /** Takes one attempt for `key`; RATE_LIMITED (naming `what`) when the window's attempts are used up. */
   consume(key: string, what: string): Promise<void>;
+  /**
+   * RATE_LIMITED (naming `what`) when `key`'s attempts in this window are used up, taking none:
+   * for limits that count failures only, checked before an attempt that may succeed.
+   */
+  check(key: string, what: string): Promise<void>;
 }
 
 /** How many attempts per key and window. */
@@ -40,18 +45,23 @@ export interface RateLimits {
 /** Every limit's Redis key starts with this, to keep them apart from whatever else that Redis holds. */
 const KEY_PREFIX = "newsroom:rate-limit";
 
-function limiterOver(counter: Pick<RateLimiterAbstract, "consume">, { points, durationSeconds }: RateLimit): RateLimiter {
+function limiterOver(counter: Pick<RateLimiterAbstract, "consume" | "get">, { points, durationSeconds }: RateLimit): RateLimiter {
+  const refusal = (res: RateLimiterRes, what: string) => {
+    const retry = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    return new RateLimitedError(`Too many ${what}: at most ${points} every ${durationSeconds} s. Try again in ${retry} s.`, retry);
+  };
   return {
     async consume(key, what) {
       try {
         await counter.consume(key);
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) {
-          const retry = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-          throw new RateLimitedError(`Too many ${what}: at most ${points} every ${durationSeconds} s. Try again in ${retry} s.`, retry);
-        }
+        if (rejection instanceof RateLimiterRes) throw refusal(rejection, what);
         throw rejection;
       }
+    },
+    async check(key, what) {
+      const used = await counter.get(key);
+      if (used !== null && used.consumedPoints >= points) throw refusal(used, what);
     },
   };
 }

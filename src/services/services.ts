@@ -1,4 +1,4 @@
-import type { CommentsConfig, WebhooksConfig } from "../config";
+import type { CommentsConfig, PreviewsConfig, WebhooksConfig } from "../config";
 import type { Database } from "../db/database";
 import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
@@ -9,13 +9,16 @@ import { AuthService } from "./auth.service";
 import { AuthorService } from "./author.service";
 import { CommentService } from "./comment.service";
 import { ConflictService } from "./conflict.service";
+import { CorrectionService } from "./correction.service";
 import { FactSourceService } from "./fact-source.service";
 import { ImportService } from "./import/import.service";
 import { InstitutionService } from "./institution.service";
 import { LiveService } from "./live.service";
 import { PersonService } from "./person.service";
+import { PreviewService } from "./preview.service";
 import { QuoteService } from "./quote.service";
 import type { RateLimits } from "./rate-limit";
+import { RevisionService } from "./revision.service";
 import { TagService } from "./tag.service";
 import { AddressPolicy, systemResolver } from "./webhooks/address-policy";
 import { WebhookService } from "./webhooks/webhook.service";
@@ -36,6 +39,9 @@ export interface Services {
   readonly conflicts: ConflictService;
   readonly audit: AuditService;
   readonly webhooks: WebhookService;
+  readonly revisions: RevisionService;
+  readonly corrections: CorrectionService;
+  readonly previews: PreviewService;
 }
 
 export function createServices(
@@ -44,6 +50,7 @@ export function createServices(
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
   webhooks: Pick<WebhooksConfig, "allowHosts" | "secretKey">,
+  previews: PreviewsConfig,
   audit: { lost?: LostAuditEntry } = {},
 ): Services {
   return {
@@ -66,5 +73,8 @@ export function createServices(
     conflicts: new ConflictService(db),
     audit: new AuditService(db, audit.lost),
     webhooks: new WebhookService(db, new AddressPolicy(webhooks.allowHosts), systemResolver, webhooks.secretKey),
+    revisions: new RevisionService(db),
+    corrections: new CorrectionService(db),
+    previews: new PreviewService(db, rateLimits.limiter("preview-address", { points: previews.rateLimit, durationSeconds: previews.rateWindowSeconds })),
   };
 }

@@ -133,6 +133,8 @@ const FRONT_PAGE_DEEP = `
         tags { slug }
         quotes { text speaker { name } institution { shortName } }
         commentCount
+        correctedAt
+        corrections { text createdAt }
       }
     }
   }`;

@@ -159,6 +159,30 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
     expect(await again.text()).toBe(readerBody);
   });
 
+  it("never serves a preview link's answer from its cache: every read of it reaches the server, and a revoked link is refused at once", async () => {
+    const created = await post(`mutation { createArticle(input: { title: "Draf pratinjau di tepi", body: "Isi draf." }) { id } }`, {}, editor);
+    const id = ((await created.json()) as { data: { createArticle: { id: string } } }).data.createArticle.id;
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const made = await post(`mutation($id: ID!, $at: DateTime!) { createPreviewLink(article: $id, expiresAt: $at) { token link { id } } }`, { id, at: expiresAt }, editor);
+    const { token, link } = ((await made.json()) as { data: { createPreviewLink: { token: string; link: { id: string } } } }).data.createPreviewLink;
+    const url = `${varnish.url}/graphql?query=${encodeURIComponent(`query($token: String!) { articlePreview(token: $token) { title status } }`)}&variables=${encodeURIComponent(JSON.stringify({ token }))}`;
+
+    // The holder twice, then another client (another origin) with the very same URL.
+    for (const headers of [{}, {}, { origin: "https://lain.example" }] as Array<Record<string, string>>) {
+      const before = await seenByServer(t);
+      const res = await fetch(url, { headers });
+      expect(res.headers.get("x-cache")).not.toMatch(/^hit/);
+      expect(res.headers.get("cache-control")).toBe("private, no-store");
+      expect(await res.text()).toContain("Draf pratinjau di tepi");
+      expect(await seenByServer(t)).toBe(before + 1);
+    }
+    await post(`mutation($id: ID!) { revokePreviewLink(id: $id) { id } }`, { id: link.id }, editor);
+    const revoked = await fetch(url);
+    const body = (await revoked.json()) as { data: { articlePreview: unknown } | null; errors?: Array<{ extensions: { code: string } }> };
+    expect(body.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
+    expect(JSON.stringify(body)).not.toContain("Draf pratinjau di tepi");
+  });
+
   it("passes POST through", async () => {
     const query = `{ people(first: 2) { nodes { name } } }`;
     for (let i = 0; i < 2; i++) {

@@ -5,6 +5,7 @@ import { loadLocated, loadPks, toConnection } from "../page-loader";
 import { splitParagraphs } from "../../kernel/text";
 import type { Context } from "../context";
 import { eventStoryOf } from "../live/event-story";
+import { isPreview } from "./article.preview";
 import { CommentConnection } from "../comment/comment.connection";
 import { Institution } from "../../entities/institution.entity";
 import { Person } from "../../entities/person.entity";
@@ -24,11 +25,20 @@ import { Role } from "../../kernel/viewer";
  * story states, withdrawn with it), and for an event written before snapshots carried tags and
  * quotes, the current rows standing in (they may be a later draft's otherwise).
  */
-async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
+export async function whileVisibleNow<T>(article: Article, ctx: Context, read: () => Promise<T[]>): Promise<T[]> {
   const now = ctx.services.articles.visible(ctx, await ctx.loaders.article.load(article.pk));
   return now === null ? [] : read();
 }
 
+/**
+ * A preview's quotes: those whose speaker readers already see. A person only the unpublished
+ * story brings in is its proposal (docs/facts.md), and stays out of the preview with their quotes.
+ */
+async function quotesOfPreview(article: Article, ctx: Context): Promise<Quote[]> {
+  const quotes = await ctx.loaders.quotesOfArticle.load(article.pk);
+  const speakers = await ctx.loaders.person.loadMany(quotes.map((q) => q.speakerId));
+  return quotes.filter((_, i) => speakers[i] !== null && !(speakers[i] instanceof Error));
+}
 const leadOf = (images: readonly ArticleImage[]): ArticleImage | null => images.find((image) => image.lead) ?? null;
 const othersOf = (images: readonly ArticleImage[]): ArticleImage[] => images.filter((image) => !image.lead);
 
@@ -115,6 +125,7 @@ export class ArticleResolver {
     // A quote is a fact its story states: once the story is unpublished or deleted it is withdrawn
     // from readers, also from the events that carried it (its speaker may be withdrawn with it).
     if (event) return whileVisibleNow(article, ctx, async () => event.quotes ?? ctx.loaders.quotesOfArticle.load(article.pk));
+    if (isPreview(article)) return quotesOfPreview(article, ctx);
     return ctx.loaders.quotesOfArticle.load(article.pk);
   }
 

@@ -1,5 +1,6 @@
 import { Article } from "../../entities/article.entity";
 import { Comment } from "../../entities/comment.entity";
+import { Correction } from "../../entities/correction.entity";
 import { Quote } from "../../entities/quote.entity";
 import { Tag } from "../../entities/tag.entity";
 import { Author } from "../../entities/author.entity";
@@ -11,9 +12,9 @@ import type { CommentSnapshot, EventStory } from "../../events/outbox";
  * object per event: every field that reaches the event's story answers this one), and what its
  * nested fields answer, the links and rows the event carries, never the current rows (which may
  * be a later draft). `tags` and `quotes` are null for events of version 1, `authors` and `images`
- * for events before version 3, which did not carry them; the current rows may then stand in only
- * while the story is visible to the reader now. The event's quotes, facts the story states, are
- * shown on the same condition.
+ * for events before version 3, `corrections` for events before version 4, which did not carry
+ * them; the current rows may then stand in only while the story is visible to the reader now.
+ * The event's quotes, facts the story states, are shown on the same condition.
  */
 export interface StoryOfEvent {
   readonly article: Article;
@@ -25,6 +26,8 @@ export interface StoryOfEvent {
   readonly authors: Author[] | null;
   /** Lead image first (flagged); null for events before version 3. */
   readonly images: ArticleImage[] | null;
+  /** Null for events before version 4, which carried no correction notes. */
+  readonly corrections: Correction[] | null;
 }
 
 /** The story an event carries, as the entities the resolvers answer with. */
@@ -36,9 +39,11 @@ export function storyFromEvent(story: EventStory): StoryOfEvent {
     scheduledFor: a.scheduledFor ? new Date(a.scheduledFor) : null,
     createdAt: new Date(a.createdAt),
     updatedAt: new Date(a.updatedAt),
+    // Events before version 4 did not carry it: null there.
+    correctedAt: story.version === 4 && story.correctedAt !== null ? new Date(story.correctedAt) : null,
   });
   const relations = story.version === 1 ? null : story.relations;
-  const credits = story.version === 3 ? story.credits : null;
+  const credits = story.version === 3 || story.version === 4 ? story.credits : null;
   return {
     article,
     institutionPks: story.institutionPks,
@@ -47,6 +52,7 @@ export function storyFromEvent(story: EventStory): StoryOfEvent {
     quotes: relations ? relations.quotes.map((q) => Object.assign(new Quote(), { ...q, articleId: a.pk })) : null,
     authors: credits ? credits.authors.map((au) => Object.assign(new Author(), au)) : null,
     images: credits ? credits.images.map((image) => Object.assign(new ArticleImage(), { ...image, articleId: a.pk })) : null,
+    corrections: story.version === 4 ? story.corrections.map((c) => Object.assign(new Correction(), { ...c, articleId: a.pk, tokenId: null, createdAt: new Date(c.createdAt) })) : null,
   };
 }
 

@@ -51,6 +51,11 @@ export class NodeResolver {
         return canManageWebhooks(viewer) ? loaders.webhookEndpoint.load(pk) : null;
       case "WebhookDelivery":
         return canManageWebhooks(viewer) ? loaders.webhookDelivery.load(pk) : null;
+      // Not Nodes: reached through their story (revisions and preview links by editors alone).
+      case "ArticleRevision":
+      case "Correction":
+      case "PreviewLink":
+        return null;
     }
   }
 }

@@ -4,6 +4,7 @@ import { EventsAndPostgresSearch1764374400000 } from "./1764374400000-EventsAndP
 import { FactSources1764460800000 } from "./1764460800000-FactSources";
 import { FactSourcesBackfill1764547200000 } from "./1764547200000-FactSourcesBackfill";
 import { BylinesAndImages1764633600000 } from "./1764633600000-BylinesAndImages";
+import { RevisionsAndPreviewLinks1764720000000 } from "./1764720000000-RevisionsAndPreviewLinks";
 import { AuditTrail1764806400000 } from "./1764806400000-AuditTrail";
 import { Webhooks1764892800000 } from "./1764892800000-Webhooks";
 
@@ -15,6 +16,7 @@ export const migrations: Function[] = [
   FactSources1764460800000,
   FactSourcesBackfill1764547200000,
   BylinesAndImages1764633600000,
+  RevisionsAndPreviewLinks1764720000000,
   AuditTrail1764806400000,
   Webhooks1764892800000,
 ];

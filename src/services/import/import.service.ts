@@ -1,6 +1,5 @@
 import type { EntityManager } from "typeorm";
 import { toGlobalId } from "../../kernel/ids";
-import type { CountingContext } from "../../kernel/request-context";
 import type { Database } from "../../db/database";
 import { deriveSlug } from "../slugs";
 import { Article, ArticleInstitution, ArticlePerson, ArticleStatus } from "../../entities/article.entity";
@@ -16,7 +15,9 @@ import { applyChoices, checkChoices } from "./import.choices";
 import type { ImportChoicesInput } from "./import.choices";
 import type { ImportPlan, Mention } from "./import.types";
 import { recordStorySources, subjectIdsOf } from "../facts";
-import type { StatedFact } from "../facts";
+import type { DirectContext, StatedFact } from "../facts";
+import { recordRevision } from "../revisions";
+import { RevisionKind } from "../../entities/revision.entity";
 import type { AttributeFact } from "../../entities/fact-source.entity";
 
 export type { ImportPlan } from "./import.types";
@@ -50,7 +51,7 @@ export class ImportService {
    * Stores it all in one transaction; publish → PUBLISHED (+ outbox event) else DRAFT. Throws
    * BadUserInputError (re-import, bad input) and changes nothing then.
    */
-  async import(ctx: CountingContext, text: string, options: ImportOptions): Promise<{ article: Article; plan: ImportPlan }> {
+  async import(ctx: DirectContext, text: string, options: ImportOptions): Promise<{ article: Article; plan: ImportPlan }> {
     const result = await this.importUnless(ctx, text, options, async () => false);
     return result!;
   }
@@ -59,7 +60,7 @@ export class ImportService {
    * As {@link import}, but writes nothing and answers null when `skip` says so inside the
    * transaction (the seed loads only into a store without stories, decided under the write lock).
    */
-  async importUnless(ctx: CountingContext, text: string, options: ImportOptions, skip: (em: EntityManager) => Promise<boolean>): Promise<{ article: Article; plan: ImportPlan } | null> {
+  async importUnless(ctx: DirectContext, text: string, options: ImportOptions, skip: (em: EntityManager) => Promise<boolean>): Promise<{ article: Article; plan: ImportPlan } | null> {
     const checked = checkChoices(options.choices);
     const chosen = applyChoices(extractStory(text), checked);
     const bylines = readBylines(text);
@@ -69,6 +70,7 @@ export class ImportService {
       const plan = await planImport(em, chosen.story, chosen.links);
       const { article, touched } = await write(em, plan, bylines, options.publish, options.now ?? new Date());
       ctx.audit?.touch(...touched);
+      await recordRevision(em, ctx, article, null, RevisionKind.IMPORTED);
       return { article, plan };
     }, ctx.tally);
   }
