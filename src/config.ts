@@ -157,6 +157,19 @@ export interface TickerConfig {
   readonly frameAncestors: string;
 }
 
+/**
+ * The worker threads that read imported stories (previewImport, importArticle, the seed, `npm run
+ * import`), so that a story slow to read holds up no other request.
+ */
+export interface ImportConfig {
+  /** Worker threads reading stories at once (IMPORT_WORKERS, default 1). */
+  readonly workers: number;
+  /** Longest one story may take to read, ms (IMPORT_TIME_BUDGET_MS, default 2000): past it its worker is stopped and replaced, and the story refused. */
+  readonly timeBudgetMs: number;
+  /** Stories that may wait for a worker (IMPORT_QUEUE, default 8): past it, more are refused RATE_LIMITED. */
+  readonly maxQueued: number;
+}
+
 /** Everything the server reads from its environment, validated once at start, by subsystem. */
 export interface AppConfig {
   readonly http: HttpConfig;
@@ -175,6 +188,7 @@ export interface AppConfig {
   readonly graphql: GraphQLConfig;
   readonly cache: CacheConfig;
   readonly ticker: TickerConfig;
+  readonly import: ImportConfig;
 }
 
 export class ConfigError extends Error {
@@ -494,6 +508,15 @@ export function parseTickerConfig(env: NodeJS.ProcessEnv): TickerConfig {
   return { storyUrl: parseStoryUrl(env.TICKER_STORY_URL), frameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS) };
 }
 
+/** The import pool's settings; the import command reads them alone, with the database's. */
+export function parseImportConfig(env: NodeJS.ProcessEnv): ImportConfig {
+  return {
+    workers: parseInteger("IMPORT_WORKERS", env.IMPORT_WORKERS, 1, 1, 16),
+    timeBudgetMs: parseInteger("IMPORT_TIME_BUDGET_MS", env.IMPORT_TIME_BUDGET_MS, 2000, 1, 600_000),
+    maxQueued: parseInteger("IMPORT_QUEUE", env.IMPORT_QUEUE, 8, 0, 1000),
+  };
+}
+
 /**
  * Reads and validates the environment. Throws {@link ConfigError} naming the bad variable.
  * `loadConfig({})` is the product's defaults (the test servers start from it too).
@@ -514,5 +537,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphql: parseGraphQLConfig(env),
     cache: parseCacheConfig(env),
     ticker: parseTickerConfig(env),
+    import: parseImportConfig(env),
   };
 }

@@ -6,6 +6,7 @@ import { ArticleService } from "./article.service";
 import { AuthService } from "./auth.service";
 import { CommentService } from "./comment.service";
 import { FactSourceService } from "./fact-source.service";
+import type { ImportPool } from "./import/import.pool";
 import { ImportService } from "./import/import.service";
 import { InstitutionService } from "./institution.service";
 import { LiveService } from "./live.service";
@@ -33,6 +34,7 @@ export function createServices(
   comments: CommentsConfig,
   live: { bus: EventBus; stats: LiveStats },
   rateLimits: RateLimits,
+  imports: ImportPool,
 ): Services {
   return {
     articles: new ArticleService(db),
@@ -48,7 +50,7 @@ export function createServices(
     tags: new TagService(db),
     auth: new AuthService(db),
     live: new LiveService(db, live.bus, live.stats),
-    imports: new ImportService(db),
+    imports: new ImportService(db, imports),
     facts: new FactSourceService(db),
   };
 }

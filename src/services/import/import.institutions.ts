@@ -1,4 +1,4 @@
-import { InstitutionKind } from "../../entities/institution.entity";
+import { InstitutionKind } from "../../kernel/institution-kind";
 import type { KindForm, OrganisationForm } from "./import.lexicon";
 import {
   CAPITAL_PROVINCE_FORMS,

@@ -1,4 +1,4 @@
-import type { InstitutionKind } from "../../entities/institution.entity";
+import type { InstitutionKind } from "../../kernel/institution-kind";
 import type { InstitutionMention, InstitutionReading } from "./import.institutions";
 import { outsideInstitution } from "./import.institutions";
 import {

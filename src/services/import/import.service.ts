@@ -8,8 +8,8 @@ import { publishInTransaction } from "../article.service";
 import { Accreditation, Institution } from "../../entities/institution.entity";
 import { Person, Position } from "../../entities/person.entity";
 import { Quote } from "../../entities/quote.entity";
-import { extractStory } from "./import.extract";
 import { planImport } from "./import.linker";
+import type { ImportPool } from "./import.pool";
 import type { ImportPlan, Mention } from "./import.types";
 import { recordStorySources } from "../facts";
 import type { StatedFact } from "../facts";
@@ -26,15 +26,19 @@ export interface ImportOptions {
 
 /**
  * Turns a plain-text story into an article with its institutions, accreditations, people,
- * positions and attributed quotes. The extraction is pure; this service reads the store to link
- * what is already there, and writes everything in one transaction.
+ * positions and attributed quotes. The extraction is pure and runs in the import pool's worker
+ * threads, within its time budget; this service reads the store to link what is already there,
+ * and writes everything in one transaction.
  */
 export class ImportService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly pool: ImportPool,
+  ) {}
 
   /** What import would store, linking or creating each record; writes nothing. */
   async preview(text: string): Promise<ImportPlan> {
-    const story = extractStory(text);
+    const story = await this.pool.extract(text);
     return planImport(this.db.reader.manager, story);
   }
 
@@ -52,7 +56,7 @@ export class ImportService {
    * transaction (the seed loads only into a store without stories, decided under the write lock).
    */
   async importUnless(ctx: CountingContext, text: string, options: ImportOptions, skip: (em: EntityManager) => Promise<boolean>): Promise<{ article: Article; plan: ImportPlan } | null> {
-    const story = extractStory(text);
+    const story = await this.pool.extract(text);
     return this.db.transaction(async (em) => {
       if (await skip(em)) return null;
       // Planned again under the write lock, so what it links is what is stored when it writes.
