@@ -1,0 +1,269 @@
+import { firstAtLeast } from "./import.spans";
+import { alnumAt } from "./import.text";
+import type { Span } from "./import.types";
+
+/*
+ * Where given phrases are written in the body, all of them in one pass. The extractor asked "is
+ * this name written elsewhere?" with a regex over the whole body per name, which is quadratic in
+ * a story of many names (six thousand "Kalapas <city> <name>" phrases took 16 s). Here the body is
+ * cut once into its runs of letters and digits, the phrases go into a trie of such runs, and each
+ * run of the body walks the trie as far as the phrases go (a few runs: a phrase is a name or a
+ * place). The answers are the regexes' own:
+ *
+ *   (?<![\p{L}\p{N}])<phrase, each run of white space as \s+>(?![\p{L}\p{N}])     with the g flag
+ *
+ * A phrase starts and ends with a letter or digit, so a match starts where a run of the body
+ * starts and ends where one ends; between them the runs must be the same and the characters
+ * between runs the same once each run of white space is one space.
+ */
+
+const RUN = /[\p{L}\p{N}]+/gu;
+const WHITE = /\s+/g;
+
+/**
+ * A phrase to find: its runs, each after the gap before it, numbered as the body numbers them
+ * (see {@link BodyRuns.step}); `steps` is null for one the trie cannot hold, found by a regex on `text`.
+ */
+export interface Phrase {
+  steps: number[] | null;
+  text: string;
+}
+
+/** A node of the trie: most have one step on (a phrase's own), so a map is made only for a second. */
+class Node<T> {
+  private step = -1;
+  private child: Node<T> | null = null;
+  private more: Map<number, Node<T>> | null = null;
+  /** The matches of the phrase that ends here (null: none ends here); one list for every phrase given with these steps. */
+  found: T[] | null = null;
+
+  next(step: number): Node<T> | undefined {
+    if (step === this.step) return this.child!;
+    return this.more?.get(step);
+  }
+
+  /** The node one step on, made when new. */
+  add(step: number): Node<T> {
+    const known = this.next(step);
+    if (known) return known;
+    const node = new Node<T>();
+    if (this.child === null) {
+      this.step = step;
+      this.child = node;
+    } else (this.more ??= new Map()).set(step, node);
+    return node;
+  }
+
+  get leaf(): boolean {
+    return this.child === null;
+  }
+}
+
+/** The body's runs of letters and digits and what stands between them, each text numbered once. */
+export class BodyRuns {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  /** Each run's text, as a number. */
+  readonly runs: number[] = [];
+  /** What stands before each run (after the one before it), white space as one space, as a number. */
+  readonly gaps: number[] = [];
+  private readonly runIds = new Map<string, number>();
+  private readonly gapIds = new Map<string, number>();
+
+  constructor(readonly body: string) {
+    // What /[\p{L}\p{N}]+/gu finds, read character by character.
+    for (let at = 0; at < body.length; ) {
+      let n = alnumAt(body, at, body.length);
+      if (n === 0) {
+        at++;
+        continue;
+      }
+      const start = at;
+      while (n > 0) {
+        at += n;
+        n = alnumAt(body, at, body.length);
+      }
+      const i = this.starts.length;
+      this.starts.push(start);
+      this.ends.push(at);
+      this.runs.push(idOf(this.runIds, body.slice(start, at)));
+      this.gaps.push(i === 0 ? -1 : idOf(this.gapIds, normalGap(body.slice(this.ends[i - 1]!, start))));
+    }
+    // The letters a run with digits opens with are numbered too: a phrase may end there (findAfterMarkers).
+    for (const text of [...this.runIds.keys()]) {
+      const letters = leadingLetters(text);
+      if (letters !== "" && letters !== text) idOf(this.runIds, letters);
+    }
+  }
+
+  /** The body's own text from `start` to `end` as a phrase, taken from the runs (nothing cut or compared); null unless a run starts at `start` and one ends at `end`. */
+  phraseAt(start: number, end: number): Phrase | null {
+    const first = this.startingAt(start);
+    const last = this.endingAt(end);
+    if (first === undefined || last === undefined || last < first) return null;
+    const steps = [this.runs[first]!];
+    for (let i = first + 1; i <= last; i++) steps.push(this.stepAt(i));
+    return { steps, text: this.body.slice(start, end) };
+  }
+
+  /** A phrase given as text; null when the body has a run or gap it has not, so that it is written nowhere. */
+  phrase(text: string): Phrase | null {
+    const steps: number[] = [];
+    let last = 0;
+    RUN.lastIndex = 0;
+    for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+      if (steps.length === 0 && m.index !== 0) return { steps: null, text };
+      const step = steps.length === 0 ? this.run(m[0]) : this.step(text.slice(last, m.index), m[0]);
+      if (step === -1) return null;
+      steps.push(step);
+      last = m.index + m[0].length;
+    }
+    return steps.length === 0 || last !== text.length ? { steps: null, text } : { steps, text };
+  }
+
+  /** The number of a run's text; -1 when the body has no such run. */
+  run(text: string): number {
+    return this.runIds.get(text) ?? -1;
+  }
+
+  /** The number of a step: a gap, then a run; -1 when the body has no such gap or run. */
+  step(gap: string, run: string): number {
+    const g = this.gapIds.get(normalGap(gap));
+    const r = this.runIds.get(run);
+    return g === undefined || r === undefined ? -1 : g * (this.runIds.size + 1) + r;
+  }
+
+  /** The step from run i-1 to run i of the body. */
+  stepAt(i: number): number {
+    return this.gaps[i]! * (this.runIds.size + 1) + this.runs[i]!;
+  }
+
+  /** The run that starts at `at`, if one does. */
+  startingAt(at: number): number | undefined {
+    const i = firstAtLeast(this.starts, at, (s) => s);
+    return this.starts[i] === at ? i : undefined;
+  }
+
+  /** The run that ends at `at`, if one does. */
+  endingAt(at: number): number | undefined {
+    const i = firstAtLeast(this.ends, at, (e) => e);
+    return this.ends[i] === at ? i : undefined;
+  }
+}
+
+/** The last body's runs: the institutions' reader and the people's each need them. */
+let lastRuns: BodyRuns | null = null;
+
+/** The runs of `body`, made once for it. */
+export function runsOf(body: string): BodyRuns {
+  if (lastRuns === null || lastRuns.body !== body) lastRuns = new BodyRuns(body);
+  return lastRuns;
+}
+
+function idOf(ids: Map<string, number>, text: string): number {
+  let id = ids.get(text);
+  if (id === undefined) ids.set(text, (id = ids.size));
+  return id;
+}
+
+/** The letters a run opens with ("Binjai" of "Binjai2"). */
+const leadingLetters = (run: string): string => /^\p{L}*/u.exec(run)![0];
+
+const normalGap = (gap: string): string => (gap === " " ? gap : gap.replace(WHITE, " "));
+
+/**
+ * The phrases as a trie of steps, and each phrase's list of matches (to be filled): the same list
+ * for phrases with the same steps, so a phrase given once per form is found once. A phrase the
+ * body cannot hold (null) gets an empty list; one the trie cannot hold a list of its own and a
+ * place in `unsplit`, to be searched by regex. With `lastRunLetters`, a phrase whose last run is
+ * not all letters is one of those (see findAfterMarkers).
+ */
+function trieOf<T>(phrases: ReadonlyArray<Phrase | null>, lastRunLetters: boolean): { root: Node<T>; lists: T[][]; unsplit: number[] } {
+  const root = new Node<T>();
+  const unsplit: number[] = [];
+  const lists = phrases.map((phrase, id): T[] => {
+    if (!phrase) return [];
+    if (!phrase.steps || (lastRunLetters && !/(?:^|[^\p{L}\p{N}])\p{L}+$/u.test(phrase.text))) {
+      unsplit.push(id);
+      return [];
+    }
+    let node = root;
+    for (const step of phrase.steps) node = node.add(step);
+    return (node.found ??= []);
+  });
+  return { root, lists, unsplit };
+}
+
+/** Keeps, left to right, the matches that do not overlap the one kept before (what a g-flag regex's exec loop returns); each list once. */
+function leftmost<T extends Span>(lists: T[][]): T[][] {
+  const done = new Map<T[], T[]>();
+  return lists.map((list) => {
+    let kept = done.get(list);
+    if (!kept) {
+      list.sort((a, b) => a.start - b.start);
+      kept = [];
+      for (const s of list) if (kept.length === 0 || s.start >= kept[kept.length - 1]!.end) kept.push(s);
+      done.set(list, kept);
+    }
+    return kept;
+  });
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");
+
+/**
+ * Every match of each phrase in the body, as `(?<![\p{L}\p{N}])<phrase>(?![\p{L}\p{N}])` with the
+ * g flag finds them (white space in a phrase matching any run of white space). Index i of the
+ * answer is phrases[i]'s matches, left to right; phrases alike share one list (not to be changed).
+ */
+export function findPhrases(runs: BodyRuns, phrases: ReadonlyArray<Phrase | null>): Span[][] {
+  const { root, lists, unsplit } = trieOf<Span>(phrases, false);
+  const count = runs.starts.length;
+  for (let i = 0; i < count; i++) {
+    let node = root.next(runs.runs[i]!);
+    for (let j = i; node; ) {
+      node.found?.push({ start: runs.starts[i]!, end: runs.ends[j]! });
+      if (++j >= count || node.leaf) break;
+      node = node.next(runs.stepAt(j));
+    }
+  }
+  for (const id of unsplit) {
+    const re = new RegExp(String.raw`(?<![\p{L}\p{N}])${escape(phrases[id]!.text)}(?![\p{L}\p{N}])`, "gu");
+    for (let m = re.exec(runs.body); m !== null; m = re.exec(runs.body)) lists[id]!.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return leftmost(lists);
+}
+
+/**
+ * Every match of each phrase right after a marker word, as `<markers>(<phrase>)(?![\p{L}])` with
+ * the g flag finds them (`markers` a g-flag regex that ends where a phrase may start): the spans
+ * are the whole matches, marker included, and `at` where the phrase starts. Only a letter goes on
+ * a phrase here ("di Binjai2" names Binjai), so its last run may be the letters that open a
+ * longer run of the body.
+ */
+export function findAfterMarkers(runs: BodyRuns, markers: RegExp, phrases: ReadonlyArray<Phrase | null>): Array<Array<Span & { at: number }>> {
+  const { root, lists, unsplit } = trieOf<Span & { at: number }>(phrases, true);
+  const count = runs.starts.length;
+  markers.lastIndex = 0;
+  for (let m = markers.exec(runs.body); m !== null; m = markers.exec(runs.body)) {
+    const at = m.index + m[0].length;
+    const i = runs.startingAt(at);
+    if (i === undefined) continue;
+    let node: Node<Span & { at: number }> | undefined = root;
+    for (let j = i; node && j < count; j++) {
+      const whole = node.next(j === i ? runs.runs[j]! : runs.stepAt(j));
+      const text = runs.body.slice(runs.starts[j], runs.ends[j]);
+      const letters = leadingLetters(text);
+      // Where the run's opening letters are not the whole run, a phrase may end with them.
+      const opening = letters !== "" && letters !== text ? node.next(j === i ? runs.run(letters) : runs.step(runs.body.slice(runs.ends[j - 1], runs.starts[j]), letters)) : undefined;
+      const end = letters === text ? whole : opening;
+      end?.found?.push({ start: m.index, end: runs.starts[j]! + letters.length, at });
+      node = whole;
+    }
+  }
+  for (const id of unsplit) {
+    const re = new RegExp(String.raw`${markers.source}(${escape(phrases[id]!.text)})(?![\p{L}])`, "gu");
+    for (let m = re.exec(runs.body); m !== null; m = re.exec(runs.body)) lists[id]!.push({ start: m.index, end: m.index + m[0].length, at: m.index + m[0].length - m[1]!.length });
+  }
+  return leftmost(lists);
+}
