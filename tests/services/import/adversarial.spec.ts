@@ -147,6 +147,18 @@ describe("red-team stories are read in time linear in the text", () => {
     );
   }, 300_000);
 
+  it("a preview whose spans would repeat the story over and over is refused BAD_USER_INPUT, and the story still imports", async () => {
+    // One sentence of award statements, none of which says whose predicate is whose: each verb's warning spans the whole sentence.
+    // Under a title of its own: once imported, a story's title and source refuse its previews as already stored.
+    const text = repeated("Lapas Banyuwangi dan Rutan Binjai meraih WBK WBBM 2023", 190_000).replace("Judul Berita Uji", "Penghargaan Berulang");
+    const refused = await preview(text);
+    expect(refused.body.errors).toHaveLength(1);
+    expect(refused.body.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "text" });
+    expect(refused.body.errors![0]!.message).toMatch(/^The preview of this story would repeat \d+ characters of it in the spans of its records and warnings \(at most 2000000\): its statements overlap too much to show/);
+    const { importArticle } = dataOf(await t.gql<{ importArticle: { title: string } }>(IMPORT, { text }, editor));
+    expect(importArticle.title).toBe("Penghargaan Berulang");
+  }, 60_000);
+
   it("other requests are answered while a big story is read: a simple query, over and over, before the preview's answer", async () => {
     let previewed = false;
     const previewing = preview(repeated("Kalapas Banyuwangi I Wayan Nurasta Wibawa", 190_000)).then((res) => {
@@ -180,4 +192,5 @@ const PREVIEW = `query Preview($text: String!) { previewImport(text: $text) {
   warnings { code message span { ${SPAN} } }
   counts { institutionsCreated peopleCreated quotes warnings }
 } }`;
+const IMPORT = `mutation Import($text: String!) { importArticle(text: $text) { title } }`;
 const SIMPLE = `{ articles(first: 1) { totalCount } }`;
