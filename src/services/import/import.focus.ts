@@ -1,7 +1,7 @@
 import { ROLES } from "./import.lexicon";
 import type { PersonMention, TitlePhrase } from "./import.people";
 import { firstAtLeast } from "./import.spans";
-import { phrases, wordsOf } from "./import.text";
+import { letterAt, phrases, wordsOf } from "./import.text";
 import type { Span } from "./import.types";
 
 /*
@@ -194,7 +194,7 @@ class Apposition {
     let i = at;
     let inWord = false;
     while (i < this.to) {
-      const n = letterAt(body, i);
+      const n = letterAt(body, i, this.to);
       if (n > 0) {
         if (!inWord) this.wordStarts.push(i);
         inWord = true;
@@ -206,16 +206,4 @@ class Apposition {
     }
     this.end = i;
   }
-}
-
-const LETTER = /^\p{L}$/u;
-
-/** The length (1, or 2 for a surrogate pair) of the letter at `i`; 0 when none is there. */
-function letterAt(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-    const pair = text.slice(i, i + 2);
-    return LETTER.test(pair) ? 2 : 0;
-  }
-  return LETTER.test(text[i]!) ? 1 : 0;
 }

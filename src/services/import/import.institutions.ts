@@ -21,7 +21,7 @@ import { findAfterMarkers, findPhrases, runsOf } from "./import.occurrences";
 import type { Phrase } from "./import.occurrences";
 import { knownPlaceLength } from "./import.places";
 import { byStart, firstAtLeast } from "./import.spans";
-import { escapeRegExp, isNameWord, phrases, wordsOf } from "./import.text";
+import { eachWord, escapeRegExp, isNameWord, phrases, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
 import type { ExtractedInstitution, ImportWarning, Mention, Span } from "./import.types";
 
@@ -166,52 +166,84 @@ function settle(f: Form, body: string, places: ReadonlySet<string>, evidence: Ev
 
 /**
  * Where the words of the ambiguous forms' runs are written elsewhere in the body: as a name, or as
- * a place after "di", "Kota"…. Every phrase {@link settle} may ask about is found in one pass (a
- * regex over the body per question made six thousand "Kalapas <city> <name>" phrases take 16 s),
- * and each answer is counted once per phrase, so a question costs the same however often the
- * phrase is written. A phrase is words of the body, asked about by where it stands.
+ * a place after "di", "Kota"…. Each kind of question {@link settle} asks (the whole run as a name,
+ * its first words as a place, the rest of it as a name) is answered for every form in one pass
+ * over the body when it is first asked (a regex over the body per question made six thousand
+ * "Kalapas <city> <name>" phrases take over 16 s), and each answer is counted once per phrase, so
+ * a question costs the same however often the phrase is written. A phrase is words of the body,
+ * asked about by where it stands.
  */
 class Evidence {
-  /** The matches as a name of the words of a run from one of them on to its end, by that first word; alike phrases share a list. */
-  private readonly asName = new Map<Word, Span[]>();
+  /** The matches as a name of a whole run, and of the words of a run from one after its first on to its end, by that first word; alike phrases share a list. */
+  private wholeRuns: Map<Word, Span[]> | null = null;
+  private restsOfRuns: Map<Word, Span[]> | null = null;
   /** The matches after a marker word (`at`: where the place starts) of the words of a run from its start up to one of them, by that last word. */
-  private readonly asPlace = new Map<Word, Array<Span & { at: number }>>();
+  private places: Map<Word, Array<Span & { at: number }>> | null = null;
+  /** The word right before each place asked about (see wordBefore): a place is in the lists of several questions. */
+  private readonly wordsBefore = new Map<number, string | null>();
   /** Per list of name matches, those that are not after a kind's word: how many, how many after each word, and the word before each. */
   private readonly tallies = new Map<Span[], { count: number; after: Map<string, number>; wordAt: Map<number, string | null> }>();
 
   constructor(
     private readonly body: string,
-    forms: readonly Form[],
-  ) {
-    if (forms.length === 0) return;
-    // What settle may ask about each form: the run, its first words as a place, the rest of it as a name.
-    const names: Word[] = [];
-    const places: Word[] = [];
-    const runs = runsOf(body);
-    const nameFrom: Array<Phrase | null> = [];
-    const placeTo: Array<Phrase | null> = [];
-    const phraseOf = (start: number, end: number) => runs.phraseAt(start, end) ?? runs.phrase(body.slice(start, end));
-    for (const { run } of forms) {
-      const last = run[run.length - 1]!;
-      for (let k = 0; k <= Math.min(3, run.length - 1); k++) {
-        if (k === 0 || run.length - k >= 2) {
-          names.push(run[k]!);
-          nameFrom.push(phraseOf(run[k]!.start, last.end));
-        }
-        if (k > 0) {
-          places.push(run[k - 1]!);
-          placeTo.push(phraseOf(run[0]!.start, run[k - 1]!.end));
-        }
-      }
+    private readonly forms: readonly Form[],
+  ) {}
+
+  /**
+   * Each form's phrases that settle may ask about as `question`, by the word it asks by: the whole
+   * run (by its first word); the rest of it from its second, third or fourth word while two words
+   * are left (by that word); its first one to three words, leaving one at least (by the last).
+   */
+  private phrasesOf(question: "whole" | "rest" | "place"): { keys: Word[]; phrases: Array<Phrase | null> } {
+    const runs = runsOf(this.body);
+    const keys: Word[] = [];
+    const phrases: Array<Phrase | null> = [];
+    const add = (run: readonly Word[], from: number, to: number, key: Word): void => {
+      keys.push(key);
+      phrases.push(runs.phraseAt(run[from]!.start, run[to]!.end) ?? runs.phrase(this.body.slice(run[from]!.start, run[to]!.end)));
+    };
+    for (const { run } of this.forms) {
+      const last = run.length - 1;
+      if (question === "whole") add(run, 0, last, run[0]!);
+      else if (question === "rest") for (let k = 1; k <= 3 && run.length - k >= 2; k++) add(run, k, last, run[k]!);
+      else for (let k = 1; k <= 3 && k <= last; k++) add(run, 0, k - 1, run[k - 1]!);
     }
-    findPhrases(runs, nameFrom).forEach((matches, i) => this.asName.set(names[i]!, matches));
-    findAfterMarkers(runs, PLACE_MARKED, placeTo).forEach((matches, i) => this.asPlace.set(places[i]!, matches));
+    return { keys, phrases };
+  }
+
+  /** The name matches of the whole run (first word `words[0]` with `before` null) or of its rest from `words[0]` on. */
+  private asName(words: readonly Word[], before: Word | null): Span[] {
+    const question = before === null ? "whole" : "rest";
+    let byWord = before === null ? this.wholeRuns : this.restsOfRuns;
+    if (!byWord) {
+      const { keys, phrases } = this.phrasesOf(question);
+      byWord = new Map();
+      findPhrases(runsOf(this.body), phrases).forEach((matches, i) => byWord!.set(keys[i]!, matches));
+      if (before === null) this.wholeRuns = byWord;
+      else this.restsOfRuns = byWord;
+    }
+    return byWord.get(words[0]!) ?? [];
   }
 
   /** The word right before `at` (after nothing but white space, within 30 characters), if there is one. */
   private wordBefore(at: number): string | null {
-    const prev = wordsOf(this.body, Math.max(0, at - 30), at).pop();
-    return prev && /^\s+$/.test(this.body.slice(prev.end, at)) ? prev.text : null;
+    let word = this.wordsBefore.get(at);
+    if (word === undefined) this.wordsBefore.set(at, (word = this.readWordBefore(at)));
+    return word;
+  }
+
+  private readWordBefore(at: number): string | null {
+    const body = this.body;
+    let start = -1;
+    let end = -1;
+    eachWord(body, Math.max(0, at - 30), at, (s, e) => {
+      start = s;
+      end = e;
+      return true;
+    });
+    if (start === -1 || end === at) return null;
+    for (let i = end; i < at; i++) if (!/\s/.test(body[i]!)) return null;
+    return body.slice(start, end);
   }
 
   private tally(matches: Span[]): { count: number; after: Map<string, number>; wordAt: Map<number, string | null> } {
@@ -232,7 +264,7 @@ class Evidence {
 
   /** `words` written elsewhere in the body as a name: not at this place, and not after `before` or a kind's word. */
   namedElsewhere(words: readonly Word[], before: Word | null): boolean {
-    const tally = this.tally(this.asName.get(words[0]!) ?? []);
+    const tally = this.tally(this.asName(words, before));
     const beforeText = before?.text ?? null;
     let elsewhere = tally.count - (beforeText === null ? 0 : (tally.after.get(beforeText) ?? 0));
     // The match at this place does not count; it was counted unless the word before it is `before`.
@@ -243,7 +275,13 @@ class Evidence {
 
   /** "di Binjai", "Kota Binjai": the story names `words` (a run's first ones) as a place somewhere other than where they stand. */
   namedAsPlace(words: readonly Word[]): boolean {
-    return (this.asPlace.get(words[words.length - 1]!) ?? []).some((m) => m.at !== words[0]!.start);
+    if (!this.places) {
+      const { keys, phrases } = this.phrasesOf("place");
+      const byWord = new Map<Word, Array<Span & { at: number }>>();
+      findAfterMarkers(runsOf(this.body), PLACE_MARKED, phrases).forEach((matches, i) => byWord.set(keys[i]!, matches));
+      this.places = byWord;
+    }
+    return (this.places.get(words[words.length - 1]!) ?? []).some((m) => m.at !== words[0]!.start);
   }
 }
 
@@ -293,12 +331,14 @@ function sticky(pattern: string): RegExp {
 }
 
 /** A kind's forms as sticky rules, made once per kind: made at every place a form may begin, their compiling showed in profiles. */
-const kindRules = new Map<KindForm, { full: RegExp; short: RegExp; head: RegExp | null; typed: Map<string, RegExp> }>();
-function rulesOf(form: KindForm): { full: RegExp; short: RegExp; head: RegExp | null; typed: Map<string, RegExp> } {
+const kindRules = new Map<KindForm, { starts: Set<string>; full: RegExp; short: RegExp; head: RegExp | null; typed: Map<string, RegExp> }>();
+function rulesOf(form: KindForm): { starts: Set<string>; full: RegExp; short: RegExp; head: RegExp | null; typed: Map<string, RegExp> } {
   let rules = kindRules.get(form);
   if (!rules) {
     const abbr = phrases(form.abbreviations);
     rules = {
+      // The first letters of its forms: at any other, none of the rules can match (and most places a form may begin are another kind's).
+      starts: new Set([...form.full, ...form.abbreviations, ...form.headAbbreviations].map((f) => f[0]!)),
       full: sticky(String.raw`(?:${phrases(form.full)})(?:\s*\((${abbr})\))?(?![\p{L}])`),
       short: sticky(String.raw`(${abbr})(?![\p{L}])`),
       head: form.headAbbreviations.length > 0 ? sticky(String.raw`(?:${phrases(form.headAbbreviations)})(?![\p{L}])`) : null,
@@ -317,11 +357,12 @@ function typedBracket(form: KindForm, unitType: string): RegExp {
   return rule;
 }
 
-const organisationRules = new Map<OrganisationForm, { full: RegExp; short: RegExp }>();
-function organisationRulesOf(org: OrganisationForm): { full: RegExp; short: RegExp } {
+const organisationRules = new Map<OrganisationForm, { starts: Set<string>; full: RegExp; short: RegExp }>();
+function organisationRulesOf(org: OrganisationForm): { starts: Set<string>; full: RegExp; short: RegExp } {
   let rules = organisationRules.get(org);
   if (!rules) {
     rules = {
+      starts: new Set([...org.full, ...org.abbreviations].map((f) => f[0]!)),
       full: sticky(String.raw`(?:${phrases(org.full)})(?:\s*\((${phrases(org.abbreviations)})\))?(?![\p{L}])`),
       short: sticky(String.raw`(?:${phrases(org.abbreviations)})(?![\p{L}])`),
     };
@@ -338,6 +379,7 @@ function matchAt(re: RegExp, body: string, at: number): RegExpExecArray | null {
 /** A kind word: full ("Lembaga Pemasyarakatan (Lapas)"), abbreviated ("Lapas") or in a head's title ("Kalapas"). */
 function readKindWord(body: string, at: number, form: KindForm): { end: number; full: boolean; bracketed: string | null; head: boolean; abbreviation: string | null } | null {
   const rules = rulesOf(form);
+  if (!rules.starts.has(body[at]!)) return null;
   const full = matchAt(rules.full, body, at);
   if (full) return { end: at + full[0].length, full: true, bracketed: full[1] ?? null, head: false, abbreviation: full[1] ?? null };
   const short = matchAt(rules.short, body, at);
@@ -466,6 +508,7 @@ function readOrganisation(body: string, at: number): (Form & { organisation: Org
   let best: (Form & { organisation: OrganisationForm }) | null = null;
   for (const org of ORGANISATIONS) {
     const rules = organisationRulesOf(org);
+    if (!rules.starts.has(body[at]!)) continue;
     const full = matchAt(rules.full, body, at);
     const short = full ? null : matchAt(rules.short, body, at);
     const m = full ?? short;

@@ -1,5 +1,4 @@
-import { firstAtLeast } from "./import.spans";
-import { alnumAt } from "./import.text";
+import { alnumAt, letterAt } from "./import.text";
 import type { Span } from "./import.types";
 
 /*
@@ -69,8 +68,13 @@ export class BodyRuns {
   readonly gaps: number[] = [];
   private readonly runIds = new Map<string, number>();
   private readonly gapIds = new Map<string, number>();
+  /** By place in the body: one more than the index of the run that starts (ends) there; 0 where none does. */
+  private readonly startingHere: Int32Array;
+  private readonly endingHere: Int32Array;
 
   constructor(readonly body: string) {
+    this.startingHere = new Int32Array(body.length + 1);
+    this.endingHere = new Int32Array(body.length + 1);
     // What /[\p{L}\p{N}]+/gu finds, read character by character.
     for (let at = 0; at < body.length; ) {
       let n = alnumAt(body, at, body.length);
@@ -86,6 +90,8 @@ export class BodyRuns {
       const i = this.starts.length;
       this.starts.push(start);
       this.ends.push(at);
+      this.startingHere[start] = i + 1;
+      this.endingHere[at] = i + 1;
       this.runs.push(idOf(this.runIds, body.slice(start, at)));
       this.gaps.push(i === 0 ? -1 : idOf(this.gapIds, normalGap(body.slice(this.ends[i - 1]!, start))));
     }
@@ -140,14 +146,14 @@ export class BodyRuns {
 
   /** The run that starts at `at`, if one does. */
   startingAt(at: number): number | undefined {
-    const i = firstAtLeast(this.starts, at, (s) => s);
-    return this.starts[i] === at ? i : undefined;
+    const i = at >= 0 && at <= this.body.length ? this.startingHere[at]! : 0;
+    return i === 0 ? undefined : i - 1;
   }
 
   /** The run that ends at `at`, if one does. */
   endingAt(at: number): number | undefined {
-    const i = firstAtLeast(this.ends, at, (e) => e);
-    return this.ends[i] === at ? i : undefined;
+    const i = at >= 0 && at <= this.body.length ? this.endingHere[at]! : 0;
+    return i === 0 ? undefined : i - 1;
   }
 }
 
@@ -167,7 +173,25 @@ function idOf(ids: Map<string, number>, text: string): number {
 }
 
 /** The letters a run opens with ("Binjai" of "Binjai2"). */
-const leadingLetters = (run: string): string => /^\p{L}*/u.exec(run)![0];
+function leadingLetters(run: string): string {
+  let i = 0;
+  for (let n = letterAt(run, 0); n > 0; n = letterAt(run, i)) i += n;
+  return i === run.length ? run : run.slice(0, i);
+}
+
+/** `/(?:^|[^\p{L}\p{N}])\p{L}+$/u`: the text ends with a run of letters (not one of letters and digits). */
+function endsWithLetters(text: string): boolean {
+  let i = text.length;
+  // Read backwards: a low surrogate's letter is its pair's.
+  while (i > 0) {
+    const pair = i >= 2 && letterAt(text, i - 2) === 2;
+    if (pair) i -= 2;
+    else if (letterAt(text, i - 1) === 1) i--;
+    else break;
+  }
+  if (i === text.length) return false;
+  return i === 0 || alnumAt(text, i - 1, text.length) === 0 && !(i >= 2 && alnumAt(text, i - 2, text.length) === 2);
+}
 
 const normalGap = (gap: string): string => (gap === " " ? gap : gap.replace(WHITE, " "));
 
@@ -183,7 +207,7 @@ function trieOf<T>(phrases: ReadonlyArray<Phrase | null>, lastRunLetters: boolea
   const unsplit: number[] = [];
   const lists = phrases.map((phrase, id): T[] => {
     if (!phrase) return [];
-    if (!phrase.steps || (lastRunLetters && !/(?:^|[^\p{L}\p{N}])\p{L}+$/u.test(phrase.text))) {
+    if (!phrase.steps || (lastRunLetters && !endsWithLetters(phrase.text))) {
       unsplit.push(id);
       return [];
     }
@@ -194,19 +218,16 @@ function trieOf<T>(phrases: ReadonlyArray<Phrase | null>, lastRunLetters: boolea
   return { root, lists, unsplit };
 }
 
-/** Keeps, left to right, the matches that do not overlap the one kept before (what a g-flag regex's exec loop returns); each list once. */
+/** Keeps in each list, left to right, the matches that do not overlap the one kept before (what a g-flag regex's exec loop returns). */
 function leftmost<T extends Span>(lists: T[][]): T[][] {
-  const done = new Map<T[], T[]>();
-  return lists.map((list) => {
-    let kept = done.get(list);
-    if (!kept) {
-      list.sort((a, b) => a.start - b.start);
-      kept = [];
-      for (const s of list) if (kept.length === 0 || s.start >= kept[kept.length - 1]!.end) kept.push(s);
-      done.set(list, kept);
-    }
-    return kept;
-  });
+  for (const list of new Set(lists)) {
+    if (list.length < 2) continue;
+    list.sort((a, b) => a.start - b.start);
+    let kept = 1;
+    for (let i = 1; i < list.length; i++) if (list[i]!.start >= list[kept - 1]!.end) list[kept++] = list[i]!;
+    list.length = kept;
+  }
+  return lists;
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");

@@ -22,7 +22,7 @@ import type { OrganisationForm } from "./import.lexicon";
 import { findPhrases, runsOf } from "./import.occurrences";
 import { knownPlaceLength } from "./import.places";
 import { Coverage, firstAtLeast, FirstCover } from "./import.spans";
-import { isNameWord, phrases, wordsOf } from "./import.text";
+import { eachWord, isNameWord, phrases, startsCapitalised, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
 import type { ExtractedInstitution, ExtractedPerson, ExtractedPosition, ImportWarning, Mention, Span } from "./import.types";
 
@@ -188,11 +188,15 @@ export class PeopleBook {
         if (refs[refs.length - 1] !== person.ref) refs.push(person.ref);
       }
     }
-    for (const w of wordsOf(this.body)) {
+    const body = this.body;
+    eachWord(body, 0, body.length, (start, end) => {
+      // Every such word starts with a capital: the others are not looked up (nor cut out of the body).
+      if (!startsCapitalised(body, start)) return true;
+      const w = { start, end, text: body.slice(start, end) };
       const refs = byWord.get(w.text);
-      if (!refs || taken.overlaps(w) || commonWordHere(this.body, w)) continue;
-      found.push({ start: w.start, end: w.end, text: w.text, refs, how: "short" });
-    }
+      if (refs && !taken.overlaps(w) && !commonWordHere(body, w)) found.push({ ...w, refs, how: "short" });
+      return true;
+    });
     // Holders of each post, by title and by title at an institution (refs ascending), a list shared as above.
     const holdersOf = new Map<string, number[]>();
     for (const person of this.people) {

@@ -14,11 +14,23 @@ export interface Word extends Span {
  */
 export function wordsOf(text: string, from = 0, to = text.length, limit = Infinity): Word[] {
   const out: Word[] = [];
+  eachWord(text, from, to, (start, end) => {
+    out.push({ text: text.slice(start, end), start, end });
+    return out.length < limit;
+  });
+  return out;
+}
+
+/**
+ * The words of wordsOf(text, from, to), each given to `visit` by where it stands (nothing made for
+ * it), until `visit` answers false.
+ */
+export function eachWord(text: string, from: number, to: number, visit: (start: number, end: number) => boolean): void {
   let i = Math.max(0, from);
   // As the u flag does: a start inside a surrogate pair moves back to the pair's start.
   if (i > 0 && i < text.length && isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1))) i--;
   const hi = Math.max(i, Math.min(to, text.length));
-  while (i < hi && out.length < limit) {
+  while (i < hi) {
     let n = alnumAt(text, i, hi);
     if (n === 0) {
       i += isHighSurrogate(text.charCodeAt(i)) && i + 1 < hi && isLowSurrogate(text.charCodeAt(i + 1)) ? 2 : 1;
@@ -33,24 +45,50 @@ export function wordsOf(text: string, from = 0, to = text.length, limit = Infini
       if (i >= hi || !isWordJoin(text.charCodeAt(i)) || (n = alnumAt(text, i + 1, hi)) === 0) break;
       i++;
     }
-    if (i + 2 >= hi && wordGoesOn(text, i)) break;
-    out.push({ text: text.slice(start, i), start, end: i });
+    if (i + 2 >= hi && wordGoesOn(text, i)) return;
+    if (!visit(start, i)) return;
   }
-  return out;
 }
 
-/** Whether each UTF-16 code is a letter or digit (1: no, 2: yes, 0: not asked yet). */
-const ALNUM_CODES = new Uint8Array(65536);
-const ALNUM = /^[\p{L}\p{N}]$/u;
+/*
+ * What each character is, asked of a table filled as characters are met: the regexes' \p{L},
+ * \p{N}, \p{Lu} and \p{Ll}, read once per UTF-16 code (a surrogate pair, rare, by the regexes).
+ */
+const KNOWN = 1;
+const LETTER = 2;
+const ALNUM = 4;
+const UPPER = 8;
+const LOWER = 16;
+const CLASSES = new Uint8Array(65536);
+
+function classOf(character: string): number {
+  const letter = /^\p{L}$/u.test(character);
+  return KNOWN | (letter ? LETTER : 0) | (letter || /^\p{N}$/u.test(character) ? ALNUM : 0) | (/^\p{Lu}$/u.test(character) ? UPPER : 0) | (/^\p{Ll}$/u.test(character) ? LOWER : 0);
+}
+
+/** The length (1, or 2 for a surrogate pair) of the character at `i` of `text` read up to `hi` when it is of `kind`; 0 otherwise. */
+function lengthIf(kind: number, text: string, i: number, hi: number): number {
+  if (i >= hi) return 0;
+  const c = text.charCodeAt(i);
+  if (isHighSurrogate(c) && i + 1 < hi && isLowSurrogate(text.charCodeAt(i + 1))) return classOf(text.slice(i, i + 2)) & kind ? 2 : 0;
+  let known = CLASSES[c]!;
+  if (known === 0) CLASSES[c] = known = classOf(String.fromCharCode(c));
+  return known & kind ? 1 : 0;
+}
 
 /** The length (1, or 2 for a surrogate pair) of the letter or digit at `i` in `text` read up to `hi`; 0 when none is there. */
 export function alnumAt(text: string, i: number, hi: number): number {
-  if (i >= hi) return 0;
-  const c = text.charCodeAt(i);
-  if (isHighSurrogate(c) && i + 1 < hi && isLowSurrogate(text.charCodeAt(i + 1))) return ALNUM.test(text.slice(i, i + 2)) ? 2 : 0;
-  let known = ALNUM_CODES[c]!;
-  if (known === 0) ALNUM_CODES[c] = known = ALNUM.test(String.fromCharCode(c)) ? 2 : 1;
-  return known === 2 ? 1 : 0;
+  return lengthIf(ALNUM, text, i, hi);
+}
+
+/** The length (1, or 2 for a surrogate pair) of the letter at `i` in `text` read up to `hi`; 0 when none is there. */
+export function letterAt(text: string, i: number, hi = text.length): number {
+  return lengthIf(LETTER, text, i, hi);
+}
+
+/** Whether a word starts with a capital. */
+export function startsCapitalised(text: string, at: number, hi = text.length): boolean {
+  return lengthIf(UPPER, text, at, hi) > 0;
 }
 
 /** . ' ’ - / : they join letters or digits into one word. */
@@ -66,54 +104,32 @@ function wordGoesOn(text: string, at: number): boolean {
   return alnumAt(text, at, text.length) > 0 || (isWordJoin(text.charCodeAt(at)) && alnumAt(text, at + 1, text.length) > 0);
 }
 
-export function isCapitalised(word: string): boolean {
-  return /^\p{Lu}/u.test(word);
-}
-
 /**
  * A capital and small letters, as place names and names are written ("Banyuwangi", "Nurasta"):
  * `/^\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}?[\p{Ll}]+)*$/u`, read character by character (asked of most words
  * of a story, the regex was a tenth of the reading).
  */
 export function isNameWord(word: string): boolean {
-  let i = caseLength(word, 0, UPPER);
+  const hi = word.length;
+  let i = lengthIf(UPPER, word, 0, hi);
   if (i === 0) return false;
   const first = i;
   for (;;) {
     const c = word.charCodeAt(i);
-    const n = c === 0x27 || c === 0x2019 ? 1 : caseLength(word, i, LOWER);
+    const n = c === 0x27 || c === 0x2019 ? 1 : lengthIf(LOWER, word, i, hi);
     if (n === 0) break;
     i += n;
   }
   if (i === first) return false;
-  while (i < word.length) {
+  while (i < hi) {
     if (word.charCodeAt(i) !== 0x2d) return false;
     i++;
-    i += caseLength(word, i, UPPER);
+    i += lengthIf(UPPER, word, i, hi);
     const small = i;
-    for (let n = caseLength(word, i, LOWER); n > 0; n = caseLength(word, i, LOWER)) i += n;
+    for (let n = lengthIf(LOWER, word, i, hi); n > 0; n = lengthIf(LOWER, word, i, hi)) i += n;
     if (i === small) return false;
   }
   return true;
-}
-
-const UPPER = 1;
-const LOWER = 2;
-/** Each UTF-16 code's case as a letter (UPPER, LOWER, 3: neither; 0: not asked yet). */
-const CASES = new Uint8Array(65536);
-
-/** The length (1, or 2 for a surrogate pair) of the letter of case `which` at `i`; 0 when none is there. */
-function caseLength(text: string, i: number, which: number): number {
-  if (i >= text.length) return 0;
-  const c = text.charCodeAt(i);
-  if (isHighSurrogate(c) && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) return caseOf(text.slice(i, i + 2)) === which ? 2 : 0;
-  let known = CASES[c]!;
-  if (known === 0) CASES[c] = known = caseOf(String.fromCharCode(c));
-  return known === which ? 1 : 0;
-}
-
-function caseOf(letter: string): number {
-  return /^\p{Lu}$/u.test(letter) ? UPPER : /^\p{Ll}$/u.test(letter) ? LOWER : 3;
 }
 
 export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
