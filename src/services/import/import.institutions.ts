@@ -181,8 +181,8 @@ class Evidence {
   private places: Map<Word, Array<Span & { at: number }>> | null = null;
   /** The word right before each place asked about (see wordBefore): a place is in the lists of several questions. */
   private readonly wordsBefore = new Map<number, string | null>();
-  /** Per list of name matches, those that are not after a kind's word: how many, how many after each word, and the word before each. */
-  private readonly tallies = new Map<Span[], { count: number; after: Map<string, number>; wordAt: Map<number, string | null> }>();
+  /** Per list of name matches, those that are not after a kind's word: how many, and how many after each word. */
+  private readonly tallies = new Map<Span[], { count: number; after: Map<string, number> }>();
 
   constructor(
     private readonly body: string,
@@ -246,16 +246,15 @@ class Evidence {
     return body.slice(start, end);
   }
 
-  private tally(matches: Span[]): { count: number; after: Map<string, number>; wordAt: Map<number, string | null> } {
+  private tally(matches: Span[]): { count: number; after: Map<string, number> } {
     let tally = this.tallies.get(matches);
     if (!tally) {
-      tally = { count: 0, after: new Map(), wordAt: new Map() };
+      tally = { count: 0, after: new Map() };
       for (const m of matches) {
         const word = this.wordBefore(m.start);
         if (word !== null && KIND_WORDS.has(word)) continue;
         tally.count++;
         if (word !== null) tally.after.set(word, (tally.after.get(word) ?? 0) + 1);
-        tally.wordAt.set(m.start, word);
       }
       this.tallies.set(matches, tally);
     }
@@ -264,12 +263,16 @@ class Evidence {
 
   /** `words` written elsewhere in the body as a name: not at this place, and not after `before` or a kind's word. */
   namedElsewhere(words: readonly Word[], before: Word | null): boolean {
-    const tally = this.tally(this.asName(words, before));
+    const matches = this.asName(words, before);
+    const tally = this.tally(matches);
     const beforeText = before?.text ?? null;
     let elsewhere = tally.count - (beforeText === null ? 0 : (tally.after.get(beforeText) ?? 0));
-    // The match at this place does not count; it was counted unless the word before it is `before`.
-    const own = tally.wordAt.get(words[0]!.start);
-    if (own !== undefined && (own === null || own !== beforeText)) elsewhere--;
+    // The match at this place (matches are in order) does not count; it was counted unless the word before it is a kind's or `before`.
+    const at = words[0]!.start;
+    if (matches[firstAtLeast(matches, at, (m) => m.start)]?.start === at) {
+      const own = this.wordBefore(at);
+      if (own === null || (!KIND_WORDS.has(own) && own !== beforeText)) elsewhere--;
+    }
     return elsewhere > 0;
   }
 
@@ -641,7 +644,13 @@ export class OutsideInstitutions {
 }
 
 export function placeKey(place: string): string {
-  return place.replace(/\s+/g, " ").trim().toLowerCase();
+  // Most places are words one space apart, with nothing to fold but the case.
+  for (let i = 0; i < place.length; i++) {
+    const c = place.charCodeAt(i);
+    const plain = c === 32 ? i > 0 && i < place.length - 1 && place.charCodeAt(i - 1) !== 32 : c > 32 && (c < 128 || !/\s/.test(place[i]!));
+    if (!plain) return place.replace(/\s+/g, " ").trim().toLowerCase();
+  }
+  return place.toLowerCase();
 }
 
 function provinceKey(place: string): string {

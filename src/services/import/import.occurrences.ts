@@ -72,7 +72,7 @@ export class BodyRuns {
   private readonly startingHere: Int32Array;
   private readonly endingHere: Int32Array;
 
-  constructor(readonly body: string) {
+  constructor(public body: string) {
     this.startingHere = new Int32Array(body.length + 1);
     this.endingHere = new Int32Array(body.length + 1);
     // What /[\p{L}\p{N}]+/gu finds, read character by character.
@@ -100,6 +100,39 @@ export class BodyRuns {
       const letters = leadingLetters(text);
       if (letters !== "" && letters !== text) idOf(this.runIds, letters);
     }
+    this.written = new Int32Array(this.runIds.size);
+    this.writtenAt = new Int32Array(this.runIds.size);
+    this.runs.forEach((id, i) => {
+      this.written[id]!++;
+      this.writtenAt[id] = i;
+    });
+  }
+
+  /** How often each run's text is written as a run, and the index of one place it is. */
+  private readonly written: Int32Array;
+  private readonly writtenAt: Int32Array;
+
+  /**
+   * Where a phrase can only start when one of its runs (the last one aside with `lastAside`) is
+   * written once in the body: the index of that run less its place in the phrase; -1 when one is
+   * written nowhere as a run; undefined when each is written more than once.
+   */
+  onlyStart(steps: readonly number[], lastAside: boolean): number | undefined {
+    const width = this.runIds.size + 1;
+    for (let t = 0; t < (lastAside ? steps.length - 1 : steps.length); t++) {
+      const id = t === 0 ? steps[0]! : steps[t]! % width;
+      const written = this.written[id]!;
+      if (written === 0) return -1;
+      if (written === 1) return this.writtenAt[id]! - t;
+    }
+    return undefined;
+  }
+
+  /** Whether the phrase's steps but the last `spare` are the body's from run `at` on. */
+  stepsAt(steps: readonly number[], at: number, spare: number): boolean {
+    if (at < 0 || at + steps.length > this.runs.length) return false;
+    for (let t = 0; t < steps.length - spare; t++) if ((t === 0 ? this.runs[at]! : this.stepAt(at + t)) !== steps[t]) return false;
+    return true;
   }
 
   /** The body's own text from `start` to `end` as a phrase, taken from the runs (nothing cut or compared); null unless a run starts at `start` and one ends at `end`. */
@@ -163,6 +196,8 @@ let lastRuns: BodyRuns | null = null;
 /** The runs of `body`, made once for it. */
 export function runsOf(body: string): BodyRuns {
   if (lastRuns === null || lastRuns.body !== body) lastRuns = new BodyRuns(body);
+  // Strings compare by content: an equal body read again is compared in full once, and then by reference.
+  else lastRuns.body = body;
   return lastRuns;
 }
 
@@ -230,6 +265,22 @@ function leftmost<T extends Span>(lists: T[][]): T[][] {
   return lists;
 }
 
+/**
+ * Where a phrase of findAfterMarkers whose runs but the last are the body's from run `at` on ends:
+ * its last run whole, or the letters that open a run with digits; -1 where it does not end there.
+ */
+function lastRunEnd(runs: BodyRuns, steps: readonly number[], at: number): number {
+  const last = steps.length - 1;
+  const j = at + last;
+  if (j >= runs.starts.length) return -1;
+  const text = runs.body.slice(runs.starts[j], runs.ends[j]);
+  const letters = leadingLetters(text);
+  if (letters === text) return (last === 0 ? runs.runs[j]! : runs.stepAt(j)) === steps[last] ? runs.ends[j]! : -1;
+  if (letters === "") return -1;
+  const step = last === 0 ? runs.run(letters) : runs.step(runs.body.slice(runs.ends[j - 1], runs.starts[j]), letters);
+  return step === steps[last] ? runs.starts[j]! + letters.length : -1;
+}
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");
 
 /**
@@ -238,7 +289,14 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").r
  * answer is phrases[i]'s matches, left to right; phrases alike share one list (not to be changed).
  */
 export function findPhrases(runs: BodyRuns, phrases: ReadonlyArray<Phrase | null>): Span[][] {
-  const { root, lists, unsplit } = trieOf<Span>(phrases, false);
+  // A phrase with a run written once in the body can be written only there: it is looked for there, not by the trie.
+  const alone = new Map<number, Span[]>();
+  phrases.forEach((phrase, id) => {
+    const at = phrase?.steps ? runs.onlyStart(phrase.steps, false) : undefined;
+    if (at !== undefined) alone.set(id, runs.stepsAt(phrase!.steps!, at, 0) ? [{ start: runs.starts[at]!, end: runs.ends[at + phrase!.steps!.length - 1]! }] : []);
+  });
+  const { root, lists, unsplit } = trieOf<Span>(alone.size === 0 ? phrases : phrases.map((p, id) => (alone.has(id) ? null : p)), false);
+  for (const [id, list] of alone) lists[id] = list;
   const count = runs.starts.length;
   for (let i = 0; i < count; i++) {
     let node = root.next(runs.runs[i]!);
@@ -263,11 +321,24 @@ export function findPhrases(runs: BodyRuns, phrases: ReadonlyArray<Phrase | null
  * longer run of the body.
  */
 export function findAfterMarkers(runs: BodyRuns, markers: RegExp, phrases: ReadonlyArray<Phrase | null>): Array<Array<Span & { at: number }>> {
-  const { root, lists, unsplit } = trieOf<Span & { at: number }>(phrases, true);
-  const count = runs.starts.length;
+  // Where each marker ends (where a phrase may start), and where it starts.
+  const marked = new Map<number, number>();
   markers.lastIndex = 0;
-  for (let m = markers.exec(runs.body); m !== null; m = markers.exec(runs.body)) {
-    const at = m.index + m[0].length;
+  for (let m = markers.exec(runs.body); m !== null; m = markers.exec(runs.body)) marked.set(m.index + m[0].length, m.index);
+  // A phrase with a run but its last written once in the body can start only at one place: it is looked for there, not by the trie.
+  const alone = new Map<number, Array<Span & { at: number }>>();
+  phrases.forEach((phrase, id) => {
+    if (!phrase?.steps || !endsWithLetters(phrase.text)) return;
+    const at = runs.onlyStart(phrase.steps, true);
+    if (at === undefined) return;
+    const markerAt = at < 0 ? undefined : marked.get(runs.starts[at]!);
+    const end = markerAt === undefined || !runs.stepsAt(phrase.steps, at, 1) ? -1 : lastRunEnd(runs, phrase.steps, at);
+    alone.set(id, end === -1 ? [] : [{ start: markerAt!, end, at: runs.starts[at]! }]);
+  });
+  const { root, lists, unsplit } = trieOf<Span & { at: number }>(alone.size === 0 ? phrases : phrases.map((p, id) => (alone.has(id) ? null : p)), true);
+  for (const [id, list] of alone) lists[id] = list;
+  const count = runs.starts.length;
+  for (const [at, markerAt] of marked) {
     const i = runs.startingAt(at);
     if (i === undefined) continue;
     let node: Node<Span & { at: number }> | undefined = root;
@@ -278,7 +349,7 @@ export function findAfterMarkers(runs: BodyRuns, markers: RegExp, phrases: Reado
       // Where the run's opening letters are not the whole run, a phrase may end with them.
       const opening = letters !== "" && letters !== text ? node.next(j === i ? runs.run(letters) : runs.step(runs.body.slice(runs.ends[j - 1], runs.starts[j]), letters)) : undefined;
       const end = letters === text ? whole : opening;
-      end?.found?.push({ start: m.index, end: runs.starts[j]! + letters.length, at });
+      end?.found?.push({ start: markerAt, end: runs.starts[j]! + letters.length, at });
       node = whole;
     }
   }

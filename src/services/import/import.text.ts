@@ -14,7 +14,16 @@ export interface Word extends Span {
  */
 export function wordsOf(text: string, from = 0, to = text.length, limit = Infinity): Word[] {
   const out: Word[] = [];
-  eachWord(text, from, to, (start, end) => {
+  const known = knownWords(text, from);
+  if (known) {
+    for (let k = known.first; k < known.words.length && out.length < limit; k++) {
+      const w = known.words[k]!;
+      if (w.start >= to || w.end > to) break;
+      out.push(w);
+    }
+    return out;
+  }
+  scanWords(text, from, to, (start, end) => {
     out.push({ text: text.slice(start, end), start, end });
     return out.length < limit;
   });
@@ -22,10 +31,58 @@ export function wordsOf(text: string, from = 0, to = text.length, limit = Infini
 }
 
 /**
- * The words of wordsOf(text, from, to), each given to `visit` by where it stands (nothing made for
- * it), until `visit` answers false.
+ * The words of wordsOf(text, from, to), each given to `visit` by where it stands, until `visit`
+ * answers false.
  */
 export function eachWord(text: string, from: number, to: number, visit: (start: number, end: number) => boolean): void {
+  const known = knownWords(text, from);
+  if (!known) return scanWords(text, from, to, visit);
+  for (let k = known.first; k < known.words.length; k++) {
+    const w = known.words[k]!;
+    if (w.start >= to || w.end > to || !visit(w.start, w.end)) return;
+  }
+}
+
+/** A story's body is read in many windows: texts this long are cut into words once (see TextWords). */
+const WORDS_KEPT_FROM = 2000;
+let lastWords: TextWords | null = null;
+
+/** The words of a long `text` from `from` on, cut once for all windows: null when `text` is short or `from` is inside a word (a window may start there, and read part of it as a word). */
+function knownWords(text: string, from: number): { words: readonly Word[]; first: number } | null {
+  if (text.length < WORDS_KEPT_FROM || from < 0 || from > text.length) return null;
+  if (lastWords === null || lastWords.text !== text) lastWords = new TextWords(text);
+  // Strings compare by content: an equal text read again is compared in full once, and then by reference.
+  else lastWords.text = text;
+  const first = lastWords.firstFrom[from]!;
+  return first < 0 ? null : { words: lastWords.words, first };
+}
+
+/**
+ * A text's words, each made once, and for each place the first word that starts there or after
+ * (-1 inside a word): a window that starts outside a word reads the same words the whole text
+ * holds, and a word that goes on past its end ends it.
+ */
+class TextWords {
+  readonly words: Word[] = [];
+  readonly firstFrom: Int32Array;
+
+  constructor(public text: string) {
+    this.firstFrom = new Int32Array(text.length + 1);
+    let at = 0;
+    scanWords(text, 0, text.length, (start, end) => {
+      const k = this.words.length;
+      this.words.push({ text: text.slice(start, end), start, end });
+      this.firstFrom.fill(k, at, start + 1);
+      this.firstFrom.fill(-1, start + 1, end);
+      at = end;
+      return true;
+    });
+    this.firstFrom.fill(this.words.length, at, text.length + 1);
+  }
+}
+
+/** wordsOf's reading, character by character. */
+function scanWords(text: string, from: number, to: number, visit: (start: number, end: number) => boolean): void {
   let i = Math.max(0, from);
   // As the u flag does: a start inside a surrogate pair moves back to the pair's start.
   if (i > 0 && i < text.length && isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1))) i--;
