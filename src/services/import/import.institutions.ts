@@ -199,6 +199,8 @@ class Evidence {
     const keys: Word[] = [];
     const phrases: Array<Phrase | null> = [];
     const add = (run: readonly Word[], from: number, to: number, key: Word): void => {
+      // A phrase written only where it stands is answered without its matches.
+      if (this.writtenHereOnly(run[from]!, run[to]!, question === "place")) return;
       keys.push(key);
       phrases.push(runs.phraseAt(run[from]!.start, run[to]!.end) ?? runs.phrase(this.body.slice(run[from]!.start, run[to]!.end)));
     };
@@ -209,6 +211,15 @@ class Evidence {
       else for (let k = 1; k <= 3 && k <= last; k++) add(run, 0, k - 1, run[k - 1]!);
     }
     return { keys, phrases };
+  }
+
+  /**
+   * Whether the words from `first` to `last` (of a place, `last` as written or as the letters that
+   * open a longer run) hold a run of the body written nowhere else: then they are named nowhere
+   * else, and no question about them needs their matches (most of a head's phrases name someone once).
+   */
+  private writtenHereOnly(first: Word, last: Word, asPlace: boolean): boolean {
+    return runsOf(this.body).writtenOnce(first.start, last.end, asPlace);
   }
 
   /** The name matches of the whole run (first word `words[0]` with `before` null) or of its rest from `words[0]` on. */
@@ -263,6 +274,7 @@ class Evidence {
 
   /** `words` written elsewhere in the body as a name: not at this place, and not after `before` or a kind's word. */
   namedElsewhere(words: readonly Word[], before: Word | null): boolean {
+    if (this.writtenHereOnly(words[0]!, words[words.length - 1]!, false)) return false;
     const matches = this.asName(words, before);
     const tally = this.tally(matches);
     const beforeText = before?.text ?? null;
@@ -278,6 +290,7 @@ class Evidence {
 
   /** "di Binjai", "Kota Binjai": the story names `words` (a run's first ones) as a place somewhere other than where they stand. */
   namedAsPlace(words: readonly Word[]): boolean {
+    if (this.writtenHereOnly(words[0]!, words[words.length - 1]!, true)) return false;
     if (!this.places) {
       const { keys, phrases } = this.phrasesOf("place");
       const byWord = new Map<Word, Array<Span & { at: number }>>();

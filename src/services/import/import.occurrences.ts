@@ -128,6 +128,18 @@ export class BodyRuns {
     return undefined;
   }
 
+  /**
+   * Whether one of the body's runs from `start` to `end` (the last one aside with `lastAside`) is
+   * written once in the body: then the words there are written nowhere else.
+   */
+  writtenOnce(start: number, end: number, lastAside: boolean): boolean {
+    const first = this.startingAt(start);
+    const last = this.endingAt(end);
+    if (first === undefined || last === undefined) return false;
+    for (let i = first; i <= (lastAside ? last - 1 : last); i++) if (this.written[this.runs[i]!] === 1) return true;
+    return false;
+  }
+
   /** Whether the phrase's steps but the last `spare` are the body's from run `at` on. */
   stepsAt(steps: readonly number[], at: number, spare: number): boolean {
     if (at < 0 || at + steps.length > this.runs.length) return false;
