@@ -105,6 +105,8 @@ export class PeopleBook {
   /** Where the words after a lower post's title end, from each place they were read from (see postRun). */
   private readonly postRuns = new Map<number, { end: number; institution: number | null }>();
   private readonly organisationNamed = new Map<OrganisationForm, ExtractedInstitution | undefined>();
+  /** The story's institutions by kind (the first two of each: whether there is one is all onlyInstitutionFor asks), once its titles are read. */
+  private institutionsByKind: Map<InstitutionKind, number[]> | null = null;
 
   constructor(
     private readonly body: string,
@@ -406,9 +408,7 @@ export class PeopleBook {
     return only;
   }
 
-  /** The story's institutions by kind (the first two of each: whether there is one is all onlyInstitutionFor asks), once its titles are read. */
-  private institutionsByKind: Map<string, number[]> | null = null;
-  private byKind(): Map<string, number[]> {
+  private byKind(): Map<InstitutionKind, number[]> {
     if (!this.institutionsByKind) {
       this.institutionsByKind = new Map();
       for (const i of this.institutions.institutions) {
