@@ -217,6 +217,19 @@ export interface DeskConfig {
   readonly enabled: boolean;
 }
 
+/**
+ * The worker threads that read imported stories (previewImport, importArticle, the seed, `npm run
+ * import`), so that a story slow to read holds up no other request.
+ */
+export interface ImportConfig {
+  /** Worker threads reading stories at once (IMPORT_WORKERS, default 1). */
+  readonly workers: number;
+  /** Longest one story may take to read, ms (IMPORT_TIME_BUDGET_MS, default 2000): past it its worker is stopped and replaced, and the story refused. */
+  readonly timeBudgetMs: number;
+  /** Stories that may wait for a worker (IMPORT_QUEUE, default 8): past it, more are refused RATE_LIMITED. */
+  readonly maxQueued: number;
+}
+
 /** Everything the server reads from its environment, validated once at start, by subsystem. */
 export interface AppConfig {
   readonly http: HttpConfig;
@@ -239,6 +252,7 @@ export interface AppConfig {
   readonly feeds: FeedsConfig;
   readonly webhooks: WebhooksConfig;
   readonly desk: DeskConfig;
+  readonly import: ImportConfig;
 }
 
 export class ConfigError extends Error {
@@ -650,6 +664,15 @@ export function parseDeskConfig(env: NodeJS.ProcessEnv): DeskConfig {
   return { enabled: parseBool("DESK", env.DESK, true) };
 }
 
+/** The import pool's settings; the import command reads them alone, with the database's. */
+export function parseImportConfig(env: NodeJS.ProcessEnv): ImportConfig {
+  return {
+    workers: parseInteger("IMPORT_WORKERS", env.IMPORT_WORKERS, 1, 1, 16),
+    timeBudgetMs: parseInteger("IMPORT_TIME_BUDGET_MS", env.IMPORT_TIME_BUDGET_MS, 2000, 1, 600_000),
+    maxQueued: parseInteger("IMPORT_QUEUE", env.IMPORT_QUEUE, 8, 0, 1000),
+  };
+}
+
 /**
  * Reads and validates the environment. Throws {@link ConfigError} naming the bad variable.
  * `loadConfig({})` is the product's defaults (the test servers start from it too).
@@ -674,5 +697,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     feeds: parseFeedsConfig(env),
     webhooks: parseWebhooksConfig(env),
     desk: parseDeskConfig(env),
+    import: parseImportConfig(env),
   };
 }

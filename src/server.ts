@@ -22,6 +22,7 @@ import { createServices } from "./services/services";
 import type { Context } from "./api/context";
 import { Database } from "./db/database";
 import { entities } from "./entities/entities";
+import { ImportPool } from "./services/import/import.pool";
 import { loadSeed } from "./services/seed/seed";
 import { EventBus } from "./events/bus";
 import type { Notifier } from "./events/bus";
@@ -196,15 +197,17 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     throw error;
   }
   let rateLimits: RateLimits | undefined;
+  // Stories are read in worker threads, so a story slow to read holds up no other request.
+  const imports = new ImportPool(config.import, logger);
   try {
-    if (config.seed && (await loadSeed(db))) logger.info("loaded the seed story");
+    if (config.seed && (await loadSeed(db, new Date(), imports))) logger.info("loaded the seed story");
     const schema = await createSchema();
     const notifier: Notifier | undefined = config.redis.url ? await createRedisNotifier(config.redis.url, logger, config.redis.outageLogMs) : undefined;
     const bus = new EventBus(db, { pollIntervalMs: config.events.pollIntervalMs, retentionMs: config.events.retentionMs, logger, notifier });
     await bus.start();
     // With Redis, shared by every instance.
     rateLimits = await openRateLimits({ redisUrl: config.redis.url, logger, outageSummaryMs: config.redis.outageLogMs });
-    const services = createServices(db, config.comments, { bus, stats }, rateLimits, config.webhooks, config.previews, {
+    const services = createServices(db, config.comments, { bus, stats }, rateLimits, config.webhooks, config.previews, imports, {
       // The entry goes to the log instead: a change that committed, or a refused attempt, is never left unrecorded silently.
       lost: (entry, error) => {
         metrics.auditEntriesLost.inc();
@@ -378,6 +381,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           // The drain waits for open connections only: a request whose client hung up may still be executing.
           await executions.settled(STOP_GRACE_MS);
           responseCache.stop();
+          await imports.close();
           await bus.stop();
           await notifier?.close();
           await rateLimits?.close();
@@ -385,6 +389,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         })()),
     };
   } catch (error) {
+    await imports.close();
     await rateLimits?.close();
     await db.close();
     await closeServer(metricsServer);

@@ -1,18 +1,10 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../kernel/ids";
+import { InstitutionKind } from "../kernel/institution-kind";
 import { Node } from "../kernel/node";
 
-export enum InstitutionKind {
-  LAPAS = "LAPAS",
-  RUTAN = "RUTAN",
-  LPKA = "LPKA",
-  BAPAS = "BAPAS",
-  KANWIL = "KANWIL",
-  DITJEN = "DITJEN",
-  MINISTRY = "MINISTRY",
-  OTHER = "OTHER",
-}
+export { InstitutionKind };
 registerEnumType(InstitutionKind, { name: "InstitutionKind" });
 
 @ObjectType("Institution", { simpleResolvers: true, implements: Node })

@@ -11,6 +11,7 @@ import { CommentService } from "./comment.service";
 import { ConflictService } from "./conflict.service";
 import { CorrectionService } from "./correction.service";
 import { FactSourceService } from "./fact-source.service";
+import type { ImportPool } from "./import/import.pool";
 import { ImportService } from "./import/import.service";
 import { InstitutionService } from "./institution.service";
 import { LiveService } from "./live.service";
@@ -51,6 +52,7 @@ export function createServices(
   rateLimits: RateLimits,
   webhooks: Pick<WebhooksConfig, "allowHosts" | "secretKey">,
   previews: PreviewsConfig,
+  imports: ImportPool,
   audit: { lost?: LostAuditEntry } = {},
 ): Services {
   return {
@@ -67,7 +69,7 @@ export function createServices(
     tags: new TagService(db),
     auth: new AuthService(db),
     live: new LiveService(db, live.bus, live.stats),
-    imports: new ImportService(db),
+    imports: new ImportService(db, imports),
     facts: new FactSourceService(db),
     authors: new AuthorService(db),
     conflicts: new ConflictService(db),

@@ -1,13 +1,15 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { databaseConfigFromEnv } from "../config";
+import { ConfigError, databaseConfigFromEnv, parseImportConfig } from "../config";
+import type { ImportConfig } from "../config";
 import { AppError } from "../kernel/errors";
 import { toGlobalId } from "../kernel/ids";
 import { NO_REQUEST } from "../kernel/request-context";
 import { terminalJson, terminalText } from "../kernel/terminal-text";
 import { Database } from "../db/database";
 import { entities } from "../entities/entities";
+import { ImportPool } from "../services/import/import.pool";
 import { ImportService } from "../services/import/import.service";
 import type { ImportPlan } from "../services/import/import.service";
 
@@ -176,7 +178,9 @@ function summaryLines(summary: ImportSummary): string[] {
  * into the database the server uses (SQLITE_FILE or DATABASE_URL), running pending migrations
  * first. Safe beside a running server: writes take the database's write lock, and a published
  * story's PUBLISHED event goes into the event log, which every server instance reads.
- * Returns the exit code: 0 when every story went in, 1 when any was refused, 2 on a usage error.
+ * Each story is read as the server reads one: in a worker thread, within IMPORT_TIME_BUDGET_MS.
+ * Returns the exit code: 0 when every story went in, 1 when any was refused, 2 on a usage error
+ * or a bad IMPORT_* setting.
  */
 export async function runImportCommand(
   args: readonly string[],
@@ -186,10 +190,16 @@ export async function runImportCommand(
 ): Promise<number> {
   let options: Options;
   let files: string[];
+  let importConfig: ImportConfig;
   try {
     options = parseArgs(args);
     files = storyFiles(options.paths, (line) => progress.write(`${line}\n`));
+    importConfig = parseImportConfig(env);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      print(`error: ${error.message}`);
+      return 2;
+    }
     if (!(error instanceof UsageError)) throw error;
     print(`error: ${error.message}`);
     print(USAGE);
@@ -197,8 +207,10 @@ export async function runImportCommand(
   }
 
   const db = await Database.open(databaseConfigFromEnv(env), entities);
+  // A story over the time budget is refused like any bad story, and the batch goes on.
+  const pool = new ImportPool(importConfig);
   try {
-    const service = new ImportService(db);
+    const service = new ImportService(db, pool);
     const summary: ImportSummary = { dryRun: options.dryRun, publish: options.publish, files: [], totals: { stories: files.length, imported: 0, refused: 0, ...zeroCounts() } };
     const bar = files.length > 1 ? progressReporter(progress, files.length) : null;
     for (const file of files) {
@@ -232,6 +244,7 @@ export async function runImportCommand(
     else for (const line of summaryLines(summary)) print(line);
     return summary.totals.refused > 0 ? 1 : 0;
   } finally {
+    await pool.close();
     await db.close();
   }
 }

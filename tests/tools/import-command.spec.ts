@@ -60,10 +60,10 @@ function expectedTotals(names: readonly string[]) {
 }
 
 /** Runs the command in this process as `npm run import` would, collecting stdout and stderr. */
-async function run(args: string[], file: string, options: { tty?: boolean } = {}) {
+async function run(args: string[], file: string, options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) {
   const out: string[] = [];
   let err = "";
-  const code = await runImportCommand(args, (line) => out.push(line), { SQLITE_FILE: file }, { isTTY: options.tty ?? false, columns: 100, write: (chunk: string) => (err += chunk) });
+  const code = await runImportCommand(args, (line) => out.push(line), { ...options.env, SQLITE_FILE: file }, { isTTY: options.tty ?? false, columns: 100, write: (chunk: string) => (err += chunk) });
   return { code, stdout: out.join("\n"), stderr: err };
 }
 
@@ -124,6 +124,29 @@ describe("npm run import", () => {
     expect((await run([good, "--publsh"], file)).stdout).toContain("unknown option --publsh");
     expect((await run([path.join(dir, "missing.txt")], file)).stdout).toContain(`no such file or folder: ${path.join(dir, "missing.txt")}`);
     expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it("refuses a bad IMPORT_* setting with exit 2 and one line naming it, before opening any database", async () => {
+    const file = path.join(dir, "never.sqlite");
+    for (const [name, value] of [
+      ["IMPORT_WORKERS", "0"],
+      ["IMPORT_TIME_BUDGET_MS", "soon"],
+      ["IMPORT_QUEUE", "-1"],
+    ] as const) {
+      const r = await run([good], file, { env: { [name]: value } });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(new RegExp(`^error: ${name} must be an integer from \\d+ to \\d+, got '${value}'$`));
+    }
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it("reads each story as the server does, within IMPORT_TIME_BUDGET_MS: one over it is refused with that reason, and the batch goes on", async () => {
+    const file = path.join(dir, "budget.sqlite");
+    const r = await run([good, "--dry-run", "--json"], file, { env: { IMPORT_TIME_BUDGET_MS: "1" } });
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout) as ImportSummary;
+    expect(summary.totals).toMatchObject({ stories: GOOD.length, refused: GOOD.length });
+    for (const f of summary.files) expect(f.reason).toMatch(/^The story took too long to read: the importer stops reading a story after 1 ms \(IMPORT_TIME_BUDGET_MS\)/);
   });
 
   it("--dry-run reads every story and writes nothing", async () => {

@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { InstitutionKind } from "../../entities/institution.entity";
+import { BadUserInputError } from "../../kernel/errors";
+import { MAX_BODY_CHARS } from "../../services/import/import.parser";
 import type { ImportPlan, ImportWarningCode, Mention, Span } from "../../services/import/import.types";
 
 /*
@@ -282,11 +284,34 @@ export class ImportPreview {
   counts!: ImportCounts;
 }
 
-/** The plan as previewImport answers it. */
+/**
+ * The most of the body that the spans of one preview may repeat, all together. Every span carries
+ * its words, and a statement can be the span of many records (a list of units "di bawah" a body
+ * is each unit's parentSpan, a sentence each of its verbs' warning): a story written so could make
+ * an answer of hundreds of MB, which the server would spend seconds building and then fail.
+ */
+export const MAX_PREVIEW_SPAN_CHARS = 10 * MAX_BODY_CHARS;
+
+/** The plan as previewImport answers it. Refuses one whose spans repeat more than MAX_PREVIEW_SPAN_CHARS of the body. */
 export function toPreview(plan: ImportPlan): ImportPreview {
   const body = plan.story.body;
-  const span = (s: Span): TextSpan => ({ start: s.start, end: s.end, text: (s as Partial<Mention>).text ?? body.slice(s.start, s.end) });
+  let shown = 0;
+  const span = (s: Span): TextSpan => {
+    shown += s.end - s.start;
+    return { start: s.start, end: s.end, text: (s as Partial<Mention>).text ?? body.slice(s.start, s.end) };
+  };
   const institutionName = (ref: number): string => plan.institutions[ref]!.name;
+  const preview = previewOf(plan, span, institutionName);
+  if (shown > MAX_PREVIEW_SPAN_CHARS) {
+    throw new BadUserInputError(
+      `The preview of this story would repeat ${shown} characters of it in the spans of its records and warnings (at most ${MAX_PREVIEW_SPAN_CHARS}): its statements overlap too much to show. It can still be imported; preview it in parts.`,
+      "text",
+    );
+  }
+  return preview;
+}
+
+function previewOf(plan: ImportPlan, span: (s: Span) => TextSpan, institutionName: (ref: number) => string): ImportPreview {
   return {
     ...plan.story,
     institutions: plan.institutions.filter((i) => !i.dropped).map((i) => ({

@@ -1,5 +1,6 @@
 import type { InstitutionMention } from "./import.institutions";
 import { ANNOUNCING_VERBS, AWARD_VERBS, LIST_OPENERS, NOT_YET, PREDICATES } from "./import.lexicon";
+import { firstAtLeast } from "./import.spans";
 import { phrases, sentencesOf, wordsOf } from "./import.text";
 import type { AccreditationCode, ExtractedAccreditation, ImportWarning, Span } from "./import.types";
 
@@ -41,24 +42,28 @@ export function readAccreditations(body: string, paragraphs: readonly Span[], me
       if (predicates.length === 0) continue;
       const verbs = all(VERB, text, sentence.start, (m) => ({ passive: AWARD_VERBS.find((v) => v.word === m[1]!.toLowerCase().replace(/\s+/g, " "))!.passive })).filter((v) => !wished(body, sentence.start, v));
       const years = all(YEAR, text, sentence.start, (m) => ({ year: Number(m[1]) }));
-      const insts = subjects.filter((m) => m.start >= sentence.start && m.end <= sentence.end);
+      const insts = within(subjects, sentence.start, sentence.end);
       const oneYear = new Set(years.map((y) => y.year)).size === 1 ? years[0]! : null;
+      let eachTheirOwn: boolean | undefined;
 
       let boundary = sentence.start;
+      // Verbs, predicates, years and institutions are each in order and apart (so ordered by end too): each question below is a search, not a scan.
       verbs.forEach((verb, vi) => {
         const nextVerb = verbs[vi + 1]?.start ?? sentence.end;
         let who: InstitutionMention[];
         let what: Predicate[];
         if (verb.passive) {
-          what = predicates.filter((p) => p.start >= boundary && p.end <= verb.start);
+          what = within(predicates, boundary, verb.start);
+          if (what.length === 0) return;
           who = listAfter(body, insts, verb.end, nextVerb);
         } else {
+          const nextSubject = insts[firstAtLeast(insts, verb.end + 1, (i) => i.start)]?.start ?? nextVerb;
+          what = predicates.slice(firstAtLeast(predicates, verb.end, (p) => p.start), firstAtLeast(predicates, Math.min(nextVerb, nextSubject), (p) => p.start));
+          // Only a verb with predicates looks for its institutions: one without would read the same stretch before it again.
+          if (what.length === 0) return;
           who = listBefore(body, insts, boundary, verb.start);
-          const nextSubject = insts.find((i) => i.start > verb.end)?.start ?? nextVerb;
-          what = predicates.filter((p) => p.start >= verb.end && p.start < Math.min(nextVerb, nextSubject));
         }
-        if (what.length === 0) return;
-        boundary = Math.max(verb.end, ...what.map((p) => p.end));
+        boundary = Math.max(verb.end, what[what.length - 1]!.end);
         // "… mengumumkan tiga UPT meraih predikat WBK tahun 2023, yakni Lapas A, Rutan B dan Bapas C": the holders are listed after.
         if (who.length === 0 && !verb.passive) who = listedAfter(body, insts, what[what.length - 1]!.end, sentence.end);
         if (who.length === 0) {
@@ -67,14 +72,15 @@ export function readAccreditations(body: string, paragraphs: readonly Span[], me
         }
         let pairs: Array<[InstitutionMention, Predicate]>;
         if (who.length === 1 || what.length === 1) pairs = who.flatMap((w) => what.map((p): [InstitutionMention, Predicate] => [w, p]));
-        else if (who.length === what.length && /\bmasing-masing\b/i.test(text)) pairs = who.map((w, i) => [w, what[i]!]);
+        else if (who.length === what.length && (eachTheirOwn ??= /\bmasing-masing\b/i.test(text))) pairs = who.map((w, i) => [w, what[i]!]);
         else {
-          warnings.push({ code: "DROPPED", message: `'${text}' gives ${what.length} predicates to ${who.length} institutions without saying which is whose; none stored.`, span: sentence });
+          warnings.push({ code: "DROPPED", message: `${quotedSentence(text)} gives ${what.length} predicates to ${who.length} institutions without saying which is whose; none stored.`, span: sentence });
           return;
         }
         for (const [inst, predicate] of pairs) {
-          const nextPredicate = predicates.find((p) => p.start > predicate.end)?.start ?? nextVerb;
-          const own = years.find((y) => y.start > predicate.end && y.start < Math.min(nextPredicate, nextVerb));
+          const nextPredicate = predicates[firstAtLeast(predicates, predicate.end + 1, (p) => p.start)]?.start ?? nextVerb;
+          const after = years[firstAtLeast(years, predicate.end + 1, (y) => y.start)];
+          const own = after && after.start < Math.min(nextPredicate, nextVerb) ? after : undefined;
           const year = own ?? oneYear;
           if (!year) {
             warnings.push({ code: "DROPPED", message: `${predicate.code} for '${inst.text}' is stated without a year the sentence makes clear; not stored.`, span: predicate });
@@ -112,25 +118,27 @@ function wished(body: string, from: number, verb: Span): boolean {
  * none when a verb of announcing stands between it and `at` ("Kanwil X mengumumkan … meraih").
  */
 function listBefore(body: string, insts: readonly InstitutionMention[], from: number, at: number): InstitutionMention[] {
-  const before = insts.filter((i) => i.start >= from && i.end <= at);
-  const last = before[before.length - 1];
-  if (last && wordsOf(body, last.end, at).some((w) => ANNOUNCING_VERBS.has(w.text.toLowerCase()))) return [];
+  const lastAt = firstAtLeast(insts, at + 1, (i) => i.end) - 1;
+  const last = insts[lastAt];
+  if (!last || last.start < from) return [];
+  if (wordsOf(body, last.end, at).some((w) => ANNOUNCING_VERBS.has(w.text.toLowerCase()))) return [];
   const out: InstitutionMention[] = [];
-  for (let i = before.length - 1; i >= 0; i--) {
-    const m = before[i]!;
-    if (out.length > 0 && !LIST_GAP.test(body.slice(m.end, out[0]!.start))) break;
-    out.unshift(m);
+  for (let i = lastAt; i >= 0 && insts[i]!.start >= from; i--) {
+    const m = insts[i]!;
+    if (out.length > 0 && !LIST_GAP.test(body.slice(m.end, out[out.length - 1]!.start))) break;
+    out.push(m);
   }
-  return uniqueRefs(out);
+  return uniqueRefs(out.reverse());
 }
 
 /** The institutions right after a passive verb ("diraih oleh Lapas A dan Rutan B"). */
 function listAfter(body: string, insts: readonly InstitutionMention[], at: number, to: number): InstitutionMention[] {
-  const after = insts.filter((i) => i.start >= at && i.end <= to);
-  const first = after[0];
-  if (!first || !/^\s+(?:oleh\s+|kepada\s+|untuk\s+)?$/iu.test(body.slice(at, first.start))) return [];
+  const from = firstAtLeast(insts, at, (i) => i.start);
+  const first = insts[from];
+  if (!first || first.end > to || !/^\s+(?:oleh\s+|kepada\s+|untuk\s+)?$/iu.test(body.slice(at, first.start))) return [];
   const out = [first];
-  for (const m of after.slice(1)) {
+  for (let i = from + 1; i < insts.length && insts[i]!.end <= to; i++) {
+    const m = insts[i]!;
     if (!LIST_GAP.test(body.slice(out[out.length - 1]!.end, m.start))) break;
     out.push(m);
   }
@@ -141,14 +149,30 @@ function listAfter(body: string, insts: readonly InstitutionMention[], at: numbe
 function listedAfter(body: string, insts: readonly InstitutionMention[], at: number, to: number): InstitutionMention[] {
   const opener = HOLDERS.exec(body.slice(at, Math.min(to, at + 60)));
   if (!opener) return [];
-  const first = insts.find((i) => i.start === at + opener[0].length);
-  if (!first) return [];
+  const from = firstAtLeast(insts, at + opener[0].length, (i) => i.start);
+  const first = insts[from];
+  if (!first || first.start !== at + opener[0].length) return [];
   const out = [first];
-  for (const m of insts.filter((i) => i.start > first.start && i.end <= to)) {
+  for (let i = from + 1; i < insts.length && insts[i]!.end <= to; i++) {
+    const m = insts[i]!;
     if (!LIST_GAP.test(body.slice(out[out.length - 1]!.end, m.start))) break;
     out.push(m);
   }
   return uniqueRefs(out);
+}
+
+/** The items (in order and apart) that start at or after `from` and end by `to`. */
+function within<T extends Span>(items: readonly T[], from: number, to: number): T[] {
+  return items.slice(firstAtLeast(items, from, (i) => i.start), firstAtLeast(items, to + 1, (i) => i.end));
+}
+
+/**
+ * A sentence as a message quotes it, cut after 300 characters: a sentence can be the whole body,
+ * and a message is given per verb in it (quoted whole, a story of award verbs made messages of
+ * hundreds of MB).
+ */
+function quotedSentence(text: string): string {
+  return text.length > 300 ? `'${text.slice(0, 299)}…'` : `'${text}'`;
 }
 
 function uniqueRefs(list: InstitutionMention[]): InstitutionMention[] {

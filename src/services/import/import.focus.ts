@@ -1,6 +1,7 @@
 import { ROLES } from "./import.lexicon";
 import type { PersonMention, TitlePhrase } from "./import.people";
-import { phrases, wordsOf } from "./import.text";
+import { firstAtLeast } from "./import.spans";
+import { letterAt, phrases, wordsOf } from "./import.text";
 import type { Span } from "./import.types";
 
 /*
@@ -97,13 +98,13 @@ export class SpeakerFocus {
       referents.push({ at: phrase ? phrase.start : m.start, who: m.refs.length === 1 ? { person: m.refs[0]! } : "someone" });
     }
     const text = body.slice(start, sentence.end);
+    const named = new Apposition(body, sentence.end, referents.map((r) => r.at).sort((a, b) => a - b));
     UNNAMED.lastIndex = 0;
     for (let u = UNNAMED.exec(text); u !== null; u = UNNAMED.exec(text)) {
       const at = start + u.index;
       if (this.skipped(at)) continue;
       // "Salah satu peserta, Dewi (34), …": the role and the name are one person.
-      const named = referents.some((r) => r.at > at && /^[\p{L}\s]*,\s*$/u.test(body.slice(at, r.at)) && wordsOf(body, at, r.at).length <= 5);
-      if (!named) referents.push({ at, who: "someone" });
+      if (!named.after(at)) referents.push({ at, who: "someone" });
     }
     referents.sort((a, b) => a.at - b.at);
 
@@ -148,5 +149,61 @@ export class SpeakerFocus {
       else return true;
     }
     return false;
+  }
+}
+
+/**
+ * Whether a person named in the sentence stands in apposition to an unnamed one at `at`: at most
+ * five words of letters, a comma, white space, then the name (`/^[\p{L}\s]*,\s*$/u` on the text
+ * between, and wordsOf of it). Asked for every unnamed person of a sentence, left to right; the
+ * stretch of letters and spaces after each is read once for all that fall in it (asked of every
+ * name after every unnamed person, a long sentence of both was cubic).
+ */
+class Apposition {
+  /** The stretch of letters and white space being read: where it ends, and where its words start. */
+  private end = -1;
+  private readonly wordStarts: number[] = [];
+
+  /**
+   * @param to the sentence's end: a comma there or after it stands before no name of the sentence
+   * @param names where the named referents stand, in order
+   */
+  constructor(
+    private readonly body: string,
+    private readonly to: number,
+    private readonly names: readonly number[],
+  ) {}
+
+  after(at: number): boolean {
+    if (at > this.end) this.read(at);
+    const body = this.body;
+    const comma = this.end;
+    if (comma >= this.to || body[comma] !== ",") return false;
+    // Words of letters from `at` to the comma: wordsOf finds no other kind there.
+    if (this.wordStarts.length - firstAtLeast(this.wordStarts, at, (s) => s) > 5) return false;
+    let blank = comma + 1;
+    while (blank < body.length && /\s/.test(body[blank]!)) blank++;
+    const name = this.names[firstAtLeast(this.names, comma + 1, (n) => n)];
+    return name !== undefined && name <= blank;
+  }
+
+  /** Reads the stretch of letters and white space from `at` (which is a letter's place). */
+  private read(at: number): void {
+    const body = this.body;
+    this.wordStarts.length = 0;
+    let i = at;
+    let inWord = false;
+    while (i < this.to) {
+      const n = letterAt(body, i, this.to);
+      if (n > 0) {
+        if (!inWord) this.wordStarts.push(i);
+        inWord = true;
+        i += n;
+      } else if (/\s/.test(body[i]!)) {
+        inWord = false;
+        i++;
+      } else break;
+    }
+    this.end = i;
   }
 }

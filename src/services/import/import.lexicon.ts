@@ -1,4 +1,4 @@
-import { InstitutionKind } from "../../entities/institution.entity";
+import { InstitutionKind } from "../../kernel/institution-kind";
 
 /*
  * The words the importer knows. Every rule reads its forms from these lists, so a form the

@@ -1,6 +1,6 @@
-import type { InstitutionKind } from "../../entities/institution.entity";
+import type { InstitutionKind } from "../../kernel/institution-kind";
 import type { InstitutionMention, InstitutionReading } from "./import.institutions";
-import { outsideInstitution } from "./import.institutions";
+import { OutsideInstitutions } from "./import.institutions";
 import {
   FORMER,
   HONORIFICS,
@@ -18,10 +18,13 @@ import {
   UNDOTTED_DEGREES,
   UNIT_KINDS,
 } from "./import.lexicon";
+import type { OrganisationForm } from "./import.lexicon";
+import { findPhrases, runsOf } from "./import.occurrences";
 import { knownPlaceLength } from "./import.places";
-import { escapeRegExp, inside, isNameWord, phrases, wordsOf } from "./import.text";
+import { Coverage, firstAtLeast, FirstCover } from "./import.spans";
+import { eachWord, isNameWord, phrases, startsCapitalised, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
-import type { ExtractedPerson, ImportWarning, Mention, Span } from "./import.types";
+import type { ExtractedInstitution, ExtractedPerson, ExtractedPosition, ImportWarning, Mention, Span } from "./import.types";
 
 /** A post as the text writes it: title, where, and whose name follows (if any). */
 export interface TitlePhrase extends Span {
@@ -70,6 +73,10 @@ const OUTSIDE = new Set([...POLICE_HEADS, ...OUTSIDE_TITLES]);
 const SERVICE_TITLE_WORDS = new Set([...HEAD_ABBREVIATIONS.map((h) => h.word), ...LOWER_POSTS.flatMap((p) => p.forms), ...ORGANISATIONS.flatMap((o) => o.headForms)].map((f) => f.split(" ")[0]!));
 /** "Salah satu peserta, Dewi (34), mengaku …": a role at the head of a sentence, and a name in apposition to it. */
 const ROLE_APPOSITION = new RegExp(String.raw`(?:^|(?<=[.!?”"]\s|\n))(?:(?:Salah\s+(?:satu|seorang)|Seorang)\s+)?(?:${phrases(ROLES)})(?:\s+[a-z]+)?\s*,\s*`, "giu");
+// The titles' forms as rules, made once: made per title, their compiling showed in profiles.
+const ORGANISATION_HEADS = ORGANISATIONS.map((org) => ({ org, forms: org.headForms.map((f) => new RegExp(`^${phrases([f])}$`, "u")), named: new RegExp(`^(?:${phrases([...org.full, ...org.abbreviations])})`, "u") }));
+const LOWER_POST_FORMS = LOWER_POSTS.map((post) => ({ post, forms: post.forms.map((f) => new RegExp(`^${phrases([f])}$`, "u")) }));
+const KIND_WORDS_AFTER_HEAD = [...UNIT_KINDS, KANWIL_FORM].map((form) => ({ form, rule: new RegExp(String.raw`^(?:${phrases([...form.full, ...form.abbreviations])})(?![\p{L}])`, "u") }));
 
 /** The people of one story: read from posts, added from attributions, then found wherever they are named again. */
 export class PeopleBook {
@@ -79,66 +86,132 @@ export class PeopleBook {
   readonly warnings: ImportWarning[] = [];
   /** Where a person's name is written out in a title phrase or attribution (not to be read again as a short name). */
   private readonly named: Array<Span & { ref: number }> = [];
+  /*
+   * Indexes over the people, their posts, the titles, the quotations and the institutions'
+   * mentions: each question below was a scan over all of them, once per title or name, which made
+   * the reading quadratic in the text.
+   */
+  private readonly byKey = new Map<string, ExtractedPerson>();
+  /** Every set of words some person's name holds (sorted, joined by spaces), once knows() is asked: a name of words the story knows. */
+  private wordSets: Set<string> | null = null;
+  /** Each person's posts by title, and the title and institution of each (see assign). */
+  private readonly postsByTitle = new Map<number, Map<string, ExtractedPosition[]>>();
+  private readonly postKeys = new Map<number, Set<string>>();
+  /** Where each title's first word stands (titles are in that order; see titleWithin). */
+  private readonly titleAt: number[] = [];
+  private readonly quotedAt: Coverage;
+  private readonly unclear: FirstCover<Span>;
+  private readonly outside: OutsideInstitutions;
+  /** Where the words after a lower post's title end, from each place they were read from (see postRun). */
+  private readonly postRuns = new Map<number, { end: number; institution: number | null }>();
+  private readonly organisationNamed = new Map<OrganisationForm, ExtractedInstitution | undefined>();
+  /** The story's institutions by kind (the first two of each: whether there is one is all onlyInstitutionFor asks), once its titles are read. */
+  private institutionsByKind: Map<InstitutionKind, number[]> | null = null;
 
   constructor(
     private readonly body: string,
     private readonly institutions: InstitutionReading,
-    private readonly quoted: readonly Span[],
+    quoted: readonly Span[],
   ) {
+    this.quotedAt = new Coverage(body.length, quoted);
+    this.unclear = new FirstCover(body.length, institutions.unclear);
+    this.outside = new OutsideInstitutions(institutions);
     this.readTitles();
+    this.outside.merge();
   }
 
   /** The person named `name` (as written, without degrees), created when new. */
   add(name: string, at: Span): number {
     const key = nameKey(name);
-    let person = this.people.find((p) => nameKey(p.name) === key);
+    let person = this.byKey.get(key);
     if (!person) {
       person = { ref: this.people.length, name, positions: [], mentions: [] };
       this.people.push(person);
+      this.byKey.set(key, person);
+      if (this.wordSets) addWordSets(this.wordSets, key);
     }
     this.named.push({ ...at, ref: person.ref });
     return person.ref;
   }
 
-  /** Everyone a written name could be: the full name, or a short name (one word of it). */
-  lookup(name: string): number[] {
+  /** Whether a written name is someone's: their full name, or words of it (a short name). */
+  knows(name: string): boolean {
     const key = nameKey(name);
-    const full = this.people.filter((p) => nameKey(p.name) === key).map((p) => p.ref);
-    if (full.length > 0) return full;
-    const words = key.split(" ");
-    return this.people.filter((p) => { const own = nameKey(p.name).split(" "); return words.every((w) => own.includes(w)); }).map((p) => p.ref);
+    if (this.byKey.has(key)) return true;
+    if (!this.wordSets) {
+      this.wordSets = new Set();
+      for (const known of this.byKey.keys()) addWordSets(this.wordSets, known);
+    }
+    return this.wordSets.has([...new Set(key.split(" "))].sort().join(" "));
+  }
+
+  /** The first title (in the text's order) that starts at or after `from` and ends by `to`. */
+  titleWithin(from: number, to: number): TitlePhrase | undefined {
+    // A title starts at most 16 characters before its first word ("Wakil Kepala KPLP"), and the titles' ends rise.
+    for (let i = firstAtLeast(this.titleAt, from, (at) => at); i < this.titles.length && this.titles[i]!.end <= to; i++) {
+      if (this.titles[i]!.start >= from) return this.titles[i];
+    }
+    return undefined;
+  }
+
+  /** Whether some title holds all of `span`. */
+  titleAround(span: Span): boolean {
+    for (let i = firstAtLeast(this.titles, span.end, (t) => t.end); i < this.titles.length && this.titleAt[i]! <= span.start + 16; i++) {
+      if (this.titles[i]!.start <= span.start) return true;
+    }
+    return false;
   }
 
   /** Finds every mention of the people now known: full names, short names, and posts standing for their one holder. */
   finish(): void {
     const found: PersonMention[] = [];
-    const taken: Span[] = [...this.institutions.mentions.filter((m) => m.headTitle === null)];
+    const taken = new Coverage(this.body.length, this.institutions.mentions.filter((m) => m.headTitle === null));
     for (const n of this.named) {
       found.push({ start: n.start, end: n.end, text: this.body.slice(n.start, n.end), refs: [n.ref], how: "name" });
-      taken.push(n);
+      taken.add(n);
     }
+    // Every person's full name, all found in one pass over the body.
+    const runs = runsOf(this.body);
+    const written = findPhrases(runs, this.people.map((p) => runs.phrase(p.name)));
     for (const person of this.people) {
-      const re = new RegExp(String.raw`(?<![\p{L}\p{N}])${escapeRegExp(person.name).replace(/\s+/g, "\\s+")}(?![\p{L}\p{N}])`, "gu");
-      for (let m = re.exec(this.body); m !== null; m = re.exec(this.body)) {
-        const s = { start: m.index, end: m.index + m[0].length };
-        if (overlaps(taken, s)) continue;
-        found.push({ ...s, text: m[0], refs: [person.ref], how: "name" });
-        taken.push(s);
+      for (const s of written[person.ref]!) {
+        if (taken.overlaps(s)) continue;
+        found.push({ start: s.start, end: s.end, text: this.body.slice(s.start, s.end), refs: [person.ref], how: "name" });
+        taken.add(s);
       }
     }
-    // Short names: one word of a known name, standing alone ("tegas Wayan").
-    const byWord = new Map<string, Set<number>>();
+    // Short names: one word of a known name, standing alone ("tegas Wayan"). One list of refs per
+    // word, shared by its mentions (nothing changes them): a copy each grew as mentions times people.
+    const byWord = new Map<string, number[]>();
     for (const person of this.people) {
-      for (const w of person.name.split(/\s+/)) if (w.length >= 3 && isNameWord(w)) (byWord.get(w) ?? byWord.set(w, new Set()).get(w)!).add(person.ref);
+      for (const w of person.name.split(/\s+/)) {
+        if (w.length < 3 || !isNameWord(w)) continue;
+        const refs = byWord.get(w) ?? byWord.set(w, []).get(w)!;
+        if (refs[refs.length - 1] !== person.ref) refs.push(person.ref);
+      }
     }
-    for (const w of wordsOf(this.body)) {
+    const body = this.body;
+    eachWord(body, 0, body.length, (start, end) => {
+      // Every such word starts with a capital: the others are not looked up (nor cut out of the body).
+      if (!startsCapitalised(body, start)) return true;
+      const w = { start, end, text: body.slice(start, end) };
       const refs = byWord.get(w.text);
-      if (!refs || overlaps(taken, w) || commonWordHere(this.body, w)) continue;
-      found.push({ start: w.start, end: w.end, text: w.text, refs: [...refs], how: "short" });
+      if (refs && !taken.overlaps(w) && !commonWordHere(body, w)) found.push({ ...w, refs, how: "short" });
+      return true;
+    });
+    // Holders of each post, by title and by title at an institution (refs ascending), a list shared as above.
+    const holdersOf = new Map<string, number[]>();
+    for (const person of this.people) {
+      for (const pos of person.positions) {
+        for (const key of [pos.title, `${pos.title}\u0000${pos.institution}`]) {
+          const list = holdersOf.get(key) ?? holdersOf.set(key, []).get(key)!;
+          if (list[list.length - 1] !== person.ref) list.push(person.ref);
+        }
+      }
     }
     for (const t of this.titles) {
       if (t.person !== null) continue;
-      const holders = this.people.filter((p) => p.positions.some((pos) => pos.title === t.title && (t.institution === null || pos.institution === t.institution))).map((p) => p.ref);
+      const holders = holdersOf.get(t.institution === null ? t.title : `${t.title}\u0000${t.institution}`) ?? [];
       if (holders.length > 0) found.push({ start: t.start, end: t.end, text: this.body.slice(t.start, t.end), refs: holders, how: "title" });
     }
     found.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -153,13 +226,14 @@ export class PeopleBook {
     let from = 0;
     TITLE_START.lastIndex = 0;
     for (let m = TITLE_START.exec(body); m !== null; m = TITLE_START.exec(body)) {
-      if (m.index < from || inside(this.quoted, m.index)) continue;
+      if (m.index < from || this.quotedAt.covers(m.index)) continue;
       const phrase = OUTSIDE.has(m[0]) || /^\p{Ll}/u.test(m[0]) ? null : this.readTitle(m.index, m[0]);
       if (!phrase) {
         // A title outside the service ("Kapolsek Kalipuro, AKP Budi Hartono", "Rektor Universitas Riau, Prof. Dr. Sri Indarti").
         const outside = m[0] === "Kepala" || !/^\p{Lu}/u.test(m[0]) || OUTSIDE.has(m[0]) ? this.readOutside(m.index, m[0]) : null;
         if (outside) {
           this.titles.push(outside);
+          this.titleAt.push(m.index);
           from = outside.end;
           TITLE_START.lastIndex = outside.end;
         }
@@ -175,7 +249,7 @@ export class PeopleBook {
       // The holder: named right after the title, after "kini diisi", or before "kini menjabat".
       const filled = /^\s*(?:kini\s+|sekarang\s+)?(?:diisi|dijabat|dipegang|diemban)\s+(?:oleh\s+)?/u.exec(body.slice(phrase.end));
       const name = readName(body, phrase.end + (filled ? filled[0].length : 0));
-      const unclear = name ? this.institutions.unclear.find((u) => name.span.start >= u.start && name.span.start < u.end) : undefined;
+      const unclear = name ? this.unclear.at(name.span.start) : undefined;
       if (unclear) {
         // The institution reader could not tell the place from the name here, and said so.
         from = unclear.end;
@@ -194,6 +268,7 @@ export class PeopleBook {
         else pending.push({ ref: title.person, phrase: title });
       }
       this.titles.push(title);
+      this.titleAt.push(m.index);
       from = title.end;
       TITLE_START.lastIndex = title.end;
     }
@@ -201,7 +276,7 @@ export class PeopleBook {
     // A post named once without its institution is the same post the text gives in full elsewhere.
     for (const { ref, phrase } of pending) {
       const person = this.people[ref]!;
-      const same = person.positions.filter((p) => p.title === phrase.title);
+      const same = this.postsByTitle.get(ref)?.get(phrase.title) ?? [];
       if (same.length === 1) phrase.institution = same[0]!.institution;
       else if (same.length === 0) {
         // Else the unit the sentence or the story states: the head's title it acts for, or the story's one unit that has the post.
@@ -253,20 +328,20 @@ export class PeopleBook {
       if (run.length === 0 || (run.length > 1 && !comma && !ranked && knownPlaceLength(run.map((w) => w.text)) !== run.length)) return null;
       const unit = `P${word.slice(3)}`;
       const end = run[run.length - 1]!.end;
-      const ref = outsideInstitution(this.institutions, `${unit} ${body.slice(run[0]!.start, end)}`, { start: at, end, text: body.slice(at, end) }, `Kepala ${unit}`);
+      const ref = this.outside.add(`${unit} ${body.slice(run[0]!.start, end)}`, { start: at, end, text: body.slice(at, end) }, `Kepala ${unit}`);
       found = phrase(`Kepala ${unit}`, ref);
     } else {
       if (!name) return null;
       const capital = (t: string): string => t[0]!.toUpperCase() + t.slice(1);
       const titleBefore = (end: number): string => capital(body.slice(at, end).replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ").trim());
-      const unit = this.institutions.mentions.find((i) => i.headTitle === null && run.length > 0 && i.end === run[run.length - 1]!.end && i.start > at);
+      const unit = run.length > 0 ? this.outside.mentionsEndingAt(run[run.length - 1]!.end).find((i) => i.headTitle === null && i.start > at) : undefined;
       const legal = run.findIndex((w) => LEGAL_FORMS.includes(w.text));
       if (unit) found = phrase(titleBefore(unit.start), unit.ref);
       else if (legal !== -1 && run.length > legal + 1) {
         const start = run[legal]!.start;
         const end = run[run.length - 1]!.end;
         const bodyName = body.slice(start, end).replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ");
-        found = phrase(titleBefore(start), outsideInstitution(this.institutions, bodyName, { start, end, text: body.slice(start, end) }, null));
+        found = phrase(titleBefore(start), this.outside.add(bodyName, { start, end, text: body.slice(start, end) }, null));
       } else found = phrase(capital(word), null);
     }
     if (name) {
@@ -280,7 +355,7 @@ export class PeopleBook {
   private readRoles(): void {
     ROLE_APPOSITION.lastIndex = 0;
     for (let m = ROLE_APPOSITION.exec(this.body); m !== null; m = ROLE_APPOSITION.exec(this.body)) {
-      if (inside(this.quoted, m.index)) continue;
+      if (this.quotedAt.covers(m.index)) continue;
       const name = readName(this.body, m.index + m[0].length);
       if (name && /^(?:\s*\(\d{1,3}(?:\s+tahun)?\))?\s*,/u.test(this.body.slice(name.span.end, name.span.end + 16))) this.add(name.name, name.span);
     }
@@ -293,7 +368,7 @@ export class PeopleBook {
   private misjoined(title: string, kind: InstitutionKind, at: number, after: number): boolean {
     const gap = /^\s+/.exec(this.body.slice(after));
     if (!gap) return false;
-    const next = this.institutions.mentions.find((i) => i.start === after + gap[0].length && i.headTitle === null);
+    const next = this.outside.mentionsAt(after + gap[0].length).find((i) => i.headTitle === null);
     if (!next || next.kind === kind || RANK[next.kind] !== 0) return false;
     this.warnings.push({
       code: "DROPPED",
@@ -305,7 +380,17 @@ export class PeopleBook {
 
   /** "Kepala Rutan Kendari melalui Kepala Pengamanan Rutan (KPR), Muh. Arif": the post is at the unit whose head it acts for. */
   private actingFor(phrase: TitlePhrase): number | null {
-    const head = this.titles.find((t) => t.institution !== null && t.end <= phrase.start && ACTING_FOR.test(this.body.slice(t.end, phrase.start)));
+    // ACTING_FOR holds white space and small letters only: a head's title it can follow ends where a run of those before the phrase begins, or in it.
+    let from = phrase.start;
+    while (from > 0 && /[\sa-z]/.test(this.body[from - 1]!)) from--;
+    let head: TitlePhrase | undefined;
+    for (let i = firstAtLeast(this.titles, from, (t) => t.end); i < this.titles.length && this.titles[i]!.end <= phrase.start; i++) {
+      const t = this.titles[i]!;
+      if (t.institution !== null && ACTING_FOR.test(this.body.slice(t.end, phrase.start))) {
+        head = t;
+        break;
+      }
+    }
     return head ? head.institution : null;
   }
 
@@ -314,19 +399,44 @@ export class PeopleBook {
     const lower = LOWER_POSTS.find((p) => title === p.title || title.startsWith(`${p.title} `));
     const head = [...UNIT_KINDS, KANWIL_FORM].find((k) => k.headTitle === title);
     const kinds = lower ? lower.at : head ? [head.kind] : [];
-    const fit = this.institutions.institutions.filter((i) => kinds.includes(i.kind));
-    return fit.length === 1 ? fit[0]!.ref : null;
+    let only: number | null = null;
+    for (const kind of new Set(kinds)) {
+      const fit = this.byKind().get(kind) ?? [];
+      if (fit.length > 1 || (fit.length === 1 && only !== null)) return null;
+      if (fit.length === 1) only = fit[0]!;
+    }
+    return only;
+  }
+
+  private byKind(): Map<InstitutionKind, number[]> {
+    if (!this.institutionsByKind) {
+      this.institutionsByKind = new Map();
+      for (const i of this.institutions.institutions) {
+        const list = this.institutionsByKind.get(i.kind) ?? this.institutionsByKind.set(i.kind, []).get(i.kind)!;
+        if (list.length < 2) list.push(i.ref);
+      }
+    }
+    return this.institutionsByKind;
   }
 
   private assign(ref: number, phrase: TitlePhrase): void {
     const person = this.people[ref]!;
-    if (person.positions.some((p) => p.title === phrase.title && p.institution === phrase.institution)) return;
-    person.positions.push({ title: phrase.title, institution: phrase.institution!, current: phrase.current, span: { start: phrase.start, end: phrase.end } });
+    const keys = this.postKeys.get(ref) ?? this.postKeys.set(ref, new Set()).get(ref)!;
+    const key = `${phrase.title}\u0000${phrase.institution}`;
+    if (keys.has(key)) return;
+    keys.add(key);
+    const position: ExtractedPosition = { title: phrase.title, institution: phrase.institution!, current: phrase.current, span: { start: phrase.start, end: phrase.end } };
+    person.positions.push(position);
+    const byTitle = this.postsByTitle.get(ref) ?? this.postsByTitle.set(ref, new Map()).get(ref)!;
+    (byTitle.get(phrase.title) ?? byTitle.set(phrase.title, []).get(phrase.title)!).push(position);
   }
 
   /** "Joko Susilo, kini menjabat Kepala Lapas Lamongan": the person just named holds the post that follows. */
   private heldBy(at: number): number | null {
-    const last = this.named.filter((n) => n.end <= at).pop();
+    // The last name (in the order read) that ends by `at`: while titles are read, that is the last one read.
+    let i = this.named.length - 1;
+    while (i >= 0 && this.named[i]!.end > at) i--;
+    const last = this.named[i];
     if (last && HELD_BY.test(this.body.slice(last.end, at))) return last.ref;
     // A name the text has not given a post yet: "menggantikan Rudi Hartono yang kini menjabat Kepala Divisi …".
     const before = Math.max(0, at - 40);
@@ -346,14 +456,21 @@ export class PeopleBook {
     const m = /(?:,\s*)?(?:yang\s+)?dipimpin\s+(?:langsung\s+)?(?:oleh\s+)?$/u.exec(before);
     if (!m) return null;
     const end = at - (before.length - m.index);
-    const led = this.institutions.mentions.find((i) => i.end === end || (i.end < end && /^\s*$/.test(this.body.slice(i.end, end))));
+    // The first mention (in the list's order) that ends at `end`, or where only white space stands between it and `end`.
+    let blank = end;
+    while (blank > 0 && /\s/.test(this.body[blank - 1]!)) blank--;
+    let led: InstitutionMention | undefined;
+    for (let e = blank; e <= end; e++) {
+      const first = this.outside.mentionsEndingAt(e)[0];
+      if (first && (!led || this.outside.before(first, led))) led = first;
+    }
     return led && led.headTitle === null ? led.ref : null;
   }
 
   /** The title at `at`, expanded (Kalapas → Kepala Lapas), with its institution and where the name may start. */
   private readTitle(at: number, word: string): { title: string; institution: number | null; end: number } | null {
     const body = this.body;
-    const mentionAt = (pos: number): InstitutionMention | undefined => this.institutions.mentions.find((i) => i.start === pos);
+    const mentionAt = (pos: number): InstitutionMention | undefined => this.outside.mentionsAt(pos)[0];
 
     const head = HEAD_ABBREVIATIONS.find((h) => h.word === word);
     if (head) {
@@ -363,9 +480,12 @@ export class PeopleBook {
       return { title: head.form.headTitle, institution: null, end: skipAfterTitle(body, at + word.length) };
     }
 
-    const org = ORGANISATIONS.find((o) => o.headForms.some((f) => new RegExp(`^${phrases([f])}$`, "u").test(word)));
-    if (org) {
-      const inst = this.institutions.institutions.find((i) => i.mentions.some((mm) => new RegExp(`^(?:${phrases([...org.full, ...org.abbreviations])})`, "u").test(mm.text)));
+    const orgHead = ORGANISATION_HEADS.find((o) => o.forms.some((f) => f.test(word)));
+    if (orgHead) {
+      const org = orgHead.org;
+      // The same for every title of the organisation, so looked for once (the institutions of kind OTHER added since are named otherwise).
+      if (!this.organisationNamed.has(org)) this.organisationNamed.set(org, this.institutions.institutions.find((i) => i.mentions.some((mm) => orgHead.named.test(mm.text))));
+      const inst = this.organisationNamed.get(org);
       const end = skipAfterTitle(body, at + word.length);
       if (!inst) {
         this.warnings.push({ code: "DROPPED", message: `'${word}' is ${org.headTitle}, but the text names no ${org.full[0]} as an institution; the post is not stored.`, span: { start: at, end: at + word.length } });
@@ -373,7 +493,7 @@ export class PeopleBook {
       return { title: org.headTitle, institution: inst ? inst.ref : null, end };
     }
 
-    const post = LOWER_POSTS.find((p) => p.forms.some((f) => new RegExp(`^${phrases([f])}$`, "u").test(word)));
+    const post = LOWER_POST_FORMS.find((p) => p.forms.some((f) => f.test(word)))?.post;
     if (post) return this.readLowerPost(at, word, post.title);
 
     // "Kepala" then a unit or a Kanwil: the head of it.
@@ -386,8 +506,8 @@ export class PeopleBook {
       if (form) return { title: form.headTitle, institution: inst.ref, end: skipAfterTitle(body, inst.end) };
     }
     // "Kepala Lapas Hari Winarca": a kind word with no place after it.
-    for (const form of [...UNIT_KINDS, KANWIL_FORM]) {
-      const kind = new RegExp(String.raw`^(?:${phrases([...form.full, ...form.abbreviations])})(?![\p{L}])`, "u").exec(body.slice(next));
+    for (const { form, rule } of KIND_WORDS_AFTER_HEAD) {
+      const kind = rule.exec(body.slice(next));
       if (!kind) continue;
       if (this.misjoined(form.headTitle, form.kind, at, next + kind[0].length)) return null;
       return { title: form.headTitle, institution: null, end: skipAfterTitle(body, next + kind[0].length) };
@@ -402,35 +522,17 @@ export class PeopleBook {
    */
   private readLowerPost(at: number, word: string, title: string): { title: string; institution: number | null; end: number } {
     const body = this.body;
-    const words: Word[] = [];
-    let pos = at + word.length;
-    let institution: number | null = null;
-    for (;;) {
-      const bracket = /^\s*\([^()]{1,40}\)/.exec(body.slice(pos));
-      if (bracket) {
-        pos += bracket[0].length;
-        continue;
-      }
-      // "Kepala Bidang Pembinaan, Teknologi Informasi dan Kerja Sama …": a field the post's name lists after a comma, not a name.
-      const listed = /^,[ \t]+/.exec(body.slice(pos, pos + 4));
-      const next = listed ? wordsOf(body, pos + listed[0].length, Math.min(body.length, pos + listed[0].length + 40))[0] : undefined;
-      const gap = next && next.start === pos + listed![0].length && /^\p{Lu}/u.test(next.text) && POST_WORDS.has(next.text.toLowerCase()) ? listed : /^[ \t]+/.exec(body.slice(pos, pos + 8));
-      if (!gap) break;
-      const inst = this.institutions.mentions.find((i) => i.start === pos + gap[0].length);
-      if (inst && inst.headTitle === null) {
-        institution = inst.ref;
-        pos = inst.end;
-        break;
-      }
-      const w = wordsOf(body, pos + gap[0].length, Math.min(body.length, pos + gap[0].length + 60))[0];
-      if (!w || w.start !== pos + gap[0].length || !(/^\p{Lu}/u.test(w.text) || /^(?:dan|&)$/.test(w.text))) break;
-      words.push(w);
-      pos = w.end;
-    }
+    const run = this.postRun(at + word.length);
+    const institution = run.institution;
+    let pos = run.end;
+    const nameAfterComma = institution === null && /^\s*,/.test(body.slice(pos)) && readName(body, skipAfterTitle(body, pos)) !== null;
+    // Unless an institution or a comma and a name end the words, they are cut at the first one a
+    // post is not named with, and read only that far (to their end, they were read once in postRun).
+    const whole = institution !== null || nameAfterComma;
+    const words = this.postWords(at + word.length, !whole);
     let kept = words;
-    const nameAfterComma = /^\s*,/.test(body.slice(pos)) && readName(body, skipAfterTitle(body, pos)) !== null;
-    if (institution === null && !nameAfterComma) {
-      const cut = words.findIndex((w) => !w.text.split("/").every((part) => POST_WORDS.has(part.toLowerCase())));
+    if (!whole) {
+      const cut = words.findIndex((w) => !isPostWord(w));
       if (cut !== -1) {
         kept = words.slice(0, cut);
         pos = cut === 0 ? at + word.length : kept[kept.length - 1]!.end;
@@ -440,6 +542,62 @@ export class PeopleBook {
     const tail = kept.length ? body.slice(kept[0]!.start, kept[kept.length - 1]!.end).replace(/\s*\([^()]*\)/g, "").replace(/\s+/g, " ") : "";
     return { title: tail ? `${title} ${tail}` : title, institution, end: skipAfterTitle(body, pos) };
   }
+
+  /** One step over a lower post's words from `pos`: past a bracket, onto the institution that ends them, or over a capitalised word; null where they end. */
+  private postStep(pos: number): { pos: number; word?: Word; institution?: number } | null {
+    const body = this.body;
+    const bracket = /^\s*\([^()]{1,40}\)/.exec(body.slice(pos));
+    if (bracket) return { pos: pos + bracket[0].length };
+    // "Kepala Bidang Pembinaan, Teknologi Informasi dan Kerja Sama …": a field the post's name lists after a comma, not a name.
+    const listed = /^,[ \t]+/.exec(body.slice(pos, pos + 4));
+    const next = listed ? wordsOf(body, pos + listed[0].length, Math.min(body.length, pos + listed[0].length + 40), 1)[0] : undefined;
+    const gap = next && next.start === pos + listed![0].length && /^\p{Lu}/u.test(next.text) && POST_WORDS.has(next.text.toLowerCase()) ? listed : /^[ \t]+/.exec(body.slice(pos, pos + 8));
+    if (!gap) return null;
+    const inst = this.outside.mentionsAt(pos + gap[0].length)[0];
+    if (inst && inst.headTitle === null) return { pos: inst.end, institution: inst.ref };
+    const w = wordsOf(body, pos + gap[0].length, Math.min(body.length, pos + gap[0].length + 60), 1)[0];
+    if (!w || w.start !== pos + gap[0].length || !(/^\p{Lu}/u.test(w.text) || /^(?:dan|&)$/.test(w.text))) return null;
+    return { pos: w.end, word: w };
+  }
+
+  /**
+   * Where the words from `start` end, and the institution that ends them. Remembered for every
+   * place on the way: a title inside a run of capitalised words reads the rest of that same run,
+   * and each title of a long run walking it to its end again was quadratic. (A step depends on the
+   * mentions, and mentions are added only where titles are read, after every place walked so far.)
+   */
+  private postRun(start: number): { end: number; institution: number | null } {
+    const visited: number[] = [];
+    let pos = start;
+    let run = this.postRuns.get(pos);
+    while (!run) {
+      visited.push(pos);
+      const step = this.postStep(pos);
+      if (!step) run = { end: pos, institution: null };
+      else if (step.institution !== undefined) run = { end: step.pos, institution: step.institution };
+      else {
+        pos = step.pos;
+        run = this.postRuns.get(pos);
+      }
+    }
+    for (const at of visited) this.postRuns.set(at, run);
+    return run;
+  }
+
+  /** The words from `start`, up to the first one a post is not named with when `untilOther`. */
+  private postWords(start: number, untilOther: boolean): Word[] {
+    const words: Word[] = [];
+    for (let step = this.postStep(start); step && step.institution === undefined; step = this.postStep(step.pos)) {
+      if (!step.word) continue;
+      words.push(step.word);
+      if (untilOther && !isPostWord(step.word)) break;
+    }
+    return words;
+  }
+}
+
+function isPostWord(w: Word): boolean {
+  return w.text.split("/").every((part) => POST_WORDS.has(part.toLowerCase()));
 }
 
 /** "Joko Susilo, kini menjabat Kepala Lapas Lamongan": between a person's name and the post they hold. */
@@ -451,17 +609,27 @@ function skipAfterTitle(body: string, at: number): number {
   return at + (m ? m[0].length : 0);
 }
 
+/** Every set of the words of a name's key, each sorted and joined by spaces (a name has at most six words, readName, so at most 63 sets). */
+function addWordSets(sets: Set<string>, key: string): void {
+  const words = [...new Set(key.split(" "))].sort();
+  for (let set = 1; set < 1 << words.length; set++) sets.add(words.filter((_, i) => set & (1 << i)).join(" "));
+}
+
 function nameKey(name: string): string {
   return name.replace(/\s+/g, " ").trim().toLowerCase();
 }
 
-function overlaps(spans: readonly Span[], s: Span): boolean {
-  return spans.some((t) => s.start < t.end && t.start < s.end);
-}
-
 /** "Hari ini" at the head of a sentence is a day, not Hari Winarca. */
 function commonWordHere(body: string, w: Word): boolean {
-  return /^\s+(?:ini|itu|pertama|kedua|ketiga|berikutnya|yang|raya|demi|ke-|ke\s)/u.test(body.slice(w.end, w.end + 12)) && /(?:^|[.!?”"]\s+|\n)$/u.test(body.slice(0, w.start));
+  return /^\s+(?:ini|itu|pertama|kedua|ketiga|berikutnya|yang|raya|demi|ke-|ke\s)/u.test(body.slice(w.end, w.end + 12)) && opensSentence(body, w.start);
+}
+
+/** `/(?:^|[.!?”"]\s+|\n)$/u` on the body before `at`, read backwards from `at`: run on the whole text before it, it cost that text at each word. */
+function opensSentence(body: string, at: number): boolean {
+  if (at === 0 || body[at - 1] === "\n") return true;
+  let blank = at;
+  while (blank > 0 && /\s/.test(body[blank - 1]!)) blank--;
+  return blank < at && blank > 0 && /[.!?”"]/.test(body[blank - 1]!);
 }
 
 function isDegree(word: Word, body: string): boolean {
@@ -472,21 +640,22 @@ function isDegree(word: Word, body: string): boolean {
 
 /**
  * A person's name at `at`: honorifics before it (H., Hj., Dr., Bapak …) skipped, then name words
- * ("I Wayan Nurasta Wibawa", "M. Ali"), then degrees after it (", S.H., M.H.") left out.
+ * ("I Wayan Nurasta Wibawa", "M. Ali"), up to the degrees after it (", S.H., M.H.").
  */
-export function readName(body: string, at: number, to = body.length): { name: string; span: Span; end: number } | null {
-  const words = wordsOf(body, at, Math.min(to, at + 200));
+export function readName(body: string, at: number, to = body.length): { name: string; span: Span } | null {
+  // The words within 200 characters, read as they are needed (a name is a few of them).
+  const words = new WordReader(body, at, Math.min(to, at + 200));
   let i = 0;
   const gapOk = (from: number, w: Word): boolean => /^[\s]*$/.test(body.slice(from, w.start));
-  if (!words[0] || !gapOk(at, words[0])) return null;
+  const first = words.at(0);
+  if (!first || !gapOk(at, first)) return null;
   // Honorifics.
   let cursor = at;
-  while (i < words.length && gapOk(cursor, words[i]!)) {
-    const w = words[i]!;
+  for (let w = words.at(i); w && gapOk(cursor, w); w = words.at(i)) {
     const lower = w.text.toLowerCase();
     const dotted = body[w.end] === ".";
     if ((HONORIFICS.has(lower) && (dotted || ["bapak", "pak", "ibu", "bu"].includes(lower))) || RANKS.has(w.text)) {
-      if (!words[i + 1]) break;
+      if (!words.at(i + 1)) break;
       cursor = dotted ? w.end + 1 : w.end;
       i++;
       continue;
@@ -494,8 +663,7 @@ export function readName(body: string, at: number, to = body.length): { name: st
     break;
   }
   const parts: Word[] = [];
-  while (i < words.length && parts.length < 6) {
-    const w = words[i]!;
+  for (let w = words.at(i); w && parts.length < 6; w = words.at(i)) {
     const prevEnd = parts.length ? parts[parts.length - 1]!.end + (body[parts[parts.length - 1]!.end] === "." ? 1 : 0) : cursor;
     if (!/^ *$/.test(body.slice(prevEnd, w.start)) || (parts.length === 0 && !gapOk(cursor, w))) break;
     const initial = /^\p{Lu}$/u.test(w.text);
@@ -509,15 +677,28 @@ export function readName(body: string, at: number, to = body.length): { name: st
   while (parts.length > 0 && /^\p{Lu}$/u.test(parts[parts.length - 1]!.text) && body[parts[parts.length - 1]!.end] !== ".") parts.pop();
   if (!parts.some((p) => isNameWord(p.text))) return null;
   const span = { start: parts[0]!.start, end: parts[parts.length - 1]!.end };
-  let end = span.end;
-  // Degrees: ", S.H., M.H." or " S.Sos."
-  for (;;) {
-    const m = /^(,?\s*)/.exec(body.slice(end))!;
-    const w = wordsOf(body, end + m[0].length, Math.min(body.length, end + m[0].length + 16))[0];
-    if (!w || w.start !== end + m[0].length || !isDegree(w, body)) break;
-    end = w.end + (body[w.end] === "." ? 1 : 0);
+  return { name: body.slice(span.start, span.end).replace(/\s+/g, " "), span };
+}
+
+/** The words of [from, to) as wordsOf reads them, one at a time as they are asked for. */
+class WordReader {
+  private readonly words: Word[] = [];
+  private done = false;
+
+  constructor(
+    private readonly text: string,
+    private from: number,
+    private readonly to: number,
+  ) {}
+
+  at(i: number): Word | undefined {
+    while (this.words.length <= i && !this.done) {
+      const next = wordsOf(this.text, this.from, this.to, 1)[0];
+      if (next) {
+        this.words.push(next);
+        this.from = next.end;
+      } else this.done = true;
+    }
+    return this.words[i];
   }
-  const trailing = /^\s*,/.exec(body.slice(end));
-  if (trailing) end += trailing[0].length;
-  return { name: body.slice(span.start, span.end).replace(/\s+/g, " "), span, end };
 }

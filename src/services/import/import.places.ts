@@ -16,6 +16,8 @@ interface Gazetteer {
   multiWord: Set<string>;
   /** The longest such name, in words. */
   longest: number;
+  /** The first words of those names: a run that starts otherwise is no known place (most runs are names). */
+  firstWords: Set<string>;
   /** Province names, lowercase. */
   provinces: Set<string>;
 }
@@ -37,7 +39,12 @@ function load(): Gazetteer {
   const regencies = namesIn(path.join(data, "regencies.csv")).map((n) => key(n.replace(/^(?:KABUPATEN|KOTA)(?:\s+ADMINISTRASI)?\s+/, "")));
   const provinces = [...namesIn(path.join(data, "provinces.csv")), ...PROVINCES].map(key);
   const multiWord = new Set([...regencies, ...provinces, ...CORRECTIONAL_CITIES].filter((n) => n.includes(" ")));
-  return { multiWord, longest: Math.max(...[...multiWord].map((n) => n.split(" ").length)), provinces: new Set(provinces) };
+  return {
+    multiWord,
+    longest: Math.max(...[...multiWord].map((n) => n.split(" ").length)),
+    firstWords: new Set([...multiWord].map((n) => n.split(" ")[0]!)),
+    provinces: new Set(provinces),
+  };
 }
 
 function places(): Gazetteer {
@@ -50,7 +57,8 @@ function places(): Gazetteer {
  * of two or more words they start with, or 0: ["Pangkalan", "Bun", "Hendra"] → 2.
  */
 export function knownPlaceLength(words: readonly string[]): number {
-  const { multiWord, longest } = places();
+  const { multiWord, longest, firstWords } = places();
+  if (words.length < 2 || !firstWords.has(words[0]!.toLowerCase())) return 0;
   for (let n = Math.min(longest, words.length); n >= 2; n--) {
     if (multiWord.has(words.slice(0, n).join(" ").toLowerCase())) return n;
   }

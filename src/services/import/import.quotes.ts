@@ -1,9 +1,10 @@
 import { SpeakerFocus } from "./import.focus";
-import type { InstitutionReading } from "./import.institutions";
+import type { InstitutionMention, InstitutionReading } from "./import.institutions";
 import { ACCORDING_TO, ATTRIBUTION_VERBS, PRONOUNS, SAYING_VERBS } from "./import.lexicon";
-import type { PeopleBook } from "./import.people";
+import type { PeopleBook, PersonMention } from "./import.people";
 import { readName } from "./import.people";
-import { inside, isNameWord, sentencesOf, wordsOf } from "./import.text";
+import { Coverage, firstAtLeast } from "./import.spans";
+import { isNameWord, sentencesOf, wordsOf } from "./import.text";
 import type { Word } from "./import.text";
 import type { ExtractedQuote, ImportWarning, Span } from "./import.types";
 
@@ -53,8 +54,9 @@ export function readQuotes(
     span: u,
   }));
   const candidates: Candidate[] = [];
+  const marksIn = marksByParagraph(paragraphs, quoted);
   paragraphs.forEach((p, paragraph) => {
-    const marks = quoted.filter((q) => q.start >= p.start && q.end <= p.end);
+    const marks = marksIn.get(p) ?? [];
     marks.forEach((m, i) => {
       const inner = trimmedInner(body, m);
       if (!inner) return;
@@ -68,7 +70,7 @@ export function readQuotes(
         const said = body.slice(previous.attribution.span.start, previous.attribution.span.end);
         if (between.replace(said, "").replace(/[\s,.;:]/g, "") === "") sharesWith = previous;
       }
-      const speech = wordsOf(body, inner.span.start, inner.span.end).length >= 4 || /[,.!?…]$/.test(inner.raw);
+      const speech = wordsOf(body, inner.span.start, inner.span.end, 4).length >= 4 || /[,.!?…]$/.test(inner.raw);
       // Without attribution, only what reads as speech is a quote (to report); a quoted name or slogan is not.
       if (!attribution && !sharesWith && !speech) return;
       candidates.push({ marks: m, paragraph, text: inner.text, span: inner.span, attribution, sharesWith });
@@ -77,15 +79,18 @@ export function readQuotes(
 
   // Names written in attributions are people of the story, the longer first so "Agus" can stand for "Agus Salim".
   const named = candidates.flatMap((c) => (c.attribution?.name ? [c.attribution.name] : [])).sort((a, b) => b.name.split(" ").length - a.name.split(" ").length);
+  const mentioned = new Coverage(body.length, institutions.mentions);
   for (const n of named) {
-    if (book.lookup(n.name).length > 0 || book.titles.some((t) => n.span.start >= t.start && n.span.end <= t.end)) continue;
-    if (institutions.mentions.some((m) => n.span.start < m.end && m.start < n.span.end)) continue;
+    if (book.knows(n.name) || book.titleAround(n.span)) continue;
+    if (mentioned.overlaps(n.span)) continue;
     book.add(n.name, n.span);
   }
   book.finish();
 
   const sentences = paragraphs.flatMap((p, paragraph) => sentencesOf(body, p).map((s) => ({ ...s, paragraph })));
-  const outside = book.mentions.filter((m) => !inside(quoted, m.start));
+  const inQuotes = new Coverage(body.length, quoted);
+  const outside = book.mentions.filter((m) => !inQuotes.covers(m.start));
+  const ownInstitutions = new Map<number, Set<number>>();
   const attributions = candidates.flatMap((c) => (c.attribution ? [c.attribution.span] : []));
   const focus = new SpeakerFocus(body, sentences, outside, book.titles, [...quoted, ...attributions].sort((a, b) => a.start - b.start));
   const quotes: ExtractedQuote[] = [];
@@ -99,11 +104,11 @@ export function readQuotes(
       speaker = speakers.get(c.sharesWith) ?? null;
       reason = "the quote it continues has no speaker";
     } else if (said) {
-      const within = outside.filter((m) => m.start >= said.span.start && m.end <= said.span.end);
+      const within = mentionsWithin(outside, said.span);
       const clear = within.find((m) => m.refs.length === 1);
       if (clear) speaker = clear.refs[0]!;
       else if (within.length > 0) {
-        reason = `'${within[0]!.text}' fits ${within[0]!.refs.map((r) => book.people[r]!.name).join(" and ")}`;
+        reason = `'${within[0]!.text}' fits ${namesOf(book, within[0]!.refs)}`;
         warnings.push({ code: "AMBIGUOUS_NAME", message: `${reason}; the quote's speaker is not told.`, span: spanOf(within[0]!) });
       } else if (said.current) {
         const settled = focus.speakerAt(c.paragraph);
@@ -124,7 +129,7 @@ export function readQuotes(
       attribution: said ? body.slice(said.span.start, said.span.end) : null,
       attributionSpan: said ? { ...said.span } : null,
       speaker,
-      institution: institutionOf(book, institutions, speaker, said?.span ?? null),
+      institution: institutionOf(book, institutions, speaker, said?.span ?? null, ownInstitutions),
     });
   }
   return { quotes, warnings };
@@ -180,7 +185,7 @@ function before(body: string, from: number, to: number, book: PeopleBook): Attri
   const verb = words[verbAt]!;
   const according = ACCORDING_TO.includes(verb.text.toLowerCase());
   const pronoun = words.slice(0, verbAt).find((w) => PRONOUN_SET.has(w.text.toLowerCase()));
-  const title = book.titles.filter((t) => t.start >= clause.start && t.end <= verb.start)[0];
+  const title = book.titleWithin(clause.start, verb.start);
   const name = according ? readName(body, verb.end, clause.end) : runBefore(body, words, verbAt);
   const starts = [verb.start, pronoun?.start, title?.start, name?.span.start].filter((s): s is number => s !== undefined);
   const span = trimSpan(body, Math.min(...starts), clause.end);
@@ -223,14 +228,45 @@ function trimSpan(body: string, start: number, end: number): Span {
 }
 
 /** The speaker's institution in this story: the one of their posts, or of the post the attribution names. */
-function institutionOf(book: PeopleBook, institutions: InstitutionReading, speaker: number, said: Span | null): number | null {
-  const own = [...new Set(book.people[speaker]!.positions.map((p) => p.institution))];
-  if (own.length === 1) return own[0]!;
-  if (own.length > 1 && said) {
-    const named = institutions.mentions.find((m) => m.start >= said.start && m.end <= said.end && own.includes(m.ref));
-    if (named) return named.ref;
+function institutionOf(book: PeopleBook, institutions: InstitutionReading, speaker: number, said: Span | null, owned: Map<number, Set<number>>): number | null {
+  let own = owned.get(speaker);
+  if (!own) owned.set(speaker, (own = new Set(book.people[speaker]!.positions.map((p) => p.institution))));
+  if (own.size === 1) return own.values().next().value!;
+  if (own.size > 1 && said) {
+    // Mentions are in order of start: the first inside `said` that is one of the speaker's.
+    const mentions: readonly InstitutionMention[] = institutions.mentions;
+    for (let i = firstAtLeast(mentions, said.start, (m) => m.start); i < mentions.length && mentions[i]!.start < said.end; i++) {
+      const m = mentions[i]!;
+      if (m.end <= said.end && own.has(m.ref)) return m.ref;
+    }
   }
   return null;
+}
+
+/** The quotations of each paragraph, in their order (a paragraph holds those that start in it and end by its end). */
+function marksByParagraph(paragraphs: readonly Span[], quoted: readonly Span[]): Map<Span, Span[]> {
+  const marks = new Map<Span, Span[]>();
+  for (const q of quoted) {
+    const p = paragraphs[firstAtLeast(paragraphs, q.start + 1, (s) => s.start) - 1];
+    if (p && q.start >= p.start && q.end <= p.end) (marks.get(p) ?? marks.set(p, []).get(p)!).push(q);
+  }
+  return marks;
+}
+
+/** The person mentions inside `span`, in order (mentions are in order of start). */
+function mentionsWithin(mentions: readonly PersonMention[], span: Span): PersonMention[] {
+  const out: PersonMention[] = [];
+  for (let i = firstAtLeast(mentions, span.start, (m) => m.start); i < mentions.length && mentions[i]!.start < span.end; i++) if (mentions[i]!.end <= span.end) out.push(mentions[i]!);
+  return out;
+}
+
+/** At most this many names in a message: a short name can fit hundreds of people, and each quote's warning would list them all. */
+const NAMES_IN_MESSAGE = 5;
+
+function namesOf(book: PeopleBook, refs: readonly number[]): string {
+  const names = refs.slice(0, NAMES_IN_MESSAGE).map((r) => book.people[r]!.name);
+  if (refs.length <= NAMES_IN_MESSAGE) return names.join(" and ");
+  return `${names.join(", ")} and ${refs.length - NAMES_IN_MESSAGE} others`;
 }
 
 function spanOf(s: Span): Span {

@@ -7,12 +7,12 @@ import { publishInTransaction } from "../article.service";
 import { Accreditation, Institution } from "../../entities/institution.entity";
 import { Person, Position } from "../../entities/person.entity";
 import { Quote } from "../../entities/quote.entity";
-import { extractStory } from "./import.extract";
 import { linkBylines, readBylines } from "./import.byline";
 import type { Byline } from "./import.byline";
 import { planImport } from "./import.linker";
 import { applyChoices, checkChoices } from "./import.choices";
 import type { ImportChoicesInput } from "./import.choices";
+import type { ImportPool } from "./import.pool";
 import type { ImportPlan, Mention } from "./import.types";
 import { recordStorySources, subjectIdsOf } from "../facts";
 import type { DirectContext, StatedFact } from "../facts";
@@ -34,16 +34,20 @@ export interface ImportOptions {
 
 /**
  * Turns a plain-text story into an article with its institutions, accreditations, people,
- * positions and attributed quotes. The extraction is pure; this service reads the store to link
- * what is already there, and writes everything in one transaction.
+ * positions and attributed quotes. The extraction is pure and runs in the import pool's worker
+ * threads, within its time budget; this service reads the store to link what is already there,
+ * and writes everything in one transaction.
  */
 export class ImportService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly pool: ImportPool,
+  ) {}
 
   /** What import would store, linking or creating each record, with the editor's `choices` applied; writes nothing. */
   async preview(text: string, choices?: ImportChoicesInput | null): Promise<ImportPlan> {
     const checked = checkChoices(choices);
-    const chosen = applyChoices(extractStory(text), checked);
+    const chosen = applyChoices(await this.pool.extract(text), checked);
     return planImport(this.db.reader.manager, chosen.story, chosen.links);
   }
 
@@ -62,7 +66,7 @@ export class ImportService {
    */
   async importUnless(ctx: DirectContext, text: string, options: ImportOptions, skip: (em: EntityManager) => Promise<boolean>): Promise<{ article: Article; plan: ImportPlan } | null> {
     const checked = checkChoices(options.choices);
-    const chosen = applyChoices(extractStory(text), checked);
+    const chosen = applyChoices(await this.pool.extract(text), checked);
     const bylines = readBylines(text);
     return this.db.transaction(async (em) => {
       if (await skip(em)) return null;

@@ -1,4 +1,4 @@
-import type { InstitutionKind } from "../../entities/institution.entity";
+import type { InstitutionKind } from "../../kernel/institution-kind";
 
 /** A stretch of the produced body, `start` inclusive and `end` exclusive (UTF-16 offsets). */
 export interface Span {
