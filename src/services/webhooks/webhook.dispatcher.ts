@@ -155,9 +155,13 @@ export class WebhookDispatcher {
     if (this.timer) clearInterval(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.unlisten?.();
-    await this.running;
+    // Bounded: a look whose database went away under it (a lost connection) may never settle, and
+    // must not hold up the server's shutdown; an attempt not recorded is sent again after its claim runs out.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.timeoutMs + 1000)));
     // Each attempt ends within its deadline; its outcome is recorded before the database closes.
-    await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.race([Promise.allSettled([this.running, ...this.inFlight.values()]), deadline]);
+    clearTimeout(timer);
   }
 
   private async work(): Promise<void> {
