@@ -207,9 +207,16 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     await bus.start();
     // With Redis, shared by every instance.
     rateLimits = await openRateLimits({ redisUrl: config.redis.url, logger, outageSummaryMs: config.redis.outageLogMs });
-    const services = createServices(db, config.comments, { bus, stats }, rateLimits, config.webhooks, config.previews, imports, {
+    const services = createServices({
+      db,
+      comments: config.comments,
+      live: { bus, stats },
+      rateLimits,
+      webhooks: config.webhooks,
+      previews: config.previews,
+      imports,
       // The entry goes to the log instead: a change that committed, or a refused attempt, is never left unrecorded silently.
-      lost: (entry, error) => {
+      lostAudit: (entry, error) => {
         metrics.auditEntriesLost.inc();
         logger.error({ err: error, audit: entry }, "audit entry not written");
       },

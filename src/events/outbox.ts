@@ -91,6 +91,27 @@ export function readEventStory(payload: string): EventStory | null {
   return stored.version === 1 || stored.version === 2 || stored.version === 3 || stored.version === 4 ? (stored as EventStory) : null;
 }
 
+/**
+ * What each version adds, read in one place so a new version cannot be forgotten by a reader that
+ * checks for one number: null where the story's version did not carry it.
+ */
+export function relationsOf(story: EventStory): StoryRelations | null {
+  return story.version === 1 ? null : story.relations;
+}
+
+export function creditsOf(story: EventStory): StoryCredits | null {
+  return story.version >= 3 ? (story as EventStoryV3 | EventStoryV4).credits : null;
+}
+
+export function correctionsOf(story: EventStory): { correctedAt: string | null; corrections: StoryCorrection[] } | null {
+  return story.version >= 4 ? { correctedAt: (story as EventStoryV4).correctedAt, corrections: (story as EventStoryV4).corrections } : null;
+}
+
+/** Whether an UNPUBLISHED event's story was deleted; version 1 events never said, and read as unpublished. */
+export function isDeleted(story: EventStory): boolean {
+  return story.version !== 1 && story.deleted === true;
+}
+
 /** A comment as an event carries it: everything public, never the email. */
 export interface CommentSnapshot {
   comment: { pk: number; articleId: number; parentId: number | null; authorName: string; authorWebsite: string | null; body: string; status: string; createdAt: string };

@@ -45,16 +45,21 @@ export interface Services {
   readonly previews: PreviewService;
 }
 
-export function createServices(
-  db: Database,
-  comments: CommentsConfig,
-  live: { bus: EventBus; stats: LiveStats },
-  rateLimits: RateLimits,
-  webhooks: Pick<WebhooksConfig, "allowHosts" | "secretKey">,
-  previews: PreviewsConfig,
-  imports: ImportPool,
-  audit: { lost?: LostAuditEntry } = {},
-): Services {
+/** What the services are built from, named so a new one never lands in the wrong place. */
+export interface ServiceDependencies {
+  readonly db: Database;
+  readonly comments: CommentsConfig;
+  readonly live: { readonly bus: EventBus; readonly stats: LiveStats };
+  readonly rateLimits: RateLimits;
+  readonly webhooks: Pick<WebhooksConfig, "allowHosts" | "secretKey">;
+  readonly previews: PreviewsConfig;
+  readonly imports: ImportPool;
+  /** Where an audit entry goes when it cannot be written (the log, in the server). */
+  readonly lostAudit?: LostAuditEntry;
+}
+
+export function createServices(deps: ServiceDependencies): Services {
+  const { db, comments, live, rateLimits, webhooks, previews, imports } = deps;
   return {
     articles: new ArticleService(db),
     institutions: new InstitutionService(db),
@@ -73,7 +78,7 @@ export function createServices(
     facts: new FactSourceService(db),
     authors: new AuthorService(db),
     conflicts: new ConflictService(db),
-    audit: new AuditService(db, audit.lost),
+    audit: new AuditService(db, deps.lostAudit),
     webhooks: new WebhookService(db, new AddressPolicy(webhooks.allowHosts), systemResolver, webhooks.secretKey),
     revisions: new RevisionService(db),
     corrections: new CorrectionService(db),

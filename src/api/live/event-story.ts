@@ -6,6 +6,7 @@ import { Tag } from "../../entities/tag.entity";
 import { Author } from "../../entities/author.entity";
 import { ArticleImage } from "../../entities/image.entity";
 import type { CommentSnapshot, EventStory } from "../../events/outbox";
+import { correctionsOf, creditsOf, relationsOf } from "../../events/outbox";
 
 /**
  * A story event as the fields of its subscribers' operations answer it: the story itself (one
@@ -33,6 +34,7 @@ export interface StoryOfEvent {
 /** The story an event carries, as the entities the resolvers answer with. */
 export function storyFromEvent(story: EventStory): StoryOfEvent {
   const a = story.article;
+  const corrected = correctionsOf(story);
   const article = Object.assign(new Article(), {
     ...a,
     publishedAt: a.publishedAt ? new Date(a.publishedAt) : null,
@@ -40,10 +42,10 @@ export function storyFromEvent(story: EventStory): StoryOfEvent {
     createdAt: new Date(a.createdAt),
     updatedAt: new Date(a.updatedAt),
     // Events before version 4 did not carry it: null there.
-    correctedAt: story.version === 4 && story.correctedAt !== null ? new Date(story.correctedAt) : null,
+    correctedAt: corrected?.correctedAt ? new Date(corrected.correctedAt) : null,
   });
-  const relations = story.version === 1 ? null : story.relations;
-  const credits = story.version === 3 || story.version === 4 ? story.credits : null;
+  const relations = relationsOf(story);
+  const credits = creditsOf(story);
   return {
     article,
     institutionPks: story.institutionPks,
@@ -52,7 +54,7 @@ export function storyFromEvent(story: EventStory): StoryOfEvent {
     quotes: relations ? relations.quotes.map((q) => Object.assign(new Quote(), { ...q, articleId: a.pk })) : null,
     authors: credits ? credits.authors.map((au) => Object.assign(new Author(), au)) : null,
     images: credits ? credits.images.map((image) => Object.assign(new ArticleImage(), { ...image, articleId: a.pk })) : null,
-    corrections: story.version === 4 ? story.corrections.map((c) => Object.assign(new Correction(), { ...c, articleId: a.pk, tokenId: null, createdAt: new Date(c.createdAt) })) : null,
+    corrections: corrected ? corrected.corrections.map((c) => Object.assign(new Correction(), { ...c, articleId: a.pk, tokenId: null, createdAt: new Date(c.createdAt) })) : null,
   };
 }
 

@@ -498,53 +498,61 @@ export class ImportDesk {
   }
 
   postList() {
-    const shown = new Map(this.shown.positions.map((p) => [postKey(p), p]));
-    return this.section(
-      "posts-title",
-      "Posts",
-      this.base.positions.length,
-      this.base.positions.map((b) => {
-        const pk = postKey(b);
-        const s = shown.get(pk);
-        const chosen = this.choices.positions.has(pk);
-        const key = this.postEntry(b);
-        const what = [bdi(s?.personName ?? b.personName), `, ${b.title}${b.current ? "" : " (former)"} of `, bdi(s?.institutionName ?? b.institutionName)];
-        return this.entry(
-          key,
-          { dropped: !s },
-          h("p", { class: "title" }, s ? this.actionBadge(s.action) : h("span", { class: "badge badge-DROPPED" }, "DROPPED"), " ", s ? h("span", {}, what) : h("s", {}, what)),
-          !s && !chosen ? h("p", { class: "detail" }, "Left out with a record you dropped.") : null,
-          chosen
-            ? h("p", { class: "choice" }, h("span", { class: "choice-label" }, "Your choice: "), "dropped ", h("button", { type: "button", on: { click: () => this.choose((c) => c.positions.delete(pk), key) } }, "Undo"))
-            : s
-              ? h("button", { type: "button", class: "danger", on: { click: () => this.choose((c) => c.positions.set(pk, { personRef: b.personRef, institutionRef: b.institutionRef, title: b.title }), key) } }, "Drop this post")
-              : null,
-        );
-      }),
-    );
+    return this.droppableList({
+      titleId: "posts-title",
+      title: "Posts",
+      base: this.base.positions,
+      shown: this.shown.positions,
+      keyOf: postKey,
+      choicesOf: (c) => c.positions,
+      entryKey: (b) => this.postEntry(b),
+      what: (b, s) => [bdi(s?.personName ?? b.personName), `, ${b.title}${b.current ? "" : " (former)"} of `, bdi(s?.institutionName ?? b.institutionName)],
+      choice: (b) => ({ personRef: b.personRef, institutionRef: b.institutionRef, title: b.title }),
+      dropLabel: "Drop this post",
+    });
   }
 
   accreditationList() {
-    const shown = new Map(this.shown.accreditations.map((a) => [accreditationKey(a), a]));
+    return this.droppableList({
+      titleId: "accreditations-title",
+      title: "Accreditations",
+      base: this.base.accreditations,
+      shown: this.shown.accreditations,
+      keyOf: accreditationKey,
+      choicesOf: (c) => c.accreditations,
+      entryKey: (b) => this.accreditationEntry(b),
+      what: (b, s) => [`${b.code} ${b.year} (${b.title}), `, bdi(s?.institutionName ?? b.institutionName)],
+      choice: (b) => ({ institutionRef: b.institutionRef, code: b.code, year: b.year }),
+      dropLabel: "Drop this accreditation",
+    });
+  }
+
+  /**
+   * A section of facts the editor can only drop (posts, accreditations): each entry as the
+   * importer read it, struck through when a dropped record took it out, with the editor's choice
+   * and its undo.
+   */
+  droppableList({ titleId, title, base, shown, keyOf, choicesOf, entryKey, what, choice, dropLabel }) {
+    const shownByKey = new Map(shown.map((item) => [keyOf(item), item]));
     return this.section(
-      "accreditations-title",
-      "Accreditations",
-      this.base.accreditations.length,
-      this.base.accreditations.map((b) => {
-        const ak = accreditationKey(b);
-        const s = shown.get(ak);
-        const chosen = this.choices.accreditations.has(ak);
-        const key = this.accreditationEntry(b);
-        const what = [`${b.code} ${b.year} (${b.title}), `, bdi(s?.institutionName ?? b.institutionName)];
+      titleId,
+      title,
+      base.length,
+      base.map((b) => {
+        const k = keyOf(b);
+        const s = shownByKey.get(k);
+        const isChosen = choicesOf(this.choices).has(k);
+        const key = entryKey(b);
+        const text = what(b, s);
         return this.entry(
           key,
           { dropped: !s },
-          h("p", { class: "title" }, s ? this.actionBadge(s.action) : h("span", { class: "badge badge-DROPPED" }, "DROPPED"), " ", s ? h("span", {}, what) : h("s", {}, what)),
-          !s && !chosen ? h("p", { class: "detail" }, "Left out with a record you dropped.") : null,
-          chosen
-            ? h("p", { class: "choice" }, h("span", { class: "choice-label" }, "Your choice: "), "dropped ", h("button", { type: "button", on: { click: () => this.choose((c) => c.accreditations.delete(ak), key) } }, "Undo"))
+          h("p", { class: "title" }, s ? this.actionBadge(s.action) : h("span", { class: "badge badge-DROPPED" }, "DROPPED"), " ", s ? h("span", {}, text) : h("s", {}, text)),
+          !s && !isChosen ? h("p", { class: "detail" }, "Left out with a record you dropped.") : null,
+          isChosen
+            ? h("p", { class: "choice" }, h("span", { class: "choice-label" }, "Your choice: "), "dropped ", h("button", { type: "button", on: { click: () => this.choose((c) => choicesOf(c).delete(k), key) } }, "Undo"))
             : s
-              ? h("button", { type: "button", class: "danger", on: { click: () => this.choose((c) => c.accreditations.set(ak, { institutionRef: b.institutionRef, code: b.code, year: b.year }), key) } }, "Drop this accreditation")
+              ? h("button", { type: "button", class: "danger", on: { click: () => this.choose((c) => choicesOf(c).set(k, choice(b)), key) } }, dropLabel)
               : null,
         );
       }),

@@ -7,6 +7,7 @@ import { timeParam } from "../../db/sql";
 import type { EventBus } from "../../events/bus";
 import { EventRecord } from "../../events/event.entity";
 import { parseEvent } from "../../events/log-event";
+import { isDeleted } from "../../events/outbox";
 import type { LogEvent } from "../../events/log-event";
 import { Article, ArticleStatus, ArticleTag } from "../../entities/article.entity";
 import { Comment, CommentStatus } from "../../entities/comment.entity";
@@ -50,7 +51,7 @@ export function webhookEventOf(event: LogEvent): WebhookEventType | null {
     case "UPDATED":
       return WebhookEventType.ARTICLE_UPDATED;
     case "UNPUBLISHED":
-      return event.snapshot.version !== 1 && event.snapshot.deleted ? WebhookEventType.ARTICLE_DELETED : WebhookEventType.ARTICLE_UNPUBLISHED;
+      return isDeleted(event.snapshot) ? WebhookEventType.ARTICLE_DELETED : WebhookEventType.ARTICLE_UNPUBLISHED;
   }
 }
 
