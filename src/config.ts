@@ -166,6 +166,12 @@ export interface TickerConfig {
   readonly storyUrl: string;
   /** The CSP `frame-ancestors` sources of the ticker page: who may show it in an iframe. */
   readonly frameAncestors: string;
+  /**
+   * TICKER_IMAGE_ORIGINS: the origins (`https://cdn.koran.example`) a ticker shows lead images
+   * from, each opened in the page's CSP `img-src`; an image elsewhere is not shown. Empty (the
+   * default): no thumbnails.
+   */
+  readonly imageOrigins: readonly string[];
 }
 
 /**
@@ -456,6 +462,34 @@ function parseFrameAncestors(raw: string | undefined): string {
   return sources.join(" ");
 }
 
+/** A plain host (letters, digits, dots, hyphens) or a bracketed IPv6 address, and a port: nothing that could end or widen a CSP source. */
+const PLAIN_ORIGIN = /^https?:\/\/(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * TICKER_IMAGE_ORIGINS goes into the ticker page's CSP and into ticker.js, which compares each
+ * image's origin with it: every entry must be an origin exactly as a URL's `origin` reads
+ * (lower case, no path, no default port), or nothing would match, and a plain host, since a
+ * character such as `;` or `'` parses as a host but would change the policy. Wildcards are not
+ * taken: the ticker could not tell which hosts they mean.
+ */
+function parseImageOrigins(raw: string | undefined): string[] {
+  const origins = (raw ?? "").split(/[\s,]+/).filter((entry) => entry !== "");
+  for (const origin of origins) {
+    let shown: string | null = null;
+    try {
+      const url = new URL(origin);
+      if (url.protocol === "http:" || url.protocol === "https:") shown = url.origin;
+    } catch {
+      // not a URL: reported below
+    }
+    if (shown !== origin || !PLAIN_ORIGIN.test(origin)) {
+      const hint = shown !== null && shown !== origin && PLAIN_ORIGIN.test(shown) ? `; did you mean '${shown}'?` : "";
+      throw new ConfigError(`TICKER_IMAGE_ORIGINS must list origins (http:// or https://, a plain host, an optional port, no path and no wildcard), separated by spaces or commas, got '${terminalText(origin)}'${hint}`);
+    }
+  }
+  return [...new Set(origins)];
+}
+
 /** Reads the database choice alone (the command-line tools and the migration CLI need no more). */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const url = env.DATABASE_URL;
@@ -576,7 +610,7 @@ export function parseCacheConfig(env: NodeJS.ProcessEnv): CacheConfig {
 }
 
 export function parseTickerConfig(env: NodeJS.ProcessEnv): TickerConfig {
-  return { storyUrl: parseStoryUrl(env.TICKER_STORY_URL), frameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS) };
+  return { storyUrl: parseStoryUrl(env.TICKER_STORY_URL), frameAncestors: parseFrameAncestors(env.TICKER_FRAME_ANCESTORS), imageOrigins: parseImageOrigins(env.TICKER_IMAGE_ORIGINS) };
 }
 
 function parsePublicUrl(raw: string | undefined): string | null {

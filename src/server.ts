@@ -320,7 +320,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     });
     if (config.graphql.playground) app.use(createPlaygroundRouter({ endpoint: "/graphql", defaultQuery: DEFAULT_PLAYGROUND_QUERY }));
     // Not behind PLAYGROUND: the ticker is for readers, and embedded on other sites.
-    app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.ticker.storyUrl, frameAncestors: config.ticker.frameAncestors }));
+    app.use(createTickerRouter({ endpoint: "/graphql", storyUrl: config.ticker.storyUrl, frameAncestors: config.ticker.frameAncestors, imageOrigins: config.ticker.imageOrigins }));
     // Feeds and sitemaps link stories where the ticker does: one setting, TICKER_STORY_URL.
     app.use(
       createFeedsRouter({

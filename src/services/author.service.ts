@@ -117,16 +117,27 @@ function checkRole(role: AuthorRole, field: string): AuthorRole {
 }
 
 /**
+ * The stored author a byline's name means, by slug or name (case and accents folded, as slugs
+ * fold them); null when there is none, and the importer would make one. Reads only: previewImport
+ * asks it too.
+ */
+export async function storedAuthorForByline(em: EntityManager, name: string): Promise<Author | null> {
+  const clean = requiredText(name, "byline", { max: 200 });
+  const plain = slugify(clean, 190);
+  return (
+    (plain === "" ? null : await em.findOneBy(Author, { slug: plain })) ??
+    (await em.getRepository(Author).createQueryBuilder("au").where("LOWER(au.name) = LOWER(:name)", { name: clean }).orderBy("au.id", "ASC").getOne())
+  );
+}
+
+/**
  * The author a byline names, inside the importer's transaction: an author whose name or slug
  * matches (case and accents folded, as slugs fold them), else a new one, unlisted until a
  * published story carries them. Never one the text does not name.
  */
 export async function authorForByline(em: EntityManager, name: string, role: AuthorRole): Promise<{ author: Author; created: boolean }> {
   const clean = requiredText(name, "byline", { max: 200 });
-  const plain = slugify(clean, 190);
-  const existing =
-    (plain === "" ? null : await em.findOneBy(Author, { slug: plain })) ??
-    (await em.getRepository(Author).createQueryBuilder("au").where("LOWER(au.name) = LOWER(:name)", { name: clean }).orderBy("au.id", "ASC").getOne());
+  const existing = await storedAuthorForByline(em, clean);
   if (existing) return { author: existing, created: false };
   const slug = await deriveSlug(em, "author", clean);
   return { author: await em.save(em.create(Author, { name: clean, slug, bio: null, role, listed: false })), created: true };

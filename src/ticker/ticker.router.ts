@@ -14,6 +14,8 @@ export interface TickerOptions {
   readonly frameAncestors: string;
   /** The GraphQL endpoint below the router's mount point, which the page's ticker talks to. */
   readonly endpoint: string;
+  /** TICKER_IMAGE_ORIGINS: the origins thumbnails may come from, in the page's CSP `img-src` and in ticker.js; empty: none. */
+  readonly imageOrigins: readonly string[];
 }
 
 /** A file served as it is built at start: body, type and a strong ETag over the body. */
@@ -59,8 +61,11 @@ function sendAsset(req: Request, res: Response, file: Asset): void {
   res.send(file.body);
 }
 
-/** The page's CSP: its own scripts, styles and API only, framed by whom TICKER_FRAME_ANCESTORS allows. */
-function pagePolicy(req: Request, frameAncestors: string): string {
+/**
+ * The page's CSP: its own scripts, styles and API only, images also from TICKER_IMAGE_ORIGINS
+ * (checked plain origins, config.ts), framed by whom TICKER_FRAME_ANCESTORS allows.
+ */
+function pagePolicy(req: Request, options: TickerOptions): string {
   // CSP3 lets 'self' cover ws: and wss: of the page's own host, but not every browser in use
   // does; the host is named as well when it is a plain one.
   const host = req.get("host");
@@ -70,10 +75,10 @@ function pagePolicy(req: Request, frameAncestors: string): string {
     "script-src 'self'",
     "style-src 'self'",
     `connect-src 'self'${sockets}`,
-    "img-src 'self'",
+    ["img-src 'self'", ...options.imageOrigins].join(" "),
     "base-uri 'none'",
     "form-action 'none'",
-    `frame-ancestors ${frameAncestors}`,
+    `frame-ancestors ${options.frameAncestors}`,
   ].join("; ");
 }
 
@@ -98,7 +103,8 @@ function filtersOf(req: Request): TickerFilters | string {
  * and follows `articleEvents` over graphql-ws.
  */
 export function createTickerRouter(options: TickerOptions): Router {
-  const defaults = JSON.stringify({ storyUrl: options.storyUrl, endpoint: options.endpoint });
+  // The image origins only when set, so a ticker without thumbnails is served as before.
+  const defaults = JSON.stringify({ storyUrl: options.storyUrl, endpoint: options.endpoint, ...(options.imageOrigins.length > 0 ? { imageOrigins: options.imageOrigins } : {}) });
   // A replacer function, so that `$'`, `$&` and the like in a setting are written as they are, not expanded.
   const script = asset(Buffer.from(readAsset("ticker.js").toString("utf8").replace("/* TICKER_DEFAULTS */ {}", () => defaults)), "text/javascript; charset=utf-8");
   const style = asset(readAsset("ticker.css"), "text/css; charset=utf-8");
@@ -112,7 +118,7 @@ export function createTickerRouter(options: TickerOptions): Router {
       return;
     }
     res.set({
-      "content-security-policy": pagePolicy(req, options.frameAncestors),
+      "content-security-policy": pagePolicy(req, options),
       "referrer-policy": "strict-origin-when-cross-origin",
       // The page is the same for everyone; the stories come from the API, live.
       "cache-control": "public, max-age=60",

@@ -32,11 +32,25 @@ const PHONE = { width: 390, height: 844 };
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  /** Every URL a page asked for; checked after each test to be this server's or the embedding page's. */
+  /** Every URL a page asked for; checked after each test to be this server's, the embedding page's or the image server's. */
   let requested: string[];
+  /** The newsroom's picture server (in TICKER_IMAGE_ORIGINS), and another that is not: what each was asked for, with the Referer sent. */
+  let images: http.Server;
+  let imageOrigin: string;
+  let elsewhere: http.Server;
+  let elsewhereOrigin: string;
+  let imageHits: Array<{ path: string; referer: string | undefined }>;
+  let elsewhereHits: string[];
+  /** CSP violations the pages reported (securitypolicyviolation events, and the console's "Refused to …"). */
+  let violations: string[];
 
   const start = (serverPort: number) =>
-    startTestServer({ seed: true, file, keepFile: true, config: { http: { port: serverPort }, cors: { origins: [embedOrigin] }, ticker: { frameAncestors: `'self' ${embedOrigin}` } } });
+    startTestServer({
+      seed: true,
+      file,
+      keepFile: true,
+      config: { http: { port: serverPort }, cors: { origins: [embedOrigin] }, ticker: { frameAncestors: `'self' ${embedOrigin}`, imageOrigins: [imageOrigin] } },
+    });
 
   beforeAll(async () => {
     // The other site, on a port of its own: a page with the script-tag embed, and one with the iframe.
@@ -51,6 +65,20 @@ const PHONE = { width: 390, height: 844 };
     });
     await new Promise<void>((resolve) => embedder.listen(0, "127.0.0.1", resolve));
     embedOrigin = `http://127.0.0.1:${(embedder.address() as AddressInfo).port}`;
+    images = http.createServer((req, res) => {
+      const name = /^\/foto\/([a-z0-9-]+)\.svg$/.exec(req.url ?? "")?.[1];
+      imageHits.push({ path: req.url ?? "", referer: req.headers.referer });
+      if (name === undefined || name.startsWith("hilang")) res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      else res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "no-store" }).end(pictureOf(name));
+    });
+    await new Promise<void>((resolve) => images.listen(0, "127.0.0.1", resolve));
+    imageOrigin = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+    elsewhere = http.createServer((req, res) => {
+      elsewhereHits.push(req.url ?? "");
+      res.writeHead(200, { "content-type": "image/svg+xml" }).end(pictureOf("asing"));
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+    elsewhereOrigin = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
     t = await start(0);
     port = t.server.port;
     base = `http://127.0.0.1:${port}`;
@@ -60,24 +88,45 @@ const PHONE = { width: 390, height: 844 };
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 900, height: 640 } });
     requested = [];
+    imageHits = [];
+    elsewhereHits = [];
+    violations = [];
     context.on("request", (request) => void requested.push(request.url()));
-    await context.route("**/*", (route) => (isLocal(route.request().url()) ? route.continue() : route.abort("internetdisconnected")));
+    // The other picture server is reachable, so that a request to it would really be made (and seen below).
+    await context.route("**/*", (route) => (isLocal(route.request().url()) || route.request().url().startsWith(`${elsewhereOrigin}/`) ? route.continue() : route.abort("internetdisconnected")));
+    // Through the browser's own protocol, so the /live page's CSP does not stop this script itself.
+    await context.exposeFunction("reportViolation", (text: string) => void violations.push(text));
+    await context.addInitScript(`document.addEventListener("securitypolicyviolation", (event) => void window.reportViolation(event.violatedDirective + " " + event.blockedURI), true);`);
     page = await context.newPage();
+    watchConsole(page);
   });
   afterEach(async () => {
     await context.close();
     expect(requested.filter((url) => !isLocal(url))).toEqual([]);
+    expect(elsewhereHits).toEqual([]);
+    expect(violations).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
     await new Promise((resolve) => embedder?.close(resolve));
+    await new Promise((resolve) => images?.close(resolve));
+    await new Promise((resolve) => elsewhere?.close(resolve));
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
   function isLocal(url: string): boolean {
-    return url.startsWith(`${base}/`) || url.startsWith(`${embedOrigin}/`) || /^(data|blob):/.test(url);
+    return url.startsWith(`${base}/`) || url.startsWith(`${embedOrigin}/`) || url.startsWith(`${imageOrigin}/`) || /^(data|blob):/.test(url);
   }
+
+  function watchConsole(target: Page): void {
+    target.on("console", (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+  }
+
+  /** A lead image on the newsroom's picture server (`origin` another to put it elsewhere). */
+  const picture = (name: string, origin = imageOrigin) => ({ url: `${origin}/foto/${name}.svg`, width: 1200, height: 800, alt: `Foto ${name.replace(/-/g, " ")}`, caption: `Keterangan ${name}` });
 
   async function createStory(title: string, input: Record<string, unknown> = {}): Promise<{ id: string; slug: string }> {
     return dataOf<{ createArticle: { id: string; slug: string } }>(
@@ -253,6 +302,55 @@ const PHONE = { width: 390, height: 844 };
     await headline(ticker, "Tiker Dalam Bingkai").waitFor({ timeout: 10_000 });
   }, 60_000);
 
+  it("shows a lead image from TICKER_IMAGE_ORIGINS as a loaded thumbnail (sized, alt text, lazy, no referrer), and none from another origin or that fails, without asking for it or a CSP violation", async () => {
+    const gambar = { tags: ["gambar"] };
+    await publish("Lapas Banyuwangi Resmikan Galeri Karya", { ...gambar, leadImage: picture("galeri-karya") });
+    await publish("Foto Dari Luar Tidak Tampil", { ...gambar, leadImage: picture("asing", elsewhereOrigin) });
+    await publish("Foto Yang Hilang Tidak Rusak", { ...gambar, leadImage: picture("hilang-sama-sekali") });
+    const ticker = await openTicker(page, "?tag=gambar");
+    const itemOf = (title: string) => headline(ticker, title).locator("..");
+    await headline(ticker, "Foto Yang Hilang Tidak Rusak").waitFor({ timeout: 10_000 });
+
+    const thumb = itemOf("Lapas Banyuwangi Resmikan Galeri Karya").locator("img.thumb");
+    // Loaded and decoded: a picture, not a broken-image box.
+    expect(await thumb.evaluate(async (img: { decode(): Promise<void>; naturalWidth: number }) => (await img.decode(), img.naturalWidth))).toBeGreaterThan(0);
+    expect(await thumb.evaluate((img: { getAttribute(name: string): string | null; alt: string }) => ["src", "width", "height", "loading", "referrerpolicy"].map((name) => img.getAttribute(name)).concat(img.alt))).toEqual([
+      picture("galeri-karya").url,
+      "96",
+      "64",
+      "lazy",
+      "no-referrer",
+      "Foto galeri karya",
+    ]);
+    const box = (await thumb.boundingBox())!;
+    expect([box.width, box.height]).toEqual([96, 64]);
+    expect(imageHits.filter((hit) => hit.path === "/foto/galeri-karya.svg")).toEqual([{ path: "/foto/galeri-karya.svg", referer: undefined }]);
+    // Not on an allowed origin: no picture, and nothing asked of that origin (afterEach checks the browser's requests too).
+    expect(await itemOf("Foto Dari Luar Tidak Tampil").locator("img").count()).toBe(0);
+    // On an allowed origin but gone: asked for once, then the item shows without a picture.
+    await itemOf("Foto Yang Hilang Tidak Rusak").locator("img").waitFor({ state: "detached", timeout: 10_000 });
+    expect(imageHits.filter((hit) => hit.path.startsWith("/foto/hilang"))).toHaveLength(1);
+
+    // Live: a story published with a picture shows it; one whose picture moves elsewhere loses it.
+    const live = await publish("Rutan Surabaya Buka Pojok Baca", { ...gambar, leadImage: picture("pojok-baca") });
+    const liveThumb = itemOf("Rutan Surabaya Buka Pojok Baca").locator("img.thumb");
+    await liveThumb.waitFor({ timeout: 10_000 });
+    expect(await liveThumb.evaluate(async (img: { decode(): Promise<void>; naturalWidth: number }) => (await img.decode(), img.naturalWidth))).toBeGreaterThan(0);
+    dataOf(await t.gql(`mutation ($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id } }`, { id: live.id, input: { leadImage: picture("pindah", elsewhereOrigin) } }, editor));
+    await liveThumb.waitFor({ state: "detached", timeout: 10_000 });
+
+    // Embedded on another site, whose page sets no CSP: the element itself keeps to the allowed origin.
+    const embedded = await context.newPage();
+    watchConsole(embedded);
+    await embedded.goto(`${embedOrigin}/?tag=gambar`);
+    const embeddedTicker = embedded.locator("newsroom-ticker");
+    await headline(embeddedTicker, "Foto Dari Luar Tidak Tampil").waitFor({ timeout: 10_000 });
+    const embeddedThumb = headline(embeddedTicker, "Lapas Banyuwangi Resmikan Galeri Karya").locator("..").locator("img.thumb");
+    expect(await embeddedThumb.evaluate(async (img: { decode(): Promise<void>; naturalWidth: number }) => (await img.decode(), img.naturalWidth))).toBeGreaterThan(0);
+    expect(await headline(embeddedTicker, "Foto Dari Luar Tidak Tampil").locator("..").locator("img").count()).toBe(0);
+    expect(await headline(embeddedTicker, "Rutan Surabaya Buka Pojok Baca").locator("..").locator("img").count()).toBe(0);
+  }, 60_000);
+
   it("is readable on a phone: no sideways scrolling, headlines wrap", async () => {
     await page.setViewportSize(PHONE);
     await publish("Kanwil Kemenkumham Jawa Timur Canangkan Zona Integritas Menuju Wilayah Birokrasi Bersih dan Melayani di Seluruh Unit Pelaksana Teknis");
@@ -268,7 +366,7 @@ const PHONE = { width: 390, height: 844 };
   it("catches up after the server is stopped and started again on the same port and file: what was published meanwhile shows once, in order", async () => {
     // Realistic headlines under a tag of their own: the screenshot in the README is of this page.
     const jatim = { tags: ["jatim"] };
-    await publish("Lapas Pemuda Madiun Latih Warga Binaan Membatik Tulis", jatim);
+    await publish("Lapas Pemuda Madiun Latih Warga Binaan Membatik Tulis", { ...jatim, leadImage: picture("membatik-tulis") });
     const ticker = await openTicker(page, "?tag=jatim");
     const before = await publish("Kalapas Banyuwangi Terima Penghargaan Pelayanan Publik", jatim);
     await headline(ticker, "Kalapas Banyuwangi Terima Penghargaan Pelayanan Publik").waitFor({ timeout: 10_000 });
@@ -285,7 +383,7 @@ const PHONE = { width: 390, height: 844 };
       "Bapas Malang Perkuat Pembimbingan Klien Anak",
       "Lapas Madiun Raih Predikat Wilayah Bebas dari Korupsi",
     ];
-    for (const title of meanwhile) await publish(title, jatim);
+    for (const [i, title] of meanwhile.entries()) await publish(title, { ...jatim, leadImage: picture(["bakti-sosial", "pembimbingan-klien", "predikat-wbk"][i]!) });
     dataOf(await t.gql(`mutation ($id: ID!) { unpublishArticle(id: $id) { status } }`, { id: before.id }, editor));
     await t.close();
     expect(await ticker.locator(".status").getAttribute("data-state")).not.toBe("live");
@@ -309,4 +407,18 @@ const PHONE = { width: 390, height: 844 };
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A made-up picture for the test's image server: sky, hills and a building, in colours of its own per name. */
+function pictureOf(name: string): string {
+  let hue = 0;
+  for (const c of name) hue = (hue * 31 + c.charCodeAt(0)) % 360;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200" viewBox="0 0 300 200">
+<rect width="300" height="200" fill="hsl(${hue} 55% 78%)"/>
+<circle cx="240" cy="50" r="22" fill="hsl(${(hue + 40) % 360} 90% 70%)"/>
+<path d="M0 150 Q75 105 150 140 T300 130 V200 H0 Z" fill="hsl(${(hue + 120) % 360} 35% 45%)"/>
+<rect x="70" y="95" width="90" height="70" fill="hsl(${(hue + 200) % 360} 20% 92%)"/>
+<path d="M60 98 L115 65 L170 98 Z" fill="hsl(${(hue + 10) % 360} 45% 40%)"/>
+<rect x="105" y="130" width="20" height="35" fill="hsl(${(hue + 200) % 360} 25% 35%)"/>
+</svg>`;
 }

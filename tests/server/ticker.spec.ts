@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import vm from "node:vm";
 import { ConfigError, loadConfig } from "../../src/config";
+import { EventRecord } from "../../src/events/event.entity";
+import { pkOf } from "../../src/kernel/ids";
 import { dataOf, metricOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
@@ -269,5 +271,156 @@ describe("TICKER_STORY_URL and TICKER_FRAME_ANCESTORS", () => {
   it.each(["'self'; script-src *", "https://portal.example/'x'", "self", "'none' https://portal.example", "'unsafe-inline'"])("refuses TICKER_FRAME_ANCESTORS=%s", (value) => {
     expect(() => loadConfig({ TICKER_FRAME_ANCESTORS: value })).toThrow(ConfigError);
     expect(() => loadConfig({ TICKER_FRAME_ANCESTORS: value })).toThrow(/^TICKER_FRAME_ANCESTORS/);
+  });
+});
+
+const CDN = "https://cdn.koran.example";
+const LOCAL_IMAGES = "http://127.0.0.1:8089";
+
+/** The page's CSP as directive → sources. */
+function policyOf(res: Response): Record<string, string> {
+  const csp = res.headers.get("content-security-policy")!;
+  return Object.fromEntries(csp.split(/;\s*/).map((d) => [d.split(" ")[0]!, d.split(" ").slice(1).join(" ")]));
+}
+
+describe("lead images in the ticker (TICKER_IMAGE_ORIGINS)", () => {
+  it("open the page's img-src to exactly the listed origins, and tell ticker.js which; without the setting, img-src is 'self' and the script names none", async () => {
+    const plain = await startTestServer({ seed: false });
+    const open = await startTestServer({ seed: false, config: { ticker: { imageOrigins: loadConfig({ TICKER_IMAGE_ORIGINS: `${CDN}, ${LOCAL_IMAGES}` }).ticker.imageOrigins } } });
+    try {
+      const without = await fetch(`http://127.0.0.1:${plain.server.port}/live`);
+      expect(policyOf(without)["img-src"]).toBe("'self'");
+      expect(policyOf(without)["default-src"]).toBe("'none'");
+      expect(await (await fetch(`http://127.0.0.1:${plain.server.port}/live/ticker.js`)).text()).toContain('const DEFAULTS = {"storyUrl":"/articles/{slug}","endpoint":"/graphql"};');
+
+      const res = await fetch(`http://127.0.0.1:${open.server.port}/live`);
+      const policy = policyOf(res);
+      expect(policy["img-src"]).toBe(`'self' ${CDN} ${LOCAL_IMAGES}`);
+      // Nothing else moved.
+      expect({ ...policy, "img-src": "'self'", "connect-src": "" }).toEqual({ ...policyOf(without), "connect-src": "" });
+      const script = await (await fetch(`http://127.0.0.1:${open.server.port}/live/ticker.js`)).text();
+      expect(script).toContain(`const DEFAULTS = ${JSON.stringify({ storyUrl: "/articles/{slug}", endpoint: "/graphql", imageOrigins: [CDN, LOCAL_IMAGES] })};`);
+      expect(() => new vm.Script(script)).not.toThrow();
+      // The thumbnail is asked for with the story, in the list and in the events alike.
+      expect(operationOf(script, "TickerList")).toContain("leadImage { url alt caption }");
+      expect(operationOf(script, "TickerEvents")).toContain("leadImage { url alt caption }");
+    } finally {
+      await plain.close();
+      await open.close();
+    }
+  });
+
+  it("takes origins as URLs give them, separated by commas or spaces, once each; unset or blank is none", () => {
+    expect(loadConfig({}).ticker.imageOrigins).toEqual([]);
+    expect(loadConfig({ TICKER_IMAGE_ORIGINS: "  " }).ticker.imageOrigins).toEqual([]);
+    expect(loadConfig({ TICKER_IMAGE_ORIGINS: `${CDN},${LOCAL_IMAGES} https://[::1]:8443  ${CDN}` }).ticker.imageOrigins).toEqual([CDN, LOCAL_IMAGES, "https://[::1]:8443"]);
+    expect(loadConfig({ TICKER_IMAGE_ORIGINS: "https://img-1.cdn.koran.example:8443" }).ticker.imageOrigins).toEqual(["https://img-1.cdn.koran.example:8443"]);
+  });
+
+  it.each([
+    ["https://cdn.koran.example/", "did you mean 'https://cdn.koran.example'"],
+    ["https://cdn.koran.example/gambar", "did you mean 'https://cdn.koran.example'"],
+    ["HTTPS://CDN.koran.example", "did you mean 'https://cdn.koran.example'"],
+    ["https://cdn.koran.example:443", "did you mean 'https://cdn.koran.example'"],
+    ["https://*.koran.example", "no wildcard"],
+    ["*", "no wildcard"],
+    ["cdn.koran.example", "got 'cdn.koran.example'"],
+    ["'self'", "got ''self''"],
+    ["https://cdn.koran.example;script-src", "got 'https://cdn.koran.example;script-src'"],
+    ["https://cdn%3Bkoran.example", "got 'https://cdn%3Bkoran.example'"],
+    ["https://cdn.koran.example'", "got"],
+    ["https://cdn_1.koran.example", "got"],
+    ["https://user@cdn.koran.example", "got"],
+    ["ftp://cdn.koran.example", "got"],
+    ["data:", "got"],
+    ["https://cdn.koran.example:99999", "got"],
+  ])("refuses TICKER_IMAGE_ORIGINS=%s, naming it (loadConfig throws, so the server does not start)", (value, mention) => {
+    let message = "";
+    try {
+      loadConfig({ TICKER_IMAGE_ORIGINS: `${CDN} ${value}` });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^TICKER_IMAGE_ORIGINS must list origins/);
+    expect(message).toContain(mention);
+  });
+});
+
+describe("a draft's lead image never reaches an anonymous ticker", () => {
+  let t: TestServer;
+  let editor: Record<string, string>;
+  const image = (name: string) => ({ url: `${CDN}/foto/${name}.jpg`, width: 1200, height: 800, alt: `Foto ${name}`, caption: null });
+  beforeAll(async () => {
+    t = await startTestServer({ seed: true, config: { ticker: { imageOrigins: [CDN] } } });
+    editor = bearer(await mintToken(t, "EDITOR"));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const create = async (title: string, leadImage: Record<string, unknown>) =>
+    dataOf<{ createArticle: { id: string } }>(await t.gql(`mutation ($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, { input: { title, body: `${title}.`, leadImage } }, editor)).createArticle.id;
+  const run = async (mutation: string, variables: Record<string, unknown>) => dataOf(await t.gql(mutation, variables, editor));
+  const PUBLISH = `mutation ($id: ID!) { publishArticle(id: $id) { status } }`;
+
+  it("walks the ticker as an anonymous reader: the list, the page, the script and every event replayed from the first carry published images only", async () => {
+    // Never published.
+    const draft = await create("Draf Bergambar", image("draf-rahasia"));
+    // Published, taken back, and given a new picture as a draft.
+    const withdrawn = await create("Terbit Lalu Ditarik", image("terbit-dulu"));
+    await run(PUBLISH, { id: withdrawn });
+    await run(`mutation ($id: ID!) { unpublishArticle(id: $id) { status } }`, { id: withdrawn });
+    await run(`mutation ($id: ID!, $image: ImageInput) { updateArticle(id: $id, input: { leadImage: $image }) { id } }`, { id: withdrawn, image: image("draf-pengganti") });
+    // Published, its picture changed while published: both are public.
+    const published = await create("Terbit Bergambar", image("terbit-pertama"));
+    await run(PUBLISH, { id: published });
+    await run(`mutation ($id: ID!, $image: ImageInput) { updateArticle(id: $id, input: { leadImage: $image }) { id } }`, { id: published, image: image("terbit-kedua") });
+    // An event as servers before payload version 3 wrote it (no images), of the story that is a draft now.
+    const article = { pk: pkOf(draft, "Article"), slug: "draf-bergambar", title: "Draf Bergambar (versi lama)", summary: null, body: "Isi.", dateline: null, source: null, status: "PUBLISHED", publishedAt: "2025-01-01T00:00:00.000Z", scheduledFor: null, createdAt: "2025-01-01T00:00:00.000Z", updatedAt: "2025-01-01T00:00:00.000Z" };
+    const payload = JSON.stringify({ version: 2, article, institutionPks: [], personPks: [], tags: [], relations: { tags: [], quotes: [] } });
+    await t.server.db.transaction((em) => em.insert(EventRecord, { topic: "article", type: "PUBLISHED", articleId: article.pk, commentId: null, payload, createdAt: new Date() }));
+
+    const base = `http://127.0.0.1:${t.server.port}`;
+    const script = await (await fetch(`${base}/live/ticker.js`)).text();
+    const page = await (await fetch(`${base}/live`)).text();
+    const url = new URL(`${base}/graphql`);
+    url.searchParams.set("query", operationOf(script, "TickerList"));
+    url.searchParams.set("operationName", "TickerList");
+    url.searchParams.set("variables", JSON.stringify({ first: 50, filter: null }));
+    const listed = await (await fetch(url, { headers: { accept: "application/json" } })).text();
+    const list = (JSON.parse(listed) as { data: { articles: { nodes: Array<{ title: string; leadImage: { url: string; alt: string } | null }> } } }).data.articles.nodes;
+    expect(list.find((n) => n.title === "Terbit Bergambar")!.leadImage).toEqual({ url: image("terbit-kedua").url, alt: "Foto terbit-kedua", caption: null });
+    expect(list.map((n) => n.title)).not.toContain("Terbit Lalu Ditarik");
+
+    const live = connect(t.server.port);
+    try {
+      const feed = live.subscribe<{ articleEvents: { type: string; article: { title: string; leadImage: { url: string } | null } } }>(operationOf(script, "TickerEvents"), { filter: null, after: FIRST_CURSOR });
+      const sentinel = await create("Tiker Gambar Penutup", image("penutup"));
+      await run(PUBLISH, { id: sentinel });
+      const deadline = Date.now() + 10_000;
+      while (!feed.received.some((r) => r.data?.articleEvents.article.title === "Tiker Gambar Penutup") && Date.now() < deadline) await feed.waitFor(feed.received.length + 1, 10_000);
+      expect(feed.received.every((r) => r.errors === undefined)).toBe(true);
+      const events = feed.received.map((r) => r.data!.articleEvents);
+      const seen = (title: string) => events.filter((e) => e.article.title === title).map((e) => [e.type, e.article.leadImage?.url ?? null]);
+      // As published, then taken down by id (the UNPUBLISHED event carries the story as it was last published).
+      expect(seen("Terbit Lalu Ditarik")).toEqual([
+        ["PUBLISHED", image("terbit-dulu").url],
+        ["UNPUBLISHED", image("terbit-dulu").url],
+      ]);
+      expect(seen("Terbit Bergambar")).toEqual([
+        ["PUBLISHED", image("terbit-pertama").url],
+        ["UPDATED", image("terbit-kedua").url],
+      ]);
+      // The older event is still read; its picture would come from today's rows, and the story is a draft today.
+      expect(seen("Draf Bergambar (versi lama)")).toEqual([["PUBLISHED", null]]);
+      expect(seen("Tiker Gambar Penutup")).toEqual([["PUBLISHED", image("penutup").url]]);
+      for (const served of [script, page, listed, JSON.stringify(feed.received)]) {
+        expect(served).not.toContain("draf-rahasia");
+        expect(served).not.toContain("draf-pengganti");
+      }
+    } finally {
+      await live.close();
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { AuthorRole } from "../../entities/author.entity";
 import { InstitutionKind } from "../../entities/institution.entity";
 import { BadUserInputError } from "../../kernel/errors";
 import { MAX_BODY_CHARS } from "../../services/import/import.parser";
-import type { ImportPlan, ImportWarningCode, Mention, Span } from "../../services/import/import.types";
+import type { ImportWarningCode, Mention, Span } from "../../services/import/import.types";
+import type { ImportPreviewPlan } from "../../services/import/import.service";
 
 /*
  * previewImport's answer: the plan of an import as GraphQL types, for editors to review in the
@@ -170,6 +172,24 @@ export class PreviewPosition {
   span!: TextSpan;
 }
 
+@ObjectType("PreviewAuthor", { simpleResolvers: true, description: "A name of the story's byline (a line such as 'Penulis: Made Sukarta') and the author the import puts on the story for it." })
+export class PreviewAuthor {
+  @Field(() => ImportAction, { description: "LINK: the stored author of that name or slug; CREATE: a new author, unlisted until a published story carries them." })
+  action!: ImportAction;
+
+  @Field(() => ID, { nullable: true, description: "The stored author (LINK); null when one is created." })
+  id!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The stored author's name as stored (LINK), which may differ from the byline's in case or accents." })
+  storedName!: string | null;
+
+  @Field(() => String, { description: "The name as the byline writes it." })
+  name!: string;
+
+  @Field(() => AuthorRole, { description: "The role the byline's label names (Penulis, Reporter, Fotografer, Editor…); a created author gets it, a stored one keeps theirs." })
+  role!: AuthorRole;
+}
+
 @ObjectType("PreviewQuote", { simpleResolvers: true })
 export class PreviewQuote {
   @Field(() => Int)
@@ -277,6 +297,9 @@ export class ImportPreview {
   @Field(() => [PreviewQuote])
   quotes!: PreviewQuote[];
 
+  @Field(() => [PreviewAuthor], { description: "The byline the importer read, in order, each name once; empty when the text has no byline line." })
+  authors!: PreviewAuthor[];
+
   @Field(() => [ImportWarningView])
   warnings!: ImportWarningView[];
 
@@ -293,7 +316,7 @@ export class ImportPreview {
 export const MAX_PREVIEW_SPAN_CHARS = 10 * MAX_BODY_CHARS;
 
 /** The plan as previewImport answers it. Refuses one whose spans repeat more than MAX_PREVIEW_SPAN_CHARS of the body. */
-export function toPreview(plan: ImportPlan): ImportPreview {
+export function toPreview(plan: ImportPreviewPlan): ImportPreview {
   const body = plan.story.body;
   let shown = 0;
   const span = (s: Span): TextSpan => {
@@ -311,7 +334,7 @@ export function toPreview(plan: ImportPlan): ImportPreview {
   return preview;
 }
 
-function previewOf(plan: ImportPlan, span: (s: Span) => TextSpan, institutionName: (ref: number) => string): ImportPreview {
+function previewOf(plan: ImportPreviewPlan, span: (s: Span) => TextSpan, institutionName: (ref: number) => string): ImportPreview {
   return {
     ...plan.story,
     institutions: plan.institutions.filter((i) => !i.dropped).map((i) => ({
@@ -365,6 +388,7 @@ function previewOf(plan: ImportPlan, span: (s: Span) => TextSpan, institutionNam
       institutionRef: q.institution,
       institutionName: q.institution === null ? null : institutionName(q.institution),
     })),
+    authors: plan.bylines.map((b) => ({ action: b.stored === null ? ImportAction.CREATE : ImportAction.LINK, id: b.stored?.id ?? null, storedName: b.stored?.name ?? null, name: b.name, role: b.role })),
     warnings: plan.warnings.map((w) => ({ code: w.code, message: w.message, span: w.span && span(w.span) })),
     counts: plan.counts,
   };

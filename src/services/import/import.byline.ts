@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { ArticleAuthor, AuthorRole } from "../../entities/author.entity";
-import { authorForByline } from "../author.service";
+import { toGlobalId } from "../../kernel/ids";
+import { authorForByline, storedAuthorForByline } from "../author.service";
 import { TAIL_START } from "./import.parser";
 
 /** A name a byline line gives, with the role its label says. */
@@ -70,4 +71,19 @@ export async function linkBylines(em: EntityManager, articlePk: number, bylines:
     if (!pks.includes(author.pk)) pks.push(author.pk);
   }
   if (pks.length > 0) await em.save(pks.map((authorId, position) => em.create(ArticleAuthor, { articleId: articlePk, authorId, position })));
+}
+
+/** A byline's name as previewImport shows it, with the stored author the import would link (null: it would make one). */
+export interface PlannedByline extends Byline {
+  readonly stored: { readonly id: string; readonly name: string } | null;
+}
+
+/** What {@link linkBylines} would do with each name of the byline, in its order; reads only. */
+export async function planBylines(em: EntityManager, bylines: readonly Byline[]): Promise<PlannedByline[]> {
+  const planned: PlannedByline[] = [];
+  for (const byline of bylines) {
+    const author = await storedAuthorForByline(em, byline.name);
+    planned.push({ ...byline, stored: author === null ? null : { id: toGlobalId("Author", author.pk), name: author.name } });
+  }
+  return planned;
 }

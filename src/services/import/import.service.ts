@@ -7,8 +7,8 @@ import { publishInTransaction } from "../article.service";
 import { Accreditation, Institution } from "../../entities/institution.entity";
 import { Person, Position } from "../../entities/person.entity";
 import { Quote } from "../../entities/quote.entity";
-import { linkBylines, readBylines } from "./import.byline";
-import type { Byline } from "./import.byline";
+import { linkBylines, planBylines, readBylines } from "./import.byline";
+import type { Byline, PlannedByline } from "./import.byline";
 import { planImport } from "./import.linker";
 import { applyChoices, checkChoices } from "./import.choices";
 import type { ImportChoicesInput } from "./import.choices";
@@ -22,6 +22,12 @@ import type { AttributeFact } from "../../entities/fact-source.entity";
 
 export type { ImportPlan } from "./import.types";
 export type { ImportChoicesInput } from "./import.choices";
+export type { PlannedByline } from "./import.byline";
+
+/** What previewImport answers: the plan, and the byline the importer read with the authors it would link. */
+export interface ImportPreviewPlan extends ImportPlan {
+  bylines: PlannedByline[];
+}
 
 export interface ImportOptions {
   /** Publish at once (a PUBLISHED event, like publishArticle); otherwise the story is a DRAFT. */
@@ -44,11 +50,13 @@ export class ImportService {
     private readonly pool: ImportPool,
   ) {}
 
-  /** What import would store, linking or creating each record, with the editor's `choices` applied; writes nothing. */
-  async preview(text: string, choices?: ImportChoicesInput | null): Promise<ImportPlan> {
+  /** What import would store, linking or creating each record, with the editor's `choices` applied, and its byline; writes nothing. */
+  async preview(text: string, choices?: ImportChoicesInput | null): Promise<ImportPreviewPlan> {
     const checked = checkChoices(choices);
     const chosen = applyChoices(await this.pool.extract(text), checked);
-    return planImport(this.db.reader.manager, chosen.story, chosen.links);
+    const em = this.db.reader.manager;
+    const plan = await planImport(em, chosen.story, chosen.links);
+    return { ...plan, bylines: await planBylines(em, readBylines(text)) };
   }
 
   /**

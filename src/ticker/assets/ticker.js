@@ -9,6 +9,10 @@
 // Attributes: institution, person, tag (slugs; every given one must hold), limit (1 to 50,
 // default 10), story-url (a template with {slug}), endpoint (the GraphQL URL), link-target
 // (default _top, so that a headline in an iframe opens in the whole window).
+//
+// A story's lead image shows as a thumbnail only when its address is on one of the server's
+// TICKER_IMAGE_ORIGINS (written into DEFAULTS, and into the /live page's CSP img-src): an image
+// anywhere else is never requested, so a page's policy never has to refuse one.
 (() => {
   "use strict";
 
@@ -20,7 +24,12 @@
   const MAX_LIMIT = 50;
   const RETRY_MIN_MS = 500;
   const RETRY_MAX_MS = 15000;
-  const STORAGE_PREFIX = "newsroom-ticker:v1:";
+  // v2: stories carry their lead image; a list saved without images is listed afresh.
+  const STORAGE_PREFIX = "newsroom-ticker:v2:";
+  const IMAGE_ORIGINS = Array.isArray(DEFAULTS.imageOrigins) ? DEFAULTS.imageOrigins : [];
+  // The thumbnail's box, 3:2, as width/height attributes: its place is kept before it loads.
+  const THUMB_WIDTH = 96;
+  const THUMB_HEIGHT = 64;
 
   const FILTER_QUERY = `query TickerFilter($institution: String, $person: String, $withInstitution: Boolean!, $withPerson: Boolean!) {
   institution(slug: $institution) @include(if: $withInstitution) { id }
@@ -29,10 +38,10 @@
   // liveCursor first: the server reads it before the list, so following from it misses nothing.
   const LIST_QUERY = `query TickerList($first: Int!, $filter: ArticleFilter) {
   liveCursor
-  articles(first: $first, filter: $filter) { nodes { id slug title publishedAt authors { name } } }
+  articles(first: $first, filter: $filter) { nodes { id slug title publishedAt authors { name } leadImage { url alt caption } } }
 }`;
   const EVENTS_SUBSCRIPTION = `subscription TickerEvents($filter: ArticleSubscriptionFilter, $after: String) {
-  articleEvents(filter: $filter, after: $after) { cursor type article { id slug title publishedAt authors { name } } }
+  articleEvents(filter: $filter, after: $after) { cursor type article { id slug title publishedAt authors { name } leadImage { url alt caption } } }
 }`;
 
   const STYLE = `
@@ -52,8 +61,13 @@ a { flex: 1 1 16rem; min-width: 0; color: inherit; font-weight: 600; line-height
 a:hover, a:focus-visible { text-decoration: underline; }
 .byline { flex: 1 1 100%; font-size: 0.8125rem; opacity: 0.75; }
 .byline[hidden] { display: none; }
+li.with-image { position: relative; padding-left: calc(1.5rem + ${THUMB_WIDTH}px); min-height: ${THUMB_HEIGHT}px; }
+.thumb { position: absolute; left: 0.75rem; top: 0.625rem; width: ${THUMB_WIDTH}px; height: ${THUMB_HEIGHT}px; object-fit: cover;
+  border-radius: 0.25rem; background: color-mix(in srgb, currentColor 8%, transparent); }
 .empty { padding: 0.625rem 0.75rem; margin: 0; opacity: 0.75; }
-@container (max-width: 24rem) { li { flex-direction: column; } a { flex-basis: auto; } }
+@container (max-width: 24rem) { li { flex-direction: column; } a { flex-basis: auto; }
+  li.with-image { padding-left: calc(1.5rem + ${(THUMB_WIDTH * 3) / 4}px); min-height: ${(THUMB_HEIGHT * 3) / 4}px; }
+  .thumb { width: ${(THUMB_WIDTH * 3) / 4}px; height: ${(THUMB_HEIGHT * 3) / 4}px; } }
 `;
 
   /** A graphql-transport-ws connection carrying one subscription; `handlers` hear what happens to it. */
@@ -188,6 +202,8 @@ a:hover, a:focus-visible { text-decoration: underline; }
       section.append(this.statusLine, this.list, this.emptyLine);
       root.append(section);
       this.generation = 0;
+      // Image addresses that failed to load (gone, or redirected where the page's CSP refuses): not asked for again.
+      this.failedImages = new Set();
       this.onOnline = () => {
         if (this.retryTimer !== undefined) this.retryNow();
       };
@@ -423,6 +439,7 @@ a:hover, a:focus-visible { text-decoration: underline; }
         const credit = story.authors.length > 0 ? `by ${story.authors.join(", ")}` : "";
         if (byline.textContent !== credit) byline.textContent = credit;
         byline.hidden = credit === "";
+        this.showImage(item, story.image);
         const wanted = previous ? previous.nextSibling : this.list.firstChild;
         if (wanted !== item) this.list.insertBefore(item, wanted);
         previous = item;
@@ -430,11 +447,59 @@ a:hover, a:focus-visible { text-decoration: underline; }
       for (const gone of existing.values()) gone.remove();
       this.emptyLine.hidden = !this.feed || stories.length > 0;
     }
+
+    /** Puts the story's lead image on its item as a thumbnail, changes it, or takes it away (none, not on an allowed origin, or failed). */
+    showImage(item, image) {
+      const src = allowedImage(image);
+      let thumb = item.querySelector(".thumb");
+      if (src === null || this.failedImages.has(src)) {
+        if (thumb) thumb.remove();
+        item.classList.remove("with-image");
+        return;
+      }
+      if (!thumb) {
+        thumb = document.createElement("img");
+        thumb.className = "thumb";
+        // All set before its src, so that the one request made is lazy and carries no referrer.
+        thumb.width = THUMB_WIDTH;
+        thumb.height = THUMB_HEIGHT;
+        thumb.loading = "lazy";
+        thumb.decoding = "async";
+        thumb.referrerPolicy = "no-referrer";
+        thumb.addEventListener("error", () => {
+          // No broken-image icon: the item shows without a picture.
+          this.failedImages.add(thumb.getAttribute("src"));
+          thumb.remove();
+          item.classList.remove("with-image");
+        });
+        item.append(thumb);
+      }
+      // As an attribute, like the title as text: what the newsroom wrote is never read as markup.
+      const alt = image.alt || image.caption || "";
+      if (thumb.getAttribute("alt") !== alt) thumb.setAttribute("alt", alt);
+      if (thumb.getAttribute("src") !== src) thumb.setAttribute("src", src);
+      item.classList.add("with-image");
+    }
+  }
+
+  /** The address to load a lead image from, or null when there is none or it is not on one of IMAGE_ORIGINS. */
+  function allowedImage(image) {
+    if (!image || typeof image.url !== "string" || IMAGE_ORIGINS.length === 0) return null;
+    let url;
+    try {
+      url = new URL(image.url);
+    } catch {
+      return null;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+    return IMAGE_ORIGINS.includes(url.origin) ? url.href : null;
   }
 
   function pick(story) {
     const authors = Array.isArray(story.authors) ? story.authors.map((author) => author.name) : [];
-    return { id: story.id, slug: story.slug, title: story.title, publishedAt: story.publishedAt, authors };
+    const lead = story.leadImage;
+    const image = lead && typeof lead.url === "string" ? { url: lead.url, alt: typeof lead.alt === "string" ? lead.alt : "", caption: typeof lead.caption === "string" ? lead.caption : "" } : null;
+    return { id: story.id, slug: story.slug, title: story.title, publishedAt: story.publishedAt, authors, image };
   }
 
   function hasKeys(object) {
