@@ -80,6 +80,8 @@ export const FORMS: ReadonlyArray<readonly ["POST" | "GET" | "APQ", number]> = [
   ["GET", 0.3],
   ["APQ", 0.3],
 ];
+/** How long after a publish or edit was sent a read counts as "near a write" (its fan-out and invalidation). */
+export const WRITE_SHADOW_MS = 500;
 /** The stories the editor revises: the most read ones, where a stale page would be seen most. */
 export const EDITED_STORIES = 10;
 /** The summary's revision mark, which the story page's reads are checked against. */
@@ -138,6 +140,11 @@ export interface StepResult {
   p50: number;
   p99: number;
   max: number;
+  /** p99 of the reads due within {@link WRITE_SHADOW_MS} after a publish or edit was sent, and of the others. */
+  p99NearWrites: number;
+  p99AwayFromWrites: number;
+  /** p99 of how late the driver sent a read after it was due (its own share of the latency on a busy machine). */
+  dispatchP99: number;
   /** Reads answered other than 200 without errors, or that failed on the socket; the first few described. */
   errors: number;
   errorExamples: string[];
@@ -353,7 +360,7 @@ export class MixLane {
   }
 
   /** One read, due at `dueAt`; resolves with its latency from then (or an error). */
-  private read(dueAt: number, onDone: (operation: Operation, ms: number, error: string | null) => void): void {
+  private read(dueAt: number, onDone: (operation: Operation, ms: number, error: string | null, dispatchMs: number) => void): void {
     const operation = pickShare(this.random, READ_MIX);
     const variables = this.variablesFor(operation);
     const request = this.spell(operation, variables);
@@ -364,7 +371,7 @@ export class MixLane {
       if (finished) return;
       finished = true;
       this.outstanding--;
-      onDone(operation, performance.now() - dueAt, error);
+      onDone(operation, performance.now() - dueAt, error, sentAt - dueAt);
     };
     const req = http.request(
       {
@@ -442,6 +449,9 @@ export class MixLane {
   async step(rate: number, seconds: number, warmupSeconds: number, p99BoundMs = 100): Promise<StepResult> {
     const step = ++this.stepNumber;
     const latencies: number[] = [];
+    /** How late this driver sent each read (its own lag on a busy machine), and each read's due time with its latency. */
+    const dispatch: number[] = [];
+    const timeline: Array<[number, number]> = [];
     const perOperation = new Map<string, number[]>();
     const errorExamples: string[] = [];
     let errors = 0;
@@ -503,7 +513,7 @@ export class MixLane {
             if (counted) shed++;
             continue;
           }
-          this.read(due, (operation, ms, error) => {
+          this.read(due, (operation, ms, error, dispatchMs) => {
             if (!counted) return;
             if (error !== null) {
               errors++;
@@ -511,6 +521,8 @@ export class MixLane {
               return;
             }
             latencies.push(ms);
+            dispatch.push(dispatchMs);
+            timeline.push([due, ms]);
             let list = perOperation.get(operation);
             if (!list) perOperation.set(operation, (list = []));
             list.push(ms);
@@ -532,6 +544,11 @@ export class MixLane {
     await Promise.all(tasks);
     const sorted = latencies.sort((a, b) => a - b);
     const answered = sorted.length;
+    // Reads due in the half second after one of the editor's mutations was sent (its fan-out to every subscriber) against the rest.
+    const writeTimes = this.writes.slice(writesBefore).map((w) => w.sentAt);
+    const nearWrite = (due: number) => writeTimes.some((at) => due >= at && due < at + WRITE_SHADOW_MS);
+    const away = timeline.filter(([due]) => !nearWrite(due)).map(([, ms]) => ms).sort((a, b) => a - b);
+    const near = timeline.filter(([due]) => nearWrite(due)).map(([, ms]) => ms).sort((a, b) => a - b);
     const byOperation = Object.fromEntries(
       [...perOperation].map(([name, list]) => {
         list.sort((a, b) => a - b);
@@ -549,6 +566,9 @@ export class MixLane {
       p50: quantile(sorted, 0.5),
       p99: quantile(sorted, 0.99),
       max: sorted[sorted.length - 1] ?? Number.NaN,
+      p99NearWrites: quantile(near, 0.99),
+      p99AwayFromWrites: quantile(away, 0.99),
+      dispatchP99: quantile(dispatch.sort((a, b) => a - b), 0.99),
       errors,
       errorExamples,
       byOperation,
