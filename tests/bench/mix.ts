@@ -252,6 +252,7 @@ export async function runMixBench(argv: readonly string[]): Promise<number> {
     // Let the last events reach the subscribers before counting receipts.
     await new Promise((r) => setTimeout(r, 1000));
     for (const run of runs) {
+      await run.lane.collectReceipts();
       run.rssAfter = run.server.rss();
       run.pushLag = (await readMetrics(run.lane.target)).pushLag;
     }

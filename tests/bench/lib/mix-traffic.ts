@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
-import { createClient } from "graphql-ws";
-import type { Client } from "graphql-ws";
-import WebSocket from "ws";
 import { mustGql, postGql } from "./gql";
 import { Q2_FRONT_PAGE } from "./queries";
 import { quantile, Random } from "./random";
 import { StaleReadChecker } from "./stale-reads";
+import { clockNow, inlineTickers, workerTickers } from "./ticker-host";
+import type { TickerPool } from "./ticker-host";
 import { CITIES, FIRST_NAMES, LAST_NAMES, TAGS } from "./text";
 import { ZipfPicker } from "./zipf";
 
@@ -47,10 +46,6 @@ export const INSTITUTION_PAGE = `query InstitutionPage($slug: String!) {
 }`;
 export const SEARCH_PAGE = `query Search($q: String!) {
   articles(first: 10, filter: { search: $q }, orderBy: RELEVANCE) { nodes { slug title summary publishedAt } }
-}`;
-/** The ticker page's own subscription (src/ticker/assets/ticker.js). */
-export const TICKER_EVENTS = `subscription TickerEvents($filter: ArticleSubscriptionFilter, $after: String) {
-  articleEvents(filter: $filter, after: $after) { cursor type article { id slug title publishedAt authors { name } } }
 }`;
 const CREATE_DRAFT = `mutation Draft($input: CreateArticleInput!) { createArticle(input: $input) { id slug status } }`;
 const PUBLISH = `mutation Publish($id: ID!) { publishArticle(id: $id) { id status publishedAt } }`;
@@ -119,7 +114,9 @@ function pickShare<T>(random: Random, shares: ReadonlyArray<readonly [T, number]
 interface Write {
   kind: "PUBLISHED" | "UPDATED";
   id: string;
+  /** performance.now() when its mutation was sent, and the same instant on the clock shared with the subscribers' thread. */
   sentAt: number;
+  sentAtClock: number;
   step: number;
   receipts: number[];
 }
@@ -194,9 +191,11 @@ export interface LaneOptions {
   /** Reads outstanding past which new ones are shed (counted, and the step fails). */
   maxOutstanding: number;
   seed: number;
+  /** Where the subscribers run: a worker thread (so their bursts do not delay this thread's timing of reads), or this thread. */
+  tickers: "worker" | "inline";
 }
 
-export const DEFAULT_LANE: LaneOptions = { subscribers: 2000, sockets: 64, writeEveryMs: 2000, commentEveryMs: 1000, maxOutstanding: 4000, seed: 21 };
+export const DEFAULT_LANE: LaneOptions = { subscribers: 2000, sockets: 64, writeEveryMs: 2000, commentEveryMs: 1000, maxOutstanding: 4000, seed: 21, tickers: "worker" };
 
 /**
  * The traffic of one server. `prepare` writes the drafts to publish, registers the persisted
@@ -216,11 +215,9 @@ export class MixLane {
   private readonly revisions = new Map<string, number>();
   /** Bench-published stories by id: their publish number (the front page's and their tag page's version). */
   private readonly publishIndex = new Map<string, { index: number; tag: string }>();
-  private readonly pending = new Map<string, Write>();
-  private tickers: Client[] = [];
+  private tickers: TickerPool | null = null;
   /** Subscribers acknowledged (they stay counted after close, for the report). */
   private subscribed = 0;
-  readonly tickerErrors: string[] = [];
   private stepNumber = 0;
   private outstanding = 0;
 
@@ -259,56 +256,12 @@ export class MixLane {
       if (result.status !== 200 || body.errors) throw new Error(`registering the persisted ${name} failed (HTTP ${result.status}): ${JSON.stringify(body.errors).slice(0, 300)}`);
     }
     const started = performance.now();
-    await this.connectTickers(this.options.subscribers);
+    const url = `ws://127.0.0.1:${this.target.port}/graphql`;
+    this.tickers = this.options.tickers === "worker" ? await workerTickers(url, this.options.subscribers) : await inlineTickers(url, this.options.subscribers);
+    this.subscribed = this.tickers.subscribed;
     log(`  ${this.label}: ${drafts} drafts written, ${this.options.subscribers} ticker subscribers connected in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     // The server sends no ack for a subscribe: give it time to take the last ones in.
     await new Promise((r) => setTimeout(r, 500 + this.options.subscribers / 4));
-  }
-
-  private async connectTickers(count: number): Promise<void> {
-    let opened = 0;
-    const url = `ws://127.0.0.1:${this.target.port}/graphql`;
-    const open = async () => {
-      while (opened < count) {
-        opened++;
-        await new Promise<void>((resolve, reject) => {
-          const client = createClient({
-            url,
-            webSocketImpl: WebSocket,
-            retryAttempts: 0,
-            lazy: true,
-            on: {
-              connected: () => {
-                this.subscribed++;
-                resolve();
-              },
-              closed: (event) => reject(new Error(`a ticker's socket closed before connection_ack: ${(event as { code?: number }).code ?? "?"}`)),
-              error: (error) => reject(error instanceof Error ? error : new Error(String(error))),
-            },
-          });
-          this.tickers.push(client);
-          client.subscribe<{ articleEvents: { type: string; article: { id: string } } }>(
-            { query: TICKER_EVENTS, variables: {} },
-            {
-              next: (value) => this.onEvent(value.data?.articleEvents ?? null, value.errors),
-              error: (error) => this.tickerErrors.push(error instanceof Error ? error.message : JSON.stringify(error).slice(0, 300)),
-              complete: () => undefined,
-            },
-          );
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(50, count) }, open));
-  }
-
-  private onEvent(event: { type: string; article: { id: string } } | null, errors: unknown): void {
-    const at = performance.now();
-    if (!event || errors) {
-      this.tickerErrors.push(JSON.stringify(errors ?? event).slice(0, 300));
-      return;
-    }
-    const write = this.pending.get(`${event.type}:${event.article.id}`);
-    if (write && at >= write.sentAt) write.receipts.push(at - write.sentAt);
   }
 
   private variablesFor(operation: Operation): Record<string, unknown> {
@@ -409,7 +362,7 @@ export class MixLane {
     if (publishing) {
       const draft = this.drafts[this.published]!;
       const index = this.published++;
-      const record: Write = { kind: "PUBLISHED", id: draft.id, sentAt, step: this.stepNumber, receipts: [] };
+      const record: Write = { kind: "PUBLISHED", id: draft.id, sentAt, sentAtClock: clockNow(), step: this.stepNumber, receipts: [] };
       this.track(record);
       await mustGql(this.target.url, PUBLISH, { id: draft.id }, this.token);
       const answeredAt = performance.now();
@@ -420,7 +373,7 @@ export class MixLane {
     }
     const story = this.catalog.stories[this.edits++ % Math.min(EDITED_STORIES, this.catalog.stories.length)]!;
     const revision = (this.revisions.get(story.slug) ?? 0) + 1;
-    const record: Write = { kind: "UPDATED", id: story.id, sentAt, step: this.stepNumber, receipts: [] };
+    const record: Write = { kind: "UPDATED", id: story.id, sentAt, sentAtClock: clockNow(), step: this.stepNumber, receipts: [] };
     this.track(record);
     await mustGql(this.target.url, EDIT, { id: story.id, input: { summary: `${(story.summary ?? "Ringkasan").replace(REVISION, "")} [rev ${revision}]` } }, this.token);
     this.revisions.set(story.slug, revision);
@@ -429,7 +382,34 @@ export class MixLane {
 
   private track(write: Write): void {
     this.writes.push(write);
-    this.pending.set(`${write.kind}:${write.id}`, write);
+  }
+
+  /** Errors the subscriptions reported. */
+  get tickerErrors(): readonly string[] {
+    return this.tickers?.errors ?? [];
+  }
+
+  /**
+   * Gives every write its receipts: the arrivals of its event (`TYPE:id`) from when its mutation
+   * was sent until the next write of the same event was (an edited story is edited again later).
+   */
+  async collectReceipts(): Promise<void> {
+    if (!this.tickers) return;
+    const arrivals = await this.tickers.arrivals();
+    const byKey = new Map<string, Write[]>();
+    for (const write of this.writes) {
+      const key = `${write.kind}:${write.id}`;
+      let list = byKey.get(key);
+      if (!list) byKey.set(key, (list = []));
+      list.push(write);
+    }
+    for (const [key, writes] of byKey) {
+      const times = arrivals.get(key) ?? [];
+      writes.forEach((write, i) => {
+        const until = writes[i + 1]?.sentAtClock ?? Number.POSITIVE_INFINITY;
+        write.receipts = times.filter((at) => at >= write.sentAtClock && at < until).map((at) => at - write.sentAtClock);
+      });
+    }
   }
 
   /** A reader's comment on a story picked as reads are (anonymous: it waits for moderation as PENDING). */
@@ -588,7 +568,7 @@ export class MixLane {
     return result;
   }
 
-  /** Every subscriber's receipt of every write (ms from the mutation sent), of the steps `steps` (all when left out), and how many are missing. */
+  /** Every subscriber's receipt of every write (ms from the mutation sent; after {@link collectReceipts}), of the steps `steps` (all when left out), and how many there should be. */
   receipts(steps?: ReadonlySet<number>): { latencies: number[]; expected: number } {
     const writes = this.writes.filter((w) => !steps || steps.has(w.step));
     return { latencies: writes.flatMap((w) => w.receipts).sort((a, b) => a - b), expected: writes.length * this.subscribed };
@@ -596,7 +576,7 @@ export class MixLane {
 
   async close(): Promise<void> {
     this.agent.destroy();
-    for (let i = 0; i < this.tickers.length; i += 500) await Promise.all(this.tickers.slice(i, i + 500).map((t) => Promise.resolve(t.dispose()).catch(() => undefined)));
-    this.tickers = [];
+    await this.tickers?.close();
+    this.tickers = null;
   }
 }
