@@ -101,6 +101,7 @@ describe("one short step of the mix against a real server", () => {
     const pendingCount = async () => dataOf(await t.gql<{ comments: { nodes: unknown[] } }>(`{ comments(first: 100, filter: { status: PENDING }) { nodes { id } } }`, {}, moderator)).comments.nodes.length;
     const pendingBefore = await pendingCount();
     await lane.prepare(4);
+    await lane.prime(10);
     const step = await lane.step(60, 1.5, 0.25, 60_000);
 
     expect(step.errorExamples).toEqual([]);
@@ -114,7 +115,9 @@ describe("one short step of the mix against a real server", () => {
     // The front page and the edited stories' pages were read after writes had answered, and showed them.
     expect(step.staleChecked).toBeGreaterThan(0);
     expect(step.stale).toBe(0);
-    expect(step.hits + step.misses).toBeGreaterThan(0);
+    // Primed: the most read pages were stored before the step, so some reads are hits.
+    expect(step.hits).toBeGreaterThan(0);
+    expect(step.misses).toBeGreaterThan(0);
     // Every subscriber received every publish and every edit.
     const deadline = Date.now() + 5000;
     do {
