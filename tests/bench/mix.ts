@@ -16,7 +16,7 @@ import { quantile, Random } from "./lib/random";
  * CACHE_TAGS=type (the coarse tags: a kind of record) and CACHE_TAGS=row (one story's answers).
  *
  *   npm run bench -- --mix            ~3 min
- *   npm run bench -- --mix --quick    ~40 s smoke run: 200 subscribers, 2 s steps, no bisection
+ *   npm run bench -- --mix --quick    ~1 min smoke run: 200 subscribers, 200 pages primed, 2 s steps, no bisection
  *   options: --seconds N (each step) --subscribers N --sockets N --start-rate N --factor X --rounds N --bisect N --primed N
  *
  * Both servers run at once, each over its own copy of the dataset with its own 2,000 ticker
