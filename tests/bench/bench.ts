@@ -14,6 +14,7 @@ import type { FanoutResult, SingleResult } from "./lib/live";
 import { getPathOf, runLoad } from "./lib/load";
 import type { LoadResult } from "./lib/load";
 import { BENCH_DIR, ROOT } from "./lib/paths";
+import { runMixBench } from "./mix";
 import { DEFAULT_DATABASE_URL, freshPostgresDataset } from "./lib/postgres";
 import { mb, mintToken, openFileLimit, startBetterCeiling, startCeiling, startFlags, startServer, startWsCeiling } from "./lib/proc";
 import type { Proc } from "./lib/proc";
@@ -31,6 +32,7 @@ import type { TimeWindow } from "./profile";
  *   npm run bench -- --quick            smoke run (3 s per load, 500 subscribers)
  *   npm run bench -- --postgres         the read rows and the freshness check with the servers on PostgreSQL (DATABASE_URL)
  *   npm run bench -- --profile          the same loads against servers under --cpu-prof, summarised
+ *   npm run bench -- --mix              a newsroom's mixed traffic instead (tests/bench/mix.ts)
  *   options: --seconds N --warmup N --connections N --subscribers 5000,10000
  *
  * Processes: this driver (autocannon, the freshness readers and the graphql-ws clients), the
@@ -505,6 +507,7 @@ async function fanoutPhase(results: Results, runDir: string, options: Options, s
 const filesFor = (n: number) => n + 500;
 
 async function main(): Promise<number> {
+  if (process.argv.includes("--mix")) return runMixBench(process.argv.slice(2));
   const startedAt = performance.now();
   const options = parseOptions(process.argv.slice(2));
   // Node raises its own soft open-file limit to the hard one as it starts, and so does every node

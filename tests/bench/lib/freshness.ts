@@ -3,6 +3,7 @@ import { createDraft, publish } from "./live";
 import type { Proc } from "./proc";
 import { q2Body } from "./queries";
 import { quantile } from "./random";
+import { StaleReadChecker } from "./stale-reads";
 
 /** What the freshness check saw: every read, every publish, and the reads that were stale. */
 export interface FreshnessResult {
@@ -99,27 +100,18 @@ export async function runFreshness(server: Proc, token: string, options: { secon
   agent.destroy();
   if (failures.length > 0) throw new Error(`freshness check: a read failed: ${failures[0]}`);
 
-  let violations = 0;
-  const examples: string[] = [];
-  for (const read of reads) {
-    // The newest publish whose mutation had answered before this read was sent.
-    let required = -1;
-    while (required + 1 < answeredAt.length && answeredAt[required + 1]! < read.sentAt) required++;
-    if (read.newest < required) {
-      violations++;
-      if (examples.length < 3) {
-        examples.push(`a read sent ${(read.sentAt - answeredAt[required]!).toFixed(1)} ms after publish #${required} answered showed ${read.newest === -1 ? "none of the published stories" : `#${read.newest} at newest`}`);
-      }
-    }
-  }
+  // Publish #i makes the front page's version i; a read shows the newest bench-published story it lists.
+  const checker = new StaleReadChecker();
+  answeredAt.forEach((at, i) => checker.answered("front page", i, at));
+  for (const read of reads) checker.read("front page", read.newest, read.sentAt);
   const sortedReads = [...latencies].sort((a, b) => a - b);
   const sortedMutations = [...mutationMs].sort((a, b) => a - b);
   return {
     publishes: count,
     reads: reads.length,
     readsPerSec: reads.length / ((endedAt - readingFrom) / 1000),
-    violations,
-    examples,
+    violations: checker.violations,
+    examples: checker.examples(),
     readP50: quantile(sortedReads, 0.5),
     readP99: quantile(sortedReads, 0.99),
     mutationP50: quantile(sortedMutations, 0.5),
