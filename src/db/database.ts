@@ -102,7 +102,14 @@ export function dataSourceOptions(config: DatabaseConfig, entities: EntityList, 
   useInstantType(config.kind);
   const common = { entities, migrations, synchronize: false, migrationsRun: false } as const;
   if (config.kind === "postgres") {
-    return { type: "postgres", url: config.url, ...common, ...extra } as DataSourceOptions;
+    // Sent in the startup packet, so it costs no round trip. The reads are named prepared
+    // statements over key lists (`= ANY($1)`); PostgreSQL's default (auto) compares a generic plan
+    // costed for an array of unknown length with custom plans for the one key sent, never picks
+    // the generic one and so plans every execution again (measured: 0 generic plans in 8
+    // executions). Forced, it plans each statement once per connection. The statements here are
+    // key lookups and keyset pages whose best plan does not depend on the values.
+    const connection = { options: "-c plan_cache_mode=force_generic_plan" };
+    return { type: "postgres", url: config.url, ...common, ...extra, extra: { ...connection, ...(extra.extra as object | undefined) } } as DataSourceOptions;
   }
   return {
     type: "sqlite",
