@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { canonicalJson, mustGql } from "./gql";
+import { runLoad } from "./load";
 import type { LoadResult } from "./load";
 import { distFile } from "./paths";
 import { startProcess } from "./proc";
@@ -89,6 +91,43 @@ export interface PostgresPeers {
   ceiling: PeerPair;
   graphile: PeerPair;
   verified: number;
+  /** PostgreSQL's CPU per request (ms, its backends serving the run's database) under a short load of each target. */
+  dbCpu: Record<"server" | "ceiling" | "graphile", { q1: number; q2: number }>;
+}
+
+const TICK_MS = 10;
+
+/**
+ * CPU time so far of the PostgreSQL backends serving `database` (user + system, ms), read from
+ * /proc: their process title names the database. PostgreSQL runs on this machine in the bench.
+ */
+function backendCpuMs(database: string): number {
+  let total = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(postgres)") || !fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(` ${database} `)) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/**
+ * PostgreSQL's CPU per request while `target` answers `bodies` (3 s at 50 connections after a
+ * second's warm-up): the load's "target CPU" read from the database's backends instead of the
+ * target process. Throughput on a shared machine moves with its load; this moves much less.
+ */
+async function dbCpuPerRequest(target: Proc, database: string, bodies: readonly string[]): Promise<number> {
+  const backends: Proc = { ...target, cpuMs: () => backendCpuMs(database) };
+  await runLoad({ target, bodies, seconds: 1, connections: 50 });
+  const result = await runLoad({ target: backends, bodies, seconds: 3, connections: 50 });
+  const perRequest = (result.targetCpu * 10) / result.requestsPerSec;
+  return perRequest >= 0 ? perRequest : Number.NaN;
 }
 
 type Measure = (label: string, target: Proc, bodies: readonly string[]) => Promise<LoadResult>;
@@ -113,30 +152,39 @@ async function verify(reference: Proc, peer: Proc, slugs: readonly string[], doc
  */
 export async function runPostgresPeers(databaseUrl: string, reference: Proc, slugs: readonly string[], measure: Measure, log: (line: string) => void): Promise<PostgresPeers> {
   const env = { DATABASE_URL: databaseUrl, PORT: "0" };
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const dbCpuOf = async (target: Proc, q1: readonly string[], q2: readonly string[]) => ({ q1: await dbCpuPerRequest(target, database, q1), q2: await dbCpuPerRequest(target, database, q2) });
+  const server = await dbCpuOf(reference, slugs.map(q1Body), [q2Body()]);
   const same = { q1: (d: never) => d, q2: (d: never) => d };
   const check = slugs.slice(0, 25);
   let verified = 0;
 
   const ceilingProc = await startProcess("PostgreSQL ceiling", distFile("tests", "bench", "ceiling-pg.js"), env, { kind: "url-line" });
   let ceiling: PeerPair;
+  let ceilingCpu: { q1: number; q2: number };
   try {
     log(`PostgreSQL ceiling (node-postgres, JSON built in SQL) pid ${ceilingProc.pid} at ${ceilingProc.url}`);
     verified += await verify(reference, ceilingProc, check, { q1: Q1_ARTICLE_PAGE, q2: Q2_FRONT_PAGE }, same);
     ceiling = { q1: await measure("Q1 PostgreSQL ceiling", ceilingProc, slugs.map(q1Body)), q2: await measure("Q2 PostgreSQL ceiling", ceilingProc, [q2Body()]) };
+    ceilingCpu = await dbCpuOf(ceilingProc, slugs.map(q1Body), [q2Body()]);
   } finally {
     await ceilingProc.stop();
   }
 
   const graphileProc = await startProcess("PostGraphile", distFile("tests", "bench", "postgraphile-peer.js"), env, { kind: "url-line" });
   let graphile: PeerPair;
+  let graphileCpu: { q1: number; q2: number };
   try {
     log(`PostGraphile 4 pid ${graphileProc.pid} at ${graphileProc.url}`);
     verified += await verify(reference, graphileProc, check, { q1: PG_Q1, q2: PG_Q2 }, { q1: graphileArticle, q2: graphileFront });
     graphile = { q1: await measure("Q1 PostGraphile", graphileProc, slugs.map(graphileQ1Body)), q2: await measure("Q2 PostGraphile", graphileProc, [graphileQ2Body()]) };
+    graphileCpu = await dbCpuOf(graphileProc, slugs.map(graphileQ1Body), [graphileQ2Body()]);
   } finally {
     await graphileProc.stop();
   }
-  return { ceiling, graphile, verified };
+  const dbCpu = { server, ceiling: ceilingCpu, graphile: graphileCpu };
+  log(`  PostgreSQL CPU per request, Q1 / Q2: server ${dbCpu.server.q1.toFixed(3)} / ${dbCpu.server.q2.toFixed(3)} ms, ceiling ${dbCpu.ceiling.q1.toFixed(3)} / ${dbCpu.ceiling.q2.toFixed(3)} ms, PostGraphile ${dbCpu.graphile.q1.toFixed(3)} / ${dbCpu.graphile.q2.toFixed(3)} ms`);
+  return { ceiling, graphile, verified, dbCpu };
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "n/a");
@@ -160,6 +208,11 @@ export function peersTable(server: { uncached: PeerPair; cached: PeerPair }, pee
     lines.push(
       `| ${title}: req/s (p50 / p99) | ${cell(u)} | ${cell(c)} | ${cell(pc)} | ${cell(pg)} | ${(ratio * 100).toFixed(1)} % | ${((u.requestsPerSec / pc.requestsPerSec) * 100).toFixed(1)} % | ≥ 100 % of PostGraphile | ${ratio >= 1 ? "PASS" : "**MISS**"} |`,
     );
+  }
+  const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(3)} ms` : "n/a");
+  for (const q of ["q1", "q2"] as const) {
+    const c = peers.dbCpu;
+    lines.push(`| ${q === "q1" ? "Q1" : "Q2"}: PostgreSQL CPU per request (3 s load each) | ${ms(c.server[q])} | | ${ms(c.ceiling[q])} | ${ms(c.graphile[q])} | | | | |`);
   }
   return lines;
 }
