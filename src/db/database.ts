@@ -3,12 +3,14 @@ import { DataSource, QueryFailedError } from "typeorm";
 import type { DataSourceOptions, EntityManager, Logger, QueryRunner } from "typeorm";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import { types as pgTypes } from "pg";
 import sqlite3 from "sqlite3";
 import path from "node:path";
 import type { DatabaseConfig } from "../config";
 import type { StatementTally } from "../kernel/request-scope";
 import { useInstantType } from "./column-types";
 import { migrations } from "./migrations";
+import { fastInstantTypes } from "./pg-instants";
 
 // List queries differ by filter and ordering, not by values, so a few hundred shapes cover them all.
 const MAX_PREPARED = 500;
@@ -108,7 +110,8 @@ export function dataSourceOptions(config: DatabaseConfig, entities: EntityList, 
     // the generic one and so plans every execution again (measured: 0 generic plans in 8
     // executions). Forced, it plans each statement once per connection. The statements here are
     // key lookups and keyset pages whose best plan does not depend on the values.
-    const connection = { options: "-c plan_cache_mode=force_generic_plan" };
+    // Instants are read without node-postgres's regular expressions (src/db/pg-instants.ts).
+    const connection = { options: "-c plan_cache_mode=force_generic_plan", types: fastInstantTypes(pgTypes) };
     return { type: "postgres", url: config.url, ...common, ...extra, extra: { ...connection, ...(extra.extra as object | undefined) } } as DataSourceOptions;
   }
   return {
