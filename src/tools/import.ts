@@ -240,6 +240,8 @@ export async function runImportCommand(
       bar?.step(summary.files.length, result);
     }
     bar?.end();
+    // A batch can add more rows than the database held before: the planner should know of them now, not whenever autovacuum looks.
+    if (!options.dryRun && summary.totals.imported > 0) await db.analyze();
     if (options.json) print(terminalJson(summary));
     else for (const line of summaryLines(summary)) print(line);
     return summary.totals.refused > 0 ? 1 : 0;

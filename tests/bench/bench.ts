@@ -15,6 +15,8 @@ import { getPathOf, runLoad } from "./lib/load";
 import type { LoadResult } from "./lib/load";
 import { BENCH_DIR, ROOT } from "./lib/paths";
 import { runMixBench } from "./mix";
+import { peersTable, runPostgresPeers } from "./lib/pg-peers";
+import type { PostgresPeers } from "./lib/pg-peers";
 import { DEFAULT_DATABASE_URL, freshPostgresDataset } from "./lib/postgres";
 import { mb, mintToken, openFileLimit, startBetterCeiling, startCeiling, startFlags, startServer, startWsCeiling } from "./lib/proc";
 import type { Proc } from "./lib/proc";
@@ -182,6 +184,8 @@ interface Reads {
   verified: number;
   uncachedRssAfter: number;
   cachedRssAfter: number;
+  /** With --postgres: the PostgreSQL ceiling and PostGraphile on the same database. */
+  peers?: PostgresPeers;
 }
 
 interface Results {
@@ -278,6 +282,7 @@ function report(results: Results): string {
   } else {
     lines.push("| freshness under load | not measured | | | | | 0 | |");
   }
+  if (reads?.peers) lines.push("", ...peersTable({ uncached: reads.uncached, cached: reads.cached }, reads.peers));
   lines.push("");
   lines.push("| live feed | server | bare ws ceiling | server / ceiling | target | result |");
   lines.push("| --- | ---: | ---: | ---: | --- | --- |");
@@ -422,6 +427,11 @@ async function readsPhase(results: Results, runDir: string, options: Options): P
     const uncachedPair = await measurePair("uncached", uncached, q1Bodies, options);
     verified += await verifySameAnswers(better, [uncached], slugs.slice(500, 505));
     const uncachedRssAfter = uncached.rss();
+    // The peers answer on the same database, checked against the uncached server (still running, idle).
+    const peers = postgres ? await runPostgresPeers(postgres.url, uncached, slugs, (label, target, bodies) => measure(label, target, bodies, options), log).catch((error: unknown) => {
+      throw new BenchFailure(`PostgreSQL peers: ${error instanceof Error ? error.message : String(error)}`);
+    }) : undefined;
+    if (peers) verified += peers.verified;
     await stopQuietly(uncached);
 
     const cachedFile = serverFile("cached");
@@ -449,7 +459,7 @@ async function readsPhase(results: Results, runDir: string, options: Options): P
       varnish = await measurePair("through Varnish, GET", front, q1Bodies, options, { method: "GET", prime: true });
       await stopQuietly(front);
     }
-    results.reads = { backend: options.postgres ? "PostgreSQL" : "SQLite", ...ceilings, uncached: uncachedPair, cached, varnish, floor, verified, uncachedRssAfter, cachedRssAfter };
+    results.reads = { backend: options.postgres ? "PostgreSQL" : "SQLite", ...ceilings, uncached: uncachedPair, cached, varnish, floor, verified, uncachedRssAfter, cachedRssAfter, peers };
 
     log("push latency with one subscriber:");
     results.single = await runSingle(server, token, options.quick ? 5 : 10);

@@ -22,7 +22,10 @@ export async function loadSeed(db: Database, now: Date = new Date(), pool?: Impo
   try {
     // Decided inside the import's transaction, so two instances starting at once load it once.
     const loaded = await new ImportService(db, reader).importUnless(NO_REQUEST, text, { publish: true, now }, async (em) => (await em.count(Article)) > 0);
-    return loaded !== null;
+    if (loaded === null) return false;
+    // The first story in an empty database: without this the planner would go on planning for empty tables.
+    await db.analyze();
+    return true;
   } finally {
     if (!pool) await reader.close();
   }

@@ -24,3 +24,12 @@ export function betterSqlite3(): typeof import("better-sqlite3") {
 export function autocannon(): typeof import("autocannon") {
   return benchRequire("autocannon") as typeof import("autocannon");
 }
+
+/** What `bench --postgres` uses of postgraphile 4 (its own types are not installed at the root). */
+export interface PostGraphileModule {
+  postgraphile(database: string, schema: string, options: Record<string, unknown>): (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void;
+}
+
+export function postgraphile(): PostGraphileModule {
+  return benchRequire("postgraphile") as PostGraphileModule;
+}
