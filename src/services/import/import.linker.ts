@@ -13,6 +13,7 @@ import { readName } from "./import.people";
 import { NO_LINK_CHOICES } from "./import.choices";
 import type { LinkChoices, LinkDecision } from "./import.choices";
 import type {
+  Disputed,
   ExtractedInstitution,
   ExtractedStory,
   ImportPlan,
@@ -285,7 +286,7 @@ class Linker {
         parentSpan: e.parentSpan && mention(this.body, e.parentSpan),
         added: [] as string[],
         agreed: [] as string[],
-        disputed: [] as Array<{ field: string; value: string }>,
+        disputed: [] as Disputed[],
         mentions: e.mentions,
         storedName: null,
         dropped: false,
@@ -312,7 +313,7 @@ class Linker {
       const at = e.mentions[0] ?? null;
       const added: string[] = [];
       const agreed: string[] = [];
-      const disputed: Array<{ field: string; value: string }> = [];
+      const disputed: Disputed[] = [];
       const compare = (field: "classification" | "city" | "province" | "shortName", value: string | null, same: (a: string, b: string) => boolean): void => {
         if (value === null) return;
         const current = stored[field];
@@ -353,7 +354,8 @@ class Linker {
         if (p.action === "LINK") p.action = "ADD";
         continue;
       }
-      if (!loop && parent.pk !== null) p.disputed.push({ field: "parent", value: String(parent.pk) });
+      // A parent the story brings in itself disputes too: by its ref, its key known once it is stored.
+      if (!loop) p.disputed.push(parent.pk !== null ? { field: "parent", value: String(parent.pk) } : { field: "parent", ref: parent.ref });
       const now = stored.parentId === null ? "none" : `'${(await this.em.findOneBy(Institution, { pk: stored.parentId }))?.name ?? stored.parentId}'`;
       this.warn(
         "CONFLICT",
