@@ -3,12 +3,14 @@ import type { AccreditationCode, ExtractedInstitution, ExtractedPerson, Extracte
 
 /**
  * A story's reading as the import worker posts it back (import.pool.ts): every number of it in one
- * Int32Array, whose buffer is moved to the other thread rather than copied, and its strings once
- * each. Posted as it is, a reading at the body limit was 4–5 MB to copy (each of some 50,000
+ * Int32Array, whose buffer is moved to the other thread rather than copied, and its strings in one
+ * list. Posted as it is, a reading at the body limit was 4–5 MB to copy (each of some 50,000
  * objects written with its keys, each excerpt a string of its own, the body twice: once whole and
- * once in paragraphs) and 30–90 ms between the threads; packed, it is the body, the distinct
- * strings and a buffer. A mention's or paragraph's text that is the body's own at its span (all of
- * them, as read today) is not sent but cut from the body again on arrival.
+ * once in paragraphs) and 30–90 ms between the threads; packed, it is the body, the names, titles
+ * and messages, and a buffer. A mention's or paragraph's text that is the body's own at its span
+ * (all of them, as read today) is not sent but cut from the body again on arrival. Strings are not
+ * deduplicated: looking each up in a map (flattening the concatenated ones to hash them) took
+ * 25–45 ms at the body limit, far more than copying the repeats.
  */
 export interface PackedStory {
   strings: string[];
@@ -24,7 +26,6 @@ class Writer {
   numbers = new Int32Array(4096);
   length = 0;
   readonly strings: string[] = [];
-  private readonly stringIndex = new Map<string, number>();
 
   constructor(readonly body: string) {}
 
@@ -48,13 +49,9 @@ class Writer {
 
   string(value: string | null): void {
     if (value === null) return this.int(NONE);
-    let index = this.stringIndex.get(value);
-    if (index === undefined) {
-      index = this.strings.length;
-      this.strings.push(value);
-      this.stringIndex.set(value, index);
-    }
-    this.int(index);
+    // Each string as it comes: looking every one up to send it once cost more than sending the repeats.
+    this.int(this.strings.length);
+    this.strings.push(value);
   }
 
   span(span: Span): void {
