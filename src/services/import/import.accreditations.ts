@@ -83,7 +83,7 @@ export function readAccreditations(body: string, paragraphs: readonly Span[], me
           const own = after && after.start < Math.min(nextPredicate, nextVerb) ? after : undefined;
           const year = own ?? oneYear;
           if (!year) {
-            warnings.push({ code: "DROPPED", message: `${predicate.code} for '${inst.text}' is stated without a year the sentence makes clear; not stored.`, span: predicate });
+            warnings.push({ code: "DROPPED", message: `${predicate.code} for '${inst.text}' is stated without a year the sentence makes clear; not stored.`, span: { start: predicate.start, end: predicate.end } });
             continue;
           }
           if (own) boundary = Math.max(boundary, own.end);

@@ -3,6 +3,8 @@ import { Worker } from "node:worker_threads";
 import type { ImportConfig } from "../../config";
 import { BadUserInputError, RateLimitedError } from "../../kernel/errors";
 import type { Logger } from "../../kernel/logger";
+import type { PackedStory } from "./import.transfer";
+import { unpackStory } from "./import.transfer";
 import type { ExtractedStory } from "./import.types";
 
 /** What the pool posts to a worker: one story to read. */
@@ -11,10 +13,10 @@ export interface ToWorker {
   text: string;
 }
 
-/** What a worker posts back: that it is ready, or one story's reading, refusal (bad input) or failure (a fault). */
+/** What a worker posts back: that it is ready, or one story's reading (packed: see import.transfer.ts), refusal (bad input) or failure (a fault). */
 export type FromWorker =
   | { ready: true }
-  | { id: number; story: ExtractedStory }
+  | { id: number; story: PackedStory }
   | { id: number; refused: { message: string; field: string | null } }
   | { id: number; failed: string };
 
@@ -148,7 +150,7 @@ export class ImportPool {
     slot.timer = null;
     slot.job = null;
     slot.worker.unref();
-    if ("story" in answer) job.resolve(answer.story);
+    if ("story" in answer) job.resolve(unpackStory(answer.story));
     else if ("refused" in answer) job.reject(new BadUserInputError(answer.refused.message, answer.refused.field ?? undefined));
     else job.reject(new Error(`Reading a story failed in the import worker: ${answer.failed}`));
     this.dispatch();

@@ -209,7 +209,7 @@ function factsOf(plan: ImportPlan, quotes: readonly Quote[]): StatedFact[] {
     // A contradiction is a source too: it disputes the accepted value, which it never replaces (see ../facts.ts).
     for (const d of i.disputed) {
       const fact = ATTRIBUTES.find(([, field]) => field === d.field)![0];
-      add({ fact, subjectId: i.pk!, value: d.value, origin: false }, at);
+      add({ fact, subjectId: i.pk!, value: "ref" in d ? String(plan.institutions[d.ref]!.pk) : d.value, origin: false }, at);
     }
   }
   for (const a of plan.accreditations) add({ fact: "ACCREDITATION", subjectId: a.pk!, origin: a.action !== "LINK" }, a.span);

@@ -157,14 +157,21 @@ export interface PlannedInstitution extends Stored {
   added: string[];
   /** With LINK or ADD: which fields the story states as the store already has them (each a source of that fact). */
   agreed: string[];
-  /** With LINK or ADD: fields the story states otherwise than the store (CONFLICT), kept as disputing sources. */
-  disputed: Array<{ field: string; value: string }>;
+  /**
+   * With LINK or ADD: fields the story states otherwise than the store (CONFLICT), kept as disputing
+   * sources. A parent the story itself brings into the store is named by its `ref` (its key is
+   * known once it is stored).
+   */
+  disputed: Disputed[];
   mentions: Mention[];
   /** With LINK or ADD: the stored record's name, which may be another form than the story's. */
   storedName: string | null;
   /** Left out by an editor's choice: kept in its place so that refs hold, but neither linked nor stored. */
   dropped: boolean;
 }
+
+/** A value a story states against the stored one: as stored, or (a parent) one of the story's institutions by `ref`. */
+export type Disputed = { field: string; value: string } | { field: "parent"; ref: number };
 
 export interface PlannedAccreditation extends Stored {
   code: AccreditationCode;

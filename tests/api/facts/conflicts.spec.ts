@@ -123,7 +123,7 @@ test("a province only a draft disputes is a proposed conflict, left out without 
 });
 
 test("a parent two sources disagree on: the choices name the units; settled, readers see the chosen parent", async () => {
-  // The Kanwil is stored first: a story that puts a unit under one it brings in itself states no disputing parent yet.
+  // The Kanwil is stored first (one the story brings in itself disputes too: see the last test).
   dataOf(await t.gql(CREATE_UNIT, { input: { name: "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Jawa Timur", shortName: "Kanwil Ditjenpas Jawa Timur", kind: "KANWIL" } }, editor));
   await importStory(BANYUWANGI_KANWIL, true);
   const conflict = (await conflictOf("PARENT", "Lapas Banyuwangi"))!;
@@ -207,6 +207,19 @@ test("an id that names nothing, a conflict no longer open or another conflict's 
   expect(await unit()).toEqual(stored);
 });
 
+test("a parent disputed with a unit the same story brings into the store: the new unit is a disputing choice, with the story as its source", async () => {
+  const before = dataOf(await t.gql<ReaderUnit>(READER_UNIT, { slug: banyuwangiSlug })).institution!.parent;
+  await importStory(BANYUWANGI_NEW_KANWIL, true);
+  const conflict = (await conflictOf("PARENT", "Lapas Banyuwangi"))!;
+  expect(conflict).toBeDefined();
+  const bali = conflict.choices.find((c) => c.label === "Kanwil Ditjenpas Bali")!;
+  expect(bali).toMatchObject({ accepted: false });
+  expect(dataOf(await t.gql<{ node: { shortName: string } | null }>(NODE, { id: bali.value }, editor)).node).toEqual({ shortName: "Kanwil Ditjenpas Bali" });
+  expect(bali.sources.map((s) => [s.fact, s.disputed, s.article?.title])).toEqual([["PARENT", true, "Lapas Banyuwangi Rapat dengan Kanwil Bali"]]);
+  // The stored parent stays what readers see.
+  expect(dataOf(await t.gql<ReaderUnit>(READER_UNIT, { slug: banyuwangiSlug })).institution!.parent).toEqual(before);
+});
+
 async function slugOf(shortName: string): Promise<string> {
   const { institutions } = dataOf(await t.gql<{ institutions: { nodes: Array<{ slug: string; shortName: string | null }> } }>(UNITS, {}, editor));
   return institutions.nodes.find((i) => i.shortName === shortName)!.slug;
@@ -239,6 +252,10 @@ SURABAYA, Contoh.id – Rombongan Lapas Bojonegoro, Provinsi Jawa Timur, hadir d
 const BANYUWANGI_KANWIL = `Lapas Banyuwangi Terima Tamu
 
 BANYUWANGI, Contoh.id – Lapas Banyuwangi yang berada di bawah Kanwil Ditjenpas Jawa Timur menerima tamu dari Bali.`;
+
+const BANYUWANGI_NEW_KANWIL = `Lapas Banyuwangi Rapat dengan Kanwil Bali
+
+BANYUWANGI, Contoh.id – Lapas Banyuwangi yang berada di bawah Kanwil Ditjenpas Bali mengikuti rapat koordinasi.`;
 
 const NEW_HEAD = `Ahmad Fauzi Pimpin Lapas Banyuwangi
 

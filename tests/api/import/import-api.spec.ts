@@ -6,7 +6,10 @@ import { InstitutionKind } from "../../../src/entities/institution.entity";
 import { MAX_BODY_CHARS } from "../../../src/services/import/import.parser";
 import { startNewsroom } from "../../helpers/newsroom";
 import type { RoleHeaders } from "../../helpers/newsroom";
-import { addInstitution } from "../../helpers/scenarios";
+import { SlugAlias } from "../../../src/entities/slug-alias.entity";
+import { Person } from "../../../src/entities/person.entity";
+import { nameOf, word } from "../../bench/lib/adversarial-stories";
+import { addInstitution, addPerson } from "../../helpers/scenarios";
 import { dataOf } from "../../helpers/server";
 import type { GraphQLResponse, TestServer } from "../../helpers/server";
 import { connect } from "../../helpers/ws";
@@ -243,6 +246,41 @@ describe("importArticle and previewImport through the API", () => {
         ["Slamet Riyanto", "Kepala Polsek", "Polsek Sumberasih", "LINK"],
       ]);
     });
+
+    it("a story naming more people and units than one lookup query takes links each as a lookup of its own would: by another form, by a stored name with degrees, by a former slug, and two stored namesakes are ambiguous", async () => {
+      // A server of its own: the suite's store is shared, and these records would be linked by its other stories.
+      const own = await startNewsroom({ roles: true });
+      try {
+        await linksInBatches(own.t, own.as.EDITOR);
+      } finally {
+        await own.t.close();
+      }
+    });
+
+    const linksInBatches = async (t: TestServer, editor: Record<string, string>): Promise<void> => {
+      const { tuban, hendra, rina, dedi } = await t.server.db.transaction(async (em) => {
+        const tuban = await addInstitution(em, { name: "Lembaga Pemasyarakatan Kelas IIB Tuban", kind: InstitutionKind.LAPAS, city: "Tuban" });
+        const hendra = await addPerson(em, "Dr. Hendra Wijaya, S.H.");
+        const rina = await addPerson(em, "Rina Lestari Putri");
+        await em.save(em.create(SlugAlias, { kind: "person", slug: "rina-lestari", targetId: rina.pk, createdAt: new Date() }));
+        const dedi = [await addPerson(em, "Dedi Kurniawan"), await em.save(em.create(Person, { name: "Dedi Kurniawan", slug: "dedi-kurniawan-2" }))];
+        return { tuban, hendra, rina, dedi };
+      });
+      // 150 new people and units before them: the stored ones are looked up in the second hundred.
+      const filler = Array.from({ length: 150 }, (_, i) => `Kasi Binadik Rutan ${word(i * 7 + 3)}, ${nameOf(i)}, hadir.`).join(" ");
+      const text = `Rapat Kerja Pemasyarakatan\n\nTUBAN, Contoh.id – ${filler} Kasi Binadik Lapas Tuban, Hendra Wijaya, hadir. Kasi Pembinaan Lapas Tuban, Rina Lestari, hadir. Kasi Keamanan Lapas Tuban, Dedi Kurniawan, hadir.`;
+      const p = dataOf(await t.gql<{ previewImport: Preview }>(PREVIEW, { text }, editor)).previewImport;
+      const person = (name: string) => p.people.find((x) => x.name === name)!;
+      expect([person("Hendra Wijaya").action, person("Hendra Wijaya").id]).toEqual(["LINK", hendra.id]);
+      expect([person("Rina Lestari").action, person("Rina Lestari").id]).toEqual(["LINK", rina.id]);
+      expect(person("Dedi Kurniawan").action).toBe("CREATE");
+      expect(p.warnings.filter((w) => w.code === "AMBIGUOUS_NAME").map((w) => w.message)).toEqual([
+        `'Dedi Kurniawan' fits 2 stored people (${dedi.map((d) => d.id).join(", ")}); a new one is created. Link it by hand if it is one of them.`,
+      ]);
+      const lapas = p.institutions.find((i) => i.name === "Lapas Tuban")!;
+      expect([lapas.action, lapas.id]).toEqual(["ADD", tuban.id]);
+      expect(p.counts).toMatchObject({ institutionsCreated: 150, institutionsLinked: 1, peopleCreated: 151, peopleLinked: 2 });
+    };
 
     it("a new fact about a stored record is added: a class where it had none, an accreditation it lacks", async () => {
       const lamongan = await t.server.db.transaction((em) => addInstitution(em, { name: "Lapas Lamongan", shortName: "Lapas Lamongan", kind: InstitutionKind.LAPAS, city: "Lamongan" }));

@@ -2,6 +2,9 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import type { ImportConfig } from "../../../src/config";
+import { extractStory } from "../../../src/services/import/import.extract";
+import { ImportPool } from "../../../src/services/import/import.pool";
+import { ADVERSARIAL_STORIES, LEAD } from "../../bench/lib/adversarial-stories";
 import { dataOf, startTestServer, tempSqliteFile } from "../../helpers/server";
 import type { GraphQLResponse, TestServer } from "../../helpers/server";
 import { bearer, mintToken } from "../../helpers/tokens";
@@ -103,6 +106,25 @@ describe("the import pool", () => {
     const under = await previews(3);
     for (const res of under) expect(dataOf(res).previewImport.title).toBeTruthy();
   });
+
+  it("a story's reading comes back from the worker (packed, its numbers' buffer moved) exactly as extractStory reads it on this thread", async () => {
+    const texts = [STORIES, path.join(__dirname, "corpus")].flatMap((dir) =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".txt"))
+        .map((f) => fs.readFileSync(path.join(dir, f), "utf8")),
+    );
+    // And stories at the body limit with thousands of records, warnings, quotes and unit lists, and a soup of everything.
+    const shapes = /Kapolsek|then 'Kalapas|Kasi Binadik <name>|each with its speaker|by a short name many|unpaired|units listed|in paragraphs/;
+    for (const [name, make] of ADVERSARIAL_STORIES) if (shapes.test(name)) texts.push(LEAD + make());
+    const pool = new ImportPool({ workers: 1, timeBudgetMs: 60_000, maxQueued: texts.length });
+    try {
+      const read = await Promise.all(texts.map((text) => pool.extract(text)));
+      read.forEach((story, i) => expect(story).toStrictEqual(extractStory(texts[i]!)));
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
 });
 
 const PREVIEW = `query Preview($text: String!) { previewImport(text: $text) { title } }`;
