@@ -1,3 +1,5 @@
+import { X509Certificate } from "node:crypto";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import proxyAddr from "proxy-addr";
@@ -215,6 +217,11 @@ export interface WebhooksConfig {
   readonly logRetentionMs: number;
   /** 32 bytes that seal endpoint secrets in the database (AES-256-GCM); null: they are stored as they are. */
   readonly secretKey: Buffer | null;
+  /**
+   * Certificates (PEM) an HTTPS receiver's chain may end in beside Node's own roots: a private
+   * CA's (WEBHOOK_CA_FILE, read at start); empty: Node's roots alone.
+   */
+  readonly extraCaCertificates: readonly string[];
 }
 
 /** The editor's desk: the page at /desk where editors review, correct and import stories. */
@@ -676,6 +683,30 @@ function parseSecretKey(raw: string | undefined): Buffer | null {
   return key;
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** WEBHOOK_CA_FILE: a PEM file of one or more CA certificates, read once at start. */
+function parseCaFile(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === "") return [];
+  const file = path.resolve(raw.trim());
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`WEBHOOK_CA_FILE must name a readable file of PEM certificates, got '${terminalText(file)}' (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
+  }
+  const certificates = text.match(PEM_CERTIFICATE) ?? [];
+  if (certificates.length === 0) throw new ConfigError(`WEBHOOK_CA_FILE must hold PEM certificates (-----BEGIN CERTIFICATE-----), '${terminalText(file)}' has none`);
+  certificates.forEach((pem, index) => {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw new ConfigError(`WEBHOOK_CA_FILE: certificate ${index + 1} of '${terminalText(file)}' is not a valid certificate`);
+    }
+  });
+  return certificates;
+}
+
 export function parseWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
   const retryBaseMs = parseInteger("WEBHOOK_RETRY_BASE_MS", env.WEBHOOK_RETRY_BASE_MS, 10_000, 10, 3_600_000);
   const retryMaxMs = parseInteger("WEBHOOK_RETRY_MAX_MS", env.WEBHOOK_RETRY_MAX_MS, 3_600_000, 10, 86_400_000);
@@ -691,6 +722,7 @@ export function parseWebhooksConfig(env: NodeJS.ProcessEnv): WebhooksConfig {
     pollIntervalMs: parseInteger("WEBHOOK_POLL_INTERVAL_MS", env.WEBHOOK_POLL_INTERVAL_MS, 1000, 20, 600_000),
     logRetentionMs: parseInteger("WEBHOOK_LOG_RETENTION_DAYS", env.WEBHOOK_LOG_RETENTION_DAYS, 30, 1, 3650) * 86_400_000,
     secretKey: parseSecretKey(env.WEBHOOK_SECRET_KEY),
+    extraCaCertificates: parseCaFile(env.WEBHOOK_CA_FILE),
   };
 }
 

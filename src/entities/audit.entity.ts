@@ -84,7 +84,7 @@ export class AuditEntry {
   @Column({ type: "varchar", length: 32 })
   outcome!: string;
 
-  @Field(() => String, { nullable: true, description: "The HTTP request's id (X-Request-Id), as its log line has it." })
+  @Field(() => String, { nullable: true, description: "The id of the request's log line: the HTTP request's X-Request-Id, or over WebSocket the operation's own." })
   @Column({ name: "request_id", type: "varchar", length: 64, nullable: true })
   requestId!: string | null;
 }

@@ -184,7 +184,7 @@ export class MutationAudit {
   }
 
   private row(outcome: string, records: Iterable<string>): AuditRow {
-    const { viewer, clientAddress, tally, transport } = this.ctx;
+    const { viewer, clientAddress, tally } = this.ctx;
     return {
       at: new Date(),
       tokenId: viewer?.tokenPk ?? null,
@@ -195,8 +195,8 @@ export class MutationAudit {
       records: [...new Set(records)],
       address: cut(clientAddress || "unknown", 100),
       outcome,
-      // Over WebSocket no log line carries an id to match.
-      requestId: transport === "http" ? (tally?.id ?? null) : null,
+      // The id its request's log line has (over WebSocket, the operation's own).
+      requestId: tally?.id ?? null,
     };
   }
 

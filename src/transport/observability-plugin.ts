@@ -3,13 +3,44 @@ import { getOperationAST } from "graphql";
 import { errorCode, maskError } from "../kernel/errors";
 import { toGlobalId } from "../kernel/ids";
 import type { Logger } from "../kernel/logger";
+import type { Viewer } from "../kernel/viewer";
+import type { RequestScope } from "../kernel/request-scope";
 import type { Context } from "../api/context";
 import type { Metrics } from "../observability/metrics";
 
+/** What one operation's log line says, whichever transport brought it. */
+export interface OperationLine {
+  readonly transport: "http" | "websocket";
+  readonly scope: RequestScope | null;
+  readonly operationName: string | null;
+  /** "ok" or the first error's code. */
+  readonly outcome: string;
+  readonly seconds: number;
+  readonly mutation: boolean;
+  readonly viewer: Viewer | null;
+}
+
+/**
+ * The fields of an operation's log line (request id, transport, operation, outcome, duration, SQL
+ * statements, and for a mutation the actor: its token's id and name, as its audit entry has them;
+ * never variables, headers or the token), the same over HTTP and WebSocket.
+ */
+export function operationLogFields(line: OperationLine): Record<string, unknown> {
+  const { scope, viewer } = line;
+  return {
+    reqId: scope?.id,
+    transport: line.transport,
+    operation: line.operationName,
+    outcome: line.outcome,
+    durationMs: Math.round(line.seconds * 10_000) / 10,
+    statements: scope?.statements,
+    ...(line.mutation && viewer ? { actor: { id: toGlobalId("ApiToken", viewer.tokenPk), name: viewer.name } } : {}),
+  };
+}
+
 /**
  * Observes each request Apollo runs (the operation policy decides before Apollo sees one): logs
- * one line (request id, operation, outcome, duration, SQL statements, and for a mutation the
- * actor's token id and name; never variables, headers or tokens) and records the metrics.
+ * its line ({@link operationLogFields}, with the HTTP status) and records the metrics.
  */
 export function observabilityPlugin(options: { logger: Logger; metrics: Metrics }): ApolloServerPlugin<Context> {
   const { logger, metrics } = options;
@@ -33,13 +64,8 @@ export function observabilityPlugin(options: { logger: Logger; metrics: Metrics 
           metrics.requests.inc({ operation, outcome });
           metrics.duration.observe({ operation }, seconds);
           if (scope) metrics.statements.observe(scope.statements);
-          const { viewer } = contextValue;
-          // A mutation's line names its actor, as its audit entry does (the token's id and name; never the token).
-          const actor = definition?.operation === "mutation" && viewer ? { actor: { id: toGlobalId("ApiToken", viewer.tokenPk), name: viewer.name } } : {};
-          logger.info(
-            { reqId: scope?.id, operation: operationName ?? null, outcome, status: response.http.status ?? 200, durationMs: Math.round(seconds * 10_000) / 10, statements: scope?.statements, ...actor },
-            "graphql request",
-          );
+          const fields = operationLogFields({ transport: "http", scope: scope ?? null, operationName: operationName ?? null, outcome, seconds, mutation: definition?.operation === "mutation", viewer: contextValue.viewer });
+          logger.info({ ...fields, status: response.http.status ?? 200 }, "graphql request");
         },
       };
     },

@@ -8,14 +8,16 @@ import type { Context as ConnectionContext } from "graphql-ws";
 import { WebSocketServer } from "ws";
 import type { WebSocket } from "ws";
 import type { Viewer } from "../kernel/viewer";
-import { maskError } from "../kernel/errors";
+import { errorCode, maskError } from "../kernel/errors";
 import type { Logger } from "../kernel/logger";
 import { createContext } from "../api/context";
+import type { Context } from "../api/context";
 import type { Services } from "../services/services";
 import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
 import { MAX_VARIABLE_DEPTH, nestingDepth } from "../policy/operation-policy";
 import type { OperationPolicy } from "../policy/operation-policy";
+import { operationLogFields } from "./observability-plugin";
 import { frameLater, frameOf, shareResultsOf, subscribeShared } from "./websocket.fanout";
 import { ConnectionsByAddress, originCheck, TOO_MANY_CONNECTIONS } from "./websocket.guards";
 
@@ -73,6 +75,13 @@ interface SocketExtra {
 
 type Connection = ConnectionContext<Record<string, unknown> | undefined, SocketExtra>;
 
+/** A query or mutation running over a socket: what its log line needs beside its result. */
+interface Running {
+  readonly started: number;
+  readonly operationName: string | null;
+  readonly mutation: boolean;
+}
+
 function refusal(message: string, code: string): GraphQLError[] {
   return [new GraphQLError(message, { extensions: { code } })];
 }
@@ -105,6 +114,9 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
   });
   const byAddress = new ConnectionsByAddress<SocketExtra>();
   const byToken = new Map<number, Set<WebSocket>>();
+
+  /** Queries and mutations between admission and their result, by their context. */
+  const running = new WeakMap<Context, Running>();
 
   const forget = (tokenPk: number, socket: WebSocket) => {
     const sockets = byToken.get(tokenPk);
@@ -153,16 +165,33 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       const admission = policy.admit({ transport: "websocket", query: payload.query, operationName: payload.operationName, variables: payload.variables });
       if (admission.refused) return [...admission.refused.errors];
       const { document, operationName, variables } = admission.admitted;
-      // A mutation gets a scope of its own: its writes hand it to their transactions, where its audit entry is written.
-      const tally = admission.admitted.operation.operation === "mutation" ? { id: randomUUID(), statements: 0 } : null;
+      // A query or mutation gets a scope of its own, as an HTTP request does: the id of its log
+      // line, its statements counted, and for a mutation the transactions its audit entry is written in.
+      const kind = admission.admitted.operation.operation;
+      const tally = kind === "subscription" ? null : { id: randomUUID(), statements: 0 };
       const contextValue = createContext(services, { viewer: extra.viewer, clientAddress: extra.address, transport: "websocket", tally });
+      if (kind !== "subscription") running.set(contextValue, { started: performance.now(), operationName: operationName ?? admission.admitted.operation.name?.value ?? null, mutation: kind === "mutation" });
       shareResultsOf(contextValue, { operationName, variables, source: admission.admitted.source });
       return { schema, document, operationName, variableValues: variables, contextValue };
     },
+    // A query's or mutation's one result is in: its log line, once, as over HTTP (a subscription's stream has none).
+    onOperation: async (_ctx, _id, _payload, args, operationResult) => {
+      const contextValue = args.contextValue as Context;
+      const operation = running.get(contextValue);
+      if (operation === undefined) return;
+      // graphql-ws hands over the settled result (its types allow a promise).
+      const result = await operationResult;
+      if (Symbol.asyncIterator in result) return;
+      running.delete(contextValue);
+      const outcome = result.errors?.length ? errorCode(result.errors[0]) : "ok";
+      const seconds = (performance.now() - operation.started) / 1000;
+      logger.info(operationLogFields({ transport: "websocket", scope: contextValue.tally, operationName: operation.operationName, outcome, seconds, mutation: operation.mutation, viewer: contextValue.viewer }), "graphql request");
+    },
     subscribe: subscribeShared(stats),
     // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
-    onNext: (ctx, id, _payload, _args, result) => {
-      if (result.errors?.length) return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "unexpected error"))) };
+    onNext: (ctx, id, _payload, args, result) => {
+      const reqId = (args.contextValue as Context | undefined)?.tally?.id;
+      if (result.errors?.length) return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original, reqId }, "unexpected error"))) };
       return frameLater(ctx.extra.framed, id, result);
     },
     // The policy's refusals pass as they are; an error a feed ended with is masked unless it is one of ours.

@@ -106,9 +106,11 @@ const PHONE = { width: 390, height: 844 };
 
     // The side list: each fact with what it will be stored as, tied to its highlights both ways.
     const facts = page.getByRole("complementary", { name: "What the server read" });
-    for (const heading of ["Institutions (3)", "People (2)", "Posts (2)", "Accreditations (1)", "Quotes (4)", "Warnings (0)", "Page furniture left out (3)"]) {
+    for (const heading of ["Byline (0)", "Institutions (3)", "People (2)", "Posts (2)", "Accreditations (1)", "Quotes (4)", "Warnings (0)", "Page furniture left out (3)"]) {
       await facts.getByRole("heading", { name: heading }).waitFor();
     }
+    // The seed story names no writer: its byline is empty, and none is made up.
+    expect(await facts.locator("section", { has: page.getByRole("heading", { name: "Byline (0)" }) }).textContent()).toContain("None read.");
     const wayan = facts.locator(`#entry-person-1`);
     expect(await wayan.textContent()).toContain("CREATE");
     await story.locator("mark.hl-person", { hasText: "I Wayan Nurasta Wibawa" }).first().click();
@@ -116,6 +118,38 @@ const PHONE = { width: 390, height: 844 };
     await wayan.getByRole("button", { name: "Show in text" }).click();
     expect(await page.evaluate("document.activeElement.dataset.key")).toBe("person-1");
     expect(await story.locator("mark.selected").allTextContents()).toEqual(["I Wayan Nurasta Wibawa", "I Wayan Nurasta Wibawa", "Wayan"]);
+  }, 60_000);
+
+  it("shows the byline the importer read: a stored author as LINK with the stored name and id, a new one as CREATE, and the import credits them", async () => {
+    const editor = bearer(editorToken);
+    const known = dataOf(await t.gql<{ createAuthor: { id: string } }>(`mutation { createAuthor(input: { name: "Rina Wulandari", role: REPORTER }) { id } }`, {}, editor)).createAuthor;
+    await signIn();
+    const text = withByline(SEED_TEXT.replace("Sukses Raih Predikat WBK", "Dengan Penulis: Sukses Raih Predikat WBK"), "Penulis: rina wulandari, Budi Santoso\nFotografer: Citra Dewi");
+    const story = await paste(text);
+    const facts = page.getByRole("complementary", { name: "What the server read" });
+    await facts.getByRole("heading", { name: "Byline (3)" }).waitFor();
+    const byline = facts.locator("section", { has: page.getByRole("heading", { name: "Byline (3)" }) });
+    expect(await byline.locator("li.entry").allTextContents()).toEqual([
+      `LINK rina wulandariWriter by the byline's label · stored as Rina Wulandari ${known.id} (keeps the stored role)`,
+      "CREATE Budi SantosoWriter by the byline's label · a new author, listed once a published story carries them",
+      "CREATE Citra DewiPhotographer by the byline's label · a new author, listed once a published story carries them",
+    ]);
+    expect(await byline.locator("#entry-author-0 .badge").textContent()).toBe("LINK");
+    expect(await byline.locator("#entry-author-0 code").textContent()).toBe(known.id);
+    // The byline lines are the page's, not the story's: left out of the body, shown struck through.
+    expect(await story.locator(".furniture del").allTextContents()).toEqual(expect.arrayContaining(["Penulis: rina wulandari, Budi Santoso", "Fotografer: Citra Dewi"]));
+    expect((await story.locator("p.para").allTextContents()).join("\n")).not.toContain("Penulis");
+
+    await page.getByRole("button", { name: "Import as draft" }).click();
+    const link = page.locator(".result a.story-link");
+    await link.waitFor();
+    const slug = decodeURIComponent((await link.getAttribute("href"))!.replace(/^#article\//, ""));
+    const stored = dataOf(await t.gql<{ article: { authors: Array<{ id: string; name: string; role: string }> } }>(`query ($slug: String!) { article(slug: $slug) { authors { id name role } } }`, { slug }, editor)).article;
+    expect(stored.authors).toEqual([
+      { id: known.id, name: "Rina Wulandari", role: "REPORTER" },
+      { id: expect.any(String), name: "Budi Santoso", role: "WRITER" },
+      { id: expect.any(String), name: "Citra Dewi", role: "PHOTOGRAPHER" },
+    ]);
   }, 60_000);
 
   it("a speaker corrected on the page is the stored quote's speaker, read back through the API; the result links to the story", async () => {
@@ -224,6 +258,7 @@ const PHONE = { width: 390, height: 844 };
     // The facts were still read and listed, their names as text too.
     const facts = page.getByRole("complementary", { name: "What the server read" });
     expect(await facts.locator("#entry-institution-0").textContent()).toContain("Lapas Tuban");
+    expect(await facts.locator("li.entry[id^='entry-author-'] strong").allTextContents()).toEqual([HOSTILE_WRITER, HOSTILE_REPORTER]);
     // And the page could not have inserted HTML had it tried: Trusted Types refuse a string.
     expect(await page.evaluate(`(() => { try { document.body.insertAdjacentHTML("beforeend", "<b>x</b>"); return "inserted"; } catch (error) { return error.name; } })()`)).toBe("TypeError");
     // Chromium reports the refusal on the console: expected here, and only here.
@@ -380,6 +415,9 @@ function highlightsOf(page: Page): Promise<Array<{ kind: string; key: string; st
 
 const ACTIVE_ID = "document.activeElement && document.activeElement.id";
 
+/** `text` with byline lines put above its comment form, where the importer reads them. */
+const withByline = (text: string, lines: string): string => text.replace("Tinggalkan Balasan", `${lines}\n\nTinggalkan Balasan`);
+
 const sorted = <T extends { start: number }>(list: T[]): T[] => [...list].sort((a, b) => a.start - b.start);
 
 /** A follow-up naming the seed's unit, and its head with his name misspelt. */
@@ -391,11 +429,17 @@ BANYUWANGI, Actanews.id – Lapas Banyuwangi menggelar donor darah bersama warga
 `;
 
 const HOSTILE_TITLE = '<script>alert("judul")</script> Lapas Tuban <img src=x onerror=alert(1)> Gelar Razia';
+/** Byline names with markup and a right-to-left override (no digits or slashes, which the importer refuses as names). */
+const HOSTILE_WRITER = "<b onclick=alert>Rani Putri<b>";
+const HOSTILE_REPORTER = "\u202EDewi Lestari\u202C";
 const HOSTILE = `${HOSTILE_TITLE}
 
 TUBAN, Actanews.id – Kepala Lapas Tuban, Budi <b>Santoso</b>, memimpin razia pada Sabtu (24/5) <img src=x onerror=alert(2)> dan \u202Egnirts desrever\u202C di kamar hunian.
 
 “<script>alert(3)</script> Kami menemukan dua telepon genggam di kamar hunian,” kata Budi.
+
+Penulis: ${HOSTILE_WRITER}
+Reporter: ${HOSTILE_REPORTER}
 
 <a href="javascript:alert(4)">Baca juga</a>
 `;

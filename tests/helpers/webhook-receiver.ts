@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
+import https from "node:https";
 import type { IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -47,6 +48,10 @@ export interface Receiver {
   readonly received: Received[];
   /** The secret to verify with (the one createWebhookEndpoint returned). */
   secret: string;
+  /** Connections made to the receiver (TCP), whether or not a request came over them. */
+  connections: number;
+  /** TLS handshakes that failed (an HTTPS receiver only): the caller refused the certificate, say. */
+  readonly tlsErrors: string[];
   /** Decides each answer; `n` counts requests from 0. Default: 204. */
   answer: (request: Omit<Received, "verified">, n: number) => Answer;
   /** Received requests, one per webhook-id (the first of each), in the order they first came. */
@@ -56,12 +61,15 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(): Promise<Receiver> {
+/** `tls`: listen for HTTPS with this key and certificate (see tests/helpers/tls.ts) instead of plain HTTP. */
+export async function startReceiver(options: { tls?: { key: string; cert: string } } = {}): Promise<Receiver> {
   const stalled = new Set<http.ServerResponse>();
   let count = 0;
   const receiver: Receiver = {
     url: "",
     received: [],
+    tlsErrors: [],
+    connections: 0,
     secret: "",
     answer: () => ({ status: 204 }),
     distinct() {
@@ -81,7 +89,7 @@ export async function startReceiver(): Promise<Receiver> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
-  const server = http.createServer((req, res) => {
+  const handle: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -96,8 +104,14 @@ export async function startReceiver(): Promise<Receiver> {
       res.writeHead(answer.status, answer.headers ?? {});
       res.end(answer.body ?? "");
     });
-  });
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handle) : http.createServer(handle);
+  // What a TLS handshake the receiver refused or that was refused to it ended with, as the receiver saw it.
+  server.on("connection", () => void receiver.connections++);
+  server.on("tlsClientError", (error: Error) => receiver.tlsErrors.push(error.message));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  (receiver as { url: string }).url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  const port = (server.address() as AddressInfo).port;
+  // An HTTPS receiver is called by the name its certificate has.
+  (receiver as { url: string }).url = options.tls ? `https://localhost:${port}/hooks` : `http://127.0.0.1:${port}/hooks`;
   return receiver;
 }

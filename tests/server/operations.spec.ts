@@ -1,32 +1,15 @@
 import "reflect-metadata";
-import { Writable } from "node:stream";
 import { toGlobalId } from "../../src/kernel/ids";
-import { createLogger } from "../../src/kernel/logger";
 import { addStory } from "../helpers/scenarios";
 import { dataOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 import { connect } from "../helpers/ws";
-
-/** A logger that keeps every line it writes, parsed. */
-function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const raw: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) {
-        raw.push(line);
-        lines.push(JSON.parse(line));
-      }
-      done();
-    },
-  });
-  return { logger: createLogger("debug", sink), lines, raw };
-}
+import { capturingLogger } from "../helpers/logs";
 
 describe("logs, metrics and request ids", () => {
   let t: TestServer;
-  const captured = capturingLogger();
+  const captured = capturingLogger("debug");
 
   beforeAll(async () => {
     t = await startTestServer({ seed: true, logger: captured.logger, config: { comments: { rateLimit: 1 } } });
@@ -142,7 +125,7 @@ describe("logs, metrics and request ids", () => {
 
 describe("production posture", () => {
   it("masks unexpected errors: INTERNAL_SERVER_ERROR, no stack, no SQL, logged with the request id", async () => {
-    const captured = capturingLogger();
+    const captured = capturingLogger("debug");
     const t = await startTestServer({ seed: true, logger: captured.logger, config: { production: true } });
     try {
       // Break the store under the resolvers: a renamed table makes the next read fail in SQL.

@@ -1,9 +1,7 @@
 import "reflect-metadata";
-import { Writable } from "node:stream";
 import { getIntrospectionQuery } from "graphql";
 import WebSocket from "ws";
 import { toGlobalId } from "../../src/kernel/ids";
-import { createLogger } from "../../src/kernel/logger";
 import { EventRecord } from "../../src/events/event.entity";
 import { addStory } from "../helpers/scenarios";
 import { dataOf, startTestServer } from "../helpers/server";
@@ -11,22 +9,12 @@ import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 import { connect, wsUrl } from "../helpers/ws";
 import { useTestServer } from "../helpers/fixture";
+import { capturingLogger } from "../helpers/logs";
 
 /*
  * The attacks issue 9 reproduced against the front door, each walked through the real server
  * over HTTP and graphql-ws. Every one of these failed before the operation policy.
  */
-
-function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger("info", sink), lines };
-}
 
 /** A raw graphql-transport-ws socket: what arrives, and how it closed. */
 function rawSocket(port: number, init: unknown = {}, headers: Record<string, string> = {}) {

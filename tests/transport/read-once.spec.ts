@@ -1,12 +1,11 @@
 import "reflect-metadata";
 import http from "node:http";
-import { Writable } from "node:stream";
 import fc from "fast-check";
-import { createLogger } from "../../src/kernel/logger";
 import { MAX_QUERY_PARAMETERS } from "../../src/transport/http-request";
 import { addStory } from "../helpers/scenarios";
 import { startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
+import { capturingLogger } from "../helpers/logs";
 
 /*
  * A request is read once: the operation policy prices and keys exactly what Apollo then runs.
@@ -14,18 +13,6 @@ import type { TestServer } from "../helpers/server";
  * Apollo read the whole URL again, so variables after 1,000 `&` were run but never priced, and
  * the answer computed with them was cached under the key of the request without them.
  */
-
-/** A logger that keeps every line it writes, parsed (debug: the policy's admissions too). */
-function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger("debug", sink), lines };
-}
 
 type Answer = { status: number; body: { data?: { articles: { nodes: unknown[] } } | null; errors?: Array<{ message: string; extensions?: { code?: string } }> }; headers: Headers };
 
@@ -175,7 +162,7 @@ const STORIES = 12;
 
 describe("a request is read once", () => {
   let t: TestServer;
-  const captured = capturingLogger();
+  const captured = capturingLogger("debug");
   let base: string;
 
   const get = async (search: string, headers: Record<string, string> = {}): Promise<Answer> => {

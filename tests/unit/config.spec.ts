@@ -1,5 +1,9 @@
 import "reflect-metadata";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { ConfigError, loadConfig } from "../../src/config";
+import { makeTestCertificates } from "../helpers/tls";
 
 /** The message loading `env` is refused with. */
 function refusal(env: NodeJS.ProcessEnv): string {
@@ -124,6 +128,28 @@ describe("loadConfig", () => {
     expect(loadConfig({}).webhooks.secretKey).toBeNull();
     const message = refusal({ WEBHOOK_SECRET_KEY: "hunter2-not-a-key" });
     expect(message).toBe("WEBHOOK_SECRET_KEY must be 32 bytes as 64 hexadecimal digits or 44 characters of base64 (openssl rand -base64 32), got 17 characters");
+  });
+
+  it("reads WEBHOOK_CA_FILE's PEM certificates once, and refuses a file that is missing or holds none", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-ca-"));
+    try {
+      const { ca } = makeTestCertificates();
+      const other = makeTestCertificates().ca;
+      const file = path.join(dir, "cas.pem");
+      fs.writeFileSync(file, `# the newsroom's private CAs\n${ca}\n${other}`);
+      expect(loadConfig({ WEBHOOK_CA_FILE: file }).webhooks.extraCaCertificates.map((pem) => pem.trim())).toEqual([ca.trim(), other.trim()]);
+      expect(loadConfig({}).webhooks.extraCaCertificates).toEqual([]);
+      const missing = path.join(dir, "none.pem");
+      expect(refusal({ WEBHOOK_CA_FILE: missing })).toBe(`WEBHOOK_CA_FILE must name a readable file of PEM certificates, got '${missing}' (ENOENT)`);
+      const empty = path.join(dir, "empty.pem");
+      fs.writeFileSync(empty, "not a certificate\n");
+      expect(refusal({ WEBHOOK_CA_FILE: empty })).toBe(`WEBHOOK_CA_FILE must hold PEM certificates (-----BEGIN CERTIFICATE-----), '${empty}' has none`);
+      const broken = path.join(dir, "broken.pem");
+      fs.writeFileSync(broken, `${ca}\n-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n`);
+      expect(refusal({ WEBHOOK_CA_FILE: broken })).toBe(`WEBHOOK_CA_FILE: certificate 2 of '${broken}' is not a valid certificate`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads WEBHOOK_ALLOW_HOSTS as addresses, subnets and host names", () => {

@@ -75,6 +75,7 @@ export const PREVIEW = `query DeskPreview($text: String!, $choices: ImportChoice
     people { ref action id storedName name mentions { ${SPAN} } }
     positions { action id title current personRef personName institutionRef institutionName span { ${SPAN} } }
     quotes { position text attribution speakerRef speakerName institutionRef institutionName span { ${SPAN} } attributionSpan { ${SPAN} } }
+    authors { action id storedName name role }
     warnings { code message span { ${SPAN} } }
     counts { institutionsCreated institutionsLinked peopleCreated peopleLinked positions quotes accreditations warnings }
   }

@@ -13,6 +13,8 @@ const ACTION_TEXT = {
 
 const KIND_TEXT = { LAPAS: "Lapas", RUTAN: "Rutan", LPKA: "LPKA", BAPAS: "Bapas", KANWIL: "Kanwil", DITJEN: "Ditjen", MINISTRY: "Ministry", OTHER: "Other" };
 
+const ROLE_TEXT = { WRITER: "Writer", REPORTER: "Reporter", PHOTOGRAPHER: "Photographer", EDITOR: "Editor" };
+
 const postKey = (p) => `${p.personRef}|${p.institutionRef}|${p.title.toLowerCase()}`;
 const accreditationKey = (a) => `${a.institutionRef}|${a.code}|${a.year}`;
 const editorMade = (w) => w.message.startsWith("The editor ");
@@ -228,6 +230,7 @@ export class ImportDesk {
       { class: "facts", "aria-labelledby": "facts-title" },
       h("h3", { id: "facts-title" }, "What the server read"),
       h("p", { class: "counts" }, this.summary()),
+      this.bylineList(),
       this.institutionList(),
       this.peopleList(),
       this.postList(),
@@ -347,6 +350,33 @@ export class ImportDesk {
       " ",
       h("code", {}, record.id),
       record.added && record.added.length > 0 ? ` · adds ${record.added.join(", ")}` : null,
+    );
+  }
+
+  /**
+   * The byline the importer read: who the story will be credited to, each linked to the stored
+   * author of that name or to be made. Its lines are page furniture, so there is nothing to
+   * highlight or show in the text, and no choice to make yet (ImportChoices has none for authors).
+   */
+  bylineList() {
+    const authors = this.shown.authors;
+    return this.section(
+      "byline-title",
+      "Byline",
+      authors.length,
+      authors.map((a, index) =>
+        h(
+          "li",
+          { id: `entry-author-${index}`, class: "entry" },
+          h("p", { class: "title" }, this.actionBadge(a.action), " ", h("strong", {}, bdi(a.name))),
+          h(
+            "p",
+            { class: "detail" },
+            `${ROLE_TEXT[a.role] ?? a.role} by the byline's label`,
+            a.action === "CREATE" ? " · a new author, listed once a published story carries them" : [" · stored as ", bdi(a.storedName ?? a.name), " ", h("code", {}, a.id), " (keeps the stored role)"],
+          ),
+        ),
+      ),
     );
   }
 

@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import net from "node:net";
+import tls from "node:tls";
 import { WebhookAttemptOutcome } from "../../entities/webhook.entity";
 import type { AddressPolicy, HostResolver } from "./address-policy";
 
@@ -22,6 +23,8 @@ export interface SenderOptions {
   readonly timeoutMs: number;
   /** Response bytes read before the connection is dropped. */
   readonly maxResponseBytes: number;
+  /** CA certificates (PEM) an HTTPS receiver's chain may end in beside Node's own roots; empty: those alone. */
+  readonly extraCaCertificates?: readonly string[];
 }
 
 class AddressRefused extends Error {
@@ -52,7 +55,13 @@ function outcomeOf(error: unknown): { outcome: WebhookAttemptOutcome; detail: st
  * covers the whole attempt; the response's body is read up to a limit and thrown away.
  */
 export class WebhookSender {
-  constructor(private readonly options: SenderOptions) {}
+  /** Node's roots and the extra CAs, parsed once: made per attempt it would parse them all each time. */
+  private readonly trust: tls.SecureContext | undefined;
+
+  constructor(private readonly options: SenderOptions) {
+    const extra = options.extraCaCertificates ?? [];
+    this.trust = extra.length === 0 ? undefined : tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] });
+  }
 
   async send(target: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const started = performance.now();
@@ -113,6 +122,7 @@ export class WebhookSender {
           // A fresh connection each time: a pooled socket would skip the address check.
           agent: false,
           lookup,
+          ...(url.protocol === "https:" && this.trust !== undefined ? { secureContext: this.trust } : {}),
         },
         (res) => {
           const status = res.statusCode ?? 0;

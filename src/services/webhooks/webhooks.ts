@@ -10,7 +10,7 @@ import { WebhookSender } from "./webhook.sender";
 
 /** Builds and starts the dispatcher of a server's webhooks from its settings. */
 export function startWebhooks(db: Database, bus: EventBus, config: WebhooksConfig, logger: Logger, onAttempt?: (result: SendResult) => void, resolve: HostResolver = systemResolver): WebhookDispatcher {
-  const sender = new WebhookSender({ policy: new AddressPolicy(config.allowHosts), resolve, timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes });
+  const sender = new WebhookSender({ policy: new AddressPolicy(config.allowHosts), resolve, timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes, extraCaCertificates: config.extraCaCertificates });
   const dispatcher = new WebhookDispatcher(db, bus, { ...config, sender, logger, onAttempt });
   dispatcher.start();
   return dispatcher;

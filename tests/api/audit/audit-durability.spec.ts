@@ -1,6 +1,4 @@
 import "reflect-metadata";
-import { Writable } from "node:stream";
-import { createLogger } from "../../../src/kernel/logger";
 import { NO_REQUEST, TouchedRecords } from "../../../src/kernel/request-context";
 import type { RequestContext } from "../../../src/kernel/request-context";
 import { Role } from "../../../src/kernel/viewer";
@@ -10,18 +8,7 @@ import { AuthService } from "../../../src/services/auth.service";
 import { useTestServer } from "../../helpers/fixture";
 import { dataOf, metricOf } from "../../helpers/server";
 import { bearer } from "../../helpers/tokens";
-
-/** A logger that keeps every line it writes, parsed. */
-function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger("info", sink), lines };
-}
+import { capturingLogger } from "../../helpers/logs";
 
 const count = async (t: { server: { db: { reader: { query(sql: string): Promise<Array<{ n: number | string }>> } } } }, sql: string) => Number((await t.server.db.reader.query(sql))[0]!.n);
 

@@ -5,6 +5,7 @@ import { retryDelay } from "../../../src/services/webhooks/webhook.dispatcher";
 import { WebhookSender } from "../../../src/services/webhooks/webhook.sender";
 import { startReceiver } from "../../helpers/webhook-receiver";
 import type { Receiver } from "../../helpers/webhook-receiver";
+import { makeTestCertificates } from "../../helpers/tls";
 
 describe("the webhook address policy", () => {
   const none = new AddressPolicy([]);
@@ -119,5 +120,53 @@ describe("the webhook sender", () => {
     expect(await send.send(receiver.url, {}, "{}")).toMatchObject({ outcome: "HTTP_STATUS", statusCode: 307 });
     expect(await send.send(receiver.url, {}, "{}")).toMatchObject({ outcome: "SUCCESS", statusCode: 200 });
     expect(receiver.received).toHaveLength(2);
+  });
+});
+
+describe("the webhook sender over HTTPS", () => {
+  // A CA made for this test, and a certificate it signed for localhost and hooks.example.
+  const trusted = makeTestCertificates(["hooks.example"]);
+  // Another CA's certificate for the same names: one the sender was not told to trust.
+  const stranger = makeTestCertificates(["hooks.example"]);
+  const receivers: Receiver[] = [];
+  afterEach(async () => {
+    for (const receiver of receivers.splice(0)) await receiver.close();
+  });
+  const start = async (certificates: { key: string; cert: string }) => {
+    const receiver = await startReceiver({ tls: certificates });
+    receivers.push(receiver);
+    return receiver;
+  };
+  const answering = (address: string): HostResolver => async () => [{ address, family: 4 }];
+  const sender = (allow: string[], resolve: HostResolver, extraCaCertificates: string[] = [trusted.ca]) =>
+    new WebhookSender({ policy: new AddressPolicy(allow), resolve, timeoutMs: 2000, maxResponseBytes: 1024, extraCaCertificates });
+  const at = (receiver: Receiver, host: string) => receiver.url.replace("localhost", host);
+
+  it("delivers to a receiver whose certificate a trusted extra CA signed, by the name it checked the address of", async () => {
+    const receiver = await start(trusted);
+    const result = await sender(["127.0.0.1"], answering("127.0.0.1")).send(at(receiver, "hooks.example"), { "webhook-id": "evt_1" }, "{}");
+    expect(result).toMatchObject({ outcome: "SUCCESS", statusCode: 204 });
+    expect(receiver.received.map((r) => r.headers.host)).toEqual([`hooks.example:${new URL(receiver.url).port}`]);
+  });
+
+  it("refuses a certificate no trusted CA signed, and one for another name, as TLS failures", async () => {
+    const untrusted = await start(stranger);
+    const refused = await sender(["127.0.0.1"], answering("127.0.0.1")).send(at(untrusted, "hooks.example"), {}, "{}");
+    expect(refused).toMatchObject({ outcome: "TLS", statusCode: null, detail: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
+    // Without the extra CA, Node's own roots know neither certificate.
+    const receiver = await start(trusted);
+    expect(await sender(["127.0.0.1"], answering("127.0.0.1"), []).send(at(receiver, "hooks.example"), {}, "{}")).toMatchObject({ outcome: "TLS", detail: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
+    expect(await sender(["127.0.0.1"], answering("127.0.0.1")).send(at(receiver, "elsewhere.example"), {}, "{}")).toMatchObject({ outcome: "TLS", detail: "ERR_TLS_CERT_ALTNAME_INVALID" });
+    expect([...untrusted.received, ...receiver.received]).toEqual([]);
+  });
+
+  it("checks the address a name resolves to when it connects, as over HTTP: a private one without the allow-list is never reached", async () => {
+    const receiver = await start(trusted);
+    expect(await sender([], answering("127.0.0.1")).send(at(receiver, "hooks.example"), {}, "{}")).toMatchObject({ outcome: "ADDRESS_REFUSED", detail: "127.0.0.1 is a loopback address" });
+    expect(await sender([], answering("10.0.0.7")).send(at(receiver, "hooks.example"), {}, "{}")).toMatchObject({ outcome: "ADDRESS_REFUSED", detail: "10.0.0.7 is a private address" });
+    expect(await sender([], answering("127.0.0.1")).send(at(receiver, "127.0.0.1"), {}, "{}")).toMatchObject({ outcome: "ADDRESS_REFUSED", detail: "127.0.0.1 is a loopback address" });
+    // Refused before the socket connects: no connection, so no TLS handshake either.
+    expect(receiver.connections).toBe(0);
+    expect(receiver.received).toEqual([]);
   });
 });
