@@ -4,10 +4,12 @@ import type { DataSourceOptions, EntityManager, Logger, QueryRunner } from "type
 import fs from "node:fs";
 import sqlite3 from "sqlite3";
 import path from "node:path";
+import { ConfigError } from "../config";
 import type { DatabaseConfig } from "../config";
 import type { StatementTally } from "../kernel/request-scope";
 import { useInstantType } from "./column-types";
 import { migrations } from "./migrations";
+import { findReadDriver, ReadWorkers } from "./read-workers";
 
 // List queries differ by filter and ordering, not by values, so a few hundred shapes cover them all.
 const MAX_PREPARED = 500;
@@ -152,6 +154,8 @@ export class Database {
     readonly writer: DataSource,
     /** Called with every statement either connection runs. */
     readonly listeners: Set<QueryListener>,
+    /** SQLite only, with SQLITE_READ_WORKERS: where {@link readPrepared} runs its statements. */
+    private readonly workers: ReadWorkers | null = null,
   ) {}
 
   get isPostgres(): boolean {
@@ -167,11 +171,21 @@ export class Database {
     await writer.initialize();
     await writer.runMigrations({ transaction: "each" });
     let reader = writer;
+    let workers: ReadWorkers | null = null;
     if (config.kind === "sqlite") {
       reader = new DataSource(dataSourceOptions(config, entities, { logger, logging: ["query"] }));
       await reader.initialize();
+      if (config.readWorkers) {
+        const driver = config.readDriver ?? findReadDriver();
+        if (driver === null) {
+          await reader.destroy();
+          await writer.destroy();
+          throw new ConfigError(`SQLITE_READ_WORKERS=${config.readWorkers} needs better-sqlite3, which is not installed (npm install better-sqlite3, or set SQLITE_READ_WORKERS=0)`);
+        }
+        workers = await ReadWorkers.open(config.file, config.readWorkers, driver);
+      }
     }
-    return new Database(config, reader, writer, listeners);
+    return new Database(config, reader, writer, listeners, workers);
   }
 
   /**
@@ -292,6 +306,7 @@ export class Database {
     if (params.some(hasNul)) return [];
     if (this.isPostgres) return this.reader.query(sql, params);
     for (const listener of this.listeners) listener(sql);
+    if (this.workers) return this.workers.read(sql, params);
     let entry = this.prepared.get(sql);
     if (entry) {
       // Most recently used last, so the statement evicted below is the least recently used.
@@ -352,6 +367,7 @@ export class Database {
     const statements = await Promise.allSettled([...this.prepared.values()].map((e) => e.ready));
     await Promise.all(statements.map((s) => (s.status === "fulfilled" ? new Promise<void>((resolve) => s.value.finalize(resolve)) : undefined)));
     this.prepared.clear();
+    await this.workers?.close();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
     if (this.writer.isInitialized) await this.writer.destroy();
   }

@@ -183,9 +183,12 @@ export async function startExecutable(name: string, command: string, args: strin
 export function startFlags(): string[] {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
   const start = pkg.scripts?.start ?? "";
-  const match = /^node((?:\s+--[^\s]+)*)\s+dist\/src\/main\.js$/.exec(start.trim());
-  if (!match) throw new Error(`package.json's start script is not "node [--flags] dist/src/main.js": ${start}`);
-  return match[1]!.trim().split(/\s+/).filter(Boolean);
+  const direct = /^node((?:\s+--[^\s]+)*)\s+dist\/src\/main\.js$/.exec(start.trim());
+  if (direct) return direct[1]!.trim().split(/\s+/).filter(Boolean);
+  // The launcher that builds first (scripts/run-built.mjs) hands its --node-arg= flags to node.
+  const launched = /^node\s+scripts\/run-built\.mjs((?:\s+--node-arg=[^\s]+)*)\s+src\/main\.js$/.exec(start.trim());
+  if (launched) return launched[1]!.trim().split(/\s+/).filter(Boolean).map((arg) => arg.slice("--node-arg=".length));
+  throw new Error(`package.json's start script is neither "node [--flags] dist/src/main.js" nor "node scripts/run-built.mjs [--node-arg=--flag …] src/main.js": ${start}`);
 }
 
 /**
