@@ -12,6 +12,8 @@ export type DatabaseConfig =
       readonly readWorkers?: number;
       /** Where better-sqlite3 is when it is not in the project's node_modules (SQLITE_READ_DRIVER). */
       readonly readDriver?: string;
+      /** False: hot reads take their rows cell by cell from the driver, not as one JSON text (SQLITE_JSON_ROWS). */
+      readonly jsonRows?: boolean;
     }
   | { readonly kind: "postgres"; readonly url: string };
 
@@ -479,7 +481,8 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
   }
   const readWorkers = parseInteger("SQLITE_READ_WORKERS", env.SQLITE_READ_WORKERS, 0, 0, 16);
   const readDriver = env.SQLITE_READ_DRIVER ? { readDriver: path.resolve(env.SQLITE_READ_DRIVER) } : {};
-  return { kind: "sqlite", file: path.resolve(env.SQLITE_FILE ?? path.join("data", "newsroom.sqlite")), ...(readWorkers > 0 ? { readWorkers } : {}), ...readDriver };
+  const jsonRows = parseBool("SQLITE_JSON_ROWS", env.SQLITE_JSON_ROWS, true) ? {} : { jsonRows: false };
+  return { kind: "sqlite", file: path.resolve(env.SQLITE_FILE ?? path.join("data", "newsroom.sqlite")), ...(readWorkers > 0 ? { readWorkers } : {}), ...readDriver, ...jsonRows };
 }
 
 export function parseHttpConfig(env: NodeJS.ProcessEnv): HttpConfig {

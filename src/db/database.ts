@@ -162,6 +162,11 @@ export class Database {
     return this.config.kind === "postgres";
   }
 
+  /** Whether hot reads take their rows as one JSON text from SQLite (rows.ts readRows); SQLITE_JSON_ROWS=false: cell by cell. */
+  get rowsAsJson(): boolean {
+    return this.config.kind === "sqlite" && this.config.jsonRows !== false;
+  }
+
   /** Opens the connections over `entities` and runs pending migrations. */
   static async open(config: DatabaseConfig, entities: EntityList): Promise<Database> {
     const listeners = new Set<QueryListener>();

@@ -9,16 +9,17 @@ import { InstitutionKind } from "../../src/kernel/institution-kind";
 import { REALISTIC_OPERATIONS, SAMPLES_QUERY, samplesFrom } from "../bench/lib/calibration";
 import { Q0_TYPENAME, Q1_ARTICLE_PAGE, Q2_FRONT_PAGE } from "../bench/lib/queries";
 import { addInstitution, addPerson, addQuote, addStory, BASE_TIME, HOUR, regionalNewsroom } from "../helpers/scenarios";
-import { dataOf, startTestServer } from "../helpers/server";
+import { dataOf, startTestServer, tempSqliteFile } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 import type { DatabaseConfig } from "../../src/config";
 
 /*
- * The uncached read path against the full one, byte for byte (issue 21). Two servers over the
- * same store, both with RESPONSE_CACHE=false: the old path (EARLY_EXECUTION=false, node-sqlite3's
- * reader) and the new one (anonymous queries executed before Express and Apollo; on SQLite, reads
- * in better-sqlite3 workers when the bench's copy of better-sqlite3 is installed). Every realistic
+ * The uncached read path against the full one, byte for byte (issue 21). Servers over the
+ * same store, all with RESPONSE_CACHE=false: the old path (EARLY_EXECUTION=false, node-sqlite3's
+ * reader cell by cell: SQLITE_JSON_ROWS=false) and the new ones (anonymous queries executed before
+ * Express and Apollo, rows as one JSON text per statement; then the same on better-sqlite3 workers
+ * when the bench's copy of better-sqlite3 is installed). Every realistic
  * operation, the bench's reads, errors and refusals go to both, anonymously and with an editor's
  * token, with the same request id and Origin; status, body bytes and the raw header list (names,
  * order, values; the Date aside) must be the same. Drafts, scheduled stories and facts readers do
@@ -58,14 +59,17 @@ function post(t: TestServer, body: string, headers: Record<string, string>): Pro
 
 describe("uncached reads: the early path and the worker reads answer as the full path does", () => {
   let old: TestServer;
-  let fresh: TestServer;
+  /** The new path: early execution and rows as JSON on node-sqlite3; then the same on better-sqlite3 workers. */
+  const fresh: TestServer[] = [];
   let editor: string;
+  const oldFile = onPostgres ? undefined : tempSqliteFile();
   let slugs: { published: string; draft: string; scheduled: string; hidden: string };
   const cases: Array<{ name: string; body: string }> = [];
 
   beforeAll(async () => {
     const common = { cache: { enabled: false }, cors: { origins: [ORIGIN] } } as const;
-    old = await startTestServer({ seed: true, config: { ...common, graphql: { earlyExecution: false } } });
+    // Today's path: Express and Apollo, node-sqlite3's reader cell by cell.
+    old = await startTestServer({ seed: true, ...(oldFile ? { file: oldFile, database: { kind: "sqlite", file: oldFile, jsonRows: false } } : {}), config: { ...common, graphql: { earlyExecution: false } } });
     const scenario = await regionalNewsroom(old.server.db);
     // A person and an institution readers do not see yet (their only source unpublished), on a published story.
     const hidden = await old.server.db.transaction(async (em) => {
@@ -79,8 +83,8 @@ describe("uncached reads: the early path and the worker reads answer as the full
       return story;
     });
     editor = await mintToken(old, "EDITOR");
-    const database: DatabaseConfig | undefined = workersAvailable ? { kind: "sqlite", file: old.file!, readWorkers: 2, readDriver: BENCH_DRIVER } : undefined;
-    fresh = await startTestServer({ seed: false, file: old.file ?? undefined, keepFile: true, ...(database ? { database } : {}), config: { ...common, graphql: { earlyExecution: true } } });
+    const databases: Array<DatabaseConfig | undefined> = oldFile ? [{ kind: "sqlite", file: oldFile }, ...(workersAvailable ? [{ kind: "sqlite" as const, file: oldFile, readWorkers: 2, readDriver: BENCH_DRIVER }] : [])] : [undefined];
+    for (const database of databases) fresh.push(await startTestServer({ seed: false, file: oldFile ?? old.file ?? undefined, keepFile: true, ...(database ? { database } : {}), config: { ...common, graphql: { earlyExecution: true } } }));
     slugs = { published: scenario.published[0]!.slug, draft: scenario.drafts[0]!.slug, scheduled: scenario.scheduled.slug, hidden: hidden.slug };
     expect(scenario.drafts[0]!.status).toBe(ArticleStatus.DRAFT);
 
@@ -90,6 +94,8 @@ describe("uncached reads: the early path and the worker reads answer as the full
     const more: Array<[string, string, Record<string, unknown>?]> = [
       ["Q2", Q2_FRONT_PAGE],
       ["Q0", Q0_TYPENAME],
+      ["relevance page (floating-point cursors)", `{ articles(first: 3, orderBy: RELEVANCE, filter: { search: "Berita" }) { edges { cursor node { slug } } pageInfo { endCursor hasNextPage } } }`],
+      ["oldest first, second page", `{ articles(first: 2, orderBy: PUBLISHED_AT_ASC) { pageInfo { endCursor } } }`],
       ["drafts asked for", `{ articles(first: 10, filter: { status: DRAFT }) { nodes { slug status } } }`],
       ["scheduled by slug", `query($s: String!) { article(slug: $s) { slug status publishedAt } }`, { s: slugs.scheduled }],
       ["draft by slug with quotes", `query($s: String!) { article(slug: $s) { slug quotes { text speaker { name } } institutions { name } } }`, { s: slugs.draft }],
@@ -109,8 +115,9 @@ describe("uncached reads: the early path and the worker reads answer as the full
   });
 
   afterAll(async () => {
-    await fresh?.close();
+    for (const t of fresh) await t.close();
     await old?.close();
+    if (oldFile) fs.rmSync(path.dirname(oldFile), { recursive: true, force: true });
   });
 
   it.each([
@@ -122,17 +129,20 @@ describe("uncached reads: the early path and the worker reads answer as the full
     for (const { name, body } of cases) {
       const headers = { "x-request-id": `diff-${n++}`, origin: ORIGIN, ...(withToken ? bearer(editor) : {}) };
       const before = await post(old, body, headers);
-      const after = await post(fresh, body, headers);
-      if (before.status !== after.status) differences.push(`${name}: status ${before.status} → ${after.status}`);
-      if (before.body !== after.body) differences.push(`${name}: body\n  ${before.body.slice(0, 400)}\n  ${after.body.slice(0, 400)}`);
-      if (before.headers.join("\n") !== after.headers.join("\n")) differences.push(`${name}: headers\n  ${before.headers.join(" | ")}\n  ${after.headers.join(" | ")}`);
+      for (const [i, t] of fresh.entries()) {
+        const after = await post(t, body, headers);
+        const label = `${name} (new path ${i})`;
+        if (before.status !== after.status) differences.push(`${label}: status ${before.status} → ${after.status}`);
+        if (before.body !== after.body) differences.push(`${label}: body\n  ${before.body.slice(0, 400)}\n  ${after.body.slice(0, 400)}`);
+        if (before.headers.join("\n") !== after.headers.join("\n")) differences.push(`${label}: headers\n  ${before.headers.join(" | ")}\n  ${after.headers.join(" | ")}`);
+      }
     }
     expect(differences).toEqual([]);
   });
 
   it("shows editors what readers do not see, on both paths", async () => {
     const draft = JSON.stringify({ query: `query($s: String!) { article(slug: $s) { slug } }`, variables: { s: slugs.draft } });
-    for (const t of [old, fresh]) {
+    for (const t of [old, ...fresh]) {
       expect(JSON.parse((await post(t, draft, {})).body)).toEqual({ data: { article: null } });
       expect(JSON.parse((await post(t, draft, bearer(editor))).body)).toEqual({ data: { article: { slug: slugs.draft } } });
     }
@@ -140,10 +150,10 @@ describe("uncached reads: the early path and the worker reads answer as the full
 
   it("counts and logs early answers as requests", async () => {
     const body = JSON.stringify({ query: Q2_FRONT_PAGE, operationName: "FrontPage" });
-    const metrics = async () => (await (await fetch(`http://127.0.0.1:${fresh.server.port}/metrics`)).text()).split("\n").find((l) => l.startsWith('graphql_requests_total{operation="FrontPage",outcome="ok"}'));
+    const metrics = async () => (await (await fetch(`http://127.0.0.1:${fresh[0]!.server.port}/metrics`)).text()).split("\n").find((l) => l.startsWith('graphql_requests_total{operation="FrontPage",outcome="ok"}'));
     const count = (line: string | undefined) => Number(line?.split(" ").pop() ?? 0);
     const before = count(await metrics());
-    await post(fresh, body, {});
+    await post(fresh[0]!, body, {});
     expect(count(await metrics())).toBe(before + 1);
   });
 });
