@@ -17,6 +17,7 @@ export class RowReader<T extends object> {
   private readonly selectList: string;
   /** The column names, for {@link readRows}; null when a column could not travel through JSON unchanged. */
   private readonly names: string[] | null;
+  private readonly keysByPrefix = new Map<string, readonly string[]>();
 
   /**
    * @param target the entity class.
@@ -67,6 +68,16 @@ export class RowReader<T extends object> {
     return this.columns.map((c) => `${alias}."${c.databaseName}" AS "${prefix}${c.databaseName}"`).join(", ");
   }
 
+  /** The row keys of this entity's columns under `prefix`, made once (a key built per cell showed in the front page's profile). */
+  private keysOf(prefix: string): readonly string[] {
+    let keys = this.keysByPrefix.get(prefix);
+    if (!keys) {
+      keys = this.columns.map((c) => prefix + c.databaseName);
+      this.keysByPrefix.set(prefix, keys);
+    }
+    return keys;
+  }
+
   /** The names {@link columnsOf} gives this entity's columns (for {@link readRows}); null when one of them cannot travel through JSON. */
   namesOf(prefix = "_e_"): string[] | null {
     return this.names ? this.names.map((name) => prefix + name) : null;
@@ -75,9 +86,10 @@ export class RowReader<T extends object> {
   /** The entity in a row read with {@link columnsOf}. */
   hydrate(row: Record<string, unknown>, prefix = ""): T {
     const entity = Object.create(this.target.prototype) as Record<string, unknown>;
+    const keys = this.keysOf(prefix);
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i]!;
-      const raw = row[prefix + column.databaseName];
+      const raw = row[keys[i]!];
       const convert = this.converters[i];
       entity[column.propertyName] = convert && raw !== null && raw !== undefined ? convert(raw) : raw;
     }
