@@ -7,7 +7,16 @@ import { terminalText } from "./kernel/terminal-text";
 
 /** Where the data lives: the embedded SQLite file, or a PostgreSQL server. */
 export type DatabaseConfig =
-  | { readonly kind: "sqlite"; readonly file: string }
+  | {
+      readonly kind: "sqlite";
+      readonly file: string;
+      /** Worker threads reading on better-sqlite3 (SQLITE_READ_WORKERS); 0 or absent: node-sqlite3's reader connection. */
+      readonly readWorkers?: number;
+      /** Where better-sqlite3 is when it is not in the project's node_modules (SQLITE_READ_DRIVER). */
+      readonly readDriver?: string;
+      /** False: hot reads take their rows cell by cell from the driver, not as one JSON text (SQLITE_JSON_ROWS). */
+      readonly jsonRows?: boolean;
+    }
   | { readonly kind: "postgres"; readonly url: string };
 
 /**
@@ -144,6 +153,11 @@ export interface GraphQLConfig {
   readonly playground: boolean;
   /** What the automatic persisted queries' store may hold, in bytes. */
   readonly persistedQueriesBytes: number;
+  /**
+   * Anonymous POSTed queries run before Express and Apollo when no response cache answers them
+   * (EARLY_EXECUTION; src/transport/early-execution.ts); false: every request takes the full path.
+   */
+  readonly earlyExecution: boolean;
 }
 
 /** The in-memory response cache, the Cache-Control of anonymous GET answers, and the HTTP cache in front. */
@@ -506,7 +520,10 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
     }
     return { kind: "postgres", url };
   }
-  return { kind: "sqlite", file: path.resolve(env.SQLITE_FILE ?? path.join("data", "newsroom.sqlite")) };
+  const readWorkers = parseInteger("SQLITE_READ_WORKERS", env.SQLITE_READ_WORKERS, 0, 0, 16);
+  const readDriver = env.SQLITE_READ_DRIVER ? { readDriver: path.resolve(env.SQLITE_READ_DRIVER) } : {};
+  const jsonRows = parseBool("SQLITE_JSON_ROWS", env.SQLITE_JSON_ROWS, true) ? {} : { jsonRows: false };
+  return { kind: "sqlite", file: path.resolve(env.SQLITE_FILE ?? path.join("data", "newsroom.sqlite")), ...(readWorkers > 0 ? { readWorkers } : {}), ...readDriver, ...jsonRows };
 }
 
 export function parseHttpConfig(env: NodeJS.ProcessEnv): HttpConfig {
@@ -601,6 +618,7 @@ export function parseGraphQLConfig(env: NodeJS.ProcessEnv): GraphQLConfig {
     introspection: parseBool("INTROSPECTION", env.INTROSPECTION, true),
     playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),
     persistedQueriesBytes: parseInteger("PERSISTED_QUERIES_MB", env.PERSISTED_QUERIES_MB, 16, 1, 4096) * 1_048_576,
+    earlyExecution: parseBool("EARLY_EXECUTION", env.EARLY_EXECUTION, true),
   };
 }
 

@@ -34,7 +34,8 @@ import { createPlaygroundRouter } from "./playground/playground";
 import { createTickerRouter } from "./ticker/ticker.router";
 import { createFeedsRouter } from "./feeds/feeds.router";
 import { createDeskRouter } from "./desk/desk.router";
-import { observabilityPlugin } from "./transport/observability-plugin";
+import { observabilityPlugin, requestObserver } from "./transport/observability-plugin";
+import { EarlyExecution } from "./transport/early-execution";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./kernel/request-scope";
 import { admittedDocumentPlugin, admittedOf, executeAdmitted, operationGate } from "./transport/http-gate";
@@ -154,6 +155,17 @@ class InFlight {
     };
   }
 
+  /** Counts one execution outside Apollo (the early path) until the returned function is called. */
+  enter(): () => void {
+    this.count++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+    };
+  }
+
   /** Resolves when none is in flight, or after `maxMs`. */
   async settled(maxMs: number): Promise<void> {
     if (this.count === 0) return;
@@ -227,6 +239,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const responseCache = startResponseCache({ db, bus, schema, config: config.cache, logger, metrics });
     const policy = new OperationPolicy(schema, { limits: config.graphql.limits, introspection: config.graphql.introspection, hideHints: config.production, logger, metrics });
     const executions = new InFlight();
+    const observer = requestObserver({ logger, metrics });
 
     const app = express();
     app.disable("x-powered-by");
@@ -301,7 +314,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
         { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
         admittedDocumentPlugin<HttpContext>(),
         responseCache.http.plugin<HttpContext>(),
-        observabilityPlugin({ logger, metrics }),
+        observabilityPlugin(observer),
         executions.plugin(),
       ],
     });
@@ -341,7 +354,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
       express.json({ limit: config.http.maxBodyBytes }),
       // A body read before Express (see EarlyHits) that is not JSON fails here, as the parser above would have.
       (req, _res, next) => {
-        const error = early?.bodyErrorOf(req);
+        const error = early?.bodyErrorOf(req) ?? direct?.bodyErrorOf(req);
         next(error ? Object.assign(error, { status: 400, type: "entity.parse.failed" }) : undefined);
       },
       operationGate(policy, { cache: responseCache.http, persisted }),
@@ -362,7 +375,20 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     );
     app.use(bodyErrors(policy, logger));
 
-    handle = early ? early.listener(app, corsHeaders) : app;
+    // With RESPONSE_CACHE=false nothing is answered from a cache: anonymous queries run before Express and Apollo instead.
+    const direct =
+      early || !config.graphql.earlyExecution
+        ? null
+        : new EarlyExecution({
+            schema,
+            policy,
+            context: (req, scope, admitted) => ({ ...createContext(services, { viewer: null, clientAddress: clientAddress(req), transport: "http", tally: scope }), admitted }),
+            formatError,
+            observer,
+            inFlight: () => executions.enter(),
+            headerStep: corsHeaders,
+          });
+    handle = early ? early.listener(app, corsHeaders) : direct ? direct.listener(app) : app;
     const scheduler = startScheduler(services.articles, config.events.schedulerIntervalMs, logger);
     const webhooks = startWebhooks(db, bus, config.webhooks, logger, (result) => metrics.webhookAttempts.inc({ outcome: result.outcome }));
     const port = (httpServer.address() as AddressInfo).port;

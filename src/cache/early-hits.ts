@@ -7,12 +7,59 @@ const MAX_EARLY_BODY_BYTES = 16 * 1024;
 /** Sends a stored answer as every hit is sent (HttpCache.sendHit). */
 export type SendHit = (req: IncomingMessage, res: ServerResponse, hit: CachedResponse, spelling: RawSpelling) => void;
 
+/** A small, plain JSON body of a known length: what the early paths read themselves. */
+export function readsEarly(req: IncomingMessage): boolean {
+  const type = req.headers["content-type"];
+  if (type === undefined || !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) return false;
+  if (req.headers["content-encoding"] !== undefined || req.headers["transfer-encoding"] !== undefined) return false;
+  const length = Number(req.headers["content-length"]);
+  return Number.isInteger(length) && length > 0 && length <= MAX_EARLY_BODY_BYTES;
+}
+
+/**
+ * Reads a body {@link readsEarly} accepted and parses it as Express's JSON parser in its strict
+ * mode would (the result is left as `req.body`, which that parser then leaves alone); null when
+ * it ended short, ran long, or failed (then Express answers whatever is left).
+ */
+export function readEarlyBody(req: IncomingMessage, done: (read: ReadBody | null) => void): void {
+  const expected = Number(req.headers["content-length"]);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let finished = false;
+  const finish = (read: ReadBody | null) => {
+    if (finished) return;
+    finished = true;
+    req.off("data", onData);
+    done(read);
+  };
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > expected) req.destroy();
+  };
+  req.on("data", onData);
+  req.once("error", () => finish(null));
+  req.once("end", () => {
+    if (length !== expected) return finish(null);
+    const raw = Buffer.concat(chunks, length).toString("utf8");
+    // The rules of Express's JSON parser in its strict mode: an object or an array, nothing else.
+    const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(raw)?.[1];
+    try {
+      if (first !== "{" && first !== "[") throw new SyntaxError("Unexpected token at the start of the body");
+      (req as IncomingMessage & { body?: unknown }).body = JSON.parse(raw);
+      finish({ raw });
+    } catch (error) {
+      finish({ raw, error: error instanceof SyntaxError ? error : new SyntaxError(String(error)) });
+    }
+  });
+}
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 /** A middleware that sets headers and calls on (the CORS one), run before an early answer too. */
 type HeaderStep = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /** What an early read of a POST body left for the Express chain. */
-interface ReadBody {
+export interface ReadBody {
   readonly raw: string;
   readonly error?: SyntaxError;
 }
@@ -51,8 +98,8 @@ export class EarlyHits {
         }
         return;
       }
-      if (req.method === "POST" && req.url === this.path && this.readableBody(req)) {
-        this.readBody(req, (read) => {
+      if (req.method === "POST" && req.url === this.path && readsEarly(req)) {
+        readEarlyBody(req, (read) => {
           if (read === null) return next(req, res);
           const raw = `POST\u0000${req.headers.accept ?? ""}\u0000${read.raw}`;
           if (this.tryAnswer(raw, req, res, headerStep)) return;
@@ -74,49 +121,6 @@ export class EarlyHits {
   /** The JSON syntax error of a body read early, for the Express chain to raise where its parser would have. */
   bodyErrorOf(req: IncomingMessage): SyntaxError | undefined {
     return this.bodyErrors.get(req);
-  }
-
-  /** A small, plain JSON body of a known length: what the early path reads itself. */
-  private readableBody(req: IncomingMessage): boolean {
-    const type = req.headers["content-type"];
-    if (type === undefined || !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) return false;
-    if (req.headers["content-encoding"] !== undefined || req.headers["transfer-encoding"] !== undefined) return false;
-    const length = Number(req.headers["content-length"]);
-    return Number.isInteger(length) && length > 0 && length <= MAX_EARLY_BODY_BYTES;
-  }
-
-  /** Reads the body; null when it ended short, ran long, or failed (then Express answers whatever is left). */
-  private readBody(req: IncomingMessage, done: (read: ReadBody | null) => void): void {
-    const expected = Number(req.headers["content-length"]);
-    const chunks: Buffer[] = [];
-    let length = 0;
-    let finished = false;
-    const finish = (read: ReadBody | null) => {
-      if (finished) return;
-      finished = true;
-      req.off("data", onData);
-      done(read);
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length > expected) req.destroy();
-    };
-    req.on("data", onData);
-    req.once("error", () => finish(null));
-    req.once("end", () => {
-      if (length !== expected) return finish(null);
-      const raw = Buffer.concat(chunks, length).toString("utf8");
-      // The rules of Express's JSON parser in its strict mode: an object or an array, nothing else.
-      const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(raw)?.[1];
-      try {
-        if (first !== "{" && first !== "[") throw new SyntaxError("Unexpected token at the start of the body");
-        (req as IncomingMessage & { body?: unknown }).body = JSON.parse(raw);
-        finish({ raw });
-      } catch (error) {
-        finish({ raw, error: error instanceof SyntaxError ? error : new SyntaxError(String(error)) });
-      }
-    });
   }
 
   private tryAnswer(raw: string, req: IncomingMessage, res: ServerResponse, headerStep: HeaderStep | null): boolean {

@@ -6,11 +6,13 @@ import fs from "node:fs";
 import { types as pgTypes } from "pg";
 import sqlite3 from "sqlite3";
 import path from "node:path";
+import { ConfigError } from "../config";
 import type { DatabaseConfig } from "../config";
 import type { StatementTally } from "../kernel/request-scope";
 import { useInstantType } from "./column-types";
 import { migrations } from "./migrations";
 import { fastInstantTypes } from "./pg-instants";
+import { findReadDriver, ReadWorkers } from "./read-workers";
 
 // List queries differ by filter and ordering, not by values, so a few hundred shapes cover them all.
 const MAX_PREPARED = 500;
@@ -177,10 +179,17 @@ export class Database {
     readonly writer: DataSource,
     /** Called with every statement either connection runs. */
     readonly listeners: Set<QueryListener>,
+    /** SQLite only, with SQLITE_READ_WORKERS: where {@link readPrepared} runs its statements. */
+    private readonly workers: ReadWorkers | null = null,
   ) {}
 
   get isPostgres(): boolean {
     return this.config.kind === "postgres";
+  }
+
+  /** Whether hot reads take their rows as one JSON text from SQLite (rows.ts readRows); SQLITE_JSON_ROWS=false: cell by cell. */
+  get rowsAsJson(): boolean {
+    return this.config.kind === "sqlite" && this.config.jsonRows !== false;
   }
 
   /** Opens the connections over `entities` and runs pending migrations. */
@@ -196,11 +205,21 @@ export class Database {
     // the planner guesses from its size on disk, a rewritten one keeps its old row counts.
     if (config.kind === "postgres" && ran.length > 0) await writer.query("ANALYZE");
     let reader = writer;
+    let workers: ReadWorkers | null = null;
     if (config.kind === "sqlite") {
       reader = new DataSource(dataSourceOptions(config, entities, { logger, logging: ["query"] }));
       await reader.initialize();
+      if (config.readWorkers) {
+        const driver = config.readDriver ?? findReadDriver();
+        if (driver === null) {
+          await reader.destroy();
+          await writer.destroy();
+          throw new ConfigError(`SQLITE_READ_WORKERS=${config.readWorkers} needs better-sqlite3, which is not installed (npm install better-sqlite3, or set SQLITE_READ_WORKERS=0)`);
+        }
+        workers = await ReadWorkers.open(config.file, config.readWorkers, driver);
+      }
     }
-    return new Database(config, reader, writer, listeners);
+    return new Database(config, reader, writer, listeners, workers);
   }
 
   /**
@@ -322,6 +341,7 @@ export class Database {
     if (params.some(hasNul)) return [];
     if (this.isPostgres) return this.readPostgres(sql, params);
     for (const listener of this.listeners) listener(sql);
+    if (this.workers) return this.workers.read(sql, params);
     let entry = this.prepared.get(sql);
     if (entry) {
       // Most recently used last, so the statement evicted below is the least recently used.
@@ -413,6 +433,7 @@ export class Database {
     const statements = await Promise.allSettled([...this.prepared.values()].map((e) => e.ready));
     await Promise.all(statements.map((s) => (s.status === "fulfilled" ? new Promise<void>((resolve) => s.value.finalize(resolve)) : undefined)));
     this.prepared.clear();
+    await this.workers?.close();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
     if (this.writer.isInitialized) await this.writer.destroy();
   }

@@ -1,6 +1,7 @@
 import type { StatementTally } from "../kernel/request-scope";
 import { decodeCursor, encodeCursor } from "../kernel/page-args";
 import type { KeyValue, Ordering, PageArgs } from "../kernel/page-args";
+import { readRows } from "./rows";
 import type { Select } from "./select";
 
 function normalizeKeyValue(value: unknown): KeyValue {
@@ -48,7 +49,12 @@ export interface ListSpec {
   readonly pkSql: string;
   readonly ordering: Ordering;
   /** Also read the listed entities in the page query: their select items and how to build one from a row. */
-  readonly entity?: { readonly columns: string; hydrate(row: Record<string, unknown>): unknown };
+  readonly entity?: {
+    readonly columns: string;
+    /** The names `columns` gives, in order, when the rows may travel as JSON ({@link readRows}). */
+    readonly names?: readonly string[] | null;
+    hydrate(row: Record<string, unknown>): unknown;
+  };
 }
 
 function memo<T>(compute: () => Promise<T>): () => Promise<T> {
@@ -91,13 +97,18 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
     ...(afterValues ? [afterCondition(ordering, afterValues, windowParams, true, "_a")] : []),
     ...(beforeValues ? [afterCondition(reversed(ordering), beforeValues, windowParams, true, "_b")] : []),
   ];
+  // Cell by cell through the driver when an entity's names are unknown, or a key is a floating-point
+  // number (a relevance rank): JSON prints those with 15 digits, and the cursor must hold the exact value.
+  const jsonKeys = ordering.keys.every((key) => key.type !== "number");
+  const names = jsonKeys && (spec.entity === undefined || spec.entity.names) ? ["_pk", "_p", ...ordering.keys.map((_, i) => `_k${i}`), ...(spec.entity?.names ?? [])] : null;
+  const readPage = (sql: string, values: unknown[], extra: string[] = []) => (names ? readRows(db, sql, values, [...names, ...extra], tally) : db.readPrepared(sql, values, tally));
   let rows: Array<Record<string, unknown>>;
   if (single) {
     const { sql, values } = base.compile(`${pkSql} AS _pk, 0 AS _p, ${keyColumns}`, ` ORDER BY ${orderSql} LIMIT ${args.count + 1}`, { conditions: windowConditions, params: windowParams });
-    rows = await db.readPrepared(sql, values, tally);
+    rows = await readPage(sql, values);
   } else {
     const inner = base.compile(`${pkSql} AS _pk, ${partitionSql} AS _p, ${keyColumns}, ROW_NUMBER() OVER (PARTITION BY ${partitionSql} ORDER BY ${orderSql}) AS _rn`, "", { conditions: windowConditions, params: windowParams });
-    rows = await db.readPrepared(`SELECT * FROM (${inner.sql}) _page WHERE _page._rn <= ${args.count + 1} ORDER BY _page._p, _page._rn`, inner.values, tally);
+    rows = await readPage(`SELECT * FROM (${inner.sql}) _page WHERE _page._rn <= ${args.count + 1} ORDER BY _page._p, _page._rn`, inner.values, ["_rn"]);
   }
 
   const byPartition = new Map<number, Array<Record<string, unknown>>>();

@@ -15,6 +15,9 @@ export class RowReader<T extends object> {
   private readonly converters: Array<((raw: unknown) => unknown) | null>;
   private readonly table: string;
   private readonly selectList: string;
+  /** The column names, for {@link readRows}; null when a column could not travel through JSON unchanged. */
+  private readonly names: string[] | null;
+  private readonly keysByPrefix = new Map<string, readonly string[]>();
 
   /**
    * @param target the entity class.
@@ -30,6 +33,7 @@ export class RowReader<T extends object> {
     this.table = metadata.tableName;
     this.columns = metadata.columns.filter((c) => c.isSelect && !omit.includes(c.propertyName));
     this.selectList = this.columns.map((c) => `"${c.databaseName}"`).join(", ");
+    this.names = this.columns.every((c) => jsonExact(c)) ? this.columns.map((c) => c.databaseName) : null;
     // Text and numbers come back from both drivers as they are stored; only instants and
     // booleans need TypeORM's conversion, so the others skip it (it showed in the profile).
     const driver = db.reader.driver;
@@ -47,13 +51,15 @@ export class RowReader<T extends object> {
   async byKeys(db: Database, tally: StatementTally | null, column: string, keys: readonly (number | string)[], orderBy = ""): Promise<T[]> {
     if (keys.length === 0) return [];
     const order = orderBy ? ` ORDER BY ${orderBy}` : "";
-    const raw = await db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(db, `"${column}"`)}${order}`, [keyListParam(db, keys)], tally);
+    const sql = `SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(db, `"${column}"`)}${order}`;
+    const raw = this.names ? await readRows(db, sql, [keyListParam(db, keys)], this.names, tally) : await db.readPrepared(sql, [keyListParam(db, keys)], tally);
     return raw.map((row) => this.hydrate(row));
   }
 
   /** Every row, ordered by `orderBy` (for small tables such as tags). */
   async all(db: Database, tally: StatementTally | null, orderBy: string): Promise<T[]> {
-    const raw = await db.readPrepared(`SELECT ${this.selectList} FROM "${this.table}" ORDER BY ${orderBy}`, [], tally);
+    const sql = `SELECT ${this.selectList} FROM "${this.table}" ORDER BY ${orderBy}`;
+    const raw = this.names ? await readRows(db, sql, [], this.names, tally) : await db.readPrepared(sql, [], tally);
     return raw.map((row) => this.hydrate(row));
   }
 
@@ -62,17 +68,69 @@ export class RowReader<T extends object> {
     return this.columns.map((c) => `${alias}."${c.databaseName}" AS "${prefix}${c.databaseName}"`).join(", ");
   }
 
+  /** The row keys of this entity's columns under `prefix`, made once (a key built per cell showed in the front page's profile). */
+  private keysOf(prefix: string): readonly string[] {
+    let keys = this.keysByPrefix.get(prefix);
+    if (!keys) {
+      keys = this.columns.map((c) => prefix + c.databaseName);
+      this.keysByPrefix.set(prefix, keys);
+    }
+    return keys;
+  }
+
+  /** The names {@link columnsOf} gives this entity's columns (for {@link readRows}); null when one of them cannot travel through JSON. */
+  namesOf(prefix = "_e_"): string[] | null {
+    return this.names ? this.names.map((name) => prefix + name) : null;
+  }
+
   /** The entity in a row read with {@link columnsOf}. */
   hydrate(row: Record<string, unknown>, prefix = ""): T {
     const entity = Object.create(this.target.prototype) as Record<string, unknown>;
+    const keys = this.keysOf(prefix);
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i]!;
-      const raw = row[prefix + column.databaseName];
+      const raw = row[keys[i]!];
       const convert = this.converters[i];
       entity[column.propertyName] = convert && raw !== null && raw !== undefined ? convert(raw) : raw;
     }
     return entity as T;
   }
+}
+
+/**
+ * Whether SQLite's JSON gives back a column's values exactly as node-sqlite3 does: text, integers
+ * (ids, counts, flags) and instants stored as text do; floating-point numbers (printed with 15
+ * digits) and blobs (refused) would not, and no hot read has them.
+ */
+function jsonExact(column: ColumnMetadata): boolean {
+  const type = typeof column.type === "function" ? column.type.name.toLowerCase() : String(column.type).toLowerCase();
+  return !/float|real|double|decimal|numeric|blob|binary|buffer/.test(type);
+}
+
+/**
+ * A read whose rows SQLite hands over as one JSON text (`json_group_array(json_array(…))`) that
+ * is parsed here, in place of node-sqlite3 making every cell a JS value through N-API on the main
+ * thread (about 0.4 µs a cell, the largest single cost of an uncached front page:
+ * docs/performance.md). `names` are the statement's result columns, in order, as it names them;
+ * the rows come back as objects with those keys, as {@link Database.readPrepared} gives them.
+ * The statement's ORDER BY holds: SQLite does not flatten an ordered subquery into an aggregate.
+ * On PostgreSQL, whose driver parses rows itself, and with SQLITE_JSON_ROWS=false, the statement
+ * runs as it is.
+ */
+export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null): Promise<Array<Record<string, unknown>>> {
+  if (!db.rowsAsJson) return db.readPrepared(sql, params, tally);
+  const list = names.map((name) => `"${name}"`).join(", ");
+  const [row] = await db.readPrepared(`SELECT json_group_array(json_array(${list})) AS _rows FROM (${sql})`, params, tally);
+  if (row === undefined) return [];
+  const arrays = JSON.parse(row._rows as string) as unknown[][];
+  const rows = new Array<Record<string, unknown>>(arrays.length);
+  for (let r = 0; r < arrays.length; r++) {
+    const values = arrays[r]!;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) out[names[i]!] = values[i];
+    rows[r] = out;
+  }
+  return rows;
 }
 
 const ZERO = 48;

@@ -27,7 +27,7 @@ import { fetchPage, fetchPartitionedPages } from "../db/pagination";
 import type { ListSpec, Page } from "../db/pagination";
 import type { Ordering, PageArgs } from "../kernel/page-args";
 import type { Database } from "../db/database";
-import { keyListCondition, keyListParam, RowReader } from "../db/rows";
+import { keyListCondition, keyListParam, readRows, RowReader } from "../db/rows";
 import { Select } from "../db/select";
 import { matchStories, searchWords } from "../db/search";
 import { alignByPk, groupBy, timeParam } from "../db/sql";
@@ -63,7 +63,7 @@ export class ArticleService {
     this.tagRows = new RowReader(db, Tag);
     this.authorRows = new RowReader(db, Author);
     this.imageRows = new RowReader(db, ArticleImage);
-    this.listEntity = { columns: this.listRows.columnsOf("a"), hydrate: (row) => this.listRows.hydrate(row, "_e_") };
+    this.listEntity = { columns: this.listRows.columnsOf("a"), names: this.listRows.namesOf(), hydrate: (row) => this.listRows.hydrate(row, "_e_") };
   }
 
   /** Pages read their stories' columns in the same statement as their keys. */
@@ -197,11 +197,10 @@ export class ArticleService {
    * rows in one statement.
    */
   private async linked<T extends object>(ctx: RequestContext, articlePks: readonly number[], link: string, target: string, reader: RowReader<T>): Promise<T[][]> {
-    const rows = await this.db.readPrepared(
-      `SELECT l."article_id" AS _owner, ${reader.columnsOf("t")} FROM "${link}" l INNER JOIN "${target}" t ON t."id" = l."${target}_id" WHERE ${keyListCondition(this.db, `l."article_id"`)} ORDER BY l."position", l."${target}_id"`,
-      [keyListParam(this.db, articlePks)],
-      ctx.tally,
-    );
+    const sql = `SELECT l."article_id" AS _owner, ${reader.columnsOf("t")} FROM "${link}" l INNER JOIN "${target}" t ON t."id" = l."${target}_id" WHERE ${keyListCondition(this.db, `l."article_id"`)} ORDER BY l."position", l."${target}_id"`;
+    const names = reader.namesOf();
+    const params = [keyListParam(this.db, articlePks)];
+    const rows = names ? await readRows(this.db, sql, params, ["_owner", ...names], ctx.tally) : await this.db.readPrepared(sql, params, ctx.tally);
     const groups = groupBy(rows, (r) => Number(r._owner));
     return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => reader.hydrate(r, "_e_")));
   }

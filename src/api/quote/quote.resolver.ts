@@ -12,6 +12,7 @@ import { QuoteConnection } from "./quote.connection";
 import { Quote } from "../../entities/quote.entity";
 import { Role } from "../../kernel/viewer";
 import { AddQuoteInput, QuotesArgs } from "./quote.inputs";
+import { speakerReadWith } from "../../services/quote.service";
 
 @Resolver(() => Quote)
 export class QuoteResolver {
@@ -21,8 +22,10 @@ export class QuoteResolver {
   }
 
   @FieldResolver(() => Person)
-  speaker(@Root() quote: Quote, @Ctx() ctx: Context): Promise<Person | null> {
-    return ctx.loaders.person.load(quote.speakerId);
+  speaker(@Root() quote: Quote, @Ctx() ctx: Context): Person | null | Promise<Person | null> {
+    // A story's quotes come with their speakers (QuoteService.ofArticles); others are loaded by key.
+    const read = speakerReadWith(quote);
+    return read !== undefined ? read : ctx.loaders.person.load(quote.speakerId);
   }
 
   @FieldResolver(() => Institution, { nullable: true, description: "The institution the speaker spoke for, when known." })

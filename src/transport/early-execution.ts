@@ -1,0 +1,196 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { execute } from "graphql";
+import type { ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import Negotiator from "negotiator";
+import type { Context } from "../api/context";
+import { answersPrivately } from "../cache/tags";
+import { readEarlyBody, readsEarly } from "../cache/early-hits";
+import { requestIdOf } from "../kernel/request-scope";
+import type { RequestScope } from "../kernel/request-scope";
+import { mergeVary } from "../kernel/vary";
+import type { AdmittedOperation, OperationPolicy, Refusal } from "../policy/operation-policy";
+import { readJsonBody } from "./http-request";
+import type { RequestObserver } from "./observability-plugin";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+/** A middleware that sets headers and calls on (the CORS one). */
+type HeaderStep = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** The media types Apollo answers a single result with, in its order of preference. */
+const MEDIA_TYPES = ["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"];
+
+/** What every GraphQL answer depends on besides its URL and body (HttpCache's varyHeaders). */
+const ANSWER_VARY = "Authorization, Accept";
+
+export interface EarlyExecutionOptions {
+  readonly schema: GraphQLSchema;
+  readonly policy: OperationPolicy;
+  /** The request's context, as the full path builds it for an anonymous request. */
+  readonly context: (req: IncomingMessage, scope: RequestScope, admitted: AdmittedOperation) => Context & { readonly admitted: AdmittedOperation };
+  /** Apollo's formatError (the masking). */
+  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Logs and counts a request as the observability plugin does for Apollo's. */
+  readonly observer: RequestObserver;
+  /** Counts an execution in flight until the returned function is called (stop() waits for them). */
+  readonly inFlight: () => () => void;
+  /** CORS, run first as in the Express chain; null when CORS is off. */
+  readonly headerStep: HeaderStep | null;
+  /** The GraphQL endpoint's path. */
+  readonly path?: string;
+}
+
+/** Apollo's answer media type for this Accept, or null where Apollo might choose another (multipart) or none. */
+function mediaTypeOf(accept: string | undefined): string | null {
+  if (accept === undefined || accept === "") return MEDIA_TYPES[0]!;
+  // Incremental delivery is Apollo's to negotiate.
+  if (/multipart/i.test(accept)) return null;
+  return new Negotiator({ headers: { accept } }).mediaType(MEDIA_TYPES) ?? null;
+}
+
+/**
+ * Apollo's formatting of the errors of an execution that produced data (its `enrichError`, then
+ * the server's formatError); null when one of them steers the HTTP status (`extensions.http`),
+ * which Apollo turns into the status and this path leaves to it.
+ */
+function formatErrors(errors: readonly GraphQLError[], formatError: EarlyExecutionOptions["formatError"]): GraphQLFormattedError[] | null {
+  const formatted: GraphQLFormattedError[] = [];
+  for (const error of errors) {
+    const http = error.extensions.http;
+    if (http !== undefined && http !== null && typeof http === "object") return null;
+    const extensions = { ...error.extensions, code: error.extensions.code ?? "INTERNAL_SERVER_ERROR" };
+    try {
+      formatted.push(formatError({ ...error.toJSON(), extensions }, error));
+    } catch {
+      formatted.push({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    }
+  }
+  return formatted;
+}
+
+/**
+ * Runs anonymous POSTed queries before Express and Apollo (with RESPONSE_CACHE=false, where no
+ * cached answer can be sent instead): the body is read once, the operation policy admits the
+ * operation as the HTTP gate would, and graphql-js executes the admitted document with the
+ * context the full path would build. Measured on the uncached article and front pages, Express's
+ * router and body parsing and Apollo's pipeline were a sixth of the CPU (docs/performance.md),
+ * and neither can change the answer of an admitted anonymous query. The answer is written with
+ * the same status, headers in the same order, and bytes as the full path's (a differential test
+ * holds them side by side: tests/transport/early-execution.spec.ts).
+ *
+ * Everything else goes on to Express as it came: a token, GET, another path, a body that is not
+ * small plain JSON, persisted queries and extensions, mutations, preview readings (private
+ * answers), a media type Apollo might negotiate otherwise. A refusal is answered here as the gate
+ * answers it (the policy logs and counts it once). An execution whose errors steer the HTTP
+ * status, or that produced no data, is handed to the full path, which runs it again: these are
+ * queries, which change nothing, and the policy priced them.
+ */
+export class EarlyExecution {
+  private readonly bodyErrors = new WeakMap<IncomingMessage, SyntaxError>();
+  private readonly path: string;
+
+  constructor(private readonly options: EarlyExecutionOptions) {
+    this.path = options.path ?? "/graphql";
+  }
+
+  /** The request listener: answers what it can, hands the rest to `next`. */
+  listener(next: Handler): Handler {
+    return (req, res) => {
+      if (req.headers.authorization !== undefined || req.method !== "POST" || req.url !== this.path || !readsEarly(req)) return next(req, res);
+      const mediaType = mediaTypeOf(req.headers.accept);
+      if (mediaType === null) return next(req, res);
+      readEarlyBody(req, (read) => {
+        if (read === null) return next(req, res);
+        if (read.error) {
+          this.bodyErrors.set(req, read.error);
+          return next(req, res);
+        }
+        this.answer(req, res, mediaType, next);
+      });
+    };
+  }
+
+  /** The JSON syntax error of a body read here, for the Express chain to raise where its parser would have. */
+  bodyErrorOf(req: IncomingMessage): SyntaxError | undefined {
+    return this.bodyErrors.get(req);
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, mediaType: string, next: Handler): void {
+    const read = readJsonBody((req as IncomingMessage & { body?: unknown }).body);
+    if ("problem" in read) return next(req, res);
+    const { query, operationName, variables, extensions } = read.params;
+    if (typeof query !== "string" || (extensions !== undefined && extensions !== null)) return next(req, res);
+    const { policy, schema } = this.options;
+    const scope: RequestScope = { id: requestIdOf(req.headers["x-request-id"]), statements: 0 };
+    const admission = policy.admit({ transport: "http", query, operationName, variables, method: "POST", requestId: scope.id });
+    if (admission.refused) return this.withHeaders(req, res, scope, () => this.refuse(res, admission.refused));
+    const { admitted } = admission;
+    if (admitted.operation.operation !== "query" || answersPrivately(schema, admitted.document, admitted.operation)) return next(req, res);
+    this.withHeaders(req, res, scope, () => void this.run(req, res, scope, admitted, operationName, mediaType, next));
+  }
+
+  /** The headers the Express chain sets before the gate, in its order: the request id, CORS, Vary. */
+  private withHeaders(req: IncomingMessage, res: ServerResponse, scope: RequestScope, then: () => void): void {
+    res.setHeader("x-request-id", scope.id);
+    const vary = () => {
+      res.setHeader("vary", mergeVary(res.getHeader("vary"), ANSWER_VARY));
+      then();
+    };
+    if (this.options.headerStep) this.options.headerStep(req, res, vary);
+    else vary();
+  }
+
+  /** A refusal as the gate sends it (through Express's res.json). */
+  private refuse(res: ServerResponse, refusal: Refusal): void {
+    for (const [name, value] of Object.entries(refusal.headers ?? {})) res.setHeader(name, value);
+    this.send(res, refusal.status, "application/json; charset=utf-8", JSON.stringify({ errors: refusal.errors.map((e) => e.toJSON()) }));
+  }
+
+  private send(res: ServerResponse, status: number, type: string, text: string): void {
+    res.statusCode = status;
+    res.setHeader("Content-Type", type);
+    res.setHeader("Content-Length", Buffer.byteLength(text));
+    res.end(text);
+  }
+
+  private async run(req: IncomingMessage, res: ServerResponse, scope: RequestScope, admitted: AdmittedOperation, operationName: unknown, mediaType: string, next: Handler): Promise<void> {
+    const { observer } = this.options;
+    const done = this.options.inFlight();
+    const started = performance.now();
+    try {
+      const contextValue = this.options.context(req, scope, admitted);
+      const result = (await execute({
+        schema: this.options.schema,
+        document: admitted.document,
+        contextValue,
+        variableValues: admitted.variables,
+        operationName: typeof operationName === "string" ? operationName : undefined,
+      })) as ExecutionResult;
+      let errors: GraphQLFormattedError[] | undefined;
+      let outcome = "ok";
+      if (result.errors?.length) {
+        const formatted = result.data === undefined || result.data === null ? null : formatErrors(result.errors, this.options.formatError);
+        if (formatted === null) {
+          // Apollo decides this one's status: start over on the full path, headers and all.
+          for (const name of res.getHeaderNames()) res.removeHeader(name);
+          return next(req, res);
+        }
+        errors = formatted;
+        outcome = observer.encountered(result.errors, contextValue);
+      }
+      // Apollo's layout: errors, data, extensions; then a newline.
+      const text = `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;
+      res.setHeader("cache-control", "no-store");
+      this.send(res, 200, mediaType, text);
+      observer.answered({ operationName: admitted.operationName, outcome, status: 200, seconds: (performance.now() - started) / 1000, scope, actor: null });
+    } catch (error) {
+      // Not expected (graphql-js reports resolver errors in the result); the full path answers whatever it is.
+      if (!res.headersSent) {
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        return next(req, res);
+      }
+      res.destroy(error instanceof Error ? error : undefined);
+    } finally {
+      done();
+    }
+  }
+}

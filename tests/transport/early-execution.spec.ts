@@ -1,0 +1,159 @@
+import "reflect-metadata";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { ArticleStatus } from "../../src/entities/article.entity";
+import { Institution } from "../../src/entities/institution.entity";
+import { Person } from "../../src/entities/person.entity";
+import { InstitutionKind } from "../../src/kernel/institution-kind";
+import { REALISTIC_OPERATIONS, SAMPLES_QUERY, samplesFrom } from "../bench/lib/calibration";
+import { Q0_TYPENAME, Q1_ARTICLE_PAGE, Q2_FRONT_PAGE } from "../bench/lib/queries";
+import { addInstitution, addPerson, addQuote, addStory, BASE_TIME, HOUR, regionalNewsroom } from "../helpers/scenarios";
+import { dataOf, startTestServer, tempSqliteFile } from "../helpers/server";
+import type { TestServer } from "../helpers/server";
+import { bearer, mintToken } from "../helpers/tokens";
+import type { DatabaseConfig } from "../../src/config";
+
+/*
+ * The uncached read path against the full one, byte for byte (issue 21). Servers over the
+ * same store, all with RESPONSE_CACHE=false: the old path (EARLY_EXECUTION=false, node-sqlite3's
+ * reader cell by cell: SQLITE_JSON_ROWS=false) and the new ones (anonymous queries executed before
+ * Express and Apollo, rows as one JSON text per statement; then the same on better-sqlite3 workers
+ * when the bench's copy of better-sqlite3 is installed). Every realistic
+ * operation, the bench's reads, errors and refusals go to both, anonymously and with an editor's
+ * token, with the same request id and Origin; status, body bytes and the raw header list (names,
+ * order, values; the Date aside) must be the same. Drafts, scheduled stories and facts readers do
+ * not see yet are in the store, so a visibility difference between the paths would show.
+ */
+
+const onPostgres = process.env.TEST_DATABASE === "postgres" && Boolean(process.env.DATABASE_URL);
+const BENCH_DRIVER = path.join(__dirname, "..", "..", "bench", "node_modules", "better-sqlite3");
+const workersAvailable = !onPostgres && fs.existsSync(path.join(BENCH_DRIVER, "build", "Release", "better_sqlite3.node"));
+const ORIGIN = "https://pembaca.example";
+
+interface Raw {
+  status: number;
+  headers: string[];
+  body: string;
+}
+
+function post(t: TestServer, body: string, headers: Record<string, string>): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port: t.server.port, path: "/graphql", method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => {
+          const raw: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() !== "date") raw.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+          resolve({ status: res.statusCode ?? 0, headers: raw, body: text });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("uncached reads: the early path and the worker reads answer as the full path does", () => {
+  let old: TestServer;
+  /** The new path: early execution and rows as JSON on node-sqlite3; then the same on better-sqlite3 workers. */
+  const fresh: TestServer[] = [];
+  let editor: string;
+  const oldFile = onPostgres ? undefined : tempSqliteFile();
+  let slugs: { published: string; draft: string; scheduled: string; hidden: string };
+  const cases: Array<{ name: string; body: string }> = [];
+
+  beforeAll(async () => {
+    const common = { cache: { enabled: false }, cors: { origins: [ORIGIN] } } as const;
+    // Today's path: Express and Apollo, node-sqlite3's reader cell by cell.
+    old = await startTestServer({ seed: true, ...(oldFile ? { file: oldFile, database: { kind: "sqlite", file: oldFile, jsonRows: false } } : {}), config: { ...common, graphql: { earlyExecution: false } } });
+    const scenario = await regionalNewsroom(old.server.db);
+    // A person and an institution readers do not see yet (their only source unpublished), on a published story.
+    const hidden = await old.server.db.transaction(async (em) => {
+      const person = await addPerson(em, "Orang Usulan");
+      await em.update(Person, person.pk, { visible: false });
+      const unit = await addInstitution(em, { name: "Unit Usulan", kind: InstitutionKind.LAPAS });
+      await em.update(Institution, unit.pk, { visible: false });
+      const story = await addStory(em, { title: "Berita dengan fakta usulan", publishedAt: new Date(BASE_TIME + 50 * HOUR), institutions: [unit, scenario.surabaya], people: [person, scenario.sari] });
+      await addQuote(em, story, person, "Kutipan orang usulan", 0, unit);
+      await addQuote(em, story, scenario.sari, "Kutipan yang terlihat", 1, scenario.surabaya);
+      return story;
+    });
+    editor = await mintToken(old, "EDITOR");
+    const databases: Array<DatabaseConfig | undefined> = oldFile ? [{ kind: "sqlite", file: oldFile }, ...(workersAvailable ? [{ kind: "sqlite" as const, file: oldFile, readWorkers: 2, readDriver: BENCH_DRIVER }] : [])] : [undefined];
+    for (const database of databases) fresh.push(await startTestServer({ seed: false, file: oldFile ?? old.file ?? undefined, keepFile: true, ...(database ? { database } : {}), config: { ...common, graphql: { earlyExecution: true } } }));
+    slugs = { published: scenario.published[0]!.slug, draft: scenario.drafts[0]!.slug, scheduled: scenario.scheduled.slug, hidden: hidden.slug };
+    expect(scenario.drafts[0]!.status).toBe(ArticleStatus.DRAFT);
+
+    const samples = samplesFrom(dataOf(await old.gql(SAMPLES_QUERY)) as Parameters<typeof samplesFrom>[0]);
+    for (const op of REALISTIC_OPERATIONS) cases.push({ name: op.name, body: JSON.stringify({ query: op.query, variables: op.variables(samples) }) });
+    for (const slug of Object.values(slugs)) cases.push({ name: `Q1 ${slug}`, body: JSON.stringify({ operationName: "ArticlePage", query: Q1_ARTICLE_PAGE, variables: { slug } }) });
+    const more: Array<[string, string, Record<string, unknown>?]> = [
+      ["Q2", Q2_FRONT_PAGE],
+      ["Q0", Q0_TYPENAME],
+      ["relevance page (floating-point cursors)", `{ articles(first: 3, orderBy: RELEVANCE, filter: { search: "Berita" }) { edges { cursor node { slug } } pageInfo { endCursor hasNextPage } } }`],
+      ["oldest first, second page", `{ articles(first: 2, orderBy: PUBLISHED_AT_ASC) { pageInfo { endCursor } } }`],
+      ["drafts asked for", `{ articles(first: 10, filter: { status: DRAFT }) { nodes { slug status } } }`],
+      ["scheduled by slug", `query($s: String!) { article(slug: $s) { slug status publishedAt } }`, { s: slugs.scheduled }],
+      ["draft by slug with quotes", `query($s: String!) { article(slug: $s) { slug quotes { text speaker { name } } institutions { name } } }`, { s: slugs.draft }],
+      ["proposed facts", `query($s: String!) { article(slug: $s) { people { name } institutions { name } quotes { text speaker { name } institution { name } } } }`, { s: slugs.hidden }],
+      ["unknown id (an error beside data)", `{ article(id: "bm9wZQ") { title } institution(slug: "lapas-surabaya") { name } }`],
+      ["node of a draft", `query($s: String!) { article(slug: $s) { id } }`, { s: slugs.draft }],
+      ["refused: unknown field", `{ nope }`],
+      ["refused: syntax", `{ articles(first: 1) { nodes { title } }`],
+      ["refused: variable type", `query($s: String!) { article(slug: $s) { title } }`, { s: 5 }],
+      ["refused: page too large", `{ articles(first: 1000) { nodes { title } } }`],
+      ["mutation (full path)", `mutation { addComment(input: { articleId: "x", authorName: "a", authorEmail: "no-at", body: "b" }) { id } }`],
+      ["preview (private, full path)", `{ articlePreview(token: "nope") { title } }`],
+    ];
+    for (const [name, query, variables] of more) cases.push({ name, body: JSON.stringify({ query, ...(variables ? { variables } : {}) }) });
+    cases.push({ name: "refused: not an object", body: "[1]" });
+    cases.push({ name: "refused: not JSON", body: "{nope" });
+  });
+
+  afterAll(async () => {
+    for (const t of fresh) await t.close();
+    await old?.close();
+    if (oldFile) fs.rmSync(path.dirname(oldFile), { recursive: true, force: true });
+  });
+
+  it.each([
+    ["anonymously", false],
+    ["with an editor's token", true],
+  ])("answers every operation %s with the same status, headers and bytes", async (_how, withToken) => {
+    const differences: string[] = [];
+    let n = 0;
+    for (const { name, body } of cases) {
+      const headers = { "x-request-id": `diff-${n++}`, origin: ORIGIN, ...(withToken ? bearer(editor) : {}) };
+      const before = await post(old, body, headers);
+      for (const [i, t] of fresh.entries()) {
+        const after = await post(t, body, headers);
+        const label = `${name} (new path ${i})`;
+        if (before.status !== after.status) differences.push(`${label}: status ${before.status} → ${after.status}`);
+        if (before.body !== after.body) differences.push(`${label}: body\n  ${before.body.slice(0, 400)}\n  ${after.body.slice(0, 400)}`);
+        if (before.headers.join("\n") !== after.headers.join("\n")) differences.push(`${label}: headers\n  ${before.headers.join(" | ")}\n  ${after.headers.join(" | ")}`);
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it("shows editors what readers do not see, on both paths", async () => {
+    const draft = JSON.stringify({ query: `query($s: String!) { article(slug: $s) { slug } }`, variables: { s: slugs.draft } });
+    for (const t of [old, ...fresh]) {
+      expect(JSON.parse((await post(t, draft, {})).body)).toEqual({ data: { article: null } });
+      expect(JSON.parse((await post(t, draft, bearer(editor))).body)).toEqual({ data: { article: { slug: slugs.draft } } });
+    }
+  });
+
+  it("counts and logs early answers as requests", async () => {
+    const body = JSON.stringify({ query: Q2_FRONT_PAGE, operationName: "FrontPage" });
+    const metrics = async () => (await (await fetch(`http://127.0.0.1:${fresh[0]!.server.port}/metrics`)).text()).split("\n").find((l) => l.startsWith('graphql_requests_total{operation="FrontPage",outcome="ok"}'));
+    const count = (line: string | undefined) => Number(line?.split(" ").pop() ?? 0);
+    const before = count(await metrics());
+    await post(fresh[0]!, body, {});
+    expect(count(await metrics())).toBe(before + 1);
+  });
+});
