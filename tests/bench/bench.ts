@@ -85,18 +85,21 @@ function parseOptions(argv: readonly string[]): Options {
   };
 }
 
-/** Issue 11's targets: ratios against the better-sqlite3 ceiling in the same run, 50 connections. */
+/**
+ * Targets as ratios against the better-sqlite3 ceiling in the same run, 50 connections: the
+ * cached ones from issue 11, the uncached and fan-out ones raised by issue 21.
+ */
 const TARGETS = {
   cachedRatio: 0.75,
   cachedP99Ms: 30,
-  uncachedRatio: { q1: 0.35, q2: 0.25 },
+  uncachedRatio: { q1: 0.5, q2: 0.35 },
   /** On PostgreSQL the uncached front page is graded by its tail instead. */
   postgresUncachedQ2P99Ms: 150,
   rssBytes: 350e6,
   /** Fan-out p99 at most this many times the bare ws server's, for the counts graded. */
   fanoutP99Ratio: new Map([
     [5000, 1.3],
-    [10_000, 1.5],
+    [10_000, 1.3],
   ]),
   staleReads: 0,
 };
