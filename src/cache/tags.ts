@@ -268,7 +268,17 @@ interface AnswerWalk {
 }
 
 /** Lists a story owns: their members change only with writes to the story (or, unattributed, their own kind). */
-const OWNED_LISTS: ReadonlySet<string> = new Set(["Article.tags", "Article.authors", "Article.quotes"]);
+const OWNED_LISTS: ReadonlySet<string> = new Set(["Article.tags", "Article.authors", "Article.quotes", "Article.comments"]);
+
+/**
+ * {@link DERIVED_FIELD_TAGS} by row: the live cursor moves with every change of stories and
+ * comments (their coarse tags); a story's comment count with comment writes, which name no rows
+ * (the `:rows` marker), and with the story's own (its row, which the answer names).
+ */
+const DERIVED_ROW_TAGS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["Query.liveCursor", ["Article", "Comment"]],
+  ["Article.commentCount", ["Comment:rows"]],
+]);
 /** A story's lists of records readers may or may not see: a change of whether one is seen moves them. */
 const SHOWN_LISTS: ReadonlyMap<string, string> = new Map([
   ["Article.institutions", "Institution:shown"],
@@ -418,7 +428,7 @@ function walkObject(walk: AnswerWalk, sets: readonly SelectionSetNode[], staticT
     const name = nodes[0]!.name.value;
     const def = defs[name];
     if (!def) continue;
-    for (const tag of DERIVED_FIELD_TAGS.get(`${type.name}.${name}`) ?? []) walk.tags.add(tag);
+    for (const tag of DERIVED_ROW_TAGS.get(`${type.name}.${name}`) ?? []) walk.tags.add(tag);
     if (!(key in value)) continue;
     const named = getNamedType(def.type);
     if (!isCompositeType(named)) continue;
