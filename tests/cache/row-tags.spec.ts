@@ -42,11 +42,11 @@ async function warm(query: string): Promise<void> {
   await t.gql(query);
 }
 
-/** Reads `query` as a reader; whether the answer came from the cache, and that it equals a fresh execution. */
-async function readFresh(query: string): Promise<{ hit: boolean; body: unknown }> {
-  const before = await hits();
+/** Reads `query` as a reader; whether the answer came from the cache (unless `counted` is false), and that it equals a fresh execution. */
+async function readFresh(query: string, counted = true): Promise<{ hit: boolean; body: unknown }> {
+  const before = counted ? await hits() : 0;
   const cached = await t.gql(query);
-  const hit = (await hits()) === before + 1;
+  const hit = counted && (await hits()) === before + 1;
   const fresh = await t.gql(`${query}\n# fresh ${++freshCount}`);
   expect({ query, body: cached.body }).toEqual({ query, body: fresh.body });
   return { hit, body: cached.body };
@@ -210,13 +210,13 @@ describe("every answer showing a changed record is dropped (random writes)", () 
     for (let round = 0; round < 24; round++) {
       const write = Math.floor(next() * writes.length);
       await writes[write]!();
-      for (const q of pages) {
-        const read = await readFresh(q);
-        reads++;
-        if (read.hit) hitCount++;
-      }
+      // Fresh executions are never hits (their text is new): the round's hits are the cached reads'.
+      const before = await hits();
+      for (const q of pages) await readFresh(q, false);
+      reads += pages.length;
+      hitCount += (await hits()) - before;
     }
     if (process.env.ROW_TAGS_REPORT) process.stdout.write(`CACHE_TAGS=${rowMode ? "row" : "type"}: ${hitCount} hits of ${reads} reads after random writes\n`);
     expect(reads).toBe(24 * pages.length);
-  });
+  }, 180_000);
 });
