@@ -58,7 +58,7 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
       // A story's or comment's own event comes first in its transaction: what it changed is dropped then already,
       // so a subscriber that has the event never reads an answer from before it.
       else if (event.topic === "article") cache.invalidate(mode === "row" ? storyEventTags(event) : ["Article"]);
-      else if (event.topic === "comment") cache.invalidate(["Comment"]);
+      else if (event.topic === "comment") cache.invalidate(mode === "row" ? [`Comment:${event.snapshot.comment.pk}`, "Comment:list", `Article:${event.articlePk}`] : ["Comment"]);
     }),
   );
   if (config.purgeUrl) {

@@ -179,6 +179,7 @@ describe("every answer showing a changed record is dropped (random writes)", () 
       `{ articles(first: 3) { nodes { title } } }`,
       `{ articles(first: 5, orderBy: UPDATED_AT_DESC) { nodes { id title } } }`,
       ...stories.slice(0, 6).map(storyPage),
+      `{ article(id: "${id("Article", stories[1]!)}") { corrections { text } commentCount } }`,
       `{ article(id: "${id("Article", stories[0]!)}") { title tags { name } } }`,
       ...institutions.map(institutionPage),
       ...people.map((pk) => `{ person(id: "${id("Person", pk)}") { id name articles(first: 5) { nodes { id title } } quotes(first: 5) { nodes { id text } } } }`),
@@ -202,6 +203,8 @@ describe("every answer showing a changed record is dropped (random writes)", () 
       () => edit(`mutation($id: ID!, $n: String!) { updateInstitution(id: $id, input: { name: $n }) { id } }`, { id: id("Institution", pick(institutions)), n: `Lembaga ${Math.floor(next() * 1e6)}` }),
       () => edit(`mutation($id: ID!, $n: String!) { updatePerson(id: $id, input: { name: $n }) { id } }`, { id: id("Person", pick(people)), n: `Orang ${Math.floor(next() * 1e6)}` }),
       () => edit(`mutation($a: ID!, $p: ID!, $text: String!) { addQuote(input: { articleId: $a, speakerId: $p, text: $text }) { id } }`, { a: id("Article", pick(stories)), p: id("Person", pick(people)), text: `Kutipan acak ${++quoteCount}` }),
+      () => edit(`mutation($id: ID!, $text: String!) { addCorrection(article: $id, text: $text) { id } }`, { id: id("Article", pick(stories)), text: `Ralat ${Math.floor(next() * 1e6)}` }),
+      () => t.gql(`mutation($a: ID!, $body: String!) { addComment(input: { articleId: $a, authorName: "Pembaca", authorEmail: "p@contoh.id", body: $body }) { id } }`, { a: id("Article", pick(stories)), body: `Komentar ${Math.floor(next() * 1e6)}` }),
       () => t.gql(`mutation($id: ID!, $st: CommentStatus!) { moderateComment(id: $id, status: $st) { id } }`, { id: id("Comment", pick([s.comments.approved.pk, s.comments.pending.pk, s.comments.reply.pk])), st: pick(["APPROVED", "SPAM", "PENDING"]) }, as.MODERATOR),
     ];
     let reads = 0;
