@@ -2,6 +2,7 @@ import {
   getArgumentValues,
   getDirectiveValues,
   getNamedType,
+  getVariableValues,
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   isAbstractType,
@@ -315,9 +316,17 @@ export function tagsOfAnswer(schema: GraphQLSchema, document: DocumentNode, oper
   const kinds = tagsOfOperation(schema, document, operation);
   const root = schema.getQueryType();
   if (operation.operation !== "query" || !root || data === null || typeof data !== "object") return kinds;
+  // The variables as execution saw them (defaults filled in): `@include(if: $v)` reads them.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  if (coerced.errors) return kinds;
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  const walk: AnswerWalk = { schema, fragments, variables, tags: new Set(), lost: false };
-  walkObject(walk, [operation.selectionSet], root, data as Record<string, unknown>);
+  const walk: AnswerWalk = { schema, fragments, variables: coerced.coerced, tags: new Set(), lost: false };
+  try {
+    walkObject(walk, [operation.selectionSet], root, data as Record<string, unknown>);
+  } catch {
+    // An answer that cannot be read apart depends on every kind it reaches.
+    return kinds;
+  }
   if (walk.lost) return kinds;
   for (const kind of kinds) if (!walk.tags.has(kind)) walk.tags.add(rowsMarker(kind));
   // A kind depended on whole needs no marker or rows of its own.

@@ -78,7 +78,8 @@ const scopes = new AsyncLocalStorage<ScopeChain>();
  */
 export async function attributeWrites<T>(manager: EntityManager, tables: readonly string[], work: (tag: (...tags: string[]) => void) => Promise<T>): Promise<T> {
   const data = manager.queryRunner?.data as RunnerData | undefined;
-  if (!data?.attributions) throw new Error(`attributeWrites(${tables.join(", ")}) needs the manager of a write transaction (Database.transaction).`);
+  // Outside Database.transaction (a migration's backfill) no commit listener hears the writes at all: nothing to attribute.
+  if (!data?.attributions) return work(() => undefined);
   const attribution: Attribution = { tables: new Set(tables), tags: new Set() };
   data.attributions.push(attribution);
   const tag = (...tags: string[]): void => {

@@ -95,6 +95,15 @@ describe("invalidation by row", () => {
     for (const q of others) expect(await readFresh(q)).toMatchObject({ hit: true });
   });
 
+  it("tags an answer whose @include reads a variable's default (the walk sees the variables as execution did)", async () => {
+    const query = `query($show: Boolean! = false, $ids: Boolean! = true) { articles(first: 2) { nodes { id @include(if: $ids) title @include(if: $show) } } }`;
+    const res = await fetch(`http://127.0.0.1:${t.server.port}/graphql?query=${encodeURIComponent(query)}`);
+    expect(res.status).toBe(200);
+    const xkey = res.headers.get("xkey")?.split(" ") ?? [];
+    if (rowMode) expect(xkey).toEqual(expect.arrayContaining(["Article:list", "Article:rows"]));
+    else expect(xkey).toEqual(["Article"]);
+  });
+
   it("carries the rows in xkey up to the cap, and the kind past it", async () => {
     // Enough published stories for a page of exactly the cap's tags and one more: each story, its list, the kind's marker.
     const have = s.published.length;
