@@ -1,4 +1,5 @@
 import {
+  BREAK,
   getArgumentValues,
   getDirectiveValues,
   getNamedType,
@@ -264,6 +265,8 @@ interface AnswerWalk {
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly variables: Record<string, unknown>;
   readonly tags: Set<string>;
+  /** No directive in the document: which fields an answer has depends on the selection alone (its plans are kept). */
+  readonly plain: boolean;
   /** Set when part of the answer could not be told apart (an abstract object without its type or id). */
   lost: boolean;
 }
@@ -320,7 +323,7 @@ export function tagsOfAnswer(schema: GraphQLSchema, document: DocumentNode, oper
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) return kinds;
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  const walk: AnswerWalk = { schema, fragments, variables: coerced.coerced, tags: new Set(), lost: false };
+  const walk: AnswerWalk = { schema, fragments, variables: coerced.coerced, tags: new Set(), plain: !hasDirectives(document), lost: false };
   try {
     walkObject(walk, [operation.selectionSet], root, data as Record<string, unknown>);
   } catch {
@@ -419,32 +422,95 @@ function kindsOfType(walk: AnswerWalk, type: GraphQLCompositeType): string[] {
   return [];
 }
 
+/** One field of an object's selection, worked out once per selection set and type. */
+interface FieldPlan {
+  readonly key: string;
+  readonly node: FieldNode;
+  readonly def: GraphQLField<unknown, unknown>;
+  readonly isId: boolean;
+  readonly derived: readonly string[];
+  /** The type of its objects; null for a scalar field. */
+  readonly named: GraphQLCompositeType | null;
+  /** Its list's tag, or null for none, or SCOPED when it depends on the answer (see {@link scopedListTag}). */
+  readonly list: string | null;
+  readonly sub: readonly SelectionSetNode[];
+}
+
+/** A list whose tag names the record it belongs to, or the one its filter names. */
+const SCOPED = "\u0000scoped";
+
+/** Plans of selection sets without directives (the same for every answer), by set and type. */
+const plans = new WeakMap<SelectionSetNode, Map<string, readonly FieldPlan[]>>();
+const directivesIn = new WeakMap<DocumentNode, boolean>();
+
+/** Whether a document holds a directive anywhere (then which fields an answer has depends on its variables). */
+function hasDirectives(document: DocumentNode): boolean {
+  let known = directivesIn.get(document);
+  if (known === undefined) {
+    known = false;
+    visit(document, {
+      Directive() {
+        known = true;
+        return BREAK;
+      },
+    });
+    directivesIn.set(document, known);
+  }
+  return known;
+}
+
+function planOf(walk: AnswerWalk, sets: readonly SelectionSetNode[], type: GraphQLObjectType): readonly FieldPlan[] {
+  const cacheable = sets.length === 1 && walk.plain;
+  if (cacheable) {
+    const known = plans.get(sets[0]!)?.get(type.name);
+    if (known) return known;
+  }
+  const defs = type.getFields();
+  const plan: FieldPlan[] = [];
+  for (const [key, nodes] of collectFields(walk, sets, type)) {
+    const name = nodes[0]!.name.value;
+    const def = defs[name];
+    if (!def) continue;
+    const named = getNamedType(def.type);
+    const composite = isCompositeType(named) ? named : null;
+    plan.push({
+      key,
+      node: nodes[0]!,
+      def,
+      isId: name === "id",
+      derived: DERIVED_ROW_TAGS.get(`${type.name}.${name}`) ?? [],
+      named: composite,
+      list: composite ? listPlanOf(type, def) : null,
+      sub: nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+    });
+  }
+  if (cacheable) {
+    let byType = plans.get(sets[0]!);
+    if (!byType) plans.set(sets[0]!, (byType = new Map()));
+    byType.set(type.name, plan);
+  }
+  return plan;
+}
+
 function walkObject(walk: AnswerWalk, sets: readonly SelectionSetNode[], staticType: GraphQLCompositeType, value: Record<string, unknown>): void {
   const type = runtimeType(walk, sets, staticType, value);
   if (type === null) {
     walk.lost = true;
     return;
   }
-  const fields = collectFields(walk, sets, type);
+  const plan = planOf(walk, sets, type);
   const kind = TYPE_TAGS.has(type.name) ? type.name : null;
   let pk: number | null = null;
   if (kind !== null) {
-    for (const [key, nodes] of fields) if (nodes[0]!.name.value === "id") pk ??= pkOf(value[key], kind);
+    for (const field of plan) if (field.isId) pk ??= pkOf(value[field.key], kind);
     walk.tags.add(pk === null ? kind : `${kind}:${pk}`);
   }
-  const defs = type.getFields();
-  for (const [key, nodes] of fields) {
-    const name = nodes[0]!.name.value;
-    const def = defs[name];
-    if (!def) continue;
-    for (const tag of DERIVED_ROW_TAGS.get(`${type.name}.${name}`) ?? []) walk.tags.add(tag);
-    if (!(key in value)) continue;
-    const named = getNamedType(def.type);
-    if (!isCompositeType(named)) continue;
-    const list = listTagOf(walk, type, def, nodes[0]!, pk);
+  for (const field of plan) {
+    for (const tag of field.derived) walk.tags.add(tag);
+    if (field.named === null || !(field.key in value)) continue;
+    const list = field.list === SCOPED ? scopedListTag(walk, type, field, pk) : field.list;
     if (list) walk.tags.add(list);
-    const sub = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-    walkValue(walk, sub, named, value[key]);
+    walkValue(walk, field.sub, field.named, value[field.key]);
   }
 }
 
@@ -462,8 +528,8 @@ function isList(type: GraphQLType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-/** The tag of the list a field answers (null: not a list of records, or one its parent's tag covers). */
-function listTagOf(walk: AnswerWalk, parent: GraphQLObjectType, def: GraphQLField<unknown, unknown>, node: FieldNode, parentPk: number | null): string | null {
+/** The tag of the list a field answers (null: not a list of records, or one its parent's tag covers; {@link SCOPED}: see {@link scopedListTag}). */
+function listPlanOf(parent: GraphQLObjectType, def: GraphQLField<unknown, unknown>): string | null {
   if (/(Connection|Edge)$/.test(parent.name)) return null;
   const named = getNamedType(def.type);
   const connection = /Connection$/.test(named.name);
@@ -474,19 +540,22 @@ function listTagOf(walk: AnswerWalk, parent: GraphQLObjectType, def: GraphQLFiel
   if (OWNED_LISTS.has(field)) return null;
   const shown = SHOWN_LISTS.get(field);
   if (shown) return shown;
-  if (STORY_LISTS.has(field)) return parentPk === null ? "Article:list" : `${parent.name}:${parentPk}:articles`;
-  if (field === "Query.articles") {
-    let filter: Record<string, unknown> | undefined;
-    try {
-      filter = getArgumentValues(def, node, walk.variables).filter as Record<string, unknown> | undefined;
-    } catch {
-      filter = undefined;
-    }
-    for (const [name, kind] of STORY_FILTERS) {
-      const pk = pkOf(filter?.[name], kind);
-      if (pk !== null) return `${kind}:${pk}:articles`;
-    }
-    return "Article:list";
-  }
+  if (STORY_LISTS.has(field) || field === "Query.articles") return SCOPED;
   return `${element}:list`;
+}
+
+/** The stories of one record: the parent's (`Institution:3:articles`), or the record `articles(filter:)` keeps to; else every list of stories. */
+function scopedListTag(walk: AnswerWalk, parent: GraphQLObjectType, field: FieldPlan, parentPk: number | null): string {
+  if (parent.name !== "Query") return parentPk === null ? "Article:list" : `${parent.name}:${parentPk}:articles`;
+  let filter: Record<string, unknown> | undefined;
+  try {
+    filter = getArgumentValues(field.def, field.node, walk.variables).filter as Record<string, unknown> | undefined;
+  } catch {
+    filter = undefined;
+  }
+  for (const [name, kind] of STORY_FILTERS) {
+    const pk = pkOf(filter?.[name], kind);
+    if (pk !== null) return `${kind}:${pk}:articles`;
+  }
+  return "Article:list";
 }
