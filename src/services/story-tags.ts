@@ -23,10 +23,12 @@ const NO_STORY: StoryState = { published: false, tags: [] };
  * the story itself, and, when it is published before or after, every list of stories it was or is
  * in (`Article:list`, the stories of each institution, person, tag and author it links) and
  * what shows only with a published story (its tags, byline, quotes and comments, and their lists).
- * A draft's change stays the story's alone: readers see no draft.
+ * A draft's change stays the story's alone: readers see no draft. `quotes`: `work` writes only
+ * this story's quotes besides (adds, removes, renumbers them).
  */
-export async function changingStory<T>(em: EntityManager, pk: number | null, work: (created: (pk: number) => void) => Promise<T>): Promise<T> {
-  return attributeWrites(em, STORY_TABLES, async (tag) => {
+export async function changingStory<T>(em: EntityManager, pk: number | null, work: (created: (pk: number) => void) => Promise<T>, options: { quotes?: boolean } = {}): Promise<T> {
+  // With `quotes`, writes to the story's own quotes too: its quotes, before and after, are among the tags.
+  return attributeWrites(em, options.quotes ? [...STORY_TABLES, "quote"] : STORY_TABLES, async (tag) => {
     let key = pk;
     const before = key === null ? NO_STORY : await readStoryState(em, key);
     const result = await work((created) => (key = created));
