@@ -174,6 +174,12 @@ export interface CacheConfig {
   readonly staleSeconds: number;
   /** Where to purge changed tags at the HTTP cache in front (Varnish, deploy/varnish); null: nothing in front to purge. */
   readonly purgeUrl: string | null;
+  /**
+   * CACHE_TAGS: `row` (default) tags answers with the records and lists they show and drops
+   * them by the rows a write changed (a write whose rows are not known drops its whole kind);
+   * `type` tags and drops by kind of record only.
+   */
+  readonly tags: "row" | "type";
 }
 
 /** The embeddable headline ticker. */
@@ -631,7 +637,15 @@ export function parseCacheConfig(env: NodeJS.ProcessEnv): CacheConfig {
     maxAgeSeconds: parseInteger("CACHE_MAX_AGE", env.CACHE_MAX_AGE, 5, 0, 86_400),
     staleSeconds: parseInteger("CACHE_STALE_WHILE_REVALIDATE", env.CACHE_STALE_WHILE_REVALIDATE, 30, 0, 86_400),
     purgeUrl: parsePurgeUrl(env.CACHE_PURGE_URL),
+    tags: parseCacheTags(env.CACHE_TAGS),
   };
+}
+
+function parseCacheTags(raw: string | undefined): "row" | "type" {
+  const value = raw?.trim() ?? "";
+  if (value === "") return "row";
+  if (value === "row" || value === "type") return value;
+  throw new ConfigError(`CACHE_TAGS must be row or type, got '${terminalText(value)}'`);
 }
 
 export function parseTickerConfig(env: NodeJS.ProcessEnv): TickerConfig {

@@ -8,13 +8,14 @@ import type { Metrics } from "../observability/metrics";
 import { EdgePurger } from "./edge-purge";
 import { HttpCache } from "./http-cache";
 import { ResponseCache } from "./response-cache";
-import { tagsOfTables } from "./tags";
-import type { CacheTag } from "./tags";
+import { changeTagsOf, edgeKeysOf } from "./tags";
+import type { ArticleLogEvent } from "../events/log-event";
 
 /**
  * The response cache of one instance, kept fresh by the writes of every instance: each write
- * transaction records the tags of the tables it wrote in the event log (in the same
- * transaction), this instance drops them at once after its own commits (before a mutation
+ * transaction records the tags of what it wrote in the event log (in the same transaction: the
+ * rows and lists its services named, and the kinds of the tables it wrote without naming rows;
+ * with CACHE_TAGS=type, the kinds of every table it wrote), this instance drops them at once after its own commits (before a mutation
  * answers), and every instance drops them again when it reads the event from the log, in log
  * order, so no instance serves an answer older than the events it has delivered.
  *
@@ -30,6 +31,7 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
   stop(): void;
 } {
   const { db, bus, config, metrics } = options;
+  const mode = config.tags;
   const cache = new ResponseCache(
     { maxBytes: config.bytes, admitAfter: config.admitAfter, keeps: config.enabled },
     {
@@ -44,35 +46,50 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
   );
   // The change is recorded whether or not this instance caches: other instances may.
   const stops = [
-    db.beforeCommit(async (manager, written) => {
-      const tags = tagsOfTables(written);
+    db.beforeCommit(async (manager, written, rows) => {
+      const tags = changeTagsOf(mode, written, rows);
       if (tags.length > 0) await recordChange(manager, tags);
     }),
   ];
-  stops.push(db.onCommit((written) => cache.invalidate(tagsOfTables(written))));
+  stops.push(db.onCommit((written, rows) => cache.invalidate(changeTagsOf(mode, written, rows))));
   stops.push(
     bus.listen((event) => {
-      if (event.topic === "cache") cache.invalidate(event.tags as CacheTag[]);
-      // A story's or comment's own event comes first in its transaction: its kind is dropped then already,
+      if (event.topic === "cache") cache.invalidate(event.tags);
+      // A story's or comment's own event comes first in its transaction: what it changed is dropped then already,
       // so a subscriber that has the event never reads an answer from before it.
-      else if (event.topic === "article") cache.invalidate(["Article"]);
-      else if (event.topic === "comment") cache.invalidate(["Comment"]);
+      else if (event.topic === "article") cache.invalidate(mode === "row" ? storyEventTags(event) : ["Article"]);
+      else if (event.topic === "comment") cache.invalidate(mode === "row" ? [`Comment:${event.snapshot.comment.pk}`, "Comment:list", `Article:${event.articlePk}`] : ["Comment"]);
     }),
   );
   if (config.purgeUrl) {
     const purger = new EdgePurger(config.purgeUrl, options.logger, metrics);
     stops.push(
       bus.listen((event) => {
-        if (event.topic === "cache") purger.purge(event.tags);
+        if (event.topic === "cache") purger.purge(edgeKeysOf(event.tags));
       }),
       () => purger.stop(),
     );
   }
   return {
-    http: new HttpCache(options.schema, cache, { maxAgeSeconds: config.maxAgeSeconds, staleWhileRevalidateSeconds: config.staleSeconds }, options.logger, metrics),
+    http: new HttpCache(options.schema, cache, { maxAgeSeconds: config.maxAgeSeconds, staleWhileRevalidateSeconds: config.staleSeconds, tags: mode }, options.logger, metrics),
     cache,
     stop: () => {
       for (const stop of stops) stop();
     },
   };
+}
+
+/**
+ * What a story's own event changes, by row: the story, the lists of stories, and the lists of the
+ * records it links as the event's snapshot names them (the change recorded after it in the same
+ * transaction names the rest).
+ */
+function storyEventTags(event: ArticleLogEvent): string[] {
+  const story = event.snapshot;
+  const tags = [`Article:${event.articlePk}`, "Article:list"];
+  for (const pk of story.institutionPks) tags.push(`Institution:${pk}:articles`);
+  for (const pk of story.personPks) tags.push(`Person:${pk}:articles`);
+  if ("relations" in story) for (const tag of story.relations.tags) tags.push(`Tag:${tag.pk}:articles`);
+  if ("credits" in story) for (const author of story.credits.authors) tags.push(`Author:${author.pk}:articles`);
+  return tags;
 }

@@ -11,7 +11,8 @@ import type { AdmittedOperation } from "../policy/operation-policy";
 import { EarlyHits } from "./early-hits";
 import { ResponseCache } from "./response-cache";
 import type { CachedResponse, CacheSlot, RawSpelling } from "./response-cache";
-import { answersPrivately, tagsOfOperation } from "./tags";
+import { answersPrivately, headerTags, tagsOfAnswer, tagsOfOperation } from "./tags";
+import type { TagMode } from "./tags";
 
 /** The media types Apollo answers a single result with, in its order of preference. */
 const MEDIA_TYPES = ["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"];
@@ -24,6 +25,8 @@ export interface HttpCacheOptions {
   readonly maxAgeSeconds: number;
   /** Seconds past that it may serve it while it revalidates. */
   readonly staleWhileRevalidateSeconds: number;
+  /** CACHE_TAGS: answers tagged with the rows and lists they show (`row`, the default) or the kinds they reach (`type`). */
+  readonly tags?: TagMode;
 }
 
 /** The media type Apollo will answer this request with, as Apollo chooses it; null when it answers none of ours. */
@@ -110,7 +113,7 @@ export class HttpCache {
     // Added to what CORS named (Origin): writeHead replaces a header set before under the same name.
     const headers: Record<string, string | number> = { vary: mergeVary(res.getHeader("vary"), ANSWER_VARY), etag: hit.etag, "cache-control": get ? this.publicControl() : "no-store" };
     if (answer.requestId !== undefined) headers["x-request-id"] = answer.requestId;
-    if (get && hit.tags.length > 0) headers.xkey = headers["surrogate-key"] = hit.tags.join(" ");
+    if (get && hit.tags.length > 0) headers.xkey = headers["surrogate-key"] = headerTags(hit.tags).join(" ");
     const status = get && req.headers["if-none-match"] === hit.etag ? 304 : 200;
     if (status === 304) {
       res.writeHead(304, headers);
@@ -151,7 +154,9 @@ export class HttpCache {
           }
           // Apollo writes a single result as its JSON and a newline: the cached bytes are the same.
           const text = `${JSON.stringify(body.singleResult)}\n`;
-          const entry = this.cache.store(slot, text);
+          // The rows and lists it shows, read off the answer (its slot holds the kinds its operation reaches).
+          const tags = (this.options.tags ?? "row") === "row" && admitted ? tagsOfAnswer(this.schema, admitted.document, admitted.operation, admitted.variables, body.singleResult.data) : slot.tags;
+          const entry = this.cache.store(slot, text, tags);
           // Read before a change this instance already knows of: an edge must not keep it either (its purge may have passed).
           if (entry === "stale") {
             headers.set("cache-control", "no-store");
@@ -160,9 +165,10 @@ export class HttpCache {
           headers.set("etag", entry.etag);
           if (request.http?.method === "GET") {
             headers.set("cache-control", this.publicControl());
-            if (slot.tags.length > 0) {
-              headers.set("xkey", slot.tags.join(" "));
-              headers.set("surrogate-key", slot.tags.join(" "));
+            if (entry.tags.length > 0) {
+              const named = headerTags(entry.tags).join(" ");
+              headers.set("xkey", named);
+              headers.set("surrogate-key", named);
             }
           } else {
             headers.set("cache-control", "no-store");

@@ -1,6 +1,6 @@
 import { strongEtag } from "../kernel/etag";
 import { Admission } from "./admission";
-import type { CacheTag } from "./tags";
+import { isKindTag, kindOfTag, kindsOfChange, rowsMarker } from "./tags";
 
 /** A cached answer: the response body as sent, its strong ETag, and what it depends on. */
 export interface CachedResponse {
@@ -8,13 +8,15 @@ export interface CachedResponse {
   /** The body encoded once, as every hit sends it. */
   readonly bytes: Buffer;
   readonly etag: string;
-  readonly tags: readonly CacheTag[];
+  /** What it depends on (see `CacheTag`): kinds of record, rows, lists. */
+  readonly tags: readonly string[];
 }
 
 /** Where a request that missed will store its answer, and the moment it started reading. */
 export interface CacheSlot {
   readonly key: string;
-  readonly tags: readonly CacheTag[];
+  /** The tags the answer is stored under unless {@link ResponseCache.store} is given those read off the answer. */
+  readonly tags: readonly string[];
   readonly generation: number;
   /** The key as the admission counts know it. */
   readonly hash: number;
@@ -34,6 +36,9 @@ export interface RawSpelling {
   readonly mediaType: string;
   readonly operationName: string | null;
 }
+
+/** Rows whose last change is remembered, at most; past it the record starts over (see `changedSince`). */
+const MAX_REMEMBERED_ROWS = 100_000;
 
 /** Spellings kept per answer: whitespace or key order make new ones, and each costs memory. */
 const SPELLINGS_PER_ENTRY = 4;
@@ -69,8 +74,10 @@ export interface ResponseCacheCounters {
 /**
  * Answers of anonymous queries, kept in memory by the key of what decides them (document,
  * operation, variables, audience, media type), bounded by their bytes (least recently used goes
- * first). Each entry carries the tags of what it shows; a change to those tags drops it. An
- * answer read before a change it depends on is never stored after it: every change bumps a
+ * first). Each entry carries the tags of what it shows; a change to those tags drops it: a
+ * kind's coarse tag drops every answer of that kind (its coarse tag or its `:rows` marker), a
+ * row or list drops the answers naming it and those that depend on its whole kind. An answer
+ * read before a change it depends on is never stored after it: every change bumps a
  * generation, and a slot opened before the change of one of its tags stores nothing.
  *
  * Not every answer is stored ({@link Admission}): only one whose key was asked for at least
@@ -80,10 +87,17 @@ export interface ResponseCacheCounters {
  */
 export class ResponseCache {
   private readonly entries = new Map<string, Stored>();
-  private readonly byTag = new Map<CacheTag, Set<string>>();
+  private readonly byTag = new Map<string, Set<string>>();
   private held = 0;
   private generation = 0;
-  private readonly changedAt = new Map<CacheTag, number>();
+  /** By kind: the last change of anything of it (a coarse tag, a row or a list). */
+  private readonly kindChangedAt = new Map<string, number>();
+  /** By kind: the last coarse change of it. */
+  private readonly coarseChangedAt = new Map<string, number>();
+  /** By row or list tag: its last change (bounded: see {@link rowsForgottenAt}). */
+  private readonly rowChangedAt = new Map<string, number>();
+  /** The generation at which {@link rowChangedAt} last started over: a slot older than it counts every row as changed. */
+  private rowsForgottenAt = 0;
   private readonly spellings = new Map<string, { readonly key: string; readonly spelling: RawSpelling }>();
   private readonly spellingsOf = new Map<string, RawSpelling[]>();
   private readonly maxBytes: number;
@@ -120,7 +134,7 @@ export class ResponseCache {
   }
 
   /** The cached answer, or a slot to store the answer in once it is computed. */
-  lookup(key: string, tags: readonly CacheTag[], spelling?: RawSpelling): { hit: CachedResponse; slot?: undefined } | { slot: CacheSlot; hit?: undefined } {
+  lookup(key: string, tags: readonly string[], spelling?: RawSpelling): { hit: CachedResponse; slot?: undefined } | { slot: CacheSlot; hit?: undefined } {
     if (!this.admission) return { slot: { key, tags, generation: this.generation, hash: 0 } };
     const stored = this.entries.get(key);
     if (stored) {
@@ -141,7 +155,7 @@ export class ResponseCache {
    * A slot whose answer is only checked for staleness by {@link store}, never kept: for an
    * answer that changes with the clock alone, which no change would drop.
    */
-  passingSlot(key: string, tags: readonly CacheTag[]): CacheSlot {
+  passingSlot(key: string, tags: readonly string[]): CacheSlot {
     return { key, tags, generation: this.generation, hash: 0, keep: false };
   }
 
@@ -175,11 +189,12 @@ export class ResponseCache {
   /**
    * Keeps an answer if the admission lets it in, unless something it depends on changed since
    * its slot opened: then it is "stale" (already older than a change this instance knows of) and
-   * must be cached nowhere. Kept or not, a fresh answer comes back with its ETag.
+   * must be cached nowhere. Kept or not, a fresh answer comes back with its ETag. `tags`: what
+   * the answer depends on, when read off the answer itself (else the slot's).
    */
-  store(slot: CacheSlot, body: string): CachedResponse | "stale" {
-    for (const tag of slot.tags) if ((this.changedAt.get(tag) ?? 0) > slot.generation) return "stale";
-    const entry: CachedResponse = { body, bytes: Buffer.from(body), etag: strongEtag(body), tags: slot.tags };
+  store(slot: CacheSlot, body: string, tags: readonly string[] = slot.tags): CachedResponse | "stale" {
+    for (const tag of tags) if (this.changedSince(tag, slot.generation)) return "stale";
+    const entry: CachedResponse = { body, bytes: Buffer.from(body), etag: strongEtag(body), tags };
     // Keys hold the variables as JSON: they count too.
     const bytes = (body.length + slot.key.length) * 2 + 256;
     if (!this.admission || slot.keep === false || bytes > this.maxBytes / 10) return entry;
@@ -204,7 +219,7 @@ export class ResponseCache {
     this.entries.set(slot.key, { answer: entry, hash: slot.hash });
     this.counters.admitted();
     this.held += bytes;
-    for (const tag of slot.tags) {
+    for (const tag of tags) {
       let keys = this.byTag.get(tag);
       if (!keys) this.byTag.set(tag, (keys = new Set()));
       keys.add(slot.key);
@@ -214,14 +229,45 @@ export class ResponseCache {
     return entry;
   }
 
-  /** Drops every answer that shows any of `tags`; answers being computed now will not be stored. */
-  invalidate(tags: readonly CacheTag[]): void {
+  /** Whether something an answer tagged `tag` depends on changed after `generation`. */
+  private changedSince(tag: string, generation: number): boolean {
+    if (isKindTag(tag)) return (this.kindChangedAt.get(tag) ?? 0) > generation;
+    const kind = kindOfTag(tag);
+    if ((this.coarseChangedAt.get(kind) ?? 0) > generation) return true;
+    if (tag === rowsMarker(kind)) return false;
+    return generation < this.rowsForgottenAt || (this.rowChangedAt.get(tag) ?? 0) > generation;
+  }
+
+  /**
+   * Drops every answer that depends on any of `tags` (see the class): a kind drops every answer
+   * of it; a row or list those naming it and those depending on its whole kind. Answers being
+   * computed now will not be stored.
+   */
+  invalidate(tags: readonly string[]): void {
     if (tags.length === 0) return;
-    this.generation++;
+    const generation = ++this.generation;
     let dropped = 0;
-    for (const tag of tags) {
-      this.changedAt.set(tag, this.generation);
+    const drop = (tag: string): void => {
       for (const key of this.byTag.get(tag) ?? []) if (this.remove(key)) dropped++;
+    };
+    for (const tag of tags) {
+      if (isKindTag(tag)) {
+        this.kindChangedAt.set(tag, generation);
+        this.coarseChangedAt.set(tag, generation);
+        drop(tag);
+        drop(rowsMarker(tag));
+        continue;
+      }
+      if (this.rowChangedAt.size >= MAX_REMEMBERED_ROWS) {
+        this.rowChangedAt.clear();
+        this.rowsForgottenAt = generation;
+      }
+      this.rowChangedAt.set(tag, generation);
+      drop(tag);
+      for (const kind of kindsOfChange(tag)) {
+        this.kindChangedAt.set(kind, generation);
+        drop(kind);
+      }
     }
     this.counters.invalidated(dropped);
     this.counters.bytes(this.held);

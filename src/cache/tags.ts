@@ -1,15 +1,59 @@
-import { getNamedType, Kind, TypeInfo, visit, visitWithTypeInfo } from "graphql";
-import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
+import {
+  BREAK,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getVariableValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
+import type {
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLCompositeType,
+  GraphQLField,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLType,
+  OperationDefinitionNode,
+  SelectionSetNode,
+} from "graphql";
+import type { WrittenRows } from "../db/database";
+import { parseGlobalId } from "../kernel/ids";
 
 /**
- * What a cached answer depends on, named by the GraphQL object types of the data it can show.
- * The tags are coarse on purpose: whatever changes a row of a table drops every answer whose
- * selection reaches the type that table holds, so no write path can be forgotten (the tables a
- * transaction wrote are read off its own SQL statements, see `Database.transaction`). A service
- * may only take a table out when what it wrote there no reader can see (`unseenByReaders`: a
- * comment waiting for moderation).
+ * A kind of record: the coarse tag. As an answer's tag it means "depends on anything of this
+ * kind": whatever changes a row of a table drops every answer whose selection reaches the type
+ * that table holds, so no write path can be forgotten (the tables a transaction wrote are read off
+ * its own SQL statements, see `Database.transaction`). A service may only take a table out when
+ * what it wrote there no reader can see (`unseenByReaders`: a comment waiting for moderation).
+ *
+ * With CACHE_TAGS=row (see {@link tagsOfAnswer} and {@link changeTagsOf}) answers and changes
+ * also name rows and lists:
+ * - `Article:12`: one record (its fields, and the lists it owns: a story's tags, byline, quotes);
+ * - `Article:list`: every list of stories not scoped below; `Institution:3:articles`,
+ *   `Person:…:articles`, `Tag:…:articles`, `Author:…:articles`: the stories of one record (a page
+ *   of its stories, or `articles(filter: {institutionId})`); `Quote:list`, `Institution:list`…:
+ *   any list of that kind (membership, order, counts);
+ * - `Institution:shown`, `Person:shown`: a story's institutions and people, which show only
+ *   records readers may see: a change of whether one is seen;
+ * - `Article:rows`: carried by every answer that shows rows of a kind by name, so that a change
+ *   of that kind whose rows are not known (a coarse tag) still drops it.
  */
 export type CacheTag = "Article" | "Institution" | "Accreditation" | "Person" | "Position" | "Quote" | "Comment" | "Tag" | "Author";
+
+/** CACHE_TAGS: whether answers and changes name rows and lists (`row`) or only kinds of record (`type`). */
+export type TagMode = "row" | "type";
 
 /** The tables whose rows each tag's answers show. A story's links belong to the story. */
 const TABLE_TAGS: Readonly<Record<string, readonly CacheTag[]>> = {
@@ -36,7 +80,7 @@ const TABLE_TAGS: Readonly<Record<string, readonly CacheTag[]>> = {
   article_correction: ["Article"],
 };
 
-const TYPE_TAGS = new Set<string>(["Article", "Institution", "Accreditation", "Person", "Position", "Quote", "Comment", "Tag", "Author"]);
+const TYPE_TAGS: ReadonlySet<string> = new Set<string>(["Article", "Institution", "Accreditation", "Person", "Position", "Quote", "Comment", "Tag", "Author"]);
 
 /** The tag of a type a selection reaches: a connection or edge shows its nodes (its totalCount counts them); `Node` may be any of them. */
 function tagsOfType(name: string): readonly CacheTag[] {
@@ -133,4 +177,385 @@ function factsOf(schema: GraphQLSchema, document: DocumentNode, operation: Opera
   const facts: OperationFacts = { tags: [...tags].sort(), private: isPrivate };
   byOperation.set(operation, facts);
   return facts;
+}
+
+/** The kind a tag belongs to: `Article` for `Article`, `Article:12`, `Article:list`, `Article:rows`. */
+export function kindOfTag(tag: string): string {
+  const colon = tag.indexOf(":");
+  return colon < 0 ? tag : tag.slice(0, colon);
+}
+
+/** Whether a tag is a kind's coarse tag (no row or list named). */
+export function isKindTag(tag: string): boolean {
+  return !tag.includes(":");
+}
+
+/**
+ * The kinds whose coarse answer tags a row or list change drops: its own kind, and for a scoped
+ * list of stories (`Institution:3:articles`) stories too.
+ */
+export function kindsOfChange(tag: string): string[] {
+  const kind = kindOfTag(tag);
+  return tag.endsWith(":articles") && kind !== "Article" ? [kind, "Article"] : [kind];
+}
+
+/** The marker every answer naming rows of `kind` carries, dropped by a coarse change of it. */
+export function rowsMarker(kind: string): string {
+  return `${kind}:rows`;
+}
+
+/**
+ * What the HTTP cache in front must purge for these changes (it matches xkey tags exactly): a
+ * coarse tag also purges every answer that names rows of its kind (its `:rows` marker); a row or
+ * list also purges the answers that depend on its whole kind (its coarse tag).
+ */
+export function edgeKeysOf(changes: readonly string[]): string[] {
+  const keys = new Set<string>();
+  for (const tag of changes) {
+    keys.add(tag);
+    if (isKindTag(tag)) keys.add(rowsMarker(tag));
+    else for (const kind of kindsOfChange(tag)) keys.add(kind);
+  }
+  return [...keys];
+}
+
+/** Rows or lists of one kind a change names at most; past it the change names the kind (the outbox's payload stays small). */
+export const MAX_CHANGE_ROWS_PER_KIND = 200;
+
+/**
+ * The tags of a committed write. `type`: the kinds of the tables it wrote. `row`: the rows and
+ * lists its services named (`attributeWrites`), and the kinds of every table it wrote outside
+ * such a scope (fail closed: a write nobody attributed drops everything of its kind, as in `type`).
+ */
+export function changeTagsOf(mode: TagMode, written: ReadonlySet<string>, rows: WrittenRows | undefined): string[] {
+  if (mode === "type" || rows === undefined) return tagsOfTables(written);
+  const coarse = new Set<string>(tagsOfTables(rows.unattributed));
+  const byKind = new Map<string, string[]>();
+  for (const tag of rows.tags) {
+    const kind = kindOfTag(tag);
+    if (coarse.has(kind)) continue;
+    let list = byKind.get(kind);
+    if (!list) byKind.set(kind, (list = []));
+    list.push(tag);
+  }
+  const tags: string[] = [...coarse];
+  for (const [kind, list] of byKind) {
+    if (list.length > MAX_CHANGE_ROWS_PER_KIND) tags.push(kind);
+    else tags.push(...list);
+  }
+  return tags.sort();
+}
+
+/** Tags one answer's xkey header carries at most; past it the header names kinds (see {@link headerTags}). */
+export const MAX_HEADER_TAGS = 64;
+
+/**
+ * The tags an answer's `xkey` and `Surrogate-Key` headers carry: its own, or, when there are more
+ * than {@link MAX_HEADER_TAGS} (a long list of rows would make a header too large for the cache
+ * in front), the coarse tag of every kind it names, which every change of that kind purges.
+ */
+export function headerTags(tags: readonly string[]): readonly string[] {
+  if (tags.length <= MAX_HEADER_TAGS) return tags;
+  return [...new Set(tags.map(kindOfTag))].sort();
+}
+
+/** How the walk of one answer goes. */
+interface AnswerWalk {
+  readonly schema: GraphQLSchema;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly variables: Record<string, unknown>;
+  readonly tags: Set<string>;
+  /** No directive in the document: which fields an answer has depends on the selection alone (its plans are kept). */
+  readonly plain: boolean;
+  /** Set when part of the answer could not be told apart (an abstract object without its type or id). */
+  lost: boolean;
+}
+
+/** Lists a story owns: their members change only with writes to the story (or, unattributed, their own kind). */
+const OWNED_LISTS: ReadonlySet<string> = new Set(["Article.tags", "Article.authors", "Article.quotes", "Article.comments"]);
+
+/**
+ * {@link DERIVED_FIELD_TAGS} by row: the live cursor moves with every change of stories and
+ * comments (their coarse tags); a story's comment count with comment writes, which name no rows
+ * (the `:rows` marker), and with the story's own (its row, which the answer names).
+ */
+const DERIVED_ROW_TAGS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["Query.liveCursor", ["Article", "Comment"]],
+  ["Article.commentCount", ["Comment:rows"]],
+]);
+/** A story's lists of records readers may or may not see: a change of whether one is seen moves them. */
+const SHOWN_LISTS: ReadonlyMap<string, string> = new Map([
+  ["Article.institutions", "Institution:shown"],
+  ["Article.people", "Person:shown"],
+]);
+/** The stories of one record: `<Kind>:<pk>:articles`. */
+const STORY_LISTS: ReadonlySet<string> = new Set(["Institution.articles", "Person.articles", "Tag.articles", "Author.articles"]);
+/** `articles(filter:)` fields that keep the list to one record's stories, and that record's kind. */
+const STORY_FILTERS: ReadonlyArray<readonly [string, CacheTag]> = [
+  ["institutionId", "Institution"],
+  ["personId", "Person"],
+  ["authorId", "Author"],
+];
+
+/** The primary key a global id names, when it names a row of `kind`. */
+function pkOf(id: unknown, kind: string): number | null {
+  if (typeof id !== "string") return null;
+  try {
+    const parsed = parseGlobalId(id);
+    return parsed.type === kind ? parsed.pk : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The tags of one answer under CACHE_TAGS=row, read off the answer itself: every record it shows
+ * by its id (`Article:12`; one shown without its id, or looked up and not found, depends on its
+ * whole kind: `Article`), every list it shows (see {@link CacheTag}), and the `:rows` marker of
+ * every kind its selection reaches ({@link tagsOfOperation}). An answer that cannot be read
+ * apart gets the operation's coarse tags.
+ */
+export function tagsOfAnswer(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, data: unknown): readonly string[] {
+  const kinds = tagsOfOperation(schema, document, operation);
+  const root = schema.getQueryType();
+  if (operation.operation !== "query" || !root || data === null || typeof data !== "object") return kinds;
+  // The variables as execution saw them (defaults filled in): `@include(if: $v)` reads them.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  if (coerced.errors) return kinds;
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const walk: AnswerWalk = { schema, fragments, variables: coerced.coerced, tags: new Set(), plain: !hasDirectives(document), lost: false };
+  try {
+    walkObject(walk, [operation.selectionSet], root, data as Record<string, unknown>);
+  } catch {
+    // An answer that cannot be read apart depends on every kind it reaches.
+    return kinds;
+  }
+  if (walk.lost) return kinds;
+  for (const kind of kinds) if (!walk.tags.has(kind)) walk.tags.add(rowsMarker(kind));
+  // A kind depended on whole needs no marker or rows of its own.
+  for (const tag of [...walk.tags]) if (!isKindTag(tag) && walk.tags.has(kindOfTag(tag)) && !tag.endsWith(":articles")) walk.tags.delete(tag);
+  return [...walk.tags].sort();
+}
+
+function included(walk: AnswerWalk, node: FieldNode | SelectionSetNode["selections"][number]): boolean {
+  if (!node.directives?.length) return true;
+  if (getDirectiveValues(GraphQLSkipDirective, node, walk.variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, walk.variables)?.if !== false;
+}
+
+function conditionHolds(walk: AnswerWalk, condition: string | undefined, type: GraphQLObjectType): boolean {
+  if (condition === undefined || condition === type.name) return true;
+  const conditionType = walk.schema.getType(condition);
+  return conditionType !== undefined && isAbstractType(conditionType) && walk.schema.isSubType(conditionType, type);
+}
+
+/** The fields of `sets` for an object of `type`, by response key (graphql-js's field collection). */
+function collectFields(walk: AnswerWalk, sets: readonly SelectionSetNode[], type: GraphQLObjectType, into = new Map<string, FieldNode[]>(), seen = new Set<string>()): Map<string, FieldNode[]> {
+  for (const set of sets) {
+    for (const selection of set.selections) {
+      if (!included(walk, selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const list = into.get(key);
+        if (list) list.push(selection);
+        else into.set(key, [selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (conditionHolds(walk, selection.typeCondition?.name.value, type)) collectFields(walk, [selection.selectionSet], type, into, seen);
+      } else {
+        const fragment = walk.fragments.get(selection.name.value);
+        if (!fragment || seen.has(fragment.name.value) || !conditionHolds(walk, fragment.typeCondition.name.value, type)) continue;
+        seen.add(fragment.name.value);
+        collectFields(walk, [fragment.selectionSet], type, into, seen);
+      }
+    }
+  }
+  return into;
+}
+
+/** The keys under which `sets` (whatever the type conditions) ask for `name`. */
+function keysOf(walk: AnswerWalk, sets: readonly SelectionSetNode[], name: string, keys: string[] = [], seen = new Set<string>()): string[] {
+  for (const set of sets) {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === name) keys.push(selection.alias?.value ?? name);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        keysOf(walk, [selection.selectionSet], name, keys, seen);
+      } else {
+        const fragment = walk.fragments.get(selection.name.value);
+        if (fragment && !seen.has(fragment.name.value)) {
+          seen.add(fragment.name.value);
+          keysOf(walk, [fragment.selectionSet], name, keys, seen);
+        }
+      }
+    }
+  }
+  return keys;
+}
+
+/** The object type of a value of an abstract type: by its `__typename`, else by the type its global id names. */
+function runtimeType(walk: AnswerWalk, sets: readonly SelectionSetNode[], type: GraphQLCompositeType, value: Record<string, unknown>): GraphQLObjectType | null {
+  if (isObjectType(type)) return type;
+  const named = (name: unknown): GraphQLObjectType | null => {
+    const found = typeof name === "string" ? walk.schema.getType(name) : undefined;
+    return found && isObjectType(found) && walk.schema.isSubType(type, found) ? found : null;
+  };
+  for (const key of keysOf(walk, sets, "__typename")) {
+    const found = named(value[key]);
+    if (found) return found;
+  }
+  for (const key of keysOf(walk, sets, "id")) {
+    if (typeof value[key] !== "string") continue;
+    try {
+      const found = named(parseGlobalId(value[key] as string).type);
+      if (found) return found;
+    } catch {
+      // Not one of ours: the type stays unknown.
+    }
+  }
+  return null;
+}
+
+/** The kinds an absent object of `type` could have been. */
+function kindsOfType(walk: AnswerWalk, type: GraphQLCompositeType): string[] {
+  if (TYPE_TAGS.has(type.name)) return [type.name];
+  if (isAbstractType(type)) return walk.schema.getPossibleTypes(type).map((t) => t.name).filter((name) => TYPE_TAGS.has(name));
+  return [];
+}
+
+/** One field of an object's selection, worked out once per selection set and type. */
+interface FieldPlan {
+  readonly key: string;
+  readonly node: FieldNode;
+  readonly def: GraphQLField<unknown, unknown>;
+  readonly isId: boolean;
+  readonly derived: readonly string[];
+  /** The type of its objects; null for a scalar field. */
+  readonly named: GraphQLCompositeType | null;
+  /** Its list's tag, or null for none, or SCOPED when it depends on the answer (see {@link scopedListTag}). */
+  readonly list: string | null;
+  readonly sub: readonly SelectionSetNode[];
+}
+
+/** A list whose tag names the record it belongs to, or the one its filter names. */
+const SCOPED = "\u0000scoped";
+
+/** Plans of selection sets without directives (the same for every answer), by set and type. */
+const plans = new WeakMap<SelectionSetNode, Map<string, readonly FieldPlan[]>>();
+const directivesIn = new WeakMap<DocumentNode, boolean>();
+
+/** Whether a document holds a directive anywhere (then which fields an answer has depends on its variables). */
+function hasDirectives(document: DocumentNode): boolean {
+  let known = directivesIn.get(document);
+  if (known === undefined) {
+    known = false;
+    visit(document, {
+      Directive() {
+        known = true;
+        return BREAK;
+      },
+    });
+    directivesIn.set(document, known);
+  }
+  return known;
+}
+
+function planOf(walk: AnswerWalk, sets: readonly SelectionSetNode[], type: GraphQLObjectType): readonly FieldPlan[] {
+  const cacheable = sets.length === 1 && walk.plain;
+  if (cacheable) {
+    const known = plans.get(sets[0]!)?.get(type.name);
+    if (known) return known;
+  }
+  const defs = type.getFields();
+  const plan: FieldPlan[] = [];
+  for (const [key, nodes] of collectFields(walk, sets, type)) {
+    const name = nodes[0]!.name.value;
+    const def = defs[name];
+    if (!def) continue;
+    const named = getNamedType(def.type);
+    const composite = isCompositeType(named) ? named : null;
+    plan.push({
+      key,
+      node: nodes[0]!,
+      def,
+      isId: name === "id",
+      derived: DERIVED_ROW_TAGS.get(`${type.name}.${name}`) ?? [],
+      named: composite,
+      list: composite ? listPlanOf(type, def) : null,
+      sub: nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+    });
+  }
+  if (cacheable) {
+    let byType = plans.get(sets[0]!);
+    if (!byType) plans.set(sets[0]!, (byType = new Map()));
+    byType.set(type.name, plan);
+  }
+  return plan;
+}
+
+function walkObject(walk: AnswerWalk, sets: readonly SelectionSetNode[], staticType: GraphQLCompositeType, value: Record<string, unknown>): void {
+  const type = runtimeType(walk, sets, staticType, value);
+  if (type === null) {
+    walk.lost = true;
+    return;
+  }
+  const plan = planOf(walk, sets, type);
+  const kind = TYPE_TAGS.has(type.name) ? type.name : null;
+  let pk: number | null = null;
+  if (kind !== null) {
+    for (const field of plan) if (field.isId) pk ??= pkOf(value[field.key], kind);
+    walk.tags.add(pk === null ? kind : `${kind}:${pk}`);
+  }
+  for (const field of plan) {
+    for (const tag of field.derived) walk.tags.add(tag);
+    if (field.named === null || !(field.key in value)) continue;
+    const list = field.list === SCOPED ? scopedListTag(walk, type, field, pk) : field.list;
+    if (list) walk.tags.add(list);
+    walkValue(walk, field.sub, field.named, value[field.key]);
+  }
+}
+
+function walkValue(walk: AnswerWalk, sets: readonly SelectionSetNode[], type: GraphQLCompositeType, value: unknown): void {
+  if (value === null || value === undefined) {
+    for (const kind of kindsOfType(walk, type)) walk.tags.add(kind);
+  } else if (Array.isArray(value)) {
+    for (const item of value) walkValue(walk, sets, type, item);
+  } else if (typeof value === "object") {
+    walkObject(walk, sets, type, value as Record<string, unknown>);
+  }
+}
+
+function isList(type: GraphQLType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+/** The tag of the list a field answers (null: not a list of records, or one its parent's tag covers; {@link SCOPED}: see {@link scopedListTag}). */
+function listPlanOf(parent: GraphQLObjectType, def: GraphQLField<unknown, unknown>): string | null {
+  if (/(Connection|Edge)$/.test(parent.name)) return null;
+  const named = getNamedType(def.type);
+  const connection = /Connection$/.test(named.name);
+  if (!connection && !isList(def.type)) return null;
+  const element = named.name.replace(/Connection$/, "");
+  if (!TYPE_TAGS.has(element)) return null;
+  const field = `${parent.name}.${def.name}`;
+  if (OWNED_LISTS.has(field)) return null;
+  const shown = SHOWN_LISTS.get(field);
+  if (shown) return shown;
+  if (STORY_LISTS.has(field) || field === "Query.articles") return SCOPED;
+  return `${element}:list`;
+}
+
+/** The stories of one record: the parent's (`Institution:3:articles`), or the record `articles(filter:)` keeps to; else every list of stories. */
+function scopedListTag(walk: AnswerWalk, parent: GraphQLObjectType, field: FieldPlan, parentPk: number | null): string {
+  if (parent.name !== "Query") return parentPk === null ? "Article:list" : `${parent.name}:${parentPk}:articles`;
+  let filter: Record<string, unknown> | undefined;
+  try {
+    filter = getArgumentValues(field.def, field.node, walk.variables).filter as Record<string, unknown> | undefined;
+  } catch {
+    filter = undefined;
+  }
+  for (const [name, kind] of STORY_FILTERS) {
+    const pk = pkOf(filter?.[name], kind);
+    if (pk !== null) return `${kind}:${pk}:articles`;
+  }
+  return "Article:list";
 }

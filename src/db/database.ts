@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { DataSource, QueryFailedError } from "typeorm";
 import type { DataSourceOptions, EntityManager, Logger, QueryRunner } from "typeorm";
 import { createHash } from "node:crypto";
@@ -55,6 +56,62 @@ interface RunnerData {
   written?: Set<string>;
   /** Tables whose writes in this transaction no reader can see (see {@link unseenByReaders}). */
   unseen?: Set<string>;
+  /** Tables written at least once outside an {@link attributeWrites} scope that covers them. */
+  unattributed?: Set<string>;
+  /** What each {@link attributeWrites} scope of the transaction said its writes change. */
+  attributions?: Attribution[];
+}
+
+/** One {@link attributeWrites} scope: the tables it covers and the rows (as tags) its writes change. */
+interface Attribution {
+  readonly tables: ReadonlySet<string>;
+  readonly tags: Set<string>;
+}
+
+/** The scopes a statement runs inside, innermost first (each names the runner data it belongs to). */
+interface ScopeChain {
+  readonly data: RunnerData;
+  readonly attribution: Attribution;
+  readonly outer: ScopeChain | undefined;
+}
+
+const scopes = new AsyncLocalStorage<ScopeChain>();
+
+/**
+ * Runs `work` inside the write transaction of `manager`, saying which rows its writes to `tables`
+ * change: `tag` adds them (as cache tags, `Article:12`, `Article:list`), during or after the
+ * writes. A statement that writes one of `tables` inside `work` (also in functions it awaits) is
+ * attributed to these tags; a write to any other table, or to these tables outside such a scope,
+ * is not, and the commit listeners hear that table as written without rows
+ * ({@link WrittenRows.unattributed}), so a path nobody attributed still drops everything of its
+ * kind. Only the service knows which rows a write means; the SQL shows only the table.
+ */
+export async function attributeWrites<T>(manager: EntityManager, tables: readonly string[], work: (tag: (...tags: string[]) => void) => Promise<T>): Promise<T> {
+  const data = manager.queryRunner?.data as RunnerData | undefined;
+  // Outside Database.transaction (a migration's backfill) no commit listener hears the writes at all: nothing to attribute.
+  if (!data?.attributions) return work(() => undefined);
+  const attribution: Attribution = { tables: new Set(tables), tags: new Set() };
+  data.attributions.push(attribution);
+  const tag = (...tags: string[]): void => {
+    for (const t of tags) attribution.tags.add(t);
+  };
+  return scopes.run({ data, attribution, outer: scopes.getStore() }, () => work(tag));
+}
+
+/** Whether a statement writing `table` for the transaction of `data` runs inside a scope that attributes it. */
+function attributed(data: RunnerData, table: string): boolean {
+  for (let scope = scopes.getStore(); scope; scope = scope.outer) if (scope.data === data && scope.attribution.tables.has(table)) return true;
+  return false;
+}
+
+/**
+ * What a committed write transaction changed that readers can see: the tables it wrote (less
+ * those {@link unseenByReaders} took out), which of them were written outside any
+ * {@link attributeWrites} scope, and the row tags the scopes of the others named.
+ */
+export interface WrittenRows {
+  readonly unattributed: ReadonlySet<string>;
+  readonly tags: ReadonlySet<string>;
 }
 
 /**
@@ -75,6 +132,13 @@ function seenByReaders(written: ReadonlySet<string>, unseen: ReadonlySet<string>
   return new Set([...written].filter((table) => !unseen.has(table)));
 }
 
+/** The rows a transaction's seen tables changed: the tags of every scope that covers one of them, and the tables written outside any. */
+function rowsOf(seen: ReadonlySet<string>, tables: { unattributed: Set<string>; attributions: Attribution[] }): WrittenRows {
+  const tags = new Set<string>();
+  for (const a of tables.attributions) if ([...a.tables].some((t) => seen.has(t))) for (const t of a.tags) tags.add(t);
+  return { unattributed: new Set([...tables.unattributed].filter((t) => seen.has(t))), tags };
+}
+
 const WRITE = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?/i;
 
 class ListeningLogger implements Logger {
@@ -85,7 +149,10 @@ class ListeningLogger implements Logger {
     if (data?.tally) data.tally.statements++;
     if (data?.written) {
       const table = WRITE.exec(query)?.[1];
-      if (table) data.written.add(table);
+      if (table) {
+        data.written.add(table);
+        if (data.unattributed && !attributed(data, table)) data.unattributed.add(table);
+      }
     }
   }
   logQueryError(): void {}
@@ -135,7 +202,7 @@ export function dataSourceOptions(config: DatabaseConfig, entities: EntityList, 
  * Told, inside a write transaction that wrote something readers can see and just before it
  * commits, which tables it wrote (less those {@link unseenByReaders} took out).
  */
-export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet<string>) => Promise<void>;
+export type BeforeCommitListener = (manager: EntityManager, written: ReadonlySet<string>, rows: WrittenRows) => Promise<void>;
 
 /**
  * Work a request asks to run last inside each of its write transactions, before commit, with the
@@ -151,7 +218,7 @@ export type TransactionHook = (manager: EntityManager, result: unknown) => Promi
  * are later rolled back. On PostgreSQL both are the same pooled data source.
  */
 export class Database {
-  private readonly commitListeners = new Set<(written: ReadonlySet<string>) => void>();
+  private readonly commitListeners = new Set<(written: ReadonlySet<string>, rows: WrittenRows) => void>();
   private readonly beforeCommitListeners = new Set<BeforeCommitListener>();
   /** Per request (its tally, which every write of it hands over), the hook its transactions run. */
   private readonly requestHooks = new WeakMap<StatementTally, TransactionHook>();
@@ -232,18 +299,19 @@ export class Database {
    * counted into it (null for the server's own work: the scheduler, pruning, seeding).
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>, tally: StatementTally | null = null): Promise<T> {
-    const tables = { written: new Set<string>(), unseen: new Set<string>() };
+    const tables = { written: new Set<string>(), unseen: new Set<string>(), unattributed: new Set<string>(), attributions: [] as Attribution[] };
     const result = await this.runTransaction(async (manager) => {
       const value = await work(manager);
       const hook = tally === null ? undefined : this.requestHooks.get(tally);
       if (hook) await hook(manager, value);
       const seen = seenByReaders(tables.written, tables.unseen);
-      if (seen.size > 0) for (const listener of this.beforeCommitListeners) await listener(manager, seen);
+      if (seen.size > 0) for (const listener of this.beforeCommitListeners) await listener(manager, seen, rowsOf(seen, tables));
       return value;
     }, tables, tally);
     // Before the caller goes on (a mutation answers): what this instance caches about those tables is dropped now.
     const seen = seenByReaders(tables.written, tables.unseen);
-    for (const listener of this.commitListeners) listener(seen);
+    const rows = rowsOf(seen, tables);
+    for (const listener of this.commitListeners) listener(seen, rows);
     return result;
   }
 
@@ -251,7 +319,7 @@ export class Database {
    * Calls `listener` after every committed write transaction, with the tables it wrote less those
    * readers cannot see (the event bus looks for new events then).
    */
-  onCommit(listener: (written: ReadonlySet<string>) => void): () => void {
+  onCommit(listener: (written: ReadonlySet<string>, rows: WrittenRows) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
   }
@@ -274,7 +342,7 @@ export class Database {
     return () => this.beforeCommitListeners.delete(listener);
   }
 
-  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>, tables: { written: Set<string>; unseen: Set<string> }, tally: StatementTally | null): Promise<T> {
+  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>, tables: { written: Set<string>; unseen: Set<string>; unattributed: Set<string>; attributions: Attribution[] }, tally: StatementTally | null): Promise<T> {
     if (this.isPostgres) {
       return this.writer.transaction(async (manager) => {
         // One writer at a time across every instance, as on SQLite: slug choice, tag creation and
@@ -305,6 +373,8 @@ export class Database {
         delete (runner.data as RunnerData).tally;
         delete (runner.data as RunnerData).written;
         delete (runner.data as RunnerData).unseen;
+        delete (runner.data as RunnerData).unattributed;
+        delete (runner.data as RunnerData).attributions;
         await runner.release();
       }
     };

@@ -14,6 +14,7 @@ import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
 import type { Located } from "./slugs";
 import { recordArticleEvent } from "../events/outbox";
 import { snapshotArticle } from "./outbox.writer";
+import { changingStory } from "./story-tags";
 import { Institution } from "../entities/institution.entity";
 import { Person } from "../entities/person.entity";
 import { Tag } from "../entities/tag.entity";
@@ -242,32 +243,36 @@ export class ArticleService {
     const authorIds = idList(input.authorIds, "input.authorIds", 20);
     const images = checkStoryImages(input);
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
-    return this.db.transaction(async (em) => {
-      const institutions = await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds");
-      const people = await pksOrThrow(em, Person, "Person", personIds, "input.personIds");
-      const authors = await pksOrThrow(em, Author, "Author", authorIds, "input.authorIds");
-      const slug = handSlug ? await claimSlug(em, "article", handSlug, "input.slug") : await deriveSlug(em, "article", fields.title!);
-      const now = new Date();
-      const article = await em.save(
-        em.create(Article, {
-          title: fields.title!,
-          body: fields.body!,
-          summary: fields.summary ?? null,
-          dateline: fields.dateline ?? null,
-          source: fields.source ?? null,
-          slug,
-          status: ArticleStatus.DRAFT,
-          publishedAt: null,
-          scheduledFor: null,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.replaceLinks(em, article.pk, { institutions, people, tags: await this.tagPksFor(em, tagNames), authors });
-      await replaceImages(em, article.pk, images);
-      await recordRevision(em, ctx, article, null, RevisionKind.CREATED);
-      return article;
-    }, ctx.tally);
+    return this.db.transaction((em) =>
+      changingStory(em, null, async (created) => {
+        const institutions = await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds");
+        const people = await pksOrThrow(em, Person, "Person", personIds, "input.personIds");
+        const authors = await pksOrThrow(em, Author, "Author", authorIds, "input.authorIds");
+        const slug = handSlug ? await claimSlug(em, "article", handSlug, "input.slug") : await deriveSlug(em, "article", fields.title!);
+        const now = new Date();
+        const article = await em.save(
+          em.create(Article, {
+            title: fields.title!,
+            body: fields.body!,
+            summary: fields.summary ?? null,
+            dateline: fields.dateline ?? null,
+            source: fields.source ?? null,
+            slug,
+            status: ArticleStatus.DRAFT,
+            publishedAt: null,
+            scheduledFor: null,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+        created(article.pk);
+        await this.replaceLinks(em, article.pk, { institutions, people, tags: await this.tagPksFor(em, tagNames), authors });
+        await replaceImages(em, article.pk, images);
+        await recordRevision(em, ctx, article, null, RevisionKind.CREATED);
+        return article;
+      }),
+      ctx.tally,
+    );
   }
 
   /**
@@ -284,22 +289,24 @@ export class ArticleService {
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
-      const institutions = institutionIds && (await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds"));
-      const people = personIds && (await pksOrThrow(em, Person, "Person", personIds, "input.personIds"));
-      const authors = authorIds && (await pksOrThrow(em, Author, "Author", authorIds, "input.authorIds"));
-      const before = await priorState(em, article);
-      if (handSlug && handSlug !== article.slug) {
-        await claimSlug(em, "article", handSlug, "input.slug", article.pk);
-        await recordRename(em, "article", article.pk, article.slug, handSlug);
-        article.slug = handSlug;
-      }
-      Object.assign(article, fields, { updatedAt: new Date() });
-      await em.save(article);
-      await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)), authors });
-      await replaceImages(em, article.pk, images);
-      await recordRevision(em, ctx, article, before, RevisionKind.UPDATED);
-      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
-      return article;
+      return changingStory(em, article.pk, async () => {
+        const institutions = institutionIds && (await pksOrThrow(em, Institution, "Institution", institutionIds, "input.institutionIds"));
+        const people = personIds && (await pksOrThrow(em, Person, "Person", personIds, "input.personIds"));
+        const authors = authorIds && (await pksOrThrow(em, Author, "Author", authorIds, "input.authorIds"));
+        const before = await priorState(em, article);
+        if (handSlug && handSlug !== article.slug) {
+          await claimSlug(em, "article", handSlug, "input.slug", article.pk);
+          await recordRename(em, "article", article.pk, article.slug, handSlug);
+          article.slug = handSlug;
+        }
+        Object.assign(article, fields, { updatedAt: new Date() });
+        await em.save(article);
+        await this.replaceLinks(em, article.pk, { institutions, people, tags: tagNames && (await this.tagPksFor(em, tagNames)), authors });
+        await replaceImages(em, article.pk, images);
+        await recordRevision(em, ctx, article, before, RevisionKind.UPDATED);
+        if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
+        return article;
+      });
     }, ctx.tally);
   }
 
@@ -313,18 +320,20 @@ export class ArticleService {
     return this.db.transaction(async (em) => {
       const revision = await getOrThrow(em, ArticleRevision, "ArticleRevision", revisionId, "revision");
       const article = await em.findOneByOrFail(Article, { pk: revision.articleId });
-      const before = await priorState(em, article);
-      const kept = readSnapshot(revision);
-      if (changedFields(before.snapshot, kept).length === 0) return article;
-      Object.assign(article, { title: kept.title, summary: kept.summary, body: kept.body, updatedAt: now });
-      // The tags by the names the revision kept (any missing is made again).
-      const tags = await this.tagPksFor(em, kept.tags);
-      await em.save(article);
-      await this.replaceLinks(em, article.pk, { institutions: null, people: null, tags, authors: null });
-      if (kept.images !== null) await replaceImages(em, article.pk, { lead: kept.images.lead, others: kept.images.others });
-      await recordRevision(em, ctx, article, before, RevisionKind.RESTORED, { restoredFrom: revision.number });
-      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
-      return article;
+      return changingStory(em, article.pk, async () => {
+        const before = await priorState(em, article);
+        const kept = readSnapshot(revision);
+        if (changedFields(before.snapshot, kept).length === 0) return article;
+        Object.assign(article, { title: kept.title, summary: kept.summary, body: kept.body, updatedAt: now });
+        // The tags by the names the revision kept (any missing is made again).
+        const tags = await this.tagPksFor(em, kept.tags);
+        await em.save(article);
+        await this.replaceLinks(em, article.pk, { institutions: null, people: null, tags, authors: null });
+        if (kept.images !== null) await replaceImages(em, article.pk, { lead: kept.images.lead, others: kept.images.others });
+        await recordRevision(em, ctx, article, before, RevisionKind.RESTORED, { restoredFrom: revision.number });
+        if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
+        return article;
+      });
     }, ctx.tally);
   }
 
@@ -333,16 +342,18 @@ export class ArticleService {
     if (at && Number.isNaN(at.getTime())) throw new BadUserInputError("at is not a valid instant.", "at");
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
-      if (at && at.getTime() > now.getTime()) {
-        if (article.status === ArticleStatus.PUBLISHED) {
-          throw new BadUserInputError(`Article '${id}' is already published; unpublish it before scheduling it for ${at.toISOString()}.`, "at");
+      return changingStory(em, article.pk, async () => {
+        if (at && at.getTime() > now.getTime()) {
+          if (article.status === ArticleStatus.PUBLISHED) {
+            throw new BadUserInputError(`Article '${id}' is already published; unpublish it before scheduling it for ${at.toISOString()}.`, "at");
+          }
+          Object.assign(article, { status: ArticleStatus.SCHEDULED, scheduledFor: at, publishedAt: null, updatedAt: now });
+          return em.save(article);
         }
-        Object.assign(article, { status: ArticleStatus.SCHEDULED, scheduledFor: at, publishedAt: null, updatedAt: now });
-        return em.save(article);
-      }
-      if (article.status === ArticleStatus.PUBLISHED) return article;
-      ctx.audit?.touch(...(await publishInTransaction(em, article, now)));
-      return article;
+        if (article.status === ArticleStatus.PUBLISHED) return article;
+        ctx.audit?.touch(...(await publishInTransaction(em, article, now)));
+        return article;
+      });
     }, ctx.tally);
   }
 
@@ -351,11 +362,13 @@ export class ArticleService {
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
       if (article.status === ArticleStatus.DRAFT) return article;
-      // Tickers take the story down by id; they get it as it was last published.
-      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
-      Object.assign(article, { status: ArticleStatus.DRAFT, publishedAt: null, scheduledFor: null, updatedAt: new Date() });
-      ctx.audit?.touch(...(await setStoryState(em, article.pk, "PROPOSED", null)));
-      return em.save(article);
+      return changingStory(em, article.pk, async () => {
+        // Tickers take the story down by id; they get it as it was last published.
+        if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article));
+        Object.assign(article, { status: ArticleStatus.DRAFT, publishedAt: null, scheduledFor: null, updatedAt: new Date() });
+        ctx.audit?.touch(...(await setStoryState(em, article.pk, "PROPOSED", null)));
+        return em.save(article);
+      });
     }, ctx.tally);
   }
 
@@ -363,14 +376,16 @@ export class ArticleService {
   async delete(ctx: CountingContext, id: string): Promise<string> {
     await this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", id, "id");
-      // A draft's deletion tells nobody: nobody outside the newsroom knew of it.
-      if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article), { deleted: true });
-      // Its sources stay (the link set to null, the title kept), withdrawn from readers.
-      ctx.audit?.touch(...(await setStoryState(em, article.pk, "WITHDRAWN", null)));
-      // Its quotes go with it (and its comments, which the trail does not list one by one).
-      const quotes = await em.find(Quote, { select: { pk: true }, where: { articleId: article.pk } });
-      ctx.audit?.touch(...quotes.map((q) => q.id));
-      await em.delete(Article, { pk: article.pk });
+      await changingStory(em, article.pk, async () => {
+        // A draft's deletion tells nobody: nobody outside the newsroom knew of it.
+        if (article.status === ArticleStatus.PUBLISHED) await recordArticleEvent(em, "UNPUBLISHED", await snapshotArticle(em, article), { deleted: true });
+        // Its sources stay (the link set to null, the title kept), withdrawn from readers.
+        ctx.audit?.touch(...(await setStoryState(em, article.pk, "WITHDRAWN", null)));
+        // Its quotes go with it (and its comments, which the trail does not list one by one).
+        const quotes = await em.find(Quote, { select: { pk: true }, where: { articleId: article.pk } });
+        ctx.audit?.touch(...quotes.map((q) => q.id));
+        await em.delete(Article, { pk: article.pk });
+      });
     }, ctx.tally);
     return id;
   }
@@ -392,19 +407,21 @@ export class ArticleService {
       .getRawMany<{ pk: number }>();
     const published: number[] = [];
     for (const { pk } of due) {
-      const won = await this.db.transaction(async (em) => {
-        const result = await em
-          .createQueryBuilder()
-          .update(Article)
-          .set({ status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now })
-          .where("id = :pk AND status = :scheduled AND scheduled_for <= :now", { pk, scheduled: ArticleStatus.SCHEDULED, now: timeParam(this.db, now) })
-          .execute();
-        if ((result.affected ?? 0) !== 1) return false;
-        await setStoryState(em, pk, "STATED", now);
-        // Only the scheduler whose update went through reports the publication.
-        await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, await em.findOneByOrFail(Article, { pk })));
-        return true;
-      });
+      const won = await this.db.transaction((em) =>
+        changingStory(em, pk, async () => {
+          const result = await em
+            .createQueryBuilder()
+            .update(Article)
+            .set({ status: ArticleStatus.PUBLISHED, publishedAt: now, scheduledFor: null, updatedAt: now })
+            .where("id = :pk AND status = :scheduled AND scheduled_for <= :now", { pk, scheduled: ArticleStatus.SCHEDULED, now: timeParam(this.db, now) })
+            .execute();
+          if ((result.affected ?? 0) !== 1) return false;
+          await setStoryState(em, pk, "STATED", now);
+          // Only the scheduler whose update went through reports the publication.
+          await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, await em.findOneByOrFail(Article, { pk })));
+          return true;
+        }),
+      );
       if (won) published.push(pk);
     }
     return published;

@@ -3,7 +3,7 @@ import type { CountingContext, RequestContext } from "../kernel/request-context"
 import { canModerate, canSeeDrafts } from "../kernel/viewer";
 import { BadUserInputError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError } from "../kernel/errors";
 import type { RateLimiter } from "./rate-limit";
-import { unseenByReaders } from "../db/database";
+import { attributeWrites, unseenByReaders } from "../db/database";
 import { emailInput, optionalWebsite, requiredText } from "../kernel/validate";
 import { getOrThrow } from "../db/lookups";
 import { recordCommentApproved } from "../events/outbox";
@@ -151,9 +151,12 @@ export class CommentService {
         // Readers see only APPROVED comments: no cached answer changes, none is dropped or purged.
         unseenByReaders(em, "comment");
       }
-      const comment = await em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
-      if (status === CommentStatus.APPROVED) await recordCommentApproved(em, snapshotComment(comment));
-      return comment;
+      return attributeWrites(em, ["comment"], async (tag) => {
+        const comment = await em.save(em.create(Comment, { articleId: articlePk, parentId: parentPk, authorName, authorEmail, authorWebsite, body, status, createdAt: new Date() }));
+        tag(...shownWith(comment));
+        if (status === CommentStatus.APPROVED) await recordCommentApproved(em, snapshotComment(comment));
+        return comment;
+      });
     }, ctx.tally);
     delete saved.authorEmail;
     return saved;
@@ -170,10 +173,22 @@ export class CommentService {
       const wasVisible = comment.status === CommentStatus.APPROVED;
       const isVisible = status === CommentStatus.APPROVED;
       comment.status = status;
-      await em.save(comment);
-      if (wasVisible === isVisible) unseenByReaders(em, "comment");
-      else if (isVisible) await recordCommentApproved(em, snapshotComment(comment));
-      return comment;
+      return attributeWrites(em, ["comment"], async (tag) => {
+        await em.save(comment);
+        tag(...shownWith(comment));
+        if (wasVisible === isVisible) unseenByReaders(em, "comment");
+        else if (isVisible) await recordCommentApproved(em, snapshotComment(comment));
+        return comment;
+      });
     }, ctx.tally);
   }
+}
+
+/**
+ * What a comment's arrival or departure among readers' comments changes: the comment, the lists
+ * of comments (a story's, the replies, the root list), and its story (which owns its comment list
+ * and counts them).
+ */
+function shownWith(comment: Comment): string[] {
+  return [`Comment:${comment.pk}`, "Comment:list", `Article:${comment.articleId}`];
 }

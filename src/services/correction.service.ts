@@ -10,6 +10,7 @@ import { recordArticleEvent } from "../events/outbox";
 import { snapshotArticle } from "./outbox.writer";
 import { Article, ArticleStatus } from "../entities/article.entity";
 import { Correction } from "../entities/correction.entity";
+import { changingStory } from "./story-tags";
 
 /**
  * Correction notes: an editor publishes a correction as one, a note readers see on the story.
@@ -33,11 +34,13 @@ export class CorrectionService {
       if (article.status !== ArticleStatus.PUBLISHED) {
         throw new BadUserInputError(`Story '${articleId}' is ${article.status}, not published: a correction note is for what readers have read; edit the story instead.`, "article");
       }
-      await em.insert(Correction, { articleId: article.pk, text: note, tokenId: ctx.viewer?.tokenPk ?? null, createdAt: now });
-      Object.assign(article, { correctedAt: now, updatedAt: now });
-      await em.save(article);
-      await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
-      return article;
+      return changingStory(em, article.pk, async () => {
+        await em.insert(Correction, { articleId: article.pk, text: note, tokenId: ctx.viewer?.tokenPk ?? null, createdAt: now });
+        Object.assign(article, { correctedAt: now, updatedAt: now });
+        await em.save(article);
+        await recordArticleEvent(em, "UPDATED", await snapshotArticle(em, article));
+        return article;
+      });
     }, ctx.tally);
   }
 

@@ -1,5 +1,6 @@
 import { In } from "typeorm";
-import type { EntityManager } from "typeorm";
+import type { EntityManager, EntityTarget, FindOptionsWhere } from "typeorm";
+import { attributeWrites } from "../db/database";
 import type { CountingContext } from "../kernel/request-context";
 import type { Viewer } from "../kernel/viewer";
 import { toGlobalId } from "../kernel/ids";
@@ -74,10 +75,19 @@ const SUBJECT_TYPE: Record<FactKind, NodeType> = {
  * answers the global ids of the records its facts are about (for the audit trail).
  */
 export async function setStoryState(em: EntityManager, articlePk: number, state: SourceState, statedAt: Date | null): Promise<string[]> {
-  await em.update(FactSource, { articleId: articlePk }, { state, statedAt });
-  const facts = await em.find(FactSource, { select: { fact: true, subjectId: true }, where: { articleId: articlePk } });
-  await recompute(em, facts);
-  return subjectIdsOf(facts);
+  return attributeWrites(em, ["fact_source"], async (tag) => {
+    await em.update(FactSource, { articleId: articlePk }, { state, statedAt });
+    const facts = await em.find(FactSource, { select: { fact: true, subjectId: true }, where: { articleId: articlePk } });
+    // A record's sources are shown with it: the records they are about change.
+    tag(...subjectTagsOf(facts));
+    await recompute(em, facts);
+    return subjectIdsOf(facts);
+  });
+}
+
+/** The cache tags of the records `facts` are about (`Institution:3`). */
+function subjectTagsOf(facts: ReadonlyArray<Pick<StatedFact, "fact" | "subjectId">>): string[] {
+  return [...new Set(facts.map((f) => `${SUBJECT_TYPE[f.fact]}:${f.subjectId}`))];
 }
 
 /** The global ids of the records `facts` are about, each once. */
@@ -99,8 +109,35 @@ async function insert(em: EntityManager, facts: readonly StatedFact[], source: P
       excerpt: f.excerpt == null ? null : f.excerpt.slice(0, EXCERPT_MAX),
     }),
   );
-  // In chunks: SQLite allows a bounded number of parameters per statement.
-  for (let i = 0; i < rows.length; i += 50) await em.insert(FactSource, rows.slice(i, i + 50));
+  await attributeWrites(em, ["fact_source"], async (tag) => {
+    tag(...subjectTagsOf(facts));
+    // In chunks: SQLite allows a bounded number of parameters per statement.
+    for (let i = 0; i < rows.length; i += 50) await em.insert(FactSource, rows.slice(i, i + 50));
+  });
+}
+
+/** The tables {@link recompute} writes: the reader-visible columns of records. */
+const RECOMPUTED_TABLES = ["institution", "person", "accreditation", "position"];
+
+/** A table's `visible` by key, of the rows `where` finds (flips are what move lists). */
+async function visibility<T extends { pk: number; visible: boolean }>(em: EntityManager, entity: EntityTarget<T>, where: FindOptionsWhere<T>[]): Promise<Map<number, boolean>> {
+  const rows = await em.find(entity, { select: { pk: true, visible: true } as never, where });
+  return new Map(rows.map((r) => [r.pk, r.visible]));
+}
+
+/**
+ * Tags the rows whose visibility was recomputed (`Institution:3`), and, where one of them was
+ * shown or hidden by it, the lists of their kind (`Institution:list`, and `Institution:shown`
+ * for a story's lists of institutions and people).
+ */
+function tagRecomputed(tag: (...tags: string[]) => void, kind: string, before: ReadonlyMap<number, boolean>, after: ReadonlyMap<number, boolean>, lists: readonly string[]): void {
+  let flipped = false;
+  for (const [pk, visible] of after) {
+    tag(`${kind}:${pk}`);
+    if (before.get(pk) !== visible) flipped = true;
+  }
+  for (const pk of before.keys()) if (!after.has(pk)) flipped = true;
+  if (flipped) tag(...lists);
 }
 
 const ATTRIBUTE_KINDS = Object.keys(ATTRIBUTE_FACTS) as AttributeFact[];
@@ -121,32 +158,49 @@ async function recompute(em: EntityManager, facts: ReadonlyArray<Pick<StatedFact
   const none = [-1];
   const list = (pks: number[]): number[] => (pks.length > 0 ? pks : none);
 
-  if (institutions.length > 0) {
-    await em.createQueryBuilder().update(Institution).set({ visible: () => ownRule("INSTITUTION", "institution") }).where({ pk: In(institutions) }).execute();
-    await recomputeAttributes(em, institutions);
-  }
-  if (people.length > 0) await em.createQueryBuilder().update(Person).set({ visible: () => ownRule("PERSON", "person") }).where({ pk: In(people) }).execute();
-  // What hangs off a record is shown only with it: an accreditation with its institution, a position with its holder and its unit.
-  if (institutions.length > 0 || accreditations.length > 0) {
-    await em
-      .createQueryBuilder()
-      .update(Accreditation)
-      .set({ visible: () => `(${ownRule("ACCREDITATION", "accreditation")} AND EXISTS (SELECT 1 FROM "institution" i WHERE i."id" = "accreditation"."institution_id" AND i."visible" = TRUE))` })
-      .where([{ pk: In(list(accreditations)) }, { institutionId: In(list(institutions)) }])
-      .execute();
-  }
-  if (institutions.length > 0 || people.length > 0 || positions.length > 0) {
-    await em
-      .createQueryBuilder()
-      .update(Position)
-      .set({
-        visible: () =>
-          `(${ownRule("POSITION", "position")} AND EXISTS (SELECT 1 FROM "institution" i WHERE i."id" = "position"."institution_id" AND i."visible" = TRUE) AND EXISTS (SELECT 1 FROM "person" p WHERE p."id" = "position"."person_id" AND p."visible" = TRUE))`,
-      })
-      .where([{ pk: In(list(positions)) }, { institutionId: In(list(institutions)) }, { personId: In(list(people)) }])
-      .execute();
-    await oneCurrentHolder(em, list(positions), list(institutions), list(people));
-  }
+  await attributeWrites(em, RECOMPUTED_TABLES, async (tag) => {
+    if (institutions.length > 0) {
+      const before = await visibility(em, Institution, [{ pk: In(institutions) }]);
+      await em.createQueryBuilder().update(Institution).set({ visible: () => ownRule("INSTITUTION", "institution") }).where({ pk: In(institutions) }).execute();
+      // An attribute (the parent, the city) moves the lists that filter or nest by it.
+      if (await recomputeAttributes(em, institutions)) tag("Institution:list");
+      tagRecomputed(tag, "Institution", before, await visibility(em, Institution, [{ pk: In(institutions) }]), ["Institution:list", "Institution:shown"]);
+    }
+    if (people.length > 0) {
+      const before = await visibility(em, Person, [{ pk: In(people) }]);
+      await em.createQueryBuilder().update(Person).set({ visible: () => ownRule("PERSON", "person") }).where({ pk: In(people) }).execute();
+      tagRecomputed(tag, "Person", before, await visibility(em, Person, [{ pk: In(people) }]), ["Person:list", "Person:shown"]);
+    }
+    // What hangs off a record is shown only with it: an accreditation with its institution, a position with its holder and its unit.
+    if (institutions.length > 0 || accreditations.length > 0) {
+      const where: FindOptionsWhere<Accreditation>[] = [{ pk: In(list(accreditations)) }, { institutionId: In(list(institutions)) }];
+      const before = await visibility(em, Accreditation, where);
+      await em
+        .createQueryBuilder()
+        .update(Accreditation)
+        .set({ visible: () => `(${ownRule("ACCREDITATION", "accreditation")} AND EXISTS (SELECT 1 FROM "institution" i WHERE i."id" = "accreditation"."institution_id" AND i."visible" = TRUE))` })
+        .where(where)
+        .execute();
+      tagRecomputed(tag, "Accreditation", before, await visibility(em, Accreditation, where), ["Accreditation:list"]);
+    }
+    if (institutions.length > 0 || people.length > 0 || positions.length > 0) {
+      const where: FindOptionsWhere<Position>[] = [{ pk: In(list(positions)) }, { institutionId: In(list(institutions)) }, { personId: In(list(people)) }];
+      const before = await visibility(em, Position, where);
+      await em
+        .createQueryBuilder()
+        .update(Position)
+        .set({
+          visible: () =>
+            `(${ownRule("POSITION", "position")} AND EXISTS (SELECT 1 FROM "institution" i WHERE i."id" = "position"."institution_id" AND i."visible" = TRUE) AND EXISTS (SELECT 1 FROM "person" p WHERE p."id" = "position"."person_id" AND p."visible" = TRUE))`,
+        })
+        .where(where)
+        .execute();
+      const hidden = await oneCurrentHolder(em, list(positions), list(institutions), list(people));
+      // A post's other holders, hidden now: shown before (they were current and visible), so their lists move.
+      if (hidden.length > 0) tag(...hidden.map((pk) => `Position:${pk}`), "Position:list");
+      tagRecomputed(tag, "Position", before, await visibility(em, Position, where), ["Position:list"]);
+    }
+  });
 }
 
 /**
@@ -155,7 +209,7 @@ async function recompute(em: EntityManager, facts: ReadonlyArray<Pick<StatedFact
  * one first stated (a post stored before sources were kept counts as first); the others are
  * kept from readers, and the importer reports them as a CONFLICT. Editors see all.
  */
-async function oneCurrentHolder(em: EntityManager, positionPks: number[], institutionPks: number[], personPks: number[]): Promise<void> {
+async function oneCurrentHolder(em: EntityManager, positionPks: number[], institutionPks: number[], personPks: number[]): Promise<number[]> {
   const units = em
     .createQueryBuilder(Position, "touched")
     .select("touched.institution_id")
@@ -171,7 +225,7 @@ async function oneCurrentHolder(em: EntityManager, positionPks: number[], instit
     posts.set(key, [...(posts.get(key) ?? []), p]);
   }
   const contested = [...posts.values()].filter((list) => list.length > 1);
-  if (contested.length === 0) return;
+  if (contested.length === 0) return [];
   const pks = contested.flat().map((p) => p.pk);
   const stated = await em
     .createQueryBuilder(FactSource, "fs")
@@ -195,6 +249,7 @@ async function oneCurrentHolder(em: EntityManager, positionPks: number[], instit
     hidden.push(...ranked.slice(1).map((p) => p.pk));
   }
   await em.update(Position, { pk: In(hidden) }, { visible: false });
+  return hidden;
 }
 
 /**
@@ -203,9 +258,10 @@ async function oneCurrentHolder(em: EntityManager, positionPks: number[], instit
  * source said while readers do not see the record itself (editors see what the draft says, also
  * after it is withdrawn), else nothing (a withdrawn story's value goes with it).
  */
-async function recomputeAttributes(em: EntityManager, institutionPks: readonly number[]): Promise<void> {
+async function recomputeAttributes(em: EntityManager, institutionPks: readonly number[]): Promise<boolean> {
   const sources = await em.find(FactSource, { where: { fact: In(ATTRIBUTE_KINDS), subjectId: In([...institutionPks]) }, order: { pk: "ASC" } });
-  if (sources.length === 0) return;
+  if (sources.length === 0) return false;
+  let changed = false;
   const stored = await em.find(Institution, { where: { pk: In([...institutionPks]) } });
   for (const institution of stored) {
     const changes: Partial<Record<string, string | number | null>> = {};
@@ -217,8 +273,12 @@ async function recomputeAttributes(em: EntityManager, institutionPks: readonly n
       const typed = column === "parentId" ? (value === null ? null : Number(value)) : value;
       if (institution[column] !== typed) changes[column] = typed;
     }
-    if (Object.keys(changes).length > 0) await em.update(Institution, { pk: institution.pk }, changes);
+    if (Object.keys(changes).length > 0) {
+      await em.update(Institution, { pk: institution.pk }, changes);
+      changed = true;
+    }
   }
+  return changed;
 }
 
 function acceptedValue(sources: readonly FactSource[], recordVisible: boolean): string | null {

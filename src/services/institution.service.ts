@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import type { RequestContext } from "../kernel/request-context";
 import { BadUserInputError } from "../kernel/errors";
 import { intInRange, optionalText, requiredText, slugInput } from "../kernel/validate";
+import { attributeWrites } from "../db/database";
 import { getOrThrow } from "../db/lookups";
 import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
 import type { Located } from "./slugs";
@@ -97,23 +98,27 @@ export class InstitutionService {
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const institution = await getOrThrow(em, Institution, "Institution", id, "id");
-      if (input.parentId !== undefined) {
-        const parentPk = input.parentId === null ? null : (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk;
-        if (parentPk !== null && (await isSelfOrBelow(em, parentPk, institution.pk))) {
-          throw new BadUserInputError(`input.parentId '${input.parentId}' is this institution or one below it; that would make a loop.`, "input.parentId");
+      // Its own row and slugs: its pages, and the lists of institutions (ordered and filtered by its fields, its parent's children).
+      return attributeWrites(em, ["institution", "slug_alias"], async (tag) => {
+        tag(`Institution:${institution.pk}`, "Institution:list");
+        if (input.parentId !== undefined) {
+          const parentPk = input.parentId === null ? null : (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk;
+          if (parentPk !== null && (await isSelfOrBelow(em, parentPk, institution.pk))) {
+            throw new BadUserInputError(`input.parentId '${input.parentId}' is this institution or one below it; that would make a loop.`, "input.parentId");
+          }
+          institution.parentId = parentPk;
         }
-        institution.parentId = parentPk;
-      }
-      if (handSlug && handSlug !== institution.slug) {
-        await claimSlug(em, "institution", handSlug, "input.slug", institution.pk);
-        await recordRename(em, "institution", institution.pk, institution.slug, handSlug);
-        institution.slug = handSlug;
-      }
-      Object.assign(institution, fields);
-      await em.save(institution);
-      // The editor's values are sources too: a correction stands over what stories stated.
-      await recordDirectSources(em, ctx, attributeFacts(institution.pk, input.parentId === undefined ? fields : { ...fields, parentId: institution.parentId }, true));
-      return institution;
+        if (handSlug && handSlug !== institution.slug) {
+          await claimSlug(em, "institution", handSlug, "input.slug", institution.pk);
+          await recordRename(em, "institution", institution.pk, institution.slug, handSlug);
+          institution.slug = handSlug;
+        }
+        Object.assign(institution, fields);
+        await em.save(institution);
+        // The editor's values are sources too: a correction stands over what stories stated.
+        await recordDirectSources(em, ctx, attributeFacts(institution.pk, input.parentId === undefined ? fields : { ...fields, parentId: institution.parentId }, true));
+        return institution;
+      });
     }, ctx.tally);
   }
 

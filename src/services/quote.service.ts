@@ -22,6 +22,7 @@ import { alignByPk, containsPattern, containsSql, groupBy } from "../db/sql";
 import { ArticleStatus } from "../entities/article.entity";
 import { Quote } from "../entities/quote.entity";
 import type { AddQuoteInput, QuoteFilter } from "./quote.inputs";
+import { changingStory } from "./story-tags";
 
 /** Newest story first, and within a story the order the quotes stand in. */
 function ordering(drafts: boolean): Ordering {
@@ -117,25 +118,27 @@ export class QuoteService {
     const attribution = optionalText(input.attribution, "input.attribution", { max: 200 });
     return this.db.transaction(async (em) => {
       const article = await getOrThrow(em, Article, "Article", input.articleId, "input.articleId");
-      const speaker = await getOrThrow(em, Person, "Person", input.speakerId, "input.speakerId");
-      const institution = input.institutionId != null ? await getOrThrow(em, Institution, "Institution", input.institutionId, "input.institutionId") : null;
-      const count = await em.countBy(Quote, { articleId: article.pk });
-      const position = input.position == null ? count : intInRange(input.position, "input.position", 0, count);
-      await em
-        .createQueryBuilder()
-        .update(Quote)
-        .set({ position: () => "position + 1" })
-        .where("article_id = :article AND position >= :position", { article: article.pk, position })
-        .execute();
-      const quote = await em.save(em.create(Quote, { articleId: article.pk, speakerId: speaker.pk, institutionId: institution?.pk ?? null, text, attribution, position }));
-      // Attributing a quote states that its speaker (and the unit spoken for) exist.
-      await recordDirectSources(em, ctx, [
-        { fact: "QUOTE", subjectId: quote.pk, origin: true },
-        { fact: "PERSON", subjectId: speaker.pk, origin: false },
-        ...(institution ? [{ fact: "INSTITUTION" as const, subjectId: institution.pk, origin: false }] : []),
-      ]);
-      await this.storyChanged(em, article);
-      return quote;
+      return changingStory(em, article.pk, async () => {
+        const speaker = await getOrThrow(em, Person, "Person", input.speakerId, "input.speakerId");
+        const institution = input.institutionId != null ? await getOrThrow(em, Institution, "Institution", input.institutionId, "input.institutionId") : null;
+        const count = await em.countBy(Quote, { articleId: article.pk });
+        const position = input.position == null ? count : intInRange(input.position, "input.position", 0, count);
+        await em
+          .createQueryBuilder()
+          .update(Quote)
+          .set({ position: () => "position + 1" })
+          .where("article_id = :article AND position >= :position", { article: article.pk, position })
+          .execute();
+        const quote = await em.save(em.create(Quote, { articleId: article.pk, speakerId: speaker.pk, institutionId: institution?.pk ?? null, text, attribution, position }));
+        // Attributing a quote states that its speaker (and the unit spoken for) exist.
+        await recordDirectSources(em, ctx, [
+          { fact: "QUOTE", subjectId: quote.pk, origin: true },
+          { fact: "PERSON", subjectId: speaker.pk, origin: false },
+          ...(institution ? [{ fact: "INSTITUTION" as const, subjectId: institution.pk, origin: false }] : []),
+        ]);
+        await this.storyChanged(em, article);
+        return quote;
+      }, { quotes: true });
     }, ctx.tally);
   }
 
@@ -143,17 +146,19 @@ export class QuoteService {
   async remove(ctx: CountingContext, id: string): Promise<string> {
     await this.db.transaction(async (em) => {
       const quote = await getOrThrow(em, Quote, "Quote", id, "id");
-      await em.delete(Quote, { pk: quote.pk });
-      await em
-        .createQueryBuilder()
-        .update(Quote)
-        .set({ position: () => "position - 1" })
-        .where("article_id = :article AND position > :position", { article: quote.articleId, position: quote.position })
-        .execute();
-      const article = await em.findOneByOrFail(Article, { pk: quote.articleId });
-      // The story's quotes changed: the audit trail lists it with the quote.
-      ctx.audit?.touch(article.id);
-      await this.storyChanged(em, article);
+      await changingStory(em, quote.articleId, async () => {
+        await em.delete(Quote, { pk: quote.pk });
+        await em
+          .createQueryBuilder()
+          .update(Quote)
+          .set({ position: () => "position - 1" })
+          .where("article_id = :article AND position > :position", { article: quote.articleId, position: quote.position })
+          .execute();
+        const article = await em.findOneByOrFail(Article, { pk: quote.articleId });
+        // The story's quotes changed: the audit trail lists it with the quote.
+        ctx.audit?.touch(article.id);
+        await this.storyChanged(em, article);
+      }, { quotes: true });
     }, ctx.tally);
     return id;
   }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadConfig } from "../../src/config";
+import { loadConfig, parseCacheConfig } from "../../src/config";
 import type { AppConfig, DatabaseConfig, QueryLimits } from "../../src/config";
 import { createLogger } from "../../src/kernel/logger";
 import type { Logger } from "../../src/kernel/logger";
@@ -92,6 +92,8 @@ export function testConfig(database: DatabaseConfig, overrides: ConfigOverrides 
     events: { ...defaults.events, schedulerIntervalMs: 100, pollIntervalMs: 200 },
     // No statement on a timer that suites counting statements would see; the webhook suites set their own.
     webhooks: { ...defaults.webhooks, pollIntervalMs: 600_000 },
+    // CACHE_TAGS=type runs every suite with the coarse tags (the freshness suites must pass either way).
+    cache: { ...defaults.cache, tags: parseCacheConfig({ CACHE_TAGS: process.env.CACHE_TAGS }).tags },
   };
   return mergeConfig(base, overrides);
 }

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { adminQuery } from "../helpers/server";
+import { adminQuery, metricIn } from "../helpers/server";
 import net from "node:net";
 import { Client } from "pg";
 import WebSocket from "ws";
@@ -134,6 +134,48 @@ suite("several instances on one PostgreSQL and Redis", () => {
       await sub.waitFor(i + 1);
       expect(await front(b)).toBe(`Segar di B ${i}`);
     }
+  });
+
+  it("drops on B, by row, what a write through A changed: a publish keeps B's unrelated pages hits, an institution edit drops B's page of it only", async () => {
+    const rowMode = (process.env.CACHE_TAGS ?? "row") === "row";
+    const read = async (server: ServerProcess, query: string) => (await (await fetch(`${server.url}?query=${encodeURIComponent(query)}`)).json()) as { data: unknown };
+    const hitsOn = async (server: ServerProcess) => metricIn(await (await fetch(server.url.replace(/\/graphql$/, "/metrics"))).text(), "response_cache_hits_total");
+    /** Reads on B; whether it was a hit (B's counter moved by one). */
+    const readB = async (query: string) => {
+      const before = await hitsOn(b);
+      const body = await read(b, query);
+      return { hit: (await hitsOn(b)) === before + 1, body: JSON.stringify(body) };
+    };
+    const { institutions } = await gql<{ institutions: { nodes: Array<{ id: string; name: string }> } }>(a, `{ institutions(first: 2) { nodes { id name } } }`);
+    const [entered, other] = institutions.nodes as [{ id: string; name: string }, { id: string; name: string }];
+    const sub = live(b).subscribe<{ articlePublished: { article: { title: string } } }>(`subscription { articlePublished { cursor article { title } } }`);
+    await ready();
+    const unrelated = await publishNew(a, "Tanpa lembaga");
+    await sub.waitFor(1);
+    const institutionPage = (id: string) => `{ institution(id: "${id}") { id name articles(first: 3) { nodes { id title } } } }`;
+    const pages = { story: `{ article(id: "${unrelated}") { id title } }`, entered: institutionPage(entered.id), other: institutionPage(other.id), front: `{ articles(first: 2) { nodes { id title } } }` };
+    for (const q of Object.values(pages)) {
+      await read(b, q);
+      await read(b, q);
+    }
+    const { createArticle } = await gql<{ createArticle: { id: string } }>(a, `mutation($i: [ID!]) { createArticle(input: { title: "Masuk daftar lembaga", body: "Isi.", institutionIds: $i }) { id } }`, { i: [entered.id] });
+    await gql(a, `mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id: createArticle.id });
+    await sub.waitFor(2);
+    expect((await readB(pages.front)).body).toContain("Masuk daftar lembaga");
+    expect((await readB(pages.entered)).body).toContain("Masuk daftar lembaga");
+    const story = await readB(pages.story);
+    const otherPage = await readB(pages.other);
+    expect(otherPage.body).not.toContain("Masuk daftar lembaga");
+    if (rowMode) expect([story.hit, otherPage.hit]).toEqual([true, true]);
+
+    await gql(a, `mutation($id: ID!) { updateInstitution(id: $id, input: { name: "Nama baru dari A" }) { name } }`, { id: entered.id });
+    // B drops its copy once it has read the change from the log (Redis wakes it; the pull interval bounds it).
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(await readB(pages.entered)).body.includes("Nama baru dari A")) await new Promise((r) => setTimeout(r, 100));
+    expect((await readB(pages.entered)).body).toContain("Nama baru dari A");
+    const after = await readB(pages.other);
+    expect(after.body).toContain(other.name);
+    if (rowMode) expect(after.hit).toBe(true);
   });
 
   it("closes a token's socket on B with 4403 within a second of its revocation through A, and B refuses the token after", async () => {

@@ -96,6 +96,7 @@ describe("loadConfig", () => {
     ["TRUST_PROXY", "loopback,,10.0.0.1", "got 'loopback,,10.0.0.1'"],
     ["CACHE_PURGE_URL", "ftp://varnish.internal/", "got 'ftp:' in 'ftp://varnish.internal/'"],
     ["CACHE_PURGE_URL", "varnish.internal", "got 'varnish.internal'"],
+    ["CACHE_TAGS", "rows", "got 'rows'"],
     ["CORS_ORIGINS", "https://portal.example/", "got 'https://portal.example/'; did you mean 'https://portal.example'?"],
     ["CORS_ALLOW_HEADERS", "x-edition, x bad", "got 'x bad'"],
     ["WS_ORIGINS", "*", "got '*'"],

@@ -5,7 +5,10 @@ import fc from "fast-check";
 import { createLogger } from "../../src/kernel/logger";
 import { toGlobalId } from "../../src/kernel/ids";
 import { freePort } from "../helpers/daemon";
-import { regionalNewsroom } from "../helpers/scenarios";
+import { addStory, BASE_TIME, HOUR, regionalNewsroom } from "../helpers/scenarios";
+import type { Newsroom } from "../helpers/newsroom";
+import { ArticleStatus } from "../../src/entities/article.entity";
+import { MAX_HEADER_TAGS } from "../../src/cache/tags";
 import { dataOf, metricOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
@@ -36,6 +39,7 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
   let editor: Record<string, string>;
   let draftsId: string;
   let failedBefore: number;
+  let s: Newsroom;
 
   const through = (query: string, headers: Record<string, string> = {}) => fetch(`${varnish.url}/graphql?query=${encodeURIComponent(query)}`, { headers });
   const post = (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
@@ -45,7 +49,7 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
     const port = await freePort();
     // A max-age far longer than the test: a page fresh after a change was purged, not expired.
     t = await startTestServer({ seed: false, config: { cache: { purgeUrl: `http://127.0.0.1:${port}/`, maxAgeSeconds: 600, staleSeconds: 0 } } });
-    const s = await regionalNewsroom(t.server.db);
+    s = await regionalNewsroom(t.server.db);
     draftsId = toGlobalId("Article", s.drafts[0]!.pk);
     editor = bearer(await mintToken(t, "EDITOR"));
     varnish = await startVarnish(port, t.server.port);
@@ -193,6 +197,58 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
       expect(await res.text()).toContain("Budi Santoso");
       expect(await seenByServer(t)).toBe(before + 1);
     }
+  });
+
+  it("purges by row: a publish purges the front page and keeps an unrelated story page; a page past the tag cap is purged by any change of its kind", async () => {
+    const rowMode = (process.env.CACHE_TAGS ?? "row") === "row";
+    const json = (query: string, variables: Record<string, unknown> = {}) => post(query, variables, editor).then((res) => res.json() as Promise<{ data: Record<string, { id: string }> }>);
+    // Enough published stories for a page of the cap's tags (each story, its list, its kind's marker) and one of one more.
+    let sent = await purgesSent(t);
+    await t.server.db.transaction(async (em) => {
+      for (let i = s.published.length; i < MAX_HEADER_TAGS; i++) await addStory(em, { title: `Arsip ${i}`, status: ArticleStatus.PUBLISHED, publishedAt: new Date(BASE_TIME - (i + 1) * HOUR) });
+    });
+    await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', sent + 1, 2000);
+    const pages = {
+      story: `{ article(id: "${toGlobalId("Article", s.published[1]!.pk)}") { id title } }`,
+      front: `{ articles(first: 3) { nodes { id title } } }`,
+      under: `{ articles(first: ${MAX_HEADER_TAGS - 2}) { nodes { id } } }`,
+      over: `{ articles(first: ${MAX_HEADER_TAGS - 1}) { nodes { id } } }`,
+    };
+    const cacheOf = async (query: string) => (await through(query)).headers.get("x-cache");
+    const cacheAll = async () => {
+      for (const q of Object.values(pages)) {
+        await through(q);
+        expect([q, await cacheOf(q)]).toEqual([q, "hit"]);
+      }
+    };
+    await cacheAll();
+    const xkeyOf = async (query: string) => (await through(query)).headers.get("xkey")!.split(" ");
+    if (rowMode) {
+      expect(await xkeyOf(pages.under)).toHaveLength(MAX_HEADER_TAGS);
+      expect(await xkeyOf(pages.over)).toEqual(["Article"]);
+    }
+
+    // A draft's edit changes no page readers see; the page past the cap names only the kind, so it goes too.
+    sent = await purgesSent(t);
+    await json(`mutation($id: ID!) { updateArticle(id: $id, input: { title: "Draf diubah" }) { id } }`, { id: draftsId });
+    await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', sent + 1, 2000);
+    expect(await cacheOf(pages.over)).toBe("miss");
+    expect(await cacheOf(pages.under)).toBe(rowMode ? "hit" : "miss");
+    expect(await cacheOf(pages.story)).toBe(rowMode ? "hit" : "miss");
+    await cacheAll();
+
+    sent = await purgesSent(t);
+    const created = await json(`mutation($i: [ID!]) { createArticle(input: { title: "Kabar lembaga", body: "Isi.", institutionIds: $i }) { id } }`, { i: [toGlobalId("Institution", s.surabaya.pk)] });
+    await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', sent + 1, 2000);
+    sent = await purgesSent(t);
+    await json(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, { id: created.data.createArticle!.id });
+    await counterReaches(t, "edge_cache_purges_total", 'outcome="sent"', sent + 1, 2000);
+    const front = await through(pages.front);
+    expect(front.headers.get("x-cache")).toBe("miss");
+    expect(await front.text()).toContain("Kabar lembaga");
+    expect(await cacheOf(pages.under)).toBe("miss");
+    expect(await cacheOf(pages.over)).toBe("miss");
+    expect(await cacheOf(pages.story)).toBe(rowMode ? "hit" : "miss");
   });
 
   it("takes purges by tag from the allowed addresses only", async () => {
