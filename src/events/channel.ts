@@ -2,8 +2,8 @@ import { RateLimitedError } from "../kernel/errors";
 
 /**
  * Takes an item past the channel's consumer (see {@link Channel.bypassWith}): true when it took
- * it, and then it calls `settle` exactly once, later (never before returning), when the item is
- * written or dropped.
+ * it, and then it calls `settle` exactly once, when the item is written or dropped (at once, or
+ * later); false when it did not take it, and then it never calls `settle`.
  */
 export type Bypass<T> = (value: T, settle: () => void) => boolean;
 
