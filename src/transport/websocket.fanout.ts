@@ -86,15 +86,10 @@ export function writeDirectlyTo(contextValue: Context, target: { socket: WebSock
   laneTargets.set(contextValue, target);
 }
 
-/** One event of a subscription, executed in the event's context (its shared loaders and story): the result, or a promise of it when a field waits. */
-export function executeEventNow(args: ExecutionArgs, event: LogEvent | null, payload: unknown = event): ExecutionResult | Promise<ExecutionResult> {
-  const base = args.contextValue as Context;
-  return execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base });
-}
-
-/** {@link executeEventNow} as a promise (a resolver that throws rejects it). */
+/** One event of a subscription, executed in the event's context (its shared loaders and story). */
 export async function executeEvent(args: ExecutionArgs, event: LogEvent | null, payload: unknown = event): Promise<ExecutionResult> {
-  return await executeEventNow(args, event, payload);
+  const base = args.contextValue as Context;
+  return await (execute({ ...args, rootValue: payload, contextValue: event ? contextForEvent(base, event) : base }));
 }
 
 /** Marks a subscription's context with what its results depend on (see {@link subscribeShared}). */

@@ -39,8 +39,6 @@ interface LaneSubscriber {
 /** One event for the subscribers of one shared execution who took the lane for it, written together. */
 interface Batch {
   readonly event: LogEvent;
-  /** The payload, when the execution finished at once (every field answered from the event): then each subscriber is written as it takes the lane. */
-  ready: Buffer | null;
   readonly members: LaneSubscriber[];
   readonly settles: Array<() => void>;
   /** Until its writing starts, later subscribers of the same event may join. */
@@ -57,8 +55,8 @@ interface Group {
 /** What the lane needs from the adapter. */
 export interface LaneOptions {
   readonly stats: LiveStats;
-  /** Runs one event of a subscription (the same execution graphql-ws's path runs, shared by key): its result, or a promise of it when a field waits. */
-  readonly execute: (args: ExecutionArgs, event: LogEvent) => ExecutionResult | Promise<ExecutionResult>;
+  /** Runs one event of a subscription (the same execution graphql-ws's path runs, shared by key). */
+  readonly execute: (args: ExecutionArgs, event: LogEvent) => Promise<ExecutionResult>;
   /** A result's `next` payload, serialised once per result object: the same text graphql-ws's path sends (errors masked). */
   readonly payloadOf: (result: ExecutionResult) => Buffer;
 }
@@ -91,46 +89,20 @@ export class DirectLane {
     if (socket.readyState !== OPEN || socket.bufferedAmount > LANE_MAX_BUFFERED_BYTES || subscriber.ahead >= LANE_MAX_AHEAD) return false;
     let batch = group.last;
     // Only the newest batch is joined: a subscriber's events then go out in the order it took them.
-    if (batch === null || !batch.open || batch.event !== value) batch = this.open(group, key, args, value);
-    // Nothing of its own in the lane and the payload at hand: written now, in the bus listener's own pass.
-    if (batch.ready !== null && subscriber.ahead === 0) {
-      socket.send(Buffer.concat([subscriber.head, batch.ready, TAIL]), { binary: false });
-      this.options.stats.recordPush(value.createdAt, Date.now(), "direct");
-      settle();
-      return true;
+    if (batch === null || !batch.open || batch.event !== value) {
+      const made: Batch = { event: value, members: [], settles: [], open: true };
+      const result = sharedExecution(value, key, () => this.options.execute(args, value));
+      group.last = made;
+      group.tail = group.tail.then(() => result).then(
+        (done) => this.write(made, done),
+        (error: unknown) => this.fail(made, error),
+      );
+      batch = made;
     }
     batch.members.push(subscriber);
     batch.settles.push(settle);
     subscriber.ahead++;
     return true;
-  }
-
-  /** A new batch of `event` for `group`, written after the group's batches before it; its execution starts now. */
-  private open(group: Group, key: string, args: ExecutionArgs, event: LogEvent): Batch {
-    const batch: Batch = { event, ready: null, members: [], settles: [], open: true };
-    let now: ExecutionResult | null = null;
-    const result = sharedExecution(event, key, () => {
-      try {
-        const outcome = this.options.execute(args, event);
-        if (!(outcome instanceof Promise)) now = outcome;
-        return Promise.resolve(outcome);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    });
-    if (now !== null) {
-      try {
-        batch.ready = this.options.payloadOf(now);
-      } catch {
-        // Left to write(), which ends the subscriptions with the error.
-      }
-    }
-    group.last = batch;
-    group.tail = group.tail.then(() => result).then(
-      (done) => this.write(batch, done),
-      (error: unknown) => this.fail(batch, error),
-    );
-    return batch;
   }
 
   /** One pass over the batch: the payload serialised once, each open subscription's frame written. */

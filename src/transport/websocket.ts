@@ -16,7 +16,7 @@ import type { EventBus } from "../events/bus";
 import type { LiveStats } from "../events/stats";
 import { MAX_VARIABLE_DEPTH, nestingDepth } from "../policy/operation-policy";
 import type { OperationPolicy } from "../policy/operation-policy";
-import { executeEventNow, frameLater, frameOf, payloadBytes, shareResultsOf, subscribeShared, writeDirectlyTo } from "./websocket.fanout";
+import { executeEvent, frameLater, frameOf, payloadBytes, shareResultsOf, subscribeShared, writeDirectlyTo } from "./websocket.fanout";
 import { DirectLane } from "./websocket.lane";
 import { ConnectionsByAddress, originCheck, TOO_MANY_CONNECTIONS } from "./websocket.guards";
 
@@ -115,7 +115,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
 
   // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
   const masked = (result: ExecutionResult) => ({ ...result, errors: result.errors!.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "unexpected error"))) });
-  const lane = new DirectLane({ stats, execute: executeEventNow, payloadOf: (result) => payloadBytes(result, masked) });
+  const lane = new DirectLane({ stats, execute: executeEvent, payloadOf: (result) => payloadBytes(result, masked) });
 
   const core = makeServer<Record<string, unknown> | undefined, SocketExtra>({
     schema,
