@@ -26,11 +26,16 @@ const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 /** A raw graphql-transport-ws socket: subscription ids of the test's choosing, every message as it came. */
 class RawSocket {
   readonly messages: Array<{ id?: string; type: string; payload?: { data?: Events } }> = [];
+  /** Every message's text as it came. */
+  readonly texts: string[] = [];
   readonly socket: WebSocket;
 
   constructor(url: string) {
     this.socket = new WebSocket(url, "graphql-transport-ws");
-    this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data))));
+    this.socket.on("message", (data, isBinary) => {
+      this.texts.push(isBinary ? "(binary)" : String(data));
+      this.messages.push(JSON.parse(String(data)));
+    });
   }
 
   async init(): Promise<this> {
@@ -104,6 +109,27 @@ describe("fan-out: the direct lane and graphql-ws's loop", () => {
   const cursorsIncrease = (sub: Subscription<Events>) => sub.received.map((r) => r.data!.articleEvents.cursor).every((c, i, all) => i === 0 || c > all[i - 1]!);
   /** Live pushes so far: all of them, and those the direct lane wrote. */
   const pushes = async () => ({ all: await metricOf(t, "live_event_push_lag_seconds_count"), direct: await metricOf(t, "live_event_direct_pushes_total") });
+
+  it("writes from the lane, as text frames, the very bytes graphql-ws's own loop writes for the same event", async () => {
+    const { liveCursor } = dataOf<{ liveCursor: string }>(await t.gql(`{ liveCursor }`));
+    const socket = await raw();
+    socket.send({ id: "direkt", type: "subscribe", payload: { query: QUOTED_EVENTS } });
+    await subscribed(1);
+    const before = await pushes();
+    const id = await draft("Sama persis");
+    dataOf(await t.gql(`mutation($input: AddQuoteInput!) { addQuote(input: $input) { id } }`, { input: { articleId: id, speakerId: personId, text: "Kata demi kata." } }, editor));
+    await publish(id);
+    const deadline = Date.now() + 5000;
+    while (socket.titlesOf("direkt").length < 1 && Date.now() < deadline) await settle(20);
+    expect((await pushes()).direct - before.direct).toBe(1);
+    // The same event replayed (after a cursor) goes through graphql-ws's loop.
+    socket.send({ id: "ulang", type: "subscribe", payload: { query: QUOTED_EVENTS.replace("articleEvents {", "articleEvents(after: $after) {").replace("subscription Quoted {", "subscription Quoted($after: String) {"), variables: { after: liveCursor } } });
+    while (socket.titlesOf("ulang").length < 1 && Date.now() < deadline) await settle(20);
+    const direct = socket.texts.find((text) => text.startsWith('{"id":"direkt","type":"next"'))!;
+    const looped = socket.texts.find((text) => text.startsWith('{"id":"ulang","type":"next"'))!;
+    expect(direct).toContain("Kata demi kata.");
+    expect(direct).toBe(looped.replace('"id":"ulang"', '"id":"direkt"'));
+  });
 
   it("keeps each subscriber's order, with no gap and no repeat, as it moves from its replay to the direct lane", async () => {
     const { liveCursor } = dataOf<{ liveCursor: string }>(await t.gql(`{ liveCursor }`));
