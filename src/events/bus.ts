@@ -31,7 +31,10 @@ const BATCH = 500;
  */
 export class EventBus {
   private lastSeq = 0;
+  /** Listeners of every event. */
   private readonly listeners = new Set<(event: LogEvent) => void>();
+  /** Listeners of one topic's events: thousands of live feeds then cost nothing per cache or token event. */
+  private readonly byTopic = new Map<LogEvent["topic"], Set<(event: LogEvent) => void>>();
   private polling: Promise<void> | null = null;
   private again = false;
   private announce = false;
@@ -50,7 +53,9 @@ export class EventBus {
   }
 
   get listenerCount(): number {
-    return this.listeners.size;
+    let count = this.listeners.size;
+    for (const own of this.byTopic.values()) count += own.size;
+    return count;
   }
 
   async start(): Promise<void> {
@@ -65,10 +70,15 @@ export class EventBus {
     this.pruneTimer.unref();
   }
 
-  /** Adds a listener for every event from now on; returns its removal. */
-  listen(listener: (event: LogEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
+  /** Adds a listener for every event from now on, or for those of `topic` only; returns its removal. */
+  listen(listener: (event: LogEvent) => void, topic?: LogEvent["topic"]): () => void {
+    let listeners = this.listeners;
+    if (topic !== undefined) {
+      listeners = this.byTopic.get(topic) ?? new Set();
+      this.byTopic.set(topic, listeners);
+    }
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
   }
 
   /** Asks for a look at the log soon; `local` when this process just committed (other instances are told). */
@@ -109,17 +119,23 @@ export class EventBus {
           continue;
         }
         delivered++;
-        for (const listener of this.listeners) {
-          try {
-            listener(event);
-          } catch (error) {
-            this.options.logger.error({ err: error, seq: row.seq }, "an event listener failed");
-          }
-        }
+        this.hand(event, this.listeners);
+        const own = this.byTopic.get(event.topic);
+        if (own !== undefined) this.hand(event, own);
       }
       if (rows.length < BATCH) break;
     }
     if (announce && delivered > 0) this.options.notifier?.publish(this.lastSeq);
+  }
+
+  private hand(event: LogEvent, listeners: ReadonlySet<(event: LogEvent) => void>): void {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.logger.error({ err: error, seq: event.seq }, "an event listener failed");
+      }
+    }
   }
 
   /** Drops events older than the retention; cursors up to the last one dropped expire. */
@@ -146,5 +162,6 @@ export class EventBus {
     this.stopCommitListener?.();
     while (this.polling) await this.polling;
     this.listeners.clear();
+    this.byTopic.clear();
   }
 }

@@ -6,6 +6,8 @@ export class LiveStats {
   activeSubscriptions = 0;
   openConnections = 0;
   pushes = 0;
+  /** Of `pushes`, those the WebSocket fan-out's direct lane wrote (the rest went through graphql-ws's per-subscriber loop). */
+  directPushes = 0;
   /** Largest push lag since start, in milliseconds (the histogram in /metrics has the distribution). */
   lagMaxMs = 0;
   /** Events pushed from a replay (`after`): counted apart, their age is not a lag. */
@@ -25,10 +27,11 @@ export class LiveStats {
     return () => void this.replayListeners.delete(listener);
   }
 
-  /** A live event went out to a subscriber, `now - committedAt` after its commit. */
-  recordPush(committedAt: Date, now = Date.now()): void {
+  /** A live event went out to a subscriber, `now - committedAt` after its commit; `direct` when the direct lane wrote it. */
+  recordPush(committedAt: Date, now = Date.now(), path: "direct" | "loop" = "loop"): void {
     const lag = Math.max(0, now - committedAt.getTime());
     this.pushes++;
+    if (path === "direct") this.directPushes++;
     if (lag > this.lagMaxMs) this.lagMaxMs = lag;
     for (const listener of this.lagListeners) listener(lag);
   }

@@ -107,6 +107,7 @@ export class Metrics {
     new Gauge({ name: "websocket_connections_open", help: "Open graphql-ws connections.", registers: [this.registry], collect() { this.set(stats.openConnections); } });
     new Gauge({ name: "graphql_subscriptions_active", help: "Subscriptions being served.", registers: [this.registry], collect() { this.set(stats.activeSubscriptions); } });
     stats.onPushLag((ms) => this.pushLag.observe(ms / 1000));
+    new Counter({ name: "live_event_direct_pushes_total", help: "Live events the WebSocket fan-out's direct lane wrote to caught-up subscribers (the rest of live_event_push_lag_seconds_count went through graphql-ws's per-subscriber loop).", registers: [this.registry], collect() { this.reset(); this.inc(stats.directPushes); } });
     const replays = new Counter({ name: "live_event_replays_total", help: "Events pushed to subscribers from a replay of the log (a subscription's `after`).", registers: [this.registry] });
     stats.onReplay(() => replays.inc());
   }

@@ -137,7 +137,7 @@ export class LiveService {
       }
       pending.push(event);
       wake?.();
-    });
+    }, spec.topic);
     channel.onClose(() => wake?.());
     stats.activeSubscriptions++;
     const deliver = async (event: E) => {

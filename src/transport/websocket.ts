@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { IncomingMessage } from "node:http";
 import { GraphQLError } from "graphql";
-import type { GraphQLSchema } from "graphql";
+import type { ExecutionResult, GraphQLSchema } from "graphql";
 import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
 import type { Context as ConnectionContext } from "graphql-ws";
 import { WebSocketServer } from "ws";
@@ -18,7 +18,8 @@ import type { LiveStats } from "../events/stats";
 import { MAX_VARIABLE_DEPTH, nestingDepth } from "../policy/operation-policy";
 import type { OperationPolicy } from "../policy/operation-policy";
 import { operationLogFields } from "./observability-plugin";
-import { frameLater, frameOf, shareResultsOf, subscribeShared } from "./websocket.fanout";
+import { executeEvent, frameLater, frameOf, payloadBytes, shareResultsOf, subscribeShared, writeDirectlyTo } from "./websocket.fanout";
+import { DirectLane } from "./websocket.lane";
 import { ConnectionsByAddress, originCheck, TOO_MANY_CONNECTIONS } from "./websocket.guards";
 
 /** Settings of the graphql-ws endpoint. */
@@ -124,6 +125,10 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
     if (sockets?.size === 0) byToken.delete(tokenPk);
   };
 
+  // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
+  const masked = (result: ExecutionResult, reqId?: string) => ({ ...result, errors: result.errors!.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original, reqId }, "unexpected error"))) });
+  const lane = new DirectLane({ stats, execute: executeEvent, payloadOf: (result) => payloadBytes(result, masked) });
+
   const core = makeServer<Record<string, unknown> | undefined, SocketExtra>({
     schema,
     connectionInitWaitTimeout: options.initTimeoutMs,
@@ -148,7 +153,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
         return false;
       }
     },
-    onSubscribe: async (ctx, _id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
       const extra = ctx.extra;
       // A token revoked since the socket opened works for nothing more, whichever instance revoked it.
       if (extra.viewer && !(await services.auth.isActive(null, extra.viewer.tokenPk))) {
@@ -172,6 +177,7 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       const contextValue = createContext(services, { viewer: extra.viewer, clientAddress: extra.address, transport: "websocket", tally });
       if (kind !== "subscription") running.set(contextValue, { started: performance.now(), operationName: operationName ?? admission.admitted.operation.name?.value ?? null, mutation: kind === "mutation" });
       shareResultsOf(contextValue, { operationName, variables, source: admission.admitted.source });
+      writeDirectlyTo(contextValue, { socket: extra.socket, id });
       return { schema, document, operationName, variableValues: variables, contextValue };
     },
     // A query's or mutation's one result is in: its log line, once, as over HTTP (a subscription's stream has none).
@@ -187,13 +193,8 @@ export function attachGraphqlWs(httpServer: http.Server, options: WebSocketOptio
       const seconds = (performance.now() - operation.started) / 1000;
       logger.info(operationLogFields({ transport: "websocket", scope: contextValue.tally, operationName: operation.operationName, outcome, seconds, mutation: operation.mutation, viewer: contextValue.viewer }), "graphql request");
     },
-    subscribe: subscribeShared(stats),
-    // Results over WebSocket are masked exactly as over HTTP: contract errors pass, the rest become INTERNAL_SERVER_ERROR.
-    onNext: (ctx, id, _payload, args, result) => {
-      const reqId = (args.contextValue as Context | undefined)?.tally?.id;
-      if (result.errors?.length) return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, (original) => logger.error({ err: original, reqId }, "unexpected error"))) };
-      return frameLater(ctx.extra.framed, id, result);
-    },
+    subscribe: subscribeShared(stats, lane),
+    onNext: (ctx, id, _payload, args, result) => (result.errors?.length ? masked(result, (args.contextValue as Context | undefined)?.tally?.id) : frameLater(ctx.extra.framed, id, result)),
     // The policy's refusals pass as they are; an error a feed ended with is masked unless it is one of ours.
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => (e.originalError === undefined ? e.toJSON() : maskError(e.toJSON(), e, (original) => logger.error({ err: original }, "a subscription failed")))),
   });

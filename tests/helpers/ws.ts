@@ -25,8 +25,9 @@ export function wsUrl(port: number): string {
   return `ws://127.0.0.1:${port}/graphql`;
 }
 
-export function connect(port: number, connectionParams?: Record<string, unknown>): LiveClient {
-  const client = createClient({ url: wsUrl(port), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+/** `webSocketImpl`: the WebSocket class the client uses (a test may track its sockets to pause one). */
+export function connect(port: number, connectionParams?: Record<string, unknown>, webSocketImpl: typeof WebSocket = WebSocket): LiveClient {
+  const client = createClient({ url: wsUrl(port), webSocketImpl, connectionParams, retryAttempts: 0, lazy: true });
   return {
     client,
     subscribe<T>(query: string, variables: Record<string, unknown> = {}) {

@@ -74,8 +74,8 @@ suite("several instances on one PostgreSQL and Redis", () => {
     await gql(server, `mutation($id: ID!, $at: DateTime) { publishArticle(id: $id, at: $at) { status } }`, { id: createArticle.id, at });
     return createArticle.id;
   };
-  const live = (server: ServerProcess) => {
-    const client = connect(server.port);
+  const live = (server: ServerProcess, connectionParams?: Record<string, unknown>) => {
+    const client = connect(server.port, connectionParams);
     clients.push(client);
     return client;
   };
@@ -118,6 +118,37 @@ suite("several instances on one PostgreSQL and Redis", () => {
     expect(sub.received.map((r) => r.data!.articlePublished.article.title)).toEqual([0, 1, 2, 3, 4].map((i) => `Dari A ke B ${i}`));
     console.info(`publish on A → receipt on B (mutation round trip included): ${latencies.map((l) => l.toFixed(0)).join(", ")} ms`);
   });
+
+  it("fans out what A publishes to readers and editors on B: every event once, in order, across replay and the direct lane, quotes as each may read them", async () => {
+    type Quoted = { articleEvents: { cursor: string; type: string; article: { title: string; quotes: Array<{ text: string }> } } };
+    const QUOTED = `subscription($after: String) { articleEvents(after: $after) { cursor type article { title quotes { text } } } }`;
+    const { liveCursor } = await gql<{ liveCursor: string }>(b, `{ liveCursor }`);
+    const { createPerson } = await gql<{ createPerson: { id: string } }>(a, `mutation { createPerson(input: { name: "Juru Bicara Klaster" }) { id } }`);
+    const readers = Array.from({ length: 10 }, () => live(b).subscribe<Quoted>(QUOTED));
+    const editors = Array.from({ length: 5 }, () => live(b, { authorization: `Bearer ${token}` }).subscribe<Quoted>(QUOTED));
+    await ready();
+    await publishNew(a, "Klaster 0");
+    await publishNew(a, "Klaster 1");
+    // These replay what they missed while the rest is published, then follow.
+    const resumers = Array.from({ length: 5 }, () => live(b).subscribe<Quoted>(QUOTED, { after: liveCursor }));
+    await publishNew(a, "Klaster 2");
+    const { createArticle } = await gql<{ createArticle: { id: string } }>(a, `mutation { createArticle(input: { title: "Klaster 3", body: "Isi." }) { id } }`);
+    await gql(a, `mutation($input: AddQuoteInput!) { addQuote(input: $input) { id } }`, { input: { articleId: createArticle.id, speakerId: createPerson.id, text: "Kutipan klaster." } });
+    await gql(a, `mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id: createArticle.id });
+    await publishNew(a, "Klaster 4");
+    await gql(a, `mutation($id: ID!) { unpublishArticle(id: $id) { status } }`, { id: createArticle.id });
+    const all = [...readers, ...editors, ...resumers];
+    await Promise.all(all.map((s) => s.waitFor(6, 10_000)));
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = (sub: (typeof all)[number]) => sub.received.map((r) => [r.data!.articleEvents.type, r.data!.articleEvents.article.title, r.data!.articleEvents.article.quotes.map((q) => q.text)]);
+    const published = [0, 1, 2, 3, 4].map((i) => ["PUBLISHED", `Klaster ${i}`, i === 3 ? ["Kutipan klaster."] : []]);
+    for (const sub of [...readers, ...resumers]) expect(seen(sub)).toEqual([...published, ["UNPUBLISHED", "Klaster 3", []]]);
+    for (const sub of editors) expect(seen(sub)).toEqual([...published, ["UNPUBLISHED", "Klaster 3", ["Kutipan klaster."]]]);
+    for (const sub of all) {
+      const cursors = sub.received.map((r) => r.data!.articleEvents.cursor);
+      expect(cursors.every((c, i) => i === 0 || c > cursors[i - 1]!)).toBe(true);
+    }
+  }, 60_000);
 
   it("keeps B's cached front page fresh: once B has delivered the event of a publish through A, B's next read shows the story", async () => {
     const front = async (server: ServerProcess) => {
