@@ -182,6 +182,22 @@ describe("pages without ids, as Apollo Client sends them", () => {
   });
 });
 
+describe("a person's edit, by row", () => {
+  inRowMode("a rename drops the pages that show the person and keeps a story page whose people and quotes do not", async () => {
+    // Story 0 quotes Sari and Budi; story 7 mentions nobody and has no quotes.
+    const showing = [apolloStoryPage(id("Article", s.published[0]!.pk)), apolloPersonPage(id("Person", s.sari.pk)), `query People { people(first: 10) { __typename nodes { __typename name } } }`];
+    const others = [apolloStoryPage(id("Article", s.published[7]!.pk)), storyPage(s.published[7]!.pk), apolloInstitutionPage(id("Institution", s.ministry.pk))];
+    for (const q of [...showing, ...others]) await warm(q);
+    await edit(`mutation($id: ID!) { updatePerson(id: $id, input: { name: "Sari Dewi Lestari" }) { id } }`, { id: id("Person", s.sari.pk) });
+    for (const q of showing) {
+      const read = await readFresh(q);
+      expect(read.hit).toBe(false);
+      expect(JSON.stringify(read.body)).toContain("Sari Dewi Lestari");
+    }
+    for (const q of others) expect(await readFresh(q)).toMatchObject({ hit: true });
+  });
+});
+
 describe("a story taken down, walked as a reader", () => {
   it("drops every page that showed the story, its quotes and its facts, on unpublish and on delete", async () => {
     const text = fs.readFileSync(path.join(__dirname, "../../../shared/seed-article.txt"), "utf8");
