@@ -61,6 +61,8 @@ export function recordReadRows(schema: GraphQLSchema, kinds: ReadonlySet<string>
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
         const result = resolve(source, args, context, info);
+        // Only queries' answers are kept by the cache: mutations and events need no notes.
+        if (info.operation.operation !== "query") return result;
         if (isPromiseLike(result)) {
           return Promise.resolve(result).then((value) => {
             note(context, info, value);
