@@ -27,10 +27,14 @@ import { WebhookDeliveryResolver, WebhookResolver } from "./webhook/webhook.reso
 import { ArticleRevisionResolver, ArticleRevisionsResolver } from "./revision/revision.resolver";
 import { CorrectionResolver } from "./correction/correction.resolver";
 import { PreviewResolver } from "./preview/preview.resolver";
+import { recordReadRows } from "./read-rows";
+
+/** The kinds of record whose rows execution notes (see read-rows.ts): the cache's tags by row. */
+const RECORDED_KINDS: ReadonlySet<string> = new Set(["Article", "Institution", "Accreditation", "Person", "Position", "Quote", "Comment", "Tag", "Author"]);
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The served schema, built once per process from the decorated classes; every mutation is audited (audit/audit.trail.ts). */
+/** The served schema, built once per process from the decorated classes; every mutation is audited (audit/audit.trail.ts), and the rows queries read are noted (read-rows.ts). */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [NodeResolver, ArticleResolver, TagResolver, InstitutionResolver, AccreditationResolver, PersonResolver, PositionResolver, QuoteResolver, CommentResolver, AuthResolver, LiveResolver, ImportResolver, FactSourceResolver, AuthorResolver, FactConflictResolver, FactChoiceResolver, AuditResolver, WebhookResolver, WebhookDeliveryResolver, ArticleRevisionResolver, ArticleRevisionsResolver, CorrectionResolver, PreviewResolver],
@@ -41,7 +45,9 @@ export function createSchema(): Promise<GraphQLSchema> {
     pubSub: createPubSub(),
     // Inputs are checked by the services, which know the contract's messages and error codes.
     validate: false,
-  }).then(auditMutations);
+  })
+    .then(auditMutations)
+    .then((schema) => recordReadRows(schema, RECORDED_KINDS));
   return built;
 }
 

@@ -11,6 +11,7 @@ import type { AdmittedOperation } from "../policy/operation-policy";
 import { EarlyHits } from "./early-hits";
 import { ResponseCache } from "./response-cache";
 import type { CachedResponse, CacheSlot, RawSpelling } from "./response-cache";
+import { readRowsOf } from "../api/read-rows";
 import { answersPrivately, headerTags, tagsOfAnswer, tagsOfOperation } from "./tags";
 import type { TagMode } from "./tags";
 
@@ -155,7 +156,7 @@ export class HttpCache {
           // Apollo writes a single result as its JSON and a newline: the cached bytes are the same.
           const text = `${JSON.stringify(body.singleResult)}\n`;
           // The rows and lists it shows, read off the answer (its slot holds the kinds its operation reaches).
-          const tags = (this.options.tags ?? "row") === "row" && admitted ? tagsOfAnswer(this.schema, admitted.document, admitted.operation, admitted.variables, body.singleResult.data) : slot.tags;
+          const tags = (this.options.tags ?? "row") === "row" && admitted ? tagsOfAnswer(this.schema, admitted.document, admitted.operation, admitted.variables, body.singleResult.data, readRowsOf(contextValue, admitted.operation)) : slot.tags;
           const entry = this.cache.store(slot, text, tags);
           // Read before a change this instance already knows of: an edge must not keep it either (its purge may have passed).
           if (entry === "stale") {

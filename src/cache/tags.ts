@@ -28,6 +28,7 @@ import type {
   OperationDefinitionNode,
   SelectionSetNode,
 } from "graphql";
+import type { ReadRows } from "../api/read-rows";
 import type { WrittenRows } from "../db/database";
 import { parseGlobalId } from "../kernel/ids";
 
@@ -267,6 +268,8 @@ interface AnswerWalk {
   readonly tags: Set<string>;
   /** No directive in the document: which fields an answer has depends on the selection alone (its plans are kept). */
   readonly plain: boolean;
+  /** The rows execution read, by answer path: the row of a record shown without its id. */
+  readonly read: ReadRows | undefined;
   /** Set when part of the answer could not be told apart (an abstract object without its type or id). */
   lost: boolean;
 }
@@ -310,12 +313,13 @@ function pkOf(id: unknown, kind: string): number | null {
 
 /**
  * The tags of one answer under CACHE_TAGS=row, read off the answer itself: every record it shows
- * by its id (`Article:12`; one shown without its id, or looked up and not found, depends on its
- * whole kind: `Article`), every list it shows (see {@link CacheTag}), and the `:rows` marker of
+ * by its id, or shown without it by the row execution read at that place (`read`, see
+ * api/read-rows.ts): `Article:12`; one whose row is not known, or looked up and not found,
+ * depends on its whole kind: `Article`, every list it shows (see {@link CacheTag}), and the `:rows` marker of
  * every kind its selection reaches ({@link tagsOfOperation}). An answer that cannot be read
  * apart gets the operation's coarse tags.
  */
-export function tagsOfAnswer(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, data: unknown): readonly string[] {
+export function tagsOfAnswer(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, data: unknown, read?: ReadRows): readonly string[] {
   const kinds = tagsOfOperation(schema, document, operation);
   const root = schema.getQueryType();
   if (operation.operation !== "query" || !root || data === null || typeof data !== "object") return kinds;
@@ -323,9 +327,9 @@ export function tagsOfAnswer(schema: GraphQLSchema, document: DocumentNode, oper
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) return kinds;
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  const walk: AnswerWalk = { schema, fragments, variables: coerced.coerced, tags: new Set(), plain: !hasDirectives(document), lost: false };
+  const walk: AnswerWalk = { schema, fragments, variables: coerced.coerced, tags: new Set(), plain: !hasDirectives(document), read, lost: false };
   try {
-    walkObject(walk, [operation.selectionSet], root, data as Record<string, unknown>);
+    walkObject(walk, [operation.selectionSet], root, data as Record<string, unknown>, "");
   } catch {
     // An answer that cannot be read apart depends on every kind it reaches.
     return kinds;
@@ -492,7 +496,7 @@ function planOf(walk: AnswerWalk, sets: readonly SelectionSetNode[], type: Graph
   return plan;
 }
 
-function walkObject(walk: AnswerWalk, sets: readonly SelectionSetNode[], staticType: GraphQLCompositeType, value: Record<string, unknown>): void {
+function walkObject(walk: AnswerWalk, sets: readonly SelectionSetNode[], staticType: GraphQLCompositeType, value: Record<string, unknown>, path: string): void {
   const type = runtimeType(walk, sets, staticType, value);
   if (type === null) {
     walk.lost = true;
@@ -503,6 +507,8 @@ function walkObject(walk: AnswerWalk, sets: readonly SelectionSetNode[], staticT
   let pk: number | null = null;
   if (kind !== null) {
     for (const field of plan) if (field.isId) pk ??= pkOf(value[field.key], kind);
+    // Shown without its id: the row execution read at this place, if one was noted (else the whole kind).
+    if (pk === null && walk.read) pk = pkOf(walk.read.get(path), kind);
     walk.tags.add(pk === null ? kind : `${kind}:${pk}`);
   }
   for (const field of plan) {
@@ -510,17 +516,17 @@ function walkObject(walk: AnswerWalk, sets: readonly SelectionSetNode[], staticT
     if (field.named === null || !(field.key in value)) continue;
     const list = field.list === SCOPED ? scopedListTag(walk, type, field, pk) : field.list;
     if (list) walk.tags.add(list);
-    walkValue(walk, field.sub, field.named, value[field.key]);
+    walkValue(walk, field.sub, field.named, value[field.key], path === "" ? field.key : `${path}/${field.key}`);
   }
 }
 
-function walkValue(walk: AnswerWalk, sets: readonly SelectionSetNode[], type: GraphQLCompositeType, value: unknown): void {
+function walkValue(walk: AnswerWalk, sets: readonly SelectionSetNode[], type: GraphQLCompositeType, value: unknown, path: string): void {
   if (value === null || value === undefined) {
     for (const kind of kindsOfType(walk, type)) walk.tags.add(kind);
   } else if (Array.isArray(value)) {
-    for (const item of value) walkValue(walk, sets, type, item);
+    value.forEach((item, i) => walkValue(walk, sets, type, item, `${path}/${i}`));
   } else if (typeof value === "object") {
-    walkObject(walk, sets, type, value as Record<string, unknown>);
+    walkObject(walk, sets, type, value as Record<string, unknown>, path);
   }
 }
 

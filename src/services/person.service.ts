@@ -8,6 +8,7 @@ import { pkOf } from "../kernel/ids";
 import { fetchPage } from "../db/pagination";
 import type { Page } from "../db/pagination";
 import type { Ordering, PageArgs } from "../kernel/page-args";
+import { attributeWrites } from "../db/database";
 import type { Database } from "../db/database";
 import { RowReader } from "../db/rows";
 import { Select } from "../db/select";
@@ -89,13 +90,19 @@ export class PersonService {
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const person = await getOrThrow(em, Person, "Person", id, "id");
-      if (handSlug && handSlug !== person.slug) {
-        await claimSlug(em, "person", handSlug, "input.slug", person.pk);
-        await recordRename(em, "person", person.pk, person.slug, handSlug);
-        person.slug = handSlug;
-      }
-      if (name !== null) person.name = name;
-      return em.save(person);
+      // Its own row and slugs: the pages that show it (a story's people, a quote's speaker, a
+      // position's holder), and the lists of people (ordered and searched by name). Stories are
+      // neither searched nor ordered by their people's names.
+      return attributeWrites(em, ["person", "slug_alias"], async (tag) => {
+        tag(`Person:${person.pk}`, "Person:list");
+        if (handSlug && handSlug !== person.slug) {
+          await claimSlug(em, "person", handSlug, "input.slug", person.pk);
+          await recordRename(em, "person", person.pk, person.slug, handSlug);
+          person.slug = handSlug;
+        }
+        if (name !== null) person.name = name;
+        return em.save(person);
+      });
     }, ctx.tally);
   }
 

@@ -58,6 +58,17 @@ const storyPage = (pk: number) => `{ article(id: "${id("Article", pk)}") { id ti
 const institutionPage = (pk: number) => `{ institution(id: "${id("Institution", pk)}") { id name city accreditations { id code } positions { id title person { id name } } articles(first: 5) { totalCount nodes { id title } } } }`;
 const FRONT = `{ articles(first: 5) { totalCount nodes { id title } } }`;
 
+/*
+ * Pages as Apollo Client sends them: no `id` asked (its cache keys by the fields it is given),
+ * `__typename` added to every selection set. Their records are tagged by the rows execution read.
+ */
+const apolloStoryPage = (storyId: string) =>
+  `query StoryPage { article(id: "${storyId}") { __typename title status institutions { __typename name city } people { __typename name } tags { __typename name } quotes { __typename text speaker { __typename name } } comments(first: 10) { __typename totalCount nodes { __typename body } } commentCount } }`;
+const apolloInstitutionPage = (institutionId: string) =>
+  `query InstitutionPage { institution(id: "${institutionId}") { __typename name city accreditations { __typename code } positions { __typename title person { __typename name } } articles(first: 5) { __typename totalCount nodes { __typename title } } } }`;
+const apolloPersonPage = (personId: string) =>
+  `query PersonPage { person(id: "${personId}") { __typename name positions { __typename title } quotes(first: 5) { __typename nodes { __typename text article { __typename title } } } articles(first: 5) { __typename nodes { __typename title } } } }`;
+
 describe("invalidation by row", () => {
   inRowMode("a publish drops the front page and the lists the story enters, and keeps an unrelated story page and an unrelated institution's page", async () => {
     // Story 1 mentions no institution, person or tag; the new story mentions Surabaya.
@@ -133,6 +144,60 @@ describe("invalidation by row", () => {
   });
 });
 
+describe("pages without ids, as Apollo Client sends them", () => {
+  inRowMode("are tagged by the rows read: a write of another story keeps the story page, an edit of a record it shows drops it", async () => {
+    // Story 0 mentions Surabaya and Denpasar, Sari and Budi, carries both tags, two quotes and comments.
+    const story = s.published[0]!;
+    const page = apolloStoryPage(id("Article", story.pk));
+    const xkeyOf = async (query: string): Promise<string[]> => {
+      const res = await fetch(`http://127.0.0.1:${t.server.port}/graphql?query=${encodeURIComponent(query)}`);
+      return (res.headers.get("xkey") ?? "").split(" ");
+    };
+    await warm(page);
+    const xkey = await xkeyOf(page);
+    expect(xkey).toEqual(expect.arrayContaining([`Article:${story.pk}`, `Institution:${s.denpasar.pk}`, `Person:${s.budi.pk}`, `Tag:${s.korupsi.pk}`]));
+    // No kind depended on whole: any write of one would drop the page.
+    for (const kind of ["Article", "Institution", "Person", "Tag", "Quote"]) expect(xkey).not.toContain(kind);
+
+    // Another story published, another story edited: still a hit.
+    await edit(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id: id("Article", s.drafts[1]!.pk) });
+    expect(await readFresh(page)).toMatchObject({ hit: true });
+    await edit(`mutation($id: ID!) { updateArticle(id: $id, input: { title: "Berita nomor 07 (diperbarui)" }) { id } }`, { id: id("Article", s.published[7]!.pk) });
+    expect(await readFresh(page)).toMatchObject({ hit: true });
+
+    // An edit of what it shows: an institution's name, a speaker's name, the story's tags.
+    const edits: Array<[string, Record<string, unknown>, string]> = [
+      [`mutation($id: ID!) { updateInstitution(id: $id, input: { name: "Rutan Denpasar (baru)" }) { id } }`, { id: id("Institution", s.denpasar.pk) }, "Rutan Denpasar (baru)"],
+      [`mutation($id: ID!) { updatePerson(id: $id, input: { name: "Budi Santoso (baru)" }) { id } }`, { id: id("Person", s.budi.pk) }, "Budi Santoso (baru)"],
+      [`mutation($id: ID!) { updateArticle(id: $id, input: { tags: ["Korupsi", "Tag Baru"] }) { id } }`, { id: id("Article", story.pk) }, "Tag Baru"],
+    ];
+    for (const [mutation, variables, shown] of edits) {
+      await warm(page);
+      expect(await readFresh(page)).toMatchObject({ hit: true });
+      await edit(mutation, variables);
+      const read = await readFresh(page);
+      expect(read.hit).toBe(false);
+      expect(JSON.stringify(read.body)).toContain(shown);
+    }
+  });
+});
+
+describe("a person's edit, by row", () => {
+  inRowMode("a rename drops the pages that show the person and keeps a story page whose people and quotes do not", async () => {
+    // Story 0 quotes Sari and Budi; story 7 mentions nobody and has no quotes.
+    const showing = [apolloStoryPage(id("Article", s.published[0]!.pk)), apolloPersonPage(id("Person", s.sari.pk)), `query People { people(first: 10) { __typename nodes { __typename name } } }`];
+    const others = [apolloStoryPage(id("Article", s.published[7]!.pk)), storyPage(s.published[7]!.pk), apolloInstitutionPage(id("Institution", s.ministry.pk))];
+    for (const q of [...showing, ...others]) await warm(q);
+    await edit(`mutation($id: ID!) { updatePerson(id: $id, input: { name: "Sari Dewi Lestari" }) { id } }`, { id: id("Person", s.sari.pk) });
+    for (const q of showing) {
+      const read = await readFresh(q);
+      expect(read.hit).toBe(false);
+      expect(JSON.stringify(read.body)).toContain("Sari Dewi Lestari");
+    }
+    for (const q of others) expect(await readFresh(q)).toMatchObject({ hit: true });
+  });
+});
+
 describe("a story taken down, walked as a reader", () => {
   it("drops every page that showed the story, its quotes and its facts, on unpublish and on delete", async () => {
     const text = fs.readFileSync(path.join(__dirname, "../../../shared/seed-article.txt"), "utf8");
@@ -152,6 +217,12 @@ describe("a story taken down, walked as a reader", () => {
       ...story.institutions.map((i) => `{ institution(id: "${i.id}") { id name city sources { value articleTitle article { id title } } accreditations { id code } positions { id title } articles(first: 5) { nodes { id title } } } }`),
       ...story.people.map((p) => `{ person(id: "${p.id}") { id name positions { id title } quotes(first: 5) { nodes { id text } } articles(first: 5) { nodes { id } } } }`),
       ...story.quotes.map((q) => `{ node(id: "${q.id}") { id ... on Quote { text article { id title } } } }`),
+      // The same pages as Apollo Client asks them, without ids.
+      apolloStoryPage(story.id),
+      ...story.institutions.map((i) => apolloInstitutionPage(i.id)),
+      ...story.people.map((p) => apolloPersonPage(p.id)),
+      ...story.quotes.map((q) => `query QuotePage { node(id: "${q.id}") { __typename ... on Quote { text speaker { __typename name } article { __typename title } } } }`),
+      `query Front { articles(first: 5) { __typename totalCount nodes { __typename title institutions { __typename name } } } }`,
     ];
     const walk = async () => {
       for (const q of pages) await warm(q);
@@ -199,6 +270,13 @@ describe("every answer showing a changed record is dropped (random writes)", () 
       `{ articles(first: 5, filter: { institutionId: "${id("Institution", s.denpasar.pk)}" }) { totalCount nodes { id title } } }`,
       `{ node(id: "${id("Tag", s.korupsi.pk)}") { id ... on Tag { name articles(first: 3) { nodes { id } } } } }`,
       `{ node(id: "${id("Comment", s.comments.approved.pk)}") { id ... on Comment { body } } }`,
+      // Pages without ids, as Apollo Client sends them.
+      ...stories.slice(0, 4).map((pk) => apolloStoryPage(id("Article", pk))),
+      ...institutions.map((pk) => apolloInstitutionPage(id("Institution", pk))),
+      ...people.map((pk) => apolloPersonPage(id("Person", pk))),
+      `query Quotes { quotes(first: 10) { __typename nodes { __typename text speaker { __typename name } article { __typename title } } } }`,
+      `query People { people(first: 10) { __typename nodes { __typename name positions { __typename title } } } tags { __typename name } }`,
+      `query Tagged { node(id: "${id("Tag", s.korupsi.pk)}") { __typename ... on Tag { name articles(first: 3) { __typename nodes { __typename title tags { __typename name } } } } } }`,
     ];
     let quoteCount = 0;
     // A write may be refused (a quote on a draft, a moderation to the status it has): the answers must stay fresh either way.
