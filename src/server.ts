@@ -363,7 +363,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           const scope = scopeOf(res);
           try {
             const viewer = await services.auth.authenticate(scope, req.headers.authorization);
-            return { ...createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope }), admitted: admittedOf(res) };
+            // Rows are noted only where an answer can be kept and tagged by them: an anonymous one, in memory or (a GET) at the edge.
+            const noteReadRows = viewer === null && config.cache.tags === "row" && (config.cache.enabled || req.method === "GET");
+            return { ...createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope, noteReadRows }), admitted: admittedOf(res) };
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
             logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");

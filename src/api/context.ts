@@ -8,6 +8,7 @@ import { createLoaders } from "./loaders";
 import type { Loaders } from "./loaders";
 import { loadersOfEvent, storyOfEvent } from "./live/event-shares";
 import type { StoryOfEvent } from "./live/event-story";
+import type { RowNotes } from "./read-rows";
 
 /** What every resolver receives: the request's context, with the services, its loaders and what its events add. */
 export interface Context extends RequestContext {
@@ -22,6 +23,8 @@ export interface Context extends RequestContext {
   readonly eventStory: StoryOfEvent | null;
   /** The loaders shared by every subscriber of `event` who sees what `viewer` sees. */
   readonly eventLoaders: (event: LogEvent, viewer: Viewer | null) => Loaders;
+  /** Where execution notes the rows it read, for the cache's tags by row; null: not noted (see read-rows.ts). */
+  readonly readRows: RowNotes | null;
 }
 
 /** Subscribers with the same audience see the same data, so they can share one event's loaders (and results). */
@@ -40,7 +43,7 @@ function audienceLoaders(services: Services, viewer: Viewer | null): Loaders {
 /** A fresh context: loaders are never shared between requests, so no viewer sees another's cache. */
 export function createContext(
   services: Services,
-  request: { viewer: Viewer | null; clientAddress: string; transport: "http" | "websocket"; tally?: RequestScope | null },
+  request: { viewer: Viewer | null; clientAddress: string; transport: "http" | "websocket"; tally?: RequestScope | null; noteReadRows?: boolean },
 ): Context {
   const own: RequestContext = { viewer: request.viewer, tally: request.tally ?? null, clientAddress: request.clientAddress, transport: request.transport, audit: new TouchedRecords() };
   return {
@@ -49,6 +52,7 @@ export function createContext(
     // The loaders' batches call the services with this request's context, counted into its tally.
     loaders: createLoaders(services, own),
     eventStory: null,
+    readRows: request.noteReadRows ? new Map() : null,
     eventLoaders: (event, who) => loadersOfEvent(event, audienceOf(who), () => audienceLoaders(services, who)),
   };
 }

@@ -9,12 +9,21 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema, Operation
  */
 export type ReadRows = ReadonlyMap<string, string | null>;
 
-const byContext = new WeakMap<object, Map<OperationDefinitionNode, Map<string, string | null>>>();
+/**
+ * Where one request's executions note the rows they read, by operation; a context whose
+ * `readRows` is null notes nothing (no answer of it will be tagged by row: a viewer's, or one
+ * nothing keeps), so its resolvers run as they were written.
+ */
+export type RowNotes = Map<OperationDefinitionNode, Map<string, string | null>>;
+
+/** The part of a request's context the notes live in. */
+interface NotingContext {
+  readonly readRows?: RowNotes | null;
+}
 
 /** The rows one operation's execution read under this request context (undefined: none recorded). */
-export function readRowsOf(context: unknown, operation: OperationDefinitionNode): ReadRows | undefined {
-  if (context === null || typeof context !== "object") return undefined;
-  return byContext.get(context)?.get(operation);
+export function readRowsOf(context: NotingContext, operation: OperationDefinitionNode): ReadRows | undefined {
+  return context.readRows?.get(operation);
 }
 
 /** The answer path of a field as `a/b/0/c` (response keys and list indices). */
@@ -24,12 +33,10 @@ function pathKey(info: GraphQLResolveInfo): string {
   return keys.reverse().join("/");
 }
 
-function note(context: unknown, info: GraphQLResolveInfo, value: unknown): void {
-  if (context === null || typeof context !== "object" || value === null || value === undefined) return;
-  let byOperation = byContext.get(context);
-  if (!byOperation) byContext.set(context, (byOperation = new Map()));
-  let rows = byOperation.get(info.operation);
-  if (!rows) byOperation.set(info.operation, (rows = new Map()));
+function note(notes: RowNotes, info: GraphQLResolveInfo, value: unknown): void {
+  if (value === null || value === undefined) return;
+  let rows = notes.get(info.operation);
+  if (!rows) notes.set(info.operation, (rows = new Map()));
   const base = pathKey(info);
   const record = (key: string, row: unknown): void => {
     const id = row !== null && typeof row === "object" && typeof (row as { id?: unknown }).id === "string" ? (row as { id: string }).id : null;
@@ -62,14 +69,15 @@ export function recordReadRows(schema: GraphQLSchema, kinds: ReadonlySet<string>
       field.resolve = (source, args, context, info) => {
         const result = resolve(source, args, context, info);
         // Only queries' answers are kept by the cache: mutations and events need no notes.
-        if (info.operation.operation !== "query") return result;
+        const notes = (context as NotingContext | null)?.readRows;
+        if (!notes || info.operation.operation !== "query") return result;
         if (isPromiseLike(result)) {
           return Promise.resolve(result).then((value) => {
-            note(context, info, value);
+            note(notes, info, value);
             return value;
           });
         }
-        note(context, info, result);
+        note(notes, info, result);
         return result;
       };
     }

@@ -12,6 +12,7 @@ import { EarlyHits } from "./early-hits";
 import { ResponseCache } from "./response-cache";
 import type { CachedResponse, CacheSlot, RawSpelling } from "./response-cache";
 import { readRowsOf } from "../api/read-rows";
+import type { RowNotes } from "../api/read-rows";
 import { answersPrivately, headerTags, tagsOfAnswer, tagsOfOperation } from "./tags";
 import type { TagMode } from "./tags";
 
@@ -132,7 +133,7 @@ export class HttpCache {
   }
 
   /** Stores what a cacheable operation's slot waits for, and gives every answer Apollo sends its caching headers (Vary is {@link varyHeaders}'s). */
-  plugin<TContext extends { readonly admitted: AdmittedOperation | null }>(): ApolloServerPlugin<TContext> {
+  plugin<TContext extends { readonly admitted: AdmittedOperation | null; readonly readRows?: RowNotes | null }>(): ApolloServerPlugin<TContext> {
     return {
       requestDidStart: async () => ({
         willSendResponse: async ({ request, response, contextValue }) => {
