@@ -375,9 +375,10 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     );
     app.use(bodyErrors(policy, logger));
 
-    // With RESPONSE_CACHE=false nothing is answered from a cache: anonymous queries run before Express and Apollo instead.
+    // Anonymous queries run before Express and Apollo; with the response cache on, its early check
+    // answers repeats first and hands the misses on, whose answers the early path stores.
     const direct =
-      early || !config.graphql.earlyExecution
+      !config.graphql.earlyExecution
         ? null
         : new EarlyExecution({
             schema,
@@ -387,8 +388,10 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
             observer,
             inFlight: () => executions.enter(),
             headerStep: corsHeaders,
+            cache: early ? responseCache.http : null,
           });
-    handle = early ? early.listener(app, corsHeaders) : direct ? direct.listener(app) : app;
+    const graphql = direct ? direct.listener(app) : app;
+    handle = early ? early.listener(graphql, corsHeaders) : graphql;
     const scheduler = startScheduler(services.articles, config.events.schedulerIntervalMs, logger);
     const webhooks = startWebhooks(db, bus, config.webhooks, logger, (result) => metrics.webhookAttempts.inc({ outcome: result.outcome }));
     const port = (httpServer.address() as AddressInfo).port;

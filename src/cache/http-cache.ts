@@ -86,17 +86,46 @@ export class HttpCache {
     if (answersPrivately(this.schema, admitted.document, admitted.operation)) return false;
     const mediaType = mediaTypeOf(req);
     if (mediaType === null) return false;
-    const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
-    const key = ResponseCache.keyOf({ sourceHash: admitted.sourceHash, operationName: admitted.operationName, variables: admitted.variables, audience: "anonymous", mediaType });
-    const raw = this.early?.spellingOf(req);
-    const spelling: RawSpelling | undefined = raw === undefined ? undefined : { raw, mediaType, operationName: admitted.operationName };
-    const found = this.cache.lookup(key, tags, spelling);
+    const found = this.lookup(req, admitted, mediaType);
     if (found.slot) {
       this.slots.set(admitted, found.slot);
       return false;
     }
     this.sendHit(req, res, found.hit, { mediaType, operationName: admitted.operationName, requestId: scopeOf(res)?.id });
     return true;
+  }
+
+  /** The stored answer of an anonymous, public query, or the slot its answer will be stored in; recorded as a sighting either way. */
+  private lookup(req: IncomingMessage, admitted: AdmittedOperation, mediaType: string): ReturnType<ResponseCache["lookup"]> {
+    const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
+    const key = ResponseCache.keyOf({ sourceHash: admitted.sourceHash, operationName: admitted.operationName, variables: admitted.variables, audience: "anonymous", mediaType });
+    const raw = this.early?.spellingOf(req);
+    const spelling: RawSpelling | undefined = raw === undefined ? undefined : { raw, mediaType, operationName: admitted.operationName };
+    return this.cache.lookup(key, tags, spelling);
+  }
+
+  /**
+   * {@link answer} for the early path (src/transport/early-execution.ts), which has admitted an
+   * anonymous public query POSTed with the media type `mediaType` and set the headers the Express
+   * chain sets first: true when it was answered from the cache here; otherwise the slot its answer
+   * is stored in ({@link storeEarly}).
+   */
+  answerEarly(req: IncomingMessage, res: ServerResponse, admitted: AdmittedOperation, mediaType: string, requestId: string): true | CacheSlot {
+    const found = this.lookup(req, admitted, mediaType);
+    if (found.slot) return found.slot;
+    this.sendHit(req, res, found.hit, { mediaType, operationName: admitted.operationName, requestId });
+    return true;
+  }
+
+  /**
+   * Stores an early execution's answer (its bytes exactly as sent) as {@link plugin} stores
+   * Apollo's, and sets the same headers on the POST answer: its ETag, unless it was read before a
+   * change this instance knows of; Cache-Control: no-store either way.
+   */
+  storeEarly(res: ServerResponse, slot: CacheSlot, text: string): void {
+    const entry = this.cache.store(slot, text);
+    if (entry !== "stale") res.setHeader("etag", entry.etag);
+    res.setHeader("cache-control", "no-store");
   }
 
   /**

@@ -3,6 +3,7 @@ import { execute } from "graphql";
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import Negotiator from "negotiator";
 import type { Context } from "../api/context";
+import type { HttpCache } from "../cache/http-cache";
 import { answersPrivately } from "../cache/tags";
 import { readEarlyBody, readsEarly } from "../cache/early-hits";
 import { requestIdOf } from "../kernel/request-scope";
@@ -37,6 +38,11 @@ export interface EarlyExecutionOptions {
   readonly headerStep: HeaderStep | null;
   /** The GraphQL endpoint's path. */
   readonly path?: string;
+  /**
+   * With the response cache on: where a miss is looked up and stored, as the full path does.
+   * The request then comes from the cache's own early check, which read its body already.
+   */
+  readonly cache?: HttpCache | null;
 }
 
 /** Apollo's answer media type for this Accept, or null where Apollo might choose another (multipart) or none. */
@@ -68,8 +74,10 @@ function formatErrors(errors: readonly GraphQLError[], formatError: EarlyExecuti
 }
 
 /**
- * Runs anonymous POSTed queries before Express and Apollo (with RESPONSE_CACHE=false, where no
- * cached answer can be sent instead): the body is read once, the operation policy admits the
+ * Runs anonymous POSTed queries before Express and Apollo: with RESPONSE_CACHE=false every one,
+ * with the response cache on its misses, which the cache's own early check hands on with the
+ * body read; their answers are then looked up and stored as the full path does (same key, tags,
+ * admission and headers: {@link HttpCache.answerEarly}). The body is read once, the policy admits the
  * operation as the HTTP gate would, and graphql-js executes the admitted document with the
  * context the full path would build. Measured on the uncached article and front pages, Express's
  * router and body parsing and Apollo's pipeline were a sixth of the CPU (docs/performance.md),
@@ -98,6 +106,8 @@ export class EarlyExecution {
       if (req.headers.authorization !== undefined || req.method !== "POST" || req.url !== this.path || !readsEarly(req)) return next(req, res);
       const mediaType = mediaTypeOf(req.headers.accept);
       if (mediaType === null) return next(req, res);
+      // Read and parsed by the cache's early check (a body that was not JSON left none).
+      if (this.options.cache) return this.answer(req, res, mediaType, next);
       readEarlyBody(req, (read) => {
         if (read === null) return next(req, res);
         if (read.error) {
@@ -153,10 +163,12 @@ export class EarlyExecution {
   }
 
   private async run(req: IncomingMessage, res: ServerResponse, scope: RequestScope, admitted: AdmittedOperation, operationName: unknown, mediaType: string, next: Handler): Promise<void> {
-    const { observer } = this.options;
+    const { observer, cache } = this.options;
     const done = this.options.inFlight();
     const started = performance.now();
     try {
+      const slot = cache ? cache.answerEarly(req, res, admitted, mediaType, scope.id) : null;
+      if (slot === true) return;
       const contextValue = this.options.context(req, scope, admitted);
       const result = (await execute({
         schema: this.options.schema,
@@ -179,7 +191,9 @@ export class EarlyExecution {
       }
       // Apollo's layout: errors, data, extensions; then a newline.
       const text = `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;
-      res.setHeader("cache-control", "no-store");
+      // Stored as the full path stores it: an answer without errors, in its slot.
+      if (slot && errors === undefined) cache!.storeEarly(res, slot, text);
+      else res.setHeader("cache-control", "no-store");
       this.send(res, 200, mediaType, text);
       observer.answered({ operationName: admitted.operationName, outcome, status: 200, seconds: (performance.now() - started) / 1000, scope, actor: null });
     } catch (error) {
