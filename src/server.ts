@@ -388,7 +388,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
             observer,
             inFlight: () => executions.enter(),
             headerStep: corsHeaders,
-            cache: early ? responseCache.http : null,
+            cache: responseCache.http,
+            bodiesRead: early !== null,
           });
     const graphql = direct ? direct.listener(app) : app;
     handle = early ? early.listener(graphql, corsHeaders) : graphql;

@@ -117,15 +117,33 @@ export class HttpCache {
     return true;
   }
 
+  /** Whether answers are kept (false with RESPONSE_CACHE=false, where only a GET's headers are worked out). */
+  get keepsAnswers(): boolean {
+    return this.cache.keepsAnswers;
+  }
+
   /**
    * Stores an early execution's answer (its bytes exactly as sent) as {@link plugin} stores
-   * Apollo's, and sets the same headers on the POST answer: its ETag, unless it was read before a
-   * change this instance knows of; Cache-Control: no-store either way.
+   * Apollo's, and sets the same headers in the same order: none but Cache-Control: no-store when
+   * it was read before a change this instance knows of; else its ETag, and for a GET public
+   * caching and its tags, for a POST no-store.
    */
-  storeEarly(res: ServerResponse, slot: CacheSlot, text: string): void {
+  storeEarly(res: ServerResponse, slot: CacheSlot, text: string, get: boolean): void {
     const entry = this.cache.store(slot, text);
-    if (entry !== "stale") res.setHeader("etag", entry.etag);
-    res.setHeader("cache-control", "no-store");
+    if (entry === "stale") {
+      res.setHeader("cache-control", "no-store");
+      return;
+    }
+    res.setHeader("etag", entry.etag);
+    if (!get) {
+      res.setHeader("cache-control", "no-store");
+      return;
+    }
+    res.setHeader("cache-control", this.publicControl());
+    if (slot.tags.length > 0) {
+      res.setHeader("xkey", slot.tags.join(" "));
+      res.setHeader("surrogate-key", slot.tags.join(" "));
+    }
   }
 
   /**

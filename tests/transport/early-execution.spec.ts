@@ -26,7 +26,7 @@ import type { DatabaseConfig } from "../../src/config";
  * not see yet are in the store, so a visibility difference between the paths would show.
  *
  * Then the same with the response cache on (the default): the full path against the early one,
- * which answers the cache's misses and stores their answers. Each anonymous operation is read
+ * which answers the cache's misses and stores their answers. Each anonymous operation (POST and GET) is read
  * three times (a miss, the miss whose answer is stored on its second sighting, a hit), then a
  * draft is published on both and everything is read three times again. On SQLite each cached
  * server has a copy of the store of its own, so each learns of its own publish; on PostgreSQL
@@ -44,10 +44,27 @@ interface Raw {
   body: string;
 }
 
+/** The case as a GET's path (query, operationName, variables; padded with empty parameters when asked), or null for a body that is not an object. */
+function getPathOf(body: string, padded = false): string | null {
+  let params: { query?: unknown; operationName?: unknown; variables?: unknown };
+  try {
+    params = JSON.parse(body) as typeof params;
+  } catch {
+    return null;
+  }
+  if (typeof params !== "object" || params === null || Array.isArray(params)) return null;
+  const search = new URLSearchParams({ query: String(params.query), ...(typeof params.operationName === "string" ? { operationName: params.operationName } : {}), ...(params.variables ? { variables: JSON.stringify(params.variables) } : {}) });
+  return `/graphql?${search.toString().replace(/&/g, padded ? "&&&" : "&")}`;
+}
+
+/** A POST of `body`, or with `body` a GET path (starting with "/"), that path. */
 function post(t: TestServer, body: string, headers: Record<string, string>): Promise<Raw> {
+  const get = body.startsWith("/");
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: t.server.port, path: "/graphql", method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers } },
+      get
+        ? { host: "127.0.0.1", port: t.server.port, path: body, method: "GET", headers }
+        : { host: "127.0.0.1", port: t.server.port, path: "/graphql", method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers } },
       (res) => {
         let text = "";
         res.setEncoding("utf8");
@@ -60,7 +77,7 @@ function post(t: TestServer, body: string, headers: Record<string, string>): Pro
       },
     );
     req.on("error", reject);
-    req.end(body);
+    req.end(get ? undefined : body);
   });
 }
 
@@ -129,6 +146,15 @@ describe("uncached reads: the early path and the worker reads answer as the full
       ["preview (private, full path)", `{ articlePreview(token: "nope") { title } }`],
     ];
     for (const [name, query, variables] of more) cases.push({ name, body: JSON.stringify({ query, ...(variables ? { variables } : {}) }) });
+    // The same as GETs (Apollo Client's plain and persisted-query GETs take this form), and padded with empty parameters.
+    for (const { name, body } of [...cases]) {
+      const path = getPathOf(body);
+      if (path) cases.push({ name: `${name} (GET)`, body: path });
+    }
+    for (const { name, body } of cases.filter((c) => c.name.startsWith("Q1") || c.name === "Q2" || c.name.startsWith("refused: page"))) {
+      const path = getPathOf(body, true);
+      if (path && !body.startsWith("/")) cases.push({ name: `${name} (padded GET)`, body: path });
+    }
     cases.push({ name: "refused: not an object", body: "[1]" });
     cases.push({ name: "refused: not JSON", body: "{nope" });
   });
@@ -166,7 +192,8 @@ describe("uncached reads: the early path and the worker reads answer as the full
     const readAll = async (when: string) => {
       for (const { name, body } of cases) {
         for (const read of ["first", "second", "third"]) {
-          const headers = { "x-request-id": `cached-${n++}`, origin: ORIGIN };
+          // A GET asks for the other media type: its answers are then stored under keys of their own, not served from the POSTs' (the key has no method).
+          const headers = { "x-request-id": `cached-${n++}`, origin: ORIGIN, ...(body.startsWith("/") ? { accept: "application/graphql-response+json" } : {}) };
           const [before, after] = [await post(cached[0]!, body, headers), await post(cached[1]!, body, headers)];
           const label = `${name} (${when}, ${read} read)`;
           if (before.status !== after.status) differences.push(`${label}: status ${before.status} → ${after.status}`);
