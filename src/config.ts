@@ -154,8 +154,9 @@ export interface GraphQLConfig {
   /** What the automatic persisted queries' store may hold, in bytes. */
   readonly persistedQueriesBytes: number;
   /**
-   * Anonymous POSTed queries run before Express and Apollo when no response cache answers them
-   * (EARLY_EXECUTION; src/transport/early-execution.ts); false: every request takes the full path.
+   * Anonymous POSTed queries run before Express and Apollo, and with the response cache on their
+   * answers are stored as the full path stores them (EARLY_EXECUTION;
+   * src/transport/early-execution.ts); false: every request takes the full path.
    */
   readonly earlyExecution: boolean;
 }

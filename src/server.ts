@@ -241,6 +241,9 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     const executions = new InFlight();
     const observer = requestObserver({ logger, metrics });
 
+    // Execution notes the rows it read only where an answer can be kept and tagged by them (see
+    // api/read-rows.ts): an anonymous one, with tags by row, kept in memory or (a GET) at the edge.
+    const notesReadRows = (viewer: unknown, method: string | undefined) => viewer === null && config.cache.tags === "row" && (config.cache.enabled || method === "GET");
     const app = express();
     app.disable("x-powered-by");
     // Express would hash every response body for a weak ETag (it showed in the front page's
@@ -363,9 +366,7 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
           const scope = scopeOf(res);
           try {
             const viewer = await services.auth.authenticate(scope, req.headers.authorization);
-            // Rows are noted only where an answer can be kept and tagged by them: an anonymous one, in memory or (a GET) at the edge.
-            const noteReadRows = viewer === null && config.cache.tags === "row" && (config.cache.enabled || req.method === "GET");
-            return { ...createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope, noteReadRows }), admitted: admittedOf(res) };
+            return { ...createContext(services, { viewer, clientAddress: clientAddress(req), transport: "http", tally: scope, noteReadRows: notesReadRows(viewer, req.method) }), admitted: admittedOf(res) };
           } catch (error) {
             // Refused before Apollo's pipeline (and its logging plugin) starts: log and count it here.
             logger.info({ reqId: scope?.id, operation: null, outcome: "UNAUTHENTICATED", status: 401 }, "graphql request");
@@ -377,20 +378,27 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
     );
     app.use(bodyErrors(policy, logger));
 
-    // With RESPONSE_CACHE=false nothing is answered from a cache: anonymous queries run before Express and Apollo instead.
+    // Anonymous queries run before Express and Apollo; with the response cache on, its early check
+    // answers repeats first and hands the misses on, whose answers the early path stores.
     const direct =
-      early || !config.graphql.earlyExecution
+      !config.graphql.earlyExecution
         ? null
         : new EarlyExecution({
             schema,
             policy,
-            context: (req, scope, admitted) => ({ ...createContext(services, { viewer: null, clientAddress: clientAddress(req), transport: "http", tally: scope }), admitted }),
+            context: (req, scope, admitted) => ({
+              ...createContext(services, { viewer: null, clientAddress: clientAddress(req), transport: "http", tally: scope, noteReadRows: notesReadRows(null, req.method) }),
+              admitted,
+            }),
             formatError,
             observer,
             inFlight: () => executions.enter(),
             headerStep: corsHeaders,
+            cache: responseCache.http,
+            bodiesRead: early !== null,
           });
-    handle = early ? early.listener(app, corsHeaders) : direct ? direct.listener(app) : app;
+    const graphql = direct ? direct.listener(app) : app;
+    handle = early ? early.listener(graphql, corsHeaders) : graphql;
     const scheduler = startScheduler(services.articles, config.events.schedulerIntervalMs, logger);
     const webhooks = startWebhooks(db, bus, config.webhooks, logger, (result) => metrics.webhookAttempts.inc({ outcome: result.outcome }));
     const port = (httpServer.address() as AddressInfo).port;

@@ -12,7 +12,7 @@ import { EarlyHits } from "./early-hits";
 import { ResponseCache } from "./response-cache";
 import type { CachedResponse, CacheSlot, RawSpelling } from "./response-cache";
 import { readRowsOf } from "../api/read-rows";
-import type { RowNotes } from "../api/read-rows";
+import type { ReadRows, RowNotes } from "../api/read-rows";
 import { answersPrivately, headerTags, tagsOfAnswer, tagsOfOperation } from "./tags";
 import type { TagMode } from "./tags";
 
@@ -91,17 +91,75 @@ export class HttpCache {
     if (answersPrivately(this.schema, admitted.document, admitted.operation)) return false;
     const mediaType = mediaTypeOf(req);
     if (mediaType === null) return false;
-    const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
-    const key = ResponseCache.keyOf({ sourceHash: admitted.sourceHash, operationName: admitted.operationName, variables: admitted.variables, audience: "anonymous", mediaType });
-    const raw = this.early?.spellingOf(req);
-    const spelling: RawSpelling | undefined = raw === undefined ? undefined : { raw, mediaType, operationName: admitted.operationName };
-    const found = this.cache.lookup(key, tags, spelling);
+    const found = this.lookup(req, admitted, mediaType);
     if (found.slot) {
       this.slots.set(admitted, found.slot);
       return false;
     }
     this.sendHit(req, res, found.hit, { mediaType, operationName: admitted.operationName, requestId: scopeOf(res)?.id });
     return true;
+  }
+
+  /** The stored answer of an anonymous, public query, or the slot its answer will be stored in; recorded as a sighting either way. */
+  private lookup(req: IncomingMessage, admitted: AdmittedOperation, mediaType: string): ReturnType<ResponseCache["lookup"]> {
+    const tags = tagsOfOperation(this.schema, admitted.document, admitted.operation);
+    const key = ResponseCache.keyOf({ sourceHash: admitted.sourceHash, operationName: admitted.operationName, variables: admitted.variables, audience: "anonymous", mediaType });
+    const raw = this.early?.spellingOf(req);
+    const spelling: RawSpelling | undefined = raw === undefined ? undefined : { raw, mediaType, operationName: admitted.operationName };
+    return this.cache.lookup(key, tags, spelling);
+  }
+
+  /**
+   * {@link answer} for the early path (src/transport/early-execution.ts), which has admitted an
+   * anonymous public query POSTed with the media type `mediaType` and set the headers the Express
+   * chain sets first: true when it was answered from the cache here; otherwise the slot its answer
+   * is stored in ({@link storeEarly}).
+   */
+  answerEarly(req: IncomingMessage, res: ServerResponse, admitted: AdmittedOperation, mediaType: string, requestId: string): true | CacheSlot {
+    const found = this.lookup(req, admitted, mediaType);
+    if (found.slot) return found.slot;
+    this.sendHit(req, res, found.hit, { mediaType, operationName: admitted.operationName, requestId });
+    return true;
+  }
+
+  /** Whether answers are kept (false with RESPONSE_CACHE=false, where only a GET's headers are worked out). */
+  get keepsAnswers(): boolean {
+    return this.cache.keepsAnswers;
+  }
+
+  /**
+   * Stores an early execution's answer (its bytes exactly as sent) as {@link plugin} stores
+   * Apollo's, and sets the same headers in the same order: none but Cache-Control: no-store when
+   * it was read before a change this instance knows of; else its ETag, and for a GET public
+   * caching and its tags, for a POST no-store.
+   */
+  storeEarly(res: ServerResponse, slot: CacheSlot, text: string, get: boolean, answer: { admitted: AdmittedOperation; data: unknown; readRows: ReadRows | undefined }): void {
+    const entry = this.cache.store(slot, text, this.tagsOf(slot, answer.admitted, answer.data, answer.readRows));
+    if (entry === "stale") {
+      res.setHeader("cache-control", "no-store");
+      return;
+    }
+    res.setHeader("etag", entry.etag);
+    if (!get) {
+      res.setHeader("cache-control", "no-store");
+      return;
+    }
+    res.setHeader("cache-control", this.publicControl());
+    if (entry.tags.length > 0) {
+      const named = headerTags(entry.tags).join(" ");
+      res.setHeader("xkey", named);
+      res.setHeader("surrogate-key", named);
+    }
+  }
+
+  /**
+   * The tags an answer is stored under, the same on both paths: with CACHE_TAGS=row the rows and
+   * lists it shows, read off the answer and the rows its execution noted; else (or without the
+   * admitted operation) the kinds its operation reaches, which its slot holds.
+   */
+  private tagsOf(slot: CacheSlot, admitted: AdmittedOperation | null, data: unknown, readRows: ReadRows | undefined): readonly string[] {
+    if ((this.options.tags ?? "row") !== "row" || !admitted) return slot.tags;
+    return tagsOfAnswer(this.schema, admitted.document, admitted.operation, admitted.variables, data, readRows);
   }
 
   /**
@@ -156,9 +214,7 @@ export class HttpCache {
           }
           // Apollo writes a single result as its JSON and a newline: the cached bytes are the same.
           const text = `${JSON.stringify(body.singleResult)}\n`;
-          // The rows and lists it shows, read off the answer (its slot holds the kinds its operation reaches).
-          const tags = (this.options.tags ?? "row") === "row" && admitted ? tagsOfAnswer(this.schema, admitted.document, admitted.operation, admitted.variables, body.singleResult.data, readRowsOf(contextValue, admitted.operation)) : slot.tags;
-          const entry = this.cache.store(slot, text, tags);
+          const entry = this.cache.store(slot, text, this.tagsOf(slot, admitted, body.singleResult.data, admitted ? readRowsOf(contextValue, admitted.operation) : undefined));
           // Read before a change this instance already knows of: an edge must not keep it either (its purge may have passed).
           if (entry === "stale") {
             headers.set("cache-control", "no-store");

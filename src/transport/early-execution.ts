@@ -3,13 +3,16 @@ import { execute } from "graphql";
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import Negotiator from "negotiator";
 import type { Context } from "../api/context";
+import { readRowsOf } from "../api/read-rows";
+import type { HttpCache } from "../cache/http-cache";
 import { answersPrivately } from "../cache/tags";
 import { readEarlyBody, readsEarly } from "../cache/early-hits";
 import { requestIdOf } from "../kernel/request-scope";
 import type { RequestScope } from "../kernel/request-scope";
 import { mergeVary } from "../kernel/vary";
 import type { AdmittedOperation, OperationPolicy, Refusal } from "../policy/operation-policy";
-import { readJsonBody } from "./http-request";
+import { readJsonBody, readQueryString } from "./http-request";
+import type { GraphQLParams } from "./http-request";
 import type { RequestObserver } from "./observability-plugin";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -37,6 +40,13 @@ export interface EarlyExecutionOptions {
   readonly headerStep: HeaderStep | null;
   /** The GraphQL endpoint's path. */
   readonly path?: string;
+  /**
+   * Where an answer is looked up and stored, as the full path does: a GET's always (its ETag and
+   * tags are sent even where the cache keeps nothing), a POST's when the response cache keeps answers.
+   */
+  readonly cache?: HttpCache | null;
+  /** true when the response cache's own early check comes first and has read the POST bodies already. */
+  readonly bodiesRead?: boolean;
 }
 
 /** Apollo's answer media type for this Accept, or null where Apollo might choose another (multipart) or none. */
@@ -68,8 +78,10 @@ function formatErrors(errors: readonly GraphQLError[], formatError: EarlyExecuti
 }
 
 /**
- * Runs anonymous POSTed queries before Express and Apollo (with RESPONSE_CACHE=false, where no
- * cached answer can be sent instead): the body is read once, the operation policy admits the
+ * Runs anonymous queries (POST and GET) before Express and Apollo: with RESPONSE_CACHE=false every one,
+ * with the response cache on its misses, which the cache's own early check hands on with the
+ * body read; their answers are then looked up and stored as the full path does (same key, tags,
+ * admission and headers: {@link HttpCache.answerEarly}). The body is read once, the policy admits the
  * operation as the HTTP gate would, and graphql-js executes the admitted document with the
  * context the full path would build. Measured on the uncached article and front pages, Express's
  * router and body parsing and Apollo's pipeline were a sixth of the CPU (docs/performance.md),
@@ -77,7 +89,10 @@ function formatErrors(errors: readonly GraphQLError[], formatError: EarlyExecuti
  * the same status, headers in the same order, and bytes as the full path's (a differential test
  * holds them side by side: tests/transport/early-execution.spec.ts).
  *
- * Everything else goes on to Express as it came: a token, GET, another path, a body that is not
+ * GET queries are read by the door's own parser and admitted as GETs; their answers carry the
+ * full path's GET headers (ETag, public caching, tags) through the cache's code, on or off.
+ *
+ * Everything else goes on to Express as it came: a token, another path, a body that is not
  * small plain JSON, persisted queries and extensions, mutations, preview readings (private
  * answers), a media type Apollo might negotiate otherwise. A refusal is answered here as the gate
  * answers it (the policy logs and counts it once). An execution whose errors steer the HTTP
@@ -95,9 +110,20 @@ export class EarlyExecution {
   /** The request listener: answers what it can, hands the rest to `next`. */
   listener(next: Handler): Handler {
     return (req, res) => {
-      if (req.headers.authorization !== undefined || req.method !== "POST" || req.url !== this.path || !readsEarly(req)) return next(req, res);
+      if (req.headers.authorization !== undefined) return next(req, res);
+      if (req.method === "GET" && this.options.cache && req.url !== undefined && req.url.startsWith(`${this.path}?`)) {
+        const mediaType = mediaTypeOf(req.headers.accept);
+        if (mediaType === null) return next(req, res);
+        // The door's own reading of a query string; whatever it refuses, the gate refuses on the full path.
+        const read = readQueryString(req.url);
+        if ("problem" in read) return next(req, res);
+        return this.answer(req, res, mediaType, next, read.params);
+      }
+      if (req.method !== "POST" || req.url !== this.path || !readsEarly(req)) return next(req, res);
       const mediaType = mediaTypeOf(req.headers.accept);
       if (mediaType === null) return next(req, res);
+      // Read and parsed by the cache's early check (a body that was not JSON left none).
+      if (this.options.bodiesRead) return this.answer(req, res, mediaType, next);
       readEarlyBody(req, (read) => {
         if (read === null) return next(req, res);
         if (read.error) {
@@ -114,14 +140,18 @@ export class EarlyExecution {
     return this.bodyErrors.get(req);
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, mediaType: string, next: Handler): void {
-    const read = readJsonBody((req as IncomingMessage & { body?: unknown }).body);
-    if ("problem" in read) return next(req, res);
-    const { query, operationName, variables, extensions } = read.params;
+  private answer(req: IncomingMessage, res: ServerResponse, mediaType: string, next: Handler, params?: GraphQLParams): void {
+    if (!params) {
+      const read = readJsonBody((req as IncomingMessage & { body?: unknown }).body);
+      if ("problem" in read) return next(req, res);
+      params = read.params;
+    }
+    const { query, operationName, variables, extensions } = params;
+    const method = req.method === "GET" ? "GET" : "POST";
     if (typeof query !== "string" || (extensions !== undefined && extensions !== null)) return next(req, res);
     const { policy, schema } = this.options;
     const scope: RequestScope = { id: requestIdOf(req.headers["x-request-id"]), statements: 0 };
-    const admission = policy.admit({ transport: "http", query, operationName, variables, method: "POST", requestId: scope.id });
+    const admission = policy.admit({ transport: "http", query, operationName, variables, method, requestId: scope.id });
     if (admission.refused) return this.withHeaders(req, res, scope, () => this.refuse(res, admission.refused));
     const { admitted } = admission;
     if (admitted.operation.operation !== "query" || answersPrivately(schema, admitted.document, admitted.operation)) return next(req, res);
@@ -153,10 +183,13 @@ export class EarlyExecution {
   }
 
   private async run(req: IncomingMessage, res: ServerResponse, scope: RequestScope, admitted: AdmittedOperation, operationName: unknown, mediaType: string, next: Handler): Promise<void> {
-    const { observer } = this.options;
+    const { observer, cache } = this.options;
     const done = this.options.inFlight();
     const started = performance.now();
     try {
+      const get = req.method === "GET";
+      const slot = cache && (get || cache.keepsAnswers) ? cache.answerEarly(req, res, admitted, mediaType, scope.id) : null;
+      if (slot === true) return;
       const contextValue = this.options.context(req, scope, admitted);
       const result = (await execute({
         schema: this.options.schema,
@@ -179,7 +212,9 @@ export class EarlyExecution {
       }
       // Apollo's layout: errors, data, extensions; then a newline.
       const text = `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;
-      res.setHeader("cache-control", "no-store");
+      // Stored as the full path stores it: an answer without errors, in its slot.
+      if (slot && errors === undefined) cache!.storeEarly(res, slot, text, get, { admitted, data: result.data, readRows: readRowsOf(contextValue, admitted.operation) });
+      else res.setHeader("cache-control", "no-store");
       this.send(res, 200, mediaType, text);
       observer.answered({ operationName: admitted.operationName, outcome, status: 200, seconds: (performance.now() - started) / 1000, scope, actor: null });
     } catch (error) {

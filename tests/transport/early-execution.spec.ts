@@ -24,6 +24,13 @@ import type { DatabaseConfig } from "../../src/config";
  * token, with the same request id and Origin; status, body bytes and the raw header list (names,
  * order, values; the Date aside) must be the same. Drafts, scheduled stories and facts readers do
  * not see yet are in the store, so a visibility difference between the paths would show.
+ *
+ * Then the same with the response cache on (the default): the full path against the early one,
+ * which answers the cache's misses and stores their answers. Each anonymous operation (POST and GET) is read
+ * three times (a miss, the miss whose answer is stored on its second sighting, a hit), then a
+ * draft is published on both and everything is read three times again. On SQLite each cached
+ * server has a copy of the store of its own, so each learns of its own publish; on PostgreSQL
+ * they share one and only the reads run.
  */
 
 const onPostgres = process.env.TEST_DATABASE === "postgres" && Boolean(process.env.DATABASE_URL);
@@ -37,10 +44,27 @@ interface Raw {
   body: string;
 }
 
+/** The case as a GET's path (query, operationName, variables; padded with empty parameters when asked), or null for a body that is not an object. */
+function getPathOf(body: string, padded = false): string | null {
+  let params: { query?: unknown; operationName?: unknown; variables?: unknown };
+  try {
+    params = JSON.parse(body) as typeof params;
+  } catch {
+    return null;
+  }
+  if (typeof params !== "object" || params === null || Array.isArray(params)) return null;
+  const search = new URLSearchParams({ query: String(params.query), ...(typeof params.operationName === "string" ? { operationName: params.operationName } : {}), ...(params.variables ? { variables: JSON.stringify(params.variables) } : {}) });
+  return `/graphql?${search.toString().replace(/&/g, padded ? "&&&" : "&")}`;
+}
+
+/** A POST of `body`, or with `body` a GET path (starting with "/"), that path. */
 function post(t: TestServer, body: string, headers: Record<string, string>): Promise<Raw> {
+  const get = body.startsWith("/");
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: t.server.port, path: "/graphql", method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers } },
+      get
+        ? { host: "127.0.0.1", port: t.server.port, path: body, method: "GET", headers }
+        : { host: "127.0.0.1", port: t.server.port, path: "/graphql", method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers } },
       (res) => {
         let text = "";
         res.setEncoding("utf8");
@@ -53,7 +77,7 @@ function post(t: TestServer, body: string, headers: Record<string, string>): Pro
       },
     );
     req.on("error", reject);
-    req.end(body);
+    req.end(get ? undefined : body);
   });
 }
 
@@ -64,6 +88,9 @@ describe("uncached reads: the early path and the worker reads answer as the full
   let editor: string;
   const oldFile = onPostgres ? undefined : tempSqliteFile();
   let slugs: { published: string; draft: string; scheduled: string; hidden: string };
+  /** With the response cache on: the full path, then the early one. */
+  const cached: TestServer[] = [];
+  const cachedFiles: string[] = [];
   const cases: Array<{ name: string; body: string }> = [];
 
   beforeAll(async () => {
@@ -85,6 +112,15 @@ describe("uncached reads: the early path and the worker reads answer as the full
     editor = await mintToken(old, "EDITOR");
     const databases: Array<DatabaseConfig | undefined> = oldFile ? [{ kind: "sqlite", file: oldFile }, ...(workersAvailable ? [{ kind: "sqlite" as const, file: oldFile, readWorkers: 2, readDriver: BENCH_DRIVER }] : [])] : [undefined];
     for (const database of databases) fresh.push(await startTestServer({ seed: false, file: oldFile ?? old.file ?? undefined, keepFile: true, ...(database ? { database } : {}), config: { ...common, graphql: { earlyExecution: true } } }));
+    for (const earlyExecution of [false, true]) {
+      const file = oldFile ? tempSqliteFile() : undefined;
+      if (file) {
+        await old.server.db.writer.query(`VACUUM INTO '${file}'`);
+        cachedFiles.push(file);
+      }
+      const config = { cache: { enabled: true }, cors: { origins: [ORIGIN] }, graphql: { earlyExecution } } as const;
+      cached.push(await startTestServer({ seed: false, file: file ?? old.file ?? undefined, keepFile: !file, ...(file ? { database: { kind: "sqlite", file, jsonRows: earlyExecution } } : {}), config }));
+    }
     slugs = { published: scenario.published[0]!.slug, draft: scenario.drafts[0]!.slug, scheduled: scenario.scheduled.slug, hidden: hidden.slug };
     expect(scenario.drafts[0]!.status).toBe(ArticleStatus.DRAFT);
 
@@ -110,12 +146,22 @@ describe("uncached reads: the early path and the worker reads answer as the full
       ["preview (private, full path)", `{ articlePreview(token: "nope") { title } }`],
     ];
     for (const [name, query, variables] of more) cases.push({ name, body: JSON.stringify({ query, ...(variables ? { variables } : {}) }) });
+    // The same as GETs (Apollo Client's plain and persisted-query GETs take this form), and padded with empty parameters.
+    for (const { name, body } of [...cases]) {
+      const path = getPathOf(body);
+      if (path) cases.push({ name: `${name} (GET)`, body: path });
+    }
+    for (const { name, body } of cases.filter((c) => c.name.startsWith("Q1") || c.name === "Q2" || c.name.startsWith("refused: page"))) {
+      const path = getPathOf(body, true);
+      if (path && !body.startsWith("/")) cases.push({ name: `${name} (padded GET)`, body: path });
+    }
     cases.push({ name: "refused: not an object", body: "[1]" });
     cases.push({ name: "refused: not JSON", body: "{nope" });
   });
 
   afterAll(async () => {
-    for (const t of fresh) await t.close();
+    for (const t of [...fresh, ...cached]) await t.close();
+    for (const file of cachedFiles) fs.rmSync(path.dirname(file), { recursive: true, force: true });
     await old?.close();
     if (oldFile) fs.rmSync(path.dirname(oldFile), { recursive: true, force: true });
   });
@@ -136,6 +182,40 @@ describe("uncached reads: the early path and the worker reads answer as the full
         if (before.body !== after.body) differences.push(`${label}: body\n  ${before.body.slice(0, 400)}\n  ${after.body.slice(0, 400)}`);
         if (before.headers.join("\n") !== after.headers.join("\n")) differences.push(`${label}: headers\n  ${before.headers.join(" | ")}\n  ${after.headers.join(" | ")}`);
       }
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it("with the response cache on, answers misses, stored answers and hits as the full path does, before and after a publish", async () => {
+    const differences: string[] = [];
+    let n = 0;
+    const readAll = async (when: string) => {
+      for (const { name, body } of cases) {
+        for (const read of ["first", "second", "third"]) {
+          // A GET asks for the other media type: its answers are then stored under keys of their own, not served from the POSTs' (the key has no method).
+          const headers = { "x-request-id": `cached-${n++}`, origin: ORIGIN, ...(body.startsWith("/") ? { accept: "application/graphql-response+json" } : {}) };
+          const [before, after] = [await post(cached[0]!, body, headers), await post(cached[1]!, body, headers)];
+          const label = `${name} (${when}, ${read} read)`;
+          if (before.status !== after.status) differences.push(`${label}: status ${before.status} → ${after.status}`);
+          if (before.body !== after.body) differences.push(`${label}: body\n  ${before.body.slice(0, 400)}\n  ${after.body.slice(0, 400)}`);
+          if (before.headers.join("\n") !== after.headers.join("\n")) differences.push(`${label}: headers\n  ${before.headers.join(" | ")}\n  ${after.headers.join(" | ")}`);
+        }
+      }
+    };
+    await readAll("before the publish");
+    // The early path did store: its third read of the front page is a hit with an ETag.
+    expect((await post(cached[1]!, JSON.stringify({ query: Q2_FRONT_PAGE }), {})).headers.some((h) => h.toLowerCase().startsWith("etag:"))).toBe(true);
+    if (!onPostgres) {
+      for (const t of cached) {
+        const id = (dataOf(await t.gql(`query($s: String!) { article(slug: $s) { id } }`, { s: slugs.draft }, bearer(editor))) as { article: { id: string } }).article.id;
+        dataOf(await t.gql(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id }, bearer(editor)));
+      }
+      // The same instant on both (each publish took its own clock's), before anything reads the story again.
+      const [{ at }] = (await cached[0]!.server.db.writer.query(`SELECT published_at AS at FROM article WHERE slug = ?`, [slugs.draft])) as Array<{ at: string }>;
+      await cached[1]!.server.db.writer.query(`UPDATE article SET published_at = ? WHERE slug = ?`, [at, slugs.draft]);
+      await readAll("after the publish");
+      // The publish reached both caches: the draft is now public on both.
+      expect(JSON.parse((await post(cached[1]!, JSON.stringify({ query: `query($s: String!) { article(slug: $s) { slug } }`, variables: { s: slugs.draft } }), {})).body)).toEqual({ data: { article: { slug: slugs.draft } } });
     }
     expect(differences).toEqual([]);
   });
