@@ -17,7 +17,12 @@ export type DatabaseConfig =
       /** False: hot reads take their rows cell by cell from the driver, not as one JSON text (SQLITE_JSON_ROWS). */
       readonly jsonRows?: boolean;
     }
-  | { readonly kind: "postgres"; readonly url: string };
+  | {
+      readonly kind: "postgres";
+      readonly url: string;
+      /** False: hot reads take their rows from node-postgres cell by cell, not as one JSON value (POSTGRES_JSON_ROWS). */
+      readonly jsonRows?: boolean;
+    };
 
 /**
  * Which proxies in front may write the client's address into X-Forwarded-For: none (the socket
@@ -525,7 +530,7 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
     if (!/^postgres(ql)?:\/\//.test(url)) {
       throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got '${url.replace(/:[^:@/]*@/, ":***@")}'`);
     }
-    return { kind: "postgres", url };
+    return { kind: "postgres", url, ...(parseBool("POSTGRES_JSON_ROWS", env.POSTGRES_JSON_ROWS, true) ? {} : { jsonRows: false }) };
   }
   const readWorkers = parseInteger("SQLITE_READ_WORKERS", env.SQLITE_READ_WORKERS, 0, 0, 16);
   const readDriver = env.SQLITE_READ_DRIVER ? { readDriver: path.resolve(env.SQLITE_READ_DRIVER) } : {};

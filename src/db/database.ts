@@ -254,9 +254,9 @@ export class Database {
     return this.config.kind === "postgres";
   }
 
-  /** Whether hot reads take their rows as one JSON text from SQLite (rows.ts readRows); SQLITE_JSON_ROWS=false: cell by cell. */
+  /** Whether hot reads take their rows as one JSON value from the database (rows.ts readRows); SQLITE_JSON_ROWS / POSTGRES_JSON_ROWS=false: cell by cell. */
   get rowsAsJson(): boolean {
-    return this.config.kind === "sqlite" && this.config.jsonRows !== false;
+    return this.config.jsonRows !== false;
   }
 
   /** Opens the connections over `entities` and runs pending migrations. */

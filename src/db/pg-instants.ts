@@ -15,7 +15,8 @@ function digits(text: string, from: number, to: number): number {
 }
 
 /**
- * A `timestamptz` as PostgreSQL sends it in text (`2026-11-28 00:41:37.825+00`: a four-digit year,
+ * A `timestamptz` as PostgreSQL sends it in text (`2026-11-28 00:41:37.825+00`, or in JSON
+ * `2026-11-28T00:41:37.825+00:00`: a four-digit year,
  * 0–6 fraction digits, an offset of hours and optionally minutes and seconds), read without
  * regular expressions; null for any other shape (BC years, years past 9999, `infinity`), which
  * node-postgres's own parser then reads. node-postgres's parser runs three regular expressions
@@ -23,7 +24,7 @@ function digits(text: string, from: number, to: number): number {
  */
 export function parseTimestamptz(text: string): Date | null {
   const n = text.length;
-  if (n < 22 || text[4] !== "-" || text[7] !== "-" || text[10] !== " " || text[13] !== ":" || text[16] !== ":") return null;
+  if (n < 22 || text[4] !== "-" || text[7] !== "-" || (text[10] !== " " && text[10] !== "T") || text[13] !== ":" || text[16] !== ":") return null;
   let i = 19;
   let ms = 0;
   if (text[i] === ".") {

@@ -1,6 +1,8 @@
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { Database } from "./database";
 import type { StatementTally } from "../kernel/request-scope";
+import { types as pgTypes } from "pg";
+import { parseTimestamptz, TIMESTAMPTZ_OID } from "./pg-instants";
 
 /**
  * Reads rows of one entity by a list of keys with a constant SQL text (the key list travels as
@@ -33,7 +35,7 @@ export class RowReader<T extends object> {
     this.table = metadata.tableName;
     this.columns = metadata.columns.filter((c) => c.isSelect && !omit.includes(c.propertyName));
     this.selectList = this.columns.map((c) => `"${c.databaseName}"`).join(", ");
-    this.names = this.columns.every((c) => jsonExact(c)) ? this.columns.map((c) => c.databaseName) : null;
+    this.names = this.columns.every((c) => jsonExact(c, db.isPostgres)) ? this.columns.map((c) => c.databaseName) : null;
     // Text and numbers come back from both drivers as they are stored; only instants and
     // booleans need TypeORM's conversion, so the others skip it (it showed in the profile).
     const driver = db.reader.driver;
@@ -42,7 +44,9 @@ export class RowReader<T extends object> {
       const needsConversion = /date|time|bool/.test(type) || column.type === Date || column.type === Boolean;
       if (!needsConversion) return null;
       const typeorm = (raw: unknown) => driver.prepareHydratedValue(raw, column);
-      if (db.isPostgres || (type !== "datetime" && column.type !== Date)) return typeorm;
+      // Through JSON (readRows) PostgreSQL's instants arrive as ISO text, not as node-postgres's Dates.
+      if (db.isPostgres) return /time/.test(type) ? (raw: unknown) => (typeof raw === "string" ? jsonInstant(raw) : typeorm(raw)) : typeorm;
+      if (type !== "datetime" && column.type !== Date) return typeorm;
       return (raw: unknown) => (typeof raw === "string" ? (sqliteUtcInstant(raw) ?? typeorm(raw)) : typeorm(raw));
     });
   }
@@ -78,6 +82,11 @@ export class RowReader<T extends object> {
     return keys;
   }
 
+  /** This entity's columns of `alias` as a plain list (for `json_build_array`), in the order {@link namesOf} names them. */
+  valuesOf(alias: string): string {
+    return this.columns.map((c) => `${alias}."${c.databaseName}"`).join(", ");
+  }
+
   /** The names {@link columnsOf} gives this entity's columns (for {@link readRows}); null when one of them cannot travel through JSON. */
   namesOf(prefix = "_e_"): string[] | null {
     return this.names ? this.names.map((name) => prefix + name) : null;
@@ -97,32 +106,53 @@ export class RowReader<T extends object> {
   }
 }
 
+const pgInstant = pgTypes.getTypeParser(TIMESTAMPTZ_OID, "text") as (text: string) => unknown;
+
+/** A PostgreSQL instant as its JSON writes it, read as node-postgres reads the same instant sent as text (`infinity` included). */
+function jsonInstant(text: string): unknown {
+  return parseTimestamptz(text) ?? pgInstant(text.length > 10 && text[10] === "T" ? `${text.slice(0, 10)} ${text.slice(11)}` : text);
+}
+
 /**
- * Whether SQLite's JSON gives back a column's values exactly as node-sqlite3 does: text, integers
- * (ids, counts, flags) and instants stored as text do; floating-point numbers (printed with 15
- * digits) and blobs (refused) would not, and no hot read has them.
+ * Whether the database's JSON gives back a column's values exactly as its driver does: text,
+ * integers (ids, counts, flags), booleans and instants do (an instant as text, converted like the
+ * driver's: microseconds truncated to milliseconds); floating-point numbers (printed with 15
+ * digits by SQLite) and blobs (refused) would not, nor on PostgreSQL 64-bit integers (strings
+ * from node-postgres, numbers in JSON) or dates (node-postgres makes them local-midnight Dates).
+ * No hot read has any of these.
  */
-function jsonExact(column: ColumnMetadata): boolean {
+function jsonExact(column: ColumnMetadata, postgres: boolean): boolean {
   const type = typeof column.type === "function" ? column.type.name.toLowerCase() : String(column.type).toLowerCase();
+  if (postgres && (/bigint|int8|bigserial|json/.test(type) || type === "date")) return false;
   return !/float|real|double|decimal|numeric|blob|binary|buffer/.test(type);
 }
 
 /**
- * A read whose rows SQLite hands over as one JSON text (`json_group_array(json_array(…))`) that
- * is parsed here, in place of node-sqlite3 making every cell a JS value through N-API on the main
- * thread (about 0.4 µs a cell, the largest single cost of an uncached front page:
- * docs/performance.md). `names` are the statement's result columns, in order, as it names them;
+ * A read whose rows the database hands over as one JSON value that is parsed here at once, in
+ * place of the driver making every cell a JS value: on SQLite (`json_group_array(json_array(…))`)
+ * node-sqlite3 does it through N-API on the main thread (about 0.4 µs a cell, the largest single
+ * cost of an uncached front page: docs/performance.md); on PostgreSQL
+ * (`json_agg(json_build_array(…))`) node-postgres parses each row's message, field by field. `names` are the statement's result columns, in order, as it names them;
  * the rows come back as objects with those keys, as {@link Database.readPrepared} gives them.
- * The statement's ORDER BY holds: SQLite does not flatten an ordered subquery into an aggregate.
- * On PostgreSQL, whose driver parses rows itself, and with SQLITE_JSON_ROWS=false, the statement
- * runs as it is.
+ * The statement's ORDER BY holds: SQLite does not flatten an ordered subquery into an aggregate,
+ * and PostgreSQL feeds a plain aggregate over a sorted subquery in that order (its manual,
+ * Aggregate Expressions; the differential and API tests compare orders). With SQLITE_JSON_ROWS
+ * or POSTGRES_JSON_ROWS=false the statement runs as it is.
  */
 export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null): Promise<Array<Record<string, unknown>>> {
   if (!db.rowsAsJson) return db.readPrepared(sql, params, tally);
   const list = names.map((name) => `"${name}"`).join(", ");
-  const [row] = await db.readPrepared(`SELECT json_group_array(json_array(${list})) AS _rows FROM (${sql})`, params, tally);
-  if (row === undefined) return [];
-  const arrays = JSON.parse(row._rows as string) as unknown[][];
+  const wrapped = db.isPostgres ? `SELECT json_agg(json_build_array(${list})) AS _rows FROM (${sql}) _r` : `SELECT json_group_array(json_array(${list})) AS _rows FROM (${sql})`;
+  const [row] = await db.readPrepared(wrapped, params, tally);
+  if (row === undefined || row._rows === null) return [];
+  // node-postgres has parsed the json value already; node-sqlite3 hands over its text.
+  return rowsOfArrays(typeof row._rows === "string" ? JSON.parse(row._rows) : row._rows, names);
+}
+
+/** Rows given as JSON arrays of values in `names`' order (null: none), as objects with those keys. */
+export function rowsOfArrays(value: unknown, names: readonly string[]): Array<Record<string, unknown>> {
+  if (value === null || value === undefined) return [];
+  const arrays = value as unknown[][];
   const rows = new Array<Record<string, unknown>>(arrays.length);
   for (let r = 0; r < arrays.length; r++) {
     const values = arrays[r]!;

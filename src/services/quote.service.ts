@@ -16,7 +16,7 @@ import { fetchPage, fetchPartitionedPages } from "../db/pagination";
 import type { Page } from "../db/pagination";
 import type { Ordering, PageArgs } from "../kernel/page-args";
 import type { Database } from "../db/database";
-import { keyListCondition, keyListParam, readRows, RowReader } from "../db/rows";
+import { keyListCondition, keyListParam, readRows, RowReader, rowsOfArrays } from "../db/rows";
 import { Select } from "../db/select";
 import { alignByPk, containsPattern, containsSql, groupBy } from "../db/sql";
 import { ArticleStatus } from "../entities/article.entity";
@@ -102,14 +102,34 @@ export class QuoteService {
     const quoteNames = this.rows.namesOf();
     const speakerNames = this.speakerRows.namesOf("_s_");
     const raw = quoteNames && speakerNames ? await readRows(this.db, sql, params, [...quoteNames, ...speakerNames], ctx.tally) : await this.db.readPrepared(sql, params, ctx.tally);
-    const quotes = raw.map((row) => {
+    const quotes = this.withSpeakers(ctx, raw);
+    const groups = groupBy(quotes, (r) => r.articleId);
+    return articlePks.map((pk) => groups.get(pk) ?? []);
+  }
+
+  /**
+   * A select item giving the quotes of the story aliased `article`, with their speakers, as one
+   * JSON value, in {@link ofArticles}' order ({@link ofStoryJson} reads it): a page that reads a
+   * story reads its quotes in the same statement. PostgreSQL only (its aggregates take an ORDER
+   * BY); null when a column could not travel through JSON.
+   */
+  ofStorySql(article: string): string | null {
+    if (!this.db.isPostgres || !this.rows.namesOf() || !this.speakerRows.namesOf("_s_")) return null;
+    return `(SELECT json_agg(json_build_array(${this.rows.valuesOf("q")}, ${this.speakerRows.valuesOf("s")}) ORDER BY q."position", q."id") FROM "quote" q LEFT JOIN "person" s ON s."id" = q."speaker_id" WHERE q."article_id" = ${article}."id")`;
+  }
+
+  /** The quotes {@link ofStorySql} read, as {@link ofArticles} gives a story's. */
+  ofStoryJson(ctx: RequestContext, value: unknown): Quote[] {
+    return this.withSpeakers(ctx, rowsOfArrays(value, [...this.rows.namesOf()!, ...this.speakerRows.namesOf("_s_")!]));
+  }
+
+  private withSpeakers(ctx: RequestContext, raw: ReadonlyArray<Record<string, unknown>>): Quote[] {
+    return raw.map((row) => {
       const quote = this.rows.hydrate(row, "_e_");
       const speaker = row._s_id === null || row._s_id === undefined ? null : this.speakerRows.hydrate(row, "_s_");
       (quote as Quote & { [SPEAKER]?: Person | null })[SPEAKER] = ifShown(ctx.viewer, speaker);
       return quote;
     });
-    const groups = groupBy(quotes, (r) => r.articleId);
-    return articlePks.map((pk) => groups.get(pk) ?? []);
   }
 
   /** Adds a quote at `position` (the end when left out); later quotes move down one. */

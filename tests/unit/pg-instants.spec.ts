@@ -25,6 +25,9 @@ describe("reading PostgreSQL instants", () => {
       const text = pgText(ms, offset, i % 7);
       const fast = parseTimestamptz(text);
       expect({ text, ms: fast?.getTime() }).toEqual({ text, ms: pgParse(text).getTime() });
+      // The same instant as PostgreSQL's JSON writes it (rows read as one JSON value): a T, and the offset's minutes always.
+      const json = `${text.slice(0, 10)}T${text.slice(11)}`.replace(/([+-]\d\d)$/, "$1:00");
+      expect({ json, ms: parseTimestamptz(json)?.getTime() }).toEqual({ json, ms: pgParse(text).getTime() });
     }
     expect(parseTimestamptz("2026-11-28 00:41:37.825+00")!.toISOString()).toBe("2026-11-28T00:41:37.825Z");
     expect(parseTimestamptz("2026-11-28 07:41:37+07")!.toISOString()).toBe("2026-11-28T00:41:37.000Z");

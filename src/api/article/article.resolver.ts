@@ -16,6 +16,7 @@ import { ArticleImage } from "../../entities/image.entity";
 import { ArticleConnection } from "./article.connection";
 import { Article } from "../../entities/article.entity";
 import { readAheadListRelations, readAheadOf } from "./article.loader";
+import { selects } from "../lookahead";
 import { ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { ArticleOrder } from "../../services/article.inputs";
 import { Role } from "../../kernel/viewer";
@@ -39,13 +40,34 @@ async function quotesOfPreview(article: Article, ctx: Context): Promise<Quote[]>
   const speakers = await ctx.loaders.person.loadMany(quotes.map((q) => q.speakerId));
   return quotes.filter((_, i) => speakers[i] !== null && !(speakers[i] instanceof Error));
 }
+/**
+ * A story by slug read with the institutions and quotes its selection asks for in one statement
+ * (ArticleService.bySlugWith), which then answer from the request's loaders; undefined when that
+ * does not apply (nothing to read with it, SQLite, a former slug), and the usual reads follow.
+ */
+async function readStoryPage(ctx: Context, slug: string, info: GraphQLResolveInfo): Promise<Article | null | undefined> {
+  const institutions = selects(info, ["institutions"]);
+  const quotesSql = selects(info, ["quotes"]) ? ctx.services.quotes.ofStorySql("a") : null;
+  if (!institutions && quotesSql === null) return undefined;
+  const read = await ctx.services.articles.bySlugWith(ctx, slug, institutions, quotesSql === null ? [] : [quotesSql]);
+  if (!read) return undefined;
+  const { pk } = read.story;
+  if (read.institutions) ctx.loaders.institutionsOfArticle.prime(pk, read.institutions);
+  if (quotesSql !== null) ctx.loaders.quotesOfArticle.prime(pk, ctx.services.quotes.ofStoryJson(ctx, read.extras[0]));
+  return read.story;
+}
+
 const leadOf = (images: readonly ArticleImage[]): ArticleImage | null => images.find((image) => image.lead) ?? null;
 const othersOf = (images: readonly ArticleImage[]): ArticleImage[] => images.filter((image) => !image.lead);
 
 @Resolver(() => Article)
 export class ArticleResolver {
   @Query(() => Article, { nullable: true, description: "Drafts and scheduled stories only for editors." })
-  async article(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context): Promise<Article | null> {
+  async article(@Args(() => IdOrSlugArgs) args: IdOrSlugArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Article | null> {
+    if (args.slug && !args.id) {
+      const page = await readStoryPage(ctx, args.slug, info);
+      if (page !== undefined) return ctx.services.articles.visible(ctx, page);
+    }
     return ctx.services.articles.visible(ctx, await loadLocated(ctx.services.articles.locate(ctx, args), ctx.loaders.article));
   }
 
