@@ -200,7 +200,7 @@ describe("a person's edit, by row", () => {
 
 describe("a story taken down, walked as a reader", () => {
   it("drops every page that showed the story, its quotes and its facts, on unpublish and on delete", async () => {
-    const text = fs.readFileSync(path.join(__dirname, "../../../shared/seed-article.txt"), "utf8");
+    const text = fs.readFileSync(path.join(__dirname, "..", "..", "src", "services", "seed", "seed-article.txt"), "utf8");
     const imported = await edit<{ importArticle: { id: string; slug: string; title: string; institutions: Array<{ id: string }>; people: Array<{ id: string }>; quotes: Array<{ id: string }> } }>(
       `mutation($text: String!) { importArticle(text: $text, publish: true) { id slug title institutions { id } people { id } quotes { id } } }`,
       { text },
