@@ -48,12 +48,13 @@ describe("reads on PostgreSQL", () => {
       t,
       `SELECT name, statement, (generic_plans + custom_plans)::text AS executions, custom_plans::text AS custom FROM pg_prepared_statements`,
     );
-    const bySlug = prepared.filter((p) => p.statement.includes(`FROM "article" WHERE "slug" = ANY($1)`));
-    // The story read by slug: prepared on one connection or a few, never once per request.
+    // The article page by slug, read in one statement with its institutions and quotes (ArticleService.bySlugWith).
+    const bySlug = prepared.filter((p) => p.statement.includes(`FROM "article" a WHERE a."slug" = $1`));
+    // Prepared on one connection or a few, never once per request.
     expect(bySlug.length).toBeGreaterThanOrEqual(1);
     expect(bySlug.length).toBeLessThanOrEqual(poolOf(t).totalCount);
     expect(bySlug.reduce((sum, p) => sum + Number(p.executions), 0)).toBeGreaterThanOrEqual(12);
-    // Planned once, not again for each key list (PostgreSQL's default would plan every execution of an `= ANY($1)` statement).
+    // Planned once and kept (plan_cache_mode=force_generic_plan): no custom plan for any execution.
     expect(bySlug.reduce((sum, p) => sum + Number(p.custom), 0)).toBe(0);
     // Named after the SQL text, so every connection knows a statement by the same name.
     expect(new Set(bySlug.map((p) => p.name)).size).toBe(1);
