@@ -3,8 +3,8 @@ export const TIMESTAMPTZ_OID = 1184;
 
 const ZERO = 48;
 
-/** The decimal number in `text` from `from` to `to`, or NaN when a character there is not a digit. */
-function digits(text: string, from: number, to: number): number {
+/** The decimal number in `text` from `from` to `to`, or NaN when a character there is not a digit (instants on both databases are read with it). */
+export function digits(text: string, from: number, to: number): number {
   let value = 0;
   for (let i = from; i < to; i++) {
     const d = text.charCodeAt(i) - ZERO;

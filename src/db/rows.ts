@@ -2,7 +2,7 @@ import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { Database } from "./database";
 import type { StatementTally } from "../kernel/request-scope";
 import { types as pgTypes } from "pg";
-import { parseTimestamptz, TIMESTAMPTZ_OID } from "./pg-instants";
+import { digits, parseTimestamptz, TIMESTAMPTZ_OID } from "./pg-instants";
 
 /**
  * Reads rows of one entity by a list of keys with a constant SQL text (the key list travels as
@@ -161,18 +161,6 @@ export function rowsOfArrays(value: unknown, names: readonly string[]): Array<Re
     rows[r] = out;
   }
   return rows;
-}
-
-const ZERO = 48;
-
-function digits(text: string, from: number, to: number): number {
-  let value = 0;
-  for (let i = from; i < to; i++) {
-    const d = text.charCodeAt(i) - ZERO;
-    if (d < 0 || d > 9) return Number.NaN;
-    value = value * 10 + d;
-  }
-  return value;
 }
 
 /**
