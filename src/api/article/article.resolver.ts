@@ -43,7 +43,7 @@ async function quotesOfPreview(article: Article, ctx: Context): Promise<Quote[]>
 /**
  * A story by slug read with the institutions and quotes its selection asks for in one statement
  * (ArticleService.bySlugWith), which then answer from the request's loaders; undefined when that
- * does not apply (nothing to read with it, SQLite, a former slug), and the usual reads follow.
+ * does not apply (nothing to read with it, SQLite without JSON rows, a former slug), and the usual reads follow.
  */
 async function readStoryPage(ctx: Context, slug: string, info: GraphQLResolveInfo): Promise<Article | null | undefined> {
   const institutions = selects(info, ["institutions"]);
