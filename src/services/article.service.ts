@@ -29,6 +29,7 @@ import type { ListSpec, Page } from "../db/pagination";
 import type { Ordering, PageArgs } from "../kernel/page-args";
 import type { Database } from "../db/database";
 import { keyListCondition, keyListParam, readRows, RowReader, rowsOfArrays } from "../db/rows";
+import { ReadBatch } from "../db/read-batch";
 import { Select } from "../db/select";
 import { matchStories, searchWords } from "../db/search";
 import { alignByPk, groupBy, timeParam } from "../db/sql";
@@ -151,23 +152,40 @@ export class ArticleService {
     return row ?? null;
   }
 
+  /** The article pages being read on SQLite, by statement (one per selection of lists): see {@link pageRowSqlite}. */
+  private readonly pageBatches = new Map<string, ReadBatch<string, unknown[]>>();
+
   /**
    * {@link bySlugWith}'s row on SQLite, in the same shape: the whole row is one JSON array built by
    * SQLite (the story's values, then the institutions and the extras as nested arrays), so
    * node-sqlite3 hands over one cell and one JSON.parse builds everything (as {@link readRows}
-   * does for lists). Undefined when SQLITE_JSON_ROWS is off or the story has a column JSON cannot carry.
+   * does for lists). The pages asked for while one such statement runs are read together in the
+   * next (see {@link ReadBatch}); what is read does not depend on the viewer, who is applied to it
+   * afterwards. Undefined when SQLITE_JSON_ROWS is off or the story has a column JSON cannot carry.
    */
   private async pageRowSqlite(ctx: RequestContext, slug: string, institutions: boolean, extras: readonly string[]): Promise<Record<string, unknown> | null | undefined> {
     const storyNames = this.fullRows.namesOf();
     if (!this.db.rowsAsJson || !storyNames) return undefined;
-    const items = [this.fullRows.valuesOf("a"), institutions ? this.institutionsJsonSql() : "NULL", ...extras];
-    const [read] = await this.db.readPrepared(`SELECT json_array(${items.join(", ")}) AS _page FROM "article" a WHERE a."slug" = ?`, [slug], ctx.tally);
-    if (read === undefined) return null;
-    const values = JSON.parse(String(read._page)) as unknown[];
+    const items = ["a.\"slug\"", this.fullRows.valuesOf("a"), institutions ? this.institutionsJsonSql() : "NULL", ...extras];
+    const sql = `SELECT json_group_array(json_array(${items.join(", ")})) AS _pages FROM "article" a WHERE ${keyListCondition(this.db, `a."slug"`)}`;
+    let batch = this.pageBatches.get(sql);
+    if (!batch) {
+      batch = new ReadBatch(async (slugs) => {
+        const [read] = await this.db.readPrepared(sql, [keyListParam(this.db, slugs)]);
+        const pages = new Map<string, unknown[]>();
+        for (const page of JSON.parse(String(read?._pages ?? "[]")) as unknown[][]) pages.set(String(page[0]), page);
+        return pages;
+      });
+      this.pageBatches.set(sql, batch);
+    }
+    const values = await batch.load(slug);
+    // The shared statement counts as one of each request that it served.
+    if (ctx.tally) ctx.tally.statements++;
+    if (values === undefined) return null;
     const row: Record<string, unknown> = {};
-    for (let i = 0; i < storyNames.length; i++) row[storyNames[i]!] = values[i];
-    row._institutions = values[storyNames.length];
-    extras.forEach((_, i) => (row[`_extra${i}`] = values[storyNames.length + 1 + i]));
+    for (let i = 0; i < storyNames.length; i++) row[storyNames[i]!] = values[i + 1];
+    row._institutions = values[storyNames.length + 1];
+    extras.forEach((_, i) => (row[`_extra${i}`] = values[storyNames.length + 2 + i]));
     return row;
   }
 
