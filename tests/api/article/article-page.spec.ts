@@ -110,3 +110,14 @@ test("an editor's page shows the proposals, drafts and scheduled stories include
     expect({ slug, status: article?.status, institutions: article?.institutions, quotes: article?.quotes.map((q) => q.text) }).toEqual({ slug, status, institutions: [{ name: "Unit Usulan Draf" }], quotes: [quote] });
   }
 });
+
+test("pages read at the same time (read together on SQLite) answer each reader as pages read one by one", async () => {
+  const asks = [slugs.published, slugs.spoken, slugs.draft, slugs.scheduled, "no-such-story"].flatMap((slug) => [
+    { slug, headers: {} },
+    { slug, headers: editor },
+  ]);
+  const alone: string[] = [];
+  for (const ask of asks) alone.push((await readPage(ask.slug, ask.headers)).text);
+  const together = await Promise.all(Array.from({ length: 4 }, () => asks).flat().map((ask) => t.gql<Page>(PAGE, { slug: ask.slug }, ask.headers)));
+  expect(together.map((res) => res.text)).toEqual(Array.from({ length: 4 }, () => alone).flat());
+});
