@@ -12,6 +12,9 @@
  * each caller applies its own visibility to the rows it gets.
  */
 export class ReadBatch<K, V> {
+  /** At most this many keys per statement, so that no one result (parsed on the main thread at once) grows without bound. */
+  static readonly MAX_KEYS = 64;
+
   private waiting = new Map<K, Array<{ resolve: (value: V | undefined) => void; reject: (error: unknown) => void }>>();
   private running = false;
 
@@ -30,8 +33,14 @@ export class ReadBatch<K, V> {
   private async next(): Promise<void> {
     this.running = true;
     while (this.waiting.size > 0) {
-      const batch = this.waiting;
+      let batch = this.waiting;
       this.waiting = new Map();
+      if (batch.size > ReadBatch.MAX_KEYS) {
+        // The keys asked first go first; the rest wait ahead of any asked later.
+        const entries = [...batch];
+        batch = new Map(entries.slice(0, ReadBatch.MAX_KEYS));
+        this.waiting = new Map(entries.slice(ReadBatch.MAX_KEYS));
+      }
       try {
         const found = await this.read([...batch.keys()]);
         for (const [key, callers] of batch) for (const caller of callers) caller.resolve(found.get(key));

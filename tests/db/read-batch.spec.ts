@@ -51,3 +51,21 @@ test("a failed statement fails every caller it served, and the batch goes on wit
   statements[2]!.finish();
   expect(await next).toBe("value of d");
 });
+
+test("a statement reads at most MAX_KEYS keys; the others go into the next, first asked first", async () => {
+  const { statements, batch } = manualRead();
+  const first = batch.load("first");
+  await settle();
+  const keys = Array.from({ length: ReadBatch.MAX_KEYS + 3 }, (_, i) => `k${i}`);
+  const loads = keys.map((key) => batch.load(key));
+  statements[0]!.finish();
+  await first;
+  await settle();
+  expect(statements.map((s) => s.keys.length)).toEqual([1, ReadBatch.MAX_KEYS]);
+  expect(statements[1]!.keys).toEqual(keys.slice(0, ReadBatch.MAX_KEYS));
+  statements[1]!.finish();
+  await settle();
+  expect(statements[2]!.keys).toEqual(keys.slice(ReadBatch.MAX_KEYS));
+  statements[2]!.finish();
+  expect(await Promise.all(loads)).toEqual(keys.map((key) => `value of ${key}`));
+});
