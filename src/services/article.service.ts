@@ -29,6 +29,7 @@ import type { ListSpec, Page } from "../db/pagination";
 import type { Ordering, PageArgs } from "../kernel/page-args";
 import type { Database } from "../db/database";
 import { keyListCondition, keyListParam, readRows, RowReader, rowsOfArrays } from "../db/rows";
+import { ReadBatch } from "../db/read-batch";
 import { Select } from "../db/select";
 import { matchStories, searchWords } from "../db/search";
 import { alignByPk, groupBy, timeParam } from "../db/sql";
@@ -117,24 +118,75 @@ export class ArticleService {
    * A story by its current slug with, in the same statement, its institutions (as
    * {@link institutionsOf} gives them) when asked and the select items `extras` (such as
    * QuoteService.ofStorySql, on alias `a`), each read back raw: an article page's reads in one
-   * round trip instead of three (on PostgreSQL each costs the server a socket write and a wake-up,
-   * the largest item of its profile). Undefined where this cannot serve (SQLite, whose reads cost
-   * no round trip; a column JSON cannot carry): the caller reads as usual. Null when no story has
+   * round trip instead of three (on PostgreSQL each costs the server a socket write and a wake-up;
+   * on SQLite a hop to node-sqlite3's thread and back, and the rows parsed once as one JSON text,
+   * the largest items of their profiles). Undefined where this cannot serve (a column JSON cannot
+   * carry; SQLite with SQLITE_JSON_ROWS=false): the caller reads as usual. Null when no story has
    * the slug now (a former slug is the usual path's).
    */
   async bySlugWith(ctx: RequestContext, slug: string, institutions: boolean, extras: readonly string[]): Promise<{ story: Article; institutions: Institution[] | null; extras: unknown[] } | null | undefined> {
     const names = this.institutionRows.namesOf();
-    if (!this.db.isPostgres || !names || slug.includes("\u0000")) return undefined;
-    const items = [this.fullRows.columnsOf("a")];
-    if (institutions) items.push(`(SELECT json_agg(json_build_array(${this.institutionRows.valuesOf("t")}) ORDER BY l."position", l."institution_id") FROM "article_institution" l INNER JOIN "institution" t ON t."id" = l."institution_id" WHERE l."article_id" = a."id") AS _institutions`);
-    extras.forEach((sql, i) => items.push(`${sql} AS _extra${i}`));
-    const [row] = await this.db.readPrepared(`SELECT ${items.join(", ")} FROM "article" a WHERE a."slug" = $1`, [slug], ctx.tally);
-    if (!row) return null;
+    if (!names || slug.includes("\u0000")) return undefined;
+    const row = this.db.isPostgres ? await this.pageRowPostgres(ctx, slug, institutions, extras) : await this.pageRowSqlite(ctx, slug, institutions, extras);
+    if (row === undefined) return undefined;
+    if (row === null) return null;
     return {
       story: this.fullRows.hydrate(row, "_e_"),
       institutions: institutions ? rowsOfArrays(row._institutions, names).map((r) => this.institutionRows.hydrate(r, "_e_")).filter((i) => shownTo(ctx.viewer, i)) : null,
       extras: extras.map((_, i) => row[`_extra${i}`]),
     };
+  }
+
+  /** The story's institutions, in the story's order, as one JSON array of arrays (`json_agg` on PostgreSQL, `json_group_array` on SQLite). */
+  private institutionsJsonSql(): string {
+    const aggregate = this.db.isPostgres ? "json_agg(json_build_array" : "json_group_array(json_array";
+    return `(SELECT ${aggregate}(${this.institutionRows.valuesOf("t")}) ORDER BY l."position", l."institution_id") FROM "article_institution" l INNER JOIN "institution" t ON t."id" = l."institution_id" WHERE l."article_id" = a."id")`;
+  }
+
+  /** {@link bySlugWith}'s row on PostgreSQL: the story's columns beside `_institutions` and `_extra<i>`, which node-postgres has parsed. */
+  private async pageRowPostgres(ctx: RequestContext, slug: string, institutions: boolean, extras: readonly string[]): Promise<Record<string, unknown> | null> {
+    const items = [this.fullRows.columnsOf("a")];
+    if (institutions) items.push(`${this.institutionsJsonSql()} AS _institutions`);
+    extras.forEach((sql, i) => items.push(`${sql} AS _extra${i}`));
+    const [row] = await this.db.readPrepared(`SELECT ${items.join(", ")} FROM "article" a WHERE a."slug" = $1`, [slug], ctx.tally);
+    return row ?? null;
+  }
+
+  /** The article pages being read on SQLite, by statement (one per selection of lists): see {@link pageRowSqlite}. */
+  private readonly pageBatches = new Map<string, ReadBatch<string, unknown[]>>();
+
+  /**
+   * {@link bySlugWith}'s row on SQLite, in the same shape: the whole row is one JSON array built by
+   * SQLite (the story's values, then the institutions and the extras as nested arrays), so
+   * node-sqlite3 hands over one cell and one JSON.parse builds everything (as {@link readRows}
+   * does for lists). The pages asked for while one such statement runs are read together in the
+   * next (see {@link ReadBatch}); what is read does not depend on the viewer, who is applied to it
+   * afterwards. Undefined when SQLITE_JSON_ROWS is off or the story has a column JSON cannot carry.
+   */
+  private async pageRowSqlite(ctx: RequestContext, slug: string, institutions: boolean, extras: readonly string[]): Promise<Record<string, unknown> | null | undefined> {
+    const storyNames = this.fullRows.namesOf();
+    if (!this.db.rowsAsJson || !storyNames) return undefined;
+    const items = ["a.\"slug\"", this.fullRows.valuesOf("a"), institutions ? this.institutionsJsonSql() : "NULL", ...extras];
+    const sql = `SELECT json_group_array(json_array(${items.join(", ")})) AS _pages FROM "article" a WHERE ${keyListCondition(this.db, `a."slug"`)}`;
+    let batch = this.pageBatches.get(sql);
+    if (!batch) {
+      batch = new ReadBatch(async (slugs) => {
+        const [read] = await this.db.readPrepared(sql, [keyListParam(this.db, slugs)]);
+        const pages = new Map<string, unknown[]>();
+        for (const page of JSON.parse(String(read?._pages ?? "[]")) as unknown[][]) pages.set(String(page[0]), page);
+        return pages;
+      });
+      this.pageBatches.set(sql, batch);
+    }
+    const values = await batch.load(slug);
+    // The shared statement counts as one of each request that it served.
+    if (ctx.tally) ctx.tally.statements++;
+    if (values === undefined) return null;
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < storyNames.length; i++) row[storyNames[i]!] = values[i + 1];
+    row._institutions = values[storyNames.length + 1];
+    extras.forEach((_, i) => (row[`_extra${i}`] = values[storyNames.length + 2 + i]));
+    return row;
   }
 
   /** A page of the story list, filtered and ordered as asked. */

@@ -110,12 +110,13 @@ export class QuoteService {
   /**
    * A select item giving the quotes of the story aliased `article`, with their speakers, as one
    * JSON value, in {@link ofArticles}' order ({@link ofStoryJson} reads it): a page that reads a
-   * story reads its quotes in the same statement. PostgreSQL only (its aggregates take an ORDER
-   * BY); null when a column could not travel through JSON.
+   * story reads its quotes in the same statement (`json_agg` on PostgreSQL, `json_group_array`
+   * on SQLite, both ordered inside the aggregate); null when a column could not travel through JSON.
    */
   ofStorySql(article: string): string | null {
-    if (!this.db.isPostgres || !this.rows.namesOf() || !this.speakerRows.namesOf("_s_")) return null;
-    return `(SELECT json_agg(json_build_array(${this.rows.valuesOf("q")}, ${this.speakerRows.valuesOf("s")}) ORDER BY q."position", q."id") FROM "quote" q LEFT JOIN "person" s ON s."id" = q."speaker_id" WHERE q."article_id" = ${article}."id")`;
+    if (!this.rows.namesOf() || !this.speakerRows.namesOf("_s_")) return null;
+    const aggregate = this.db.isPostgres ? "json_agg(json_build_array" : "json_group_array(json_array";
+    return `(SELECT ${aggregate}(${this.rows.valuesOf("q")}, ${this.speakerRows.valuesOf("s")}) ORDER BY q."position", q."id") FROM "quote" q LEFT JOIN "person" s ON s."id" = q."speaker_id" WHERE q."article_id" = ${article}."id")`;
   }
 
   /** The quotes {@link ofStorySql} read, as {@link ofArticles} gives a story's. */

@@ -118,17 +118,17 @@ describe("no N+1", () => {
     }
   });
 
-  it("reads an article page by slug with its institutions and quotes in one statement on PostgreSQL, answering as by id", async () => {
+  it("reads an article page by slug with its institutions and quotes in one statement, answering as by id", async () => {
     const { nodes } = dataOf<{ articles: { nodes: Array<{ id: string; slug: string }> } }>(await t.gql(`{ articles(first: 5) { nodes { id slug } } }`)).articles;
     for (const { id, slug } of nodes) {
       const bySlug = await statementsOf(t, ARTICLE_PAGE.replace("ARGS", "slug: $key"), { key: slug });
       const byId = await statementsOf(t, ARTICLE_PAGE.replace("ARGS", "id: $key").replace("$key: String!", "$key: ID!"), { key: id });
       // By id the story, its institutions and its quotes are statements of their own (then come
-      // the body and the quotes' institutions, when there are any); by slug on PostgreSQL the
-      // first statement reads all three, and none of the others follows.
+      // the body and the quotes' institutions, when there are any); by slug the first statement
+      // reads all three, and none of the others follows (on SQLite when rows come as JSON).
       const relations = (seen: string[]) => seen.filter((sql) => /FROM "article_institution" l|FROM "quote" q/.test(sql)).length;
       expect([slug, relations(byId.seen)]).toEqual([slug, 2]);
-      if (t.server.db.isPostgres) {
+      if (t.server.db.isPostgres || t.server.db.rowsAsJson) {
         expect([slug, relations(bySlug.seen)]).toEqual([slug, 1]);
         expect(bySlug.count).toBeLessThanOrEqual(byId.count - 2);
         expect(bySlug.seen[0]).toMatch(/FROM "article_institution" l.*FROM "quote" q/s);

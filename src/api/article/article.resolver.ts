@@ -40,10 +40,21 @@ async function quotesOfPreview(article: Article, ctx: Context): Promise<Quote[]>
   const speakers = await ctx.loaders.person.loadMany(quotes.map((q) => q.speakerId));
   return quotes.filter((_, i) => speakers[i] !== null && !(speakers[i] instanceof Error));
 }
+/** Where a story read by {@link readStoryPage} keeps the institutions and quotes read with it. */
+const PAGE_LISTS = Symbol("lists read with the story page");
+type PageLists = { readonly institutions: Institution[] | null; readonly quotes: Quote[] | null };
+
+/** The institutions or quotes read in the same statement as `article`, if it was read so. */
+function pageListOf<K extends keyof PageLists>(article: Article, list: K): PageLists[K] | undefined {
+  return (article as Article & { [PAGE_LISTS]?: PageLists })[PAGE_LISTS]?.[list] ?? undefined;
+}
+
 /**
  * A story by slug read with the institutions and quotes its selection asks for in one statement
- * (ArticleService.bySlugWith), which then answer from the request's loaders; undefined when that
- * does not apply (nothing to read with it, SQLite, a former slug), and the usual reads follow.
+ * (ArticleService.bySlugWith); undefined when that does not apply (nothing to read with it,
+ * SQLite without JSON rows, a former slug), and the usual reads follow. The lists stay on the
+ * story object (a request's own), so its fields answer with plain values: no loader is built or
+ * primed for them, and graphql-js completes the story without waiting on promises.
  */
 async function readStoryPage(ctx: Context, slug: string, info: GraphQLResolveInfo): Promise<Article | null | undefined> {
   const institutions = selects(info, ["institutions"]);
@@ -51,9 +62,8 @@ async function readStoryPage(ctx: Context, slug: string, info: GraphQLResolveInf
   if (!institutions && quotesSql === null) return undefined;
   const read = await ctx.services.articles.bySlugWith(ctx, slug, institutions, quotesSql === null ? [] : [quotesSql]);
   if (!read) return undefined;
-  const { pk } = read.story;
-  if (read.institutions) ctx.loaders.institutionsOfArticle.prime(pk, read.institutions);
-  if (quotesSql !== null) ctx.loaders.quotesOfArticle.prime(pk, ctx.services.quotes.ofStoryJson(ctx, read.extras[0]));
+  const lists: PageLists = { institutions: read.institutions, quotes: quotesSql === null ? null : ctx.services.quotes.ofStoryJson(ctx, read.extras[0]) };
+  (read.story as Article & { [PAGE_LISTS]?: PageLists })[PAGE_LISTS] = lists;
   return read.story;
 }
 
@@ -105,7 +115,7 @@ export class ArticleResolver {
   institutions(@Root() article: Article, @Ctx() ctx: Context): Institution[] | Promise<Institution[]> {
     const event = eventStoryOf(ctx.eventStory, article);
     if (event) return loadPks(ctx.loaders.institution, event.institutionPks);
-    return readAheadOf(article, "institutions") ?? ctx.loaders.institutionsOfArticle.load(article.pk);
+    return pageListOf(article, "institutions") ?? readAheadOf(article, "institutions") ?? ctx.loaders.institutionsOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => [Person], { description: "People the story mentions." })
@@ -148,7 +158,7 @@ export class ArticleResolver {
     // from readers, also from the events that carried it (its speaker may be withdrawn with it).
     if (event) return whileVisibleNow(article, ctx, async () => event.quotes ?? ctx.loaders.quotesOfArticle.load(article.pk));
     if (isPreview(article)) return quotesOfPreview(article, ctx);
-    return ctx.loaders.quotesOfArticle.load(article.pk);
+    return pageListOf(article, "quotes") ?? ctx.loaders.quotesOfArticle.load(article.pk);
   }
 
   @FieldResolver(() => CommentConnection, { description: "Approved comments for everyone; moderators also see the rest." })
