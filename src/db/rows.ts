@@ -137,11 +137,13 @@ function jsonExact(column: ColumnMetadata, postgres: boolean): boolean {
  * The statement's ORDER BY holds: SQLite does not flatten an ordered subquery into an aggregate,
  * and PostgreSQL feeds a plain aggregate over a sorted subquery in that order (its manual,
  * Aggregate Expressions; the differential and API tests compare orders). With SQLITE_JSON_ROWS
- * or POSTGRES_JSON_ROWS=false the statement runs as it is.
+ * or POSTGRES_JSON_ROWS=false the statement runs as it is. `json` names the columns that hold
+ * JSON values (arrays built by the statement), which come back parsed.
  */
-export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null): Promise<Array<Record<string, unknown>>> {
+export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null, json: ReadonlySet<string> | null = null): Promise<Array<Record<string, unknown>>> {
   if (!db.rowsAsJson) return db.readPrepared(sql, params, tally);
-  const list = names.map((name) => `"${name}"`).join(", ");
+  // A JSON column (a nested list) is read again as JSON on SQLite, which forgets out of a subquery that it was JSON and would embed it as text.
+  const list = names.map((name) => (json?.has(name) && !db.isPostgres ? `json("${name}")` : `"${name}"`)).join(", ");
   const wrapped = db.isPostgres ? `SELECT json_agg(json_build_array(${list})) AS _rows FROM (${sql}) _r` : `SELECT json_group_array(json_array(${list})) AS _rows FROM (${sql})`;
   const [row] = await db.readPrepared(wrapped, params, tally);
   if (row === undefined || row._rows === null) return [];
