@@ -159,6 +159,8 @@ type RowOfArray = (values: unknown[]) => Record<string, unknown>;
 
 /** Per list of names (the statements' own, a bounded set): a function that builds a row as one object literal. */
 const rowBuilders = new Map<string, RowOfArray>();
+/** The same by the list itself, for a caller that hands the same list for many rows (a page's stories' institutions). */
+const rowBuildersByList = new WeakMap<readonly string[], RowOfArray>();
 
 /**
  * The row builder of `names`: an object literal with every key in its text, which V8 builds with
@@ -166,12 +168,15 @@ const rowBuilders = new Map<string, RowOfArray>();
  * showed in the front page's profile). Names are the statements' column names, quoted as JSON strings.
  */
 function rowBuilderOf(names: readonly string[]): RowOfArray {
+  let build = rowBuildersByList.get(names);
+  if (build) return build;
   const key = names.join("\u0000");
-  let build = rowBuilders.get(key);
+  build = rowBuilders.get(key);
   if (!build) {
     build = new Function("values", `return { ${names.map((name, i) => `${JSON.stringify(name)}: values[${i}]`).join(", ")} };`) as RowOfArray;
     rowBuilders.set(key, build);
   }
+  rowBuildersByList.set(names, build);
   return build;
 }
 
