@@ -53,6 +53,8 @@ export interface ListSpec {
     readonly columns: string;
     /** The names `columns` gives, in order, when the rows may travel as JSON ({@link readRows}). */
     readonly names?: readonly string[] | null;
+    /** Those of `names` that hold JSON values ({@link readRows}' `json`). */
+    readonly json?: ReadonlySet<string>;
     hydrate(row: Record<string, unknown>): unknown;
   };
 }
@@ -101,7 +103,7 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
   // number (a relevance rank): JSON prints those with 15 digits, and the cursor must hold the exact value.
   const jsonKeys = ordering.keys.every((key) => key.type !== "number");
   const names = jsonKeys && (spec.entity === undefined || spec.entity.names) ? ["_pk", "_p", ...ordering.keys.map((_, i) => `_k${i}`), ...(spec.entity?.names ?? [])] : null;
-  const readPage = (sql: string, values: unknown[], extra: string[] = []) => (names ? readRows(db, sql, values, [...names, ...extra], tally) : db.readPrepared(sql, values, tally));
+  const readPage = (sql: string, values: unknown[], extra: string[] = []) => (names ? readRows(db, sql, values, [...names, ...extra], tally, spec.entity?.json) : db.readPrepared(sql, values, tally));
   let rows: Array<Record<string, unknown>>;
   if (single) {
     const { sql, values } = base.compile(`${pkSql} AS _pk, 0 AS _p, ${keyColumns}`, ` ORDER BY ${orderSql} LIMIT ${args.count + 1}`, { conditions: windowConditions, params: windowParams });

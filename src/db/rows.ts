@@ -19,7 +19,7 @@ export class RowReader<T extends object> {
   private readonly selectList: string;
   /** The column names, for {@link readRows}; null when a column could not travel through JSON unchanged. */
   private readonly names: string[] | null;
-  private readonly keysByPrefix = new Map<string, readonly string[]>();
+  private readonly hydrators = new Map<string, (row: Record<string, unknown>) => T>();
 
   /**
    * @param target the entity class.
@@ -72,14 +72,26 @@ export class RowReader<T extends object> {
     return this.columns.map((c) => `${alias}."${c.databaseName}" AS "${prefix}${c.databaseName}"`).join(", ");
   }
 
-  /** The row keys of this entity's columns under `prefix`, made once (a key built per cell showed in the front page's profile). */
-  private keysOf(prefix: string): readonly string[] {
-    let keys = this.keysByPrefix.get(prefix);
-    if (!keys) {
-      keys = this.columns.map((c) => prefix + c.databaseName);
-      this.keysByPrefix.set(prefix, keys);
+  /**
+   * The hydration of rows whose keys carry `prefix`, made once as a function that names every key
+   * and property in its text: a loop over the columns reads and writes properties by computed
+   * names, which V8 serves through its slow (megamorphic) lookups, and those showed in the
+   * front page's profile. Column and property names come from the entity's metadata, quoted as
+   * JSON strings.
+   */
+  private hydratorOf(prefix: string): (row: Record<string, unknown>) => T {
+    let hydrator = this.hydrators.get(prefix);
+    if (!hydrator) {
+      const lines = this.columns.map((column, i) => {
+        const key = JSON.stringify(prefix + column.databaseName);
+        const property = JSON.stringify(column.propertyName);
+        return this.converters[i] ? `v = row[${key}]; e[${property}] = v !== null && v !== undefined ? convert[${i}](v) : v;` : `e[${property}] = row[${key}];`;
+      });
+      const make = new Function("prototype", "convert", `return function hydrate(row) { const e = Object.create(prototype); let v; ${lines.join(" ")} return e; };`) as (prototype: object, convert: RowReader<T>["converters"]) => (row: Record<string, unknown>) => T;
+      hydrator = make(this.target.prototype, this.converters);
+      this.hydrators.set(prefix, hydrator);
     }
-    return keys;
+    return hydrator;
   }
 
   /** This entity's columns of `alias` as a plain list (for `json_build_array`), in the order {@link namesOf} names them. */
@@ -94,15 +106,7 @@ export class RowReader<T extends object> {
 
   /** The entity in a row read with {@link columnsOf}. */
   hydrate(row: Record<string, unknown>, prefix = ""): T {
-    const entity = Object.create(this.target.prototype) as Record<string, unknown>;
-    const keys = this.keysOf(prefix);
-    for (let i = 0; i < this.columns.length; i++) {
-      const column = this.columns[i]!;
-      const raw = row[keys[i]!];
-      const convert = this.converters[i];
-      entity[column.propertyName] = convert && raw !== null && raw !== undefined ? convert(raw) : raw;
-    }
-    return entity as T;
+    return this.hydratorOf(prefix)(row);
   }
 }
 
@@ -137,11 +141,13 @@ function jsonExact(column: ColumnMetadata, postgres: boolean): boolean {
  * The statement's ORDER BY holds: SQLite does not flatten an ordered subquery into an aggregate,
  * and PostgreSQL feeds a plain aggregate over a sorted subquery in that order (its manual,
  * Aggregate Expressions; the differential and API tests compare orders). With SQLITE_JSON_ROWS
- * or POSTGRES_JSON_ROWS=false the statement runs as it is.
+ * or POSTGRES_JSON_ROWS=false the statement runs as it is. `json` names the columns that hold
+ * JSON values (arrays built by the statement), which come back parsed.
  */
-export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null): Promise<Array<Record<string, unknown>>> {
+export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null, json: ReadonlySet<string> | null = null): Promise<Array<Record<string, unknown>>> {
   if (!db.rowsAsJson) return db.readPrepared(sql, params, tally);
-  const list = names.map((name) => `"${name}"`).join(", ");
+  // A JSON column (a nested list) is read again as JSON on SQLite, which forgets out of a subquery that it was JSON and would embed it as text.
+  const list = names.map((name) => (json?.has(name) && !db.isPostgres ? `json("${name}")` : `"${name}"`)).join(", ");
   const wrapped = db.isPostgres ? `SELECT json_agg(json_build_array(${list})) AS _rows FROM (${sql}) _r` : `SELECT json_group_array(json_array(${list})) AS _rows FROM (${sql})`;
   const [row] = await db.readPrepared(wrapped, params, tally);
   if (row === undefined || row._rows === null) return [];
@@ -149,17 +155,38 @@ export async function readRows(db: Database, sql: string, params: unknown[], nam
   return rowsOfArrays(typeof row._rows === "string" ? JSON.parse(row._rows) : row._rows, names);
 }
 
+type RowOfArray = (values: unknown[]) => Record<string, unknown>;
+
+/** Per list of names (the statements' own, a bounded set): a function that builds a row as one object literal. */
+const rowBuilders = new Map<string, RowOfArray>();
+/** The same by the list itself, for a caller that hands the same list for many rows (a page's stories' institutions). */
+const rowBuildersByList = new WeakMap<readonly string[], RowOfArray>();
+
+/**
+ * The row builder of `names`: an object literal with every key in its text, which V8 builds with
+ * one shape, where keys set one by one from a list go through its slow (megamorphic) stores (they
+ * showed in the front page's profile). Names are the statements' column names, quoted as JSON strings.
+ */
+function rowBuilderOf(names: readonly string[]): RowOfArray {
+  let build = rowBuildersByList.get(names);
+  if (build) return build;
+  const key = names.join("\u0000");
+  build = rowBuilders.get(key);
+  if (!build) {
+    build = new Function("values", `return { ${names.map((name, i) => `${JSON.stringify(name)}: values[${i}]`).join(", ")} };`) as RowOfArray;
+    rowBuilders.set(key, build);
+  }
+  rowBuildersByList.set(names, build);
+  return build;
+}
+
 /** Rows given as JSON arrays of values in `names`' order (null: none), as objects with those keys. */
 export function rowsOfArrays(value: unknown, names: readonly string[]): Array<Record<string, unknown>> {
   if (value === null || value === undefined) return [];
   const arrays = value as unknown[][];
+  const build = rowBuilderOf(names);
   const rows = new Array<Record<string, unknown>>(arrays.length);
-  for (let r = 0; r < arrays.length; r++) {
-    const values = arrays[r]!;
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) out[names[i]!] = values[i];
-    rows[r] = out;
-  }
+  for (let r = 0; r < arrays.length; r++) rows[r] = build(arrays[r]!);
   return rows;
 }
 

@@ -43,6 +43,8 @@ const UPDATED: Ordering = { name: "a:updated-desc", keys: [{ sql: "a.updated_at"
 // Drafts have no publication time: editors' lists order them by their last change instead.
 const NEWEST_ANY: Ordering = { name: "a:newest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "DESC", type: "time" }, { sql: "a.id", dir: "DESC", type: "int" }] };
 const OLDEST_ANY: Ordering = { name: "a:oldest-any", keys: [{ sql: "COALESCE(a.published_at, a.updated_at)", dir: "ASC", type: "time" }, { sql: "a.id", dir: "ASC", type: "int" }] };
+const INSTITUTIONS_JSON: ReadonlySet<string> = new Set(["_institutions"]);
+
 /**
  * Reads stories. Visibility is decided here, once: anonymous readers (and moderators) only ever
  * see PUBLISHED stories; editors and admins see drafts and scheduled ones too.
@@ -66,10 +68,22 @@ export class ArticleService {
     this.authorRows = new RowReader(db, Author);
     this.imageRows = new RowReader(db, ArticleImage);
     this.listEntity = { columns: this.listRows.columnsOf("a"), names: this.listRows.namesOf(), hydrate: (row) => this.listRows.hydrate(row, "_e_") };
+    this.institutionsItem = this.institutionsOfStorySql("a");
+  }
+
+  /** Each listed story's institutions, as {@link institutionsOf} reads them, as one JSON array per story (null where a column cannot travel as JSON). */
+  private readonly institutionsItem: string | null;
+
+  private institutionsOfStorySql(alias: string): string | null {
+    const names = this.institutionRows.namesOf("");
+    if (!names) return null;
+    // Ordered inside the aggregate on both (SQLite since 3.44): an ordered subquery's order is kept only in practice.
+    const aggregate = this.db.isPostgres ? "json_agg(json_build_array" : "json_group_array(json_array";
+    return `(SELECT ${aggregate}(${this.institutionRows.valuesOf("t")}) ORDER BY l."position", l."institution_id") FROM "article_institution" l INNER JOIN "institution" t ON t."id" = l."institution_id" WHERE l."article_id" = ${alias}."id")`;
   }
 
   /** Pages read their stories' columns in the same statement as their keys. */
-  private readonly listEntity: ListSpec["entity"];
+  private readonly listEntity: NonNullable<ListSpec["entity"]>;
 
   private query(viewer: Viewer | null, status?: ArticleStatus | null): Select {
     const qb = new Select(this.db, "article", "a");
@@ -137,16 +151,10 @@ export class ArticleService {
     };
   }
 
-  /** The story's institutions, in the story's order, as one JSON array of arrays (`json_agg` on PostgreSQL, `json_group_array` on SQLite). */
-  private institutionsJsonSql(): string {
-    const aggregate = this.db.isPostgres ? "json_agg(json_build_array" : "json_group_array(json_array";
-    return `(SELECT ${aggregate}(${this.institutionRows.valuesOf("t")}) ORDER BY l."position", l."institution_id") FROM "article_institution" l INNER JOIN "institution" t ON t."id" = l."institution_id" WHERE l."article_id" = a."id")`;
-  }
-
   /** {@link bySlugWith}'s row on PostgreSQL: the story's columns beside `_institutions` and `_extra<i>`, which node-postgres has parsed. */
   private async pageRowPostgres(ctx: RequestContext, slug: string, institutions: boolean, extras: readonly string[]): Promise<Record<string, unknown> | null> {
     const items = [this.fullRows.columnsOf("a")];
-    if (institutions) items.push(`${this.institutionsJsonSql()} AS _institutions`);
+    if (institutions) items.push(`${this.institutionsOfStorySql("a")} AS _institutions`);
     extras.forEach((sql, i) => items.push(`${sql} AS _extra${i}`));
     const [row] = await this.db.readPrepared(`SELECT ${items.join(", ")} FROM "article" a WHERE a."slug" = $1`, [slug], ctx.tally);
     return row ?? null;
@@ -166,7 +174,7 @@ export class ArticleService {
   private async pageRowSqlite(ctx: RequestContext, slug: string, institutions: boolean, extras: readonly string[]): Promise<Record<string, unknown> | null | undefined> {
     const storyNames = this.fullRows.namesOf();
     if (!this.db.rowsAsJson || !storyNames) return undefined;
-    const items = ["a.\"slug\"", this.fullRows.valuesOf("a"), institutions ? this.institutionsJsonSql() : "NULL", ...extras];
+    const items = ["a.\"slug\"", this.fullRows.valuesOf("a"), institutions ? this.institutionsOfStorySql("a") : "NULL", ...extras];
     const sql = `SELECT json_group_array(json_array(${items.join(", ")})) AS _pages FROM "article" a WHERE ${keyListCondition(this.db, `a."slug"`)}`;
     let batch = this.pageBatches.get(sql);
     if (!batch) {
@@ -189,8 +197,12 @@ export class ArticleService {
     return row;
   }
 
-  /** A page of the story list, filtered and ordered as asked. */
-  async list(ctx: RequestContext, filter: ArticleFilter | null | undefined, orderBy: ArticleOrder, page: PageArgs): Promise<Page> {
+  /**
+   * A page of the story list, filtered and ordered as asked. With `institutions`, each shown
+   * story's institutions (as {@link institutionsOf} gives them to this viewer) are read in the
+   * page's statement and handed to it with the story: a front page in one round trip, not two.
+   */
+  async list(ctx: RequestContext, filter: ArticleFilter | null | undefined, orderBy: ArticleOrder, page: PageArgs, institutions?: (story: Article, list: Institution[]) => void): Promise<Page> {
     const { viewer } = ctx;
     const qb = this.query(viewer, filter?.status);
     const drafts = canSeeDrafts(viewer) && filter?.status !== ArticleStatus.PUBLISHED;
@@ -219,7 +231,25 @@ export class ArticleService {
       const byRank = matchStories(qb, searchWords(filter.search), orderBy === ArticleOrder.RELEVANCE);
       if (byRank) ordering = byRank;
     }
-    return fetchPage({ select: qb, pkSql: "a.id", ordering, entity: this.listEntity }, page, ctx.tally);
+    return fetchPage({ select: qb, pkSql: "a.id", ordering, entity: institutions ? this.listEntityWithInstitutions(ctx, institutions) : this.listEntity }, page, ctx.tally);
+  }
+
+  private listEntityWithInstitutions(ctx: RequestContext, take: (story: Article, list: Institution[]) => void): NonNullable<ListSpec["entity"]> {
+    const { listEntity, institutionsItem } = this;
+    const names = this.institutionRows.namesOf();
+    if (institutionsItem === null || !names) return listEntity;
+    return {
+      columns: `${listEntity.columns}, ${institutionsItem} AS _institutions`,
+      names: listEntity.names ? [...listEntity.names, "_institutions"] : null,
+      json: INSTITUTIONS_JSON,
+      hydrate: (row) => {
+        const story = listEntity.hydrate(row) as Article;
+        // Text where the rows came cell by cell from SQLite; null where PostgreSQL aggregated none.
+        const raw = typeof row._institutions === "string" ? (JSON.parse(row._institutions) as unknown) : row._institutions;
+        take(story, rowsOfArrays(raw, names).map((r) => this.institutionRows.hydrate(r, "_e_")).filter((i) => shownTo(ctx.viewer, i)));
+        return story;
+      },
+    };
   }
 
   /** Newest published (or, for editors, any) stories mentioning each institution. */

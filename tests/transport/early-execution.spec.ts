@@ -131,6 +131,10 @@ describe("uncached reads: the early path and the worker reads answer as the full
       ["Q2", Q2_FRONT_PAGE],
       ["Q0", Q0_TYPENAME],
       ["relevance page (floating-point cursors)", `{ articles(first: 3, orderBy: RELEVANCE, filter: { search: "Berita" }) { edges { cursor node { slug } } pageInfo { endCursor hasNextPage } } }`],
+      // The stories' institutions read in the page's statement: cell by cell (a relevance rank), read backwards, with drafts and proposals for the editor.
+      ["stories' institutions, relevance page", `{ articles(first: 3, orderBy: RELEVANCE, filter: { search: "Berita" }) { nodes { slug institutions { name slug } } } }`],
+      ["stories' institutions, last page", `{ articles(last: 3) { edges { node { slug institutions { name } } } } }`],
+      ["stories' institutions, every story", `{ articles(first: 40) { nodes { slug status institutions { name slug } } } }`],
       ["oldest first, second page", `{ articles(first: 2, orderBy: PUBLISHED_AT_ASC) { pageInfo { endCursor } } }`],
       ["drafts asked for", `{ articles(first: 10, filter: { status: DRAFT }) { nodes { slug status } } }`],
       ["scheduled by slug", `query($s: String!) { article(slug: $s) { slug status publishedAt } }`, { s: slugs.scheduled }],

@@ -75,7 +75,8 @@ function relationsSelected(info: GraphQLResolveInfo): ListRelation[] {
  */
 export async function readAheadListRelations(stories: readonly Article[], info: GraphQLResolveInfo, loaders: ArticleLoaders): Promise<void> {
   if (stories.length === 0) return;
-  const wanted = relationsSelected(info);
+  // Those the page's own statement read (see listSelectsInstitutions) are there already.
+  const wanted = relationsSelected(info).filter((relation) => !stories.every((story) => readAheadOf(story, relation) !== undefined));
   if (wanted.length === 0) return;
   await Promise.all(
     wanted.map(async (relation) => {
@@ -88,6 +89,20 @@ export async function readAheadListRelations(stories: readonly Article[], info: 
       });
     }),
   );
+}
+
+/** Whether a list's selection asks for every story's institutions (then the page's statement may read them: ArticleService.list). */
+export function listSelectsInstitutions(info: GraphQLResolveInfo): boolean {
+  return relationsSelected(info).includes("institutions");
+}
+
+/**
+ * Takes a story's institutions read with its page: they answer its field as read ahead, and the
+ * request's loader answers any other look-up of them with the same list, as if it had read them.
+ */
+export function takeInstitutions(loaders: ArticleLoaders, story: Article, list: Institution[]): void {
+  (story as WithReadAhead)[READ_AHEAD.institutions] = list;
+  loaders.institutionsOfArticle.prime(story.pk, list);
 }
 
 /** What {@link readAheadListRelations} read for `story`, if it did. */

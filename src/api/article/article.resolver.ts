@@ -15,7 +15,7 @@ import { Author } from "../../entities/author.entity";
 import { ArticleImage } from "../../entities/image.entity";
 import { ArticleConnection } from "./article.connection";
 import { Article } from "../../entities/article.entity";
-import { readAheadListRelations, readAheadOf } from "./article.loader";
+import { listSelectsInstitutions, readAheadListRelations, readAheadOf, takeInstitutions } from "./article.loader";
 import { selects } from "../lookahead";
 import { ArticlesArgs, CreateArticleInput, UpdateArticleInput } from "./article.inputs";
 import { ArticleOrder } from "../../services/article.inputs";
@@ -84,7 +84,8 @@ export class ArticleResolver {
   @Query(() => ArticleConnection)
   async articles(@Args(() => ArticlesArgs) args: ArticlesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const page = pageArgs(args, info);
-    const connection = await toConnection(ArticleConnection, ctx.services.articles.list(ctx, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page), ctx.loaders.article);
+    const institutions = listSelectsInstitutions(info) ? (story: Article, list: Institution[]) => takeInstitutions(ctx.loaders, story, list) : undefined;
+    const connection = await toConnection(ArticleConnection, ctx.services.articles.list(ctx, args.filter, args.orderBy ?? ArticleOrder.PUBLISHED_AT_DESC, page, institutions), ctx.loaders.article);
     await readAheadListRelations(connection.nodes, info, ctx.loaders);
     return connection;
   }
