@@ -238,7 +238,9 @@ export function changeTagsOf(mode: TagMode, written: ReadonlySet<string>, rows: 
   const byKind = new Map<string, string[]>();
   for (const tag of rows.tags) {
     const kind = kindOfTag(tag);
-    if (coarse.has(kind)) continue;
+    // A record's stories are a list of stories: its kind's coarse tag does not reach every
+    // answer listing them (`articles(filter: {tag})` shows no tag), so it is kept beside it.
+    if (coarse.has(kind) && !tag.endsWith(":articles")) continue;
     let list = byKind.get(kind);
     if (!list) byKind.set(kind, (list = []));
     list.push(tag);

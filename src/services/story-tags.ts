@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { attributeWrites } from "../db/database";
+import { Article, ArticleStatus } from "../entities/article.entity";
 
 /**
  * The tables a story's own writes go to: the story, its links, images and corrections, and its
@@ -96,14 +97,13 @@ function symmetricDifference(a: readonly string[], b: readonly string[]): string
   return [...a.filter((t) => !inB.has(t)), ...b.filter((t) => !inA.has(t))];
 }
 
-/** Whether a story is published and when, and the tags of what shows it: one statement. */
+/** Whether a story is published and when, and the tags of what shows it: two statements. */
 async function readStoryState(em: EntityManager, pk: number): Promise<StoryState> {
   // A key of ours, an integer: written into the text, so one statement serves both dialects.
   // Every reference as text, so that the branches agree on PostgreSQL.
   const id = Math.trunc(pk);
   const rows: Array<{ kind: string; ref: string | null }> = await em.query(
-    `SELECT 'Published' AS kind, CAST("published_at" AS TEXT) AS ref FROM "article" WHERE "id" = ${id} AND "status" = 'PUBLISHED'
-     UNION ALL SELECT 'Institution', CAST("institution_id" AS TEXT) FROM "article_institution" WHERE "article_id" = ${id}
+    `SELECT 'Institution' AS kind, CAST("institution_id" AS TEXT) AS ref FROM "article_institution" WHERE "article_id" = ${id}
      UNION ALL SELECT 'Person', CAST("person_id" AS TEXT) FROM "article_person" WHERE "article_id" = ${id}
      UNION ALL SELECT 'Tag', CAST("tag_id" AS TEXT) FROM "article_tag" WHERE "article_id" = ${id}
      UNION ALL SELECT 'TagSlug', t."slug" FROM "article_tag" l INNER JOIN "tag" t ON t."id" = l."tag_id" WHERE l."article_id" = ${id}
@@ -111,16 +111,14 @@ async function readStoryState(em: EntityManager, pk: number): Promise<StoryState
      UNION ALL SELECT 'Quote', CAST("id" AS TEXT) FROM "quote" WHERE "article_id" = ${id}
      UNION ALL SELECT 'Comment', CAST("id" AS TEXT) FROM "comment" WHERE "article_id" = ${id}`,
   );
-  let published = false;
-  let publishedAt: string | null = null;
+  // The instant as an entity reads it: the driver's text of it differs with how it was written.
+  const story = await em.findOne(Article, { select: { pk: true, status: true, publishedAt: true }, where: { pk: id } });
+  const published = story?.status === ArticleStatus.PUBLISHED;
+  const publishedAt = published ? (story.publishedAt?.toISOString() ?? null) : null;
   const lists: string[] = [];
   const shown: string[] = [];
   for (const row of rows) {
     switch (row.kind) {
-      case "Published":
-        published = true;
-        publishedAt = row.ref;
-        break;
       case "TagSlug": {
         // A slug no filter could be tagged by is in no list by slug (such filters depend on the kind).
         const list = row.ref === null ? null : tagSlugList(row.ref);
