@@ -57,11 +57,13 @@ export async function changingStory<T>(em: EntityManager, pk: number | null, wor
     tag(`Article:${key}`);
     if (!before.published && !after.published) return result;
     if (before.published !== after.published || before.publishedAt !== after.publishedAt) {
-      tag("Article:list", "Tag:list", "Author:list", "Quote:list", "Comment:list", ...before.lists, ...after.lists, ...before.shown, ...after.shown);
+      const shown = await flipping(em, key, [...new Set([...before.shown, ...after.shown])]);
+      tag("Article:list", "Quote:list", "Comment:list", ...before.lists, ...after.lists, ...shown);
+      for (const [prefix, list] of SHOWN_LISTS) if (shown.some((t) => t.startsWith(prefix))) tag(list);
       return result;
     }
     tag(byUpdate("Article:list"), SEARCHES, ...new Set([...before.lists, ...after.lists].map(byUpdate)));
-    const changed = [...symmetricDifference(before.lists, after.lists), ...symmetricDifference(before.shown, after.shown)];
+    const changed = [...symmetricDifference(before.lists, after.lists), ...(await flipping(em, key, symmetricDifference(before.shown, after.shown)))];
     // Renumbered quotes keep their rows but move in their lists.
     if (options.quotes) changed.push(...before.shown.filter((t) => t.startsWith("Quote:")), ...after.shown.filter((t) => t.startsWith("Quote:")), "Quote:list");
     tag(...changed);
@@ -89,6 +91,29 @@ export function byUpdate(list: string): string {
  */
 export function tagSlugList(slug: string): string | null {
   return /^[a-z0-9][a-z0-9-]{0,199}$/.test(slug) ? `Tag:slug-${slug}:articles` : null;
+}
+
+/**
+ * Of the records shown with story `pk` that its change may show or hide (`Tag:3`, `Author:2`,
+ * `Quote:7`…), those whose being shown could have changed: a tag or author that another
+ * published story carries is shown before and after whatever this story does (readers see a
+ * tag, and an unlisted author, while a published story carries them), and so is every answer
+ * naming it. Quotes and comments are shown with their story alone: all of them.
+ */
+async function flipping(em: EntityManager, pk: number, shown: readonly string[]): Promise<string[]> {
+  const keys = (kind: string) => shown.filter((t) => t.startsWith(`${kind}:`)).map((t) => Math.trunc(Number(t.slice(kind.length + 1))));
+  const tags = keys("Tag");
+  const authors = keys("Author");
+  const branches: string[] = [];
+  const id = Math.trunc(pk);
+  if (tags.length > 0)
+    branches.push(`SELECT 'Tag' AS kind, l."tag_id" AS ref FROM "article_tag" l INNER JOIN "article" a ON a."id" = l."article_id" WHERE l."tag_id" IN (${tags.join(", ")}) AND a."status" = 'PUBLISHED' AND a."id" <> ${id} GROUP BY l."tag_id"`);
+  if (authors.length > 0)
+    branches.push(`SELECT 'Author' AS kind, l."author_id" AS ref FROM "article_author" l INNER JOIN "article" a ON a."id" = l."article_id" WHERE l."author_id" IN (${authors.join(", ")}) AND a."status" = 'PUBLISHED' AND a."id" <> ${id} GROUP BY l."author_id"`);
+  if (branches.length === 0) return [...shown];
+  const rows: Array<{ kind: string; ref: number | string }> = await em.query(branches.join(" UNION ALL "));
+  const elsewhere = new Set(rows.map((row) => `${row.kind}:${Number(row.ref)}`));
+  return shown.filter((t) => !elsewhere.has(t));
 }
 
 function symmetricDifference(a: readonly string[], b: readonly string[]): string[] {

@@ -201,9 +201,10 @@ describe("lists of stories, by what can change them", () => {
     }
   });
 
-  inRowMode("a publish drops the lists of the tags the story carries and keeps another tag's and another institution's", async () => {
+  inRowMode("a publish drops the lists of the tags the story carries and keeps another tag's and another institution's, and the pages showing a tag other published stories carry", async () => {
     const pendidikan = byTag("pendidikan");
-    const others = [byTag("korupsi"), institutionPage(s.denpasar.pk), storyPage(s.published[2]!.pk)];
+    // Story 0 carries Pendidikan (as do other published stories): the tag was shown before the publish and is after.
+    const others = [byTag("korupsi"), institutionPage(s.denpasar.pk), storyPage(s.published[2]!.pk), storyPage(s.published[0]!.pk), apolloStoryPage(id("Article", s.published[0]!.pk)), `{ tags { id name slug } }`];
     for (const q of [pendidikan, FRONT, ...others]) await warm(q);
     const created = await edit<{ createArticle: { id: string } }>(`mutation { createArticle(input: { title: "Kelas menjahit dibuka", body: "Isi.", tags: ["Pendidikan"] }) { id } }`);
     await edit(`mutation($id: ID!) { publishArticle(id: $id) { status } }`, { id: created.createArticle.id });
