@@ -217,6 +217,24 @@ describe("lists of stories, by what can change them", () => {
   });
 });
 
+describe("records created by hand", () => {
+  inRowMode("a new institution or person drops the lists of its kind and the lookups that found nothing, and keeps the story pages showing others", async () => {
+    const keep = [apolloStoryPage(id("Article", s.published[0]!.pk)), storyPage(s.published[0]!.pk), institutionPage(s.surabaya.pk)];
+    const institutions = `{ institutions(first: 100) { totalCount nodes { name } } }`;
+    const people = `{ people(first: 100) { totalCount nodes { name } } }`;
+    const lookups = [`{ institution(slug: "lapas-baru-kediri") { name } }`, `{ person(slug: "dewi-anggraini") { name } }`];
+    for (const q of [institutions, people, ...lookups, ...keep]) await warm(q);
+    await edit(`mutation { createInstitution(input: { name: "Lapas Baru Kediri", kind: LAPAS, slug: "lapas-baru-kediri" }) { id } }`);
+    await edit(`mutation { createPerson(input: { name: "Dewi Anggraini", slug: "dewi-anggraini" }) { id } }`);
+    for (const q of [institutions, people, ...lookups]) {
+      const read = await readFresh(q);
+      expect({ q, hit: read.hit }).toEqual({ q, hit: false });
+    }
+    expect(JSON.stringify((await readFresh(lookups[0]!)).body)).toContain("Lapas Baru Kediri");
+    for (const q of keep) expect({ q, ...(await readFresh(q)) }).toMatchObject({ q, hit: true });
+  });
+});
+
 describe("pages without ids, as Apollo Client sends them", () => {
   inRowMode("are tagged by the rows read: a write of another story keeps the story page, an edit of a record it shows drops it", async () => {
     // Story 0 mentions Surabaya and Denpasar, Sari and Budi, carries both tags, two quotes and comments.
