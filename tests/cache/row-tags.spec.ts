@@ -54,6 +54,7 @@ async function readFresh(query: string, counted = true): Promise<{ hit: boolean;
 
 const id = (type: Parameters<typeof toGlobalId>[0], pk: number) => toGlobalId(type, pk);
 
+const byTagSlug = (slug: string) => `{ articles(first: 50, filter: { tag: "${slug}" }) { totalCount nodes { id title } } }`;
 const storyPage = (pk: number) => `{ article(id: "${id("Article", pk)}") { id title status institutions { id name } people { id name } tags { id name } quotes { id text } comments { nodes { id body } } commentCount } }`;
 const institutionPage = (pk: number) => `{ institution(id: "${id("Institution", pk)}") { id name city accreditations { id code } positions { id title person { id name } } articles(first: 5) { totalCount nodes { id title } } } }`;
 const FRONT = `{ articles(first: 5) { totalCount nodes { id title } } }`;
@@ -214,6 +215,23 @@ describe("lists of stories, by what can change them", () => {
       expect(JSON.stringify(read.body)).toContain("Kelas menjahit dibuka");
     }
     for (const q of others) expect({ q, ...(await readFresh(q)) }).toMatchObject({ q, hit: true });
+  });
+});
+
+describe("a tag a story creates", () => {
+  inRowMode("is named by its row: the story pages showing other tags stay hits, and its page by slug, the list of tags and its lookup show the story", async () => {
+    // Story 6 carries no tag; story 0 carries Korupsi and Pendidikan.
+    const story = s.published[6]!;
+    const keep = [apolloStoryPage(id("Article", s.published[0]!.pk)), storyPage(s.published[0]!.pk), byTagSlug("korupsi")];
+    const change = [byTagSlug("tahanan-anak"), `{ tags { name slug } }`, `{ articles(first: 3, filter: { tag: "tahanan-anak" }, orderBy: UPDATED_AT_DESC) { nodes { title tags { name } } } }`];
+    for (const q of [...keep, ...change]) await warm(q);
+    await edit(`mutation($id: ID!) { updateArticle(id: $id, input: { tags: ["Tahanan Anak"] }) { id } }`, { id: id("Article", story.pk) });
+    for (const [q, shown] of change.map((q, i) => [q, i === 1 ? "Tahanan Anak" : story.title] as const)) {
+      const read = await readFresh(q);
+      expect({ q, hit: read.hit }).toEqual({ q, hit: false });
+      expect(JSON.stringify(read.body)).toContain(shown);
+    }
+    for (const q of keep) expect({ q, ...(await readFresh(q)) }).toMatchObject({ q, hit: true });
   });
 });
 
