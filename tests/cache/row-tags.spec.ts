@@ -253,6 +253,29 @@ describe("records created by hand", () => {
   });
 });
 
+describe("authors entered by hand", () => {
+  inRowMode("a new author and an author's edit drop the lists of authors and the author's lookups, and keep the story pages", async () => {
+    const keep = [apolloStoryPage(id("Article", s.published[0]!.pk)), storyPage(s.published[1]!.pk), FRONT];
+    const authors = `{ authors(first: 50) { totalCount nodes { name bio } } }`;
+    const lookup = `{ author(slug: "rina-wulandari") { name bio } }`;
+    for (const q of [authors, lookup, ...keep]) await warm(q);
+    const created = await edit<{ createAuthor: { id: string } }>(`mutation { createAuthor(input: { name: "Rina Wulandari", slug: "rina-wulandari" }) { id } }`);
+    for (const q of [authors, lookup]) {
+      const read = await readFresh(q);
+      expect({ q, hit: read.hit }).toEqual({ q, hit: false });
+      expect(JSON.stringify(read.body)).toContain("Rina Wulandari");
+    }
+    for (const q of [authors, lookup]) await warm(q);
+    await edit(`mutation($id: ID!) { updateAuthor(id: $id, input: { bio: "Wartawan hukum." }) { id } }`, { id: created.createAuthor.id });
+    for (const q of [authors, lookup]) {
+      const read = await readFresh(q);
+      expect({ q, hit: read.hit }).toEqual({ q, hit: false });
+      expect(JSON.stringify(read.body)).toContain("Wartawan hukum.");
+    }
+    for (const q of keep) expect({ q, ...(await readFresh(q)) }).toMatchObject({ q, hit: true });
+  });
+});
+
 describe("pages without ids, as Apollo Client sends them", () => {
   inRowMode("are tagged by the rows read: a write of another story keeps the story page, an edit of a record it shows drops it", async () => {
     // Story 0 mentions Surabaya and Denpasar, Sari and Budi, carries both tags, two quotes and comments.
