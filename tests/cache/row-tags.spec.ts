@@ -255,7 +255,11 @@ describe("records created by hand", () => {
 
 describe("authors entered by hand", () => {
   inRowMode("a new author and an author's edit drop the lists of authors and the author's lookups, and keep the story pages", async () => {
-    const keep = [apolloStoryPage(id("Article", s.published[0]!.pk)), storyPage(s.published[1]!.pk), FRONT];
+    // Story 2's byline shows another author: the page depends on authors' rows.
+    const other = await edit<{ createAuthor: { id: string } }>(`mutation { createAuthor(input: { name: "Agus Pratama" }) { id } }`);
+    await edit(`mutation($id: ID!, $a: [ID!]) { updateArticle(id: $id, input: { authorIds: $a }) { id } }`, { id: id("Article", s.published[2]!.pk), a: [other.createAuthor.id] });
+    const byline = `query Byline { article(id: "${id("Article", s.published[2]!.pk)}") { __typename title authors { __typename name bio } } }`;
+    const keep = [byline, apolloStoryPage(id("Article", s.published[0]!.pk)), storyPage(s.published[1]!.pk), FRONT];
     const authors = `{ authors(first: 50) { totalCount nodes { name bio } } }`;
     const lookup = `{ author(slug: "rina-wulandari") { name bio } }`;
     for (const q of [authors, lookup, ...keep]) await warm(q);
@@ -265,6 +269,7 @@ describe("authors entered by hand", () => {
       expect({ q, hit: read.hit }).toEqual({ q, hit: false });
       expect(JSON.stringify(read.body)).toContain("Rina Wulandari");
     }
+    expect(await readFresh(byline)).toMatchObject({ hit: true });
     for (const q of [authors, lookup]) await warm(q);
     await edit(`mutation($id: ID!) { updateAuthor(id: $id, input: { bio: "Wartawan hukum." }) { id } }`, { id: created.createAuthor.id });
     for (const q of [authors, lookup]) {
