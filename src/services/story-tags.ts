@@ -36,8 +36,8 @@ const SHOWN_LISTS: ReadonlyArray<readonly [string, string]> = [
  * the story itself, and, when it is published before or after:
  * - when it is published or withdrawn, or its publication instant moves: every list of stories
  *   it was or is in (`Article:list`, the stories of each institution, person, tag and author it
- *   links), and what shows only with a published story (its tags, byline, quotes and comments,
- *   and their lists);
+ *   links), and what shows only with a published story (its quotes and comments, and its tags
+ *   and authors when no other published story carries them: see {@link flipping}; and their lists);
  * - otherwise (an edit of a published story): the lists ordered by the last edit that it is in
  *   (`…:by-update`), every search (its text may have changed which searches match it and how
  *   well), and the lists it entered or left through its links, with what shows because of them.
