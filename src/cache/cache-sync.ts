@@ -10,6 +10,7 @@ import { HttpCache } from "./http-cache";
 import { ResponseCache } from "./response-cache";
 import { changeTagsOf, edgeKeysOf } from "./tags";
 import type { ArticleLogEvent } from "../events/log-event";
+import { byUpdate, SEARCHES, tagSlugList } from "../services/story-tags";
 
 /**
  * The response cache of one instance, kept fresh by the writes of every instance: each write
@@ -80,16 +81,25 @@ export function startResponseCache(options: { db: Database; bus: EventBus; schem
 }
 
 /**
- * What a story's own event changes, by row: the story, the lists of stories, and the lists of the
- * records it links as the event's snapshot names them (the change recorded after it in the same
- * transaction names the rest).
+ * What a story's own event changes, by row: the story, and the lists of stories it may have
+ * entered or left as the event's snapshot names them (the change recorded after it in the same
+ * transaction names the rest, and exactly). A publish or withdrawal: every list of stories it is
+ * in. An update (published before and after, at the same instant; see services/story-tags.ts):
+ * the lists ordered by the last edit, every search, and the lists of the records it links now,
+ * which it may have just entered.
  */
 function storyEventTags(event: ArticleLogEvent): string[] {
   const story = event.snapshot;
-  const tags = [`Article:${event.articlePk}`, "Article:list"];
-  for (const pk of story.institutionPks) tags.push(`Institution:${pk}:articles`);
-  for (const pk of story.personPks) tags.push(`Person:${pk}:articles`);
-  if ("relations" in story) for (const tag of story.relations.tags) tags.push(`Tag:${tag.pk}:articles`);
-  if ("credits" in story) for (const author of story.credits.authors) tags.push(`Author:${author.pk}:articles`);
-  return tags;
+  const lists: string[] = [];
+  for (const pk of story.institutionPks) lists.push(`Institution:${pk}:articles`);
+  for (const pk of story.personPks) lists.push(`Person:${pk}:articles`);
+  for (const slug of story.tags) {
+    const list = tagSlugList(slug);
+    if (list) lists.push(list);
+  }
+  if ("relations" in story) for (const tag of story.relations.tags) lists.push(`Tag:${tag.pk}:articles`);
+  if ("credits" in story) for (const author of story.credits.authors) lists.push(`Author:${author.pk}:articles`);
+  const own = `Article:${event.articlePk}`;
+  if (event.type === "UPDATED") return [own, byUpdate("Article:list"), SEARCHES, ...lists, ...lists.map(byUpdate)];
+  return [own, "Article:list", ...lists];
 }

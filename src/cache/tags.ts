@@ -31,6 +31,7 @@ import type {
 import type { ReadRows } from "../api/read-rows";
 import type { WrittenRows } from "../db/database";
 import { parseGlobalId } from "../kernel/ids";
+import { byUpdate, SEARCHES, tagSlugList } from "../services/story-tags";
 
 /**
  * A kind of record: the coarse tag. As an answer's tag it means "depends on anything of this
@@ -44,8 +45,11 @@ import { parseGlobalId } from "../kernel/ids";
  * - `Article:12`: one record (its fields, and the lists it owns: a story's tags, byline, quotes);
  * - `Article:list`: every list of stories not scoped below; `Institution:3:articles`,
  *   `Person:…:articles`, `Tag:…:articles`, `Author:…:articles`: the stories of one record (a page
- *   of its stories, or `articles(filter: {institutionId})`); `Quote:list`, `Institution:list`…:
- *   any list of that kind (membership, order, counts);
+ *   of its stories, or `articles(filter: {institutionId})`), `Tag:slug-<slug>:articles` the same
+ *   for `articles(filter: {tag})`: membership and the order by publication; each also
+ *   `…:by-update` (`Article:list:by-update`, `Institution:3:by-update:articles`) when ordered by
+ *   the last edit, and `Article:search` for every search (see services/story-tags.ts);
+ *   `Quote:list`, `Institution:list`…: any list of that kind (membership, order, counts);
  * - `Institution:shown`, `Person:shown`: a story's institutions and people, which show only
  *   records readers may see: a change of whether one is seen;
  * - `Article:rows`: carried by every answer that shows rows of a kind by name, so that a change
@@ -234,7 +238,9 @@ export function changeTagsOf(mode: TagMode, written: ReadonlySet<string>, rows: 
   const byKind = new Map<string, string[]>();
   for (const tag of rows.tags) {
     const kind = kindOfTag(tag);
-    if (coarse.has(kind)) continue;
+    // A record's stories are a list of stories: its kind's coarse tag does not reach every
+    // answer listing them (`articles(filter: {tag})` shows no tag), so it is kept beside it.
+    if (coarse.has(kind) && !tag.endsWith(":articles")) continue;
     let list = byKind.get(kind);
     if (!list) byKind.set(kind, (list = []));
     list.push(tag);
@@ -435,7 +441,7 @@ interface FieldPlan {
   readonly derived: readonly string[];
   /** The type of its objects; null for a scalar field. */
   readonly named: GraphQLCompositeType | null;
-  /** Its list's tag, or null for none, or SCOPED when it depends on the answer (see {@link scopedListTag}). */
+  /** Its list's tag, or null for none, or SCOPED when it depends on the answer (see {@link addScopedListTags}). */
   readonly list: string | null;
   readonly sub: readonly SelectionSetNode[];
 }
@@ -514,8 +520,8 @@ function walkObject(walk: AnswerWalk, sets: readonly SelectionSetNode[], staticT
   for (const field of plan) {
     for (const tag of field.derived) walk.tags.add(tag);
     if (field.named === null || !(field.key in value)) continue;
-    const list = field.list === SCOPED ? scopedListTag(walk, type, field, pk) : field.list;
-    if (list) walk.tags.add(list);
+    if (field.list === SCOPED) addScopedListTags(walk, type, field, pk);
+    else if (field.list) walk.tags.add(field.list);
     walkValue(walk, field.sub, field.named, value[field.key], path === "" ? field.key : `${path}/${field.key}`);
   }
 }
@@ -534,7 +540,7 @@ function isList(type: GraphQLType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-/** The tag of the list a field answers (null: not a list of records, or one its parent's tag covers; {@link SCOPED}: see {@link scopedListTag}). */
+/** The tag of the list a field answers (null: not a list of records, or one its parent's tag covers; {@link SCOPED}: see {@link addScopedListTags}). */
 function listPlanOf(parent: GraphQLObjectType, def: GraphQLField<unknown, unknown>): string | null {
   if (/(Connection|Edge)$/.test(parent.name)) return null;
   const named = getNamedType(def.type);
@@ -550,18 +556,42 @@ function listPlanOf(parent: GraphQLObjectType, def: GraphQLField<unknown, unknow
   return `${element}:list`;
 }
 
-/** The stories of one record: the parent's (`Institution:3:articles`), or the record `articles(filter:)` keeps to; else every list of stories. */
-function scopedListTag(walk: AnswerWalk, parent: GraphQLObjectType, field: FieldPlan, parentPk: number | null): string {
-  if (parent.name !== "Query") return parentPk === null ? "Article:list" : `${parent.name}:${parentPk}:articles`;
-  let filter: Record<string, unknown> | undefined;
-  try {
-    filter = getArgumentValues(field.def, field.node, walk.variables).filter as Record<string, unknown> | undefined;
-  } catch {
-    filter = undefined;
+/**
+ * The lists of stories a field answers: the parent's (`Institution:3:articles`, newest first),
+ * or, for `articles(filter:, orderBy:)`, each record its filter keeps to (an institution, person
+ * or author by id, a tag by slug; else every story, `Article:list`), the same ordered by the last
+ * edit when it is (`byUpdate`), and every search when it searches ({@link SEARCHES}).
+ */
+function addScopedListTags(walk: AnswerWalk, parent: GraphQLObjectType, field: FieldPlan, parentPk: number | null): void {
+  if (parent.name !== "Query") {
+    walk.tags.add(parentPk === null ? "Article:list" : `${parent.name}:${parentPk}:articles`);
+    return;
   }
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(field.def, field.node, walk.variables);
+  } catch {
+    // Arguments not read apart: any change of a story may change the list.
+    walk.tags.add("Article");
+    return;
+  }
+  const filter = (args.filter ?? undefined) as Record<string, unknown> | undefined;
+  const lists: string[] = [];
   for (const [name, kind] of STORY_FILTERS) {
     const pk = pkOf(filter?.[name], kind);
-    if (pk !== null) return `${kind}:${pk}:articles`;
+    if (pk !== null) lists.push(`${kind}:${pk}:articles`);
   }
-  return "Article:list";
+  const tag = filter?.tag;
+  if (typeof tag === "string" && tag !== "") {
+    const list = tagSlugList(tag);
+    // A text no slug can be matches no tag's stories; should one ever, any change of tags drops it.
+    if (list) lists.push(list);
+    else walk.tags.add("Tag");
+  }
+  if (lists.length === 0) lists.push("Article:list");
+  for (const list of lists) {
+    walk.tags.add(list);
+    if (args.orderBy === "UPDATED_AT_DESC") walk.tags.add(byUpdate(list));
+  }
+  if (filter?.search !== undefined && filter.search !== null) walk.tags.add(SEARCHES);
 }

@@ -27,6 +27,7 @@ import { pkOf, toGlobalId } from "../kernel/ids";
 import { fetchPage, fetchPartitionedPages } from "../db/pagination";
 import type { ListSpec, Page } from "../db/pagination";
 import type { Ordering, PageArgs } from "../kernel/page-args";
+import { attributeWrites } from "../db/database";
 import type { Database } from "../db/database";
 import { keyListCondition, keyListParam, readRows, RowReader, rowsOfArrays } from "../db/rows";
 import { ReadBatch } from "../db/read-batch";
@@ -538,7 +539,18 @@ export class ArticleService {
     for (const name of names) {
       const slug = slugify(name, 100);
       const existing = await em.findOneBy(Tag, { slug });
-      pks.push(existing ? existing.pk : (await em.save(em.create(Tag, { slug, name }))).pk);
+      if (existing) {
+        pks.push(existing.pk);
+        continue;
+      }
+      // A new tag: no story carries it yet, so readers see it nowhere but in lookups that found
+      // nothing (they depend on the kind, which its row's change reaches); the story's change
+      // names it again once a published story carries it.
+      pks.push(await attributeWrites(em, ["tag"], async (tag) => {
+        const created = await em.save(em.create(Tag, { slug, name }));
+        tag(`Tag:${created.pk}`, "Tag:list");
+        return created.pk;
+      }));
     }
     return [...new Set(pks)];
   }

@@ -6,6 +6,7 @@ import type { Ordering, PageArgs } from "../kernel/page-args";
 import { optionalText, requiredText, slugInput } from "../kernel/validate";
 import { canSeeDrafts } from "../kernel/viewer";
 import { slugify } from "../kernel/slug";
+import { attributeWrites } from "../db/database";
 import type { Database } from "../db/database";
 import { getOrThrow } from "../db/lookups";
 import { fetchPage } from "../db/pagination";
@@ -76,7 +77,12 @@ export class AuthorService {
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const slug = handSlug ? await claimSlug(em, "author", handSlug, "input.slug") : await deriveSlug(em, "author", name);
-      return em.save(em.create(Author, { name, slug, bio, role, listed: true }));
+      // A new row: the lists of authors and the lookups that found nothing; no byline names it yet.
+      return attributeWrites(em, ["author"], async (tag) => {
+        const created = await em.save(em.create(Author, { name, slug, bio, role, listed: true }));
+        tag(`Author:${created.pk}`, "Author:list");
+        return created;
+      });
     }, ctx.tally);
   }
 
@@ -88,16 +94,21 @@ export class AuthorService {
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const author = await getOrThrow(em, Author, "Author", id, "id");
-      if (handSlug && handSlug !== author.slug) {
-        await claimSlug(em, "author", handSlug, "input.slug", author.pk);
-        await recordRename(em, "author", author.pk, author.slug, handSlug);
-        author.slug = handSlug;
-      }
-      if (name !== null) author.name = name;
-      if (bio !== undefined) author.bio = bio;
-      if (role !== null) author.role = role;
-      author.listed = true;
-      return em.save(author);
+      // Its row and slugs: its page, the bylines that show it, and the lists of authors (by name;
+      // an edited author is listed). Stories are neither searched nor ordered by their authors.
+      return attributeWrites(em, ["author", "slug_alias"], async (tag) => {
+        tag(`Author:${author.pk}`, "Author:list");
+        if (handSlug && handSlug !== author.slug) {
+          await claimSlug(em, "author", handSlug, "input.slug", author.pk);
+          await recordRename(em, "author", author.pk, author.slug, handSlug);
+          author.slug = handSlug;
+        }
+        if (name !== null) author.name = name;
+        if (bio !== undefined) author.bio = bio;
+        if (role !== null) author.role = role;
+        author.listed = true;
+        return em.save(author);
+      });
     }, ctx.tally);
   }
 

@@ -86,7 +86,13 @@ export class InstitutionService {
     return this.db.transaction(async (em) => {
       const parentId = input.parentId != null ? (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk : null;
       const slug = handSlug ? await claimSlug(em, "institution", handSlug, "input.slug") : await deriveSlug(em, "institution", [fields.shortName, fields.name]);
-      const institution = await em.save(em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
+      // A new row: the lists of institutions (its parent's children among them) and the lookups
+      // that found nothing (they depend on the kind, which a row's change reaches); no story links it yet.
+      const institution = await attributeWrites(em, ["institution"], async (tag) => {
+        const created = await em.save(em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
+        tag(`Institution:${created.pk}`, "Institution:list");
+        return created;
+      });
       await recordDirectSources(em, ctx, [{ fact: "INSTITUTION", subjectId: institution.pk, origin: true }, ...attributeFacts(institution.pk, { ...fields, parentId })]);
       return institution;
     }, ctx.tally);

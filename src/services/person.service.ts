@@ -78,7 +78,12 @@ export class PersonService {
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const slug = handSlug ? await claimSlug(em, "person", handSlug, "input.slug") : await deriveSlug(em, "person", name);
-      const person = await em.save(em.create(Person, { name, slug }));
+      // A new row: the lists of people and the lookups that found nothing; no story or quote names it yet.
+      const person = await attributeWrites(em, ["person"], async (tag) => {
+        const created = await em.save(em.create(Person, { name, slug }));
+        tag(`Person:${created.pk}`, "Person:list");
+        return created;
+      });
       await recordDirectSources(em, ctx, [{ fact: "PERSON", subjectId: person.pk, origin: true }]);
       return person;
     }, ctx.tally);

@@ -209,6 +209,39 @@ suite("several instances on one PostgreSQL and Redis", () => {
     if (rowMode) expect(after.hit).toBe(true);
   });
 
+  it("drops on B, by row, what an edit of a published story through A changed: the lists ordered by edit, the searches, the tag page it entered; B's front page stays a hit", async () => {
+    const rowMode = (process.env.CACHE_TAGS ?? "row") === "row";
+    const hitsOn = async (server: ServerProcess) => metricIn(await (await fetch(server.url.replace(/\/graphql$/, "/metrics"))).text(), "response_cache_hits_total");
+    const readB = async (query: string) => {
+      const before = await hitsOn(b);
+      const body = JSON.stringify(await (await fetch(`${b.url}?query=${encodeURIComponent(query)}`)).json());
+      return { hit: (await hitsOn(b)) === before + 1, body };
+    };
+    const edited = await publishNew(a, "Disunting nanti");
+    await publishNew(a, "Terbit sesudahnya");
+    const pages = {
+      front: `{ articles(first: 1) { nodes { id title } } }`,
+      byUpdate: `{ articles(first: 1, orderBy: UPDATED_AT_DESC) { nodes { id title } } }`,
+      search: `{ articles(first: 3, filter: { search: "zebrasilang" }) { totalCount nodes { title } } }`,
+      tagPage: `{ articles(first: 3, filter: { tag: "kabar-klaster" }) { totalCount nodes { title } } }`,
+    };
+    // Each page read on B until it shows the second story's publish (B reads A's changes from the log), then stored.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(await readB(pages.front)).body.includes("Terbit sesudahnya")) await new Promise((r) => setTimeout(r, 100));
+    for (const q of Object.values(pages)) {
+      await readB(q);
+      await readB(q);
+    }
+    expect((await readB(pages.front)).hit).toBe(true);
+    await gql(a, `mutation($id: ID!) { updateArticle(id: $id, input: { title: "Zebrasilang di klaster", tags: ["Kabar Klaster"] }) { id } }`, { id: edited });
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && !(await readB(pages.byUpdate)).body.includes("Zebrasilang di klaster")) await new Promise((r) => setTimeout(r, 100));
+    for (const q of [pages.byUpdate, pages.search, pages.tagPage]) expect((await readB(q)).body).toContain("Zebrasilang di klaster");
+    const front = await readB(pages.front);
+    expect(front.body).toContain("Terbit sesudahnya");
+    if (rowMode) expect(front.hit).toBe(true);
+  });
+
   it("closes a token's socket on B with 4403 within a second of its revocation through A, and B refuses the token after", async () => {
     const out: string[] = [];
     expect(await runTokenCommand(["create", "--name", "cluster admin", "--role", "ADMIN"], (l) => out.push(l), { DATABASE_URL: database.toString() })).toBe(0);
