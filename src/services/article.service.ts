@@ -222,10 +222,10 @@ export class ArticleService {
    * rows in one statement.
    */
   private async linked<T extends object>(ctx: RequestContext, articlePks: readonly number[], link: string, target: string, reader: RowReader<T>): Promise<T[][]> {
-    const sql = `SELECT l."article_id" AS _owner, ${reader.columnsOf("t")} FROM "${link}" l INNER JOIN "${target}" t ON t."id" = l."${target}_id" WHERE ${keyListCondition(this.db, `l."article_id"`)} ORDER BY l."position", l."${target}_id"`;
+    const sql = `SELECT l."article_id" AS _owner, l."position" AS _position, ${reader.columnsOf("t")} FROM "${link}" l INNER JOIN "${target}" t ON t."id" = l."${target}_id" WHERE ${keyListCondition(this.db, `l."article_id"`)} ORDER BY l."position", l."${target}_id"`;
     const names = reader.namesOf();
     const params = [keyListParam(this.db, articlePks)];
-    const rows = names ? await readRows(this.db, sql, params, ["_owner", ...names], ctx.tally) : await this.db.readPrepared(sql, params, ctx.tally);
+    const rows = names ? await readRows(this.db, sql, params, ["_owner", ...names], ctx.tally, `_position, "_e_id"`) : await this.db.readPrepared(sql, params, ctx.tally);
     const groups = groupBy(rows, (r) => Number(r._owner));
     return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => reader.hydrate(r, "_e_")));
   }
