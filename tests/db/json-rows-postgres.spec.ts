@@ -4,7 +4,7 @@ import { Person } from "../../src/entities/person.entity";
 import { InstitutionKind } from "../../src/kernel/institution-kind";
 import { REALISTIC_OPERATIONS, SAMPLES_QUERY, samplesFrom } from "../bench/lib/calibration";
 import { Q1_ARTICLE_PAGE, Q2_FRONT_PAGE } from "../bench/lib/queries";
-import { addInstitution, addPerson, addQuote, addStory, BASE_TIME, HOUR, regionalNewsroom } from "../helpers/scenarios";
+import { addAuthor, addByline, addInstitution, addPerson, addQuote, addStory, BASE_TIME, HOUR, regionalNewsroom } from "../helpers/scenarios";
 import { dataOf, startTestServer } from "../helpers/server";
 import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
@@ -29,7 +29,7 @@ function firstDifference(a: string, b: string): number {
   return Math.max(0, i - 120);
 }
 
-const STORY_LISTS = `institutions { name slug } people { name } tags { name } quotes { text position speaker { name } institution { name } }`;
+const STORY_LISTS = `institutions { name slug } people { name } tags { name } authors { name } quotes { text position speaker { name } institution { name } }`;
 
 const pgDescribe = onPostgres ? describe : describe.skip;
 
@@ -58,6 +58,7 @@ pgDescribe("rows as JSON on PostgreSQL answer as rows cell by cell", () => {
         people: [budi, proposed, sari],
         tags: [pendidikan, korupsi],
       });
+      await addByline(em, newest, [await addAuthor(em, "Penulis Kedua"), await addAuthor(em, "Penulis Pertama")].reverse());
       // Inserted (ids rising) in positions 2, 0, 3, 1, 3: by position then id, neither insertion order nor its reverse.
       await addQuote(em, newest, sari, "Kutipan ketiga", 2, surabaya);
       await addQuote(em, newest, budi, "Kutipan pertama", 0, denpasar);
@@ -82,7 +83,7 @@ pgDescribe("rows as JSON on PostgreSQL answer as rows cell by cell", () => {
     cases.push({ name: "story's lists", query: `query($slug: String!) { article(slug: $slug) { ${STORY_LISTS} } }`, variables: { slug: story.slug } });
     cases.push({ name: "story's lists by id", query: `query($id: ID!) { article(id: $id) { ${STORY_LISTS} } }`, variables: { id: (dataOf(await jsonRows.gql(`query($s: String!) { article(slug: $s) { id } }`, { s: story.slug })) as { article: { id: string } }).article.id } });
     cases.push({ name: "Q2", query: Q2_FRONT_PAGE });
-    const list = `slug publishedAt institutions { name } people { name } tags { name }`;
+    const list = `slug publishedAt institutions { name } people { name } tags { name } authors { name }`;
     cases.push({ name: "front page, backwards", query: `{ articles(last: 7) { nodes { ${list} } pageInfo { startCursor hasPreviousPage } } }` });
     // An editor's list has drafts in it and cursors of its own.
     for (const [only, headers] of [["anonymously", {}], ["with an editor's token", bearer(editor)]] as const) {
@@ -123,7 +124,7 @@ pgDescribe("rows as JSON on PostgreSQL answer as rows cell by cell", () => {
     const read = async (name: string, headers: Record<string, string>) => {
       const { query, variables } = cases.find((c) => c.name === name)!;
       return dataOf(await jsonRows.gql(query, variables, headers)) as {
-        article: { institutions: Array<{ name: string }>; people: Array<{ name: string }>; tags: Array<{ name: string }>; quotes: Array<{ text: string }> };
+        article: { institutions: Array<{ name: string }>; people: Array<{ name: string }>; tags: Array<{ name: string }>; authors: Array<{ name: string }>; quotes: Array<{ text: string }> };
       };
     };
     for (const headers of [{}, bearer(editor)]) expect(await read("story's lists", headers)).toEqual(await read("story's lists by id", headers));
@@ -131,6 +132,7 @@ pgDescribe("rows as JSON on PostgreSQL answer as rows cell by cell", () => {
     expect(page.article.institutions.map((i) => i.name)).toEqual(["Lembaga Pemasyarakatan Kelas I Surabaya", "Unit Usulan", "Rumah Tahanan Negara Kelas IIB Denpasar", "Kementerian Imigrasi dan Pemasyarakatan"]);
     expect(page.article.people.map((p) => p.name)).toEqual(["Budi Santoso", "Orang Usulan", "Sari Dewi"]);
     expect(page.article.tags.map((t) => t.name)).toEqual(["Pendidikan", "Korupsi"]);
+    expect(page.article.authors.map((a) => a.name)).toEqual(["Penulis Pertama", "Penulis Kedua"]);
     expect(page.article.quotes.map((q) => q.text)).toEqual(["Kutipan pertama", "Kutipan kedua", "Kutipan ketiga", "Kutipan keempat, unit usulan", "Kutipan kelima, posisi sama"]);
   });
 });
