@@ -138,7 +138,7 @@ function jsonExact(column: ColumnMetadata, postgres: boolean): boolean {
  * PostgreSQL the aggregate sorts by it, since a plain aggregate over a sorted subquery keeps the
  * order only "usually" (its manual, Aggregate Expressions); SQLite does not flatten an ordered
  * subquery into an aggregate. With SQLITE_JSON_ROWS or POSTGRES_JSON_ROWS=false the statement
- * runs as it is (tests/api/json-rows-pg.spec.ts compares both on PostgreSQL).
+ * runs as it is (tests/db/json-rows-postgres.spec.ts compares both on PostgreSQL).
  */
 export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null, order: string): Promise<Array<Record<string, unknown>>> {
   if (!db.rowsAsJson) return db.readPrepared(sql, params, tally);
