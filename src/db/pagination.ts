@@ -1,7 +1,7 @@
 import type { StatementTally } from "../kernel/request-scope";
 import { decodeCursor, encodeCursor } from "../kernel/page-args";
 import type { KeyValue, Ordering, PageArgs } from "../kernel/page-args";
-import { readRows } from "./rows";
+import { jsonInstant, readRows } from "./rows";
 import type { Select } from "./select";
 
 function normalizeKeyValue(value: unknown): KeyValue {
@@ -103,14 +103,18 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
   // number (a relevance rank): JSON prints those with 15 digits, and the cursor must hold the exact value.
   const jsonKeys = ordering.keys.every((key) => key.type !== "number");
   const names = jsonKeys && (spec.entity === undefined || spec.entity.names) ? ["_pk", "_p", ...ordering.keys.map((_, i) => `_k${i}`), ...(spec.entity?.names ?? [])] : null;
-  const readPage = (sql: string, values: unknown[], extra: string[] = []) => (names ? readRows(db, sql, values, [...names, ...extra], tally, spec.entity?.json) : db.readPrepared(sql, values, tally));
+  const readPage = (sql: string, values: unknown[], order: string, extra: string[] = []) => (names ? readRows(db, sql, values, [...names, ...extra], tally, order, spec.entity?.json) : db.readPrepared(sql, values, tally));
+  // Through JSON PostgreSQL's instants arrive as JSON's text (`…T02:00:00.123456+00:00`); a cursor
+  // holds an instant as read cell by cell (a Date, to the millisecond), so a page's cursors do not
+  // depend on how its rows travelled.
+  const keyOf = (key: Ordering["keys"][number], value: unknown) => (names && db.isPostgres && key.type === "time" && typeof value === "string" ? jsonInstant(value) : value);
   let rows: Array<Record<string, unknown>>;
   if (single) {
     const { sql, values } = base.compile(`${pkSql} AS _pk, 0 AS _p, ${keyColumns}`, ` ORDER BY ${orderSql} LIMIT ${args.count + 1}`, { conditions: windowConditions, params: windowParams });
-    rows = await readPage(sql, values);
+    rows = await readPage(sql, values, read.keys.map((k, i) => `_k${i} ${k.dir}`).join(", "));
   } else {
     const inner = base.compile(`${pkSql} AS _pk, ${partitionSql} AS _p, ${keyColumns}, ROW_NUMBER() OVER (PARTITION BY ${partitionSql} ORDER BY ${orderSql}) AS _rn`, "", { conditions: windowConditions, params: windowParams });
-    rows = await readPage(`SELECT * FROM (${inner.sql}) _page WHERE _page._rn <= ${args.count + 1} ORDER BY _page._p, _page._rn`, inner.values, ["_rn"]);
+    rows = await readPage(`SELECT * FROM (${inner.sql}) _page WHERE _page._rn <= ${args.count + 1} ORDER BY _page._p, _page._rn`, inner.values, "_p, _rn", ["_rn"]);
   }
 
   const byPartition = new Map<number, Array<Record<string, unknown>>>();
@@ -148,7 +152,7 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
     result.set(p, {
       pks: shown.map((r) => Number(r._pk)),
       rows: spec.entity ? shown.map((r) => spec.entity!.hydrate(r)) : undefined,
-      cursor: (index) => encodeCursor(ordering, ordering.keys.map((_, i) => normalizeKeyValue(shown[index]![`_k${i}`]))),
+      cursor: (index) => encodeCursor(ordering, ordering.keys.map((key, i) => normalizeKeyValue(keyOf(key, shown[index]![`_k${i}`])))),
       hasNextPage: args.backward ? away : towards,
       hasPreviousPage: args.backward ? towards : away,
       totalCount: async () => (await totals()).get(p) ?? 0,

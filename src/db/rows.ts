@@ -51,19 +51,19 @@ export class RowReader<T extends object> {
     });
   }
 
-  /** Rows whose `column` is one of `keys` (in any order), ordered by `orderBy` when given. */
+  /** Rows whose `column` is one of `keys` (in any order), ordered by `orderBy` (this table's columns) when given. */
   async byKeys(db: Database, tally: StatementTally | null, column: string, keys: readonly (number | string)[], orderBy = ""): Promise<T[]> {
     if (keys.length === 0) return [];
     const order = orderBy ? ` ORDER BY ${orderBy}` : "";
     const sql = `SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(db, `"${column}"`)}${order}`;
-    const raw = this.names ? await readRows(db, sql, [keyListParam(db, keys)], this.names, tally) : await db.readPrepared(sql, [keyListParam(db, keys)], tally);
+    const raw = this.names ? await readRows(db, sql, [keyListParam(db, keys)], this.names, tally, orderBy) : await db.readPrepared(sql, [keyListParam(db, keys)], tally);
     return raw.map((row) => this.hydrate(row));
   }
 
   /** Every row, ordered by `orderBy` (for small tables such as tags). */
   async all(db: Database, tally: StatementTally | null, orderBy: string): Promise<T[]> {
     const sql = `SELECT ${this.selectList} FROM "${this.table}" ORDER BY ${orderBy}`;
-    const raw = this.names ? await readRows(db, sql, [], this.names, tally) : await db.readPrepared(sql, [], tally);
+    const raw = this.names ? await readRows(db, sql, [], this.names, tally, orderBy) : await db.readPrepared(sql, [], tally);
     return raw.map((row) => this.hydrate(row));
   }
 
@@ -113,7 +113,7 @@ export class RowReader<T extends object> {
 const pgInstant = pgTypes.getTypeParser(TIMESTAMPTZ_OID, "text") as (text: string) => unknown;
 
 /** A PostgreSQL instant as its JSON writes it, read as node-postgres reads the same instant sent as text (`infinity` included). */
-function jsonInstant(text: string): unknown {
+export function jsonInstant(text: string): unknown {
   return parseTimestamptz(text) ?? pgInstant(text.length > 10 && text[10] === "T" ? `${text.slice(0, 10)} ${text.slice(11)}` : text);
 }
 
@@ -138,17 +138,18 @@ function jsonExact(column: ColumnMetadata, postgres: boolean): boolean {
  * cost of an uncached front page: docs/performance.md); on PostgreSQL
  * (`json_agg(json_build_array(…))`) node-postgres parses each row's message, field by field. `names` are the statement's result columns, in order, as it names them;
  * the rows come back as objects with those keys, as {@link Database.readPrepared} gives them.
- * The statement's ORDER BY holds: SQLite does not flatten an ordered subquery into an aggregate,
- * and PostgreSQL feeds a plain aggregate over a sorted subquery in that order (its manual,
- * Aggregate Expressions; the differential and API tests compare orders). With SQLITE_JSON_ROWS
- * or POSTGRES_JSON_ROWS=false the statement runs as it is. `json` names the columns that hold
- * JSON values (arrays built by the statement), which come back parsed.
+ * `order` is the statement's ORDER BY again, over its result columns ("" when it has none): on
+ * PostgreSQL the aggregate sorts by it, since a plain aggregate over a sorted subquery keeps the
+ * order only "usually" (its manual, Aggregate Expressions); SQLite does not flatten an ordered
+ * subquery into an aggregate. With SQLITE_JSON_ROWS or POSTGRES_JSON_ROWS=false the statement
+ * runs as it is (tests/db/json-rows-postgres.spec.ts compares both on PostgreSQL). `json` names
+ * the columns that hold JSON values (arrays built by the statement), which come back parsed.
  */
-export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null, json: ReadonlySet<string> | null = null): Promise<Array<Record<string, unknown>>> {
+export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null, order: string, json: ReadonlySet<string> | null = null): Promise<Array<Record<string, unknown>>> {
   if (!db.rowsAsJson) return db.readPrepared(sql, params, tally);
   // A JSON column (a nested list) is read again as JSON on SQLite, which forgets out of a subquery that it was JSON and would embed it as text.
   const list = names.map((name) => (json?.has(name) && !db.isPostgres ? `json("${name}")` : `"${name}"`)).join(", ");
-  const wrapped = db.isPostgres ? `SELECT json_agg(json_build_array(${list})) AS _rows FROM (${sql}) _r` : `SELECT json_group_array(json_array(${list})) AS _rows FROM (${sql})`;
+  const wrapped = db.isPostgres ? `SELECT json_agg(json_build_array(${list})${order ? ` ORDER BY ${order}` : ""}) AS _rows FROM (${sql}) _r` : `SELECT json_group_array(json_array(${list})) AS _rows FROM (${sql})`;
   const [row] = await db.readPrepared(wrapped, params, tally);
   if (row === undefined || row._rows === null) return [];
   // node-postgres has parsed the json value already; node-sqlite3 hands over its text.
