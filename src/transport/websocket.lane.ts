@@ -22,6 +22,13 @@ import { sharedExecution } from "../api/live/event-shares";
 export const LANE_MAX_BUFFERED_BYTES = 64 * 1024;
 /** Events one subscriber may have in the lane (executing, not yet written) at once. */
 export const LANE_MAX_AHEAD = 16;
+/**
+ * Sockets one batch writes before it lets the loop turn: one uninterrupted pass over 10,000
+ * subscribers kept everything else in the process (the bus handing the event to the rest of the
+ * feeds, HTTP requests) waiting for it. The group's next batch waits for the last slice, so each
+ * subscriber's events still go out in order.
+ */
+export const LANE_WRITE_SLICE = 500;
 
 const OPEN = 1;
 const TAIL = Buffer.from("}");
@@ -105,8 +112,8 @@ export class DirectLane {
     return true;
   }
 
-  /** One pass over the batch: the payload serialised once, each open subscription's frame written. */
-  private write(batch: Batch, result: ExecutionResult): void {
+  /** The batch's sockets written {@link LANE_WRITE_SLICE} at a time: the payload serialised once, each open subscription's frame written. */
+  private async write(batch: Batch, result: ExecutionResult): Promise<void> {
     let payload: Buffer;
     try {
       payload = this.options.payloadOf(result);
@@ -116,16 +123,21 @@ export class DirectLane {
     }
     batch.open = false;
     const { stats } = this.options;
-    const now = Date.now();
-    for (let i = 0; i < batch.members.length; i++) {
-      const subscriber = batch.members[i]!;
-      subscriber.ahead--;
-      // Unsubscribed (or its socket closed) since it took the lane: it gets nothing more.
-      if (!subscriber.channel.stopped && subscriber.socket.readyState === OPEN) {
-        subscriber.socket.send(Buffer.concat([subscriber.head, payload, TAIL]), { binary: false });
-        stats.recordPush(batch.event.createdAt, now, "direct");
+    const { members, settles } = batch;
+    for (let start = 0; start < members.length; start += LANE_WRITE_SLICE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const now = Date.now();
+      const end = Math.min(members.length, start + LANE_WRITE_SLICE);
+      for (let i = start; i < end; i++) {
+        const subscriber = members[i]!;
+        subscriber.ahead--;
+        // Unsubscribed (or its socket closed) since it took the lane: it gets nothing more.
+        if (!subscriber.channel.stopped && subscriber.socket.readyState === OPEN) {
+          subscriber.socket.send(Buffer.concat([subscriber.head, payload, TAIL]), { binary: false });
+          stats.recordPush(batch.event.createdAt, now, "direct");
+        }
+        settles[i]!();
       }
-      batch.settles[i]!();
     }
   }
 
