@@ -183,12 +183,19 @@ describe("fan-out: the direct lane and graphql-ws's loop", () => {
     const seen: number[][] = Array.from({ length: count }, () => []);
     let turned = false;
     let turnedBeforeLast: boolean | null = null;
+    // Hand-overs in the order they happened: the last listener's first event must come before the first listener's second.
+    let calls = 0;
+    let lastGotFirstAt = Number.NaN;
+    let firstGotSecondAt = Number.NaN;
     const stops: Array<() => void> = [];
     for (let i = 0; i < count; i++) {
       stops.push(
         t.server.bus.listen((event) => {
           const got = seen[i]!;
           got.push(event.seq);
+          calls++;
+          if (i === 0 && got.length === 2) firstGotSecondAt = calls;
+          if (i === count - 1 && got.length === 1) lastGotFirstAt = calls;
           if (i === 0 && got.length === 1) {
             setImmediate(() => (turned = true));
             // Removed while the event is being handed out: it gets nothing more, not even this one.
@@ -208,6 +215,7 @@ describe("fan-out: the direct lane and graphql-ws's loop", () => {
       for (const stop of stops) stop();
     }
     expect(turnedBeforeLast).toBe(true);
+    expect(lastGotFirstAt).toBeLessThan(firstGotSecondAt);
     const order = seen[0]!;
     expect(order).toHaveLength(5);
     expect(order.every((seq, i) => i === 0 || seq > order[i - 1]!)).toBe(true);
