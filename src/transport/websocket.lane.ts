@@ -12,9 +12,9 @@ import { sharedExecution } from "../api/live/event-shares";
  * async iterator (the feed's channel, our mapping, its loop, its send), and the microtask queue
  * runs every step for every subscriber before the next step of any: with 5,000 subscribers no
  * socket was written until most of the work for all of them was done. Here a subscriber that is
- * caught up (its graphql-ws loop waits for the next event, nothing queued) is written to in one
- * pass over all the subscribers that share the event's execution: the result is serialised once,
- * and each socket gets it behind its own subscription id. graphql-ws's loop stays parked in
+ * caught up (its graphql-ws loop waits for the next event, nothing queued) is written to with
+ * the others that share the event's execution, a slice at a time: the result is serialised once,
+ * and each socket gets it behind its own subscription id, in a frame made whole here. graphql-ws's loop stays parked in
  * `next()` meanwhile; anything that cannot take the lane (a replayed event, a socket that is
  * behind) goes the ordinary way, and the channel keeps the order between the two.
  */
