@@ -23,6 +23,13 @@ export interface EventBusOptions {
 }
 
 const BATCH = 500;
+/**
+ * A topic's listeners one event is handed to before the loop may turn. Live feeds listen to
+ * their topic: with 10,000 of them one uninterrupted pass took 20–65 ms on a loaded machine
+ * before the direct lane could write the first socket; in slices, the subscribers of the first
+ * slice are written while the rest are still being handed the event.
+ */
+export const HAND_SLICE = 500;
 
 /**
  * Follows the event log of the database and hands each new event, in order, to this process's
@@ -121,19 +128,43 @@ export class EventBus {
         delivered++;
         this.hand(event, this.listeners);
         const own = this.byTopic.get(event.topic);
-        if (own !== undefined) this.hand(event, own);
+        if (own !== undefined) await this.handInSlices(event, own);
       }
       if (rows.length < BATCH) break;
     }
     if (announce && delivered > 0) this.options.notifier?.publish(this.lastSeq);
   }
 
-  private hand(event: LogEvent, listeners: ReadonlySet<(event: LogEvent) => void>): void {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.options.logger.error({ err: error, seq: event.seq }, "an event listener failed");
+  private hand(event: LogEvent, listeners: Iterable<(event: LogEvent) => void>): void {
+    for (const listener of listeners) this.handOne(event, listener);
+  }
+
+  private handOne(event: LogEvent, listener: (event: LogEvent) => void): void {
+    try {
+      listener(event);
+    } catch (error) {
+      this.options.logger.error({ err: error, seq: event.seq }, "an event listener failed");
+    }
+  }
+
+  /**
+   * Hands `event` to a topic's listeners {@link HAND_SLICE} at a time, letting the loop turn
+   * between slices. The next event waits for the last slice, so each listener still gets the
+   * events in order. The listeners are those of when the event came: one added meanwhile
+   * started after it (the bus's head had passed it); one removed meanwhile gets nothing more.
+   */
+  private async handInSlices(event: LogEvent, listeners: ReadonlySet<(event: LogEvent) => void>): Promise<void> {
+    if (listeners.size <= HAND_SLICE) {
+      this.hand(event, listeners);
+      return;
+    }
+    const all = [...listeners];
+    for (let start = 0; start < all.length; start += HAND_SLICE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const end = Math.min(all.length, start + HAND_SLICE);
+      for (let i = start; i < end; i++) {
+        const listener = all[i]!;
+        if (listeners.has(listener)) this.handOne(event, listener);
       }
     }
   }

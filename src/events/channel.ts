@@ -34,7 +34,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
     if (this.bypassed === 0) this.serve();
   };
 
-  /** @param limit how many undelivered items a slow consumer may fall behind before the channel fails. */
+  /** @param limit how many undelivered items (queued, or taken by the bypass and not settled) a slow consumer may fall behind before the channel fails. */
   constructor(private readonly limit: number) {}
 
   get closed(): boolean {
@@ -84,7 +84,8 @@ export class Channel<T> implements AsyncIterableIterator<T> {
       resolve({ value, done: false });
       return;
     }
-    if (this.queue.length >= this.limit) {
+    // What the bypass holds counts: a subscriber's socket that stopped reading holds both.
+    if (this.queue.length + this.bypassed >= this.limit) {
       this.fail(new RateLimitedError(`The subscriber fell more than ${this.limit} events behind; resume with the last cursor received.`, 1));
       return;
     }

@@ -10,6 +10,8 @@ import { bearer, mintToken } from "../helpers/tokens";
 import { connect, wsUrl } from "../helpers/ws";
 import type { LiveClient, Subscription } from "../helpers/ws";
 import { useTestServer } from "../helpers/fixture";
+import { HAND_SLICE } from "../../src/events/bus";
+import { LANE_WRITE_SLICE } from "../../src/transport/websocket.lane";
 
 /*
  * The fan-out's two ways to a subscriber: the direct lane (caught-up subscribers of one shared
@@ -67,7 +69,8 @@ class RawSocket {
 }
 
 describe("fan-out: the direct lane and graphql-ws's loop", () => {
-  const t = useTestServer({ seed: false, config: { websocket: { keepAliveMs: 120_000 } } });
+  // Subscriptions per connection and address raised: one test holds more feeds than the bus hands an event to in one slice.
+  const t = useTestServer({ seed: false, config: { websocket: { keepAliveMs: 120_000, maxSubscriptionsPerConnection: 250, maxSubscriptionsPerAddress: 2000 } } });
   let editor: Record<string, string>;
   let personId: string;
   const open: Array<{ close(): Promise<void> }> = [];
@@ -174,6 +177,75 @@ describe("fan-out: the direct lane and graphql-ws's loop", () => {
       expect(cursorsIncrease(sub)).toBe(true);
     }
   });
+
+  it("hands an event to a topic's listeners in slices, the loop turning between them, and the next event only after the last slice", async () => {
+    const count = 2 * HAND_SLICE + 10;
+    const seen: number[][] = Array.from({ length: count }, () => []);
+    let turned = false;
+    let turnedBeforeLast: boolean | null = null;
+    // Hand-overs in the order they happened: the last listener's first event must come before the first listener's second.
+    let calls = 0;
+    let lastGotFirstAt = Number.NaN;
+    let firstGotSecondAt = Number.NaN;
+    const stops: Array<() => void> = [];
+    for (let i = 0; i < count; i++) {
+      stops.push(
+        t.server.bus.listen((event) => {
+          const got = seen[i]!;
+          got.push(event.seq);
+          calls++;
+          if (i === 0 && got.length === 2) firstGotSecondAt = calls;
+          if (i === count - 1 && got.length === 1) lastGotFirstAt = calls;
+          if (i === 0 && got.length === 1) {
+            setImmediate(() => (turned = true));
+            // Removed while the event is being handed out: it gets nothing more, not even this one.
+            stops[count - 2]!();
+          }
+          if (i === count - 1 && got.length === 1) turnedBeforeLast = turned;
+        }, "article"),
+      );
+    }
+    try {
+      // A burst: five events committed at once, read by the bus in one look.
+      await t.server.db.transaction(async (em) => {
+        for (let i = 0; i < 5; i++) await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, await addStory(em, { title: `Irisan ${i}` })));
+      });
+      await t.server.bus.settle();
+    } finally {
+      for (const stop of stops) stop();
+    }
+    expect(turnedBeforeLast).toBe(true);
+    expect(lastGotFirstAt).toBeLessThan(firstGotSecondAt);
+    const order = seen[0]!;
+    expect(order).toHaveLength(5);
+    expect(order.every((seq, i) => i === 0 || seq > order[i - 1]!)).toBe(true);
+    for (let i = 0; i < count; i++) expect(seen[i]).toEqual(i === count - 2 ? [] : order);
+  });
+
+  it("keeps every subscriber's order through a burst fanned out to more subscribers than one slice holds", async () => {
+    const perSocket = 200;
+    const sockets = await Promise.all(Array.from({ length: 4 }, () => raw()));
+    const ids = Array.from({ length: perSocket }, (_, i) => `irisan-${i}`);
+    // Two shared executions: one answered at once, one that reads each story's institutions from the database.
+    for (const socket of sockets) for (const [i, id] of ids.entries()) socket.send({ id, type: "subscribe", payload: { query: i % 2 === 0 ? EVENTS : PLACED_EVENTS } });
+    expect(sockets.length * perSocket).toBeGreaterThan(Math.max(HAND_SLICE, LANE_WRITE_SLICE));
+    await subscribed(sockets.length * perSocket);
+    const before = await pushes();
+    const order = Array.from({ length: 20 }, (_, i) => `Irisan beruntun ${i}`);
+    await t.server.db.transaction(async (em) => {
+      const lapas = await addInstitution(em, { name: "Lapas Irisan", kind: InstitutionKind.LAPAS });
+      for (const [i, title] of order.entries()) await recordArticleEvent(em, "PUBLISHED", await snapshotArticle(em, await addStory(em, { title, institutions: i % 3 === 0 ? [lapas] : [] })));
+    });
+    const deadline = Date.now() + 20_000;
+    while (sockets.some((s) => ids.some((id) => s.titlesOf(id).length < order.length)) && Date.now() < deadline) await settle(20);
+    await settle(300);
+    for (const socket of sockets) {
+      for (const id of ids) expect(socket.titlesOf(id)).toEqual(order);
+      expect(socket.messages.filter((m) => m.type === "error" || m.type === "complete")).toEqual([]);
+    }
+    // The first event at least went out through the lane to every one of them (they were all caught up).
+    expect((await pushes()).direct - before.direct).toBeGreaterThanOrEqual(sockets.length * perSocket);
+  }, 60_000);
 
   it("lets a subscriber whose socket is behind fall back to graphql-ws's loop without holding the others, then rejoin the lane in order", async () => {
     const sockets: WebSocket[] = [];
