@@ -156,6 +156,7 @@ describe("uncached reads: the early path and the worker reads answer as the full
   const cached: TestServer[] = [];
   const cachedFiles: string[] = [];
   const cases: Array<{ name: string; body: string }> = [];
+  let brokenSlug: string | undefined;
 
   beforeAll(async () => {
     const common = {
@@ -200,6 +201,20 @@ describe("uncached reads: the early path and the worker reads answer as the full
       );
       return story;
     });
+    if (oldFile) {
+      // A story whose updatedAt SQLite holds as text no Date reads (a masked internal error beside data).
+      const broken = await old.server.db.transaction((em) =>
+        addStory(em, {
+          title: "Berita dengan waktu rusak",
+          publishedAt: new Date(BASE_TIME + 51 * HOUR),
+        }),
+      );
+      await old.server.db.writer.query(
+        `UPDATE article SET updated_at = 'bukan waktu' WHERE slug = ?`,
+        [broken.slug],
+      );
+      brokenSlug = broken.slug;
+    }
     editor = await mintToken(old, "EDITOR");
     const databases: Array<DatabaseConfig | undefined> = oldFile
       ? [
@@ -399,6 +414,12 @@ describe("uncached reads: the early path and the worker reads answer as the full
         `{ articlePreview(token: "nope") { title } }`,
       ],
     ];
+    if (brokenSlug)
+      more.push([
+        "a masked internal error beside data",
+        `query($s: String!) { article(slug: $s) { slug updatedAt } articles(first: 1) { nodes { slug } } }`,
+        { s: brokenSlug },
+      ]);
     for (const [name, query, variables] of more)
       cases.push({
         name,
@@ -578,6 +599,22 @@ describe("uncached reads: the early path and the worker reads answer as the full
       expect(await counted(t, "fallback")).toBeGreaterThan(0);
     }
     expect(await counted(fresh[0]!, "compiled")).toBe(0);
+    // The broken instant's case is what it says: a masked internal error beside data.
+    const masked = cases.find(
+      (c) => c.name === "a masked internal error beside data",
+    );
+    if (masked)
+      expect(
+        JSON.parse((await post(fresh[1]!, masked.body, {})).body),
+      ).toMatchObject({
+        errors: [
+          {
+            message: "Unexpected error.",
+            extensions: { code: "INTERNAL_SERVER_ERROR" },
+          },
+        ],
+        data: { article: null },
+      });
   });
 
   it("shows editors what readers do not see, on both paths", async () => {
