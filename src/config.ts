@@ -164,6 +164,12 @@ export interface GraphQLConfig {
    * src/transport/early-execution.ts); false: every request takes the full path.
    */
   readonly earlyExecution: boolean;
+  /**
+   * The early path runs documents it has admitted twice through graphql-jit's compiled execution,
+   * graphql-js answering whenever that has errors (COMPILED_EXECUTION;
+   * src/transport/compiled-execution.ts); false: graphql-js runs every one.
+   */
+  readonly compiledExecution: boolean;
 }
 
 /** The in-memory response cache, the Cache-Control of anonymous GET answers, and the HTTP cache in front. */
@@ -631,6 +637,7 @@ export function parseGraphQLConfig(env: NodeJS.ProcessEnv): GraphQLConfig {
     playground: parseBool("PLAYGROUND", env.PLAYGROUND, true),
     persistedQueriesBytes: parseInteger("PERSISTED_QUERIES_MB", env.PERSISTED_QUERIES_MB, 16, 1, 4096) * 1_048_576,
     earlyExecution: parseBool("EARLY_EXECUTION", env.EARLY_EXECUTION, true),
+    compiledExecution: parseBool("COMPILED_EXECUTION", env.COMPILED_EXECUTION, true),
   };
 }
 

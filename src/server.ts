@@ -35,6 +35,7 @@ import { createTickerRouter } from "./ticker/ticker.router";
 import { createFeedsRouter } from "./feeds/feeds.router";
 import { createDeskRouter } from "./desk/desk.router";
 import { observabilityPlugin, requestObserver } from "./transport/observability-plugin";
+import { CompiledExecution } from "./transport/compiled-execution";
 import { EarlyExecution } from "./transport/early-execution";
 import { Metrics } from "./observability/metrics";
 import { requestScope, scopeOf } from "./kernel/request-scope";
@@ -396,6 +397,8 @@ export async function createServer(config: AppConfig, options: { logger?: Logger
             headerStep: corsHeaders,
             cache: responseCache.http,
             bodiesRead: early !== null,
+            // A few hundred documents cover a site's pages; more are compiled again when they come back.
+            compiled: config.graphql.compiledExecution ? new CompiledExecution(schema, { capacity: 256, count: (outcome) => metrics.compiledExecutions.inc({ outcome }) }) : null,
           });
     const graphql = direct ? direct.listener(app) : app;
     handle = early ? early.listener(graphql, corsHeaders) : graphql;

@@ -30,6 +30,41 @@ function isRealDateTime(m: RegExpExecArray): boolean {
 /** The scalar's specification, which GraphQL tools read from `@specifiedBy` (codegen, GraphiQL). */
 export const DATE_TIME_SPECIFIED_BY = "https://scalars.graphql.org/andimarek/date-time";
 
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * Date#toISOString's text, built from the UTC fields: V8's builtin cost 0.4–0.6 µs an instant on
+ * this machine and this a third of that (a front page writes 80). Years outside 0–9999, which
+ * toISOString writes with a sign and six digits, are left to it.
+ */
+function isoOf(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (year < 0 || year > 9999) return date.toISOString();
+  const ms = date.getUTCMilliseconds();
+  const yyyy = year >= 1000 ? `${year}` : year >= 100 ? `0${year}` : year >= 10 ? `00${year}` : `000${year}`;
+  return `${yyyy}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : ms}Z`;
+}
+
+/**
+ * The last instants written, by their time value: a page's stories are written again by every
+ * reader of it (the front page's 80 on each request), and a hit costs a twentieth of a write.
+ * Cleared when full, so it holds at most this many.
+ */
+const ISO_CACHE_SIZE = 4096;
+const isoCache = new Map<number, string>();
+
+/** The ISO-8601 text of an instant in UTC, exactly as Date#toISOString writes it. */
+export function utcIso(date: Date): string {
+  const time = date.getTime();
+  let text = isoCache.get(time);
+  if (text === undefined) {
+    text = isoOf(date);
+    if (isoCache.size >= ISO_CACHE_SIZE) isoCache.clear();
+    isoCache.set(time, text);
+  }
+  return text;
+}
+
 /** An instant, written as ISO-8601 in UTC (`2025-10-09T08:00:00.000Z`). */
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: "DateTime",
@@ -38,7 +73,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   serialize: (value) => {
     const date = toDate(value);
     if (Number.isNaN(date.getTime())) throw new TypeError(`DateTime cannot represent ${String(value)}.`);
-    return date.toISOString();
+    return utcIso(date);
   },
   parseValue: (value) => parseInstant(value),
   parseLiteral: (ast) => {

@@ -62,6 +62,7 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+  readonly compiledExecutions = new Counter({ name: "graphql_compiled_executions_total", help: "Early-path executions by graphql-jit: their result answered (compiled), or had errors or no data and graphql-js answered (fallback).", labelNames: ["outcome"], registers: [this.registry] });
   readonly statements = new Histogram({ name: "graphql_sql_statements_per_request", help: "SQL statements one GraphQL request ran.", buckets: [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64, 128], registers: [this.registry] });
   readonly rateLimited = new Counter({ name: "graphql_rate_limited_total", help: "Operations refused with RATE_LIMITED.", registers: [this.registry] });
   readonly auditEntriesLost = new Counter({ name: "audit_entries_lost_total", help: "Audit entries that could not be written after their mutation ended (each logged at error level with its content).", registers: [this.registry] });

@@ -14,6 +14,7 @@ import type { AdmittedOperation, OperationPolicy, Refusal } from "../policy/oper
 import { readJsonBody, readQueryString } from "./http-request";
 import type { GraphQLParams } from "./http-request";
 import type { RequestObserver } from "./observability-plugin";
+import type { CompiledExecution } from "./compiled-execution";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 /** A middleware that sets headers and calls on (the CORS one). */
@@ -47,6 +48,8 @@ export interface EarlyExecutionOptions {
   readonly cache?: HttpCache | null;
   /** true when the response cache's own early check comes first and has read the POST bodies already. */
   readonly bodiesRead?: boolean;
+  /** graphql-jit's compiled execution of documents seen twice (COMPILED_EXECUTION); null: graphql-js runs every one. */
+  readonly compiled?: CompiledExecution | null;
 }
 
 /** Apollo's answer media type for this Accept, or null where Apollo might choose another (multipart) or none. */
@@ -190,8 +193,19 @@ export class EarlyExecution {
       const get = req.method === "GET";
       const slot = cache && (get || cache.keepsAnswers) ? cache.answerEarly(req, res, admitted, mediaType, scope.id) : null;
       if (slot === true) return;
-      const contextValue = this.options.context(req, scope, admitted);
-      const result = (await execute({
+      let contextValue = this.options.context(req, scope, admitted);
+      const compiled = this.options.compiled?.compiledFor(admitted);
+      let result: ExecutionResult | undefined;
+      if (compiled !== undefined) {
+        result = await this.options.compiled!.execute(compiled, contextValue, admitted.variables);
+        // Errors or no data: graphql-js answers instead, with a context of its own and the
+        // statements counted afresh (a query changes nothing, and the policy priced it).
+        if (result === undefined) {
+          scope.statements = 0;
+          contextValue = this.options.context(req, scope, admitted);
+        }
+      }
+      result ??= (await execute({
         schema: this.options.schema,
         document: admitted.document,
         contextValue,
