@@ -128,6 +128,16 @@ function arrivalSummary(sorted: readonly number[]): Arrivals {
 /** Arrivals: from the publish mutation sent to the event received, per subscriber. */
 export interface FanoutResult extends Arrivals {
   subscribers: number;
+  /**
+   * The same arrivals from the publish's answer (received here) instead of from sending it: the
+   * fan-out starts at the publish's commit, a moment before its answer, so this takes out the
+   * write transaction that the bare ws server's trigger (a POST doing nothing) does not have.
+   */
+  fromAnswer: Arrivals;
+  /** Server CPU (user + system) from just before the publish to the last arrival, in ms (10 ms ticks). */
+  serverCpuMs: number;
+  /** This process's CPU over the same span (the clients' work on the messages), in ms. */
+  driverCpuMs: number;
   /** How long opening all the sockets took. */
   connectMs: number;
   mutationMs: number;
@@ -155,8 +165,12 @@ export async function runFanout(server: Proc, token: string, subscribers: number
   const rssBefore = server.rss();
   // performance.now() → the monotonic clock of CPU profiles.
   const monoOffsetUs = monotonicUs() - performance.now() * 1000;
+  const serverCpu = server.cpuMs();
+  const driverCpu = driverCpuMs();
   const { sentAt, roundTripMs } = await publish(server, token, id);
   await waitForArrivals(tickers, id, 15_000);
+  const driverCpuSpent = driverCpuMs() - driverCpu;
+  const serverCpuSpent = server.cpuMs() - serverCpu;
   const rssAfter = server.rss();
   const latencies = tickers
     .map((t) => t.arrivals.get(id))
@@ -168,6 +182,9 @@ export async function runFanout(server: Proc, token: string, subscribers: number
   return {
     subscribers,
     ...arrivalSummary(latencies),
+    fromAnswer: arrivalSummary(latencies.map((ms) => ms - roundTripMs)),
+    serverCpuMs: serverCpuSpent,
+    driverCpuMs: driverCpuSpent,
     connectMs,
     mutationMs: roundTripMs,
     rssBefore,
@@ -210,10 +227,57 @@ export async function runSingle(server: Proc, token: string, repeats: number): P
   return { latencies, mutationMs, p50: quantile(sorted, 0.5), max: sorted[sorted.length - 1]! };
 }
 
+/** This process's CPU time so far (user + system), in ms. */
+function driverCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** What the fan-out ceiling measured: a bare `ws` server sending one message to every socket. */
 export interface CeilingFanoutResult extends Arrivals {
   subscribers: number;
+  /** "plain": ws clients that JSON.parse; "graphql-ws": graphql-ws clients, as the server's subscribers. */
+  clients: "plain" | "graphql-ws";
   rssAfter: number;
+  /** The ceiling's CPU from just before the POST to the last arrival, in ms (10 ms ticks). */
+  serverCpuMs: number;
+  /** This process's CPU over the same span, in ms. */
+  driverCpuMs: number;
+}
+
+/** The `articlePublished` payload the ceiling sends, shaped like the server's (cursor, type, the article's four fields). */
+function ceilingPayload(id: string, subscribers: number): { data: PublishedEvent } {
+  return { data: { articlePublished: { cursor: "0000000000010001", type: "PUBLISHED", article: { id, slug: `uji-siaran-ke-${subscribers}-pelanggan`, title: `Uji siaran ke ${subscribers} pelanggan`, publishedAt: new Date().toISOString() } } } };
+}
+
+/**
+ * The server's fan-out, but against the ws ceiling speaking the least of graphql-ws: the same
+ * graphql-ws clients as {@link runFanout} (parse, validate, the sink), so that the two sides'
+ * receiving work is the same; per client, from sending the POST to the `next` received.
+ */
+export async function runCeilingFanoutGraphqlWs(ceiling: Proc, subscribers: number): Promise<CeilingFanoutResult> {
+  const id = `QXJ0aWNsZTo${Date.now()}`;
+  const tickers = await openTickers(wsUrlOf(ceiling), subscribers, 100);
+  // As for the server: the subscribes have no answer; give the ceiling time to note the last ones.
+  await new Promise((r) => setTimeout(r, 500 + Math.round(subscribers / 20)));
+  const serverCpu = ceiling.cpuMs();
+  const driverCpu = driverCpuMs();
+  const sentAt = performance.now();
+  const response = await fetch(ceiling.url, { method: "POST", body: JSON.stringify(ceilingPayload(id, subscribers)) });
+  await response.arrayBuffer();
+  await waitForArrivals(tickers, id, 15_000);
+  const driverCpuSpent = driverCpuMs() - driverCpu;
+  const serverCpuSpent = ceiling.cpuMs() - serverCpu;
+  const rssAfter = ceiling.rss();
+  const latencies = tickers
+    .map((t) => t.arrivals.get(id))
+    .filter((at): at is number => at !== undefined)
+    .map((at) => at - sentAt)
+    .sort((a, b) => a - b);
+  const errors = tickers.flatMap((t) => t.errors);
+  await closeTickers(tickers);
+  if (errors.length > 0) throw new Error(`graphql-ws clients of the ws ceiling erred: ${errors.slice(0, 3).join("; ")}`);
+  return { subscribers, clients: "graphql-ws", ...arrivalSummary(latencies), rssAfter, serverCpuMs: serverCpuSpent, driverCpuMs: driverCpuSpent };
 }
 
 /**
@@ -244,22 +308,18 @@ export async function runCeilingFanout(ceiling: Proc, subscribers: number): Prom
     }
   };
   await Promise.all(Array.from({ length: Math.min(100, subscribers) }, open));
-  const message = JSON.stringify({
-    id: "0b9c2c8e-6f0e-4a4e-9d8e-2f9d3d6c1a7b",
-    type: "next",
-    payload: { data: { articlePublished: { cursor: "0000000000010001", type: "PUBLISHED", article: { id, slug: `uji-siaran-ke-${subscribers}-pelanggan`, title: `Uji siaran ke ${subscribers} pelanggan`, publishedAt: new Date().toISOString() } } } },
-  });
+  const message = JSON.stringify({ id: "0b9c2c8e-6f0e-4a4e-9d8e-2f9d3d6c1a7b", type: "next", payload: ceilingPayload(id, subscribers) });
+  const serverCpu = ceiling.cpuMs();
+  const driverCpu = driverCpuMs();
   const sentAt = performance.now();
   const response = await fetch(ceiling.url, { method: "POST", body: message });
   await response.arrayBuffer();
   const deadline = Date.now() + 15_000;
   while (arrivals.size < subscribers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const driverCpuSpent = driverCpuMs() - driverCpu;
+  const serverCpuSpent = ceiling.cpuMs() - serverCpu;
   const rssAfter = ceiling.rss();
   const latencies = [...arrivals.values()].map((at) => at - sentAt).sort((a, b) => a - b);
   for (const socket of sockets) socket.terminate();
-  return {
-    subscribers,
-    ...arrivalSummary(latencies),
-    rssAfter,
-  };
+  return { subscribers, clients: "plain", ...arrivalSummary(latencies), rssAfter, serverCpuMs: serverCpuSpent, driverCpuMs: driverCpuSpent };
 }
