@@ -159,9 +159,14 @@ describe("uncached reads: the early path and the worker reads answer as the full
   let brokenSlug: string | undefined;
 
   beforeAll(async () => {
+    // Every server here reads the same wrong preview tokens from 127.0.0.1, three times each; on
+    // PostgreSQL + Redis they share one limiter, which would refuse the later ones with a
+    // "try again in N s" that differs by a second between servers. The limit has its own tests.
+    const previews = { rateLimit: 1_000_000, rateWindowSeconds: 600 };
     const common = {
       cache: { enabled: false },
       cors: { origins: [ORIGIN] },
+      previews,
     } as const;
     // Today's path: Express and Apollo, node-sqlite3's reader cell by cell.
     old = await startTestServer({
@@ -267,6 +272,7 @@ describe("uncached reads: the early path and the worker reads answer as the full
         cache: { enabled: true },
         cors: { origins: [ORIGIN] },
         graphql: { earlyExecution },
+        previews,
       } as const;
       cached.push(
         await startTestServer({
