@@ -69,7 +69,7 @@ describe("signed webhooks to HTTPS receivers", () => {
     await publish("Cerita untuk penerima tak dikenal");
     let log = await deliveries(id);
     const deadline = Date.now() + 20_000;
-    // Both: an attempt's row and the delivery's count are written apart, and a read may fall between (failed in CI).
+    // Both: the delivery and its attempts are read by two statements, and an attempt committed between them showed 3 rows and a count of 2 (failed in CI).
     while (((log[0]?.attempts.length ?? 0) < 3 || (log[0]?.attemptCount ?? 0) < 3) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       log = await deliveries(id);
