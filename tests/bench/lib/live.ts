@@ -121,6 +121,15 @@ export interface Arrivals {
   max: number;
 }
 
+/** Each ticker's arrival of event `id`, in ms after `sentAt`, sorted (tickers it never reached left out). */
+function arrivalsSince(tickers: ReadonlyArray<{ arrivals: ReadonlyMap<string, number> }>, id: string, sentAt: number): number[] {
+  return tickers
+    .map((t) => t.arrivals.get(id))
+    .filter((at): at is number => at !== undefined)
+    .map((at) => at - sentAt)
+    .sort((a, b) => a - b);
+}
+
 function arrivalSummary(sorted: readonly number[]): Arrivals {
   return { received: sorted.length, first: sorted[0] ?? Number.NaN, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
 }
@@ -172,11 +181,7 @@ export async function runFanout(server: Proc, token: string, subscribers: number
   const driverCpuSpent = driverCpuMs() - driverCpu;
   const serverCpuSpent = server.cpuMs() - serverCpu;
   const rssAfter = server.rss();
-  const latencies = tickers
-    .map((t) => t.arrivals.get(id))
-    .filter((at): at is number => at !== undefined)
-    .map((at) => at - sentAt)
-    .sort((a, b) => a - b);
+  const latencies = arrivalsSince(tickers, id, sentAt);
   const errors = tickers.flatMap((t) => t.errors);
   await closeTickers(tickers);
   return {
@@ -269,11 +274,7 @@ export async function runCeilingFanoutGraphqlWs(ceiling: Proc, subscribers: numb
   const driverCpuSpent = driverCpuMs() - driverCpu;
   const serverCpuSpent = ceiling.cpuMs() - serverCpu;
   const rssAfter = ceiling.rss();
-  const latencies = tickers
-    .map((t) => t.arrivals.get(id))
-    .filter((at): at is number => at !== undefined)
-    .map((at) => at - sentAt)
-    .sort((a, b) => a - b);
+  const latencies = arrivalsSince(tickers, id, sentAt);
   const errors = tickers.flatMap((t) => t.errors);
   await closeTickers(tickers);
   if (errors.length > 0) throw new Error(`graphql-ws clients of the ws ceiling erred: ${errors.slice(0, 3).join("; ")}`);
