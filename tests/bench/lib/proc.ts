@@ -222,8 +222,8 @@ export function startBetterCeiling(file: string): Promise<Proc> {
 }
 
 /** The fan-out ceiling (tests/bench/ws-ceiling.ts, compiled): a bare ws server. */
-export function startWsCeiling(): Promise<Proc> {
-  return startProcess("ws ceiling", distFile("tests", "bench", "ws-ceiling.js"), { PORT: "0" }, { kind: "url-line" });
+export function startWsCeiling(nodeArgs: string[] = []): Promise<Proc> {
+  return startProcess("ws ceiling", distFile("tests", "bench", "ws-ceiling.js"), { PORT: "0" }, { kind: "url-line" }, nodeArgs);
 }
 
 /**
