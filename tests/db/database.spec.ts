@@ -2,7 +2,8 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { Database } from "../../src/db/database";
+import type { EntityManager } from "typeorm";
+import { attributeWrites, Database, openAttributionScopes } from "../../src/db/database";
 import { entities } from "../../src/entities/entities";
 import { sqliteUtcInstant } from "../../src/db/rows";
 import { Article } from "../../src/entities/article.entity";
@@ -54,5 +55,61 @@ describe("closing", () => {
       await expect(db.readPrepared("SELECT 1 AS one", [])).rejects.toThrow("The database is closing.");
       await expect(slow).resolves.toEqual([{ c: 300000 }]);
       await closed;
+    }));
+});
+
+describe("attributing writes to rows", () => {
+  /** Each commit's tables written outside any scope and its row tags, in commit order. */
+  function commits(db: Database): Array<{ unattributed: string[]; tags: string[] }> {
+    const heard: Array<{ unattributed: string[]; tags: string[] }> = [];
+    db.onCommit((_written, rows) => heard.push({ unattributed: [...rows.unattributed].sort(), tags: [...rows.tags].sort() }));
+    return heard;
+  }
+
+  const insertTag = (em: EntityManager, name: string) => em.query(`INSERT INTO "tag" ("name", "slug") VALUES (?, ?)`, [name, name.toLowerCase()]);
+
+  it("a write inside a scope is its rows; one outside is its table's whole kind", () =>
+    withSqlite(async (db) => {
+      const heard = commits(db);
+      await db.transaction((em) => attributeWrites(em, ["tag"], async (tag) => {
+        await insertTag(em, "Satu");
+        tag("Tag:satu");
+      }));
+      await db.transaction((em) => insertTag(em, "Dua"));
+      expect(heard).toEqual([
+        { unattributed: [], tags: ["Tag:satu"] },
+        { unattributed: ["tag"], tags: [] },
+      ]);
+      expect(openAttributionScopes()).toBe(0);
+    }));
+
+  it("work a scope left running that writes in a later transaction is not attributed to the old scope (SQLite's writer runs every transaction on one runner)", () =>
+    withSqlite(async (db) => {
+      const heard = commits(db);
+      let later!: Promise<void>;
+      await db.transaction((em) => attributeWrites(em, ["tag"], async (tag) => {
+        await insertTag(em, "Satu");
+        tag("Tag:satu");
+        // Set inside the scope; it writes after the scope and its transaction are over.
+        later = new Promise<void>((resolve, reject) => setTimeout(() => db.transaction((next) => insertTag(next, "Dua")).then(() => resolve(), reject), 20));
+      }));
+      await later;
+      expect(heard[1]).toEqual({ unattributed: ["tag"], tags: [] });
+    }));
+
+  it("closes every scope it opened, when the work fails too, so that no scope is left open between writes", () =>
+    withSqlite(async (db) => {
+      const nested = db.transaction((em) =>
+        attributeWrites(em, ["tag"], async () => {
+          expect(openAttributionScopes()).toBe(1);
+          await attributeWrites(em, ["tag"], async () => {
+            expect(openAttributionScopes()).toBe(2);
+            await insertTag(em, "Satu");
+          });
+          throw new Error("the work failed");
+        }),
+      );
+      await expect(nested).rejects.toThrow("the work failed");
+      expect(openAttributionScopes()).toBe(0);
     }));
 });
