@@ -1,5 +1,6 @@
 import { MoreThan } from "typeorm";
 import type { Logger } from "../kernel/logger";
+import { forEachInSlices } from "../kernel/slices";
 import type { Database } from "../db/database";
 import { timeParam } from "../db/sql";
 import { EventLogState, EventRecord } from "./event.entity";
@@ -158,15 +159,9 @@ export class EventBus {
       this.hand(event, listeners);
       return;
     }
-    const all = [...listeners];
-    for (let start = 0; start < all.length; start += HAND_SLICE) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-      const end = Math.min(all.length, start + HAND_SLICE);
-      for (let i = start; i < end; i++) {
-        const listener = all[i]!;
-        if (listeners.has(listener)) this.handOne(event, listener);
-      }
-    }
+    await forEachInSlices([...listeners], HAND_SLICE, (listener) => {
+      if (listeners.has(listener)) this.handOne(event, listener);
+    });
   }
 
   /** Drops events older than the retention; cursors up to the last one dropped expire. */

@@ -1,6 +1,7 @@
 import type { ExecutionArgs, ExecutionResult } from "graphql";
 import type { WebSocket } from "ws";
 import type { Channel } from "../events/channel";
+import { nextTurn } from "../kernel/slices";
 import { isLogEvent } from "../events/log-event";
 import type { LogEvent } from "../events/log-event";
 import type { LiveStats } from "../events/stats";
@@ -125,7 +126,7 @@ export class DirectLane {
     const { stats } = this.options;
     const { members, settles } = batch;
     for (let start = 0; start < members.length; start += LANE_WRITE_SLICE) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (start > 0) await nextTurn();
       const now = Date.now();
       const end = Math.min(members.length, start + LANE_WRITE_SLICE);
       for (let i = start; i < end; i++) {

@@ -2,6 +2,7 @@ import { In } from "typeorm";
 import type { EntityManager, FindOptionsWhere } from "typeorm";
 import { BadUserInputError, quoted } from "../../kernel/errors";
 import { toGlobalId } from "../../kernel/ids";
+import { nextTurn } from "../../kernel/slices";
 import { slugify } from "../../kernel/slug";
 import { SlugAlias } from "../../entities/slug-alias.entity";
 import { Article } from "../../entities/article.entity";
@@ -126,7 +127,7 @@ class Linker {
    * between them, and would hold the request thread for all of them at once.
    */
   private async turn(): Promise<void> {
-    if (++this.linked % RECORDS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (++this.linked % RECORDS_PER_TURN === 0) await nextTurn();
   }
 
   private get body(): string {
