@@ -178,7 +178,7 @@ export interface CacheConfig {
   readonly enabled: boolean;
   /** What the response cache may hold, in bytes. */
   readonly bytes: number;
-  /** Sightings of an answer's key (lately) before the response cache stores it; 1: every answer that fits. */
+  /** Sightings of an answer's key (lately) before its answer may push others out of a full response cache (while there is room, every answer is kept). */
   readonly admitAfter: number;
   /** Cache-Control max-age of anonymous GET answers, seconds. */
   readonly maxAgeSeconds: number;

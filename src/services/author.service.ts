@@ -16,6 +16,7 @@ import { Select } from "../db/select";
 import { alignByPk, containsPattern, containsSql } from "../db/sql";
 import { ArticleStatus } from "../entities/article.entity";
 import { Author, AuthorRole } from "../entities/author.entity";
+import { saveNewRow } from "./new-rows";
 import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
 import type { Located } from "./slugs";
 import type { AuthorFilter, CreateAuthorInput, UpdateAuthorInput } from "./author.inputs";
@@ -77,12 +78,7 @@ export class AuthorService {
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const slug = handSlug ? await claimSlug(em, "author", handSlug, "input.slug") : await deriveSlug(em, "author", name);
-      // A new row: the lists of authors and the lookups that found nothing; no byline names it yet.
-      return attributeWrites(em, ["author"], async (tag) => {
-        const created = await em.save(em.create(Author, { name, slug, bio, role, listed: true }));
-        tag(`Author:${created.pk}`, "Author:list");
-        return created;
-      });
+      return saveNewRow(em, "author", "Author", em.create(Author, { name, slug, bio, role, listed: true }));
     }, ctx.tally);
   }
 

@@ -4,6 +4,7 @@ import { BadUserInputError } from "../kernel/errors";
 import { intInRange, optionalText, requiredText, slugInput } from "../kernel/validate";
 import { attributeWrites } from "../db/database";
 import { getOrThrow } from "../db/lookups";
+import { saveNewRow } from "./new-rows";
 import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
 import type { Located } from "./slugs";
 import { pkOf } from "../kernel/ids";
@@ -86,13 +87,8 @@ export class InstitutionService {
     return this.db.transaction(async (em) => {
       const parentId = input.parentId != null ? (await getOrThrow(em, Institution, "Institution", input.parentId, "input.parentId")).pk : null;
       const slug = handSlug ? await claimSlug(em, "institution", handSlug, "input.slug") : await deriveSlug(em, "institution", [fields.shortName, fields.name]);
-      // A new row: the lists of institutions (its parent's children among them) and the lookups
-      // that found nothing (they depend on the kind, which a row's change reaches); no story links it yet.
-      const institution = await attributeWrites(em, ["institution"], async (tag) => {
-        const created = await em.save(em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
-        tag(`Institution:${created.pk}`, "Institution:list");
-        return created;
-      });
+      // Its kind's lists include its parent's children.
+      const institution = await saveNewRow(em, "institution", "Institution", em.create(Institution, { shortName: null, classification: null, city: null, province: null, ...fields, slug, parentId }));
       await recordDirectSources(em, ctx, [{ fact: "INSTITUTION", subjectId: institution.pk, origin: true }, ...attributeFacts(institution.pk, { ...fields, parentId })]);
       return institution;
     }, ctx.tally);

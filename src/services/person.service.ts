@@ -1,6 +1,7 @@
 import { requiredText, slugInput } from "../kernel/validate";
 import type { CountingContext, RequestContext } from "../kernel/request-context";
 import { getOrThrow } from "../db/lookups";
+import { saveNewRow } from "./new-rows";
 import { claimSlug, deriveSlug, locateByIdOrSlug, recordRename } from "./slugs";
 import type { Located } from "./slugs";
 import { Institution } from "../entities/institution.entity";
@@ -78,12 +79,7 @@ export class PersonService {
     const handSlug = input.slug == null ? null : slugInput(input.slug, "input.slug");
     return this.db.transaction(async (em) => {
       const slug = handSlug ? await claimSlug(em, "person", handSlug, "input.slug") : await deriveSlug(em, "person", name);
-      // A new row: the lists of people and the lookups that found nothing; no story or quote names it yet.
-      const person = await attributeWrites(em, ["person"], async (tag) => {
-        const created = await em.save(em.create(Person, { name, slug }));
-        tag(`Person:${created.pk}`, "Person:list");
-        return created;
-      });
+      const person = await saveNewRow(em, "person", "Person", em.create(Person, { name, slug }));
       await recordDirectSources(em, ctx, [{ fact: "PERSON", subjectId: person.pk, origin: true }]);
       return person;
     }, ctx.tally);

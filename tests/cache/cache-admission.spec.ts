@@ -6,10 +6,10 @@ import type { TestServer } from "../helpers/server";
 import { bearer, mintToken } from "../helpers/tokens";
 
 /*
- * The response cache keeps an answer only when it is worth its room (src/cache/admission.ts):
- * not on the first sighting of its key, and, once the cache is full, not in place of an answer
- * read more often. Walked as readers: one reader asking for thousands of distinct pages, once or
- * twice each, cannot push the front page out.
+ * The response cache keeps every answer while it has room, and once it is full keeps an answer
+ * only when it is worth the room it takes (src/cache/admission.ts): asked for at least twice
+ * lately, and in place of answers read less often. Walked as readers: one reader asking for
+ * thousands of distinct pages, once or twice each, cannot push the front page out.
  */
 
 /** A cache of this many bytes holds the front page and a few dozen of the flood's pages. */
@@ -60,13 +60,12 @@ describe("response cache admission", () => {
     await t.close();
   });
 
-  it("does not store a page read once; stores it on its second read, answers the third from memory, and after a write stores it again at once", async () => {
+  it("stores a page on its first read while there is room, answers the second from memory, and after a write stores it again at once", async () => {
     const page = `{ institutions(first: 3) { nodes { name } } }`;
     const bytes = await held(t);
     const first = await get(t, page);
     const firstBody = await first.text();
-    // Not kept here, yet as cacheable for a shared cache in front as any answer.
-    expect(await held(t)).toBe(bytes);
+    expect(await held(t)).toBeGreaterThan(bytes);
     expect(first.headers.get("cache-control")).toBe("public, max-age=5, stale-while-revalidate=30");
     // The institutions it shows, by the rows read (CACHE_TAGS=row, the default), or their kind (type).
     expect(first.headers.get("xkey")).toMatch(/^Institution$|^(Institution:\d+ ){3}Institution:list Institution:rows$/);
@@ -77,13 +76,11 @@ describe("response cache admission", () => {
     const second = await get(t, page);
     expect(await second.text()).toBe(firstBody);
     expect(second.headers.get("etag")).toBe(etag);
-    expect(await hits(t)).toBe(hitsBefore);
-    expect(await held(t)).toBeGreaterThan(bytes);
+    expect(await hits(t)).toBe(hitsBefore + 1);
 
-    // The ETag of the answer that was not kept revalidates against the one that was.
     const revalidated = await get(t, page, {}, { "if-none-match": etag! });
     expect(revalidated.status).toBe(304);
-    expect(await hits(t)).toBe(hitsBefore + 1);
+    expect(await hits(t)).toBe(hitsBefore + 2);
 
     // A write drops the answer; the page's count outlives it, so its next answer is stored at once.
     const cursorBefore = dataOf<{ liveCursor: string }>(await t.gql(`{ liveCursor }`, {}, editor)).liveCursor;
@@ -101,7 +98,6 @@ describe("response cache admission", () => {
     await (await get(t, page)).text();
     expect(await hits(t)).toBe(hitsAfterWrite + 1);
     expect(await metricOf(t, "response_cache_admissions_total", 'outcome="admitted"')).toBeGreaterThanOrEqual(2);
-    expect(await metricOf(t, "response_cache_admissions_total", 'outcome="rejected"')).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -114,11 +110,10 @@ describe("a flood of distinct pages", () => {
     await t.close();
   });
 
-  it("read once each, stores none of them and leaves the front page a hit throughout", async () => {
+  it("read once each, fills the free room, pushes nothing out and leaves the front page a hit throughout", async () => {
     for (let i = 0; i < 3; i++) await get(t, FRONT).then((res) => res.text());
     expect(await frontIsHit(t)).toBe(true);
     const evictedBefore = await evictions(t);
-    const bytes = await held(t);
     let n = 0;
     // Each round alone reads more bytes than the whole cache holds.
     for (let round = 0; round < 4; round++) {
@@ -127,7 +122,9 @@ describe("a flood of distinct pages", () => {
       expect(await frontIsHit(t)).toBe(true);
     }
     expect(await evictions(t)).toBe(evictedBefore);
-    expect(await held(t)).toBe(bytes);
+    expect(await held(t)).toBeGreaterThan(CACHE_BYTES * 0.8);
+    expect(await held(t)).toBeLessThanOrEqual(CACHE_BYTES);
+    expect(await metricOf(t, "response_cache_admissions_total", 'outcome="rejected"')).toBeGreaterThan(0);
     // Each page was small enough to be stored (at most a tenth of the cache): more than ten per round.
     expect(n).toBeGreaterThan(4 * 10);
   });

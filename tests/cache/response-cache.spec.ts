@@ -26,17 +26,16 @@ describe("the response cache", () => {
   });
 
   /**
-   * Reads three times; the third read must be a hit (the cache is in use for this document). The
-   * first answer is not kept, the second is (tests/cache/cache-admission.spec.ts).
+   * Reads twice; the second read must be a hit (the cache is in use for this document): the
+   * first answer is kept, the cache having room (tests/cache/cache-admission.spec.ts).
    */
   async function cachedRead<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const hits = await metricOf(t, "response_cache_hits_total");
     const first = dataOf<T>(await t.gql(query, variables));
-    expect(dataOf<T>(await t.gql(query, variables))).toEqual(first);
-    const third = dataOf<T>(await t.gql(query, variables));
-    expect(third).toEqual(first);
+    const second = dataOf<T>(await t.gql(query, variables));
+    expect(second).toEqual(first);
     expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
-    return third;
+    return second;
   }
 
   const FRONT = `{ articles(first: 3) { nodes { title institutions { name } } } }`;

@@ -155,7 +155,7 @@ suite("several instances on one PostgreSQL and Redis", () => {
       const res = await fetch(`${server.url}?query=${encodeURIComponent("{ articles(first: 1) { nodes { title } } }")}`);
       return ((await res.json()) as { data: { articles: { nodes: Array<{ title: string }> } } }).data.articles.nodes[0]?.title;
     };
-    // Cached on B (the second read stores it in B's memory).
+    // Cached on B (its first read stores it in B's memory; the second is a hit).
     const before = await front(b);
     expect(await front(b)).toBe(before);
     const sub = live(b).subscribe<{ articlePublished: { article: { title: string } } }>(`subscription { articlePublished { cursor article { title } } }`);

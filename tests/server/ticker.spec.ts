@@ -128,14 +128,15 @@ describe("the live ticker over HTTP", () => {
     const body = JSON.parse(text) as { data: { liveCursor: string; articles: { nodes: Array<{ title: string }> } } };
     expect(body.data.liveCursor).toMatch(/^\d{16}$/);
     expect(body.data.articles.nodes.map((n) => n.title)).toContain("Sukses Raih Predikat WBK, Lapas Banyuwangi Jadi Rujukan Studi Tiru Lapas Bojonegoro");
-    // The ticker reads through the cache: its second read is stored (the first is not kept), the third comes from the response cache.
+    // The ticker reads through the cache: its first read was stored (the cache has room; the
+    // origin is not part of the key), so the next ones come from the response cache.
     const hits = await metricOf(t, "response_cache_hits_total");
     let again: Response | undefined;
     for (let i = 0; i < 2; i++) {
       again = await fetch(url, { headers: { accept: "application/graphql-response+json, application/json" } });
       expect(await again.text()).toBe(text);
     }
-    expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
+    expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 2);
     if (!again) throw new Error("no second read");
     expect(again.headers.get("access-control-allow-origin")).toBeNull();
     expect(varyOf(again)).toEqual(expect.arrayContaining(["origin", "authorization", "accept"]));

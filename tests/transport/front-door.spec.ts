@@ -292,6 +292,27 @@ describe("limits per client address (attack 10)", () => {
 
 });
 
+describe("limits per client address when the connections cannot pass it together", () => {
+  // 3 connections × 2 subscriptions each = 6, the address's limit: the address's count is skipped (it walks every connection).
+  const t = useTestServer({ seed: false, config: { websocket: { maxConnectionsPerAddress: 3, maxSubscriptionsPerConnection: 2, maxSubscriptionsPerAddress: 6 } } });
+
+  it("still admits every connection's own limit and refuses one more on each", async () => {
+    const sockets = Array.from({ length: 3 }, () => rawSocket(t.server.port));
+    for (const s of sockets) await s.next((m) => m.type === "connection_ack");
+    for (let i = 0; i < 6; i++) sockets[i % 3]!.send({ id: `s${i}`, type: "subscribe", payload: { query: `subscription { articlePublished { cursor } }` } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sockets.flatMap((s) => s.messages).filter((m) => m.type === "error")).toEqual([]);
+    for (const [i, s] of sockets.entries()) {
+      s.send({ id: `over${i}`, type: "subscribe", payload: { query: `subscription { articlePublished { cursor } }` } });
+      const refused = await s.next((m) => m.id === `over${i}`);
+      expect(refused.type).toBe("error");
+      expect((refused.payload as Errors)[0]?.message).toContain("This connection already has 2 subscriptions");
+    }
+    for (const s of sockets) s.socket.close();
+    await Promise.all(sockets.map((s) => s.closed));
+  });
+});
+
 describe("replay streams from the log at the pace of the socket (attack 7)", () => {
   const t = useTestServer({ seed: true, config: { events: { pollIntervalMs: 600_000, schedulerIntervalMs: 3_600_000 } } });
 

@@ -44,7 +44,8 @@ describe("correction notes", () => {
   it("drops the cached page at once: the next read of a story readers had cached shows the note", async () => {
     const id = toGlobalId("Article", s.published[3]!.pk);
     const hits = await metricOf(t, "response_cache_hits_total");
-    for (let i = 0; i < 3; i++) expect((await read(id))!.corrections).toEqual([]);
+    // The first read stores the page (the cache has room), the second is answered from it.
+    for (let i = 0; i < 2; i++) expect((await read(id))!.corrections).toEqual([]);
     expect(await metricOf(t, "response_cache_hits_total")).toBe(hits + 1);
     dataOf(await correct(id, "Nama narasumber diperbaiki."));
     expect((await read(id))!.corrections.map((c) => c.text)).toEqual(["Nama narasumber diperbaiki."]);
