@@ -94,6 +94,15 @@ function getPathOf(body: string, padded = false): string | null {
   return `/graphql?${search.toString().replace(/&/g, padded ? "&&&" : "&")}`;
 }
 
+/** How two answers to the same request differ (status, body, headers), each difference named with `label`. */
+function differencesOf(label: string, before: Raw, after: Raw): string[] {
+  const found: string[] = [];
+  if (before.status !== after.status) found.push(`${label}: status ${before.status} → ${after.status}`);
+  if (before.body !== after.body) found.push(`${label}: body\n  ${before.body.slice(0, 400)}\n  ${after.body.slice(0, 400)}`);
+  if (before.headers.join("\n") !== after.headers.join("\n")) found.push(`${label}: headers\n  ${before.headers.join(" | ")}\n  ${after.headers.join(" | ")}`);
+  return found;
+}
+
 /** A POST of `body`, or with `body` a GET path (starting with "/"), that path. */
 function post(
   t: TestServer,
@@ -478,19 +487,7 @@ describe("uncached reads: the early path and the worker reads answer as the full
           const before = await post(old, body, headers);
           for (const [i, t] of fresh.entries()) {
             const after = await post(t, body, headers);
-            const label = `${name} (new path ${i}, round ${round})`;
-            if (before.status !== after.status)
-              differences.push(
-                `${label}: status ${before.status} → ${after.status}`,
-              );
-            if (before.body !== after.body)
-              differences.push(
-                `${label}: body\n  ${before.body.slice(0, 400)}\n  ${after.body.slice(0, 400)}`,
-              );
-            if (before.headers.join("\n") !== after.headers.join("\n"))
-              differences.push(
-                `${label}: headers\n  ${before.headers.join(" | ")}\n  ${after.headers.join(" | ")}`,
-              );
+            differences.push(...differencesOf(`${name} (new path ${i}, round ${round})`, before, after));
           }
         }
       expect(differences).toEqual([]);
@@ -515,19 +512,7 @@ describe("uncached reads: the early path and the worker reads answer as the full
             await post(cached[0]!, body, headers),
             await post(cached[1]!, body, headers),
           ];
-          const label = `${name} (${when}, ${read} read)`;
-          if (before.status !== after.status)
-            differences.push(
-              `${label}: status ${before.status} → ${after.status}`,
-            );
-          if (before.body !== after.body)
-            differences.push(
-              `${label}: body\n  ${before.body.slice(0, 400)}\n  ${after.body.slice(0, 400)}`,
-            );
-          if (before.headers.join("\n") !== after.headers.join("\n"))
-            differences.push(
-              `${label}: headers\n  ${before.headers.join(" | ")}\n  ${after.headers.join(" | ")}`,
-            );
+          differences.push(...differencesOf(`${name} (${when}, ${read} read)`, before, after));
         }
       }
     };
