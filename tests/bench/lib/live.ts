@@ -209,24 +209,14 @@ export async function runFanout(server: Proc, token: string, subscribers: number
   const rounds: ServerFanoutRound[] = [];
   const warmupsP99: number[] = [];
   for (const [i, id] of ids.entries()) {
-    // performance.now() → the monotonic clock of CPU profiles.
-    const monoOffsetUs = monotonicUs() - performance.now() * 1000;
-    const serverCpu = server.cpuMs();
-    const driverCpu = driverCpuMs();
-    const { sentAt, roundTripMs } = await publish(server, token, id);
-    await waitForArrivals(tickers, id, 15_000);
-    const driverCpuSpent = driverCpuMs() - driverCpu;
-    const serverCpuSpent = server.cpuMs() - serverCpu;
-    const latencies = arrivalsSince(tickers, id, sentAt);
+    let roundTripMs = 0;
+    const { latencies, ...spent } = await timeRound(server, tickers, id, async () => {
+      const published = await publish(server, token, id);
+      roundTripMs = published.roundTripMs;
+      return published.sentAt;
+    });
     if (i >= FANOUT_WARMUPS) {
-      rounds.push({
-        ...arrivalSummary(latencies),
-        fromAnswer: arrivalSummary(latencies.map((ms) => ms - roundTripMs)),
-        serverCpuMs: serverCpuSpent,
-        driverCpuMs: driverCpuSpent,
-        mutationMs: roundTripMs,
-        window: { fromUs: monoOffsetUs + sentAt * 1000, toUs: monoOffsetUs + (sentAt + (latencies[latencies.length - 1] ?? 0)) * 1000 },
-      });
+      rounds.push({ ...arrivalSummary(latencies), fromAnswer: arrivalSummary(latencies.map((ms) => ms - roundTripMs)), mutationMs: roundTripMs, ...spent });
     } else {
       warmupsP99.push(quantile(latencies.map((ms) => ms - roundTripMs), 0.99));
     }
@@ -238,6 +228,25 @@ export async function runFanout(server: Proc, token: string, subscribers: number
   const median = medianRound(rounds, (r) => r.fromAnswer.p99);
   // Received: by every subscriber in every round, or the fewest that were.
   return { subscribers, ...median, received: Math.min(...rounds.map((r) => r.received)), roundsP99: rounds.map((r) => r.fromAnswer.p99), warmupsP99, connectMs, rssBefore, rssAfter, peakRss: server.peakRss(), errors };
+}
+
+/**
+ * One round of a fan-out: `trigger` sends its cause and says when (performance.now()); then every
+ * ticker's arrival of `id` after that, in ms, sorted, and what the target and this process spent
+ * meanwhile, with the span as a window on the CPU profiles' clock.
+ */
+async function timeRound(target: Proc, tickers: readonly Ticker[], id: string, trigger: () => Promise<number>): Promise<{ latencies: number[]; serverCpuMs: number; driverCpuMs: number; window: TimeWindow }> {
+  // performance.now() → the monotonic clock of CPU profiles.
+  const monoOffsetUs = monotonicUs() - performance.now() * 1000;
+  const serverCpu = target.cpuMs();
+  const driverCpu = driverCpuMs();
+  const sentAt = await trigger();
+  await waitForArrivals(tickers, id, 15_000);
+  const driverCpuSpent = driverCpuMs() - driverCpu;
+  const serverCpuSpent = target.cpuMs() - serverCpu;
+  const latencies = arrivalsSince(tickers, id, sentAt);
+  const lastUs = (sentAt + (latencies[latencies.length - 1] ?? 0)) * 1000;
+  return { latencies, serverCpuMs: serverCpuSpent, driverCpuMs: driverCpuSpent, window: { fromUs: monoOffsetUs + sentAt * 1000, toUs: monoOffsetUs + lastUs } };
 }
 
 /** Between rounds: the sockets' write callbacks and the clients' last messages settle before the next trigger. */
@@ -320,23 +329,14 @@ export async function runCeilingFanoutGraphqlWs(ceiling: Proc, subscribers: numb
   const warmupsP99: number[] = [];
   for (let i = 0; i < FANOUT_WARMUPS + FANOUT_ROUNDS; i++) {
     const id = `QXJ0aWNsZTo${Date.now()}${i}`;
-    const monoOffsetUs = monotonicUs() - performance.now() * 1000;
-    const serverCpu = ceiling.cpuMs();
-    const driverCpu = driverCpuMs();
-    const sentAt = performance.now();
-    const response = await fetch(ceiling.url, { method: "POST", body: JSON.stringify(ceilingPayload(id, subscribers)) });
-    await response.arrayBuffer();
-    await waitForArrivals(tickers, id, 15_000);
-    const driverCpuSpent = driverCpuMs() - driverCpu;
-    const serverCpuSpent = ceiling.cpuMs() - serverCpu;
-    const latencies = arrivalsSince(tickers, id, sentAt);
+    const { latencies, ...spent } = await timeRound(ceiling, tickers, id, async () => {
+      const sentAt = performance.now();
+      const response = await fetch(ceiling.url, { method: "POST", body: JSON.stringify(ceilingPayload(id, subscribers)) });
+      await response.arrayBuffer();
+      return sentAt;
+    });
     if (i >= FANOUT_WARMUPS) {
-      rounds.push({
-        ...arrivalSummary(latencies),
-        serverCpuMs: serverCpuSpent,
-        driverCpuMs: driverCpuSpent,
-        window: { fromUs: monoOffsetUs + sentAt * 1000, toUs: monoOffsetUs + (sentAt + (latencies[latencies.length - 1] ?? 0)) * 1000 },
-      });
+      rounds.push({ ...arrivalSummary(latencies), ...spent });
     } else {
       warmupsP99.push(quantile(latencies, 0.99));
     }
