@@ -103,7 +103,7 @@ export async function fetchPartitionedPages(spec: ListSpec & { partitionSql: str
   // number (a relevance rank): JSON prints those with 15 digits, and the cursor must hold the exact value.
   const jsonKeys = ordering.keys.every((key) => key.type !== "number");
   const names = jsonKeys && (spec.entity === undefined || spec.entity.names) ? ["_pk", "_p", ...ordering.keys.map((_, i) => `_k${i}`), ...(spec.entity?.names ?? [])] : null;
-  const readPage = (sql: string, values: unknown[], order: string, extra: string[] = []) => (names ? readRows(db, sql, values, [...names, ...extra], tally, order, spec.entity?.json) : db.readPrepared(sql, values, tally));
+  const readPage = (sql: string, values: unknown[], order: string, extra: string[] = []) => (names ? readRows(db, { sql, params: values, names: [...names, ...extra], order, json: spec.entity?.json }, tally) : db.readPrepared(sql, values, tally));
   // Through JSON PostgreSQL's instants arrive as JSON's text (`…T02:00:00.123456+00:00`); a cursor
   // holds an instant as read cell by cell (a Date, to the millisecond), so a page's cursors do not
   // depend on how its rows travelled.

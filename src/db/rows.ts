@@ -56,14 +56,14 @@ export class RowReader<T extends object> {
     if (keys.length === 0) return [];
     const order = orderBy ? ` ORDER BY ${orderBy}` : "";
     const sql = `SELECT ${this.selectList} FROM "${this.table}" WHERE ${keyListCondition(db, `"${column}"`)}${order}`;
-    const raw = this.names ? await readRows(db, sql, [keyListParam(db, keys)], this.names, tally, orderBy) : await db.readPrepared(sql, [keyListParam(db, keys)], tally);
+    const raw = this.names ? await readRows(db, { sql, params: [keyListParam(db, keys)], names: this.names, order: orderBy }, tally) : await db.readPrepared(sql, [keyListParam(db, keys)], tally);
     return raw.map((row) => this.hydrate(row));
   }
 
   /** Every row, ordered by `orderBy` (for small tables such as tags). */
   async all(db: Database, tally: StatementTally | null, orderBy: string): Promise<T[]> {
     const sql = `SELECT ${this.selectList} FROM "${this.table}" ORDER BY ${orderBy}`;
-    const raw = this.names ? await readRows(db, sql, [], this.names, tally, orderBy) : await db.readPrepared(sql, [], tally);
+    const raw = this.names ? await readRows(db, { sql, params: [], names: this.names, order: orderBy }, tally) : await db.readPrepared(sql, [], tally);
     return raw.map((row) => this.hydrate(row));
   }
 
@@ -131,6 +131,18 @@ function jsonExact(column: ColumnMetadata, postgres: boolean): boolean {
   return !/float|real|double|decimal|numeric|blob|binary|buffer/.test(type);
 }
 
+/** A statement {@link readRows} runs: its text and parameters, and what it needs to know of its result columns. */
+export interface RowsStatement {
+  readonly sql: string;
+  readonly params: unknown[];
+  /** The statement's result columns, in order, as it names them. */
+  readonly names: readonly string[];
+  /** The statement's ORDER BY again, over its result columns ("" when it has none). */
+  readonly order: string;
+  /** The result columns holding JSON values (arrays the statement builds). */
+  readonly json?: ReadonlySet<string> | null;
+}
+
 /**
  * A read whose rows the database hands over as one JSON value that is parsed here at once, in
  * place of the driver making every cell a JS value: on SQLite (`json_group_array(json_array(…))`)
@@ -145,7 +157,8 @@ function jsonExact(column: ColumnMetadata, postgres: boolean): boolean {
  * runs as it is (tests/db/json-rows-postgres.spec.ts compares both on PostgreSQL). `json` names
  * the columns that hold JSON values (arrays built by the statement), which come back parsed.
  */
-export async function readRows(db: Database, sql: string, params: unknown[], names: readonly string[], tally: StatementTally | null, order: string, json: ReadonlySet<string> | null = null): Promise<Array<Record<string, unknown>>> {
+export async function readRows(db: Database, statement: RowsStatement, tally: StatementTally | null): Promise<Array<Record<string, unknown>>> {
+  const { sql, params, names, order, json } = statement;
   if (!db.rowsAsJson) return db.readPrepared(sql, params, tally);
   // A JSON column (a nested list) is read again as JSON on SQLite, which forgets out of a subquery that it was JSON and would embed it as text.
   const list = names.map((name) => (json?.has(name) && !db.isPostgres ? `json("${name}")` : `"${name}"`)).join(", ");

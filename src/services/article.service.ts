@@ -312,7 +312,7 @@ export class ArticleService {
     const sql = `SELECT l."article_id" AS _owner, l."position" AS _position, ${reader.columnsOf("t")} FROM "${link}" l INNER JOIN "${target}" t ON t."id" = l."${target}_id" WHERE ${keyListCondition(this.db, `l."article_id"`)} ORDER BY l."position", l."${target}_id"`;
     const names = reader.namesOf();
     const params = [keyListParam(this.db, articlePks)];
-    const rows = names ? await readRows(this.db, sql, params, ["_owner", ...names], ctx.tally, `_position, "_e_id"`) : await this.db.readPrepared(sql, params, ctx.tally);
+    const rows = names ? await readRows(this.db, { sql, params, names: ["_owner", ...names], order: `_position, "_e_id"` }, ctx.tally) : await this.db.readPrepared(sql, params, ctx.tally);
     const groups = groupBy(rows, (r) => Number(r._owner));
     return articlePks.map((pk) => (groups.get(pk) ?? []).map((r) => reader.hydrate(r, "_e_")));
   }

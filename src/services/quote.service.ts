@@ -101,7 +101,7 @@ export class QuoteService {
     const params = [keyListParam(this.db, articlePks)];
     const quoteNames = this.rows.namesOf();
     const speakerNames = this.speakerRows.namesOf("_s_");
-    const raw = quoteNames && speakerNames ? await readRows(this.db, sql, params, [...quoteNames, ...speakerNames], ctx.tally, `"_e_position", "_e_id"`) : await this.db.readPrepared(sql, params, ctx.tally);
+    const raw = quoteNames && speakerNames ? await readRows(this.db, { sql, params, names: [...quoteNames, ...speakerNames], order: `"_e_position", "_e_id"` }, ctx.tally) : await this.db.readPrepared(sql, params, ctx.tally);
     const quotes = this.withSpeakers(ctx, raw);
     const groups = groupBy(quotes, (r) => r.articleId);
     return articlePks.map((pk) => groups.get(pk) ?? []);
