@@ -106,8 +106,9 @@ describe("no N+1", () => {
       }
     });
     // On PostgreSQL the setup's commit wakes the event bus, whose read of the log may land inside
-    // the first measured request; one read first lets it pass.
-    await statementsOf(t, BYLINES, { first: 1 });
+    // the first measured request; one read first lets it pass. Of a page size not measured below:
+    // the response cache keeps its answer (it has room), and a measured read would be a hit.
+    await statementsOf(t, BYLINES, { first: 2 });
     for (const first of [1, 5, 20, 40]) {
       const { count, perShape, data } = await statementsOf(t, BYLINES, { first });
       const nodes = (data as { articles: { nodes: Array<{ authors: Array<{ articles: { nodes: unknown[] } }>; leadImage: unknown; images: unknown[] }> } }).articles.nodes;
