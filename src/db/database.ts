@@ -81,8 +81,8 @@ interface ScopeChain {
 
 /*
  * On Node 20 and 22 an enabled AsyncLocalStorage keeps promise hooks on for every promise of the
- * process, reads included: after a server's first write they cost each uncached read 5–13 % more
- * CPU (measured side by side). So the storage is enabled only while an attribution scope is open
+ * process, reads included: after a server's first write each uncached front page cost 4–8 % more
+ * CPU than with the storage off (measured side by side, docs/performance.md). So the storage is enabled only while an attribution scope is open
  * and disabled when the last one closes. A statement that runs after its scope closed (work
  * left running past it) is then seen as unattributed: its table's whole kind is dropped, the
  * safe side.

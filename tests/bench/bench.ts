@@ -444,7 +444,7 @@ async function readsPhase(results: Results, runDir: string, options: Options): P
     const uncached = await startServer(uncachedFile, { ...env, RESPONSE_CACHE: "false" }, profileArgs(options, "reads-uncached"));
     procs.push(uncached);
     // A server in use has written: one draft (no reader sees it) before the loads, so that whatever a
-    // write leaves behind in the process is measured too (it once left promise hooks on: 5–13 % per read).
+    // write leaves behind in the process is measured too (it once left promise hooks on: 4–8 % more CPU per read).
     await createDraft(uncached, uncachedToken, `Draf sebelum beban ${Date.now()}`);
     log(`uncached server (RESPONSE_CACHE=false) pid ${uncached.pid} at ${uncached.url}, one draft written`);
     verified += await verifySameAnswers(better, [uncached], slugs.slice(0, 25));
