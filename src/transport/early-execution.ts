@@ -194,10 +194,11 @@ export class EarlyExecution {
       const slot = cache && (get || cache.keepsAnswers) ? cache.answerEarly(req, res, admitted, mediaType, scope.id) : null;
       if (slot === true) return;
       let contextValue = this.options.context(req, scope, admitted);
-      const compiled = this.options.compiled?.compiledFor(admitted);
+      const jit = this.options.compiled;
+      const compiled = jit?.compiledFor(admitted);
       let result: ExecutionResult | undefined;
-      if (compiled !== undefined) {
-        result = await this.options.compiled!.execute(compiled, contextValue, admitted.variables);
+      if (jit && compiled !== undefined) {
+        result = await jit.execute(compiled, contextValue, admitted.variables);
         // Errors or no data: graphql-js answers instead, with a context of its own and the
         // statements counted afresh (a query changes nothing, and the policy priced it).
         if (result === undefined) {

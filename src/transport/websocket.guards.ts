@@ -54,11 +54,18 @@ export class ConnectionsByAddress<C extends CountedConnection> {
     return this.byAddress.get(address)?.size ?? 0;
   }
 
-  /** How many subscriptions all connections of `address` hold. */
-  subscriptionsOf(address: string): number {
+  /**
+   * Whether the connections of `address` hold more than `limit` subscriptions together. Each holds
+   * at most `perConnection` (its own limit, checked first): while they cannot pass `limit`
+   * together nothing is counted, since the count walks every connection of the address (10,000
+   * subscribers behind one address, the limits raised: 9.5 s of CPU in all, counting on every subscribe).
+   */
+  holdsMoreSubscriptionsThan(address: string, limit: number, perConnection: number): boolean {
+    const connections = this.byAddress.get(address);
+    if (connections === undefined || connections.size * perConnection <= limit) return false;
     let count = 0;
-    for (const other of this.byAddress.get(address) ?? []) count += other.connection ? Object.keys(other.connection.subscriptions).length : 0;
-    return count;
+    for (const other of connections) count += other.connection ? Object.keys(other.connection.subscriptions).length : 0;
+    return count > limit;
   }
 
   add(address: string, connection: C): void {

@@ -223,6 +223,8 @@ function gitDescription(): string {
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+/** Milliseconds as "12, 15, 9" (each round's p99 in the order run). */
+const msList = (values: readonly number[]) => values.map((ms) => fmt(ms)).join(", ");
 const verdict = (ok: boolean) => (ok ? "PASS" : "**MISS**");
 const pct = (a: number, b: number) => `${fmt((a / b) * 100, 1)} %`;
 
@@ -308,11 +310,10 @@ function report(results: Results): string {
     const plain = results.fanoutCeilings.find((x) => x.subscribers === f.subscribers && x.clients === "plain");
     const cell = (a: Arrivals | undefined) => (a ? `${fmt(a.p50)} / ${fmt(a.p99)} / ${fmt(a.max)} ms (${fmt(a.first)} ms)` : "not measured");
     const ratio = g ? f.fromAnswer.p99 / g.p99 : Number.NaN;
-    const rounds = (p99s: readonly number[] | undefined) => (p99s ? p99s.map((ms) => fmt(ms)).join(", ") : "");
     lines.push(
       `| fan-out ${f.subscribers}: publish answered → received p50 / p99 / max (first), the median of ${f.roundsP99.length} rounds after ${FANOUT_WARMUPS} unmeasured; ceiling: POST sent → received, graphql-ws clients on both, the same rounds | ${cell(f.fromAnswer)} | ${cell(g)} | p99 × ${fmt(ratio, 2)} | ${graded ? `median p99 ≤ ${limit} × ceiling's` : ""} | ${graded ? verdict(ratio <= limit) : ""} |`,
-      `| fan-out ${f.subscribers}: each round's p99, in the order run | ${rounds(f.roundsP99)} ms | ${g?.roundsP99 ? `${rounds(g.roundsP99)} ms` : ""} | | | |`,
-      `| fan-out ${f.subscribers}: the unmeasured first round's p99 (cold code in the sender and in the driver's clients) | ${rounds(f.warmupsP99)} ms | ${g?.warmupsP99 ? `${rounds(g.warmupsP99)} ms` : ""} | p99 × ${fmt(g?.warmupsP99?.[0] ? f.warmupsP99[0]! / g.warmupsP99[0] : Number.NaN, 2)} | | |`,
+      `| fan-out ${f.subscribers}: each round's p99, in the order run | ${msList(f.roundsP99)} ms | ${g?.roundsP99 ? `${msList(g.roundsP99)} ms` : ""} | | | |`,
+      `| fan-out ${f.subscribers}: the unmeasured first round's p99 (cold code in the sender and in the driver's clients) | ${msList(f.warmupsP99)} ms | ${g?.warmupsP99 ? `${msList(g.warmupsP99)} ms` : ""} | p99 × ${fmt(g?.warmupsP99?.[0] ? f.warmupsP99[0]! / g.warmupsP99[0] : Number.NaN, 2)} | | |`,
     );
     lines.push(`| fan-out ${f.subscribers}: publish sent → received (the write transaction included); ceiling as above | ${cell(f)} | ${cell(g)} | p99 × ${fmt(g ? f.p99 / g.p99 : Number.NaN, 2)} | | |`);
     lines.push(`| fan-out ${f.subscribers}: publish sent → received; ceiling with plain ws clients that only JSON.parse (the earlier row) | ${cell(f)} | ${cell(plain)} | p99 × ${fmt(plain ? f.p99 / plain.p99 : Number.NaN, 2)} | | |`);
@@ -514,7 +515,7 @@ async function fanoutPhase(results: Results, runDir: string, options: Options, s
     log(`fan-out to ${subscribers} subscribers (fresh server pid ${server.pid}, RSS at start ${mb(server.rss())}):`);
     const result = await runFanout(server, token, subscribers, log);
     results.fanouts.push(result);
-    log(`  rounds p99 (from the answer): ${result.roundsP99.map((ms) => fmt(ms)).join(", ")} ms; the median round: received ${result.received}/${subscribers}; first ${fmt(result.first)} ms, p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms (from the answer: p99 ${fmt(result.fromAnswer.p99)} ms); CPU server ${fmt(result.serverCpuMs)} ms, driver ${fmt(result.driverCpuMs)} ms; RSS ${mb(result.rssBefore)} → ${mb(result.rssAfter)}`);
+    log(`  rounds p99 (from the answer): ${msList(result.roundsP99)} ms; the median round: received ${result.received}/${subscribers}; first ${fmt(result.first)} ms, p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms (from the answer: p99 ${fmt(result.fromAnswer.p99)} ms); CPU server ${fmt(result.serverCpuMs)} ms, driver ${fmt(result.driverCpuMs)} ms; RSS ${mb(result.rssBefore)} → ${mb(result.rssAfter)}`);
     if (result.errors.length > 0) throw new BenchFailure(`fan-out ${subscribers}: subscription errors: ${result.errors.slice(0, 3).join("; ")}`);
     // Not every subscriber receiving is a missed target (the table says so), not a broken bench.
     if (result.received < subscribers) notices.add(`fan-out ${subscribers}: ${subscribers - result.received} subscribers never received the story (waited 15 s)`);
@@ -529,7 +530,7 @@ async function fanoutPhase(results: Results, runDir: string, options: Options, s
     try {
       const measured = await run(ceiling, subscribers);
       results.fanoutCeilings.push(measured);
-      log(`  ws ceiling, ${measured.clients} clients: ${measured.roundsP99 ? `rounds p99 ${measured.roundsP99.map((ms) => fmt(ms)).join(", ")} ms; ` : ""}received ${measured.received}/${subscribers}; first ${fmt(measured.first)} ms, p50 ${fmt(measured.p50)} ms, p99 ${fmt(measured.p99)} ms, max ${fmt(measured.max)} ms; CPU ceiling ${fmt(measured.serverCpuMs)} ms, driver ${fmt(measured.driverCpuMs)} ms`);
+      log(`  ws ceiling, ${measured.clients} clients: ${measured.roundsP99 ? `rounds p99 ${msList(measured.roundsP99)} ms; ` : ""}received ${measured.received}/${subscribers}; first ${fmt(measured.first)} ms, p50 ${fmt(measured.p50)} ms, p99 ${fmt(measured.p99)} ms, max ${fmt(measured.max)} ms; CPU ceiling ${fmt(measured.serverCpuMs)} ms, driver ${fmt(measured.driverCpuMs)} ms`);
     } finally {
       await stopQuietly(ceiling);
     }
